@@ -1,0 +1,19 @@
+/*
+ * haven/haven.h - umbrella header for libhaven, a geospatial safeguarding
+ * analysis engine for receivers of the HMCI children's homes register.
+ *
+ * Conventions (see docs/ARCHITECTURE.md):
+ *  - every call runs inside a haven_ctx (context.h) and returns a
+ *    haven_status (status.h); the message is read with haven_errmsg();
+ *  - every public function says who owns what it takes and gives;
+ *  - all geometry is British National Grid (EPSG:27700), metres.
+ */
+#ifndef HAVEN_HAVEN_H
+#define HAVEN_HAVEN_H
+
+#include "haven/status.h"
+#include "haven/context.h"
+#include "haven/store.h"
+#include "haven/table.h"
+
+#endif

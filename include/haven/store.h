@@ -1,0 +1,61 @@
+/*
+ * haven/store.h - the haven store: one SpatiaLite file per receiving authority.
+ *
+ * A store is a SQLite database with SpatiaLite metadata, PRAGMA application_id
+ * set to HAVEN_APPLICATION_ID, its schema version in PRAGMA user_version, WAL
+ * journalling, foreign keys on, file mode 0600, and every geometry in British
+ * National Grid (EPSG:27700, metres).  It records its protective marking and
+ * the authority that owns it.
+ */
+#ifndef HAVEN_STORE_H
+#define HAVEN_STORE_H
+
+#include <cjson/cJSON.h>
+#include "haven/context.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HAVEN_APPLICATION_ID 0x4856454E /* "HVEN" */
+#define HAVEN_MARKING "OFFICIAL-SENSITIVE"
+
+/** Who runs the store.  kind is one of police, la, occ, dfe, probation, hmci;
+ *  code is the authority's code (an ONS GSS code for police and LAs); name is
+ *  free text.  All borrowed. */
+typedef struct haven_owner {
+	const char *kind;
+	const char *code;
+	const char *name;
+} haven_owner;
+
+/** Schema version this binary writes and reads. */
+int haven_store_schema_version(void);
+
+/** Create a new store at path (which must not exist) and leave it open on ctx.
+ * \param owner borrowed; every field required.
+ * \return HAVEN_ERR_IO if the file exists or cannot be made. */
+haven_status haven_store_create(haven_ctx *ctx, const char *path, const haven_owner *owner);
+
+/** Open an existing store on ctx (closing any open one), migrating an older
+ *  schema forward in one transaction.
+ * \return HAVEN_ERR_NOT_STORE if path is not a haven store,
+ *         HAVEN_ERR_SCHEMA if its schema is newer than this binary. */
+haven_status haven_store_open(haven_ctx *ctx, const char *path);
+
+/** Close the open store; harmless when none is open. */
+void haven_store_close(haven_ctx *ctx);
+
+/** Summary of the store's contents.
+ * \param out on HAVEN_OK a new JSON object; caller frees with cJSON_Delete(). */
+haven_status haven_store_info(haven_ctx *ctx, cJSON **out);
+
+/** SHA-256 over the contents of every table in the store, as 64 hex digits
+ *  plus NUL in hex[65].  Two stores (or one store at two times) with equal
+ *  digests hold the same rows in the same tables. */
+haven_status haven_store_digest(haven_ctx *ctx, char hex[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+/*
+ * cli.h - the haven command-line tool's shared pieces.  The CLI only parses
+ * arguments and calls the public library (include/haven/); it has no logic
+ * of its own.
+ */
+#ifndef HAVEN_CLI_H
+#define HAVEN_CLI_H
+
+#include <getopt.h>
+#include "haven/haven.h"
+
+/* One subcommand.  name may be two words ("register import"). */
+typedef struct cli_cmd {
+	const char *name;
+	const char *synopsis; /* arguments after the name */
+	const char *summary;  /* one line */
+	const char *help;     /* options and notes, printed by 'haven help NAME' */
+	haven_status (*run)(haven_ctx *ctx, int argc, char **argv);
+} cli_cmd;
+
+extern const cli_cmd cli_commands[];
+extern const size_t cli_ncommands;
+
+/** The command being run (set by main before dispatch). */
+extern const cli_cmd *cli_current;
+
+/** Print "usage: haven NAME SYNOPSIS" for the current command to stderr and
+ *  return HAVEN_ERR_USAGE. */
+haven_status cli_usage(void);
+
+/** Parse options with getopt_long; returns the option character, -1 at the
+ *  end, or '?' after printing usage on an unknown option.  Resets getopt on
+ *  the first call for each argv. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/** Require exactly n positional arguments after the options (argv[optind..]).
+ *  Returns HAVEN_OK or prints usage and returns HAVEN_ERR_USAGE. */
+haven_status cli_positional(int argc, int n);
+
+/** Open the store at path on ctx. */
+haven_status cli_open_store(haven_ctx *ctx, const char *path);
+
+/** Parse "A,B" into two doubles; 1 on success. */
+int cli_parse_pair(const char *s, double *a, double *b);
+
+/** Parse a non-negative integer; 1 on success. */
+int cli_parse_uint(const char *s, unsigned long long *v);
+
+/** Quiet mode (-q): no progress or notices. */
+extern int cli_quiet;
+
+#endif

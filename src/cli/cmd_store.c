@@ -1,0 +1,86 @@
+/*
+ * cmd_store.c - haven init, haven info.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
+
+haven_status cmd_init(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"owner-kind", required_argument, NULL, 'k'},
+	                                     {"owner-code", required_argument, NULL, 'c'},
+	                                     {"owner-name", required_argument, NULL, 'n'},
+	                                     {NULL, 0, NULL, 0}};
+	haven_owner owner = {NULL, NULL, NULL};
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'k': owner.kind = optarg; break;
+		case 'c': owner.code = optarg; break;
+		case 'n': owner.name = optarg; break;
+		default: return cli_usage();
+		}
+	}
+	if (cli_positional(argc, 1) || !owner.kind || !owner.code)
+		return cli_usage();
+	if (!owner.name)
+		owner.name = owner.code;
+	const char *path = argv[optind];
+	haven_status st = haven_store_create(ctx, path, &owner);
+	if (st)
+		return st;
+	printf("created %s (schema %d, %s, owner %s %s \"%s\")\n", path, haven_store_schema_version(), HAVEN_MARKING,
+	       owner.kind, owner.code, owner.name);
+	return HAVEN_OK;
+}
+
+/* Print a JSON object as indented "key: value" lines. */
+static void print_obj(const cJSON *o, int depth)
+{
+	for (const cJSON *it = o->child; it; it = it->next) {
+		printf("%*s%s:", depth * 2, "", it->string);
+		if (cJSON_IsObject(it)) {
+			printf(it->child ? "\n" : " none\n");
+			print_obj(it, depth + 1);
+		} else if (cJSON_IsString(it))
+			printf(" %s\n", it->valuestring);
+		else if (cJSON_IsNumber(it))
+			printf(" %.15g\n", it->valuedouble);
+		else
+			printf("\n");
+	}
+}
+
+haven_status cmd_info(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	int json = 0, c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'j')
+			json = 1;
+		else
+			return cli_usage();
+	}
+	if (cli_positional(argc, 1))
+		return HAVEN_ERR_USAGE;
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	cJSON *info;
+	if ((st = haven_store_info(ctx, &info)))
+		return st;
+	if (json) {
+		char *s = cJSON_Print(info);
+		if (s)
+			printf("%s\n", s);
+		cJSON_free(s);
+	} else {
+		print_obj(info, 0);
+	}
+	cJSON_Delete(info);
+	return HAVEN_OK;
+}

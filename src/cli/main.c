@@ -1,0 +1,257 @@
+/*
+ * main.c - the haven CLI: find the subcommand in the table, run it, map its
+ * status to the exit code (the status's own number).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const cli_cmd *cli_current;
+int cli_quiet;
+
+static int optreset_pending = 1;
+
+haven_status cli_usage(void)
+{
+	fprintf(stderr, "usage: haven %s %s\n", cli_current->name, cli_current->synopsis);
+	fprintf(stderr, "Try 'haven help %s' for more.\n", cli_current->name);
+	return HAVEN_ERR_USAGE;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	if (optreset_pending) {
+		optind = 0; /* glibc: full reinitialisation */
+		opterr = 1;
+		optreset_pending = 0;
+	}
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?' || c == ':')
+		return '?';
+	return c;
+}
+
+haven_status cli_positional(int argc, int n)
+{
+	if (argc - optind != n)
+		return cli_usage();
+	return HAVEN_OK;
+}
+
+haven_status cli_open_store(haven_ctx *ctx, const char *path) { return haven_store_open(ctx, path); }
+
+int cli_parse_pair(const char *s, double *a, double *b)
+{
+	char *end;
+	*a = strtod(s, &end);
+	if (end == s || *end != ',')
+		return 0;
+	const char *t = end + 1;
+	*b = strtod(t, &end);
+	return end != t && *end == '\0';
+}
+
+int cli_parse_uint(const char *s, unsigned long long *v)
+{
+	if (!s || !*s || *s == '-')
+		return 0;
+	char *end;
+	*v = strtoull(s, &end, 10);
+	return *end == '\0';
+}
+
+static void on_progress(void *user, const char *what, int64_t done, int64_t total)
+{
+	(void)user;
+	if (total > 0)
+		fprintf(stderr, "\r%s: %3d%%", what, (int)(100.0 * (double)done / (double)total));
+	else
+		fprintf(stderr, "\r%s: %lld", what, (long long)done);
+	if (total > 0 && done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void on_notice(void *user, const char *msg)
+{
+	(void)user;
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* Levenshtein distance, for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof *prev);
+	}
+	return prev[lb];
+}
+
+static void print_overview(FILE *out)
+{
+	fprintf(out, "haven %s - safeguarding analysis of the HMCI children's homes register\n\n", haven_version());
+	fprintf(out, "usage: haven [-q] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < cli_ncommands; i++)
+		fprintf(out, "  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fprintf(out, "\n'haven help COMMAND' shows a command's options.  Exit status is 0 on success,\n"
+	             "otherwise the number of the haven_status that failed (see docs/cli.md).\n");
+}
+
+static const cli_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+static void suggest(const char *name)
+{
+	fprintf(stderr, "haven: '%s' is not a haven command.", name);
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		size_t d = distance(name, cli_commands[i].name);
+		const char *sp = strchr(cli_commands[i].name, ' ');
+		if (sp) { /* also compare with the first word of two-word names */
+			char first[32];
+			snprintf(first, sizeof first, "%.*s", (int)(sp - cli_commands[i].name), cli_commands[i].name);
+			size_t d1 = distance(name, first);
+			if (d1 < d)
+				d = d1;
+		}
+		if (d < bestd) {
+			bestd = d;
+			best = cli_commands[i].name;
+		}
+	}
+	if (best)
+		fprintf(stderr, " Did you mean '%s'?", best);
+	fprintf(stderr, "\nSee 'haven help'.\n");
+}
+
+static int help(int argc, char **argv)
+{
+	if (argc < 1) {
+		print_overview(stdout);
+		return 0;
+	}
+	char name[128];
+	snprintf(name, sizeof name, "%s%s%s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+	const cli_cmd *c = find(name);
+	if (!c)
+		c = find(argv[0]);
+	if (!c) {
+		/* A group name: list its subcommands. */
+		size_t n = strlen(argv[0]), shown = 0;
+		for (size_t i = 0; i < cli_ncommands; i++)
+			if (strncmp(cli_commands[i].name, argv[0], n) == 0 && cli_commands[i].name[n] == ' ') {
+				printf("  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+				shown++;
+			}
+		if (shown)
+			return 0;
+		suggest(argv[0]);
+		return HAVEN_ERR_USAGE;
+	}
+	printf("usage: haven %s %s\n\n%s\n", c->name, c->synopsis, c->summary);
+	if (c->help && *c->help)
+		printf("\n%s", c->help);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+			cli_quiet = 1;
+		else if (strcmp(argv[i], "--version") == 0) {
+			printf("haven %s\n", haven_version());
+			return 0;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			print_overview(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "haven: unknown option '%s'\n", argv[i]);
+			return HAVEN_ERR_USAGE;
+		}
+	}
+	if (i >= argc) {
+		print_overview(stderr);
+		return HAVEN_ERR_USAGE;
+	}
+	if (strcmp(argv[i], "help") == 0)
+		return help(argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "version") == 0) {
+		printf("haven %s\n", haven_version());
+		return 0;
+	}
+
+	const cli_cmd *cmd = NULL;
+	int words = 1;
+	if (i + 1 < argc) {
+		char two[128];
+		snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]);
+		if ((cmd = find(two)))
+			words = 2;
+	}
+	if (!cmd)
+		cmd = find(argv[i]);
+	if (!cmd) {
+		/* "haven register" alone, or with an unknown subcommand. */
+		size_t n = strlen(argv[i]);
+		int group = 0;
+		for (size_t k = 0; k < cli_ncommands; k++)
+			group |= strncmp(cli_commands[k].name, argv[i], n) == 0 && cli_commands[k].name[n] == ' ';
+		if (group) {
+			fprintf(stderr, "haven: '%s' needs a subcommand:\n", argv[i]);
+			char *h[1] = {argv[i]};
+			help(1, h);
+			return HAVEN_ERR_USAGE;
+		}
+		suggest(argv[i]);
+		return HAVEN_ERR_USAGE;
+	}
+	cli_current = cmd;
+
+	haven_global_init();
+	haven_ctx *ctx;
+	haven_status st = haven_ctx_new(&ctx);
+	if (st) {
+		fprintf(stderr, "haven: cannot make a context (%s)\n", haven_status_name(st));
+		haven_global_cleanup();
+		return (int)st;
+	}
+	if (!cli_quiet) {
+		if (isatty(STDERR_FILENO))
+			haven_ctx_set_progress(ctx, on_progress, NULL);
+		haven_ctx_set_notice(ctx, on_notice, NULL);
+	}
+	/* The command sees argv[0] = its (last) name word. */
+	int cargc = argc - i - (words - 1);
+	char **cargv = argv + i + (words - 1);
+	st = cmd->run(ctx, cargc, cargv);
+	if (st != HAVEN_OK && st != HAVEN_ERR_USAGE)
+		fprintf(stderr, "haven %s: error: %s\n", cmd->name,
+		        *haven_errmsg(ctx) ? haven_errmsg(ctx) : haven_status_name(st));
+	else if (st == HAVEN_ERR_USAGE && *haven_errmsg(ctx))
+		fprintf(stderr, "haven %s: %s\n", cmd->name, haven_errmsg(ctx));
+	haven_ctx_free(ctx);
+	haven_global_cleanup();
+	return (int)st;
+}

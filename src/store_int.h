@@ -1,0 +1,37 @@
+/*
+ * store_int.h - SQL helpers shared by the modules that read and write the store.
+ */
+#ifndef HAVEN_STORE_INT_H
+#define HAVEN_STORE_INT_H
+
+#include "context_int.h"
+
+/** Close the open store if any (used by haven_ctx_free). */
+void hv_store_close(haven_ctx *ctx);
+
+/** HAVEN_ERR_USAGE unless a store is open on ctx. */
+haven_status hv_need_store(haven_ctx *ctx);
+
+/** Run one or more SQL statements with no results. */
+haven_status hv_exec(haven_ctx *ctx, const char *sql);
+
+/** Prepare one statement; *out is finalized by the caller (sqlite3_finalize). */
+haven_status hv_prepare(haven_ctx *ctx, const char *sql, sqlite3_stmt **out);
+
+/** Transactions.  hv_begin takes the write lock at once (BEGIN IMMEDIATE), so an
+ *  import either commits whole or hv_rollback leaves every table as it was. */
+haven_status hv_begin(haven_ctx *ctx);
+haven_status hv_commit(haven_ctx *ctx);
+void hv_rollback(haven_ctx *ctx);
+
+/** Read / write a meta value.  hv_meta_get copies into buf (empty if absent). */
+haven_status hv_meta_get(haven_ctx *ctx, const char *key, char *buf, size_t n);
+haven_status hv_meta_set(haven_ctx *ctx, const char *key, const char *value);
+
+/** Bind helpers: text or NULL when s is NULL or empty. */
+int hv_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/** Single integer result of a query with no parameters (e.g. SELECT count(*)). */
+haven_status hv_query_int(haven_ctx *ctx, const char *sql, int64_t *out);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * table.c - result tables and the writers every listing leaves through.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table_int.h"
+
+typedef struct cell {
+	haven_cell_type type;
+	union {
+		int64_t i;
+		double r;
+		char *s;
+	} v;
+} cell;
+
+struct haven_table {
+	char *title;
+	int ncols;
+	char **names;
+	cell *cells; /* nrows * ncols */
+	size_t nrows, cap;
+};
+
+static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+
+haven_status hv_table_new(haven_ctx *ctx, const char *title, int ncols, const char *const *names, haven_table **out)
+{
+	*out = NULL;
+	haven_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return nomem(ctx);
+	t->ncols = ncols;
+	t->title = strdup(title ? title : "");
+	t->names = calloc((size_t)ncols, sizeof *t->names);
+	if (!t->title || !t->names) {
+		haven_table_free(t);
+		return nomem(ctx);
+	}
+	for (int i = 0; i < ncols; i++)
+		if (!(t->names[i] = strdup(names[i]))) {
+			haven_table_free(t);
+			return nomem(ctx);
+		}
+	*out = t;
+	return HAVEN_OK;
+}
+
+void haven_table_free(haven_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		if (t->cells[i].type == HAVEN_CELL_TEXT)
+			free(t->cells[i].v.s);
+	for (int i = 0; t->names && i < t->ncols; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->cells);
+	free(t->title);
+	free(t);
+}
+
+haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		cell *c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
+		if (!c)
+			return nomem(ctx);
+		t->cells = c;
+		t->cap = cap;
+	}
+	memset(t->cells + t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof(cell));
+	t->nrows++;
+	return HAVEN_OK;
+}
+
+static cell *last(haven_table *t, int col) { return &t->cells[(t->nrows - 1) * (size_t)t->ncols + (size_t)col]; }
+
+static void clear_cell(cell *c)
+{
+	if (c->type == HAVEN_CELL_TEXT)
+		free(c->v.s);
+	c->type = HAVEN_CELL_NULL;
+}
+
+haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const char *s)
+{
+	cell *c = last(t, col);
+	clear_cell(c);
+	if (!s)
+		return HAVEN_OK;
+	if (!(c->v.s = strdup(s)))
+		return nomem(ctx);
+	c->type = HAVEN_CELL_TEXT;
+	return HAVEN_OK;
+}
+
+haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v)
+{
+	(void)ctx;
+	cell *c = last(t, col);
+	clear_cell(c);
+	c->type = HAVEN_CELL_INT;
+	c->v.i = v;
+	return HAVEN_OK;
+}
+
+haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v)
+{
+	(void)ctx;
+	cell *c = last(t, col);
+	clear_cell(c);
+	c->type = HAVEN_CELL_REAL;
+	c->v.r = v;
+	return HAVEN_OK;
+}
+
+haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt *st, haven_table **out)
+{
+	*out = NULL;
+	int n = sqlite3_column_count(st);
+	const char **names = calloc((size_t)(n ? n : 1), sizeof *names);
+	if (!names)
+		return nomem(ctx);
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	haven_table *t;
+	haven_status rc = hv_table_new(ctx, title, n, names, &t);
+	free(names);
+	if (rc)
+		return rc;
+	int s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = hv_table_add_row(ctx, t);
+		for (int i = 0; !rc && i < n; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER: rc = hv_table_set_int(ctx, t, i, sqlite3_column_int64(st, i)); break;
+			case SQLITE_FLOAT: rc = hv_table_set_real(ctx, t, i, sqlite3_column_double(st, i)); break;
+			case SQLITE_NULL: break;
+			default: rc = hv_table_set_text(ctx, t, i, (const char *)sqlite3_column_text(st, i)); break;
+			}
+		}
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading results");
+	sqlite3_reset(st);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
+
+size_t haven_table_nrows(const haven_table *t) { return t->nrows; }
+int haven_table_ncols(const haven_table *t) { return t->ncols; }
+const char *haven_table_title(const haven_table *t) { return t->title; }
+const char *haven_table_colname(const haven_table *t, int col) { return t->names[col]; }
+
+static const cell *at(const haven_table *t, size_t row, int col)
+{
+	return &t->cells[row * (size_t)t->ncols + (size_t)col];
+}
+
+haven_cell_type haven_table_type(const haven_table *t, size_t row, int col) { return at(t, row, col)->type; }
+
+const char *haven_table_text(const haven_table *t, size_t row, int col)
+{
+	const cell *c = at(t, row, col);
+	return c->type == HAVEN_CELL_TEXT ? c->v.s : NULL;
+}
+
+int64_t haven_table_int(const haven_table *t, size_t row, int col)
+{
+	const cell *c = at(t, row, col);
+	return c->type == HAVEN_CELL_INT ? c->v.i : c->type == HAVEN_CELL_REAL ? (int64_t)c->v.r : 0;
+}
+
+double haven_table_real(const haven_table *t, size_t row, int col)
+{
+	const cell *c = at(t, row, col);
+	return c->type == HAVEN_CELL_REAL ? c->v.r : c->type == HAVEN_CELL_INT ? (double)c->v.i : 0.0;
+}
+
+int haven_table_find(const haven_table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Render a cell as text into buf: integers plainly, reals with up to 6
+ * significant decimals and no trailing zeros. */
+static const char *cell_text(const cell *c, char *buf, size_t n)
+{
+	switch (c->type) {
+	case HAVEN_CELL_NULL: return "";
+	case HAVEN_CELL_INT: snprintf(buf, n, "%lld", (long long)c->v.i); return buf;
+	case HAVEN_CELL_REAL:
+		if (fabs(c->v.r) >= 1e15 || c->v.r != c->v.r)
+			snprintf(buf, n, "%g", c->v.r);
+		else {
+			snprintf(buf, n, "%.6f", c->v.r);
+			char *e = buf + strlen(buf) - 1;
+			while (*e == '0')
+				*e-- = '\0';
+			if (*e == '.')
+				*e = '\0';
+		}
+		return buf;
+	case HAVEN_CELL_TEXT: return c->v.s;
+	}
+	return "";
+}
+
+/* Display width in characters of a UTF-8 string (continuation bytes skipped). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xC0) != 0x80;
+	return w;
+}
+
+static void write_text(const haven_table *t, FILE *out)
+{
+	size_t *w = calloc((size_t)t->ncols, sizeof *w);
+	char buf[64];
+	if (!w)
+		return;
+	for (int c = 0; c < t->ncols; c++)
+		w[c] = width(t->names[c]);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int c = 0; c < t->ncols; c++) {
+			size_t x = width(cell_text(at(t, r, c), buf, sizeof buf));
+			if (x > w[c])
+				w[c] = x;
+		}
+	if (*t->title)
+		fprintf(out, "%s\n", t->title);
+	for (int c = 0; c < t->ncols; c++)
+		fprintf(out, "%s%s%*s", c ? "  " : "", t->names[c], c + 1 < t->ncols ? (int)(w[c] - width(t->names[c])) : 0,
+		        "");
+	fputc('\n', out);
+	for (int c = 0; c < t->ncols; c++) {
+		fprintf(out, "%s", c ? "  " : "");
+		for (size_t i = 0; i < w[c]; i++)
+			fputc('-', out);
+	}
+	fputc('\n', out);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++) {
+			const cell *ce = at(t, r, c);
+			const char *s = cell_text(ce, buf, sizeof buf);
+			int pad = (int)(w[c] - width(s));
+			int numeric = ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL;
+			if (c)
+				fputs("  ", out);
+			if (numeric)
+				fprintf(out, "%*s%s", pad, "", s);
+			else
+				fprintf(out, "%s%*s", s, c + 1 < t->ncols ? pad : 0, "");
+		}
+		fputc('\n', out);
+	}
+	free(w);
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void write_csv(const haven_table *t, FILE *out)
+{
+	char buf[64];
+	for (int c = 0; c < t->ncols; c++) {
+		if (c)
+			fputc(',', out);
+		csv_field(out, t->names[c]);
+	}
+	fputs("\r\n", out);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(',', out);
+			csv_field(out, cell_text(at(t, r, c), buf, sizeof buf));
+		}
+		fputs("\r\n", out);
+	}
+}
+
+static haven_status write_json(haven_ctx *ctx, const haven_table *t, FILE *out)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr)
+		return nomem(ctx);
+	for (size_t r = 0; r < t->nrows; r++) {
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			cJSON_Delete(arr);
+			return nomem(ctx);
+		}
+		for (int c = 0; c < t->ncols; c++) {
+			const cell *ce = at(t, r, c);
+			switch (ce->type) {
+			case HAVEN_CELL_NULL: cJSON_AddNullToObject(o, t->names[c]); break;
+			case HAVEN_CELL_INT: cJSON_AddNumberToObject(o, t->names[c], (double)ce->v.i); break;
+			case HAVEN_CELL_REAL: cJSON_AddNumberToObject(o, t->names[c], ce->v.r); break;
+			case HAVEN_CELL_TEXT: cJSON_AddStringToObject(o, t->names[c], ce->v.s); break;
+			}
+		}
+	}
+	char *s = cJSON_Print(arr);
+	cJSON_Delete(arr);
+	if (!s)
+		return nomem(ctx);
+	fputs(s, out);
+	fputc('\n', out);
+	cJSON_free(s);
+	return HAVEN_OK;
+}
+
+haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out)
+{
+	hv_clear(ctx);
+	haven_status rc = HAVEN_OK;
+	switch (fmt) {
+	case HAVEN_FMT_TEXT: write_text(t, out); break;
+	case HAVEN_FMT_CSV: write_csv(t, out); break;
+	case HAVEN_FMT_JSON: rc = write_json(ctx, t, out); break;
+	}
+	if (!rc && ferror(out))
+		rc = hv_error(ctx, HAVEN_ERR_IO, "writing output failed");
+	return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * table_int.h - building result tables inside the library.
+ */
+#ifndef HAVEN_TABLE_INT_H
+#define HAVEN_TABLE_INT_H
+
+#include "context_int.h"
+#include "haven/table.h"
+
+/** New empty table with ncols columns named names[0..ncols). Copies names. */
+haven_status hv_table_new(haven_ctx *ctx, const char *title, int ncols, const char *const *names, haven_table **out);
+
+/** Append an empty row (all NULL); then set its cells. */
+haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t);
+haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const char *s); /* NULL -> NULL cell */
+haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v);
+haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v);
+
+/** Build a table from every row of a prepared statement (already bound),
+ *  columns named as the statement names them.  The statement is reset,
+ *  not finalized. */
+haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt *st, haven_table **out);
+
+#endif

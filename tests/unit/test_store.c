@@ -1,0 +1,160 @@
+/*
+ * test_store.c - creating, opening and refusing stores.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "context_int.h"
+#include "store_int.h"
+#include "testutil.h"
+
+static void test_create_sets_everything(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("create.db");
+	assert_int_equal(tu_int(ctx, "PRAGMA application_id"), HAVEN_APPLICATION_ID);
+	assert_int_equal(tu_int(ctx, "PRAGMA user_version"), haven_store_schema_version());
+	assert_int_equal(tu_int(ctx, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM spatial_ref_sys WHERE srid IN (27700, 4326)"), 2);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE srid = 27700"), 2);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1"), 2);
+	char buf[64];
+	tu_ok(ctx, hv_meta_get(ctx, "marking", buf, sizeof buf));
+	assert_string_equal(buf, "OFFICIAL-SENSITIVE");
+	tu_ok(ctx, hv_meta_get(ctx, "owner_code", buf, sizeof buf));
+	assert_string_equal(buf, "X00");
+	tu_ok(ctx, hv_meta_get(ctx, "created_at", buf, sizeof buf));
+	assert_string_equal(buf, "2025-04-15T09:00:00Z"); /* HAVEN_NOW from ctest */
+
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx, "PRAGMA journal_mode", &st));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+
+	struct stat sb;
+	assert_int_equal(stat(tu_tmp("create.db"), &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	haven_ctx_free(ctx);
+}
+
+static void test_create_refuses_existing_file(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("exists.db");
+	haven_owner owner = {"hmci", "X00", "Test"};
+	tu_assert_status(ctx, haven_store_create(ctx, tu_tmp("exists.db"), &owner), HAVEN_ERR_IO);
+	tu_assert_msg(ctx, "exists.db");
+	owner.kind = "bank";
+	tu_assert_status(ctx, haven_store_create(ctx, tu_tmp("other.db"), &owner), HAVEN_ERR_USAGE);
+	tu_assert_msg(ctx, "bank");
+	assert_int_not_equal(access(tu_tmp("other.db"), F_OK), 0);
+	haven_ctx_free(ctx);
+}
+
+static void test_open_refuses_foreign_files(void **state)
+{
+	(void)state;
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	/* 1: a text file */
+	tu_write("text.db", "this is not a database\n");
+	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("text.db")), HAVEN_ERR_NOT_STORE);
+	tu_assert_msg(ctx, "not a haven store");
+	/* 2: a SQLite database that is not haven's */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(tu_tmp("plain.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("plain.db")), HAVEN_ERR_NOT_STORE);
+	/* 3: a missing file */
+	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("missing.db")), HAVEN_ERR_IO);
+	tu_assert_msg(ctx, "missing.db");
+	haven_ctx_free(ctx);
+}
+
+static void test_open_refuses_newer_schema(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("newer.db");
+	tu_ok(ctx, hv_exec(ctx, "PRAGMA user_version = 999"));
+	char before[65];
+	tu_digest(ctx, before);
+	haven_store_close(ctx);
+	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("newer.db")), HAVEN_ERR_SCHEMA);
+	tu_assert_msg(ctx, "newer");
+	/* Nothing was touched: open it raw and compare. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(tu_tmp("newer.db"), &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 999);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	haven_ctx_free(ctx);
+}
+
+static void test_reopen_and_digest_stable(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("reopen.db");
+	char a[65], b[65];
+	tu_digest(ctx, a);
+	haven_store_close(ctx);
+	tu_ok(ctx, haven_store_open(ctx, tu_tmp("reopen.db")));
+	tu_digest(ctx, b);
+	assert_string_equal(a, b);
+	tu_ok(ctx, hv_meta_set(ctx, "probe", "1"));
+	tu_digest(ctx, b);
+	assert_string_not_equal(a, b);
+	cJSON *info;
+	tu_ok(ctx, haven_store_info(ctx, &info));
+	assert_string_equal(cJSON_GetObjectItem(info, "marking")->valuestring, "OFFICIAL-SENSITIVE");
+	assert_int_equal(cJSON_GetObjectItem(info, "schema_version")->valueint, haven_store_schema_version());
+	cJSON_Delete(info);
+	haven_ctx_free(ctx);
+}
+
+static void test_dates(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int ok;
+		int64_t days;
+	} cases[] = {
+		{"1970-01-01", 1, 0},   {"2000-02-29", 1, 11016}, {"1900-02-29", 0, 0}, {"2025-13-01", 0, 0},
+		{"2025-04-31", 0, 0},   {"2025-4-01", 0, 0},      {"", 0, 0},           {"2025-04-15", 1, 20193},
+		{"2025-04-15x", 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t d = -1;
+		int ok = hv_parse_date(cases[i].s, &d);
+		if (ok != cases[i].ok || (ok && d != cases[i].days))
+			fail_msg("date case %zu '%s': ok %d days %lld", i + 1, cases[i].s, ok, (long long)d);
+	}
+	int64_t t;
+	assert_true(hv_parse_time("2025-04-15T09:00:00Z", &t));
+	assert_int_equal(t, 20193LL * 86400 + 9 * 3600);
+	char buf[21];
+	hv_format_time(t, buf);
+	assert_string_equal(buf, "2025-04-15T09:00:00Z");
+}
+
+int main(void)
+{
+	haven_global_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_sets_everything),
+		cmocka_unit_test(test_create_refuses_existing_file),
+		cmocka_unit_test(test_open_refuses_foreign_files),
+		cmocka_unit_test(test_open_refuses_newer_schema),
+		cmocka_unit_test(test_reopen_and_digest_stable),
+		cmocka_unit_test(test_dates),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	haven_global_cleanup();
+	return r;
+}

@@ -1,0 +1,96 @@
+/*
+ * testutil.c - temp dirs, fixture paths and store helpers for unit tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "context_int.h"
+#include "store_int.h"
+#include "testutil.h"
+
+static char tmpdir[256];
+
+static void cleanup(void)
+{
+	if (tmpdir[0] && !getenv("HAVEN_KEEP_TMP")) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmpdir);
+	}
+}
+
+const char *tu_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		const char *base = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof tmpdir, "%s/haven-test-XXXXXX", base && *base ? base : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			exit(1);
+		}
+		atexit(cleanup);
+	}
+	return tmpdir;
+}
+
+static char *rotate(void)
+{
+	static char bufs[8][1024];
+	static int k;
+	return bufs[k++ & 7];
+}
+
+const char *tu_tmp(const char *name)
+{
+	char *b = rotate();
+	snprintf(b, 1024, "%s/%s", tu_tmpdir(), name);
+	return b;
+}
+
+static const char *env_path(const char *var, const char *rel)
+{
+	const char *d = getenv(var);
+	if (!d) {
+		fprintf(stderr, "%s is not set (run the tests through ctest)\n", var);
+		exit(1);
+	}
+	char *b = rotate();
+	snprintf(b, 1024, "%s/%s", d, rel);
+	return b;
+}
+
+const char *tu_data(const char *rel) { return env_path("HAVEN_DATA_DIR", rel); }
+const char *tu_fixture(const char *rel) { return env_path("HAVEN_FIXTURES", rel); }
+
+const char *tu_write(const char *name, const char *text)
+{
+	const char *p = tu_tmp(name);
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+haven_ctx *tu_new_store(const char *name)
+{
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	haven_owner owner = {"hmci", "X00", "Test"};
+	const char *p = tu_tmp(name);
+	unlink(p);
+	tu_ok(ctx, haven_store_create(ctx, p, &owner));
+	return ctx;
+}
+
+void tu_digest(haven_ctx *ctx, char hex[65]) { tu_ok(ctx, haven_store_digest(ctx, hex)); }
+
+int64_t tu_int(haven_ctx *ctx, const char *sql)
+{
+	int64_t v;
+	tu_ok(ctx, hv_query_int(ctx, sql, &v));
+	return v;
+}

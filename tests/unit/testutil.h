@@ -1,0 +1,56 @@
+/*
+ * testutil.h - shared helpers for haven's cmocka unit tests.
+ */
+#ifndef HAVEN_TESTUTIL_H
+#define HAVEN_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "haven/haven.h"
+
+/** A fresh temporary directory for this test process (removed at exit). */
+const char *tu_tmpdir(void);
+
+/** tu_tmpdir()/name into a static buffer (rotating, 8 deep). */
+const char *tu_tmp(const char *name);
+
+/** $HAVEN_DATA_DIR/rel and $HAVEN_FIXTURES/rel (static rotating buffers). */
+const char *tu_data(const char *rel);
+const char *tu_fixture(const char *rel);
+
+/** Write text to tu_tmp(name) and return that path. */
+const char *tu_write(const char *name, const char *text);
+
+/** New context with a new store at tu_tmp(name) (owner: hmci X00 "Test").
+ *  Fails the test on error. */
+haven_ctx *tu_new_store(const char *name);
+
+/** Assert st == want, printing the context's message when not. */
+#define tu_assert_status(ctx, st, want)                                                                   \
+	do {                                                                                              \
+		haven_status tu_st_ = (st);                                                               \
+		if (tu_st_ != (want))                                                                      \
+			fail_msg("%s: got %s, want %s: %s", #st, haven_status_name(tu_st_),              \
+			         haven_status_name(want), haven_errmsg(ctx));                             \
+	} while (0)
+
+#define tu_ok(ctx, st) tu_assert_status(ctx, st, HAVEN_OK)
+
+/** Assert the context's message contains needle. */
+#define tu_assert_msg(ctx, needle)                                                                        \
+	do {                                                                                              \
+		if (!strstr(haven_errmsg(ctx), (needle)))                                                 \
+			fail_msg("message '%s' lacks '%s'", haven_errmsg(ctx), (needle));                 \
+	} while (0)
+
+/** Digest of the store's tables (see haven_store_digest). */
+void tu_digest(haven_ctx *ctx, char hex[65]);
+
+/** Single integer from a SQL query on the open store. */
+int64_t tu_int(haven_ctx *ctx, const char *sql);
+
+#endif
