@@ -14,6 +14,7 @@
 
 #include "context_int.h"
 #include <spatialite.h>
+#include "crs_int.h"
 #include "store_int.h"
 
 #define HAVEN_VERSION_STRING "0.1.0"
@@ -106,6 +107,7 @@ void haven_ctx_free(haven_ctx *ctx)
 	if (!ctx)
 		return;
 	hv_store_close(ctx);
+	hv_crs_cleanup(ctx);
 	proj_context_destroy(ctx->proj);
 	GEOS_finish_r(ctx->geos);
 	free(ctx);

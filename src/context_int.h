@@ -37,6 +37,7 @@ struct haven_ctx {
 	void *notice_user;
 
 	int64_t now; /* -1: use the clock */
+	PJ *wgs84_to_bng; /* cached lon/lat -> BNG, see crs.c */
 };
 
 /** Record a failure on ctx and return st, so callers write
