@@ -15,7 +15,7 @@ HAVEN_PACKAGES=(
   libgeos-dev libproj-dev proj-data
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
   libgdal-dev gdal-bin
-  libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev
+  libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev sqlite3
 )
 
 haven_setup_packages() {

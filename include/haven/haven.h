@@ -15,5 +15,8 @@
 #include "haven/context.h"
 #include "haven/store.h"
 #include "haven/table.h"
+#include "haven/postcode.h"
+#include "haven/geocode.h"
+#include "haven/synth.h"
 
 #endif

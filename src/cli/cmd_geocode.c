@@ -1,0 +1,105 @@
+/*
+ * cmd_geocode.c - haven geocode, haven geocode report, haven geocode set.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
+
+/* --csv / --json for listing commands; returns 0 on an unknown option. */
+static int format_opt(int c, haven_format *fmt)
+{
+	if (c == 'C')
+		*fmt = HAVEN_FMT_CSV;
+	else if (c == 'J')
+		*fmt = HAVEN_FMT_JSON;
+	else
+		return 0;
+	return 1;
+}
+
+haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"redo", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	int redo = 0, c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'r')
+			redo = 1;
+		else
+			return cli_usage();
+	}
+	if (cli_positional(argc, 1))
+		return HAVEN_ERR_USAGE;
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	haven_geocode_report r;
+	if ((st = haven_geocode_run(ctx, redo, &r)))
+		return st;
+	printf("geocoded %lld homes in %.3f s (%.0f homes/s)\n", (long long)r.homes, r.seconds,
+	       r.seconds > 0 ? (double)r.homes / r.seconds : 0.0);
+	printf("  uprn %lld, postcode %lld, terminated postcode %lld, sector %lld, unmatched %lld; manual kept %lld\n",
+	       (long long)r.uprn, (long long)r.postcode, (long long)r.postcode_terminated, (long long)r.sector,
+	       (long long)r.unmatched, (long long)r.manual_kept);
+	printf("  LA cross-check: %lld inside their LA, %lld in another LA, %lld outside every LA\n",
+	       (long long)r.la_ok, (long long)r.la_mismatch, (long long)r.la_outside);
+	if (r.unmatched || r.la_mismatch || r.la_outside || r.sector)
+		printf("  see 'haven geocode report %s'\n", argv[optind]);
+	return HAVEN_OK;
+}
+
+haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"csv", no_argument, NULL, 'C'}, {"json", no_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1)
+		if (!format_opt(c, &fmt))
+			return cli_usage();
+	if (cli_positional(argc, 1))
+		return HAVEN_ERR_USAGE;
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	haven_table *t;
+	if ((st = haven_geocode_issues(ctx, &t)))
+		return st;
+	st = haven_table_write(ctx, t, fmt, stdout);
+	haven_table_free(t);
+	return st;
+}
+
+haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"point", required_argument, NULL, 'p'}, {"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	const char *point = NULL, *reason = NULL;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'p')
+			point = optarg;
+		else if (c == 'r')
+			reason = optarg;
+		else
+			return cli_usage();
+	}
+	if (cli_positional(argc, 2) || !point || !reason)
+		return cli_usage();
+	double e, n;
+	if (!cli_parse_pair(point, &e, &n)) {
+		fprintf(stderr, "haven geocode set: --point wants EASTING,NORTHING in metres, not '%s'\n", point);
+		return HAVEN_ERR_USAGE;
+	}
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	if ((st = haven_geocode_set(ctx, argv[optind + 1], e, n, reason)))
+		return st;
+	printf("placed home %s at %.1f, %.1f by hand\n", argv[optind + 1], e, n);
+	return HAVEN_OK;
+}
