@@ -481,6 +481,11 @@ static haven_status make_area_geometry(loader *L, OGRGeometryH og, GEOSGeometry 
 		return hv_error(L->ctx, HAVEN_ERR_VALUE, "%s: feature %lld (%s %s) is a %s, not a polygon", L->o->path,
 		                (long long)L->feature, L->code, L->name, OGR_G_GetGeometryName(og));
 	}
+	if (!valid && GEOSisValid_r(h, mp) != 1) {
+		GEOSGeom_destroy_r(h, mp);
+		return hv_error(L->ctx, HAVEN_ERR_VALUE, "%s: feature %lld (%s %s): its geometry cannot be repaired",
+		                L->o->path, (long long)L->feature, L->code, L->name);
+	}
 	if (dropped && valid)
 		hv_notice(L->ctx, "%s: feature %lld: %s %s: kept its polygons, dropped %d non-polygonal part%s",
 		          L->o->path, (long long)L->feature, L->code, L->name, dropped, dropped == 1 ? "" : "s");
