@@ -6,6 +6,8 @@
 
 haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
 
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME]",
@@ -16,6 +18,24 @@ const cli_cmd cli_commands[] = {
 	 cmd_init},
 	{"info", "STORE [--json]", "summarise what a store holds",
 	 "  --json   print the summary as a JSON object\n", cmd_info},
+	{"boundaries load", "STORE --kind la|district|pfa|region FILE [--code-field F] [--name-field F] [--source-crs CRS]",
+	 "replace one kind of ONS area boundaries from any vector file (GeoJSON, GPKG, SHP, .zip, .gz)",
+	 "  --kind KIND         la (counties and unitaries), district, pfa (police force areas) or region\n"
+	 "  --code-field F      field holding the area code (default: AREACD, or like LAD24CD)\n"
+	 "  --name-field F      field holding the area name (default: AREANM, or like LAD24NM)\n"
+	 "  --source-crs CRS    CRS of the coordinates when the file's own is missing or wrong,\n"
+	 "                      e.g. EPSG:27700 (GeoJSON without a crs member is read as OGC:CRS84)\n"
+	 "FILE is read through GDAL; x.zip is opened as /vsizip/x.zip and x.gz as /vsigzip/x.gz.\n"
+	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
+	 cmd_boundaries_load},
+	{"where", "STORE --point E,N | --lonlat LON,LAT [--csv | --json]",
+	 "which loaded areas (la, district, pfa, region) a point is in",
+	 "  --point E,N         British National Grid easting and northing, metres\n"
+	 "  --lonlat LON,LAT    WGS84 longitude and latitude, degrees\n"
+	 "  --csv, --json       output format (default: aligned text)\n"
+	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
+	 "or 'none'.\n",
+	 cmd_where},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

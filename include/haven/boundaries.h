@@ -1,0 +1,84 @@
+/*
+ * haven/boundaries.h - ONS area boundaries in the store, and "which areas is
+ * this point in".
+ *
+ * Four kinds of area are kept: "la" (upper-tier local authorities: counties,
+ * unitaries, metropolitan districts, London boroughs), "district" (lower-tier
+ * local authority districts), "pfa" (police force areas) and "region".  Each
+ * kind is loaded whole from any vector file GDAL/OGR reads (GeoJSON,
+ * GeoPackage, shapefile, zipped shapefile, ...), reprojected to British
+ * National Grid and repaired where its geometry is invalid.  See
+ * docs/boundaries.md.
+ */
+#ifndef HAVEN_BOUNDARIES_H
+#define HAVEN_BOUNDARIES_H
+
+#include <stdint.h>
+#include "haven/context.h"
+#include "haven/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Within this many metres of an area (and in none of its kind) a point is
+ *  reported as "nearest": the bundled boundaries are clipped to a coastline
+ *  generalised to 20 m, so a seafront address can fall just outside. */
+#define HAVEN_WHERE_NEAR_METRES 1000.0
+
+/** What to load.  All strings borrowed for the call. */
+typedef struct haven_boundaries_opts {
+	const char *kind;       /* "la", "district", "pfa" or "region"; required */
+	const char *path;       /* any OGR vector source; "x.zip" and "x.gz" are read
+	                           through /vsizip/ and /vsigzip/; required */
+	const char *code_field; /* NULL: detect (AREACD, LAD24CD, ... any <letters><2 digits>CD) */
+	const char *name_field; /* NULL: detect (AREANM, LAD24NM, ...) */
+	const char *source_crs; /* NULL: the layer's own CRS (GeoJSON without "crs" is
+	                           OGC:CRS84); else anything PROJ accepts, e.g. "EPSG:27700" */
+} haven_boundaries_opts;
+
+/** What a load did.  Plain values, owned by the caller. */
+typedef struct haven_boundaries_report {
+	int64_t features;    /* areas stored */
+	int64_t repaired;    /* geometries that were invalid and were repaired */
+	char code_field[64]; /* field the codes came from */
+	char name_field[64]; /* field the names came from */
+	char source_crs[128];/* CRS the coordinates were read in, e.g. "OGC:CRS84" */
+	double seconds;      /* wall-clock time of the load */
+} haven_boundaries_report;
+
+/** Replace every area of opts->kind in the open store with the polygons of
+ *  the first layer of opts->path, in one transaction, and record the load in
+ *  area_load.  On any error nothing in the store changes.
+ * \param opts   borrowed
+ * \param report if not NULL, filled on HAVEN_OK (caller-owned)
+ * \return HAVEN_ERR_IO (cannot read the file), HAVEN_ERR_FORMAT (not a vector
+ *         file, or corrupt), HAVEN_ERR_MISSING (code/name field, value or
+ *         geometry missing; no features), HAVEN_ERR_DUPLICATE (a code twice),
+ *         HAVEN_ERR_CRS (no CRS, or coordinates outside Great Britain once
+ *         transformed), HAVEN_ERR_VALUE (a geometry with no polygonal part),
+ *         HAVEN_ERR_USAGE (unknown kind, ambiguous fields).  The message names
+ *         the file and, where it applies, the feature (numbered from 1). */
+haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts,
+                                   haven_boundaries_report *report);
+
+/** The areas containing BNG point (e, n): one row per kind loaded in the store
+ *  (la, district, pfa, region in that order) with columns kind, code, name and
+ *  match.  match is "inside", "nearest (D m)" when the point is in no area of
+ *  that kind but within HAVEN_WHERE_NEAR_METRES of one (code and name are then
+ *  that area's), or "none" (code and name NULL).
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free()
+ * \return HAVEN_ERR_CRS if (e, n) is outside Great Britain, HAVEN_ERR_NOT_FOUND
+ *         if no boundaries are loaded. */
+haven_status haven_boundaries_where(haven_ctx *ctx, double e, double n, haven_table **out);
+
+/** haven_boundaries_where for a WGS84 longitude/latitude (degrees).
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free()
+ * \return HAVEN_ERR_CRS if the point is not in Great Britain (the message
+ *         says so when longitude and latitude look swapped). */
+haven_status haven_boundaries_where_lonlat(haven_ctx *ctx, double lon, double lat, haven_table **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

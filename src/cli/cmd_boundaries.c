@@ -1,0 +1,90 @@
+/*
+ * cmd_boundaries.c - haven boundaries load, haven where.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
+
+haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+	                                     {"code-field", required_argument, NULL, 'c'},
+	                                     {"name-field", required_argument, NULL, 'n'},
+	                                     {"source-crs", required_argument, NULL, 's'},
+	                                     {NULL, 0, NULL, 0}};
+	haven_boundaries_opts o = {NULL, NULL, NULL, NULL, NULL};
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'k': o.kind = optarg; break;
+		case 'c': o.code_field = optarg; break;
+		case 'n': o.name_field = optarg; break;
+		case 's': o.source_crs = optarg; break;
+		default: return cli_usage();
+		}
+	}
+	if (cli_positional(argc, 2))
+		return HAVEN_ERR_USAGE;
+	if (!o.kind)
+		return cli_usage();
+	o.path = argv[optind + 1];
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	haven_boundaries_report r;
+	if ((st = haven_boundaries_load(ctx, &o, &r)))
+		return st;
+	printf("loaded %lld %s areas from %s\n", (long long)r.features, o.kind, o.path);
+	printf("  repaired:    %lld\n", (long long)r.repaired);
+	printf("  code field:  %s\n", r.code_field);
+	printf("  name field:  %s\n", r.name_field);
+	printf("  source CRS:  %s\n", r.source_crs);
+	printf("  seconds:     %.2f\n", r.seconds);
+	return HAVEN_OK;
+}
+
+haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"point", required_argument, NULL, 'p'},
+	                                     {"lonlat", required_argument, NULL, 'l'},
+	                                     {"csv", no_argument, NULL, 'c'},
+	                                     {"json", no_argument, NULL, 'j'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *point = NULL, *lonlat = NULL;
+	haven_format fmt = HAVEN_FMT_TEXT;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'p': point = optarg; break;
+		case 'l': lonlat = optarg; break;
+		case 'c': fmt = HAVEN_FMT_CSV; break;
+		case 'j': fmt = HAVEN_FMT_JSON; break;
+		default: return cli_usage();
+		}
+	}
+	if (cli_positional(argc, 1))
+		return HAVEN_ERR_USAGE;
+	if (!point == !lonlat) {
+		fprintf(stderr, "haven where: give exactly one of --point E,N and --lonlat LON,LAT\n");
+		return cli_usage();
+	}
+	double x, y;
+	if (!cli_parse_pair(point ? point : lonlat, &x, &y)) {
+		fprintf(stderr, "haven where: '%s' is not two numbers separated by a comma\n", point ? point : lonlat);
+		return cli_usage();
+	}
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	haven_table *t;
+	st = point ? haven_boundaries_where(ctx, x, y, &t) : haven_boundaries_where_lonlat(ctx, x, y, &t);
+	if (st)
+		return st;
+	st = haven_table_write(ctx, t, fmt, stdout);
+	haven_table_free(t);
+	return st;
+}
