@@ -15,5 +15,6 @@
 #include "haven/context.h"
 #include "haven/store.h"
 #include "haven/table.h"
+#include "haven/register.h"
 
 #endif
