@@ -1062,16 +1062,13 @@ static haven_status check_snapshot(haven_ctx *ctx, const char *path, const char 
 {
 	*noop = 0;
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx, "SELECT received, source FROM snapshot WHERE sha256 = ? ORDER BY received LIMIT 1",
-	                             &st);
+	haven_status rc = hv_prepare(ctx, "SELECT received FROM snapshot WHERE sha256 = ? ORDER BY received LIMIT 1", &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*noop = 1;
 		snprintf(rep->received, sizeof rep->received, "%s", (const char *)sqlite3_column_text(st, 0));
-		hv_notice(ctx, "%s: the same file (SHA-256 %.12s...) was imported as the snapshot received %s; nothing to do",
-		          path, sha, rep->received);
 	}
 	sqlite3_finalize(st);
 	if (*noop)
