@@ -562,6 +562,9 @@ static haven_status read_row(reader *r, home *h)
 	}
 
 	if (c[C_REGDATE]) {
+		/* A spreadsheet's date cell is read as YYYY/MM/DD: take it too. */
+		if (strlen(c[C_REGDATE]) == 10 && c[C_REGDATE][4] == '/' && c[C_REGDATE][7] == '/')
+			c[C_REGDATE][4] = c[C_REGDATE][7] = '-';
 		if (!hv_parse_date(c[C_REGDATE], NULL)) {
 			rc = hv_source_error(src, HAVEN_ERR_VALUE, "registration_date '%s' is not a date (YYYY-MM-DD)",
 			                     c[C_REGDATE]);

@@ -43,7 +43,8 @@ typedef struct haven_register_report {
  *  left exactly as it was.
  * \param path     borrowed; the file to read
  * \param received borrowed; "YYYY-MM-DD", not after today
- * \param report   caller's struct, filled in (may be NULL)
+ * \param report   caller's struct, filled in; may be NULL, but only the report
+ *                 tells an import from a no-op (report->noop)
  * \return HAVEN_OK (also when the file was already imported: report->noop),
  *         HAVEN_ERR_FORMAT, _MISSING, _DUPLICATE, _VALUE (message names file
  *         and row), HAVEN_ERR_STALE for a received date older than the

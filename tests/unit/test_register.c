@@ -509,6 +509,16 @@ static void test_snapshot_rules(void **state)
 	tu_assert_msg(ctx, "absent.csv");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
+	/* 8: a store with no LA boundaries cannot resolve the register's LAs */
+	haven_ctx *bare = tu_new_store("bare.db");
+	char bare_before[65], bare_after[65];
+	tu_digest(bare, bare_before);
+	tu_assert_status(bare, haven_register_import(bare, tu_fixture("register/month1.csv"), M1, &r),
+	                 HAVEN_ERR_NOT_FOUND);
+	tu_assert_msg(bare, "haven boundaries load");
+	tu_digest(bare, bare_after);
+	assert_string_equal(bare_before, bare_after);
+	haven_ctx_free(bare);
 	/* Then month 2 goes in, and month 1 again is still a no-op. */
 	import_ok(ctx, tu_fixture("register/month2.csv"), M2, &r);
 	tu_digest(ctx, before);
@@ -610,48 +620,86 @@ static void test_bad_files(void **state)
 	haven_ctx_free(ctx);
 }
 
-/* ---- XLSX ------------------------------------------------------------------- */
+/* ---- XLSX and ODS ------------------------------------------------------------------- */
 
-static void test_xlsx_same_as_csv(void **state)
+/* Translate csv to a spreadsheet with GDAL (as a user's spreadsheet program
+ * would save it).  With csvt, the CSV's column types are given, so places
+ * become number cells and registration dates date cells. */
+static void make_sheet(const char *driver, const char *csvt, const char *out_name, char *out, size_t n)
 {
-	(void)state;
-	const char *xlsx = tu_tmp("month1.xlsx");
-	GDALDatasetH in = GDALOpenEx(tu_fixture("register/month1.csv"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+	const char *csv = tu_tmp("sheet-src.csv");
+	char cmd[2200];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s' && rm -f '%s'", tu_fixture("register/month1.csv"), csv,
+	         tu_tmp("sheet-src.csvt"));
+	assert_int_equal(system(cmd), 0);
+	if (csvt)
+		tu_write("sheet-src.csvt", csvt);
+	snprintf(out, n, "%s", tu_tmp(out_name));
+	GDALDatasetH in = GDALOpenEx(csv, GDAL_OF_VECTOR, NULL, NULL, NULL);
 	assert_non_null(in);
-	char *args[] = {"-f", "XLSX", NULL};
+	char *args[] = {"-f", (char *)driver, NULL};
 	GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(args, NULL);
 	assert_non_null(o);
 	int usage = 0;
-	GDALDatasetH out = GDALVectorTranslate(xlsx, NULL, 1, &in, o, &usage);
-	assert_non_null(out);
-	GDALClose(out);
+	GDALDatasetH ds = GDALVectorTranslate(out, NULL, 1, &in, o, &usage);
+	assert_non_null(ds);
+	GDALClose(ds);
 	GDALVectorTranslateOptionsFree(o);
 	GDALClose(in);
+}
 
+static char *versions(haven_ctx *ctx)
+{
+	/* Every versioned column, through the fingerprint, plus a few in clear. */
+	static const char q[] = "SELECT group_concat(urn || '|' || fingerprint || '|' || name || '|' || postcode || '|'"
+	                        " || la_code || '|' || places || '|' || coalesce(registration_date, '') || '|'"
+	                        " || coalesce(extra, ''), ';') FROM (SELECT * FROM home_version ORDER BY urn)";
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx, q, &st));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *s = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_non_null(s);
+	return s;
+}
+
+static void test_spreadsheets_same_as_csv(void **state)
+{
+	(void)state;
+	static const char typed[] = "\"String\",\"String\",\"String\",\"String\",\"String\",\"String\",\"String\","
+	                            "\"String\",\"String\",\"String\",\"Integer\",\"String\",\"String\",\"String\","
+	                            "\"String\",\"String\",\"Date\",\"String\",\"String\"\n";
+	static const struct {
+		const char *driver, *csvt, *name;
+	} cases[] = {
+		/* 1 */ {"XLSX", NULL, "month1.xlsx"},
+		/* 2 */ {"XLSX", typed, "month1-typed.xlsx"},
+		/* 3 */ {"ODS", typed, "month1-typed.ods"},
+	};
 	haven_ctx *a = new_register_store("csv.db");
-	haven_ctx *b = new_register_store("xlsx.db");
 	haven_register_report ra, rb;
 	import_ok(a, tu_fixture("register/month1.csv"), M1, &ra);
-	import_ok(b, xlsx, M1, &rb);
-	assert_int_equal(rb.homes, 8);
-	assert_int_equal(rb.changes, ra.changes);
-	assert_int_equal(rb.extra_columns, 1);
-	/* Same versions: compare every versioned column through a digest query. */
-	static const char q[] = "SELECT group_concat(urn || '|' || fingerprint || '|' || name || '|' || postcode || '|'"
-	                        " || la_code || '|' || places || '|' || coalesce(extra, ''), ';') FROM"
-	                        " (SELECT * FROM home_version ORDER BY urn)";
-	sqlite3_stmt *sa, *sb;
-	tu_ok(a, hv_prepare(a, q, &sa));
-	tu_ok(b, hv_prepare(b, q, &sb));
-	assert_int_equal(sqlite3_step(sa), SQLITE_ROW);
-	assert_int_equal(sqlite3_step(sb), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(sa, 0), (const char *)sqlite3_column_text(sb, 0));
-	assert_non_null(strstr((const char *)sqlite3_column_text(sb, 0), "SC100008|"));
-	sqlite3_finalize(sa);
-	sqlite3_finalize(sb);
-	assert_int_equal(tu_int(b, "SELECT count(*) FROM enforcement"), 1);
+	char *want = versions(a);
+	assert_non_null(strstr(want, "SC100001|"));
+	assert_non_null(strstr(want, "|2019-05-01|"));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char sheet[1024], db[32];
+		make_sheet(cases[i].driver, cases[i].csvt, cases[i].name, sheet, sizeof sheet);
+		snprintf(db, sizeof db, "sheet%zu.db", i + 1);
+		haven_ctx *b = new_register_store(db);
+		tu_ok(b, haven_register_import(b, sheet, M1, &rb));
+		if (rb.homes != 8 || rb.changes != ra.changes || rb.extra_columns != 1)
+			fail_msg("case %zu: %lld homes, %lld changes, %d extra columns", i + 1, (long long)rb.homes,
+			         (long long)rb.changes, rb.extra_columns);
+		char *got = versions(b);
+		if (strcmp(want, got) != 0)
+			fail_msg("case %zu: versions differ:\n%s\n%s", i + 1, want, got);
+		free(got);
+		assert_int_equal(tu_int(b, "SELECT count(*) FROM enforcement"), 1);
+		haven_ctx_free(b);
+	}
+	free(want);
 	haven_ctx_free(a);
-	haven_ctx_free(b);
 }
 
 int main(void)
@@ -662,7 +710,7 @@ int main(void)
 		cmocka_unit_test(test_three_months),
 		cmocka_unit_test(test_snapshot_rules),
 		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_xlsx_same_as_csv),
+		cmocka_unit_test(test_spreadsheets_same_as_csv),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	haven_global_cleanup();
