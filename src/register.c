@@ -387,7 +387,8 @@ typedef struct reader {
 	hv_lanames *las;
 	const char *received;
 	int idx[NCOLUMNS];
-	int *extra; /* column indexes kept in extra */
+	int *extra;       /* column indexes kept in extra */
+	char **extra_key; /* their keys in the JSON: the name as written */
 	int nextra;
 	homes h;
 } reader;
@@ -408,7 +409,8 @@ static haven_status map_columns(reader *r)
 			                columns[c].aliases[2] ? columns[c].aliases[2] : "");
 	}
 	r->extra = calloc((size_t)(ncols ? ncols : 1), sizeof *r->extra);
-	if (!r->extra)
+	r->extra_key = calloc((size_t)(ncols ? ncols : 1), sizeof *r->extra_key);
+	if (!r->extra || !r->extra_key)
 		return nomem(ctx);
 	char list[512] = "";
 	for (int i = 0; i < ncols; i++) {
@@ -426,9 +428,26 @@ static haven_status map_columns(reader *r)
 					                "%s: row 1: columns %d ('%s') and %d ('%s') both give %s; keep one",
 					                path, r->idx[c] + 1, hv_source_colname(r->src, r->idx[c]), i + 1,
 					                hv_source_colname(r->src, i), columns[c].name);
-		r->extra[r->nextra++] = i;
+		/* A column with no name is known by its number. */
+		const char *name = hv_source_colname(r->src, i);
+		char numbered[32];
+		snprintf(numbered, sizeof numbered, "column %d", i + 1);
+		char *key = strdup(*name ? name : numbered);
+		if (!key)
+			return nomem(ctx);
+		for (int k = 0; k < r->nextra; k++)
+			if (hv_colname_eq(r->extra_key[k], key)) {
+				haven_status st = hv_error(ctx, HAVEN_ERR_DUPLICATE,
+				                           "%s: row 1: columns %d ('%s') and %d ('%s') have the same name; "
+				                           "rename one",
+				                           path, r->extra[k] + 1, r->extra_key[k], i + 1, key);
+				free(key);
+				return st;
+			}
+		r->extra[r->nextra] = i;
+		r->extra_key[r->nextra++] = key;
 		size_t l = strlen(list);
-		snprintf(list + l, sizeof list - l, "%s'%s'", l ? ", " : "", hv_source_colname(r->src, i));
+		snprintf(list + l, sizeof list - l, "%s'%s'", l ? ", " : "", key);
 	}
 	if (r->nextra)
 		hv_notice(ctx, "%s: %d column%s not part of the register format, kept in home_version.extra: %s", path,
@@ -617,7 +636,7 @@ static haven_status read_row(reader *r, home *h)
 			const char *val = hv_source_field(src, r->extra[i]);
 			if (!*val)
 				continue;
-			if (!cJSON_AddStringToObject(o, hv_source_colname(src, r->extra[i]), val)) {
+			if (!cJSON_AddStringToObject(o, r->extra_key[i], val)) {
 				cJSON_Delete(o);
 				o = NULL;
 			}
@@ -689,9 +708,11 @@ static haven_status read_file(reader *r, const char *path)
 			rc = nomem(r->ctx);
 		if (rc)
 			break;
-		int64_t done, total;
-		hv_source_position(r->src, &done, &total);
-		hv_progress(r->ctx, "reading register", done, total);
+		if (r->h.n % 1024 == 0) {
+			int64_t done, total;
+			hv_source_position(r->src, &done, &total);
+			hv_progress(r->ctx, "reading register", done, total);
+		}
 	}
 	if (!rc && r->h.n == 0)
 		rc = hv_error(r->ctx, HAVEN_ERR_MISSING, "%s: the file has a header but no homes", path);
@@ -1112,6 +1133,9 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 	hv_source_close(r.src);
 	r.src = NULL;
 	hv_lanames_free(r.las);
+	for (int i = 0; i < r.nextra; i++)
+		free(r.extra_key[i]);
+	free(r.extra_key);
 	free(r.extra);
 	if (rc) {
 		homes_free(&r.h);
@@ -1144,7 +1168,8 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 		rc = writer_prepare(&w);
 	for (size_t i = 0; !rc && i < r.h.n; i++) {
 		rc = apply_home(&w, &r.h.v[i]);
-		hv_progress(ctx, "writing history", (int64_t)i + 1, (int64_t)r.h.n);
+		if ((i + 1) % 1024 == 0 || i + 1 == r.h.n)
+			hv_progress(ctx, "writing history", (int64_t)i + 1, (int64_t)r.h.n);
 	}
 	if (!rc)
 		rc = close_absent(&w, &r.h);

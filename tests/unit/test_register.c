@@ -594,6 +594,9 @@ static void test_bad_files(void **state)
 		/* 20 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,,,2020-01-01\n", HAVEN_ERR_MISSING,
 		          "row 3", "'registration_status'"},
 		/* 21 */ {"", HAVEN_ERR_FORMAT, "", "empty file"},
+		/* 22 */ {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
+		          "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
+		          HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32];
@@ -613,10 +616,19 @@ static void test_bad_files(void **state)
 		if (strcmp(before, after) != 0)
 			fail_msg("case %zu changed the store", i + 1);
 	}
-	/* The good rows alone import. */
-	import_ok(ctx, tu_write("good.csv", HDR GOOD1 GOOD2), M2, &r);
+	/* The good rows alone import; an unnamed column is kept by its number. */
+	import_ok(ctx,
+	          tu_write("good.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,\n"
+	                               "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,kept\n"
+	                               "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,\n"),
+	          M2, &r);
 	assert_int_equal(r.new_homes, 2);
 	assert_int_equal(r.closed, 8);
+	assert_int_equal(r.extra_columns, 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE urn = 'SC200001'"
+	                             " AND extra = '{\"column 9\":\"kept\"}'"),
+	                 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE urn = 'SC200002' AND extra IS NULL"), 1);
 	haven_ctx_free(ctx);
 }
 
