@@ -449,6 +449,17 @@ static haven_status map_columns(reader *r)
 		size_t l = strlen(list);
 		snprintf(list + l, sizeof list - l, "%s'%s'", l ? ", " : "", key);
 	}
+	/* Keys in name order, so that the same columns in another order give the
+	 * same JSON (and fingerprint). */
+	for (int i = 1; i < r->nextra; i++)
+		for (int k = i; k > 0 && strcmp(r->extra_key[k - 1], r->extra_key[k]) > 0; k--) {
+			char *key = r->extra_key[k];
+			int col = r->extra[k];
+			r->extra_key[k] = r->extra_key[k - 1];
+			r->extra[k] = r->extra[k - 1];
+			r->extra_key[k - 1] = key;
+			r->extra[k - 1] = col;
+		}
 	if (r->nextra)
 		hv_notice(ctx, "%s: %d column%s not part of the register format, kept in home_version.extra: %s", path,
 		          r->nextra, r->nextra == 1 ? "" : "s", list);

@@ -529,6 +529,43 @@ static void test_snapshot_rules(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* ---- extra columns ------------------------------------------------------- */
+
+static void test_extra_columns(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = new_register_store("extra.db");
+	haven_register_report r;
+	import_ok(ctx,
+	          tu_write("extra1.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,"
+	                                 "Zeta,Alpha\n"
+	                                 "SC400001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,z,a\n"),
+	          M1, &r);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE extra = '{\"Alpha\":\"a\",\"Zeta\":\"z\"}'"),
+	                 1);
+	/* The same columns in another order, in other places: no change. */
+	import_ok(ctx,
+	          tu_write("extra2.csv", "Alpha,URN,Name,Address 1,Town,Postcode,Places,Local authority,Zeta,"
+	                                 "Registration status\n"
+	                                 "a,SC400001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,z,Active\n"),
+	          M2, &r);
+	assert_int_equal(r.unchanged, 1);
+	assert_int_equal(r.changes, 0);
+	/* A value gone and one changed: one details row each, by key. */
+	import_ok(ctx,
+	          tu_write("extra3.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,"
+	                                 "Zeta,Alpha\n"
+	                                 "SC400001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,,b\n"),
+	          M3, &r);
+	assert_int_equal(r.changed, 1);
+	static const char *const want[][8] = {
+		{M3, "SC400001", "One House", "details", "extra.Alpha: a", "extra.Alpha: b", "E08000035", "Leeds"},
+		{M3, "SC400001", "One House", "details", "extra.Zeta: z", "extra.Zeta: (none)", "E08000035", "Leeds"},
+	};
+	expect_changes(ctx, M3, NULL, want, N(want));
+	haven_ctx_free(ctx);
+}
+
 /* ---- bad files -------------------------------------------------------------- */
 
 #define HDR                                                                                                        \
@@ -721,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_la_names),
 		cmocka_unit_test(test_three_months),
 		cmocka_unit_test(test_snapshot_rules),
+		cmocka_unit_test(test_extra_columns),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_spreadsheets_same_as_csv),
 	};
