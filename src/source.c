@@ -294,7 +294,34 @@ static haven_status open_csv(hv_source *src)
 
 /* ---- OGR -------------------------------------------------------------- */
 
+/* GDAL 3.6's XLSX and ODS drivers take these as configuration options, not
+ * open options, and read the sheet when the layer is first touched; without
+ * them a sheet whose cells are all text has its header taken for data. */
+static const char *const ogr_config[][2] = {{"OGR_XLSX_HEADERS", "FORCE"},
+                                            {"OGR_XLSX_FIELD_TYPES", "STRING"},
+                                            {"OGR_ODS_HEADERS", "FORCE"},
+                                            {"OGR_ODS_FIELD_TYPES", "STRING"}};
+#define N_OGR_CONFIG (sizeof ogr_config / sizeof ogr_config[0])
+
+static haven_status open_ogr_layer(hv_source *src);
+
 static haven_status open_ogr(hv_source *src)
+{
+	char *saved[N_OGR_CONFIG];
+	for (size_t i = 0; i < N_OGR_CONFIG; i++) {
+		const char *v = CPLGetThreadLocalConfigOption(ogr_config[i][0], NULL);
+		saved[i] = v ? CPLStrdup(v) : NULL;
+		CPLSetThreadLocalConfigOption(ogr_config[i][0], ogr_config[i][1]);
+	}
+	haven_status rc = open_ogr_layer(src);
+	for (size_t i = 0; i < N_OGR_CONFIG; i++) {
+		CPLSetThreadLocalConfigOption(ogr_config[i][0], saved[i]);
+		CPLFree(saved[i]);
+	}
+	return rc;
+}
+
+static haven_status open_ogr_layer(hv_source *src)
 {
 	const char *opts[] = {"HEADERS=FORCE", "FIELD_TYPES=STRING", NULL};
 	CPLErrorReset();

@@ -19,5 +19,6 @@
 #include "haven/geocode.h"
 #include "haven/synth.h"
 #include "haven/boundaries.h"
+#include "haven/register.h"
 
 #endif

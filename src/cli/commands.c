@@ -8,6 +8,9 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
 
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME]",
@@ -36,6 +39,27 @@ const cli_cmd cli_commands[] = {
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
 	 cmd_where},
+	{"register import", "STORE FILE --received YYYY-MM-DD",
+	 "import a monthly HMCI register disclosure (CSV, XLSX or ODS) as a snapshot",
+	 "  --received DATE   the date the disclosure was received (required; not before the newest\n"
+	 "                    snapshot, not in the future)\n"
+	 "The whole file is checked before anything is written; one bad row leaves the store as it was.\n"
+	 "Importing the same file again does nothing.  Format: docs/formats.md; model: docs/register.md.\n",
+	 cmd_register_import},
+	{"register changes", "STORE [--since DATE] [--area CODE] [--csv|--json]",
+	 "list what changed in the register, snapshot by snapshot",
+	 "  --since DATE   only snapshots received on or after DATE\n"
+	 "  --area CODE    only homes whose LA, or geocoded district, police force area or region, is CODE\n"
+	 "  --csv, --json  output format (default: aligned text)\n"
+	 "Kinds: new, closed, deregistered, reopened, name, address, places, status, details, enforcement.\n",
+	 cmd_register_changes},
+	{"register summary", "STORE --by la|pfa|region [--as-at DATE] [--csv|--json]",
+	 "count homes and places by area, registration status and sector",
+	 "  --by la|pfa|region  la: the register's local authority; pfa, region: the geocoded area\n"
+	 "                      (homes not geocoded are counted in an 'unlocated' row)\n"
+	 "  --as-at DATE        the versions valid on DATE (default: the newest snapshot's date)\n"
+	 "  --csv, --json       output format (default: aligned text)\n",
+	 cmd_register_summary},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
