@@ -34,6 +34,8 @@
 #include "haven/boundaries.h"
 #include "areas_int.h"
 #include "crs_int.h"
+#include "gazetteer_int.h"
+#include "haven/postcode.h"
 #include "store_int.h"
 #include "table_int.h"
 
@@ -891,5 +893,34 @@ haven_status haven_boundaries_where_lonlat(haven_ctx *ctx, double lon, double la
 		return hv_error(ctx, HAVEN_ERR_CRS, "longitude %.10g, latitude %.10g is outside Great Britain", lon, lat);
 	char title[128];
 	snprintf(title, sizeof title, "areas at longitude %.6f, latitude %.6f (E %.0f, N %.0f)", lon, lat, e, n);
+	return where_point(ctx, e, n, title, out);
+}
+
+haven_status haven_boundaries_where_postcode(haven_ctx *ctx, const char *postcode, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	haven_status rc = hv_need_store(ctx);
+	if (rc)
+		return rc;
+	char pc[9];
+	if (haven_postcode_normalise(postcode, pc, NULL) != HAVEN_OK)
+		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a UK postcode", postcode);
+	hv_gazetteer *g;
+	if ((rc = hv_gazetteer_open(ctx, &g)))
+		return rc;
+	hv_gz_match m;
+	double e = 0, n = 0;
+	rc = hv_gazetteer_postcode(g, pc, &m, &e, &n);
+	hv_gazetteer_close(g);
+	if (rc)
+		return rc;
+	if (m == HV_GZ_NONE)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "postcode %s is not in the store's gazetteer", pc);
+	if (m == HV_GZ_NO_COORDS)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "postcode %s has no grid reference in the gazetteer", pc);
+	char title[128];
+	snprintf(title, sizeof title, "areas at postcode %s%s (E %.0f, N %.0f)", pc,
+	         m == HV_GZ_TERMINATED ? ", terminated," : "", e, n);
 	return where_point(ctx, e, n, title, out);
 }

@@ -78,6 +78,14 @@ haven_status haven_boundaries_where(haven_ctx *ctx, double e, double n, haven_ta
  *         says so when longitude and latitude look swapped). */
 haven_status haven_boundaries_where_lonlat(haven_ctx *ctx, double lon, double lat, haven_table **out);
 
+/** haven_boundaries_where at the centroid of a postcode in the store's
+ *  gazetteer (normalised first; a terminated postcode is used and said so).
+ * \param postcode borrowed
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free()
+ * \return HAVEN_ERR_VALUE for an impossible postcode, HAVEN_ERR_NOT_FOUND when
+ *         the gazetteer does not have it (or has no grid reference for it). */
+haven_status haven_boundaries_where_postcode(haven_ctx *ctx, const char *postcode, haven_table **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -51,16 +51,18 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"point", required_argument, NULL, 'p'},
 	                                     {"lonlat", required_argument, NULL, 'l'},
+	                                     {"postcode", required_argument, NULL, 'P'},
 	                                     {"csv", no_argument, NULL, 'c'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {NULL, 0, NULL, 0}};
-	const char *point = NULL, *lonlat = NULL;
+	const char *point = NULL, *lonlat = NULL, *postcode = NULL;
 	haven_format fmt = HAVEN_FMT_TEXT;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'p': point = optarg; break;
 		case 'l': lonlat = optarg; break;
+		case 'P': postcode = optarg; break;
 		case 'c': fmt = HAVEN_FMT_CSV; break;
 		case 'j': fmt = HAVEN_FMT_JSON; break;
 		default: return cli_usage();
@@ -68,12 +70,12 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	if (!point == !lonlat) {
-		fprintf(stderr, "haven where: give exactly one of --point E,N and --lonlat LON,LAT\n");
+	if ((point != NULL) + (lonlat != NULL) + (postcode != NULL) != 1) {
+		fprintf(stderr, "haven where: give exactly one of --point E,N, --lonlat LON,LAT and --postcode PC\n");
 		return cli_usage();
 	}
-	double x, y;
-	if (!cli_parse_pair(point ? point : lonlat, &x, &y)) {
+	double x = 0, y = 0;
+	if (!postcode && !cli_parse_pair(point ? point : lonlat, &x, &y)) {
 		fprintf(stderr, "haven where: '%s' is not two numbers separated by a comma\n", point ? point : lonlat);
 		return cli_usage();
 	}
@@ -81,7 +83,9 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	if (st)
 		return st;
 	haven_table *t;
-	st = point ? haven_boundaries_where(ctx, x, y, &t) : haven_boundaries_where_lonlat(ctx, x, y, &t);
+	st = postcode ? haven_boundaries_where_postcode(ctx, postcode, &t)
+	     : point  ? haven_boundaries_where(ctx, x, y, &t)
+	              : haven_boundaries_where_lonlat(ctx, x, y, &t);
 	if (st)
 		return st;
 	st = haven_table_write(ctx, t, fmt, stdout);

@@ -8,6 +8,10 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
@@ -31,10 +35,11 @@ const cli_cmd cli_commands[] = {
 	 "FILE is read through GDAL; x.zip is opened as /vsizip/x.zip and x.gz as /vsigzip/x.gz.\n"
 	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
 	 cmd_boundaries_load},
-	{"where", "STORE --point E,N | --lonlat LON,LAT [--csv | --json]",
+	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]",
 	 "which loaded areas (la, district, pfa, region) a point is in",
 	 "  --point E,N         British National Grid easting and northing, metres\n"
 	 "  --lonlat LON,LAT    WGS84 longitude and latitude, degrees\n"
+	 "  --postcode PC       the centroid of a postcode in the store's gazetteer\n"
 	 "  --csv, --json       output format (default: aligned text)\n"
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
@@ -60,6 +65,25 @@ const cli_cmd cli_commands[] = {
 	 "  --as-at DATE        the versions valid on DATE (default: the newest snapshot's date)\n"
 	 "  --csv, --json       output format (default: aligned text)\n",
 	 cmd_register_summary},
+	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
+	 "  --redo   place every current home again (manual placements are kept)\n"
+	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"
+	 "unmatched 0.  Each point is checked against the LA the register gives.  docs/geocode.md\n",
+	 cmd_geocode},
+	{"geocode report", "STORE [--csv|--json]",
+	 "list homes to check: unmatched, sector-only, or outside the LA the register gives", "", cmd_geocode_report},
+	{"geocode set", "STORE URN --point E,N --reason TEXT", "place a home by hand (BNG metres), recording why",
+	 "  --point E,N     British National Grid easting and northing, metres\n"
+	 "  --reason TEXT   why (kept with the placement; required)\n",
+	 cmd_geocode_set},
+	{"synth", "STORE --from-ofsted FILE --seed N --out DIR",
+	 "write a synthetic register disclosure from Ofsted's published provider list",
+	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
+	 "  --seed N            random seed (default 1): the same seed gives the same file\n"
+	 "  --out DIR           writes DIR/register.csv\n"
+	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
+	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
+	 cmd_synth},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
