@@ -57,8 +57,8 @@ for urn, (la_name, places) in src.items():
     want[code][1] += places
 got = {}
 for row in json.load(open(by_la)):
-    code = row.get("la_code") or row.get("code")
-    if code in (None, "", "total", "TOTAL"):
+    code = row["area_code"]
+    if code == "total":
         continue
     g = got.setdefault(code, [0, 0])
     g[0] += int(row["homes"]); g[1] += int(row["places"])
