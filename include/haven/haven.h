@@ -15,5 +15,7 @@
 #include "haven/context.h"
 #include "haven/store.h"
 #include "haven/table.h"
+#include "haven/postcode.h"
+#include "haven/gazetteer.h"
 
 #endif

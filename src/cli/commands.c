@@ -6,6 +6,7 @@
 
 haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv);
 
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME]",
@@ -16,6 +17,20 @@ const cli_cmd cli_commands[] = {
 	 cmd_init},
 	{"info", "STORE [--json]", "summarise what a store holds",
 	 "  --json   print the summary as a JSON object\n", cmd_info},
+	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
+	 "[--lat-field F --lon-field F]",
+	 "replace the store's postcode (or UPRN) gazetteer from ONSPD, NSPL or OS Open UPRN CSV (.csv or .csv.gz)",
+	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
+	 "                         automatic when there is a UPRN column\n"
+	 "  --postcode-field F     the postcode column (default: pcd, pcds, pcd2 or postcode)\n"
+	 "  --east-field F         BNG easting column, with --north-field (default: oseast1m, easting, x)\n"
+	 "  --north-field F        BNG northing column (default: osnrth1m, northing, y)\n"
+	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
+	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
+	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
+	 "(oscty, else oslaua/LADyyCD), police force area (pfa) and termination date (doterm) are\n"
+	 "read when present.  Rows without a grid reference are kept and counted.  See docs/gazetteer.md.\n",
+	 cmd_gazetteer_load},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
