@@ -30,6 +30,7 @@
 
 #define BATCH 4096            /* rows per PROJ call and per insert run */
 #define PROGRESS_ROWS 100000  /* rows between progress reports */
+#define GROUP 32              /* rows per multi-row INSERT */
 #define CODE_MAX 16           /* longest LA / PFA code or termination date kept, with NUL */
 #define LOAD_CACHE_KIB 4096  /* SQLite page cache during a load (KiB) */
 
@@ -65,7 +66,8 @@ typedef struct loader {
 	int uprn;
 	PJ *pj;
 	batch *b;
-	sqlite3_stmt *ins_live, *ins_term, *ins_uprn, *has_live, *has_term;
+	sqlite3_stmt *ins1[3], *insn[3]; /* one-row and GROUP-row INSERTs by kind */
+	sqlite3_stmt *has_live, *has_term;
 	int64_t fixed; /* postcodes with an O/0 or I/1 slip corrected */
 	haven_gazetteer_report r;
 } loader;
@@ -407,12 +409,105 @@ static haven_status transform_batch(loader *L)
 	return HAVEN_OK;
 }
 
+/* Row kinds, each with its table and its number of columns. */
+enum { K_LIVE, K_TERM, K_UPRN, K_KINDS };
+static const int KIND_COLS[K_KINDS] = {5, 6, 3};
+static const char *const KIND_INSERT[K_KINDS] = {
+	"INSERT INTO postcode(pc, e, n, la_code, pfa_code) VALUES",
+	"INSERT INTO postcode_terminated(pc, e, n, la_code, pfa_code, terminated) VALUES",
+	"INSERT INTO uprn(uprn, e, n) VALUES",
+};
+
 static haven_status row_error(loader *L, size_t i, haven_status st, const char *what)
 {
 	return hv_error(L->ctx, st, "%s: row %lld: %s", hv_source_path(L->src), (long long)L->b->row[i], what);
 }
 
-/* 1 if key is in the table behind a prepared existence query. */
+static haven_status duplicate_error(loader *L, size_t i, int cross)
+{
+	char msg[128];
+	if (L->uprn)
+		snprintf(msg, sizeof msg, "UPRN %lld appears twice", (long long)L->b->uprn[i]);
+	else
+		snprintf(msg, sizeof msg, "postcode %s appears twice%s", L->b->pc[i],
+		         cross ? " (once live, once terminated)" : "");
+	return row_error(L, i, HAVEN_ERR_DUPLICATE, msg);
+}
+
+/* Bind batch row i as row slot of a (multi-row) INSERT of kind. */
+static void bind_row(loader *L, sqlite3_stmt *st, int kind, int slot, size_t i)
+{
+	batch *b = L->b;
+	int p = slot * KIND_COLS[kind];
+	if (kind == K_UPRN) {
+		sqlite3_bind_int64(st, p + 1, b->uprn[i]);
+		sqlite3_bind_double(st, p + 2, b->x[i]);
+		sqlite3_bind_double(st, p + 3, b->y[i]);
+		return;
+	}
+	sqlite3_bind_text(st, p + 1, b->pc[i], -1, SQLITE_STATIC);
+	if (b->has[i]) {
+		sqlite3_bind_double(st, p + 2, b->x[i]);
+		sqlite3_bind_double(st, p + 3, b->y[i]);
+	} else {
+		sqlite3_bind_null(st, p + 2);
+		sqlite3_bind_null(st, p + 3);
+	}
+	if (b->la[i][0])
+		sqlite3_bind_text(st, p + 4, b->la[i], -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, p + 4);
+	if (b->pfa[i][0])
+		sqlite3_bind_text(st, p + 5, b->pfa[i], -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, p + 5);
+	if (kind == K_TERM)
+		sqlite3_bind_text(st, p + 6, b->doterm[i], -1, SQLITE_STATIC);
+}
+
+/* Run a bound INSERT; *dup is 1 when it broke the primary key (and so,
+ * with ON CONFLICT ABORT, undid every row it had added). */
+static haven_status step_insert(loader *L, sqlite3_stmt *st, int *dup)
+{
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	*dup = (s & 0xff) == SQLITE_CONSTRAINT;
+	if (s != SQLITE_DONE && !*dup)
+		return hv_error_sql(L->ctx, L->uprn ? "inserting UPRNs" : "inserting postcodes");
+	return HAVEN_OK;
+}
+
+/* Insert batch rows [i0, i0 + n), all of one kind: GROUP rows in one
+ * statement, or row by row for a short run and to find a duplicate. */
+static haven_status insert_run(loader *L, int kind, size_t i0, size_t n)
+{
+	haven_status rc;
+	int dup;
+	int64_t *count = kind == K_TERM ? &L->r.terminated : &L->r.live;
+	if (n == 0)
+		return HAVEN_OK;
+	if (n == GROUP) {
+		for (size_t k = 0; k < n; k++)
+			bind_row(L, L->insn[kind], kind, (int)k, i0 + k);
+		if ((rc = step_insert(L, L->insn[kind], &dup)))
+			return rc;
+		if (!dup) {
+			*count += (int64_t)n;
+			return HAVEN_OK;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		bind_row(L, L->ins1[kind], kind, 0, i0 + k);
+		if ((rc = step_insert(L, L->ins1[kind], &dup)))
+			return rc;
+		if (dup)
+			return duplicate_error(L, i0 + k, 0);
+		(*count)++;
+	}
+	return HAVEN_OK;
+}
+
+/* 1 if a postcode is already in the table behind a prepared query. */
 static haven_status exists(loader *L, sqlite3_stmt *st, const char *pc, int *found)
 {
 	sqlite3_bind_text(st, 1, pc, -1, SQLITE_STATIC);
@@ -424,85 +519,48 @@ static haven_status exists(loader *L, sqlite3_stmt *st, const char *pc, int *fou
 	return HAVEN_OK;
 }
 
-static haven_status insert_postcode(loader *L, size_t i)
+/* Insert the batch in runs of one kind.  A postcode must not be both live
+ * and terminated: each row is checked against the other table once that
+ * table has rows (runs of the other kind are inserted before the check). */
+static haven_status insert_batch(loader *L)
 {
 	batch *b = L->b;
-	int term = b->term[i], found = 0;
 	haven_status rc;
-	/* A postcode must not be both live and terminated. */
-	if (term && L->r.live > 0)
-		rc = exists(L, L->has_live, b->pc[i], &found);
-	else if (!term && L->r.terminated > 0)
-		rc = exists(L, L->has_term, b->pc[i], &found);
-	else
-		rc = HAVEN_OK;
-	if (rc)
-		return rc;
-	if (found) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "postcode %s appears twice (once live, once terminated)", b->pc[i]);
-		return row_error(L, i, HAVEN_ERR_DUPLICATE, msg);
+	size_t start = 0;
+	int kind = -1;
+	for (size_t i = 0; i < b->n; i++) {
+		int k = L->uprn ? K_UPRN : b->term[i] ? K_TERM : K_LIVE;
+		if (k != kind || i - start == GROUP) {
+			if (kind >= 0 && (rc = insert_run(L, kind, start, i - start)))
+				return rc;
+			start = i;
+			kind = k;
+		}
+		int64_t other = k == K_LIVE ? L->r.terminated : k == K_TERM ? L->r.live : 0;
+		if (other > 0) {
+			int found = 0;
+			if ((rc = exists(L, k == K_LIVE ? L->has_term : L->has_live, b->pc[i], &found)))
+				return rc;
+			if (found) {
+				/* an earlier error in the pending run comes first */
+				if ((rc = insert_run(L, kind, start, i - start)))
+					return rc;
+				return duplicate_error(L, i, 1);
+			}
+		}
 	}
-	sqlite3_stmt *st = term ? L->ins_term : L->ins_live;
-	sqlite3_bind_text(st, 1, b->pc[i], -1, SQLITE_STATIC);
-	if (b->has[i]) {
-		sqlite3_bind_double(st, 2, b->x[i]);
-		sqlite3_bind_double(st, 3, b->y[i]);
-	} else {
-		sqlite3_bind_null(st, 2);
-		sqlite3_bind_null(st, 3);
-	}
-	hv_bind_text_or_null(st, 4, b->la[i]);
-	hv_bind_text_or_null(st, 5, b->pfa[i]);
-	if (term)
-		sqlite3_bind_text(st, 6, b->doterm[i], -1, SQLITE_STATIC);
-	int s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((s & 0xff) == SQLITE_CONSTRAINT) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "postcode %s appears twice", b->pc[i]);
-		return row_error(L, i, HAVEN_ERR_DUPLICATE, msg);
-	}
-	if (s != SQLITE_DONE)
-		return hv_error_sql(L->ctx, "inserting a postcode");
-	if (term)
-		L->r.terminated++;
-	else
-		L->r.live++;
-	return HAVEN_OK;
-}
-
-static haven_status insert_uprn(loader *L, size_t i)
-{
-	batch *b = L->b;
-	sqlite3_stmt *st = L->ins_uprn;
-	sqlite3_bind_int64(st, 1, b->uprn[i]);
-	sqlite3_bind_double(st, 2, b->x[i]);
-	sqlite3_bind_double(st, 3, b->y[i]);
-	int s = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((s & 0xff) == SQLITE_CONSTRAINT) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "UPRN %lld appears twice", (long long)b->uprn[i]);
-		return row_error(L, i, HAVEN_ERR_DUPLICATE, msg);
-	}
-	if (s != SQLITE_DONE)
-		return hv_error_sql(L->ctx, "inserting a UPRN");
-	L->r.live++;
-	return HAVEN_OK;
+	return kind >= 0 ? insert_run(L, kind, start, b->n - start) : HAVEN_OK;
 }
 
 static haven_status flush_batch(loader *L)
 {
-	batch *b = L->b;
-	haven_status rc = HAVEN_OK;
-	if (b->n == 0)
+	haven_status rc;
+	if (L->b->n == 0)
 		return HAVEN_OK;
 	if (L->c.coords == COORD_LONLAT && (rc = transform_batch(L)))
 		return rc;
-	for (size_t i = 0; i < b->n && !rc; i++)
-		rc = L->uprn ? insert_uprn(L, i) : insert_postcode(L, i);
-	b->n = 0;
+	rc = insert_batch(L);
+	L->b->n = 0;
 	return rc;
 }
 
@@ -641,31 +699,48 @@ static haven_status record_load(loader *L, const char *path)
 	return rc;
 }
 
+/* "INSERT ... VALUES(?, ...), ..." for rows rows of kind. */
+static haven_status prepare_insert(loader *L, int kind, int rows, sqlite3_stmt **out)
+{
+	char sql[4096];
+	size_t len = (size_t)snprintf(sql, sizeof sql, "%s", KIND_INSERT[kind]);
+	for (int r = 0; r < rows && len < sizeof sql; r++) {
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(", r ? ", " : " ");
+		for (int c = 0; c < KIND_COLS[kind] && len < sizeof sql; c++)
+			len += (size_t)snprintf(sql + len, sizeof sql - len, c ? ", ?" : "?");
+		if (len < sizeof sql)
+			len += (size_t)snprintf(sql + len, sizeof sql - len, ")");
+	}
+	if (len >= sizeof sql)
+		return hv_error(L->ctx, HAVEN_ERR_SQL, "insert statement too long");
+	return hv_prepare(L->ctx, sql, out);
+}
+
 static haven_status prepare_all(loader *L)
 {
 	haven_status rc;
-	if (L->uprn)
-		return hv_prepare(L->ctx, "INSERT INTO uprn(uprn, e, n) VALUES(?, ?, ?)", &L->ins_uprn);
-	if ((rc = hv_prepare(L->ctx, "INSERT INTO postcode(pc, e, n, la_code, pfa_code) VALUES(?, ?, ?, ?, ?)",
-	                     &L->ins_live)) ||
-	    (rc = hv_prepare(L->ctx,
-	                     "INSERT INTO postcode_terminated(pc, e, n, la_code, pfa_code, terminated) "
-	                     "VALUES(?, ?, ?, ?, ?, ?)",
-	                     &L->ins_term)) ||
-	    (rc = hv_prepare(L->ctx, "SELECT 1 FROM postcode WHERE pc = ?", &L->has_live)) ||
-	    (rc = hv_prepare(L->ctx, "SELECT 1 FROM postcode_terminated WHERE pc = ?", &L->has_term)))
+	for (int k = 0; k < K_KINDS; k++) {
+		if ((k == K_UPRN) != (L->uprn != 0))
+			continue;
+		if ((rc = prepare_insert(L, k, 1, &L->ins1[k])) || (rc = prepare_insert(L, k, GROUP, &L->insn[k])))
+			return rc;
+	}
+	if (!L->uprn && ((rc = hv_prepare(L->ctx, "SELECT 1 FROM postcode WHERE pc = ?", &L->has_live)) ||
+	                 (rc = hv_prepare(L->ctx, "SELECT 1 FROM postcode_terminated WHERE pc = ?", &L->has_term))))
 		return rc;
 	return HAVEN_OK;
 }
 
 static void finalize_all(loader *L)
 {
-	sqlite3_finalize(L->ins_live);
-	sqlite3_finalize(L->ins_term);
-	sqlite3_finalize(L->ins_uprn);
+	for (int k = 0; k < K_KINDS; k++) {
+		sqlite3_finalize(L->ins1[k]);
+		sqlite3_finalize(L->insn[k]);
+		L->ins1[k] = L->insn[k] = NULL;
+	}
 	sqlite3_finalize(L->has_live);
 	sqlite3_finalize(L->has_term);
-	L->ins_live = L->ins_term = L->ins_uprn = L->has_live = L->has_term = NULL;
+	L->has_live = L->has_term = NULL;
 }
 
 /* Everything inside the transaction. */

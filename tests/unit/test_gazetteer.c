@@ -283,17 +283,20 @@ static void test_options(void **state)
 	haven_ctx_free(ctx);
 }
 
-/* 6,000 distinct postcodes in BNG, then extra rows. */
-static const char *big_file(const char *name, const char *tail)
+/* 6,000 postcodes in BNG, distinct except that data row dup_at (0-based;
+ * -1 for none) repeats the second; then extra rows. */
+static const char *big_file(const char *name, int dup_at, const char *tail)
 {
 	static const char letters[] = "ABDEFGHJLNPQRSTUWXYZ";
 	const char *p = tu_tmp(name);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fputs("pcds,oseast1m,osnrth1m\n", f);
-	for (int i = 0; i < 6000; i++)
-		fprintf(f, "M%d %d%c%c,%d,%d\n", 1 + i / 4000, (i / 400) % 10, letters[(i / 20) % 20], letters[i % 20],
+	for (int i = 0; i < 6000; i++) {
+		int k = i == dup_at ? 1 : i;
+		fprintf(f, "M%d %d%c%c,%d,%d\n", 1 + k / 4000, (k / 400) % 10, letters[(k / 20) % 20], letters[k % 20],
 		        380000 + i, 390000 + i);
+	}
 	fputs(tail, f);
 	fclose(f);
 	return p;
@@ -397,22 +400,30 @@ static void test_bad_files(void **state)
 	}
 
 	/* 21: a duplicate in the second batch names its own row. */
-	const char *p = big_file("big_dup.csv", "M1 0AB,380001,390001\n");
+	const char *p = big_file("big_dup.csv", -1, "M1 0AB,380001,390001\n");
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_DUPLICATE);
 	tu_assert_msg(ctx, "big_dup.csv: row 6002:");
 	tu_assert_msg(ctx, "M1 0AB appears twice");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
-	/* 22: a bad row after several batches were inserted rolls them all back. */
-	p = big_file("big_bad.csv", "M3 0AA,380001,\n");
+	/* 22: a duplicate inside a full multi-row INSERT: that statement undoes
+	 * its rows and the row-by-row retry names the right one. */
+	p = big_file("big_dup2.csv", 4100, "");
+	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_DUPLICATE);
+	tu_assert_msg(ctx, "big_dup2.csv: row 4102:");
+	tu_assert_msg(ctx, "M1 0AB appears twice");
+	tu_digest(ctx, after);
+	assert_string_equal(before, after);
+	/* 23: a bad row after several batches were inserted rolls them all back. */
+	p = big_file("big_bad.csv", -1, "M3 0AA,380001,\n");
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_MISSING);
 	tu_assert_msg(ctx, "big_bad.csv: row 6002:");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
-	/* 23: the same file without the bad row loads; progress ends at 100%. */
+	/* 24: the same file without the bad row loads; progress ends at 100%. */
 	int64_t calls[3] = {0, 0, 0};
 	haven_ctx_set_progress(ctx, progress, calls);
-	p = big_file("big_ok.csv", "");
+	p = big_file("big_ok.csv", -1, "");
 	tu_ok(ctx, haven_gazetteer_load(ctx, p, NULL, &r));
 	haven_ctx_set_progress(ctx, NULL, NULL);
 	assert_int_equal(r.live, 6000);
