@@ -80,8 +80,8 @@ static const char *const UPRN_E_NAMES[] = {"x_coordinate", "oseast1m", "easting"
 static const char *const UPRN_N_NAMES[] = {"y_coordinate", "osnrth1m", "northing", "y", NULL};
 static const char *const LAT_NAMES[] = {"lat", "latitude", NULL};
 static const char *const LON_NAMES[] = {"long", "lon", "longitude", NULL};
-static const char *const CTY_NAMES[] = {"oscty", NULL};
-static const char *const LAUA_NAMES[] = {"oslaua", NULL};
+static const char *const CTY_NAMES[] = {"oscty", "cty", NULL};
+static const char *const LAUA_NAMES[] = {"oslaua", "laua", NULL};
 static const char *const PFA_NAMES[] = {"pfa", NULL};
 static const char *const DOTERM_NAMES[] = {"doterm", NULL};
 
@@ -359,9 +359,15 @@ static haven_status read_coords(loader *L, size_t i)
 			                       "coordinates in the wrong CRS: %s %s, %s %s is not a WGS84 "
 			                       "latitude/longitude in Great Britain",
 			                       yname, ys, xname, xs);
-	} else if (!hv_bng_in_extent(x, y) || (fabs(x) <= 180.0 && fabs(y) <= 90.0)) {
+	} else if (fabs(x) <= 180.0 && fabs(y) <= 90.0) {
 		/* Degrees in easting/northing columns would land in the sea off
 		 * the grid's origin; no place in Great Britain is there. */
+		return hv_source_error(L->src, HAVEN_ERR_CRS,
+		                       "coordinates in the wrong CRS: %s %s, %s %s is not a British National "
+		                       "Grid point in Great Britain (if these are longitude and latitude, name "
+		                       "the columns with --lon-field and --lat-field)",
+		                       xname, xs, yname, ys);
+	} else if (!hv_bng_in_extent(x, y)) {
 		return hv_source_error(L->src, HAVEN_ERR_CRS,
 		                       "coordinates in the wrong CRS: %s %s, %s %s is not a British National "
 		                       "Grid point in Great Britain",

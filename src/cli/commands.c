@@ -19,7 +19,7 @@ const cli_cmd cli_commands[] = {
 	 "  --json   print the summary as a JSON object\n", cmd_info},
 	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
 	 "[--lat-field F --lon-field F]",
-	 "replace the store's postcode (or UPRN) gazetteer from ONSPD, NSPL or OS Open UPRN CSV (.csv or .csv.gz)",
+	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
 	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
 	 "                         automatic when there is a UPRN column\n"
 	 "  --postcode-field F     the postcode column (default: pcd, pcds, pcd2 or postcode)\n"
@@ -28,8 +28,9 @@ const cli_cmd cli_commands[] = {
 	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
 	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
 	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
-	 "(oscty, else oslaua/LADyyCD), police force area (pfa) and termination date (doterm) are\n"
-	 "read when present.  Rows without a grid reference are kept and counted.  See docs/gazetteer.md.\n",
+	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
+	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
+	 "See docs/gazetteer.md.\n",
 	 cmd_gazetteer_load},
 };
 

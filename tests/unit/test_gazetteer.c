@@ -277,7 +277,15 @@ static void test_options(void **state)
 	const char *l = tu_write("lad.csv", "pcds,LAD24CD,x,y\nM1 1AE,E08000003,384756,398554\n");
 	tu_ok(ctx, haven_gazetteer_load(ctx, l, NULL, &r));
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM postcode WHERE la_code = 'E08000003'"), 1);
-	/* 12: no store open */
+	/* 12: NSPL names the county and district cty and laua */
+	const char *n = tu_write("nspl_cols.csv", "pcd,cty,laua,pfa,oseast1m,osnrth1m\n"
+	                                          "CT1 1AA,E10000016,E07000106,E23000032,615139,157854\n"
+	                                          "M1 1AE,E99999999,E08000003,E23000005,384756,398554\n");
+	tu_ok(ctx, haven_gazetteer_load(ctx, n, NULL, &r));
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM postcode WHERE pc = 'CT1 1AA' AND la_code = 'E10000016'"),
+	                 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM postcode WHERE pc = 'M1 1AE' AND la_code = 'E08000003'"), 1);
+	/* 13: no store open */
 	haven_store_close(ctx);
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_USAGE);
 	haven_ctx_free(ctx);
@@ -374,7 +382,10 @@ static void test_bad_files(void **state)
 		/* 19 only an easting column */
 		{"t19.csv", "postcode,easting\nM1 1AE,384756\n", HAVEN_ERR_MISSING, "column easting found",
 		 "no northing column"},
-		/* 20 a missing file */
+		/* 20 easting beyond Great Britain's grid extent */
+		{"t20.csv", "postcode,easting,northing\nM1 1AE,3847560,398554\n", HAVEN_ERR_CRS, "t20.csv: row 2:",
+		 "not a British National Grid point"},
+		/* 21 a missing file */
 		{"no_such_file.csv", NULL, HAVEN_ERR_IO, "no_such_file.csv", ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -399,14 +410,14 @@ static void test_bad_files(void **state)
 			fail_msg("bad case %zu: the store changed", i + 1);
 	}
 
-	/* 21: a duplicate in the second batch names its own row. */
+	/* 22: a duplicate in the second batch names its own row. */
 	const char *p = big_file("big_dup.csv", -1, "M1 0AB,380001,390001\n");
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_DUPLICATE);
 	tu_assert_msg(ctx, "big_dup.csv: row 6002:");
 	tu_assert_msg(ctx, "M1 0AB appears twice");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
-	/* 22: a duplicate inside a full multi-row INSERT: that statement undoes
+	/* 23: a duplicate inside a full multi-row INSERT: that statement undoes
 	 * its rows and the row-by-row retry names the right one. */
 	p = big_file("big_dup2.csv", 4100, "");
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_DUPLICATE);
@@ -414,13 +425,13 @@ static void test_bad_files(void **state)
 	tu_assert_msg(ctx, "M1 0AB appears twice");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
-	/* 23: a bad row after several batches were inserted rolls them all back. */
+	/* 24: a bad row after several batches were inserted rolls them all back. */
 	p = big_file("big_bad.csv", -1, "M3 0AA,380001,\n");
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, NULL, &r), HAVEN_ERR_MISSING);
 	tu_assert_msg(ctx, "big_bad.csv: row 6002:");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
-	/* 24: the same file without the bad row loads; progress ends at 100%. */
+	/* 25: the same file without the bad row loads; progress ends at 100%. */
 	int64_t calls[3] = {0, 0, 0};
 	haven_ctx_set_progress(ctx, progress, calls);
 	p = big_file("big_ok.csv", -1, "");
