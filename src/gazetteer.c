@@ -6,7 +6,8 @@
  * for OS Open UPRN), so a load streams: rows are read one at a time with
  * hv_source, normalised, and gathered into a fixed-size batch; a full batch
  * has its latitude/longitude transformed to British National Grid with one
- * PROJ call and is inserted through statements prepared once.  Nothing grows
+ * PROJ call and is inserted 32 rows to a statement, prepared once (far less
+ * SQLite work per row than one row a statement).  Nothing grows
  * with the file: the batch is fixed, SQLite's page cache is bounded, and
  * duplicates are caught by the tables' primary keys rather than by a set in
  * memory.  Sector centroids are built after the rows are in, by one scan of
@@ -32,7 +33,7 @@
 #define PROGRESS_ROWS 100000  /* rows between progress reports */
 #define GROUP 32              /* rows per multi-row INSERT */
 #define CODE_MAX 16           /* longest LA / PFA code or termination date kept, with NUL */
-#define LOAD_CACHE_KIB 4096  /* SQLite page cache during a load (KiB) */
+#define LOAD_CACHE_KIB 4096   /* SQLite page cache during a load (KiB) */
 
 typedef enum coord_kind { COORD_NONE = 0, COORD_BNG, COORD_LONLAT } coord_kind;
 
