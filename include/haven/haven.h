@@ -20,5 +20,6 @@
 #include "haven/synth.h"
 #include "haven/boundaries.h"
 #include "haven/register.h"
+#include "haven/gazetteer.h"
 
 #endif

@@ -15,6 +15,7 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv);
 
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME]",
@@ -84,6 +85,21 @@ const cli_cmd cli_commands[] = {
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
 	 cmd_synth},
+	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
+	 "[--lat-field F --lon-field F]",
+	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
+	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
+	 "                         automatic when there is a UPRN column\n"
+	 "  --postcode-field F     the postcode column (default: pcd, pcds, pcd2 or postcode)\n"
+	 "  --east-field F         BNG easting column, with --north-field (default: oseast1m, easting, x)\n"
+	 "  --north-field F        BNG northing column (default: osnrth1m, northing, y)\n"
+	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
+	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
+	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
+	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
+	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
+	 "See docs/gazetteer.md.\n",
+	 cmd_gazetteer_load},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
