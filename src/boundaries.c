@@ -50,13 +50,6 @@ static int known_kind(const char *kind)
 	return 0;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- opening the file --------------------------------------------------- */
 
 static int ends_with(const char *s, const char *suffix)
@@ -775,7 +768,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report)
 {
 	hv_clear(ctx);
-	double t0 = now_seconds();
+	double t0 = hv_monotonic();
 	haven_boundaries_report r;
 	memset(&r, 0, sizeof r);
 	if (report)
@@ -790,7 +783,7 @@ haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *
 		                opts->kind ? opts->kind : "");
 	if ((rc = load(ctx, opts, &r)))
 		return rc;
-	r.seconds = now_seconds() - t0;
+	r.seconds = hv_monotonic() - t0;
 	if (report)
 		*report = r;
 	return HAVEN_OK;

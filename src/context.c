@@ -180,6 +180,13 @@ void hv_progress(haven_ctx *ctx, const char *what, int64_t done, int64_t total)
 		ctx->progress(ctx->progress_user, what, done, total);
 }
 
+double hv_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int64_t hv_now(const haven_ctx *ctx)
 {
 	if (ctx->now >= 0)

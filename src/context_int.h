@@ -59,6 +59,9 @@ void hv_notice(haven_ctx *ctx, const char *fmt, ...) HV_PRINTF(2, 3);
 /** Report progress through the caller's hook, rate-limited. */
 void hv_progress(haven_ctx *ctx, const char *what, int64_t done, int64_t total);
 
+/** Seconds on a monotonic clock, for measuring how long work took. */
+double hv_monotonic(void);
+
 /** Current time on this context (Unix seconds, UTC). */
 int64_t hv_now(const haven_ctx *ctx);
 

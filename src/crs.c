@@ -11,6 +11,8 @@
 
 int hv_bng_in_extent(double e, double n)
 {
+	if (fabs(e) <= 180.0 && fabs(n) <= 90.0)
+		return 0;
 	return isfinite(e) && isfinite(n) && e >= HV_BNG_MIN_E && e <= HV_BNG_MAX_E && n >= HV_BNG_MIN_N &&
 	       n <= HV_BNG_MAX_N;
 }

@@ -10,12 +10,14 @@
 
 /* Extent of Great Britain in EPSG:27700 with a margin, metres.  A point
  * outside it means the coordinates are in some other CRS (or wrong). */
-#define HV_BNG_MIN_E (-10000.0)
+#define HV_BNG_MIN_E 0.0
 #define HV_BNG_MAX_E 700000.0
-#define HV_BNG_MIN_N (-10000.0)
+#define HV_BNG_MIN_N 0.0
 #define HV_BNG_MAX_N 1250000.0
 
-/** 1 if (e, n) lies within Great Britain's BNG extent. */
+/** 1 if (e, n) lies within Great Britain's BNG extent.  A pair that could be
+ *  longitude/latitude degrees (|e| <= 180, |n| <= 90) is refused too: that
+ *  corner of the grid is open sea south-west of Scilly. */
 int hv_bng_in_extent(double e, double n);
 
 /** 1 if (lon, lat) lies within a box around Great Britain (WGS84 degrees). */

@@ -86,13 +86,6 @@ static const char *const LAUA_NAMES[] = {"oslaua", "laua", NULL};
 static const char *const PFA_NAMES[] = {"pfa", NULL};
 static const char *const DOTERM_NAMES[] = {"doterm", NULL};
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- column detection -------------------------------------------------- */
 
 /* "a, b, c" of the file's column names into buf, for error messages. */
@@ -786,7 +779,7 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
                                   haven_gazetteer_report *report)
 {
 	hv_clear(ctx);
-	double t0 = now_seconds();
+	double t0 = hv_monotonic();
 	if (report)
 		memset(report, 0, sizeof *report);
 	haven_status rc = hv_need_store(ctx);
@@ -846,7 +839,7 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 	hv_source_close(L.src);
 	if (rc)
 		return rc;
-	L.r.seconds = now_seconds() - t0;
+	L.r.seconds = hv_monotonic() - t0;
 	if (report)
 		*report = L.r;
 	return HAVEN_OK;

@@ -139,8 +139,7 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = hv_monotonic();
 
 	placer p;
 	if ((rc = placer_load(ctx, &p)))
@@ -245,8 +244,7 @@ out:
 		hv_rollback(ctx);
 	hv_gazetteer_close(g);
 	placer_free(&p);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	rep->seconds = hv_monotonic() - t0;
 	return rc;
 }
 

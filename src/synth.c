@@ -323,8 +323,7 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = hv_monotonic();
 	uint64_t rng = seed;
 	hv_lanames *names = NULL;
 	hv_areas *la = NULL, *district = NULL;
@@ -424,8 +423,7 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	if (rc)
 		unlink(tmp);
 out:
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	rep->seconds = hv_monotonic() - t0;
 	if (s)
 		for (size_t i = 0; i < hv_areas_count(la); i++) {
 			free(s[i].pc);

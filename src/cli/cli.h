@@ -46,6 +46,15 @@ int cli_parse_pair(const char *s, double *a, double *b);
 /** Parse a non-negative integer; 1 on success. */
 int cli_parse_uint(const char *s, unsigned long long *v);
 
+/** Long options --csv and --json for listings, and their parser: returns 1
+ *  and sets *fmt when c is one of them, else 0. */
+#define CLI_FORMAT_OPTIONS {"csv", no_argument, NULL, 'C'}, {"json", no_argument, NULL, 'J'}
+int cli_format_opt(int c, haven_format *fmt);
+
+/** Write a listing made by a library call that returned st, then free it;
+ *  returns st, or the write's status. */
+haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt);
+
 /** Quiet mode (-q): no progress or notices. */
 extern int cli_quiet;
 

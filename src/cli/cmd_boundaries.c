@@ -52,8 +52,7 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{"point", required_argument, NULL, 'p'},
 	                                     {"lonlat", required_argument, NULL, 'l'},
 	                                     {"postcode", required_argument, NULL, 'P'},
-	                                     {"csv", no_argument, NULL, 'c'},
-	                                     {"json", no_argument, NULL, 'j'},
+	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	const char *point = NULL, *lonlat = NULL, *postcode = NULL;
 	haven_format fmt = HAVEN_FMT_TEXT;
@@ -63,9 +62,9 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 		case 'p': point = optarg; break;
 		case 'l': lonlat = optarg; break;
 		case 'P': postcode = optarg; break;
-		case 'c': fmt = HAVEN_FMT_CSV; break;
-		case 'j': fmt = HAVEN_FMT_JSON; break;
-		default: return cli_usage();
+		default:
+			if (!cli_format_opt(c, &fmt))
+				return cli_usage();
 		}
 	}
 	if (cli_positional(argc, 1))
@@ -82,13 +81,9 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
-	haven_table *t;
+	haven_table *t = NULL;
 	st = postcode ? haven_boundaries_where_postcode(ctx, postcode, &t)
 	     : point  ? haven_boundaries_where(ctx, x, y, &t)
 	              : haven_boundaries_where_lonlat(ctx, x, y, &t);
-	if (st)
-		return st;
-	st = haven_table_write(ctx, t, fmt, stdout);
-	haven_table_free(t);
-	return st;
+	return cli_write_table(ctx, st, t, fmt);
 }

@@ -10,18 +10,6 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
 
-/* --csv / --json for listing commands; returns 0 on an unknown option. */
-static int format_opt(int c, haven_format *fmt)
-{
-	if (c == 'C')
-		*fmt = HAVEN_FMT_CSV;
-	else if (c == 'J')
-		*fmt = HAVEN_FMT_JSON;
-	else
-		return 0;
-	return 1;
-}
-
 haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"redo", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
@@ -54,24 +42,20 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"csv", no_argument, NULL, 'C'}, {"json", no_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1)
-		if (!format_opt(c, &fmt))
+		if (!cli_format_opt(c, &fmt))
 			return cli_usage();
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
 	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
-	haven_table *t;
-	if ((st = haven_geocode_issues(ctx, &t)))
-		return st;
-	st = haven_table_write(ctx, t, fmt, stdout);
-	haven_table_free(t);
-	return st;
+	haven_table *t = NULL;
+	st = haven_geocode_issues(ctx, &t);
+	return cli_write_table(ctx, st, t, fmt);
 }
 
 haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)

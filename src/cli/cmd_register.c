@@ -46,32 +46,11 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 	return HAVEN_OK;
 }
 
-/* --csv / --json shared by the listings. */
-static int parse_format(int c, haven_format *fmt)
-{
-	if (c == 'C')
-		*fmt = HAVEN_FMT_CSV;
-	else if (c == 'J')
-		*fmt = HAVEN_FMT_JSON;
-	else
-		return 0;
-	return 1;
-}
-
-static haven_status write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt)
-{
-	if (!st)
-		st = haven_table_write(ctx, t, fmt, stdout);
-	haven_table_free(t);
-	return st;
-}
-
 haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"since", required_argument, NULL, 's'},
 	                                     {"area", required_argument, NULL, 'a'},
-	                                     {"csv", no_argument, NULL, 'C'},
-	                                     {"json", no_argument, NULL, 'J'},
+	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	const char *since = NULL, *area = NULL;
 	haven_format fmt = HAVEN_FMT_TEXT;
@@ -81,7 +60,7 @@ haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv)
 			since = optarg;
 		else if (c == 'a')
 			area = optarg;
-		else if (!parse_format(c, &fmt))
+		else if (!cli_format_opt(c, &fmt))
 			return cli_usage();
 	}
 	if (cli_positional(argc, 1))
@@ -91,15 +70,14 @@ haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	haven_table *t = NULL;
 	st = haven_register_changes(ctx, since, area, &t);
-	return write_table(ctx, st, t, fmt);
+	return cli_write_table(ctx, st, t, fmt);
 }
 
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
 	                                     {"as-at", required_argument, NULL, 'd'},
-	                                     {"csv", no_argument, NULL, 'C'},
-	                                     {"json", no_argument, NULL, 'J'},
+	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	const char *by = NULL, *as_at = NULL;
 	haven_format fmt = HAVEN_FMT_TEXT;
@@ -109,7 +87,7 @@ haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv)
 			by = optarg;
 		else if (c == 'd')
 			as_at = optarg;
-		else if (!parse_format(c, &fmt))
+		else if (!cli_format_opt(c, &fmt))
 			return cli_usage();
 	}
 	if (cli_positional(argc, 1) || !by)
@@ -119,5 +97,5 @@ haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	haven_table *t = NULL;
 	st = haven_register_summary(ctx, by, as_at, &t);
-	return write_table(ctx, st, t, fmt);
+	return cli_write_table(ctx, st, t, fmt);
 }

@@ -63,6 +63,25 @@ int cli_parse_uint(const char *s, unsigned long long *v)
 	return *end == '\0';
 }
 
+int cli_format_opt(int c, haven_format *fmt)
+{
+	if (c == 'C')
+		*fmt = HAVEN_FMT_CSV;
+	else if (c == 'J')
+		*fmt = HAVEN_FMT_JSON;
+	else
+		return 0;
+	return 1;
+}
+
+haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt)
+{
+	if (!st)
+		st = haven_table_write(ctx, t, fmt, stdout);
+	haven_table_free(t);
+	return st;
+}
+
 static void on_progress(void *user, const char *what, int64_t done, int64_t total)
 {
 	(void)user;
@@ -81,24 +100,30 @@ static void on_notice(void *user, const char *msg)
 	fprintf(stderr, "%s\n", msg);
 }
 
-/* Levenshtein distance, for "did you mean". */
+/* Optimal string alignment distance (Levenshtein with adjacent
+ * transpositions), for "did you mean". */
 static size_t distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-	if (la >= 63 || lb >= 63)
+	enum { MAX = 40 };
+	size_t la = strlen(a), lb = strlen(b), d[MAX + 1][MAX + 1];
+	if (la > MAX || lb > MAX)
 		return 99;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
 		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-		memcpy(prev, cur, (lb + 1) * sizeof *prev);
-	}
-	return prev[lb];
+	return d[la][lb];
 }
 
 static void print_overview(FILE *out)
@@ -171,6 +196,14 @@ static int help(int argc, char **argv)
 	printf("usage: haven %s %s\n\n%s\n", c->name, c->synopsis, c->summary);
 	if (c->help && *c->help)
 		printf("\n%s", c->help);
+	/* A command that also heads a group ("geocode"): list the group too. */
+	size_t n = strlen(c->name), shown = 0;
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strncmp(cli_commands[i].name, c->name, n) == 0 && cli_commands[i].name[n] == ' ') {
+			if (!shown++)
+				printf("\nrelated commands:\n");
+			printf("  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+		}
 	return 0;
 }
 

@@ -202,36 +202,6 @@ static void test_random_points_agree_with_spatialite(void **state)
 	assert_true(nothing > 5);
 }
 
-/* The westernmost vertex of an la, read back from the store with GEOS. */
-static void westmost_vertex(const char *code, double *x, double *y)
-{
-	sqlite3_stmt *st;
-	tu_ok(ctx, hv_prepare(ctx, "SELECT ST_AsBinary(geom) FROM area WHERE kind = 'la' AND code = ?", &st));
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-	GEOSGeometry *g = GEOSWKBReader_read_r(ctx->geos, rd, sqlite3_column_blob(st, 0),
-	                                       (size_t)sqlite3_column_bytes(st, 0));
-	assert_non_null(g);
-	sqlite3_finalize(st);
-	GEOSGeometry *pts = GEOSGeom_extractUniquePoints_r(ctx->geos, g);
-	assert_non_null(pts);
-	*x = HUGE_VAL;
-	for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, pts); i++) {
-		double px, py;
-		const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, pts, i);
-		GEOSGeomGetX_r(ctx->geos, p, &px);
-		GEOSGeomGetY_r(ctx->geos, p, &py);
-		if (px < *x) {
-			*x = px;
-			*y = py;
-		}
-	}
-	GEOSGeom_destroy_r(ctx->geos, pts);
-	GEOSGeom_destroy_r(ctx->geos, g);
-	GEOSWKBReader_destroy_r(ctx->geos, rd);
-}
-
 static void test_nearest_offshore(void **state)
 {
 	(void)state;
@@ -241,7 +211,7 @@ static void test_nearest_offshore(void **state)
 	long scilly = hv_areas_index(la, "E06000053");
 	assert_true(scilly >= 0);
 	double x0 = 0, vy = 0;
-	westmost_vertex("E06000053", &x0, &vy);
+	tu_westmost_vertex(ctx, "la", "E06000053", &x0, &vy);
 	double bx0, by0, bx1, by1;
 	hv_areas_bounds(la, scilly, &bx0, &by0, &bx1, &by1);
 	assert_true(bx0 == x0 && by0 <= vy && vy <= by1);
@@ -268,18 +238,10 @@ static void test_load_errors(void **state)
 	hv_areas_free(NULL);
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(setup, teardown,
 		cmocka_unit_test(test_spot_checks),
 		cmocka_unit_test(test_accessors),
 		cmocka_unit_test(test_boundary_vertex_is_covered),
 		cmocka_unit_test(test_random_points_agree_with_spatialite),
 		cmocka_unit_test(test_nearest_offshore),
-		cmocka_unit_test(test_load_errors),
-	};
-	int r = cmocka_run_group_tests(tests, setup, teardown);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_load_errors))

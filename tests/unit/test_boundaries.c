@@ -248,37 +248,6 @@ static void test_where_spot_checks(void **state)
 	haven_table_free(t);
 }
 
-/* The westernmost vertex of an area, read back from the store. */
-static void westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, double *x, double *y)
-{
-	sqlite3_stmt *st;
-	tu_ok(ctx, hv_prepare(ctx, "SELECT ST_AsBinary(geom) FROM area WHERE kind = ? AND code = ?", &st));
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
-	GEOSGeometry *g = GEOSWKBReader_read_r(ctx->geos, rd, sqlite3_column_blob(st, 0),
-	                                       (size_t)sqlite3_column_bytes(st, 0));
-	assert_non_null(g);
-	sqlite3_finalize(st);
-	GEOSGeometry *pts = GEOSGeom_extractUniquePoints_r(ctx->geos, g);
-	assert_non_null(pts);
-	*x = HUGE_VAL;
-	for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, pts); i++) {
-		double px, py;
-		const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, pts, i);
-		GEOSGeomGetX_r(ctx->geos, p, &px);
-		GEOSGeomGetY_r(ctx->geos, p, &py);
-		if (px < *x) {
-			*x = px;
-			*y = py;
-		}
-	}
-	GEOSGeom_destroy_r(ctx->geos, pts);
-	GEOSGeom_destroy_r(ctx->geos, g);
-	GEOSWKBReader_destroy_r(ctx->geos, rd);
-}
-
 static void test_where_nearest_and_errors(void **state)
 {
 	(void)state;
@@ -286,7 +255,7 @@ static void test_where_nearest_and_errors(void **state)
 	/* 1: 300 m out to sea west of the Isles of Scilly: in no area, but
 	 * within 1000 m of one. */
 	double x = 0, y = 0;
-	westmost_vertex(ctx, "la", "E06000053", &x, &y);
+	tu_westmost_vertex(ctx, "la", "E06000053", &x, &y);
 	haven_table *t;
 	tu_ok(ctx, haven_boundaries_where(ctx, x - 300, y, &t));
 	assert_string_equal(cell(t, "la", "code"), "E06000053");
@@ -541,10 +510,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, teardown,
 		cmocka_unit_test(test_load_bundled),
 		cmocka_unit_test(test_where_spot_checks),
 		cmocka_unit_test(test_where_nearest_and_errors),
@@ -552,9 +518,4 @@ int main(void)
 		cmocka_unit_test(test_repair_bowtie),
 		cmocka_unit_test(test_other_formats),
 		cmocka_unit_test(test_reload_replaces),
-		cmocka_unit_test(test_field_detection),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, teardown);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_field_detection))

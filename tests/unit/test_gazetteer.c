@@ -463,15 +463,7 @@ static void test_gzip(void **state)
 	haven_ctx_free(ctx);
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_onspd_fixture),     cmocka_unit_test(test_uprn_fixture),
 		cmocka_unit_test(test_latlong_and_reload), cmocka_unit_test(test_options),
-		cmocka_unit_test(test_bad_files),          cmocka_unit_test(test_gzip),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_bad_files),          cmocka_unit_test(test_gzip))

@@ -167,15 +167,7 @@ static void test_national_sample(void **state)
 	haven_ctx_free(ctx);
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_normalise_table),
 		cmocka_unit_test(test_sector),
-		cmocka_unit_test(test_national_sample),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_national_sample))

@@ -751,18 +751,10 @@ static void test_spreadsheets_same_as_csv(void **state)
 	haven_ctx_free(a);
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_la_names),
 		cmocka_unit_test(test_three_months),
 		cmocka_unit_test(test_snapshot_rules),
 		cmocka_unit_test(test_extra_columns),
 		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_spreadsheets_same_as_csv),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_spreadsheets_same_as_csv))

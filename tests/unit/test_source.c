@@ -107,15 +107,7 @@ static void test_utf8(void **state)
 			fail_msg("utf8 case %zu", i + 1);
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_header_lookup_and_bom),
-		cmocka_unit_test(test_utf8),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_utf8))

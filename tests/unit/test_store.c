@@ -143,18 +143,10 @@ static void test_dates(void **state)
 	assert_string_equal(buf, "2025-04-15T09:00:00Z");
 }
 
-int main(void)
-{
-	haven_global_init();
-	const struct CMUnitTest tests[] = {
+TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_create_sets_everything),
 		cmocka_unit_test(test_create_refuses_existing_file),
 		cmocka_unit_test(test_open_refuses_foreign_files),
 		cmocka_unit_test(test_open_refuses_newer_schema),
 		cmocka_unit_test(test_reopen_and_digest_stable),
-		cmocka_unit_test(test_dates),
-	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	haven_global_cleanup();
-	return r;
-}
+		cmocka_unit_test(test_dates))

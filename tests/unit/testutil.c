@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include "context_int.h"
 #include "store_int.h"
 #include "testutil.h"
@@ -93,4 +95,34 @@ int64_t tu_int(haven_ctx *ctx, const char *sql)
 	int64_t v;
 	tu_ok(ctx, hv_query_int(ctx, sql, &v));
 	return v;
+}
+
+void tu_westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, double *x, double *y)
+{
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx, "SELECT ST_AsBinary(geom) FROM area WHERE kind = ? AND code = ?", &st));
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
+	GEOSGeometry *g = GEOSWKBReader_read_r(ctx->geos, rd, sqlite3_column_blob(st, 0),
+	                                       (size_t)sqlite3_column_bytes(st, 0));
+	assert_non_null(g);
+	sqlite3_finalize(st);
+	GEOSGeometry *pts = GEOSGeom_extractUniquePoints_r(ctx->geos, g);
+	assert_non_null(pts);
+	*x = HUGE_VAL;
+	for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, pts); i++) {
+		double px, py;
+		const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, pts, i);
+		GEOSGeomGetX_r(ctx->geos, p, &px);
+		GEOSGeomGetY_r(ctx->geos, p, &py);
+		if (px < *x) {
+			*x = px;
+			*y = py;
+		}
+	}
+	GEOSGeom_destroy_r(ctx->geos, pts);
+	GEOSGeom_destroy_r(ctx->geos, g);
+	GEOSWKBReader_destroy_r(ctx->geos, rd);
 }

@@ -53,4 +53,20 @@ void tu_digest(haven_ctx *ctx, char hex[65]);
 /** Single integer from a SQL query on the open store. */
 int64_t tu_int(haven_ctx *ctx, const char *sql);
 
+/** The main() of a test program: process-wide set-up, the group (with
+ *  optional setup/teardown functions, or NULL), clean-up. */
+#define TU_MAIN(setup, teardown, ...)                                                                      \
+	int main(void)                                                                                      \
+	{                                                                                                   \
+		haven_global_init();                                                                        \
+		const struct CMUnitTest tu_tests_[] = {__VA_ARGS__};                                       \
+		int tu_r_ = cmocka_run_group_tests(tu_tests_, setup, teardown);                            \
+		haven_global_cleanup();                                                                     \
+		return tu_r_;                                                                               \
+	}
+
+/** The westernmost vertex of an area of the store, read back with GEOS
+ *  (a point every other part of the area lies east of). */
+void tu_westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, double *x, double *y);
+
 #endif
