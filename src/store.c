@@ -96,7 +96,115 @@ static const char schema_v1[] =
 	" old_value TEXT, new_value TEXT);"
 	"CREATE INDEX register_change_snapshot ON register_change(snapshot_id);";
 
-static const char *const migrations[] = {schema_v1};
+/* Migration 3: governance (docs/governance.md).  Who may act (authorities,
+ * users, roles), for what (the purposes registry, seeded from the 2013
+ * protocol), exceptional use (authorisations signed by a senior's Ed25519
+ * key; the store keeps public keys only), HMCI's disclosure requests with
+ * their 12-monthly confirmations and the extracts made for them, and
+ * complaints linked to audit entries. */
+static const char schema_v3[] =
+	"CREATE TABLE authority("
+	" code TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('police','la','occ','dfe','probation','hmci')),"
+	" name TEXT NOT NULL,"
+	" scope TEXT NOT NULL CHECK(scope IN ('national','areas')),"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE authority_area("
+	" authority_code TEXT NOT NULL REFERENCES authority(code),"
+	" area_kind TEXT NOT NULL CHECK(area_kind IN ('pfa','la')),"
+	" area_code TEXT NOT NULL,"
+	" PRIMARY KEY(authority_code, area_kind, area_code));"
+	/* Public keys an authority signs with, as known to this store: e.g. the
+	 * HMCI key that signs extract manifests, registered by a receiver. */
+	"CREATE TABLE authority_key("
+	" id INTEGER PRIMARY KEY,"
+	" authority_code TEXT NOT NULL REFERENCES authority(code),"
+	" public_key TEXT NOT NULL UNIQUE,"
+	" label TEXT,"
+	" added_at TEXT NOT NULL);"
+	"CREATE TABLE app_user("
+	" name TEXT PRIMARY KEY,"
+	" authority_code TEXT NOT NULL REFERENCES authority(code),"
+	" role TEXT NOT NULL CHECK(role IN ('analyst','senior','admin')),"
+	" public_key TEXT,"
+	" default_purpose TEXT,"
+	" created_at TEXT NOT NULL,"
+	" disabled_at TEXT,"
+	" CHECK(role <> 'senior' OR public_key IS NOT NULL));"
+	"CREATE TABLE purpose("
+	" authority_kind TEXT NOT NULL,"
+	" code TEXT NOT NULL,"
+	" description TEXT NOT NULL,"
+	" PRIMARY KEY(authority_kind, code));"
+	"INSERT INTO purpose VALUES"
+	" ('police','safeguarding','strategic and operational safeguarding of children living in the homes'),"
+	" ('police','community-policing','community policing of the homes and the children living in them'),"
+	" ('police','offender-management','managing offenders who pose a risk to children'),"
+	" ('police','crime-prevention','preventing crime against children by those who target homes'),"
+	" ('police','ofsted-concerns','sharing concerns about a home with Ofsted'),"
+	" ('probation','offender-management','managing offenders who pose a risk to children (MAPPA)'),"
+	" ('la','safeguarding','safeguarding children and the authority''s statutory duties'),"
+	" ('occ','visits','planning the Children''s Commissioner''s visits to homes'),"
+	" ('dfe','policy','the distribution and capacity of homes, and policy'),"
+	" ('hmci','regulation','registering and inspecting children''s homes'),"
+	" ('hmci','disclosure','disclosing the register to receivers under the 2013 protocol');"
+	"CREATE TABLE authorisation("
+	" id INTEGER PRIMARY KEY,"
+	" authority_code TEXT NOT NULL REFERENCES authority(code),"
+	" senior TEXT NOT NULL REFERENCES app_user(name),"
+	" user_name TEXT NOT NULL REFERENCES app_user(name),"
+	" use TEXT NOT NULL, reason TEXT NOT NULL,"
+	" issued_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+	" nonce TEXT NOT NULL UNIQUE,"
+	" signature TEXT NOT NULL,"
+	" used_at TEXT);"
+	"CREATE TABLE disclosure_request("
+	" id INTEGER PRIMARY KEY,"
+	" authority_code TEXT NOT NULL REFERENCES authority(code),"
+	" requester TEXT NOT NULL,"
+	" requester_role TEXT NOT NULL CHECK(requester_role IN"
+	"  ('chief-officer','director-of-childrens-services','senior-official')),"
+	" requested_on TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK(kind IN ('one-off','monthly')),"
+	" deliver_to TEXT NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" withdrawn_on TEXT);"
+	"CREATE TABLE request_confirmation("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES disclosure_request(id),"
+	" confirmed_on TEXT NOT NULL,"
+	" confirmed_by TEXT NOT NULL,"
+	" recorded_at TEXT NOT NULL);"
+	"CREATE TABLE extract("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES disclosure_request(id),"
+	" made_at TEXT NOT NULL, made_by TEXT NOT NULL,"
+	" file_sha256 TEXT NOT NULL, homes INTEGER NOT NULL);"
+	"CREATE TABLE complaint("
+	" id INTEGER PRIMARY KEY,"
+	" about TEXT NOT NULL CHECK(about IN ('home','child')),"
+	" urn TEXT, advocate TEXT,"
+	" summary TEXT NOT NULL,"
+	" status TEXT NOT NULL CHECK(status IN ('open','investigating','upheld','not-upheld','withdrawn')),"
+	" outcome TEXT,"
+	" received_on TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" CHECK(about <> 'child' OR advocate IS NOT NULL));"
+	"CREATE TABLE complaint_audit("
+	" complaint_id INTEGER NOT NULL REFERENCES complaint(id),"
+	" audit_seq INTEGER NOT NULL,"
+	" PRIMARY KEY(complaint_id, audit_seq));"
+	/* The owner recorded by 'haven init' becomes the first authority. */
+	"INSERT INTO authority(code, kind, name, scope, created_at)"
+	" SELECT c.value, k.value, n.value,"
+	"  CASE WHEN k.value IN ('police','la','probation') THEN 'areas' ELSE 'national' END,"
+	"  coalesce((SELECT value FROM meta WHERE key = 'created_at'), '')"
+	" FROM meta c, meta k, meta n"
+	" WHERE c.key = 'owner_code' AND k.key = 'owner_kind' AND n.key = 'owner_name';"
+	"INSERT INTO authority_area(authority_code, area_kind, area_code)"
+	" SELECT code, CASE kind WHEN 'police' THEN 'pfa' ELSE 'la' END, code FROM authority"
+	" WHERE kind IN ('police','la');";
+
+static const char *const migrations[] = {schema_v1, schema_v3};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int haven_store_schema_version(void) { return N_MIGRATIONS; }
@@ -232,23 +340,47 @@ static haven_status set_pragmas(haven_ctx *ctx)
 	return hv_exec(ctx, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 }
 
-static haven_status migrate(haven_ctx *ctx, int from)
+static haven_status write_owner(haven_ctx *ctx, const haven_owner *owner)
+{
+	char created[21];
+	hv_format_time(hv_now(ctx), created);
+	haven_status rc = hv_meta_set(ctx, "marking", HAVEN_MARKING);
+	if (!rc)
+		rc = hv_meta_set(ctx, "owner_kind", owner->kind);
+	if (!rc)
+		rc = hv_meta_set(ctx, "owner_code", owner->code);
+	if (!rc)
+		rc = hv_meta_set(ctx, "owner_name", owner->name);
+	if (!rc)
+		rc = hv_meta_set(ctx, "created_at", created);
+	if (!rc)
+		rc = hv_meta_set(ctx, "created_by", haven_version());
+	return rc;
+}
+
+/* Apply migrations from+1 .. N in one transaction.  When creating a store
+ * (owner not NULL) the owner is written to meta right after migration 1, so
+ * later migrations can build on it as they do for an existing store. */
+static haven_status migrate(haven_ctx *ctx, int from, const haven_owner *owner)
 {
 	haven_status rc = hv_begin(ctx);
 	if (rc)
 		return rc;
-	for (int v = from; v < N_MIGRATIONS; v++) {
+	for (int v = from; v < N_MIGRATIONS && !rc; v++) {
 		rc = hv_exec(ctx, migrations[v]);
 		if (rc) {
 			char msg[sizeof ctx->errmsg];
 			snprintf(msg, sizeof msg, "%s", ctx->errmsg);
-			hv_rollback(ctx);
-			return hv_error(ctx, rc, "migrating schema to version %d: %s", v + 1, msg);
+			hv_error(ctx, rc, "migrating schema to version %d: %s", v + 1, msg);
+		} else if (v == 0 && owner) {
+			rc = write_owner(ctx, owner);
 		}
 	}
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", N_MIGRATIONS);
-	rc = hv_exec(ctx, sql);
+	if (!rc) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", N_MIGRATIONS);
+		rc = hv_exec(ctx, sql);
+	}
 	if (!rc)
 		rc = hv_commit(ctx);
 	if (rc)
@@ -284,28 +416,7 @@ haven_status haven_store_create(haven_ctx *ctx, const char *path, const haven_ow
 		rc = hv_exec(ctx, "SELECT InitSpatialMetadataFull(1, 'NONE');"
 		                  "SELECT InsertEpsgSrid(27700); SELECT InsertEpsgSrid(4326);");
 	if (!rc)
-		rc = migrate(ctx, 0);
-	if (!rc) {
-		char created[21];
-		hv_format_time(hv_now(ctx), created);
-		rc = hv_begin(ctx);
-		if (!rc)
-			rc = hv_meta_set(ctx, "marking", HAVEN_MARKING);
-		if (!rc)
-			rc = hv_meta_set(ctx, "owner_kind", owner->kind);
-		if (!rc)
-			rc = hv_meta_set(ctx, "owner_code", owner->code);
-		if (!rc)
-			rc = hv_meta_set(ctx, "owner_name", owner->name);
-		if (!rc)
-			rc = hv_meta_set(ctx, "created_at", created);
-		if (!rc)
-			rc = hv_meta_set(ctx, "created_by", haven_version());
-		if (!rc)
-			rc = hv_commit(ctx);
-		if (rc)
-			hv_rollback(ctx);
-	}
+		rc = migrate(ctx, 0, owner);
 	if (rc) {
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", ctx->errmsg);
@@ -346,7 +457,7 @@ haven_status haven_store_open(haven_ctx *ctx, const char *path)
 	}
 	rc = set_pragmas(ctx);
 	if (!rc && ver < N_MIGRATIONS)
-		rc = migrate(ctx, (int)ver);
+		rc = migrate(ctx, (int)ver, NULL);
 	if (rc) {
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", ctx->errmsg);
