@@ -19,6 +19,20 @@
 #define HV_PRINTF(a, b)
 #endif
 
+/* The user acting on the open store (haven_act in govern.c). */
+typedef struct hv_actor {
+	int set;
+	char user[64];
+	char authority[32];      /* authority code */
+	char authority_kind[16]; /* police, la, occ, dfe, probation, hmci */
+	char role[16];           /* analyst, senior, admin */
+	char purpose[256];       /* registered purpose code, or the exceptional use */
+	char reason[512];        /* justification ("" for a registered purpose) */
+	int exceptional;
+	int64_t authorisation; /* id, for exceptional use */
+	char authoriser[64];   /* the senior who signed it */
+} hv_actor;
+
 struct haven_ctx {
 	GEOSContextHandle_t geos;
 	PJ_CONTEXT *proj;
@@ -38,6 +52,7 @@ struct haven_ctx {
 
 	int64_t now; /* -1: use the clock */
 	PJ *wgs84_to_bng; /* cached lon/lat -> BNG, see crs.c */
+	hv_actor actor;   /* cleared whenever a store is opened or closed */
 };
 
 /** Record a failure on ctx and return st, so callers write

@@ -298,6 +298,7 @@ haven_status hv_meta_set(haven_ctx *ctx, const char *key, const char *value)
 
 void hv_store_close(haven_ctx *ctx)
 {
+	memset(&ctx->actor, 0, sizeof ctx->actor);
 	if (ctx->db) {
 		sqlite3_close(ctx->db);
 		ctx->db = NULL;
