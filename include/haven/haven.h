@@ -18,5 +18,6 @@
 #include "haven/postcode.h"
 #include "haven/geocode.h"
 #include "haven/synth.h"
+#include "haven/audit.h"
 
 #endif
