@@ -674,6 +674,24 @@ haven_status haven_audit_checkpoint_load(haven_ctx *ctx, const char *path, char 
 	return HAVEN_OK;
 }
 
+haven_status haven_audit_checkpoint_save(haven_ctx *ctx, const char *path, const char *text)
+{
+	hv_clear(ctx);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path,
+		                errno == EEXIST ? "exists; a kept checkpoint is never overwritten" : strerror(errno));
+	size_t len = strlen(text);
+	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	int err = errno;
+	ok = close(fd) == 0 && ok;
+	if (!ok) {
+		unlink(path);
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write: %s", path, strerror(err));
+	}
+	return HAVEN_OK;
+}
+
 /* ---- export ----------------------------------------------------------- */
 
 static const char *const export_cols[] = {"seq",        "at",         "operation", "user",      "authority",
@@ -765,6 +783,21 @@ static cJSON *cell_json(const haven_table *t, size_t r, int c)
 	return cJSON_CreateNull();
 }
 
+/* Write v as JSON (compact) after prefix; 0 when out of memory. */
+static int put_json(FILE *out, const char *prefix, cJSON *v)
+{
+	char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+	cJSON_Delete(v);
+	if (!s)
+		return 0;
+	fputs(prefix, out);
+	fputs(s, out);
+	cJSON_free(s);
+	return 1;
+}
+
+/* The JSON export document, streamed one entry per line so a long log
+ * needs no more memory than its table. */
 static haven_status write_json(haven_ctx *ctx, const haven_table *t, const hv_hash root, FILE *out)
 {
 	char origin[256], rhex[65];
@@ -776,38 +809,37 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, const hv_ha
 	if ((rc = store_key(ctx, &nkeys, pk)))
 		return rc;
 	sodium_bin2hex(rhex, sizeof rhex, root, HV_HASH_BYTES);
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *keys = cJSON_AddArrayToObject(doc, "public_keys");
-	cJSON *entries = NULL;
-	int ok = doc && keys;
-	if (ok) {
-		cJSON_AddStringToObject(doc, "format", "haven-audit-export-v1");
-		cJSON_AddStringToObject(doc, "origin", origin);
-		cJSON_AddNumberToObject(doc, "tree_size", (double)haven_table_nrows(t));
-		cJSON_AddStringToObject(doc, "root_hash", rhex);
-		if (nkeys > 0) {
-			char pk64[HAVEN_AUDIT_PUBKEY_B64];
-			sodium_bin2base64(pk64, sizeof pk64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
-			ok = cJSON_AddItemToArray(keys, cJSON_CreateString(pk64));
+	cJSON *keys = cJSON_CreateArray();
+	if (keys && nkeys > 0) {
+		char pk64[HAVEN_AUDIT_PUBKEY_B64];
+		sodium_bin2base64(pk64, sizeof pk64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+		if (!cJSON_AddItemToArray(keys, cJSON_CreateString(pk64))) {
+			cJSON_Delete(keys);
+			keys = NULL;
 		}
-		entries = cJSON_AddArrayToObject(doc, "entries");
-		ok = ok && entries;
 	}
+	int ok = put_json(out, "{\n  \"format\": ", cJSON_CreateString("haven-audit-export-v1")) &&
+	         put_json(out, ",\n  \"origin\": ", cJSON_CreateString(origin)) &&
+	         put_json(out, ",\n  \"tree_size\": ", cJSON_CreateNumber((double)haven_table_nrows(t))) &&
+	         put_json(out, ",\n  \"root_hash\": ", cJSON_CreateString(rhex)) &&
+	         put_json(out, ",\n  \"public_keys\": ", keys);
+	if (ok)
+		fputs(",\n  \"entries\": [", out);
 	for (size_t r = 0; ok && r < haven_table_nrows(t); r++) {
 		cJSON *o = cJSON_CreateObject();
-		ok = o && cJSON_AddItemToArray(entries, o);
-		for (int c = 0; ok && c < haven_table_ncols(t); c++) {
+		for (int c = 0; o && c < haven_table_ncols(t); c++) {
 			cJSON *v = cell_json(t, r, c);
-			ok = v && cJSON_AddItemToObject(o, haven_table_colname(t, c), v);
+			if (!v || !cJSON_AddItemToObject(o, haven_table_colname(t, c), v)) {
+				cJSON_Delete(v);
+				cJSON_Delete(o);
+				o = NULL;
+			}
 		}
+		ok = put_json(out, r ? ",\n    " : "\n    ", o);
 	}
-	char *s = ok ? cJSON_Print(doc) : NULL;
-	cJSON_Delete(doc);
-	if (!s)
+	if (!ok)
 		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	fputs(s, out);
-	fputc('\n', out);
-	cJSON_free(s);
+	fputs(haven_table_nrows(t) ? "\n  ]\n}\n" : "]\n}\n", out);
 	if (ferror(out))
 		return hv_error(ctx, HAVEN_ERR_IO, "writing the audit export failed");
 	return HAVEN_OK;

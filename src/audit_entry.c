@@ -282,10 +282,16 @@ haven_status hv_audit_fields_check(haven_ctx *ctx, const hv_audit_fields *f)
 	text_fields(f, t);
 	for (int i = 0; i < 8; i++) {
 		int idx = text_field_index[i];
-		haven_status rc = check_text(ctx, field_names[idx], t[i], idx <= 7);
+		/* operation .. object are required, justification among them only
+		 * for exceptional use: under a registered purpose the purpose is
+		 * the justification. */
+		haven_status rc = check_text(ctx, field_names[idx], t[i], idx <= 7 && idx != 6);
 		if (rc)
 			return rc;
 	}
+	if (*t[7] && !*t[4])
+		return hv_error(ctx, HAVEN_ERR_VALUE,
+		                "exceptional use (an authoriser is named) must give its justification (field 'justification')");
 	if (known == HV_AUDIT_DISCLOSURE && !*t[6])
 		return hv_error(ctx, HAVEN_ERR_VALUE, "a disclosure must name its recipients (field 'recipients')");
 	if (known == HV_AUDIT_ERASURE && *t[6])
@@ -337,7 +343,7 @@ haven_status hv_audit_append(haven_ctx *ctx, const hv_audit_entry *e, int64_t *s
 	sqlite3_bind_text(st, 4, f.user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, f.authority, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, f.purpose, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, f.justification, -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 7, f.justification);
 	sqlite3_bind_text(st, 8, f.object, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, f.rows);
 	hv_bind_text_or_null(st, 10, f.recipients);

@@ -39,9 +39,11 @@ typedef enum hv_audit_op {
 const char *hv_audit_op_name(hv_audit_op op);
 
 /** What an operation's caller says about it.  All strings borrowed.
- *  user, authority, purpose, justification and object are required;
- *  recipients is required for a disclosure and forbidden for an erasure;
- *  authoriser is set (non-empty) only for exceptional use.  object says what
+ *  user, authority, purpose and object are required; justification is
+ *  required for exceptional use, which is what a non-empty authoriser marks
+ *  (under a registered purpose the purpose is the justification, and it may
+ *  be empty); recipients is required for a disclosure and forbidden for an
+ *  erasure.  object says what
  *  was processed ("home_version: homes in E10000014"), never the data
  *  itself: an erasure entry in particular describes what was erased
  *  without repeating it. */

@@ -112,7 +112,7 @@ static const char schema_v2[] =
 	" operation TEXT NOT NULL CHECK(operation IN"
 	"  ('collection','alteration','consultation','disclosure','combination','erasure')),"
 	" user_name TEXT NOT NULL, authority TEXT NOT NULL,"
-	" purpose TEXT NOT NULL, justification TEXT NOT NULL,"
+	" purpose TEXT NOT NULL, justification TEXT,"
 	" object TEXT NOT NULL, row_count INTEGER NOT NULL CHECK(row_count >= 0),"
 	" recipients TEXT, authoriser TEXT,"
 	" entry BLOB NOT NULL,"

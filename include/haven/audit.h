@@ -58,6 +58,11 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
  * \param text on HAVEN_OK the file's contents; caller frees with free() */
 haven_status haven_audit_checkpoint_load(haven_ctx *ctx, const char *path, char **text);
 
+/** Write a checkpoint's text to a new file at path (never overwriting one:
+ *  a kept checkpoint is what detects a rollback).  HAVEN_ERR_IO if path
+ *  exists or cannot be written.  text borrowed. */
+haven_status haven_audit_checkpoint_save(haven_ctx *ctx, const char *path, const char *text);
+
 /** Verify the open store's log: every entry's bytes against its fields and
  *  its stored leaf hash, the sequence numbers, and the root; and, given a
  *  checkpoint, its signature by the store's recorded key, that the log is

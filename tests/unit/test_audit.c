@@ -463,7 +463,7 @@ static void test_append_rules(void **state)
 		const char *msg;
 	} cases[] = {
 		{"empty user", "field 'user' is empty"},
-		{"no justification", "field 'justification' is empty"},
+		{"exceptional use without justification", "must give its justification"},
 		{"disclosure without recipients", "must name its recipients"},
 		{"erasure with recipients", "an erasure has no recipients"},
 		{"bad UTF-8", "not valid UTF-8"},
@@ -475,7 +475,7 @@ static void test_append_rules(void **state)
 	memset(longtext, 'x', HV_AUDIT_MAX_FIELD + 1);
 	longtext[HV_AUDIT_MAX_FIELD + 1] = '\0';
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-		hv_audit_entry e = samples[c == 3 ? 6 : 2];
+		hv_audit_entry e = samples[c == 1 ? 5 : c == 3 ? 6 : 2];
 		switch (c) {
 		case 0: e.user = ""; break;
 		case 1: e.justification = NULL; break;
@@ -497,14 +497,22 @@ static void test_append_rules(void **state)
 		assert_string_equal(before, after);
 	}
 	free(longtext);
-	/* Tabs and newlines are allowed in free text. */
+	/* Tabs and newlines are allowed in free text; a registered purpose
+	 * needs no further justification. */
 	hv_audit_entry ok = samples[1];
 	ok.justification = "line one\n\tline two";
+	hv_audit_entry plain = samples[1];
+	plain.justification = NULL;
 	tu_ok(ctx, hv_begin(ctx));
 	int64_t seq = -1;
 	tu_ok(ctx, hv_audit_append(ctx, &ok, &seq));
-	tu_ok(ctx, hv_commit(ctx));
 	assert_int_equal(seq, 0);
+	tu_ok(ctx, hv_audit_append(ctx, &plain, &seq));
+	tu_ok(ctx, hv_commit(ctx));
+	assert_int_equal(seq, 1);
+	haven_audit_report rep;
+	tu_ok(ctx, haven_audit_verify(ctx, NULL, &rep));
+	assert_int_equal(rep.entries, 2);
 	haven_ctx_free(ctx);
 }
 
