@@ -163,6 +163,8 @@ static haven_status read_key(haven_ctx *ctx, const char *path, unsigned char pk[
                              unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file is a symbolic link; refusing to follow it", path);
 	if (fd < 0)
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot open key file: %s", path, strerror(errno));
 	struct stat sb;

@@ -84,6 +84,8 @@ haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv)
 	if (st)
 		return st;
 	printf("audit log: %lld entries, root %s\n", (long long)r.entries, r.root);
+	if (*r.key_id)
+		printf("audit key recorded in the store: key ID %s\n", r.key_id);
 	if (r.checkpoint_checked)
 		printf("checkpoint: %lld entries, signed by key %s, consistent with the log (proof of %zu hashes)\n",
 		       (long long)r.checkpoint_size, r.key_id, r.proof_hashes);

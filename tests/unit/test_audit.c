@@ -605,6 +605,11 @@ static void test_keys(void **state)
 	tu_assert_status(ctx, haven_audit_checkpoint(ctx, key, NULL, &text), HAVEN_ERR_DENIED);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit_key"), 0);
 	assert_int_equal(chmod(key, 0600), 0);
+	const char *link = tu_tmp("keys-link.key");
+	unlink(link);
+	assert_int_equal(symlink(key, link), 0);
+	tu_assert_status(ctx, haven_audit_checkpoint(ctx, link, NULL, &text), HAVEN_ERR_DENIED);
+	tu_assert_msg(ctx, "symbolic link");
 	/* 3: a file that is not a key, and a missing one */
 	const char *junk = tu_write("junk.key", "haven-audit-secret-key-v1\nnot base64 at all\n");
 	assert_int_equal(chmod(junk, 0600), 0);
