@@ -56,9 +56,9 @@ static haven_status prefix_error(haven_ctx *ctx, haven_status rc, const char *pr
 
 /* ---- origin and key IDs ----------------------------------------------- */
 
-/* "haven/<owner code>", which must be a valid note key name (no spaces,
- * no '+', no control characters). */
-static haven_status origin_of(haven_ctx *ctx, char *out, size_t n)
+/* "haven/<owner code>".  When strict (to sign or check a checkpoint), it
+ * must be a valid note key name: no spaces, no '+', no control characters. */
+static haven_status origin_of(haven_ctx *ctx, int strict, char *out, size_t n)
 {
 	char code[200];
 	haven_status rc = hv_meta_get(ctx, "owner_code", code, sizeof code);
@@ -66,11 +66,12 @@ static haven_status origin_of(haven_ctx *ctx, char *out, size_t n)
 		return rc;
 	if (!*code)
 		return hv_error(ctx, HAVEN_ERR_TAMPER, "the store records no owner code (meta 'owner_code')");
-	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)code; strict && *p; p++)
 		if (*p <= 0x20 || *p == '+' || *p == 0x7f)
-			return hv_error(ctx, HAVEN_ERR_VALUE,
-			                "owner code '%s' cannot name an audit log (it holds a space, '+' or control character)",
-			                code);
+			return hv_error(
+			    ctx, HAVEN_ERR_VALUE,
+			    "owner code '%s' cannot name an audit log (it holds a space, '+' or control character)",
+			    code);
 	snprintf(out, n, "haven/%s", code);
 	return HAVEN_OK;
 }
@@ -103,7 +104,8 @@ static haven_status store_key(haven_ctx *ctx, int *count, unsigned char pk[crypt
 		if (*count == 0) {
 			if (sqlite3_column_bytes(st, 0) != crypto_sign_PUBLICKEYBYTES) {
 				sqlite3_finalize(st);
-				return hv_error(ctx, HAVEN_ERR_TAMPER, "the recorded audit public key is not %d bytes long",
+				return hv_error(ctx, HAVEN_ERR_TAMPER,
+				                "the recorded audit public key is not %d bytes long",
 				                crypto_sign_PUBLICKEYBYTES);
 			}
 			memcpy(pk, sqlite3_column_blob(st, 0), crypto_sign_PUBLICKEYBYTES);
@@ -181,7 +183,8 @@ static haven_status read_key(haven_ctx *ctx, const char *path, unsigned char pk[
 	}
 	if (sb.st_uid != geteuid()) {
 		close(fd);
-		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file belongs to another user; refusing to use it", path);
+		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file belongs to another user; refusing to use it",
+		                path);
 	}
 	char text[256];
 	ssize_t n = read(fd, text, sizeof text - 1);
@@ -197,8 +200,9 @@ static haven_status read_key(haven_ctx *ctx, const char *path, unsigned char pk[
 	char *b64 = text + tag + 1;
 	char *nl = (size_t)n > tag + 1 ? strchr(b64, '\n') : NULL;
 	if ((size_t)n <= tag + 1 || strncmp(text, KEY_TAG, tag) != 0 || text[tag] != '\n' || !nl || nl[1] != '\0')
-		rc = hv_error(ctx, HAVEN_ERR_FORMAT,
-		              "%s: not a haven audit key file (two lines: '%s', then the key in base64)", path, KEY_TAG);
+		rc =
+		    hv_error(ctx, HAVEN_ERR_FORMAT,
+		             "%s: not a haven audit key file (two lines: '%s', then the key in base64)", path, KEY_TAG);
 	else if (sodium_base642bin(seed, sizeof seed, b64, (size_t)(nl - b64), NULL, &seedlen, &end,
 	                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	         seedlen != sizeof seed || end != nl)
@@ -278,13 +282,15 @@ static haven_status parse_checkpoint(haven_ctx *ctx, const char *text, checkpoin
 		if (cp->nsig == MAX_SIGNATURES)
 			return hv_error(ctx, HAVEN_ERR_FORMAT, "checkpoint: more than %d signatures", MAX_SIGNATURES);
 		if (!take_line(&p, tend, line, sizeof line))
-			return hv_error(ctx, HAVEN_ERR_FORMAT, "checkpoint: signature %d is too long or not ended by a newline",
-			                cp->nsig + 1);
+			return hv_error(ctx, HAVEN_ERR_FORMAT,
+			                "checkpoint: signature %d is too long or not ended by a newline", cp->nsig + 1);
 		const char *name = line + strlen(EM_DASH " ");
 		const char *sp = strncmp(line, EM_DASH " ", strlen(EM_DASH " ")) == 0 ? strchr(name, ' ') : NULL;
-		if (!sp || sp == name || strchr(sp + 1, ' ') || memchr(name, '+', (size_t)(sp - name)))
+		if (!sp || sp == name || (size_t)(sp - name) >= sizeof cp->sig[0].name || strchr(sp + 1, ' ') ||
+		    memchr(name, '+', (size_t)(sp - name)))
 			return hv_error(ctx, HAVEN_ERR_FORMAT,
-			                "checkpoint: signature line %d is not '" EM_DASH " NAME BASE64-SIGNATURE'", cp->nsig + 1);
+			                "checkpoint: signature line %d is not '" EM_DASH " NAME BASE64-SIGNATURE'",
+			                cp->nsig + 1);
 		memcpy(cp->sig[cp->nsig].name, name, (size_t)(sp - name));
 		cp->sig[cp->nsig].name[sp - name] = '\0';
 		unsigned char raw[256];
@@ -292,7 +298,8 @@ static haven_status parse_checkpoint(haven_ctx *ctx, const char *text, checkpoin
 		if (sodium_base642bin(raw, sizeof raw, sp + 1, strlen(sp + 1), NULL, &sl, &end,
 		                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 		    *end || sl < 5)
-			return hv_error(ctx, HAVEN_ERR_FORMAT, "checkpoint: signature line %d is not base64 of a key ID and signature",
+			return hv_error(ctx, HAVEN_ERR_FORMAT,
+			                "checkpoint: signature line %d is not base64 of a key ID and signature",
 			                cp->nsig + 1);
 		/* Other algorithms' signatures are kept only to be skipped. */
 		cp->sig[cp->nsig].len = sl < sizeof cp->sig[0].blob ? sl : sizeof cp->sig[0].blob;
@@ -327,8 +334,8 @@ static haven_status push_leaf(haven_ctx *ctx, leaves *l, const hv_hash h)
 }
 
 static const char *const audit_select =
-	"SELECT seq, at, operation, user_name, authority, purpose, justification, object, row_count,"
-	" recipients, authoriser, entry, leaf_hash FROM audit ORDER BY seq";
+    "SELECT seq, at, operation, user_name, authority, purpose, justification, object, row_count,"
+    " recipients, authoriser, entry, leaf_hash FROM audit ORDER BY seq";
 
 /* Check one row (as audit_select returns it) is entry number i; append its
  * recomputed leaf hash.  HAVEN_ERR_TAMPER names the field that failed. */
@@ -346,8 +353,8 @@ static haven_status check_row(haven_ctx *ctx, sqlite3_stmt *st, int64_t i, leave
 	static const int int_cols[] = {1, 8};
 	for (size_t k = 0; k < 2; k++)
 		if (sqlite3_column_type(st, int_cols[k]) != SQLITE_INTEGER)
-			return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: column '%s' is not an integer", (long long)i,
-			                sqlite3_column_name(st, int_cols[k]));
+			return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: column '%s' is not an integer",
+			                (long long)i, sqlite3_column_name(st, int_cols[k]));
 	const char *text[9] = {0};
 	for (int c = 2; c <= 10; c++) {
 		if (c == 8)
@@ -367,7 +374,8 @@ static haven_status check_row(haven_ctx *ctx, sqlite3_stmt *st, int64_t i, leave
 	const unsigned char *stored = sqlite3_column_blob(st, 11);
 	size_t stored_len = (size_t)sqlite3_column_bytes(st, 11);
 	if (sqlite3_column_type(st, 11) != SQLITE_BLOB)
-		return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: its canonical bytes are %s, not a blob", (long long)i,
+		return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: its canonical bytes are %s, not a blob",
+		                (long long)i,
 		                sqlite3_column_type(st, 11) == SQLITE_NULL ? "missing" : "stored as another type");
 	unsigned char *mine;
 	size_t mine_len;
@@ -389,12 +397,13 @@ static haven_status check_row(haven_ctx *ctx, sqlite3_stmt *st, int64_t i, leave
 		int field = hv_audit_fields_diff(&f, &d.f);
 		hv_audit_decoded_free(&d);
 		if (field < 0)
-			return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: its canonical bytes are not in canonical form",
-			                (long long)i);
-		if (field == 0)
 			return hv_error(ctx, HAVEN_ERR_TAMPER,
-			                "entry %lld: its canonical bytes are those of entry %lld (entries moved or reordered)",
-			                (long long)i, (long long)d.f.seq);
+			                "entry %lld: its canonical bytes are not in canonical form", (long long)i);
+		if (field == 0)
+			return hv_error(
+			    ctx, HAVEN_ERR_TAMPER,
+			    "entry %lld: its canonical bytes are those of entry %lld (entries moved or reordered)",
+			    (long long)i, (long long)d.f.seq);
 		return hv_error(ctx, HAVEN_ERR_TAMPER,
 		                "entry %lld: field '%s' in the table does not match the entry's canonical bytes",
 		                (long long)i, hv_audit_field_name(field));
@@ -408,8 +417,8 @@ static haven_status check_row(haven_ctx *ctx, sqlite3_stmt *st, int64_t i, leave
 	hv_audit_leaf_hash(stored, stored_len, leaf);
 	if (sqlite3_column_type(st, 12) != SQLITE_BLOB || sqlite3_column_bytes(st, 12) != HV_HASH_BYTES ||
 	    memcmp(sqlite3_column_blob(st, 12), leaf, HV_HASH_BYTES) != 0)
-		return hv_error(ctx, HAVEN_ERR_TAMPER, "entry %lld: stored leaf hash does not match its canonical bytes",
-		                (long long)i);
+		return hv_error(ctx, HAVEN_ERR_TAMPER,
+		                "entry %lld: stored leaf hash does not match its canonical bytes", (long long)i);
 	return push_leaf(ctx, l, leaf);
 }
 
@@ -434,7 +443,7 @@ static haven_status verify_log(haven_ctx *ctx, const char *cp_text, haven_audit_
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	unsigned char kid[4];
 	if (!rc)
-		rc = origin_of(ctx, origin, sizeof origin);
+		rc = origin_of(ctx, cp != NULL, origin, sizeof origin);
 	if (!rc)
 		rc = store_key(ctx, &nkeys, pk);
 	if (!rc && nkeys > 0) {
@@ -471,53 +480,63 @@ static haven_status verify_log(haven_ctx *ctx, const char *cp_text, haven_audit_
 		if (nkeys > 0)
 			sodium_bin2hex(kidhex, sizeof kidhex, kid, 4);
 		if (strcmp(cp->origin, origin) != 0)
-			rc = hv_error(ctx, HAVEN_ERR_TAMPER, "the checkpoint is for log '%.100s', this store's log is '%s'",
-			              cp->origin, origin);
-		else if (nkeys == 0)
 			rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-			              "the store records no audit public key (table audit_key is empty), so the checkpoint's "
-			              "signature cannot be checked");
+			              "the checkpoint is for log '%.100s', this store's log is '%s'", cp->origin,
+			              origin);
+		else if (nkeys == 0)
+			rc = hv_error(
+			    ctx, HAVEN_ERR_TAMPER,
+			    "the store records no audit public key (table audit_key is empty), so the checkpoint's "
+			    "signature cannot be checked");
 		else if (nkeys > 1)
-			rc = hv_error(ctx, HAVEN_ERR_TAMPER, "the store records %d audit public keys; haven records exactly one",
-			              nkeys);
+			rc = hv_error(ctx, HAVEN_ERR_TAMPER,
+			              "the store records %d audit public keys; haven records exactly one", nkeys);
 		for (int k = 0; !rc && found < 0 && k < cp->nsig; k++)
-			if (strcmp(cp->sig[k].name, origin) == 0 && cp->sig[k].len >= 4 && memcmp(cp->sig[k].blob, kid, 4) == 0)
+			if (strcmp(cp->sig[k].name, origin) == 0 && cp->sig[k].len >= 4 &&
+			    memcmp(cp->sig[k].blob, kid, 4) == 0)
 				found = k;
 		if (!rc && found < 0)
-			rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-			              "the checkpoint is not signed by this store's audit key (key ID %s): it was signed by "
-			              "another key or the store's key was replaced",
-			              kidhex);
+			rc = hv_error(
+			    ctx, HAVEN_ERR_TAMPER,
+			    "the checkpoint is not signed by this store's audit key (key ID %s): it was signed by "
+			    "another key or the store's key was replaced",
+			    kidhex);
 		if (!rc && (cp->sig[found].len != 4 + crypto_sign_BYTES ||
 		            crypto_sign_verify_detached(cp->sig[found].blob + 4, (const unsigned char *)cp_text,
 		                                        cp->body_len, pk) != 0))
 			rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-			              "the checkpoint's signature by key %s does not verify: the checkpoint was altered or forged",
+			              "the checkpoint's signature by key %s does not verify: the checkpoint was "
+			              "altered or forged",
 			              kidhex);
 		if (!rc && cp->size > (uint64_t)l.n) {
 			rep->first_bad = (int64_t)l.n;
-			rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-			              "the log has %zu entries but the checkpoint records %llu: entries %zu to %llu were removed "
-			              "(the log was truncated)",
-			              l.n, (unsigned long long)cp->size, l.n, (unsigned long long)cp->size - 1);
+			rc = hv_error(
+			    ctx, HAVEN_ERR_TAMPER,
+			    "the log has %zu entries but the checkpoint records %llu: entries %zu to %llu were removed "
+			    "(the log was truncated)",
+			    l.n, (unsigned long long)cp->size, l.n, (unsigned long long)cp->size - 1);
 		}
 		if (!rc) {
 			hv_hash old;
 			hv_audit_root((const hv_hash *)l.h, cp->size, old);
 			if (memcmp(old, cp->root, HV_HASH_BYTES) != 0)
-				rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-				              "the log's first %llu entries do not hash to the checkpoint's root: entries before "
-				              "%llu were altered, reordered, inserted or removed, and the hashes recomputed to hide it",
-				              (unsigned long long)cp->size, (unsigned long long)cp->size);
+				rc = hv_error(
+				    ctx, HAVEN_ERR_TAMPER,
+				    "the log's first %llu entries do not hash to the checkpoint's root: entries before "
+				    "%llu were altered, reordered, inserted or removed, and the hashes recomputed to "
+				    "hide it",
+				    (unsigned long long)cp->size, (unsigned long long)cp->size);
 		}
 		if (!rc) {
 			hv_hash proof[HV_AUDIT_MAX_PROOF];
 			size_t plen = 0;
 			rc = hv_audit_consistency_proof(ctx, (const hv_hash *)l.h, cp->size, l.n, proof, &plen);
-			if (!rc && !hv_audit_consistency_verify(cp->size, l.n, cp->root, root, (const hv_hash *)proof, plen))
-				rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-				              "the log of %zu entries is not consistent with the checkpoint of %llu entries", l.n,
-				              (unsigned long long)cp->size);
+			if (!rc &&
+			    !hv_audit_consistency_verify(cp->size, l.n, cp->root, root, (const hv_hash *)proof, plen))
+				rc = hv_error(
+				    ctx, HAVEN_ERR_TAMPER,
+				    "the log of %zu entries is not consistent with the checkpoint of %llu entries", l.n,
+				    (unsigned long long)cp->size);
 			if (!rc) {
 				rep->proof_hashes = plen;
 				rep->checkpoint_size = (int64_t)cp->size;
@@ -577,7 +596,7 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
 	if (rc == HAVEN_ERR_TAMPER)
 		rc = prefix_error(ctx, rc, "not signing a checkpoint: ");
 	if (!rc)
-		rc = origin_of(ctx, origin, sizeof origin);
+		rc = origin_of(ctx, 1, origin, sizeof origin);
 	int nkeys = 0;
 	unsigned char recorded[crypto_sign_PUBLICKEYBYTES];
 	if (!rc)
@@ -602,8 +621,8 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
 		key_id(origin, pk, b);
 		sodium_bin2hex(ah, sizeof ah, a, 4);
 		sodium_bin2hex(bh, sizeof bh, b, 4);
-		rc = hv_error(ctx, HAVEN_ERR_DENIED, "%s: key %s is not this store's audit key (key ID %s)", key_path, bh,
-		              ah);
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "%s: key %s is not this store's audit key (key ID %s)", key_path,
+		              bh, ah);
 	}
 	if (!rc) {
 		char body[512], root64[sodium_base64_ENCODED_LEN(HV_HASH_BYTES, sodium_base64_VARIANT_ORIGINAL)];
@@ -696,9 +715,9 @@ haven_status haven_audit_checkpoint_save(haven_ctx *ctx, const char *path, const
 
 /* ---- export ----------------------------------------------------------- */
 
-static const char *const export_cols[] = {"seq",        "at",         "operation", "user",      "authority",
-                                          "purpose",    "justification", "object", "rows",      "recipients",
-                                          "authoriser", "entry",      "leaf_hash", "tree_size", "root_hash"};
+static const char *const export_cols[] = {
+    "seq",  "at",         "operation",  "user",  "authority", "purpose",   "justification", "object",
+    "rows", "recipients", "authoriser", "entry", "leaf_hash", "tree_size", "root_hash"};
 #define EXPORT_NCOLS ((int)(sizeof export_cols / sizeof export_cols[0]))
 
 /* Every entry as a table row; root receives the whole tree's root. */
@@ -803,7 +822,7 @@ static int put_json(FILE *out, const char *prefix, cJSON *v)
 static haven_status write_json(haven_ctx *ctx, const haven_table *t, const hv_hash root, FILE *out)
 {
 	char origin[256], rhex[65];
-	haven_status rc = origin_of(ctx, origin, sizeof origin);
+	haven_status rc = origin_of(ctx, 0, origin, sizeof origin);
 	if (rc)
 		return rc;
 	int nkeys = 0;

@@ -19,12 +19,12 @@
 
 #define TAG "haven-audit-v1"
 
-static const char *const op_names[] = {"collection", "alteration", "consultation",
+static const char *const op_names[] = {"collection", "alteration",  "consultation",
                                        "disclosure", "combination", "erasure"};
 
-static const char *const field_names[HV_AUDIT_NFIELDS] = {
-	"seq", "at", "operation", "user", "authority", "purpose", "justification", "object", "rows", "recipients",
-	"authoriser"};
+static const char *const field_names[HV_AUDIT_NFIELDS] = {"seq",       "at",         "operation",     "user",
+                                                          "authority", "purpose",    "justification", "object",
+                                                          "rows",      "recipients", "authoriser"};
 
 const char *hv_audit_op_name(hv_audit_op op)
 {
@@ -33,9 +33,15 @@ const char *hv_audit_op_name(hv_audit_op op)
 	return op_names[op];
 }
 
-const char *hv_audit_field_name(int i) { return i >= 0 && i < HV_AUDIT_NFIELDS ? field_names[i] : "?"; }
+const char *hv_audit_field_name(int i)
+{
+	return i >= 0 && i < HV_AUDIT_NFIELDS ? field_names[i] : "?";
+}
 
-static const char *str(const char *s) { return s ? s : ""; }
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
 
 /* The text fields of f in encoding order, with their field numbers. */
 static void text_fields(const hv_audit_fields *f, const char *out[8])
@@ -179,8 +185,8 @@ haven_status hv_audit_decode(haven_ctx *ctx, const unsigned char *p, size_t len,
 			ok = get_str(&r, &off, &l);
 			if (ok && memchr(p + off, '\0', l)) {
 				free(b);
-				return hv_error(ctx, HAVEN_ERR_FORMAT, "canonical bytes: field '%s' contains a NUL byte",
-				                field_names[i]);
+				return hv_error(ctx, HAVEN_ERR_FORMAT,
+				                "canonical bytes: field '%s' contains a NUL byte", field_names[i]);
 			}
 			if (ok) {
 				memcpy(b + used, p + off, l);
@@ -196,7 +202,8 @@ haven_status hv_audit_decode(haven_ctx *ctx, const unsigned char *p, size_t len,
 	}
 	if (r.at != len) {
 		free(b);
-		return hv_error(ctx, HAVEN_ERR_FORMAT, "canonical bytes have %zu bytes after the last field", len - r.at);
+		return hv_error(ctx, HAVEN_ERR_FORMAT, "canonical bytes have %zu bytes after the last field",
+		                len - r.at);
 	}
 	f->operation = texts[0];
 	f->user = texts[1];
@@ -250,7 +257,8 @@ static haven_status check_text(haven_ctx *ctx, const char *name, const char *s, 
 		return hv_error(ctx, HAVEN_ERR_VALUE, "field '%s' is %zu bytes long, more than %d", name, n,
 		                HV_AUDIT_MAX_FIELD);
 	if (!hv_utf8_valid(s, n, &bad))
-		return hv_error(ctx, HAVEN_ERR_VALUE, "field '%s' is not valid UTF-8 (bad byte at offset %zu)", name, bad);
+		return hv_error(ctx, HAVEN_ERR_VALUE, "field '%s' is not valid UTF-8 (bad byte at offset %zu)", name,
+		                bad);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
@@ -290,8 +298,9 @@ haven_status hv_audit_fields_check(haven_ctx *ctx, const hv_audit_fields *f)
 			return rc;
 	}
 	if (*t[7] && !*t[4])
-		return hv_error(ctx, HAVEN_ERR_VALUE,
-		                "exceptional use (an authoriser is named) must give its justification (field 'justification')");
+		return hv_error(
+		    ctx, HAVEN_ERR_VALUE,
+		    "exceptional use (an authoriser is named) must give its justification (field 'justification')");
 	if (known == HV_AUDIT_DISCLOSURE && !*t[6])
 		return hv_error(ctx, HAVEN_ERR_VALUE, "a disclosure must name its recipients (field 'recipients')");
 	if (known == HV_AUDIT_ERASURE && *t[6])
@@ -315,8 +324,9 @@ haven_status hv_audit_append(haven_ctx *ctx, const hv_audit_entry *e, int64_t *s
 	int64_t next;
 	if ((rc = hv_query_int(ctx, "SELECT coalesce(max(seq) + 1, 0) FROM audit", &next)))
 		return rc;
-	hv_audit_fields f = {next,          hv_now(ctx), op,        e->user,       e->authority, e->purpose,
-	                     e->justification, e->object, e->rows, e->recipients, e->authoriser};
+	hv_audit_fields f = {next,         hv_now(ctx),      op,        e->user, e->authority,
+	                     e->purpose,   e->justification, e->object, e->rows, e->recipients,
+	                     e->authoriser};
 	if ((rc = hv_audit_fields_check(ctx, &f))) {
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", ctx->errmsg);

@@ -54,7 +54,7 @@ typedef struct hv_audit_entry {
 	const char *purpose;
 	const char *justification;
 	const char *object;
-	int64_t rows; /* how many rows the operation touched, >= 0 */
+	int64_t rows;           /* how many rows the operation touched, >= 0 */
 	const char *recipients; /* NULL or "" when none */
 	const char *authoriser; /* NULL or "" when none */
 } hv_audit_entry;
@@ -163,7 +163,7 @@ haven_status hv_audit_consistency_proof(haven_ctx *ctx, const unsigned char (*le
  *  empty proof and equal roots; m == 0 an empty proof and root1 the empty
  *  tree's hash. */
 int hv_audit_consistency_verify(uint64_t m, uint64_t n, const unsigned char root1[HV_HASH_BYTES],
-                                const unsigned char root2[HV_HASH_BYTES],
-                                const unsigned char (*proof)[HV_HASH_BYTES], size_t len);
+                                const unsigned char root2[HV_HASH_BYTES], const unsigned char (*proof)[HV_HASH_BYTES],
+                                size_t len);
 
 #endif

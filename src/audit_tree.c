@@ -176,8 +176,8 @@ int hv_audit_inclusion_verify(uint64_t index, uint64_t n, const unsigned char le
 }
 
 int hv_audit_consistency_verify(uint64_t m, uint64_t n, const unsigned char root1[HV_HASH_BYTES],
-                                const unsigned char root2[HV_HASH_BYTES],
-                                const unsigned char (*proof)[HV_HASH_BYTES], size_t len)
+                                const unsigned char root2[HV_HASH_BYTES], const unsigned char (*proof)[HV_HASH_BYTES],
+                                size_t len)
 {
 	if (m > n || len > HV_AUDIT_MAX_PROOF)
 		return 0;
