@@ -96,6 +96,42 @@ static const char schema_v1[] =
 	" old_value TEXT, new_value TEXT);"
 	"CREATE INDEX register_change_snapshot ON register_change(snapshot_id);";
 
+/* Migration 2: the audit log (docs/audit.md).  seq is the entry's leaf
+ * index in the RFC 6962 tree and starts at 0.  entry holds the canonical
+ * bytes the tree hashes, leaf_hash SHA-256(0x00 || entry); the other columns
+ * repeat the entry's fields for querying, and verification checks they
+ * still encode to entry.  The triggers stop haven (or anyone using SQL
+ * politely) changing or removing entries and keys; verification does not
+ * rely on them, since anyone with the file can drop them.  audit_key holds
+ * the public half of the key that signs checkpoints; the secret half never
+ * enters the store. */
+static const char schema_v2[] =
+	"CREATE TABLE audit("
+	" seq INTEGER PRIMARY KEY CHECK(seq >= 0),"
+	" at INTEGER NOT NULL,"
+	" operation TEXT NOT NULL CHECK(operation IN"
+	"  ('collection','alteration','consultation','disclosure','combination','erasure')),"
+	" user_name TEXT NOT NULL, authority TEXT NOT NULL,"
+	" purpose TEXT NOT NULL, justification TEXT,"
+	" object TEXT NOT NULL, row_count INTEGER NOT NULL CHECK(row_count >= 0),"
+	" recipients TEXT, authoriser TEXT,"
+	" entry BLOB NOT NULL,"
+	" leaf_hash BLOB NOT NULL CHECK(length(leaf_hash) = 32),"
+	" CHECK(operation <> 'disclosure' OR recipients IS NOT NULL));"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"
+	"CREATE TABLE audit_key("
+	" id INTEGER PRIMARY KEY,"
+	" public_key BLOB NOT NULL UNIQUE CHECK(length(public_key) = 32),"
+	" recorded_at TEXT NOT NULL);"
+	"CREATE TRIGGER audit_key_no_update BEFORE UPDATE ON audit_key"
+	" BEGIN SELECT RAISE(ABORT, 'audit keys cannot be changed'); END;"
+	"CREATE TRIGGER audit_key_no_delete BEFORE DELETE ON audit_key"
+	" BEGIN SELECT RAISE(ABORT, 'audit keys cannot be removed'); END;";
+
 /* Migration 3: governance (docs/governance.md).  Who may act (authorities,
  * users, roles), for what (the purposes registry, seeded from the 2013
  * protocol), exceptional use (authorisations signed by a senior's Ed25519
@@ -204,7 +240,7 @@ static const char schema_v3[] =
 	" SELECT code, CASE kind WHEN 'police' THEN 'pfa' ELSE 'la' END, code FROM authority"
 	" WHERE kind IN ('police','la');";
 
-static const char *const migrations[] = {schema_v1, schema_v3};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int haven_store_schema_version(void) { return N_MIGRATIONS; }

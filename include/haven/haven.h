@@ -21,5 +21,6 @@
 #include "haven/boundaries.h"
 #include "haven/register.h"
 #include "haven/gazetteer.h"
+#include "haven/audit.h"
 
 #endif
