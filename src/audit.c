@@ -28,23 +28,16 @@
 #include <cjson/cJSON.h>
 
 #include "audit_int.h"
+#include "keys_int.h"
 #include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
 
-#define KEY_TAG "haven-audit-secret-key-v1"
 #define EM_DASH "\xe2\x80\x94"
 #define MAX_CHECKPOINT 65536
 #define MAX_SIGNATURES 100
 
 typedef unsigned char hv_hash[HV_HASH_BYTES];
-
-static haven_status need_sodium(haven_ctx *ctx)
-{
-	if (sodium_init() < 0)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "libsodium could not be initialised");
-	return HAVEN_OK;
-}
 
 /* Replace ctx's message with prefix + message, keeping its status. */
 static haven_status prefix_error(haven_ctx *ctx, haven_status rc, const char *prefix)
@@ -123,96 +116,7 @@ static haven_status store_key(haven_ctx *ctx, int *count, unsigned char pk[crypt
 haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_AUDIT_PUBKEY_B64])
 {
 	hv_clear(ctx);
-	haven_status rc = need_sodium(ctx);
-	if (rc)
-		return rc;
-	unsigned char seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-	randombytes_buf(seed, sizeof seed);
-	crypto_sign_seed_keypair(pk, sk, seed);
-	char b64[sodium_base64_ENCODED_LEN(crypto_sign_SEEDBYTES, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof b64, seed, sizeof seed, sodium_base64_VARIANT_ORIGINAL);
-	char text[sizeof KEY_TAG + sizeof b64 + 2];
-	int len = snprintf(text, sizeof text, "%s\n%s\n", KEY_TAG, b64);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(sk, sizeof sk);
-	sodium_memzero(b64, sizeof b64);
-
-	/* O_EXCL: never overwrite a key, which would orphan every checkpoint
-	 * signed with it.  0600 from the first byte. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		sodium_memzero(text, sizeof text);
-		if (errno == EEXIST)
-			return hv_error(ctx, HAVEN_ERR_IO, "%s: exists; an audit key is never overwritten", path);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create key file: %s", path, strerror(errno));
-	}
-	int ok = fchmod(fd, 0600) == 0 && write(fd, text, (size_t)len) == len && fsync(fd) == 0;
-	int err = errno;
-	ok = close(fd) == 0 && ok;
-	sodium_memzero(text, sizeof text);
-	if (!ok) {
-		unlink(path);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write key file: %s", path, strerror(err));
-	}
-	if (pubkey)
-		sodium_bin2base64(pubkey, HAVEN_AUDIT_PUBKEY_B64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
-	return HAVEN_OK;
-}
-
-/* Read the key file at path into sk (and pk), refusing a file that group
- * or others may read, or that someone else owns. */
-static haven_status read_key(haven_ctx *ctx, const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
-                             unsigned char sk[crypto_sign_SECRETKEYBYTES])
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ELOOP)
-		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file is a symbolic link; refusing to follow it", path);
-	if (fd < 0)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot open key file: %s", path, strerror(errno));
-	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: not a regular file", path);
-	}
-	if (sb.st_mode & 077) {
-		close(fd);
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "%s: key file mode %04o lets group or others read it; refusing to use it "
-		                "(chmod 600 it, and treat the key as exposed)",
-		                path, (unsigned)(sb.st_mode & 07777));
-	}
-	if (sb.st_uid != geteuid()) {
-		close(fd);
-		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file belongs to another user; refusing to use it",
-		                path);
-	}
-	char text[256];
-	ssize_t n = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (n < 0)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot read key file: %s", path, strerror(errno));
-	text[n] = '\0';
-	haven_status rc = HAVEN_OK;
-	size_t tag = strlen(KEY_TAG);
-	unsigned char seed[crypto_sign_SEEDBYTES];
-	size_t seedlen = 0;
-	const char *end = NULL;
-	char *b64 = text + tag + 1;
-	char *nl = (size_t)n > tag + 1 ? strchr(b64, '\n') : NULL;
-	if ((size_t)n <= tag + 1 || strncmp(text, KEY_TAG, tag) != 0 || text[tag] != '\n' || !nl || nl[1] != '\0')
-		rc =
-		    hv_error(ctx, HAVEN_ERR_FORMAT,
-		             "%s: not a haven audit key file (two lines: '%s', then the key in base64)", path, KEY_TAG);
-	else if (sodium_base642bin(seed, sizeof seed, b64, (size_t)(nl - b64), NULL, &seedlen, &end,
-	                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	         seedlen != sizeof seed || end != nl)
-		rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: the key line is not %d bytes of base64", path,
-		              crypto_sign_SEEDBYTES);
-	else
-		crypto_sign_seed_keypair(pk, sk, seed);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(text, sizeof text);
-	return rc;
+	return hv_key_generate(ctx, path, pubkey);
 }
 
 /* ---- checkpoint notes ------------------------------------------------- */
@@ -557,7 +461,7 @@ haven_status haven_audit_verify(haven_ctx *ctx, const char *checkpoint_text, hav
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
-	if ((rc = need_sodium(ctx)))
+	if ((rc = hv_sodium_ready(ctx)))
 		return rc;
 	/* One read transaction: a consistent snapshot even while others append. */
 	int own = sqlite3_get_autocommit(ctx->db);
@@ -579,10 +483,10 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
-	if ((rc = need_sodium(ctx)))
+	if ((rc = hv_sodium_ready(ctx)))
 		return rc;
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-	if ((rc = read_key(ctx, key_path, pk, sk)))
+	if ((rc = hv_key_read(ctx, key_path, pk, sk)))
 		return rc;
 	/* Lock the store so the root signed is the root verified. */
 	if ((rc = hv_begin(ctx))) {

@@ -611,7 +611,7 @@ static void test_keys(void **state)
 	tu_assert_status(ctx, haven_audit_checkpoint(ctx, link, NULL, &text), HAVEN_ERR_DENIED);
 	tu_assert_msg(ctx, "symbolic link");
 	/* 3: a file that is not a key, and a missing one */
-	const char *junk = tu_write("junk.key", "haven-audit-secret-key-v1\nnot base64 at all\n");
+	const char *junk = tu_write("junk.key", "haven-ed25519-secret-key-v1\nnot base64 at all\n");
 	assert_int_equal(chmod(junk, 0600), 0);
 	tu_assert_status(ctx, haven_audit_checkpoint(ctx, junk, NULL, &text), HAVEN_ERR_FORMAT);
 	tu_assert_msg(ctx, "junk.key");
