@@ -11,6 +11,8 @@
 
 #include "areas_int.h"
 #include "crs_int.h"
+#include "gate_int.h"
+#include "govern_int.h"
 #include "gazetteer_int.h"
 #include "haven/geocode.h"
 #include "haven/postcode.h"
@@ -137,6 +139,8 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
 	haven_status rc = hv_need_store(ctx);
+	if (!rc)
+		rc = hv_need_actor(ctx);
 	if (rc)
 		return rc;
 	double t0 = hv_monotonic();
@@ -235,6 +239,13 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 	rc = hv_query_int(ctx,
 	                  "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND geo_method = 'manual'",
 	                  &rep->manual_kept);
+	if (!rc && rep->homes > 0) {
+		char object[160];
+		snprintf(object, sizeof object,
+		         "home_version: locations of %lld homes from the gazetteer and boundaries (%s)", (long long)rep->homes,
+		         redo ? "all again" : "those without one");
+		rc = hv_record(ctx, HV_AUDIT_COMBINATION, object, rep->homes, NULL);
+	}
 	if (!rc)
 		rc = hv_commit(ctx);
 out:
@@ -252,6 +263,8 @@ haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double
 {
 	hv_clear(ctx);
 	haven_status rc = hv_need_store(ctx);
+	if (!rc)
+		rc = hv_need_actor(ctx);
 	if (rc)
 		return rc;
 	if (!reason || !*reason)
@@ -286,6 +299,11 @@ haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double
 		rc = hv_prepare(ctx, update_sql, &up);
 	if (!rc)
 		rc = write_location(ctx, up, id, "manual", 1.0, NULL, &pl, reason, at, &e, &n);
+	if (!rc) {
+		char object[128];
+		snprintf(object, sizeof object, "home_version: location of home %s set by hand", urn);
+		rc = hv_record(ctx, HV_AUDIT_ALTERATION, object, 1, NULL);
+	}
 	if (!rc)
 		rc = hv_commit(ctx);
 	if (rc)
@@ -323,5 +341,11 @@ haven_status haven_geocode_issues(haven_ctx *ctx, haven_table **out)
 		return rc;
 	rc = hv_table_from_stmt(ctx, "Homes to check", st, out);
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = hv_table_release(ctx, *out, HV_AUDIT_CONSULTATION, "home_version: geocoding report", NULL);
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }

@@ -1,11 +1,24 @@
 /*
- * table.c - result tables and the writers every listing leaves through.
+ * table.c - result tables, and haven_table_write: the one road out.
+ *
+ * A table built from disclosed data is released by its producer
+ * (hv_table_release, gate_int.h).  Writing such a table requires someone to
+ * be acting, keeps only rows of local authorities in the store owner's scope
+ * (defence in depth: imports already drop the others), records the
+ * consultation or disclosure in the audit log before anything is written, and
+ * marks the output OFFICIAL-SENSITIVE: a banner above and below text, a
+ * protective_marking column in CSV, a member of the JSON object.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate_int.h"
+#include "govern_int.h"
+#include "haven/store.h"
+#include "scope_int.h"
+#include "store_int.h"
 #include "table_int.h"
 
 typedef struct cell {
@@ -23,6 +36,10 @@ struct haven_table {
 	char **names;
 	cell *cells; /* nrows * ncols */
 	size_t nrows, cap;
+	/* set by hv_table_release: the table holds disclosed data */
+	int released;
+	hv_audit_op op;
+	char *object, *recipients;
 };
 
 static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
@@ -61,6 +78,8 @@ void haven_table_free(haven_table *t)
 	free(t->names);
 	free(t->cells);
 	free(t->title);
+	free(t->object);
+	free(t->recipients);
 	free(t);
 }
 
@@ -157,6 +176,20 @@ haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt 
 	return HAVEN_OK;
 }
 
+haven_status hv_table_release(haven_ctx *ctx, haven_table *t, hv_audit_op op, const char *object,
+                              const char *recipients)
+{
+	free(t->object);
+	free(t->recipients);
+	t->object = strdup(object);
+	t->recipients = recipients ? strdup(recipients) : NULL;
+	if (!t->object || (recipients && !t->recipients))
+		return nomem(ctx);
+	t->released = 1;
+	t->op = op;
+	return HAVEN_OK;
+}
+
 size_t haven_table_nrows(const haven_table *t) { return t->nrows; }
 int haven_table_ncols(const haven_table *t) { return t->ncols; }
 const char *haven_table_title(const haven_table *t) { return t->title; }
@@ -228,7 +261,7 @@ static size_t width(const char *s)
 	return w;
 }
 
-static void write_text(const haven_table *t, FILE *out)
+static void write_text(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
 {
 	size_t *w = calloc((size_t)t->ncols, sizeof *w);
 	char buf[64];
@@ -237,11 +270,13 @@ static void write_text(const haven_table *t, FILE *out)
 	for (int c = 0; c < t->ncols; c++)
 		w[c] = width(t->names[c]);
 	for (size_t r = 0; r < t->nrows; r++)
-		for (int c = 0; c < t->ncols; c++) {
+		for (int c = 0; keep[r] && c < t->ncols; c++) {
 			size_t x = width(cell_text(at(t, r, c), buf, sizeof buf));
 			if (x > w[c])
 				w[c] = x;
 		}
+	if (marking)
+		fprintf(out, "%s\n", marking);
 	if (*t->title)
 		fprintf(out, "%s\n", t->title);
 	for (int c = 0; c < t->ncols; c++)
@@ -255,6 +290,8 @@ static void write_text(const haven_table *t, FILE *out)
 	}
 	fputc('\n', out);
 	for (size_t r = 0; r < t->nrows; r++) {
+		if (!keep[r])
+			continue;
 		for (int c = 0; c < t->ncols; c++) {
 			const cell *ce = at(t, r, c);
 			const char *s = cell_text(ce, buf, sizeof buf);
@@ -269,6 +306,8 @@ static void write_text(const haven_table *t, FILE *out)
 		}
 		fputc('\n', out);
 	}
+	if (marking)
+		fprintf(out, "%s\n", marking);
 	free(w);
 }
 
@@ -287,7 +326,7 @@ static void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void write_csv(const haven_table *t, FILE *out)
+static void write_csv(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
 {
 	char buf[64];
 	for (int c = 0; c < t->ncols; c++) {
@@ -295,23 +334,34 @@ static void write_csv(const haven_table *t, FILE *out)
 			fputc(',', out);
 		csv_field(out, t->names[c]);
 	}
+	if (marking)
+		fputs(",protective_marking", out);
 	fputs("\r\n", out);
 	for (size_t r = 0; r < t->nrows; r++) {
+		if (!keep[r])
+			continue;
 		for (int c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
 			csv_field(out, cell_text(at(t, r, c), buf, sizeof buf));
 		}
+		if (marking) {
+			fputc(',', out);
+			csv_field(out, marking);
+		}
 		fputs("\r\n", out);
 	}
 }
 
-static haven_status write_json(haven_ctx *ctx, const haven_table *t, FILE *out)
+static haven_status write_json(haven_ctx *ctx, const haven_table *t, const unsigned char *keep, const char *marking,
+                               FILE *out)
 {
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr)
 		return nomem(ctx);
 	for (size_t r = 0; r < t->nrows; r++) {
+		if (!keep[r])
+			continue;
 		cJSON *o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(arr, o)) {
 			cJSON_Delete(o);
@@ -328,6 +378,17 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, FILE *out)
 			}
 		}
 	}
+	if (marking) {
+		/* {"protective_marking": ..., "title": ..., "rows": [...]} */
+		cJSON *doc = cJSON_CreateObject();
+		if (!doc || !cJSON_AddStringToObject(doc, "protective_marking", marking) ||
+		    !cJSON_AddStringToObject(doc, "title", t->title) || !cJSON_AddItemToObject(doc, "rows", arr)) {
+			cJSON_Delete(doc);
+			cJSON_Delete(arr);
+			return nomem(ctx);
+		}
+		arr = doc;
+	}
 	char *s = cJSON_Print(arr);
 	cJSON_Delete(arr);
 	if (!s)
@@ -338,15 +399,55 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, FILE *out)
 	return HAVEN_OK;
 }
 
+/* The gate's checks for a released table: an actor, the owner's scope, and
+ * the audit entry, committed before anything is written.  keep[r] says
+ * whether row r may leave. */
+static haven_status gate(haven_ctx *ctx, const haven_table *t, unsigned char *keep)
+{
+	haven_status rc = hv_need_actor(ctx);
+	if (rc)
+		return rc;
+	int la = haven_table_find(t, "la_code");
+	size_t n = t->nrows;
+	if (la >= 0) {
+		hv_scope *scope;
+		if ((rc = hv_scope_owner(ctx, &scope)))
+			return rc;
+		n = 0;
+		for (size_t r = 0; r < t->nrows; r++) {
+			const char *code = haven_table_text(t, r, la);
+			keep[r] = !code || hv_scope_has_la(scope, code);
+			n += keep[r];
+		}
+		hv_scope_free(scope);
+	}
+	if ((rc = hv_begin(ctx)))
+		return rc;
+	rc = hv_record(ctx, t->op, t->object, (int64_t)n, t->recipients);
+	if (!rc)
+		rc = hv_commit(ctx);
+	if (rc)
+		hv_rollback(ctx);
+	return rc;
+}
+
 haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out)
 {
 	hv_clear(ctx);
-	haven_status rc = HAVEN_OK;
-	switch (fmt) {
-	case HAVEN_FMT_TEXT: write_text(t, out); break;
-	case HAVEN_FMT_CSV: write_csv(t, out); break;
-	case HAVEN_FMT_JSON: rc = write_json(ctx, t, out); break;
+	unsigned char *keep = malloc(t->nrows ? t->nrows : 1);
+	if (!keep)
+		return nomem(ctx);
+	memset(keep, 1, t->nrows ? t->nrows : 1);
+	const char *marking = t->released ? HAVEN_MARKING : NULL;
+	haven_status rc = t->released ? gate(ctx, t, keep) : HAVEN_OK;
+	if (!rc) {
+		switch (fmt) {
+		case HAVEN_FMT_TEXT: write_text(t, keep, marking, out); break;
+		case HAVEN_FMT_CSV: write_csv(t, keep, marking, out); break;
+		case HAVEN_FMT_JSON: rc = write_json(ctx, t, keep, marking, out); break;
+		}
 	}
+	free(keep);
 	if (!rc && ferror(out))
 		rc = hv_error(ctx, HAVEN_ERR_IO, "writing output failed");
 	return rc;

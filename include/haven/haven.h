@@ -18,6 +18,8 @@
 #include "haven/postcode.h"
 #include "haven/geocode.h"
 #include "haven/synth.h"
+#include "haven/govern.h"
+#include "haven/oversight.h"
 #include "haven/boundaries.h"
 #include "haven/register.h"
 #include "haven/gazetteer.h"

@@ -1,0 +1,30 @@
+/*
+ * gate.c - recording operations on disclosed data as the acting user.
+ * The output half of the gate is haven_table_write() in table.c.
+ */
+#include <string.h>
+
+#include "gate_int.h"
+#include "govern_int.h"
+
+haven_status hv_record(haven_ctx *ctx, hv_audit_op op, const char *object, int64_t rows, const char *recipients)
+{
+	haven_status rc = hv_need_actor(ctx);
+	if (rc)
+		return rc;
+	const hv_actor *a = &ctx->actor;
+	hv_audit_entry e = {
+		.operation = op,
+		.user = a->user,
+		.authority = a->authority,
+		.purpose = a->purpose,
+		.justification = a->reason,
+		.object = object,
+		.rows = rows,
+		.recipients = recipients,
+		.authoriser = a->exceptional ? a->authoriser : NULL,
+	};
+	if ((rc = hv_audit_append(ctx, &e, NULL)))
+		return rc;
+	return hv_actor_consume(ctx);
+}
