@@ -26,10 +26,10 @@
 #include "table_int.h"
 
 #define AUTH_TAG "haven-authorisation-v1"
-#define MAX_USE 255    /* bytes; hv_actor.purpose holds 256 */
-#define MAX_REASON 511 /* bytes; hv_actor.reason holds 512 */
+#define MAX_USE 255                  /* bytes; hv_actor.purpose holds 256 */
+#define MAX_REASON 511               /* bytes; hv_actor.reason holds 512 */
 #define MAX_NAME HAVEN_USER_NAME_MAX /* hv_actor.user holds 64 */
-#define MAX_CODE 31    /* hv_actor.authority */
+#define MAX_CODE 31                  /* hv_actor.authority */
 #define MAX_TEXT 65535
 #define DAY 86400
 #define DEFAULT_DAYS 30
@@ -50,7 +50,10 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
-static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+static int is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 /* 1-max characters: a letter or digit, then letters, digits or extra. */
 static int word_ok(const char *s, size_t max, const char *extra)
@@ -64,7 +67,10 @@ static int word_ok(const char *s, size_t max, const char *extra)
 	return 1;
 }
 
-static int name_ok(const char *s) { return word_ok(s, MAX_NAME, "._-@"); }
+static int name_ok(const char *s)
+{
+	return word_ok(s, MAX_NAME, "._-@");
+}
 
 /* An ONS GSS code: one of the 3-character prefixes, then 6 digits. */
 static int gss_ok(const char *s, const char *const *prefixes)
@@ -145,7 +151,10 @@ static const char *col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-static int is_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
+static int is_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
 
 /* Run a prepared statement that returns no rows; finalizes it. */
 static haven_status step_done(haven_ctx *ctx, sqlite3_stmt *st, const char *what)
@@ -157,7 +166,10 @@ static haven_status step_done(haven_ctx *ctx, sqlite3_stmt *st, const char *what
 
 /* ---- the actor ---------------------------------------------------------- */
 
-const char *haven_actor(const haven_ctx *ctx) { return ctx && ctx->actor.set ? ctx->actor.user : NULL; }
+const char *haven_actor(const haven_ctx *ctx)
+{
+	return ctx && ctx->actor.set ? ctx->actor.user : NULL;
+}
 
 haven_status hv_need_actor(haven_ctx *ctx)
 {
@@ -235,8 +247,8 @@ haven_status hv_govern_encode(haven_ctx *ctx, const hv_authorisation *a, unsigne
 	for (int i = 0; i < 6; i++) {
 		size_t l = texts[i] ? strlen(texts[i]) : 0;
 		if (l > MAX_TEXT)
-			return hv_error(ctx, HAVEN_ERR_VALUE, "authorisation field '%s' is longer than %d bytes", names[i],
-			                MAX_TEXT);
+			return hv_error(ctx, HAVEN_ERR_VALUE, "authorisation field '%s' is longer than %d bytes",
+			                names[i], MAX_TEXT);
 		n += 4 + l;
 	}
 	n += 8 + 8 + 4 + HV_NONCE_BYTES;
@@ -328,8 +340,7 @@ static haven_status verify_row(haven_ctx *ctx, int64_t id, sqlite3_stmt *st)
 		return hv_error(ctx, HAVEN_ERR_TAMPER, "authorisation %lld: its issued_at or expires_at is malformed",
 		                (long long)id);
 	if (strlen(nonce) != 2 * HV_NONCE_BYTES ||
-	    sodium_hex2bin(a.nonce, sizeof a.nonce, nonce, strlen(nonce), NULL, &n, &end) != 0 ||
-	    n != HV_NONCE_BYTES)
+	    sodium_hex2bin(a.nonce, sizeof a.nonce, nonce, strlen(nonce), NULL, &n, &end) != 0 || n != HV_NONCE_BYTES)
 		return hv_error(ctx, HAVEN_ERR_TAMPER, "authorisation %lld: its nonce is not %d bytes of hex",
 		                (long long)id, HV_NONCE_BYTES);
 	if (sodium_base642bin(sig, sizeof sig, sig64, strlen(sig64), NULL, &n, &end, sodium_base64_VARIANT_ORIGINAL) !=
@@ -338,8 +349,9 @@ static haven_status verify_row(haven_ctx *ctx, int64_t id, sqlite3_stmt *st)
 		return hv_error(ctx, HAVEN_ERR_TAMPER, "authorisation %lld: its signature is not %d bytes of base64",
 		                (long long)id, crypto_sign_BYTES);
 	if (!hv_pubkey_parse(pub, pk))
-		return hv_error(ctx, HAVEN_ERR_TAMPER, "authorisation %lld: senior '%s' has no valid recorded public key",
-		                (long long)id, a.senior);
+		return hv_error(ctx, HAVEN_ERR_TAMPER,
+		                "authorisation %lld: senior '%s' has no valid recorded public key", (long long)id,
+		                a.senior);
 	unsigned char *msg;
 	size_t len;
 	if (hv_govern_encode(ctx, &a, &msg, &len)) {
@@ -380,20 +392,21 @@ static haven_status check_authorisation(haven_ctx *ctx, int64_t id, const char *
 	else if (s == SQLITE_DONE)
 		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld does not exist", lid);
 	else if (strcmp(col(st, 2), user) != 0)
-		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is for user '%s', not '%s'", lid, col(st, 2), user);
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is for user '%s', not '%s'", lid, col(st, 2),
+		              user);
 	else if (strcmp(col(st, 3), use) != 0)
-		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is for the use '%s', not '%s'", lid, col(st, 3),
-		              use);
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is for the use '%s', not '%s'", lid,
+		              col(st, 3), use);
 	else if (is_null(st, 10))
-		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld was signed by '%s', who is not a user here", lid,
-		              senior);
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld was signed by '%s', who is not a user here",
+		              lid, senior);
 	else if (strcmp(col(st, 10), "senior") != 0)
 		rc = hv_error(ctx, HAVEN_ERR_DENIED,
-		              "authorisation %lld was signed by '%s', whose role is %s: only a senior may authorise", lid,
-		              senior, col(st, 10));
+		              "authorisation %lld was signed by '%s', whose role is %s: only a senior may authorise",
+		              lid, senior, col(st, 10));
 	else if (!is_null(st, 13))
-		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld was signed by '%s', who was disabled on %s", lid,
-		              senior, col(st, 13));
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld was signed by '%s', who was disabled on %s",
+		              lid, senior, col(st, 13));
 	else if (strcmp(col(st, 11), u->authority) != 0 || strcmp(col(st, 0), u->authority) != 0)
 		rc = hv_error(ctx, HAVEN_ERR_DENIED,
 		              "authorisation %lld was signed by '%s' of another authority (%s): only a senior of %s, "
@@ -408,7 +421,8 @@ static haven_status check_authorisation(haven_ctx *ctx, int64_t id, const char *
 		hv_parse_time(col(st, 5), &issued);
 		hv_parse_time(col(st, 6), &expires);
 		if (now < issued)
-			rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is not valid before %s", lid, col(st, 5));
+			rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld is not valid before %s", lid,
+			              col(st, 5));
 		else if (now >= expires)
 			rc = hv_error(ctx, HAVEN_ERR_DENIED, "authorisation %lld expired at %s", lid, col(st, 6));
 		else if (!is_null(st, 9))
@@ -446,9 +460,10 @@ haven_status haven_act(haven_ctx *ctx, const haven_act_opts *o)
 		return hv_error(ctx, HAVEN_ERR_DENIED, "user '%s' was disabled on %s", o->user, u.disabled_at);
 	const char *purpose = o->purpose && *o->purpose ? o->purpose : u.default_purpose;
 	if (!*purpose)
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "user '%s' has no default purpose: name one with --purpose (haven purpose list --kind %s)",
-		                o->user, u.kind);
+		return hv_error(
+		    ctx, HAVEN_ERR_DENIED,
+		    "user '%s' has no default purpose: name one with --purpose (haven purpose list --kind %s)", o->user,
+		    u.kind);
 	if ((rc = check_text(ctx, "the purpose", purpose, MAX_USE, 0)))
 		return rc;
 	const char *reason = o->reason ? o->reason : "";
@@ -504,7 +519,8 @@ static haven_status check_authority(haven_ctx *ctx, const char *kind, const char
                                     size_t n_areas)
 {
 	if (!in_list(kind, kinds))
-		return hv_error(ctx, HAVEN_ERR_VALUE, "authority kind '%s' is not one of police, la, occ, dfe, probation, hmci",
+		return hv_error(ctx, HAVEN_ERR_VALUE,
+		                "authority kind '%s' is not one of police, la, occ, dfe, probation, hmci",
 		                kind ? kind : "");
 	if (!code || !*code)
 		return hv_error(ctx, HAVEN_ERR_MISSING, "an authority needs a code");
@@ -528,8 +544,9 @@ static haven_status check_authority(haven_ctx *ctx, const char *kind, const char
 		return hv_error(ctx, HAVEN_ERR_VALUE, "a %s authority takes no areas (%s)", kind,
 		                strcmp(kind, "la") == 0 ? "its area is the local authority itself" : "it is national");
 	if (strcmp(kind, "probation") == 0 && !n_areas)
-		return hv_error(ctx, HAVEN_ERR_MISSING,
-		                "a probation authority needs the police force areas it works in (one or more PFA codes)");
+		return hv_error(
+		    ctx, HAVEN_ERR_MISSING,
+		    "a probation authority needs the police force areas it works in (one or more PFA codes)");
 	for (size_t i = 0; i < n_areas; i++) {
 		if (!gss_ok(areas[i], pfa_prefixes))
 			return hv_error(ctx, HAVEN_ERR_VALUE,
@@ -545,8 +562,8 @@ static haven_status check_authority(haven_ctx *ctx, const char *kind, const char
 static haven_status insert_areas(haven_ctx *ctx, const char *code, const char *const *areas, size_t n)
 {
 	sqlite3_stmt *st;
-	haven_status rc =
-	    hv_prepare(ctx, "INSERT INTO authority_area(authority_code, area_kind, area_code) VALUES(?, 'pfa', ?)", &st);
+	haven_status rc = hv_prepare(
+	    ctx, "INSERT INTO authority_area(authority_code, area_kind, area_code) VALUES(?, 'pfa', ?)", &st);
 	for (size_t i = 0; !rc && i < n; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
@@ -600,10 +617,11 @@ haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 	if ((rc = hv_begin(ctx)))
 		return rc;
 	sqlite3_stmt *st;
-	rc = hv_prepare(ctx,
-	                "INSERT INTO authority(code, kind, name, scope, created_at) "
-	                "VALUES(?1, ?2, ?3, CASE WHEN ?2 IN ('police','la','probation') THEN 'areas' ELSE 'national' END, ?4)",
-	                &st);
+	rc = hv_prepare(
+	    ctx,
+	    "INSERT INTO authority(code, kind, name, scope, created_at) "
+	    "VALUES(?1, ?2, ?3, CASE WHEN ?2 IN ('police','la','probation') THEN 'areas' ELSE 'national' END, ?4)",
+	    &st);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, a->code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, a->kind, -1, SQLITE_TRANSIENT);
@@ -612,8 +630,8 @@ haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 		rc = step_done(ctx, st, "recording the authority");
 	}
 	if (!rc && strcmp(a->kind, "la") == 0)
-		rc = hv_prepare(ctx, "INSERT INTO authority_area(authority_code, area_kind, area_code) VALUES(?1, 'la', ?1)",
-		                &st);
+		rc = hv_prepare(
+		    ctx, "INSERT INTO authority_area(authority_code, area_kind, area_code) VALUES(?1, 'la', ?1)", &st);
 	if (!rc && strcmp(a->kind, "la") == 0) {
 		sqlite3_bind_text(st, 1, a->code, -1, SQLITE_TRANSIENT);
 		rc = step_done(ctx, st, "recording the authority's area");
@@ -658,8 +676,8 @@ haven_status haven_authority_list(haven_ctx *ctx, haven_table **out)
 	            NULL, out);
 }
 
-haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, const char *public_key,
-                                     const char *label, int64_t *id)
+haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, const char *public_key, const char *label,
+                                     int64_t *id)
 {
 	hv_clear(ctx);
 	haven_status rc = hv_need_role(ctx, admin_only);
@@ -688,8 +706,8 @@ haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, cons
 	if ((rc = hv_begin(ctx)))
 		return rc;
 	sqlite3_stmt *st;
-	rc = hv_prepare(ctx, "INSERT INTO authority_key(authority_code, public_key, label, added_at) VALUES(?, ?, ?, ?)",
-	                &st);
+	rc = hv_prepare(
+	    ctx, "INSERT INTO authority_key(authority_code, public_key, label, added_at) VALUES(?, ?, ?, ?)", &st);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, authority, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, b64, -1, SQLITE_STATIC);
@@ -815,9 +833,10 @@ static haven_status check_user(haven_ctx *ctx, const haven_user_spec *u, char ki
 		if ((rc = purpose_registered(ctx, kind, u->default_purpose, &ok)))
 			return rc;
 		if (!ok)
-			return hv_error(ctx, HAVEN_ERR_VALUE,
-			                "'%s' is not a purpose registered for %s authorities (haven purpose list --kind %s)",
-			                u->default_purpose, kind, kind);
+			return hv_error(
+			    ctx, HAVEN_ERR_VALUE,
+			    "'%s' is not a purpose registered for %s authorities (haven purpose list --kind %s)",
+			    u->default_purpose, kind, kind);
 	}
 	return HAVEN_OK;
 }
@@ -857,10 +876,11 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 	sqlite3_stmt *st;
 	rc = hv_begin(ctx);
 	if (!rc)
-		rc = hv_prepare(ctx,
-		                "INSERT INTO app_user(name, authority_code, role, public_key, default_purpose, created_at) "
-		                "VALUES(?, ?, ?, ?, ?, ?)",
-		                &st);
+		rc = hv_prepare(
+		    ctx,
+		    "INSERT INTO app_user(name, authority_code, role, public_key, default_purpose, created_at) "
+		    "VALUES(?, ?, ?, ?, ?, ?)",
+		    &st);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, u->authority, -1, SQLITE_TRANSIENT);
@@ -891,11 +911,12 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 haven_status haven_user_list(haven_ctx *ctx, haven_table **out)
 {
 	hv_clear(ctx);
-	return list(ctx, "users",
-	            "SELECT u.name, u.authority_code AS authority, a.kind AS authority_kind, u.role, u.default_purpose, "
-	            "u.public_key, u.created_at, u.disabled_at "
-	            "FROM app_user u JOIN authority a ON a.code = u.authority_code ORDER BY u.name",
-	            NULL, out);
+	return list(
+	    ctx, "users",
+	    "SELECT u.name, u.authority_code AS authority, a.kind AS authority_kind, u.role, u.default_purpose, "
+	    "u.public_key, u.created_at, u.disabled_at "
+	    "FROM app_user u JOIN authority a ON a.code = u.authority_code ORDER BY u.name",
+	    NULL, out);
 }
 
 haven_status haven_user_disable(haven_ctx *ctx, const char *name)
@@ -945,8 +966,8 @@ haven_status haven_purpose_list(haven_ctx *ctx, const char *kind, haven_table **
 	hv_clear(ctx);
 	*out = NULL;
 	if (kind && !in_list(kind, kinds))
-		return hv_error(ctx, HAVEN_ERR_VALUE, "authority kind '%s' is not one of police, la, occ, dfe, probation, hmci",
-		                kind);
+		return hv_error(ctx, HAVEN_ERR_VALUE,
+		                "authority kind '%s' is not one of police, la, occ, dfe, probation, hmci", kind);
 	return list(ctx, "purposes",
 	            "SELECT authority_kind, code, description FROM purpose "
 	            "WHERE ?1 IS NULL OR authority_kind = ?1 ORDER BY rowid",
@@ -969,8 +990,9 @@ static haven_status expiry(haven_ctx *ctx, const char *date, int64_t now, int64_
 	if (d < today)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "expiry %s is in the past", date);
 	if (d - today > MAX_DAYS)
-		return hv_error(ctx, HAVEN_ERR_VALUE, "expiry %s is more than %d days ahead: an authorisation lasts at most a year",
-		                date, MAX_DAYS);
+		return hv_error(ctx, HAVEN_ERR_VALUE,
+		                "expiry %s is more than %d days ahead: an authorisation lasts at most a year", date,
+		                MAX_DAYS);
 	*out = (d + 1) * DAY;
 	return HAVEN_OK;
 }
@@ -1015,22 +1037,24 @@ haven_status haven_authorise(haven_ctx *ctx, const haven_authorise_opts *o, int6
 	if (!u.found)
 		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "unknown user '%s'", o->user);
 	if (strcmp(o->user, ctx->actor.user) == 0)
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "'%s' cannot authorise themselves: another senior of %s must authorise their exceptional use",
-		                o->user, u.authority);
+		return hv_error(
+		    ctx, HAVEN_ERR_DENIED,
+		    "'%s' cannot authorise themselves: another senior of %s must authorise their exceptional use",
+		    o->user, u.authority);
 	if (*u.disabled_at)
 		return hv_error(ctx, HAVEN_ERR_DENIED, "user '%s' was disabled on %s", o->user, u.disabled_at);
 	if (strcmp(u.authority, ctx->actor.authority) != 0)
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "user '%s' is of authority %s: a senior of %s may authorise only their own authority's users",
-		                o->user, u.authority, ctx->actor.authority);
+		return hv_error(
+		    ctx, HAVEN_ERR_DENIED,
+		    "user '%s' is of authority %s: a senior of %s may authorise only their own authority's users",
+		    o->user, u.authority, ctx->actor.authority);
 	int registered;
 	if ((rc = purpose_registered(ctx, u.kind, o->use, &registered)))
 		return rc;
 	if (registered)
 		return hv_error(ctx, HAVEN_ERR_VALUE,
-		                "'%s' is a registered purpose for %s authorities: using it needs no authorisation", o->use,
-		                u.kind);
+		                "'%s' is a registered purpose for %s authorities: using it needs no authorisation",
+		                o->use, u.kind);
 	int64_t now = hv_now(ctx);
 	hv_authorisation a = {ctx->actor.authority, ctx->actor.user, o->user, o->use, o->reason, now, 0, {0}};
 	if ((rc = expiry(ctx, o->expires, now, &a.expires_at)))
@@ -1058,10 +1082,11 @@ haven_status haven_authorise(haven_ctx *ctx, const haven_authorise_opts *o, int6
 	sqlite3_stmt *st;
 	if ((rc = hv_begin(ctx)))
 		return rc;
-	rc = hv_prepare(ctx,
-	                "INSERT INTO authorisation(authority_code, senior, user_name, use, reason, issued_at, expires_at, "
-	                "nonce, signature) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                &st);
+	rc = hv_prepare(
+	    ctx,
+	    "INSERT INTO authorisation(authority_code, senior, user_name, use, reason, issued_at, expires_at, "
+	    "nonce, signature) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    &st);
 	if (!rc) {
 		const char *v[] = {a.authority, a.senior, a.user, a.use, a.reason, issued, expires, nonce, sig64};
 		for (int i = 0; i < 9; i++)
@@ -1127,10 +1152,11 @@ haven_status hv_govern_init(haven_ctx *ctx, const haven_owner *owner)
 	else if ((rc = haven_user_login_name(ctx, admin, sizeof admin)))
 		return rc;
 	if (!name_ok(admin))
-		return hv_error(ctx, HAVEN_ERR_VALUE,
-		                "admin name '%.80s' must be 1-%d letters, digits, '.', '_', '-' or '@', starting with a "
-		                "letter or digit (--admin NAME)",
-		                admin, MAX_NAME);
+		return hv_error(
+		    ctx, HAVEN_ERR_VALUE,
+		    "admin name '%.80s' must be 1-%d letters, digits, '.', '_', '-' or '@', starting with a "
+		    "letter or digit (--admin NAME)",
+		    admin, MAX_NAME);
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
 	sqlite3_stmt *st;

@@ -100,7 +100,7 @@ haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
 haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"authority", required_argument, NULL, 'a'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"authority", required_argument, NULL, 'a'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	const char *authority = NULL;
 	int c;
@@ -148,7 +148,8 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st) {
 		printf("added user %s, %s of %s\n", u.name, u.role, u.authority);
 		if (path)
-			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n", path, pub);
+			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n", path,
+			       pub);
 	}
 	free(path);
 	return st;
@@ -187,7 +188,7 @@ haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)
 haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"kind", required_argument, NULL, 'k'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"kind", required_argument, NULL, 'k'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	const char *kind = NULL;
 	int c;
@@ -210,12 +211,10 @@ haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv)
 {
 	/* --reason is the authorisation's own reason here: main keeps it in
 	 * argv because the synopsis names it. */
-	static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
-	                                     {"for", required_argument, NULL, 'f'},
-	                                     {"use", required_argument, NULL, 'u'},
-	                                     {"reason", required_argument, NULL, 'r'},
-	                                     {"expires", required_argument, NULL, 'e'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"key", required_argument, NULL, 'k'},     {"for", required_argument, NULL, 'f'},
+	    {"use", required_argument, NULL, 'u'},     {"reason", required_argument, NULL, 'r'},
+	    {"expires", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
 	haven_authorise_opts o = {.key_file = NULL};
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {

@@ -21,7 +21,10 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void exec(haven_ctx *ctx, const char *sql) { tu_ok(ctx, hv_exec(ctx, sql)); }
+static void exec(haven_ctx *ctx, const char *sql)
+{
+	tu_ok(ctx, hv_exec(ctx, sql));
+}
 
 static haven_status act(haven_ctx *ctx, const char *user, const char *purpose, const char *reason, int64_t auth)
 {
@@ -45,8 +48,7 @@ static const char *keyfile(const char *store, const char *user)
 static void add_user(haven_ctx *ctx, const char *store, const char *name, const char *authority, const char *role,
                      const char *purpose)
 {
-	haven_user_spec u = {name, authority, role, strcmp(role, "senior") == 0 ? keyfile(store, name) : NULL,
-	                     purpose};
+	haven_user_spec u = {name, authority, role, strcmp(role, "senior") == 0 ? keyfile(store, name) : NULL, purpose};
 	unlink(keyfile(store, name));
 	tu_ok(ctx, haven_user_add(ctx, &u, NULL, NULL));
 }
@@ -59,8 +61,8 @@ static haven_ctx *make_store(const char *name)
 {
 	haven_ctx *ctx;
 	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
-	haven_owner owner = {.kind = "police", .code = "E23000001", .name = "Metropolitan Police Service",
-	                     .admin = "admin"};
+	haven_owner owner = {
+	    .kind = "police", .code = "E23000001", .name = "Metropolitan Police Service", .admin = "admin"};
 	unlink(tu_tmp(name));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp(name), &owner));
 	act_ok(ctx, "admin", NULL);
@@ -109,15 +111,19 @@ static void sign_row(haven_ctx *ctx, int64_t id, const char *path, char sig64[89
 	                      &st));
 	sqlite3_bind_int64(st, 1, id);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	hv_authorisation a = {(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-	                      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-	                      (const char *)sqlite3_column_text(st, 4), 0, 0, {0}};
+	hv_authorisation a = {(const char *)sqlite3_column_text(st, 0),
+	                      (const char *)sqlite3_column_text(st, 1),
+	                      (const char *)sqlite3_column_text(st, 2),
+	                      (const char *)sqlite3_column_text(st, 3),
+	                      (const char *)sqlite3_column_text(st, 4),
+	                      0,
+	                      0,
+	                      {0}};
 	assert_true(hv_parse_time((const char *)sqlite3_column_text(st, 5), &a.issued_at));
 	assert_true(hv_parse_time((const char *)sqlite3_column_text(st, 6), &a.expires_at));
 	size_t n;
-	assert_int_equal(sodium_hex2bin(a.nonce, sizeof a.nonce, (const char *)sqlite3_column_text(st, 7), 32, NULL, &n,
-	                                NULL),
-	                 0);
+	assert_int_equal(
+	    sodium_hex2bin(a.nonce, sizeof a.nonce, (const char *)sqlite3_column_text(st, 7), 32, NULL, &n, NULL), 0);
 	unsigned char *msg;
 	size_t len;
 	tu_ok(ctx, hv_govern_encode(ctx, &a, &msg, &len));
@@ -142,9 +148,10 @@ static int64_t forge(haven_ctx *ctx, const char *path, const char *authority, co
 	sodium_bin2hex(nonce, sizeof nonce, a.nonce, sizeof a.nonce);
 	hv_format_time(issued, t1);
 	hv_format_time(expires, t2);
-	char *sql = sqlite3_mprintf("INSERT INTO authorisation(authority_code, senior, user_name, use, reason, issued_at, "
-	                            "expires_at, nonce, signature) VALUES(%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q)",
-	                            authority, senior, user, use, a.reason, t1, t2, nonce, sig64);
+	char *sql =
+	    sqlite3_mprintf("INSERT INTO authorisation(authority_code, senior, user_name, use, reason, issued_at, "
+	                    "expires_at, nonce, signature) VALUES(%Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q, %Q)",
+	                    authority, senior, user, use, a.reason, t1, t2, nonce, sig64);
 	exec(ctx, sql);
 	sqlite3_free(sql);
 	return sqlite3_last_insert_rowid(ctx->db);
@@ -168,28 +175,27 @@ static void test_act_refusals(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		{"1.1 unknown user", "nobody", NULL, NULL, 0, HAVEN_ERR_DENIED, "unknown user 'nobody'"},
-		{"1.2 disabled user", "gone", NULL, NULL, 0, HAVEN_ERR_DENIED, "user 'gone' was disabled on 2025-04-15"},
-		{"1.3 no user given", NULL, NULL, NULL, 0, HAVEN_ERR_DENIED, "no user given"},
-		{"1.4 empty user", "", "safeguarding", NULL, 0, HAVEN_ERR_DENIED, "no user given"},
-		{"1.5 not a user name", "ana; DROP TABLE app_user", NULL, NULL, 0, HAVEN_ERR_DENIED, "not a user name"},
-		{"1.6 no default purpose", "nodef", NULL, NULL, 0, HAVEN_ERR_DENIED, "'nodef' has no default purpose"},
-		{"1.7 another kind's purpose, no reason", "ana", "policy", NULL, 0, HAVEN_ERR_DENIED,
-		 "'policy' is not a registered purpose for police authorities"},
-		{"1.8 another kind's purpose, no authorisation", "ana", "policy", "capacity review", 0, HAVEN_ERR_DENIED,
-		 "exceptional use 'policy' needs a senior's authorisation"},
-		{"1.9 unregistered use, unknown authorisation", "ana", "research", "why", 999, HAVEN_ERR_DENIED,
-		 "authorisation 999 does not exist"},
-		{"1.10 authorisation under a registered purpose", "ana", "safeguarding", "why", 1, HAVEN_ERR_USAGE,
-		 "needs no authorisation"},
-		{"1.11 control character in the purpose", "ana", "a\001b", "why", 1, HAVEN_ERR_VALUE,
-		 "control characters"},
-		{"1.12 purpose too long", "ana",
-		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		 "why", 1, HAVEN_ERR_VALUE, "longer than 255 bytes"},
-		{"1.13 reason not UTF-8", "ana", "research", "caf\xe9", 1, HAVEN_ERR_VALUE, "not UTF-8"},
+	    {"1.1 unknown user", "nobody", NULL, NULL, 0, HAVEN_ERR_DENIED, "unknown user 'nobody'"},
+	    {"1.2 disabled user", "gone", NULL, NULL, 0, HAVEN_ERR_DENIED, "user 'gone' was disabled on 2025-04-15"},
+	    {"1.3 no user given", NULL, NULL, NULL, 0, HAVEN_ERR_DENIED, "no user given"},
+	    {"1.4 empty user", "", "safeguarding", NULL, 0, HAVEN_ERR_DENIED, "no user given"},
+	    {"1.5 not a user name", "ana; DROP TABLE app_user", NULL, NULL, 0, HAVEN_ERR_DENIED, "not a user name"},
+	    {"1.6 no default purpose", "nodef", NULL, NULL, 0, HAVEN_ERR_DENIED, "'nodef' has no default purpose"},
+	    {"1.7 another kind's purpose, no reason", "ana", "policy", NULL, 0, HAVEN_ERR_DENIED,
+	     "'policy' is not a registered purpose for police authorities"},
+	    {"1.8 another kind's purpose, no authorisation", "ana", "policy", "capacity review", 0, HAVEN_ERR_DENIED,
+	     "exceptional use 'policy' needs a senior's authorisation"},
+	    {"1.9 unregistered use, unknown authorisation", "ana", "research", "why", 999, HAVEN_ERR_DENIED,
+	     "authorisation 999 does not exist"},
+	    {"1.10 authorisation under a registered purpose", "ana", "safeguarding", "why", 1, HAVEN_ERR_USAGE,
+	     "needs no authorisation"},
+	    {"1.11 control character in the purpose", "ana", "a\001b", "why", 1, HAVEN_ERR_VALUE, "control characters"},
+	    {"1.12 purpose too long", "ana",
+	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	     "why", 1, HAVEN_ERR_VALUE, "longer than 255 bytes"},
+	    {"1.13 reason not UTF-8", "ana", "research", "caf\xe9", 1, HAVEN_ERR_VALUE, "not UTF-8"},
 	};
 	char before[65], after[65];
 	tu_digest(ctx, before);
@@ -197,8 +203,8 @@ static void test_act_refusals(void **state)
 		act_ok(ctx, "ana", NULL); /* a refusal must also clear the previous actor */
 		haven_status st = act(ctx, cases[i].user, cases[i].purpose, cases[i].reason, cases[i].auth);
 		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(cases[i].want), cases[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].msg);
 		assert_no_actor(ctx);
 	}
 	tu_digest(ctx, after);
@@ -288,34 +294,34 @@ static void test_authorise_refusals(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		{"3.1 an analyst authorising", "ana", sup_key, "ana2", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "user 'ana' has the role analyst; this needs the role senior"},
-		{"3.2 an analyst authorising themself", "ana", sup_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "needs the role senior"},
-		{"3.3 an admin authorising", "admin", sup_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "has the role admin"},
-		{"3.4 a senior authorising themself", "sup", sup_key, "sup", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "'sup' cannot authorise themselves"},
-		{"3.5 key file mode 0644", "sup", open_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED, "mode 0644"},
-		{"3.6 another senior's key", "sup", sup2_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "not the key recorded for senior 'sup'"},
-		{"3.7 no key file", "sup", tu_tmp("authref-lost.key"), "ana", use, "r", NULL, HAVEN_ERR_IO,
-		 "cannot open key file"},
-		{"3.8 a user of another authority", "sup", sup_key, "other.ana", use, "r", NULL, HAVEN_ERR_DENIED,
-		 "user 'other.ana' is of authority E23000005"},
-		{"3.9 an unknown user", "sup", sup_key, "nobody", use, "r", NULL, HAVEN_ERR_NOT_FOUND,
-		 "unknown user 'nobody'"},
-		{"3.10 a disabled user", "sup", sup_key, "gone", use, "r", NULL, HAVEN_ERR_DENIED, "'gone' was disabled"},
-		{"3.11 a registered purpose", "sup", sup_key, "ana", "community-policing", "r", NULL, HAVEN_ERR_VALUE,
-		 "'community-policing' is a registered purpose for police"},
-		{"3.12 expiry in the past", "sup", sup_key, "ana", use, "r", "2025-04-14", HAVEN_ERR_VALUE,
-		 "expiry 2025-04-14 is in the past"},
-		{"3.13 expiry over a year ahead", "sup", sup_key, "ana", use, "r", "2026-04-16", HAVEN_ERR_VALUE,
-		 "more than 365 days ahead"},
-		{"3.14 expiry not a date", "sup", sup_key, "ana", use, "r", "2025-02-30", HAVEN_ERR_VALUE, "not a date"},
-		{"3.15 no reason", "sup", sup_key, "ana", use, "", NULL, HAVEN_ERR_MISSING, "the reason is empty"},
-		{"3.16 no use", "sup", sup_key, "ana", "", "r", NULL, HAVEN_ERR_MISSING, "the use is empty"},
-		{"3.17 no key given", "sup", NULL, "ana", use, "r", NULL, HAVEN_ERR_USAGE, "key file"},
+	    {"3.1 an analyst authorising", "ana", sup_key, "ana2", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "user 'ana' has the role analyst; this needs the role senior"},
+	    {"3.2 an analyst authorising themself", "ana", sup_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "needs the role senior"},
+	    {"3.3 an admin authorising", "admin", sup_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "has the role admin"},
+	    {"3.4 a senior authorising themself", "sup", sup_key, "sup", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "'sup' cannot authorise themselves"},
+	    {"3.5 key file mode 0644", "sup", open_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED, "mode 0644"},
+	    {"3.6 another senior's key", "sup", sup2_key, "ana", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "not the key recorded for senior 'sup'"},
+	    {"3.7 no key file", "sup", tu_tmp("authref-lost.key"), "ana", use, "r", NULL, HAVEN_ERR_IO,
+	     "cannot open key file"},
+	    {"3.8 a user of another authority", "sup", sup_key, "other.ana", use, "r", NULL, HAVEN_ERR_DENIED,
+	     "user 'other.ana' is of authority E23000005"},
+	    {"3.9 an unknown user", "sup", sup_key, "nobody", use, "r", NULL, HAVEN_ERR_NOT_FOUND,
+	     "unknown user 'nobody'"},
+	    {"3.10 a disabled user", "sup", sup_key, "gone", use, "r", NULL, HAVEN_ERR_DENIED, "'gone' was disabled"},
+	    {"3.11 a registered purpose", "sup", sup_key, "ana", "community-policing", "r", NULL, HAVEN_ERR_VALUE,
+	     "'community-policing' is a registered purpose for police"},
+	    {"3.12 expiry in the past", "sup", sup_key, "ana", use, "r", "2025-04-14", HAVEN_ERR_VALUE,
+	     "expiry 2025-04-14 is in the past"},
+	    {"3.13 expiry over a year ahead", "sup", sup_key, "ana", use, "r", "2026-04-16", HAVEN_ERR_VALUE,
+	     "more than 365 days ahead"},
+	    {"3.14 expiry not a date", "sup", sup_key, "ana", use, "r", "2025-02-30", HAVEN_ERR_VALUE, "not a date"},
+	    {"3.15 no reason", "sup", sup_key, "ana", use, "", NULL, HAVEN_ERR_MISSING, "the reason is empty"},
+	    {"3.16 no use", "sup", sup_key, "ana", "", "r", NULL, HAVEN_ERR_MISSING, "the use is empty"},
+	    {"3.17 no key given", "sup", NULL, "ana", use, "r", NULL, HAVEN_ERR_USAGE, "key file"},
 	};
 	char before[65], after[65];
 	tu_digest(ctx, before);
@@ -325,8 +331,8 @@ static void test_authorise_refusals(void **state)
 		int64_t id = -1;
 		haven_status st = haven_authorise(ctx, &o, &id);
 		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(cases[i].want), cases[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].msg);
 		assert_int_equal(id, 0);
 		tu_digest(ctx, after);
 		if (strcmp(before, after) != 0)
@@ -350,11 +356,12 @@ static void test_exceptional_use(void **state)
 	const char *use = "search for a missing child outside the force area";
 	/* 4.1 sup authorises ana; the row holds what was signed */
 	int64_t id = authorise(ctx, "sup", keyfile("excepted.db", "sup"), "ana", use, NULL);
-	char *sql = sqlite3_mprintf("SELECT count(*) FROM authorisation WHERE id = %lld AND authority_code = 'E23000001' "
-	                            "AND senior = 'sup' AND user_name = 'ana' AND use = %Q "
-	                            "AND issued_at = '2025-04-15T09:00:00Z' AND expires_at = '2025-05-15T09:00:00Z' "
-	                            "AND length(nonce) = 32 AND length(signature) = 88 AND used_at IS NULL",
-	                            (long long)id, use);
+	char *sql =
+	    sqlite3_mprintf("SELECT count(*) FROM authorisation WHERE id = %lld AND authority_code = 'E23000001' "
+	                    "AND senior = 'sup' AND user_name = 'ana' AND use = %Q "
+	                    "AND issued_at = '2025-04-15T09:00:00Z' AND expires_at = '2025-05-15T09:00:00Z' "
+	                    "AND length(nonce) = 32 AND length(signature) = 88 AND used_at IS NULL",
+	                    (long long)id, use);
 	assert_int_equal(tu_int(ctx, sql), 1);
 	sqlite3_free(sql);
 
@@ -381,7 +388,8 @@ static void test_exceptional_use(void **state)
 	tu_ok(ctx, hv_begin(ctx));
 	tu_ok(ctx, hv_actor_consume(ctx));
 	tu_ok(ctx, hv_commit(ctx));
-	sql = sqlite3_mprintf("SELECT used_at = '2025-04-15T09:00:00Z' FROM authorisation WHERE id = %lld", (long long)id);
+	sql = sqlite3_mprintf("SELECT used_at = '2025-04-15T09:00:00Z' FROM authorisation WHERE id = %lld",
+	                      (long long)id);
 	assert_int_equal(tu_int(ctx, sql), 1);
 	sqlite3_free(sql);
 
@@ -433,26 +441,27 @@ static void test_tampered(void **state)
 		const char *as, *use;
 		const char *msg;
 	} cases[] = {
-		{"5.1 one byte of the signature flipped", FLIP, NULL, "ana", NULL, "the signature does not verify"},
-		{"5.2 signed by another senior's key", OTHER_SIG, NULL, "ana", NULL, "the signature does not verify"},
-		{"5.3 the signature copied onto a new row with another use", COPY, NULL, "ana", "bulk export of the register",
-		 "the signature does not verify"},
-		{"5.4 expiry moved later", SQL, "UPDATE authorisation SET expires_at = '2026-01-01T00:00:00Z' WHERE id = %lld",
-		 "ana", NULL, "the signature does not verify"},
-		{"5.5 reason rewritten", SQL, "UPDATE authorisation SET reason = 'curiosity' WHERE id = %lld", "ana", NULL,
-		 "the signature does not verify"},
-		{"5.6 given to another user", SQL, "UPDATE authorisation SET user_name = 'ana2' WHERE id = %lld", "ana2",
-		 NULL, "the signature does not verify"},
-		{"5.7 nonce changed", SQL,
-		 "UPDATE authorisation SET nonce = '00000000000000000000000000000000' WHERE id = %lld", "ana", NULL,
-		 "the signature does not verify"},
-		{"5.8 signer's name changed to another senior", SQL,
-		 "UPDATE authorisation SET senior = 'sup2' WHERE id = %lld", "ana", NULL, "senior 'sup2'"},
-		{"5.9 signature not base64", SQL, "UPDATE authorisation SET signature = 'forged!' WHERE id = %lld", "ana",
-		 NULL, "signature is not 64 bytes of base64"},
-		{"5.10 issued_at malformed", SQL, "UPDATE authorisation SET issued_at = 'yesterday' WHERE id = %lld", "ana",
-		 NULL, "issued_at or expires_at is malformed"},
-		{"5.11 the senior's recorded key replaced", BAD_PUBKEY, NULL, "ana", NULL, "the signature does not verify"},
+	    {"5.1 one byte of the signature flipped", FLIP, NULL, "ana", NULL, "the signature does not verify"},
+	    {"5.2 signed by another senior's key", OTHER_SIG, NULL, "ana", NULL, "the signature does not verify"},
+	    {"5.3 the signature copied onto a new row with another use", COPY, NULL, "ana",
+	     "bulk export of the register", "the signature does not verify"},
+	    {"5.4 expiry moved later", SQL,
+	     "UPDATE authorisation SET expires_at = '2026-01-01T00:00:00Z' WHERE id = %lld", "ana", NULL,
+	     "the signature does not verify"},
+	    {"5.5 reason rewritten", SQL, "UPDATE authorisation SET reason = 'curiosity' WHERE id = %lld", "ana", NULL,
+	     "the signature does not verify"},
+	    {"5.6 given to another user", SQL, "UPDATE authorisation SET user_name = 'ana2' WHERE id = %lld", "ana2",
+	     NULL, "the signature does not verify"},
+	    {"5.7 nonce changed", SQL,
+	     "UPDATE authorisation SET nonce = '00000000000000000000000000000000' WHERE id = %lld", "ana", NULL,
+	     "the signature does not verify"},
+	    {"5.8 signer's name changed to another senior", SQL,
+	     "UPDATE authorisation SET senior = 'sup2' WHERE id = %lld", "ana", NULL, "senior 'sup2'"},
+	    {"5.9 signature not base64", SQL, "UPDATE authorisation SET signature = 'forged!' WHERE id = %lld", "ana",
+	     NULL, "signature is not 64 bytes of base64"},
+	    {"5.10 issued_at malformed", SQL, "UPDATE authorisation SET issued_at = 'yesterday' WHERE id = %lld", "ana",
+	     NULL, "issued_at or expires_at is malformed"},
+	    {"5.11 the senior's recorded key replaced", BAD_PUBKEY, NULL, "ana", NULL, "the signature does not verify"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t id = authorise(ctx, "sup", sup_key, "ana", use, NULL), target = id;
@@ -467,19 +476,22 @@ static void test_tampered(void **state)
 			break;
 		case OTHER_SIG:
 			sign_row(ctx, id, sup2_key, sig);
-			sql = sqlite3_mprintf("UPDATE authorisation SET signature = %Q WHERE id = %lld", sig, (long long)id);
+			sql = sqlite3_mprintf("UPDATE authorisation SET signature = %Q WHERE id = %lld", sig,
+			                      (long long)id);
 			break;
 		case COPY:
-			sql = sqlite3_mprintf("INSERT INTO authorisation(authority_code, senior, user_name, use, reason, "
-			                      "issued_at, expires_at, nonce, signature) SELECT authority_code, senior, "
-			                      "user_name, %Q, reason, issued_at, expires_at, 'ff' || substr(nonce, 3), "
-			                      "signature FROM authorisation WHERE id = %lld",
-			                      cases[i].use, (long long)id);
+			sql =
+			    sqlite3_mprintf("INSERT INTO authorisation(authority_code, senior, user_name, use, reason, "
+			                    "issued_at, expires_at, nonce, signature) SELECT authority_code, senior, "
+			                    "user_name, %Q, reason, issued_at, expires_at, 'ff' || substr(nonce, 3), "
+			                    "signature FROM authorisation WHERE id = %lld",
+			                    cases[i].use, (long long)id);
 			break;
 		case SQL: sql = sqlite3_mprintf(cases[i].sql, (long long)id); break;
 		case BAD_PUBKEY:
-			sql = sqlite3_mprintf("UPDATE app_user SET public_key = (SELECT public_key FROM app_user WHERE name = "
-			                      "'sup2') WHERE name = 'sup'");
+			sql = sqlite3_mprintf(
+			    "UPDATE app_user SET public_key = (SELECT public_key FROM app_user WHERE name = "
+			    "'sup2') WHERE name = 'sup'");
 			break;
 		}
 		exec(ctx, sql);
@@ -528,15 +540,16 @@ static void test_rules(void **state)
 		int64_t now;
 		const char *msg;
 	} cases[] = {
-		{"6.1 a senior of another authority", 0, "ana", use, T0, "signed by 'other' of another authority (E23000005)"},
-		{"6.2 another authority's senior claiming this authority", 0, "ana", use, T0, "of another authority"},
-		{"6.3 a senior for themself", 0, "sup", use, T0, "signed by 'sup' for themselves"},
-		{"6.4 expired", 0, "ana", use, exp, "expired at 2025-05-15T09:00:00Z"},
-		{"6.5 for another user", 0, "ana2", use, T0, "authorisation %ID is for user 'ana', not 'ana2'"},
-		{"6.6 a different use", 0, "ana", "search for a missing adult", T0, "is for the use"},
-		{"6.7 issued in the future", 0, "ana", use, T0, "is not valid before 2025-04-16T09:00:00Z"},
-		{"6.8 an analyst's signature", 0, "ana", use, T0, "signed by 'ana2', whose role is analyst"},
-		{"6.9 a disabled senior's signature", 0, "ana", use, T0, "signed by 'sup2', who was disabled on"},
+	    {"6.1 a senior of another authority", 0, "ana", use, T0,
+	     "signed by 'other' of another authority (E23000005)"},
+	    {"6.2 another authority's senior claiming this authority", 0, "ana", use, T0, "of another authority"},
+	    {"6.3 a senior for themself", 0, "sup", use, T0, "signed by 'sup' for themselves"},
+	    {"6.4 expired", 0, "ana", use, exp, "expired at 2025-05-15T09:00:00Z"},
+	    {"6.5 for another user", 0, "ana2", use, T0, "authorisation %ID is for user 'ana', not 'ana2'"},
+	    {"6.6 a different use", 0, "ana", "search for a missing adult", T0, "is for the use"},
+	    {"6.7 issued in the future", 0, "ana", use, T0, "is not valid before 2025-04-16T09:00:00Z"},
+	    {"6.8 an analyst's signature", 0, "ana", use, T0, "signed by 'ana2', whose role is analyst"},
+	    {"6.9 a disabled senior's signature", 0, "ana", use, T0, "signed by 'sup2', who was disabled on"},
 	};
 	cases[0].id = forge(ctx, other_key, "E23000005", "other", "ana", use, T0, exp);
 	cases[1].id = forge(ctx, other_key, "E23000001", "other", "ana", use, T0, exp);
@@ -599,24 +612,51 @@ static void test_users(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		{"7.1 an analyst adding a user", "ana", {"eve", "E23000001", "analyst", NULL, NULL}, HAVEN_ERR_DENIED,
-		 "user 'ana' has the role analyst; this needs the role admin"},
-		{"7.2 a senior adding a user", "sup", {"eve", "E23000001", "admin", NULL, NULL}, HAVEN_ERR_DENIED,
-		 "needs the role admin"},
-		{"7.3 a name taken", "admin", {"ana", "E23000001", "analyst", NULL, NULL}, HAVEN_ERR_DUPLICATE,
-		 "user 'ana' exists already"},
-		{"7.4 an unknown authority", "admin", {"eve", "E23000099", "analyst", NULL, NULL}, HAVEN_ERR_NOT_FOUND,
-		 "authority 'E23000099' is not registered"},
-		{"7.5 an unknown role", "admin", {"eve", "E23000001", "chief", NULL, NULL}, HAVEN_ERR_VALUE,
-		 "role 'chief' is not one of"},
-		{"7.6 a bad name", "admin", {"../eve", "E23000001", "analyst", NULL, NULL}, HAVEN_ERR_VALUE,
-		 "user name '../eve'"},
-		{"7.7 another kind's purpose", "admin", {"eve", "E23000001", "analyst", NULL, "policy"}, HAVEN_ERR_VALUE,
-		 "'policy' is not a purpose registered for police authorities"},
-		{"7.8 a key file for an analyst", "admin", {"eve", "E23000001", "analyst", "x.key", NULL}, HAVEN_ERR_USAGE,
-		 "only a senior has a key"},
-		{"7.9 a key file that exists", "admin", {"eve", "E23000001", "senior", NULL, NULL}, HAVEN_ERR_IO,
-		 "never overwritten"},
+	    {"7.1 an analyst adding a user",
+	     "ana",
+	     {"eve", "E23000001", "analyst", NULL, NULL},
+	     HAVEN_ERR_DENIED,
+	     "user 'ana' has the role analyst; this needs the role admin"},
+	    {"7.2 a senior adding a user",
+	     "sup",
+	     {"eve", "E23000001", "admin", NULL, NULL},
+	     HAVEN_ERR_DENIED,
+	     "needs the role admin"},
+	    {"7.3 a name taken",
+	     "admin",
+	     {"ana", "E23000001", "analyst", NULL, NULL},
+	     HAVEN_ERR_DUPLICATE,
+	     "user 'ana' exists already"},
+	    {"7.4 an unknown authority",
+	     "admin",
+	     {"eve", "E23000099", "analyst", NULL, NULL},
+	     HAVEN_ERR_NOT_FOUND,
+	     "authority 'E23000099' is not registered"},
+	    {"7.5 an unknown role",
+	     "admin",
+	     {"eve", "E23000001", "chief", NULL, NULL},
+	     HAVEN_ERR_VALUE,
+	     "role 'chief' is not one of"},
+	    {"7.6 a bad name",
+	     "admin",
+	     {"../eve", "E23000001", "analyst", NULL, NULL},
+	     HAVEN_ERR_VALUE,
+	     "user name '../eve'"},
+	    {"7.7 another kind's purpose",
+	     "admin",
+	     {"eve", "E23000001", "analyst", NULL, "policy"},
+	     HAVEN_ERR_VALUE,
+	     "'policy' is not a purpose registered for police authorities"},
+	    {"7.8 a key file for an analyst",
+	     "admin",
+	     {"eve", "E23000001", "analyst", "x.key", NULL},
+	     HAVEN_ERR_USAGE,
+	     "only a senior has a key"},
+	    {"7.9 a key file that exists",
+	     "admin",
+	     {"eve", "E23000001", "senior", NULL, NULL},
+	     HAVEN_ERR_IO,
+	     "never overwritten"},
 	};
 	char before[65], after[65];
 	tu_digest(ctx, before);
@@ -628,8 +668,8 @@ static void test_users(void **state)
 		char *path = (char *)"unset";
 		haven_status st = haven_user_add(ctx, &u, &path, NULL);
 		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(cases[i].want), cases[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].msg);
 		assert_null(path);
 		tu_digest(ctx, after);
 		if (strcmp(before, after) != 0)
@@ -653,7 +693,8 @@ static void test_users(void **state)
 	tu_ok(ctx, hv_key_read(ctx, path, pk, sk));
 	hv_pubkey_b64(pk, b64);
 	assert_string_equal(b64, pub);
-	char *sql = sqlite3_mprintf("SELECT count(*) FROM app_user WHERE name = 'supt.okafor' AND public_key = %Q", pub);
+	char *sql =
+	    sqlite3_mprintf("SELECT count(*) FROM app_user WHERE name = 'supt.okafor' AND public_key = %Q", pub);
 	assert_int_equal(tu_int(ctx, sql), 1);
 	sqlite3_free(sql);
 	free(path);
@@ -703,7 +744,8 @@ static void test_users(void **state)
 	haven_table *t;
 	tu_ok(ctx, haven_user_list(ctx, &t));
 	assert_int_equal(haven_table_nrows(t), 12);
-	int name = haven_table_find(t, "name"), role = haven_table_find(t, "role"), key = haven_table_find(t, "public_key");
+	int name = haven_table_find(t, "name"), role = haven_table_find(t, "role"),
+	    key = haven_table_find(t, "public_key");
 	assert_true(name >= 0 && role >= 0 && key >= 0 && haven_table_find(t, "disabled_at") >= 0);
 	for (size_t r = 0; r < haven_table_nrows(t); r++)
 		assert_int_equal(strcmp(haven_table_text(t, r, role), "senior") == 0,
@@ -729,53 +771,87 @@ static void test_authorities(void **state)
 		const char *msg;
 		const char *areas; /* on success: the area rows, "kind:code ..." */
 	} cases[] = {
-		{"8.1 police", {"police", "E23000010", "West Yorkshire Police", NULL, 0}, HAVEN_OK, "", "pfa:E23000010"},
-		{"8.2 police, Welsh, with areas given", {"police", "W15000001", "Dyfed-Powys Police", west, 1}, HAVEN_OK,
-		 "", "pfa:W15000002"},
-		{"8.3 la", {"la", "E10000016", "Kent County Council", NULL, 0}, HAVEN_OK, "", "la:E10000016"},
-		{"8.4 probation with areas", {"probation", "KSS-PDU", "Kent Probation Delivery Unit", pfa, 2}, HAVEN_OK, "",
-		 "pfa:E23000032 pfa:E23000033"},
-		{"8.5 dfe", {"dfe", "DFE", "Department for Education", NULL, 0}, HAVEN_OK, "", ""},
-		{"8.6 occ", {"occ", "OCC", "Children's Commissioner for England", NULL, 0}, HAVEN_OK, "", ""},
-		{"8.7 police with an LA code", {"police", "E10000016", "Kent", NULL, 0}, HAVEN_ERR_VALUE,
-		 "police code 'E10000016' is not a police force area code", NULL},
-		{"8.8 police code too short", {"police", "E2300001", "Kent", NULL, 0}, HAVEN_ERR_VALUE,
-		 "is not a police force area code", NULL},
-		{"8.9 la with a district code", {"la", "E07000105", "Ashford", NULL, 0}, HAVEN_ERR_VALUE,
-		 "la code 'E07000105' is not a local authority code", NULL},
-		{"8.10 la given areas", {"la", "E10000014", "Hampshire", pfa, 1}, HAVEN_ERR_VALUE,
-		 "a la authority takes no areas", NULL},
-		{"8.11 probation without areas", {"probation", "KSS", "Kent Surrey Sussex", NULL, 0}, HAVEN_ERR_MISSING,
-		 "a probation authority needs the police force areas", NULL},
-		{"8.12 probation with an LA as area", {"probation", "KSS", "Kent Surrey Sussex", bad, 1}, HAVEN_ERR_VALUE,
-		 "area 'E10000016' is not a police force area code", NULL},
-		{"8.13 probation with an area twice", {"probation", "KSS", "Kent Surrey Sussex", dup, 2},
-		 HAVEN_ERR_DUPLICATE, "area E23000032 is given twice", NULL},
-		{"8.14 occ given areas", {"occ", "OCC2", "Commissioner", pfa, 1}, HAVEN_ERR_VALUE, "it is national", NULL},
-		{"8.15 unknown kind", {"bank", "B1", "Bank", NULL, 0}, HAVEN_ERR_VALUE, "authority kind 'bank'", NULL},
-		{"8.16 code with a space", {"hmci", "HM CI", "Ofsted", NULL, 0}, HAVEN_ERR_VALUE, "authority code 'HM CI'",
-		 NULL},
-		{"8.17 registered already", {"police", "E23000005", "GMP", NULL, 0}, HAVEN_ERR_DUPLICATE,
-		 "authority E23000005 is already registered", NULL},
-		{"8.18 no name", {"dfe", "DFE2", "", NULL, 0}, HAVEN_ERR_MISSING, "the authority's name is empty", NULL},
+	    {"8.1 police", {"police", "E23000010", "West Yorkshire Police", NULL, 0}, HAVEN_OK, "", "pfa:E23000010"},
+	    {"8.2 police, Welsh, with areas given",
+	     {"police", "W15000001", "Dyfed-Powys Police", west, 1},
+	     HAVEN_OK,
+	     "",
+	     "pfa:W15000002"},
+	    {"8.3 la", {"la", "E10000016", "Kent County Council", NULL, 0}, HAVEN_OK, "", "la:E10000016"},
+	    {"8.4 probation with areas",
+	     {"probation", "KSS-PDU", "Kent Probation Delivery Unit", pfa, 2},
+	     HAVEN_OK,
+	     "",
+	     "pfa:E23000032 pfa:E23000033"},
+	    {"8.5 dfe", {"dfe", "DFE", "Department for Education", NULL, 0}, HAVEN_OK, "", ""},
+	    {"8.6 occ", {"occ", "OCC", "Children's Commissioner for England", NULL, 0}, HAVEN_OK, "", ""},
+	    {"8.7 police with an LA code",
+	     {"police", "E10000016", "Kent", NULL, 0},
+	     HAVEN_ERR_VALUE,
+	     "police code 'E10000016' is not a police force area code",
+	     NULL},
+	    {"8.8 police code too short",
+	     {"police", "E2300001", "Kent", NULL, 0},
+	     HAVEN_ERR_VALUE,
+	     "is not a police force area code",
+	     NULL},
+	    {"8.9 la with a district code",
+	     {"la", "E07000105", "Ashford", NULL, 0},
+	     HAVEN_ERR_VALUE,
+	     "la code 'E07000105' is not a local authority code",
+	     NULL},
+	    {"8.10 la given areas",
+	     {"la", "E10000014", "Hampshire", pfa, 1},
+	     HAVEN_ERR_VALUE,
+	     "a la authority takes no areas",
+	     NULL},
+	    {"8.11 probation without areas",
+	     {"probation", "KSS", "Kent Surrey Sussex", NULL, 0},
+	     HAVEN_ERR_MISSING,
+	     "a probation authority needs the police force areas",
+	     NULL},
+	    {"8.12 probation with an LA as area",
+	     {"probation", "KSS", "Kent Surrey Sussex", bad, 1},
+	     HAVEN_ERR_VALUE,
+	     "area 'E10000016' is not a police force area code",
+	     NULL},
+	    {"8.13 probation with an area twice",
+	     {"probation", "KSS", "Kent Surrey Sussex", dup, 2},
+	     HAVEN_ERR_DUPLICATE,
+	     "area E23000032 is given twice",
+	     NULL},
+	    {"8.14 occ given areas", {"occ", "OCC2", "Commissioner", pfa, 1}, HAVEN_ERR_VALUE, "it is national", NULL},
+	    {"8.15 unknown kind", {"bank", "B1", "Bank", NULL, 0}, HAVEN_ERR_VALUE, "authority kind 'bank'", NULL},
+	    {"8.16 code with a space",
+	     {"hmci", "HM CI", "Ofsted", NULL, 0},
+	     HAVEN_ERR_VALUE,
+	     "authority code 'HM CI'",
+	     NULL},
+	    {"8.17 registered already",
+	     {"police", "E23000005", "GMP", NULL, 0},
+	     HAVEN_ERR_DUPLICATE,
+	     "authority E23000005 is already registered",
+	     NULL},
+	    {"8.18 no name", {"dfe", "DFE2", "", NULL, 0}, HAVEN_ERR_MISSING, "the authority's name is empty", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char before[65], after[65];
 		tu_digest(ctx, before);
 		haven_status st = haven_authority_add(ctx, &cases[i].a);
 		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(cases[i].want), cases[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].msg);
 		tu_digest(ctx, after);
 		if (st) {
 			assert_string_equal(before, after);
 			continue;
 		}
 		sqlite3_stmt *q;
-		tu_ok(ctx, hv_prepare(ctx,
-		                      "SELECT coalesce(group_concat(k, ' '), '') FROM (SELECT area_kind || ':' || area_code "
-		                      "AS k FROM authority_area WHERE authority_code = ? ORDER BY k)",
-		                      &q));
+		tu_ok(ctx,
+		      hv_prepare(ctx,
+		                 "SELECT coalesce(group_concat(k, ' '), '') FROM (SELECT area_kind || ':' || area_code "
+		                 "AS k FROM authority_area WHERE authority_code = ? ORDER BY k)",
+		                 &q));
 		sqlite3_bind_text(q, 1, cases[i].a.code, -1, SQLITE_STATIC);
 		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 		if (strcmp((const char *)sqlite3_column_text(q, 0), cases[i].areas) != 0)
@@ -800,23 +876,25 @@ static void test_authorities(void **state)
 		haven_status want;
 		const char *msg;
 	} keys[] = {
-		{"9.1 a non-admin", "sup", "E23000005", pub, HAVEN_ERR_DENIED, "needs the role admin"},
-		{"9.2 not base64", "admin", "E23000005", "not-a-key", HAVEN_ERR_VALUE, "is not an Ed25519 public key"},
-		{"9.3 31 bytes", "admin", "E23000005", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", HAVEN_ERR_VALUE,
-		 "32 bytes of base64"},
-		{"9.4 an unknown authority", "admin", "HMCI", pub, HAVEN_ERR_NOT_FOUND, "authority 'HMCI' is not registered"},
-		{"9.5 recorded", "admin", "E23000005", pub, HAVEN_OK, ""},
-		{"9.6 recorded twice", "admin", "E23000010", pub, HAVEN_ERR_DUPLICATE, "is already recorded"},
+	    {"9.1 a non-admin", "sup", "E23000005", pub, HAVEN_ERR_DENIED, "needs the role admin"},
+	    {"9.2 not base64", "admin", "E23000005", "not-a-key", HAVEN_ERR_VALUE, "is not an Ed25519 public key"},
+	    {"9.3 31 bytes", "admin", "E23000005", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", HAVEN_ERR_VALUE,
+	     "32 bytes of base64"},
+	    {"9.4 an unknown authority", "admin", "HMCI", pub, HAVEN_ERR_NOT_FOUND,
+	     "authority 'HMCI' is not registered"},
+	    {"9.5 recorded", "admin", "E23000005", pub, HAVEN_OK, ""},
+	    {"9.6 recorded twice", "admin", "E23000010", pub, HAVEN_ERR_DUPLICATE, "is already recorded"},
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		act_ok(ctx, keys[i].as, NULL);
 		char before[65], after[65];
 		tu_digest(ctx, before);
 		int64_t id = 0;
-		haven_status st = haven_authority_key_add(ctx, keys[i].authority, keys[i].key, "extract manifests", &id);
+		haven_status st =
+		    haven_authority_key_add(ctx, keys[i].authority, keys[i].key, "extract manifests", &id);
 		if (st != keys[i].want || !strstr(haven_errmsg(ctx), keys[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", keys[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(keys[i].want), keys[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", keys[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(keys[i].want), keys[i].msg);
 		tu_digest(ctx, after);
 		assert_int_equal(strcmp(before, after) == 0, st != HAVEN_OK);
 		assert_int_equal(id > 0, st == HAVEN_OK);
@@ -828,7 +906,8 @@ static void test_authorities(void **state)
 	haven_table_free(t);
 	tu_ok(ctx, haven_authority_list(ctx, &t));
 	assert_int_equal(haven_table_nrows(t), 8);
-	int code = haven_table_find(t, "code"), keyscol = haven_table_find(t, "keys"), users = haven_table_find(t, "users");
+	int code = haven_table_find(t, "code"), keyscol = haven_table_find(t, "keys"),
+	    users = haven_table_find(t, "users");
 	for (size_t r = 0; r < haven_table_nrows(t); r++)
 		if (strcmp(haven_table_text(t, r, code), "E23000005") == 0) {
 			assert_int_equal(haven_table_int(t, r, keyscol), 1);
@@ -846,8 +925,9 @@ static void test_init(void **state)
 	haven_ctx *ctx;
 	/* 10.1 tu_new_store: no admin given, so $HAVEN_USER (admin under ctest) */
 	ctx = tu_new_store("init-default.db");
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM app_user WHERE name = 'admin' AND role = 'admin' AND "
-	                             "authority_code = 'X00' AND default_purpose = 'regulation' AND public_key IS NULL"),
+	assert_int_equal(tu_int(ctx,
+	                        "SELECT count(*) FROM app_user WHERE name = 'admin' AND role = 'admin' AND "
+	                        "authority_code = 'X00' AND default_purpose = 'regulation' AND public_key IS NULL"),
 	                 1);
 	act_ok(ctx, "admin", NULL);
 	assert_string_equal(ctx->actor.purpose, "regulation");
@@ -863,37 +943,62 @@ static void test_init(void **state)
 		const char *msg;
 		const char *check; /* SQL that must give 1 */
 	} cases[] = {
-		{"10.2 police, named admin", "init-police.db",
-		 {.kind = "police", .code = "E23000001", .name = "Met", .admin = "dpo.office"}, HAVEN_OK, "",
-		 "SELECT count(*) = 1 FROM app_user WHERE name = 'dpo.office' AND role = 'admin' "
-		 "AND default_purpose = 'safeguarding'"},
-		{"10.3 probation with areas", "init-probation.db",
-		 {.kind = "probation", .code = "KSS-PDU", .name = "Kent PDU", .admin = "pdu.admin", .areas = pfas,
-		  .n_areas = 2},
-		 HAVEN_OK, "",
-		 "SELECT (SELECT group_concat(area_kind || ':' || area_code, ' ') FROM authority_area) = "
-		 "'pfa:E23000032 pfa:E23000033' AND (SELECT default_purpose FROM app_user) = 'offender-management'"},
-		{"10.4 dfe", "init-dfe.db", {.kind = "dfe", .code = "DFE", .name = "DfE", .admin = "analyst.dfe"}, HAVEN_OK,
-		 "", "SELECT (SELECT default_purpose FROM app_user) = 'policy' AND (SELECT count(*) FROM authority_area) = 0"},
-		{"10.5 probation without areas", "init-bad1.db",
-		 {.kind = "probation", .code = "KSS", .name = "Kent", .admin = "a"}, HAVEN_ERR_MISSING,
-		 "a probation authority needs the police force areas", NULL},
-		{"10.6 an LA given areas", "init-bad2.db",
-		 {.kind = "la", .code = "E10000016", .name = "Kent", .admin = "a", .areas = la_area, .n_areas = 1},
-		 HAVEN_ERR_VALUE, "a la authority takes no areas", NULL},
-		{"10.7 a bad admin name", "init-bad3.db",
-		 {.kind = "police", .code = "E23000001", .name = "Met", .admin = "Jo Bloggs"}, HAVEN_ERR_VALUE,
-		 "admin name 'Jo Bloggs'", NULL},
-		{"10.8 a police owner with an LA code", "init-bad4.db",
-		 {.kind = "police", .code = "E10000016", .name = "Kent", .admin = "a"}, HAVEN_ERR_VALUE,
-		 "is not a police force area code", NULL},
+	    {"10.2 police, named admin",
+	     "init-police.db",
+	     {.kind = "police", .code = "E23000001", .name = "Met", .admin = "dpo.office"},
+	     HAVEN_OK,
+	     "",
+	     "SELECT count(*) = 1 FROM app_user WHERE name = 'dpo.office' AND role = 'admin' "
+	     "AND default_purpose = 'safeguarding'"},
+	    {"10.3 probation with areas",
+	     "init-probation.db",
+	     {.kind = "probation",
+	      .code = "KSS-PDU",
+	      .name = "Kent PDU",
+	      .admin = "pdu.admin",
+	      .areas = pfas,
+	      .n_areas = 2},
+	     HAVEN_OK,
+	     "",
+	     "SELECT (SELECT group_concat(area_kind || ':' || area_code, ' ') FROM authority_area) = "
+	     "'pfa:E23000032 pfa:E23000033' AND (SELECT default_purpose FROM app_user) = 'offender-management'"},
+	    {"10.4 dfe",
+	     "init-dfe.db",
+	     {.kind = "dfe", .code = "DFE", .name = "DfE", .admin = "analyst.dfe"},
+	     HAVEN_OK,
+	     "",
+	     "SELECT (SELECT default_purpose FROM app_user) = 'policy' AND (SELECT count(*) FROM authority_area) = 0"},
+	    {"10.5 probation without areas",
+	     "init-bad1.db",
+	     {.kind = "probation", .code = "KSS", .name = "Kent", .admin = "a"},
+	     HAVEN_ERR_MISSING,
+	     "a probation authority needs the police force areas",
+	     NULL},
+	    {"10.6 an LA given areas",
+	     "init-bad2.db",
+	     {.kind = "la", .code = "E10000016", .name = "Kent", .admin = "a", .areas = la_area, .n_areas = 1},
+	     HAVEN_ERR_VALUE,
+	     "a la authority takes no areas",
+	     NULL},
+	    {"10.7 a bad admin name",
+	     "init-bad3.db",
+	     {.kind = "police", .code = "E23000001", .name = "Met", .admin = "Jo Bloggs"},
+	     HAVEN_ERR_VALUE,
+	     "admin name 'Jo Bloggs'",
+	     NULL},
+	    {"10.8 a police owner with an LA code",
+	     "init-bad4.db",
+	     {.kind = "police", .code = "E10000016", .name = "Kent", .admin = "a"},
+	     HAVEN_ERR_VALUE,
+	     "is not a police force area code",
+	     NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		unlink(tu_tmp(cases[i].file));
 		haven_status st = haven_store_create(ctx, tu_tmp(cases[i].file), &cases[i].o);
 		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
-			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx),
-			         haven_status_name(cases[i].want), cases[i].msg);
+			fail_msg("%s: got %s '%s', want %s '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].msg);
 		if (st) {
 			if (access(tu_tmp(cases[i].file), F_OK) == 0)
 				fail_msg("%s: a store was left behind", cases[i].name);
@@ -938,11 +1043,11 @@ static void test_purposes(void **state)
 		size_t rows;
 		const char *first;
 	} cases[] = {
-		{NULL, 11, "safeguarding"},          /* 11.2 */
-		{"police", 5, "safeguarding"},       /* 11.3 */
-		{"probation", 1, "offender-management"}, /* 11.4 */
-		{"dfe", 1, "policy"},                /* 11.5 */
-		{"hmci", 2, "regulation"},           /* 11.6 */
+	    {NULL, 11, "safeguarding"},              /* 11.2 */
+	    {"police", 5, "safeguarding"},           /* 11.3 */
+	    {"probation", 1, "offender-management"}, /* 11.4 */
+	    {"dfe", 1, "policy"},                    /* 11.5 */
+	    {"hmci", 2, "regulation"},               /* 11.6 */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		tu_ok(ctx, haven_purpose_list(ctx, cases[i].kind, &t));
@@ -964,8 +1069,13 @@ static void test_canonical_bytes(void **state)
 	haven_ctx *ctx;
 	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
 	/* 12.1 the worked example of docs/governance.md */
-	hv_authorisation a = {"E23000001", "supt.okafor", "dci.morgan", "search outside the force area",
-	                      "child missing overnight", T0, T0 + 30 * DAY,
+	hv_authorisation a = {"E23000001",
+	                      "supt.okafor",
+	                      "dci.morgan",
+	                      "search outside the force area",
+	                      "child missing overnight",
+	                      T0,
+	                      T0 + 30 * DAY,
 	                      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}};
 	unsigned char *b;
 	size_t n;
