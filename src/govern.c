@@ -762,17 +762,17 @@ static haven_status make_dirs(haven_ctx *ctx, const char *path)
 	return rc;
 }
 
-static haven_status home_dir(haven_ctx *ctx, const char **out)
+/* $HOME, else the home directory the password database gives, into buf. */
+static haven_status home_dir(haven_ctx *ctx, char *buf, size_t n)
 {
 	const char *h = getenv("HOME");
-	if (h && *h) {
-		*out = h;
-		return HAVEN_OK;
-	}
-	struct passwd *pw = getpwuid(geteuid());
-	if (!pw || !pw->pw_dir || !*pw->pw_dir)
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+	if ((!h || !*h) && getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+		h = res->pw_dir;
+	if (!h || !*h)
 		return hv_error(ctx, HAVEN_ERR_IO, "cannot find a home directory for the key: set HAVEN_KEY_DIR");
-	*out = pw->pw_dir;
+	snprintf(buf, n, "%s", h);
 	return HAVEN_OK;
 }
 
@@ -781,12 +781,12 @@ static haven_status home_dir(haven_ctx *ctx, const char **out)
 static haven_status default_key_path(haven_ctx *ctx, const char *name, char **out)
 {
 	*out = NULL;
-	const char *kd = getenv("HAVEN_KEY_DIR"), *home = NULL;
-	char dir[4096];
+	const char *kd = getenv("HAVEN_KEY_DIR");
+	char dir[4096], home[4000];
 	haven_status rc = HAVEN_OK;
 	if (kd && *kd)
 		snprintf(dir, sizeof dir, "%s", kd);
-	else if (!(rc = home_dir(ctx, &home)))
+	else if (!(rc = home_dir(ctx, home, sizeof home)))
 		snprintf(dir, sizeof dir, "%s/.haven/keys", home);
 	if (!rc)
 		rc = make_dirs(ctx, dir);
@@ -1155,7 +1155,7 @@ haven_status hv_govern_init(haven_ctx *ctx, const haven_owner *owner)
 		return hv_error(
 		    ctx, HAVEN_ERR_VALUE,
 		    "admin name '%.80s' must be 1-%d letters, digits, '.', '_', '-' or '@', starting with a "
-		    "letter or digit (--admin NAME)",
+		    "letter or digit (name it with --admin NAME or HAVEN_USER)",
 		    admin, MAX_NAME);
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
