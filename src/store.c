@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "govern_int.h"
 #include "haven/store.h"
 #include "store_int.h"
 #include <spatialite.h>
@@ -398,7 +399,8 @@ static haven_status write_owner(haven_ctx *ctx, const haven_owner *owner)
 
 /* Apply migrations from+1 .. N in one transaction.  When creating a store
  * (owner not NULL) the owner is written to meta right after migration 1, so
- * later migrations can build on it as they do for an existing store. */
+ * later migrations can build on it as they do for an existing store; the
+ * first user is added after the last (see hv_govern_init). */
 static haven_status migrate(haven_ctx *ctx, int from, const haven_owner *owner)
 {
 	haven_status rc = hv_begin(ctx);
@@ -414,6 +416,10 @@ static haven_status migrate(haven_ctx *ctx, int from, const haven_owner *owner)
 			rc = write_owner(ctx, owner);
 		}
 	}
+	/* Migration 3 made the governance tables: the store gets its first
+	 * user (and a probation owner its areas) in the same transaction. */
+	if (!rc && from < 3)
+		rc = hv_govern_init(ctx, owner);
 	if (!rc) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", N_MIGRATIONS);

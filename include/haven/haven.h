@@ -24,5 +24,6 @@
 #include "haven/register.h"
 #include "haven/gazetteer.h"
 #include "haven/audit.h"
+#include "haven/govern.h"
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef HAVEN_STORE_H
 #define HAVEN_STORE_H
 
+#include <stddef.h>
 #include <cjson/cJSON.h>
 #include "haven/context.h"
 
@@ -22,19 +23,26 @@ extern "C" {
 
 /** Who runs the store.  kind is one of police, la, occ, dfe, probation, hmci;
  *  code is the authority's code (an ONS GSS code for police and LAs); name is
- *  free text.  All borrowed. */
+ *  free text.  admin is the store's first user, an admin of the owner
+ *  authority (NULL: $HAVEN_USER, else the operating system's login name).
+ *  areas are the police force area codes a probation owner works in (one or
+ *  more, required for probation, refused for other kinds).  All borrowed. */
 typedef struct haven_owner {
 	const char *kind;
 	const char *code;
 	const char *name;
+	const char *admin;
+	const char *const *areas;
+	size_t n_areas;
 } haven_owner;
 
 /** Schema version this binary writes and reads. */
 int haven_store_schema_version(void);
 
 /** Create a new store at path (which must not exist) and leave it open on ctx.
- * \param owner borrowed; every field required.
- * \return HAVEN_ERR_IO if the file exists or cannot be made. */
+ * \param owner borrowed; kind, code and name required.
+ * \return HAVEN_ERR_IO if the file exists or cannot be made; HAVEN_ERR_VALUE
+ *         for a bad owner code, area or admin name (no file is left). */
 haven_status haven_store_create(haven_ctx *ctx, const char *path, const haven_owner *owner);
 
 /** Open an existing store on ctx (closing any open one), migrating an older

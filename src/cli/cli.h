@@ -40,6 +40,27 @@ haven_status cli_positional(int argc, int n);
 /** Open the store at path on ctx. */
 haven_status cli_open_store(haven_ctx *ctx, const char *path);
 
+/** The acting options --as USER, --purpose CODE_OR_USE, --reason TEXT and
+ *  --authorisation ID: main takes them out of argv, wherever they appear
+ *  after the command's name, before the command parses its own options.
+ *  (A command whose synopsis names --reason also keeps --reason in argv.)
+ *  user is NULL unless --as was given. */
+extern haven_act_opts cli_act;
+
+/** Open the store at path on ctx, then act on it (haven_act) with cli_act,
+ *  the user falling back to the HAVEN_USER environment variable. */
+haven_status cli_open_store_as(haven_ctx *ctx, const char *path);
+
+/** A list of strings from a repeatable option, each value split at commas. */
+typedef struct cli_list {
+	char **items;
+	size_t n;
+} cli_list;
+
+/** Append arg's comma-separated values (empty ones are a usage error). */
+haven_status cli_list_add(cli_list *l, const char *arg);
+void cli_list_free(cli_list *l);
+
 /** Parse "A,B" into two doubles; 1 on success. */
 int cli_parse_pair(const char *s, double *a, double *b);
 

@@ -14,28 +14,43 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{"owner-kind", required_argument, NULL, 'k'},
 	                                     {"owner-code", required_argument, NULL, 'c'},
 	                                     {"owner-name", required_argument, NULL, 'n'},
+	                                     {"owner-area", required_argument, NULL, 'a'},
+	                                     {"admin", required_argument, NULL, 'u'},
 	                                     {NULL, 0, NULL, 0}};
-	haven_owner owner = {NULL, NULL, NULL};
+	haven_owner owner = {.kind = NULL};
+	cli_list areas = {NULL, 0};
 	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+	haven_status st = HAVEN_OK;
+	while (!st && (c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'k': owner.kind = optarg; break;
 		case 'c': owner.code = optarg; break;
 		case 'n': owner.name = optarg; break;
-		default: return cli_usage();
+		case 'a': st = cli_list_add(&areas, optarg); break;
+		case 'u': owner.admin = optarg; break;
+		default: st = cli_usage();
 		}
 	}
-	if (cli_positional(argc, 1) || !owner.kind || !owner.code)
-		return cli_usage();
-	if (!owner.name)
-		owner.name = owner.code;
-	const char *path = argv[optind];
-	haven_status st = haven_store_create(ctx, path, &owner);
-	if (st)
-		return st;
-	printf("created %s (schema %d, %s, owner %s %s \"%s\")\n", path, haven_store_schema_version(), HAVEN_MARKING,
-	       owner.kind, owner.code, owner.name);
-	return HAVEN_OK;
+	if (!st && (cli_positional(argc, 1) || !owner.kind || !owner.code))
+		st = cli_usage();
+	char admin[HAVEN_USER_NAME_MAX + 1];
+	if (!st && !owner.admin && !(st = haven_user_login_name(ctx, admin, sizeof admin)))
+		owner.admin = admin;
+	if (!st) {
+		if (!owner.name)
+			owner.name = owner.code;
+		owner.areas = (const char *const *)areas.items;
+		owner.n_areas = areas.n;
+		st = haven_store_create(ctx, argv[optind], &owner);
+	}
+	if (!st) {
+		printf("created %s (schema %d, %s, owner %s %s \"%s\")\n", argv[optind], haven_store_schema_version(),
+		       HAVEN_MARKING, owner.kind, owner.code, owner.name);
+		printf("first user: %s, admin of %s (act as them with --as %s or HAVEN_USER=%s)\n", owner.admin,
+		       owner.code, owner.admin, owner.admin);
+	}
+	cli_list_free(&areas);
+	return st;
 }
 
 /* Print a JSON object as indented "key: value" lines. */

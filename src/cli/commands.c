@@ -20,13 +20,28 @@ haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv);
 
 const cli_cmd cli_commands[] = {
-	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME]",
+	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME] [--owner-area PFA[,PFA...]] "
+	 "[--admin NAME]",
 	 "create a new store (SpatiaLite, EPSG:27700, OFFICIAL-SENSITIVE, file mode 0600)",
 	 "  --owner-kind KIND   police, la, occ, dfe, probation or hmci\n"
 	 "  --owner-code CODE   the owning authority's code (ONS GSS code for police and LAs)\n"
-	 "  --owner-name NAME   its name (defaults to the code)\n",
+	 "  --owner-name NAME   its name (defaults to the code)\n"
+	 "  --owner-area PFA    police force area codes a probation owner works in (required for\n"
+	 "                      probation; repeat or separate with commas; a police owner's own code\n"
+	 "                      is its area unless given)\n"
+	 "  --admin NAME        the store's first user, an admin of the owner (default: $HAVEN_USER,\n"
+	 "                      else your login name)\n",
 	 cmd_init},
 	{"info", "STORE [--json]", "summarise what a store holds",
 	 "  --json   print the summary as a JSON object\n", cmd_info},
@@ -131,6 +146,56 @@ const cli_cmd cli_commands[] = {
 	 "Each entry carries its canonical bytes (base64), leaf hash (hex) and the tree size and\n"
 	 "root after it, so the log can be checked by other tools (tests/audit_check.py).\n",
 	 cmd_audit_export},
+	{"authority add", "STORE --kind KIND --code CODE --name NAME [--area PFA]...",
+	 "register an authority (admin only)",
+	 "  --kind KIND   police, la, occ, dfe, probation or hmci\n"
+	 "  --code CODE   police: its police force area code (E23......, W15......); la: its LA code\n"
+	 "                (E06, E08, E09, E10, W06 ......); others: letters, digits, '.', '_', '-'\n"
+	 "  --name NAME   its name\n"
+	 "  --area PFA    police force areas it works in: one or more for probation (required);\n"
+	 "                for police, in place of its own code; none for la, occ, dfe, hmci\n"
+	 "See docs/governance.md.\n",
+	 cmd_authority_add},
+	{"authority list", "STORE [--csv|--json]", "list the authorities, their areas, users and keys", "",
+	 cmd_authority_list},
+	{"authority key add", "STORE --authority CODE --public-key B64 [--label TEXT]",
+	 "record a public key an authority signs with, e.g. HMCI's extract-manifest key (admin only)",
+	 "  --authority CODE    a registered authority\n"
+	 "  --public-key B64    the Ed25519 public key, base64 (as 'haven audit keygen' prints)\n"
+	 "  --label TEXT        what the key is for\n",
+	 cmd_authority_key_add},
+	{"authority key list", "STORE [--authority CODE] [--csv|--json]", "list recorded authority keys", "",
+	 cmd_authority_key_list},
+	{"user add", "STORE --name NAME --authority CODE --role analyst|senior|admin [--key-file PATH] "
+	 "[--default-purpose CODE]",
+	 "add a user (admin only); a senior gets a new signing key",
+	 "  --name NAME              letters, digits, '.', '_', '-', '@' (at most 63)\n"
+	 "  --authority CODE         the user's authority\n"
+	 "  --role ROLE              analyst, senior (authorises exceptional use) or admin (manages users)\n"
+	 "  --key-file PATH          seniors: where to write the new secret key (default:\n"
+	 "                           $HAVEN_KEY_DIR/NAME.key, else ~/.haven/keys/NAME.key); the store\n"
+	 "                           keeps only the public key\n"
+	 "  --default-purpose CODE   the purpose used when --purpose is not given; must be registered\n"
+	 "                           for the authority's kind ('haven purpose list')\n",
+	 cmd_user_add},
+	{"user list", "STORE [--csv|--json]", "list the users, their roles and public keys", "", cmd_user_list},
+	{"user disable", "STORE NAME", "stop a user acting (admin only); authorisations they signed lapse",
+	 "Users are never deleted: the audit log names them.  The last enabled admin cannot be disabled.\n",
+	 cmd_user_disable},
+	{"purpose list", "STORE [--kind KIND] [--csv|--json]", "list the registered purposes, by kind of authority",
+	 "  --kind KIND   only the purposes of police, la, occ, dfe, probation or hmci\n"
+	 "Any other use is exceptional: see 'haven help authorise'.\n",
+	 cmd_purpose_list},
+	{"authorise", "STORE --key KEYFILE --for USER --use TEXT --reason TEXT [--expires YYYY-MM-DD]",
+	 "sign a single-use authorisation for another user's exceptional use (seniors)",
+	 "  --key KEYFILE        your secret key (from 'haven user add'); mode 0600\n"
+	 "  --for USER           who may use it: a user of your authority, not you\n"
+	 "  --use TEXT           the use, exactly as they will give it with --purpose\n"
+	 "  --reason TEXT        why it is justified\n"
+	 "  --expires DATE       valid to the end of DATE (UTC); default 30 days, at most 365\n"
+	 "Run it --as yourself.  The user then acts with --purpose TEXT --reason WHY --authorisation ID;\n"
+	 "the first operation uses it up.  See docs/governance.md.\n",
+	 cmd_authorise},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

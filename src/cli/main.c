@@ -2,6 +2,7 @@
  * main.c - the haven CLI: find the subcommand in the table, run it, map its
  * status to the exit code (the status's own number).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,108 @@ haven_status cli_positional(int argc, int n)
 }
 
 haven_status cli_open_store(haven_ctx *ctx, const char *path) { return haven_store_open(ctx, path); }
+
+haven_act_opts cli_act;
+
+haven_status cli_open_store_as(haven_ctx *ctx, const char *path)
+{
+	haven_status st = haven_store_open(ctx, path);
+	if (st)
+		return st;
+	haven_act_opts o = cli_act;
+	if (!o.user)
+		o.user = getenv("HAVEN_USER");
+	return haven_act(ctx, &o);
+}
+
+haven_status cli_list_add(cli_list *l, const char *arg)
+{
+	const char *p = arg;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0) {
+			fprintf(stderr, "haven %s: empty value in '%s'\n", cli_current->name, arg);
+			return HAVEN_ERR_USAGE;
+		}
+		char **items = realloc(l->items, (l->n + 1) * sizeof *items);
+		char *item = items ? strndup(p, n) : NULL;
+		if (items)
+			l->items = items;
+		if (!item) {
+			fprintf(stderr, "haven: out of memory\n");
+			return HAVEN_ERR_NOMEM;
+		}
+		l->items[l->n++] = item;
+		if (!p[n])
+			return HAVEN_OK;
+		p += n + 1;
+	}
+}
+
+void cli_list_free(cli_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+/* Take the acting options out of argv[1..argc) into cli_act (see cli.h);
+ * returns the new argc, or -1 after printing what is wrong.  Stops at "--". */
+static int take_acting_options(int argc, char **argv, int keep_reason)
+{
+	static const char *const names[] = {"as", "purpose", "reason", "authorisation"};
+	int out = 1, i = 1;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		int which = -1;
+		const char *value = NULL;
+		for (int k = 0; k < 4 && which < 0 && strncmp(argv[i], "--", 2) == 0; k++) {
+			size_t n = strlen(names[k]);
+			if (strncmp(argv[i] + 2, names[k], n) != 0)
+				continue;
+			if (argv[i][2 + n] == '\0')
+				which = k;
+			else if (argv[i][2 + n] == '=')
+				which = k, value = argv[i] + 3 + n;
+		}
+		if (which < 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!value) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "haven: --%s needs a value\n", names[which]);
+				return -1;
+			}
+			if (which == 2 && keep_reason)
+				argv[out++] = argv[i];
+			value = argv[++i];
+		}
+		if (which == 2 && keep_reason)
+			argv[out++] = argv[i];
+		switch (which) {
+		case 0: cli_act.user = value; break;
+		case 1: cli_act.purpose = value; break;
+		case 2: cli_act.reason = value; break;
+		default: {
+			unsigned long long id;
+			if (!cli_parse_uint(value, &id) || id == 0 || id > INT64_MAX) {
+				fprintf(stderr, "haven: --authorisation wants the number 'haven authorise' printed, not '%s'\n",
+				        value);
+				return -1;
+			}
+			cli_act.authorisation = (int64_t)id;
+		}
+		}
+	}
+	for (; i < argc; i++)
+		argv[out++] = argv[i];
+	argv[out] = NULL;
+	return out;
+}
 
 int cli_parse_pair(const char *s, double *a, double *b)
 {
@@ -132,6 +235,14 @@ static void print_overview(FILE *out)
 	fprintf(out, "usage: haven [-q] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(out, "  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fprintf(out, "\nacting options, accepted anywhere after the command's name:\n"
+	             "  --as USER              who is acting (default: the HAVEN_USER environment variable)\n"
+	             "  --purpose CODE_OR_USE  a purpose registered for the user's kind of authority (default:\n"
+	             "                         the user's default purpose), or for exceptional use the use itself\n"
+	             "  --reason TEXT          why; required for exceptional use\n"
+	             "  --authorisation ID     a senior's signed authorisation for the exceptional use\n"
+	             "                         ('haven authorise'); each one is good for one operation\n"
+	             "See docs/governance.md.\n");
 	fprintf(out, "\n'haven help COMMAND' shows a command's options.  Exit status is 0 on success,\n"
 	             "otherwise the number of the haven_status that failed (see docs/cli.md).\n");
 }
@@ -142,6 +253,17 @@ static const cli_cmd *find(const char *name)
 		if (strcmp(cli_commands[i].name, name) == 0)
 			return &cli_commands[i];
 	return NULL;
+}
+
+/* The command named by the w words argv[i..i+w), or NULL. */
+static const cli_cmd *find_words(int argc, char **argv, int i, int w)
+{
+	char name[128] = "";
+	if (i + w > argc)
+		return NULL;
+	for (int k = 0; k < w; k++)
+		snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s", k ? " " : "", argv[i + k]);
+	return find(name);
 }
 
 static void suggest(const char *name)
@@ -175,11 +297,9 @@ static int help(int argc, char **argv)
 		print_overview(stdout);
 		return 0;
 	}
-	char name[128];
-	snprintf(name, sizeof name, "%s%s%s", argv[0], argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
-	const cli_cmd *c = find(name);
-	if (!c)
-		c = find(argv[0]);
+	const cli_cmd *c = NULL;
+	for (int w = argc < 3 ? argc : 3; w >= 1 && !c; w--)
+		c = find_words(argc, argv, 0, w);
 	if (!c) {
 		/* A group name: list its subcommands. */
 		size_t n = strlen(argv[0]), shown = 0;
@@ -236,15 +356,10 @@ int main(int argc, char **argv)
 	}
 
 	const cli_cmd *cmd = NULL;
-	int words = 1;
-	if (i + 1 < argc) {
-		char two[128];
-		snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]);
-		if ((cmd = find(two)))
-			words = 2;
-	}
-	if (!cmd)
-		cmd = find(argv[i]);
+	int words = 3; /* "authority key add" */
+	for (; words >= 1 && !cmd; words--)
+		cmd = find_words(argc, argv, i, words);
+	words++;
 	if (!cmd) {
 		/* "haven register" alone, or with an unknown subcommand. */
 		size_t n = strlen(argv[i]);
@@ -275,10 +390,11 @@ int main(int argc, char **argv)
 			haven_ctx_set_progress(ctx, on_progress, NULL);
 		haven_ctx_set_notice(ctx, on_notice, NULL);
 	}
-	/* The command sees argv[0] = its (last) name word. */
+	/* The command sees argv[0] = its (last) name word, and no acting options. */
 	int cargc = argc - i - (words - 1);
 	char **cargv = argv + i + (words - 1);
-	st = cmd->run(ctx, cargc, cargv);
+	cargc = take_acting_options(cargc, cargv, strstr(cmd->synopsis, "--reason") != NULL);
+	st = cargc < 0 ? HAVEN_ERR_USAGE : cmd->run(ctx, cargc, cargv);
 	if (st != HAVEN_OK && st != HAVEN_ERR_USAGE)
 		fprintf(stderr, "haven %s: error: %s\n", cmd->name,
 		        *haven_errmsg(ctx) ? haven_errmsg(ctx) : haven_status_name(st));

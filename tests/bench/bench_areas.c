@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	haven_ctx *ctx;
 	if (haven_ctx_new(&ctx))
 		return 1;
-	haven_owner owner = {"hmci", "X00", "Benchmark"};
+	haven_owner owner = {.kind = "hmci", .code = "X00", .name = "Benchmark"};
 	if (haven_store_create(ctx, tu_tmp("bench_areas.db"), &owner))
 		return bench_fail(ctx, "creating the store");
 	static const char *const files[][2] = {{"la", "ctyua_dec2024_en_bgc.geojson.gz"},

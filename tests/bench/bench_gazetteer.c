@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_gazetteer: cannot make a context\n");
 		return 1;
 	}
-	haven_owner owner = {"hmci", "X00", "Benchmark"};
+	haven_owner owner = {.kind = "hmci", .code = "X00", .name = "Benchmark"};
 	haven_status st = haven_store_create(ctx, tu_tmp("bench.db"), &owner);
 	double before = peak_rss_mib();
 	haven_gazetteer_report r;

@@ -43,7 +43,7 @@ static void test_create_refuses_existing_file(void **state)
 {
 	(void)state;
 	haven_ctx *ctx = tu_new_store("exists.db");
-	haven_owner owner = {"hmci", "X00", "Test"};
+	haven_owner owner = {.kind = "hmci", .code = "X00", .name = "Test"};
 	tu_assert_status(ctx, haven_store_create(ctx, tu_tmp("exists.db"), &owner), HAVEN_ERR_IO);
 	tu_assert_msg(ctx, "exists.db");
 	owner.kind = "bank";

@@ -81,7 +81,7 @@ haven_ctx *tu_new_store(const char *name)
 {
 	haven_ctx *ctx;
 	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
-	haven_owner owner = {"hmci", "X00", "Test"};
+	haven_owner owner = {.kind = "hmci", .code = "X00", .name = "Test"};
 	const char *p = tu_tmp(name);
 	unlink(p);
 	tu_ok(ctx, haven_store_create(ctx, p, &owner));
