@@ -30,6 +30,12 @@ haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv);
 
+haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_complaint_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv);
+
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME] [--owner-area PFA[,PFA...]] "
 	 "[--admin NAME]",
@@ -196,6 +202,31 @@ const cli_cmd cli_commands[] = {
 	 "Run it --as yourself.  The user then acts with --purpose TEXT --reason WHY --authorisation ID;\n"
 	 "the first operation uses it up.  See docs/governance.md.\n",
 	 cmd_authorise},
+	{"transparency report", "STORE --from DATE --to DATE [--checkpoint FILE] [--csv|--json]",
+	 "publishable count of use beyond the registered purposes, by month and authority",
+	 "  --from, --to DATE    the period (inclusive, UTC dates)\n"
+	 "  --checkpoint FILE    also check the log against a kept checkpoint\n"
+	 "Computed only from an audit log that verifies; names no user and no home.\n",
+	 cmd_transparency},
+	{"complaint add", "STORE --about home|child [--urn URN] [--advocate NAME] --summary TEXT [--audit SEQ,...] "
+	                  "[--received DATE]",
+	 "record a complaint from a home, or a child through an advocate, who feels unfairly targeted",
+	 "  --about home|child   who complains; a child complains through an advocate (--advocate)\n"
+	 "  --urn URN            the home concerned (required for a home)\n"
+	 "  --summary TEXT       what the complaint says (never a child's identity)\n"
+	 "  --audit SEQ,...      the audit entries it concerns\n"
+	 "  --received DATE      when it was received (default today)\n",
+	 cmd_complaint_add},
+	{"complaint list", "STORE [--status STATUS] [--csv|--json]", "list complaints with their audit entries", "",
+	 cmd_complaint_list},
+	{"complaint update", "STORE ID --status STATUS [--outcome TEXT] [--audit SEQ,...]",
+	 "move a complaint on: open, investigating, upheld, not-upheld, withdrawn",
+	 "  --outcome TEXT   required when upheld or not upheld\n", cmd_complaint_update},
+	{"erase", "STORE --before DATE", "erase disclosed data that expired before DATE (senior or admin)",
+	 "Removes home versions that stopped being current before DATE, change records of snapshots\n"
+	 "received before it, and enforcement actions before it of homes no longer held.  Current\n"
+	 "homes are kept.  The erasure is recorded in the audit log with counts only.\n",
+	 cmd_erase},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
