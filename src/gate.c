@@ -28,3 +28,14 @@ haven_status hv_record(haven_ctx *ctx, hv_audit_op op, const char *object, int64
 		return rc;
 	return hv_actor_consume(ctx);
 }
+
+haven_status hv_table_disclosed(haven_ctx *ctx, const char *title, sqlite3_stmt *st, hv_audit_op op,
+                                const char *object, haven_table **out)
+{
+	haven_status rc = hv_table_from_stmt(ctx, title, st, out);
+	if (!rc && (rc = hv_table_release(ctx, *out, op, object, NULL))) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}

@@ -29,4 +29,9 @@ haven_status hv_record(haven_ctx *ctx, hv_audit_op op, const char *object, int64
 haven_status hv_table_release(haven_ctx *ctx, haven_table *t, hv_audit_op op, const char *object,
                               const char *recipients);
 
+/** hv_table_from_stmt, then hv_table_release(op, object): the usual way a
+ *  listing of disclosed data is made.  On failure *out is NULL. */
+haven_status hv_table_disclosed(haven_ctx *ctx, const char *title, sqlite3_stmt *st, hv_audit_op op,
+                                const char *object, haven_table **out);
+
 #endif

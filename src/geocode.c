@@ -339,13 +339,8 @@ haven_status haven_geocode_issues(haven_ctx *ctx, haven_table **out)
 	                &st);
 	if (rc)
 		return rc;
-	rc = hv_table_from_stmt(ctx, "Homes to check", st, out);
+	rc = hv_table_disclosed(ctx, "Homes to check", st, HV_AUDIT_CONSULTATION, "home_version: geocoding report",
+	                        out);
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_release(ctx, *out, HV_AUDIT_CONSULTATION, "home_version: geocoding report", NULL);
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
 	return rc;
 }

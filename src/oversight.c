@@ -248,14 +248,8 @@ haven_status haven_complaint_list(haven_ctx *ctx, const char *status, haven_tabl
 	if (rc)
 		return rc;
 	hv_bind_text_or_null(st, 1, status);
-	rc = hv_table_from_stmt(ctx, "Complaints", st, out);
+	rc = hv_table_disclosed(ctx, "Complaints", st, HV_AUDIT_CONSULTATION, "complaints", out);
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_release(ctx, *out, HV_AUDIT_CONSULTATION, "complaints", NULL);
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
 	return rc;
 }
 

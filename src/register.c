@@ -24,6 +24,7 @@
 #include "la_int.h"
 #include "source_int.h"
 #include "store_int.h"
+#include "gate_int.h"
 #include "table_int.h"
 
 /* ---- the file's columns ------------------------------------------------- */
@@ -1261,7 +1262,7 @@ haven_status haven_register_changes(haven_ctx *ctx, const char *since, const cha
 	char title[128];
 	snprintf(title, sizeof title, "Register changes%s%s%s%s", since ? " since " : "", since ? since : "",
 	         area ? " in " : "", area ? area : "");
-	rc = hv_table_from_stmt(ctx, title, st, out);
+	rc = hv_table_disclosed(ctx, title, st, HV_AUDIT_CONSULTATION, title, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1334,7 +1335,7 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	char title[128];
 	snprintf(title, sizeof title, "Homes and places by %s, as at %s", groupings[g].what, date);
-	rc = hv_table_from_stmt(ctx, title, st, out);
+	rc = hv_table_disclosed(ctx, title, st, HV_AUDIT_CONSULTATION, title, out);
 	sqlite3_finalize(st);
 	return rc;
 }

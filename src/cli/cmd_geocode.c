@@ -22,7 +22,7 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store(ctx, argv[optind]);
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_geocode_report r;
@@ -50,7 +50,7 @@ haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv)
 			return cli_usage();
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store(ctx, argv[optind]);
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_table *t = NULL;
@@ -79,7 +79,7 @@ haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "haven geocode set: --point wants EASTING,NORTHING in metres, not '%s'\n", point);
 		return HAVEN_ERR_USAGE;
 	}
-	haven_status st = cli_open_store(ctx, argv[optind]);
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (st)
 		return st;
 	if ((st = haven_geocode_set(ctx, argv[optind + 1], e, n, reason)))
