@@ -22,5 +22,6 @@
 #include "haven/register.h"
 #include "haven/gazetteer.h"
 #include "haven/audit.h"
+#include "haven/disclose.h"
 
 #endif
