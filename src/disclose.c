@@ -33,37 +33,43 @@
  * columns, and the marking.  Nothing else leaves: not the provision type,
  * sector, UPRN, geocoding, nor anything kept in home_version.extra. */
 static const char sql_homes[] =
-	"SELECT v.urn AS urn, v.name AS name, v.address1 AS address_1, v.address2 AS address_2,"
-	" v.address3 AS address_3, v.town AS town, v.postcode AS postcode, v.telephone AS telephone,"
-	" v.registered_person AS registered_person, v.registered_person_address AS registered_person_address,"
-	" v.responsible_individual AS responsible_individual, v.places AS places,"
-	" v.la_code AS local_authority, v.registration_status AS registration_status,"
-	" (SELECT group_concat(action_date || ' ' || nature, '; ') FROM (SELECT action_date, nature"
-	"   FROM enforcement e WHERE e.urn = v.urn ORDER BY action_date, nature)) AS enforcement_actions,"
-	" '" HAVEN_MARKING "' AS protective_marking"
-	" FROM home_version v WHERE v.valid_to IS NULL"
-	" AND (?1 = 1 OR v.la_code IN (SELECT value FROM json_each(?2)))"
-	" ORDER BY v.urn";
+    "SELECT v.urn AS urn, v.name AS name, v.address1 AS address_1, v.address2 AS address_2,"
+    " v.address3 AS address_3, v.town AS town, v.postcode AS postcode, v.telephone AS telephone,"
+    " v.registered_person AS registered_person, v.registered_person_address AS registered_person_address,"
+    " v.responsible_individual AS responsible_individual, v.places AS places,"
+    " v.la_code AS local_authority, v.registration_status AS registration_status,"
+    " (SELECT group_concat(action_date || ' ' || nature, '; ') FROM (SELECT action_date, nature"
+    "   FROM enforcement e WHERE e.urn = v.urn ORDER BY action_date, nature)) AS enforcement_actions,"
+    " '" HAVEN_MARKING "' AS protective_marking"
+    " FROM home_version v WHERE v.valid_to IS NULL"
+    " AND (?1 = 1 OR v.la_code IN (SELECT value FROM json_each(?2)))"
+    " ORDER BY v.urn";
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 /* Refuse a request that is not in force, saying why. */
 static haven_status need_in_force(haven_ctx *ctx, const hv_request *r)
 {
 	if (strcmp(r->status, "withdrawn") == 0)
-		return hv_error(ctx, HAVEN_ERR_DENIED, "request %lld was withdrawn on %s: no extract may be made for it",
-		                (long long)r->id, r->withdrawn_on);
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "request %lld was withdrawn on %s: no extract may be made for it", (long long)r->id,
+		                r->withdrawn_on);
 	if (strcmp(r->status, "fulfilled") == 0)
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "request %lld was a one-off request and was fulfilled by the extract made %s: a further "
-		                "extract needs a new request",
-		                (long long)r->id, r->last_extract);
+		return hv_error(
+		    ctx, HAVEN_ERR_DENIED,
+		    "request %lld was a one-off request and was fulfilled by the extract made %s: a further "
+		    "extract needs a new request",
+		    (long long)r->id, r->last_extract);
 	if (strcmp(r->status, "lapsed") == 0)
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "request %lld lapsed: it was not confirmed within 12 months of its %s on %s (due by %s), so "
-		                "disclosures have stopped; a new request is needed",
-		                (long long)r->id, *r->last_confirmed ? "latest confirmation" : "request date",
-		                *r->last_confirmed ? r->last_confirmed : r->requested_on, r->due);
+		return hv_error(
+		    ctx, HAVEN_ERR_DENIED,
+		    "request %lld lapsed: it was not confirmed within 12 months of its %s on %s (due by %s), so "
+		    "disclosures have stopped; a new request is needed",
+		    (long long)r->id, *r->last_confirmed ? "latest confirmation" : "request date",
+		    *r->last_confirmed ? r->last_confirmed : r->requested_on, r->due);
 	return HAVEN_OK;
 }
 
@@ -101,7 +107,8 @@ static haven_status write_temp(haven_ctx *ctx, const char *final, const void *da
 		return nomem(ctx);
 	int fd = mkstemp(*tmp);
 	if (fd < 0) {
-		haven_status rc = hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create a file next to it: %s", final, strerror(errno));
+		haven_status rc =
+		    hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create a file next to it: %s", final, strerror(errno));
 		sqlite3_free(*tmp);
 		*tmp = NULL;
 		return rc;
@@ -180,7 +187,8 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 		snprintf(m.register_as_at, sizeof m.register_as_at, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (!have)
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "no register snapshot in the store; run 'haven register import' first");
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "no register snapshot in the store; run 'haven register import' first");
 
 	hv_scope *scope;
 	if ((rc = hv_scope_load(ctx, r.authority, &scope)))
@@ -224,8 +232,8 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 	if ((rc = hv_meta_get(ctx, "owner_code", owner, sizeof owner)) ||
 	    (rc = hv_meta_get(ctx, "owner_name", owner_name, sizeof owner_name)))
 		return rc;
-	if ((rc = hv_prepare(ctx, "INSERT INTO extract(request_id, made_at, made_by, file_sha256, homes) VALUES(?,?,?,?,?)",
-	                     &st)))
+	if ((rc = hv_prepare(
+	         ctx, "INSERT INTO extract(request_id, made_at, made_by, file_sha256, homes) VALUES(?,?,?,?,?)", &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);

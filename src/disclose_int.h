@@ -19,7 +19,7 @@ typedef struct hv_request {
 	int64_t id;
 	char authority[64];
 	char authority_name[256];
-	char kind[16];           /* "one-off" or "monthly" */
+	char kind[16]; /* "one-off" or "monthly" */
 	char requested_on[11];
 	char withdrawn_on[11];   /* "" when not withdrawn */
 	char last_confirmed[11]; /* latest confirmation date, "" when never confirmed */
@@ -52,7 +52,7 @@ typedef struct hv_manifest {
 	int64_t request;
 	char authority[64]; /* requesting authority */
 	char authority_name[256];
-	char issuer[64];    /* issuing authority: the HMCI store's owner */
+	char issuer[64]; /* issuing authority: the HMCI store's owner */
 	char issuer_name[256];
 	char extract_date[11];
 	char register_as_at[11];

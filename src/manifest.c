@@ -12,6 +12,7 @@
  * read.  Format: docs/disclosure.md ("Manifest").
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,32 +23,36 @@
 
 enum { F_TEXT, F_INT };
 
+/* clang-format off */
+#define TEXT_FIELD(k, m) {k, F_TEXT, offsetof(hv_manifest, m), sizeof(((hv_manifest *)0)->m)}
+#define INT_FIELD(k, m) {k, F_INT, offsetof(hv_manifest, m), sizeof(int64_t)}
+/* clang-format on */
+
 /* The fields in canonical order: key, type, offset and size in hv_manifest. */
 static const struct field {
 	const char *key;
 	int type;
 	size_t off, size;
 } fields[] = {
-#define TEXT(k, m) {k, F_TEXT, offsetof(hv_manifest, m), sizeof(((hv_manifest *)0)->m)}
-#define INT(k, m) {k, F_INT, offsetof(hv_manifest, m), sizeof(int64_t)}
-	TEXT("marking", marking),
-	INT("extract", extract),
-	INT("request", request),
-	TEXT("requesting_authority", authority),
-	TEXT("requesting_authority_name", authority_name),
-	TEXT("issuing_authority", issuer),
-	TEXT("issuing_authority_name", issuer_name),
-	TEXT("extract_date", extract_date),
-	TEXT("register_as_at", register_as_at),
-	INT("homes", homes),
-	TEXT("sha256", sha256),
-	TEXT("public_key", public_key),
-#undef TEXT
-#undef INT
+    TEXT_FIELD("marking", marking),
+    INT_FIELD("extract", extract),
+    INT_FIELD("request", request),
+    TEXT_FIELD("requesting_authority", authority),
+    TEXT_FIELD("requesting_authority_name", authority_name),
+    TEXT_FIELD("issuing_authority", issuer),
+    TEXT_FIELD("issuing_authority_name", issuer_name),
+    TEXT_FIELD("extract_date", extract_date),
+    TEXT_FIELD("register_as_at", register_as_at),
+    INT_FIELD("homes", homes),
+    TEXT_FIELD("sha256", sha256),
+    TEXT_FIELD("public_key", public_key),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 static int clean_text(const char *s)
 {
@@ -80,7 +85,8 @@ static haven_status encode(haven_ctx *ctx, const hv_manifest *m, char **out, siz
 		if (!memchr(base, '\0', fields[i].size) || !clean_text(base)) {
 			free(b);
 			return hv_error(ctx, HAVEN_ERR_VALUE,
-			                "manifest field %s is empty, too long or holds a control character", fields[i].key);
+			                "manifest field %s is empty, too long or holds a control character",
+			                fields[i].key);
 		}
 		n += (size_t)snprintf(b + n, cap - n, "%s: %s\n", fields[i].key, base);
 	}
@@ -147,7 +153,8 @@ static haven_status parse(haven_ctx *ctx, const char *path, char *doc, size_t n,
 	    sodium_base642bin(sig, crypto_sign_BYTES, tail + sizeof sigkey - 1, strlen(tail + sizeof sigkey - 1), NULL,
 	                      &siglen, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    siglen != crypto_sign_BYTES || !end || strcmp(end, "\n") != 0)
-		return tamper(ctx, path, "the last line is not 'signature: ' and a 64-byte Ed25519 signature in base64");
+		return tamper(ctx, path,
+		              "the last line is not 'signature: ' and a 64-byte Ed25519 signature in base64");
 
 	char *line = doc, msg[160];
 	doc[*body_len - 1] = '\0'; /* the body's last newline; restored below */
@@ -222,10 +229,11 @@ static haven_status find_signer(haven_ctx *ctx, const unsigned char *body, size_
 	*known = 0;
 	*named_key_known = 0;
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx,
-	                             "SELECT k.public_key, a.code, a.name FROM authority_key k"
-	                             " JOIN authority a ON a.code = k.authority_code WHERE a.kind = 'hmci' ORDER BY k.id",
-	                             &st);
+	haven_status rc =
+	    hv_prepare(ctx,
+	               "SELECT k.public_key, a.code, a.name FROM authority_key k"
+	               " JOIN authority a ON a.code = k.authority_code WHERE a.kind = 'hmci' ORDER BY k.id",
+	               &st);
 	if (rc)
 		return rc;
 	int s;
@@ -306,8 +314,9 @@ haven_status hv_manifest_check(haven_ctx *ctx, const char *data_path, const char
 		                 m.public_key);
 	if (!rc && !known) {
 		snprintf(msg, sizeof msg, "not signed by a known HMCI key (%s)",
-		         named_known ? "the signature does not verify under the HMCI key it names: the manifest was altered"
-		                     : "the key it names is not recorded for any HMCI authority in this store");
+		         named_known
+		             ? "the signature does not verify under the HMCI key it names: the manifest was altered"
+		             : "the key it names is not recorded for any HMCI authority in this store");
 		rc = tamper(ctx, path, msg);
 	}
 	if (!rc && strcmp(m.marking, HAVEN_MARKING) != 0) {
@@ -315,23 +324,26 @@ haven_status hv_manifest_check(haven_ctx *ctx, const char *data_path, const char
 		rc = tamper(ctx, path, msg);
 	}
 	if (!rc && strcmp(m.sha256, data_sha256) != 0)
-		rc = hv_error(ctx, HAVEN_ERR_TAMPER,
-		              "%s: SHA-256 %s does not match %s in its signed manifest: the file was changed after HMCI "
-		              "signed it; the extract is refused",
-		              data_path, data_sha256, m.sha256);
+		rc =
+		    hv_error(ctx, HAVEN_ERR_TAMPER,
+		             "%s: SHA-256 %s does not match %s in its signed manifest: the file was changed after HMCI "
+		             "signed it; the extract is refused",
+		             data_path, data_sha256, m.sha256);
 	if (!rc) {
 		char owner[64];
 		if (!(rc = hv_meta_get(ctx, "owner_code", owner, sizeof owner)) && strcmp(owner, m.authority) != 0)
-			rc = hv_error(ctx, HAVEN_ERR_DENIED,
-			              "%s: this extract was made for %s (%s), not for this store's owner %s; it is refused",
-			              data_path, m.authority, m.authority_name, owner);
+			rc = hv_error(
+			    ctx, HAVEN_ERR_DENIED,
+			    "%s: this extract was made for %s (%s), not for this store's owner %s; it is refused",
+			    data_path, m.authority, m.authority_name, owner);
 	}
 	if (!rc) {
-		hv_notice(ctx,
-		          "%s: manifest verified: extract %lld for request %lld of %s (%s), %lld homes, %s, made %s by %s; "
-		          "signed by %s",
-		          data_path, (long long)m.extract, (long long)m.request, m.authority, m.authority_name,
-		          (long long)m.homes, m.marking, m.extract_date, m.issuer, who);
+		hv_notice(
+		    ctx,
+		    "%s: manifest verified: extract %lld for request %lld of %s (%s), %lld homes, %s, made %s by %s; "
+		    "signed by %s",
+		    data_path, (long long)m.extract, (long long)m.request, m.authority, m.authority_name,
+		    (long long)m.homes, m.marking, m.extract_date, m.issuer, who);
 		if (out)
 			*out = m;
 	}

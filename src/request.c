@@ -21,7 +21,10 @@
 
 /* ---- dates ----------------------------------------------------------------- */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 void hv_date_add_year(const char *date, char out[11])
 {
@@ -90,26 +93,25 @@ static haven_status check_text(haven_ctx *ctx, const char *what, const char *s, 
 static const struct {
 	const char *kind, *role, *who;
 } roles[] = {
-	{"police", "chief-officer", "a police force's request must come from a Chief Officer of police"},
-	{"la", "director-of-childrens-services",
-	 "a local authority's request must come from its Director of Children's Services"},
-	{"occ", "senior-official", "the Children's Commissioner's request must come from an agreed senior official"},
-	{"dfe", "senior-official", "the DfE's (or Secretary of State's) request must come from an agreed senior official"},
-	{"probation", "senior-official", "a probation service's request must come from an agreed senior official"},
+    {"police", "chief-officer", "a police force's request must come from a Chief Officer of police"},
+    {"la", "director-of-childrens-services",
+     "a local authority's request must come from its Director of Children's Services"},
+    {"occ", "senior-official", "the Children's Commissioner's request must come from an agreed senior official"},
+    {"dfe", "senior-official", "the DfE's (or Secretary of State's) request must come from an agreed senior official"},
+    {"probation", "senior-official", "a probation service's request must come from an agreed senior official"},
 };
 
 /* ---- reading requests ------------------------------------------------------- */
 
-static const char sql_requests[] =
-	"SELECT r.id, r.authority_code, a.name, r.kind, r.requested_on, r.withdrawn_on,"
-	" (SELECT confirmed_on FROM request_confirmation c WHERE c.request_id = r.id"
-	"   ORDER BY confirmed_on DESC, id DESC LIMIT 1),"
-	" (SELECT count(*) FROM extract e WHERE e.request_id = r.id),"
-	" (SELECT max(made_at) FROM extract e WHERE e.request_id = r.id),"
-	" r.requester, r.requester_role, r.deliver_to,"
-	" (SELECT confirmed_by FROM request_confirmation c WHERE c.request_id = r.id"
-	"   ORDER BY confirmed_on DESC, id DESC LIMIT 1)"
-	" FROM disclosure_request r JOIN authority a ON a.code = r.authority_code";
+static const char sql_requests[] = "SELECT r.id, r.authority_code, a.name, r.kind, r.requested_on, r.withdrawn_on,"
+                                   " (SELECT confirmed_on FROM request_confirmation c WHERE c.request_id = r.id"
+                                   "   ORDER BY confirmed_on DESC, id DESC LIMIT 1),"
+                                   " (SELECT count(*) FROM extract e WHERE e.request_id = r.id),"
+                                   " (SELECT max(made_at) FROM extract e WHERE e.request_id = r.id),"
+                                   " r.requester, r.requester_role, r.deliver_to,"
+                                   " (SELECT confirmed_by FROM request_confirmation c WHERE c.request_id = r.id"
+                                   "   ORDER BY confirmed_on DESC, id DESC LIMIT 1)"
+                                   " FROM disclosure_request r JOIN authority a ON a.code = r.authority_code";
 enum { Q_REQUESTER = 9, Q_ROLE, Q_DELIVER, Q_CONFIRMED_BY };
 
 static void copy_col(sqlite3_stmt *st, int i, char *buf, size_t n)
@@ -159,7 +161,8 @@ haven_status hv_request_get(haven_ctx *ctx, int64_t id, hv_request *out)
 	if (s == SQLITE_ROW)
 		request_from_row(ctx, st, out);
 	else if (s == SQLITE_DONE)
-		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND, "there is no disclosure request %lld in this store", (long long)id);
+		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND, "there is no disclosure request %lld in this store",
+		              (long long)id);
 	else
 		rc = hv_error_sql(ctx, "reading a disclosure request");
 	sqlite3_finalize(st);
@@ -209,9 +212,10 @@ haven_status haven_disclose_request_add(haven_ctx *ctx, const haven_request_opts
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-		                "authority %s is not registered in this store; register it before recording its request",
-		                o->authority);
+		return hv_error(
+		    ctx, HAVEN_ERR_NOT_FOUND,
+		    "authority %s is not registered in this store; register it before recording its request",
+		    o->authority);
 	if (strcmp(kind, "hmci") == 0)
 		return hv_error(ctx, HAVEN_ERR_DENIED, "%s (%s) is HMCI itself: HMCI does not request its own register",
 		                o->authority, name);
@@ -248,7 +252,8 @@ haven_status haven_disclose_request_confirm(haven_ctx *ctx, int64_t id, const ch
 	haven_status rc = hv_need_hmci(ctx, "confirming a disclosure request");
 	if (rc)
 		return rc;
-	if ((rc = check_text(ctx, "who confirmed (--by)", by, 200)) || (rc = need_past_date(ctx, "confirmation date", date)))
+	if ((rc = check_text(ctx, "who confirmed (--by)", by, 200)) ||
+	    (rc = need_past_date(ctx, "confirmation date", date)))
 		return rc;
 	hv_request r;
 	if ((rc = hv_request_get(ctx, id, &r)))
@@ -264,10 +269,12 @@ haven_status haven_disclose_request_confirm(haven_ctx *ctx, int64_t id, const ch
 		return hv_error(ctx, HAVEN_ERR_VALUE, "confirmation date %s is before the request itself (%s)", date,
 		                r.requested_on);
 	if (*r.last_confirmed && strcmp(date, r.last_confirmed) < 0)
-		return hv_error(ctx, HAVEN_ERR_VALUE, "confirmation date %s is before the request's latest confirmation (%s)",
-		                date, r.last_confirmed);
+		return hv_error(ctx, HAVEN_ERR_VALUE,
+		                "confirmation date %s is before the request's latest confirmation (%s)", date,
+		                r.last_confirmed);
 	if (*r.last_confirmed && strcmp(date, r.last_confirmed) == 0)
-		return hv_error(ctx, HAVEN_ERR_DUPLICATE, "request %lld was already confirmed on %s", (long long)id, date);
+		return hv_error(ctx, HAVEN_ERR_DUPLICATE, "request %lld was already confirmed on %s", (long long)id,
+		                date);
 	if (strcmp(date, r.due) > 0)
 		return hv_error(ctx, HAVEN_ERR_DENIED,
 		                "request %lld lapsed after %s, 12 months after its %s on %s; a confirmation dated %s "
@@ -307,9 +314,10 @@ haven_status haven_disclose_request_withdraw(haven_ctx *ctx, int64_t id, const c
 		return hv_error(ctx, HAVEN_ERR_VALUE, "request %lld was already withdrawn on %s", (long long)id,
 		                r.withdrawn_on);
 	if (strcmp(r.status, "fulfilled") == 0)
-		return hv_error(ctx, HAVEN_ERR_VALUE,
-		                "request %lld is one-off and was fulfilled (extract made %s); there is nothing to withdraw",
-		                (long long)id, r.last_extract);
+		return hv_error(
+		    ctx, HAVEN_ERR_VALUE,
+		    "request %lld is one-off and was fulfilled (extract made %s); there is nothing to withdraw",
+		    (long long)id, r.last_extract);
 	if (strcmp(date, r.requested_on) < 0)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "withdrawal date %s is before the request itself (%s)", date,
 		                r.requested_on);
@@ -338,10 +346,21 @@ haven_status haven_disclose_request_list(haven_ctx *ctx, haven_table **out)
 	haven_status rc = hv_need_hmci(ctx, "listing disclosure requests");
 	if (rc)
 		return rc;
-	static const char *const names[] = {
-		"id",          "authority",    "authority_name", "requester", "role",
-		"kind",        "requested_on", "deliver_to",     "last_confirmed", "confirmed_by",
-		"next_confirmation_due", "status", "withdrawn_on", "extracts", "last_extract"};
+	static const char *const names[] = {"id",
+	                                    "authority",
+	                                    "authority_name",
+	                                    "requester",
+	                                    "role",
+	                                    "kind",
+	                                    "requested_on",
+	                                    "deliver_to",
+	                                    "last_confirmed",
+	                                    "confirmed_by",
+	                                    "next_confirmation_due",
+	                                    "status",
+	                                    "withdrawn_on",
+	                                    "extracts",
+	                                    "last_extract"};
 	char today[11], title[96];
 	hv_today(ctx, today);
 	snprintf(title, sizeof title, "Disclosure requests on %s", today);
@@ -356,10 +375,19 @@ haven_status haven_disclose_request_list(haven_ctx *ctx, haven_table **out)
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		hv_request r;
 		request_from_row(ctx, st, &r);
-		const char *col[] = {NULL, r.authority, r.authority_name, (const char *)sqlite3_column_text(st, Q_REQUESTER),
-		                     (const char *)sqlite3_column_text(st, Q_ROLE), r.kind, r.requested_on,
-		                     (const char *)sqlite3_column_text(st, Q_DELIVER), r.last_confirmed,
-		                     (const char *)sqlite3_column_text(st, Q_CONFIRMED_BY), r.due, r.status, r.withdrawn_on};
+		const char *col[] = {NULL,
+		                     r.authority,
+		                     r.authority_name,
+		                     (const char *)sqlite3_column_text(st, Q_REQUESTER),
+		                     (const char *)sqlite3_column_text(st, Q_ROLE),
+		                     r.kind,
+		                     r.requested_on,
+		                     (const char *)sqlite3_column_text(st, Q_DELIVER),
+		                     r.last_confirmed,
+		                     (const char *)sqlite3_column_text(st, Q_CONFIRMED_BY),
+		                     r.due,
+		                     r.status,
+		                     r.withdrawn_on};
 		rc = hv_table_add_row(ctx, t);
 		if (!rc)
 			rc = hv_table_set_int(ctx, t, 0, r.id);

@@ -38,7 +38,10 @@ typedef struct la_list {
 	size_t n;
 } la_list;
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 static void la_list_free(la_list *l)
 {
@@ -75,7 +78,8 @@ static haven_status surface_point(haven_ctx *ctx, GEOSWKBReader *rd, sqlite3_stm
 		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s has no geometry in the store", a->code);
 	GEOSGeometry *g = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)len);
 	if (!g)
-		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s: cannot read its geometry: %s", a->code, ctx->geos_msg);
+		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s: cannot read its geometry: %s", a->code,
+		                ctx->geos_msg);
 	GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, g);
 	int ok = p && GEOSGeomGetX_r(ctx->geos, p, &a->x) == 1 && GEOSGeomGetY_r(ctx->geos, p, &a->y) == 1;
 	if (p)
@@ -143,7 +147,10 @@ void hv_scope_free(hv_scope *s)
 	free(s);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 /* Add code to s once; s->la has room for every LA of the store. */
 static haven_status scope_add(haven_ctx *ctx, hv_scope *s, const char *code)
@@ -209,8 +216,7 @@ static haven_status read_area_rows(haven_ctx *ctx, const char *authority, area_r
 }
 
 /* Fill an 'areas' scope from the authority's rows. */
-static haven_status build_areas(haven_ctx *ctx, const char *authority, const area_row *rows, size_t nrows,
-                                hv_scope *s)
+static haven_status build_areas(haven_ctx *ctx, const char *authority, const area_row *rows, size_t nrows, hv_scope *s)
 {
 	int need_pfa = 0;
 	for (size_t i = 0; i < nrows; i++)
@@ -230,10 +236,11 @@ static haven_status build_areas(haven_ctx *ctx, const char *authority, const are
 		if (strcmp(r->kind, "la") == 0) {
 			long k = la_list_find(&las, r->code);
 			if (k < 0) {
-				rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-				              "authority %s covers local authority %s, which is not among the store's la "
-				              "boundaries (load current ones with 'haven boundaries load STORE --kind la FILE')",
-				              authority, r->code);
+				rc = hv_error(
+				    ctx, HAVEN_ERR_NOT_FOUND,
+				    "authority %s covers local authority %s, which is not among the store's la "
+				    "boundaries (load current ones with 'haven boundaries load STORE --kind la FILE')",
+				    authority, r->code);
 				break;
 			}
 			describe_area(s, las.v[k].name, r->code);
@@ -256,7 +263,8 @@ static haven_status build_areas(haven_ctx *ctx, const char *authority, const are
 	if (!rc) {
 		qsort(s->la, s->n, sizeof *s->la, cmp_str);
 		size_t l = strlen(s->describe);
-		snprintf(s->describe + l, sizeof s->describe - l, ": %zu local authorit%s", s->n, s->n == 1 ? "y" : "ies");
+		snprintf(s->describe + l, sizeof s->describe - l, ": %zu local authorit%s", s->n,
+		         s->n == 1 ? "y" : "ies");
 	}
 	hv_areas_free(pfa);
 	la_list_free(&las);
@@ -279,7 +287,8 @@ haven_status hv_scope_load(haven_ctx *ctx, const char *authority_code, hv_scope 
 	int national = found && strcmp((const char *)sqlite3_column_text(st, 0), "national") == 0;
 	sqlite3_finalize(st);
 	if (!found)
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "authority %s is not registered in this store", authority_code);
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "authority %s is not registered in this store",
+		                authority_code);
 
 	hv_scope *s = calloc(1, sizeof *s);
 	if (!s)
@@ -325,7 +334,10 @@ haven_status hv_scope_owner(haven_ctx *ctx, hv_scope **out)
 	return hv_scope_load(ctx, owner, out);
 }
 
-int hv_scope_is_national(const hv_scope *s) { return s->national; }
+int hv_scope_is_national(const hv_scope *s)
+{
+	return s->national;
+}
 
 int hv_scope_has_la(const hv_scope *s, const char *la_code)
 {
@@ -336,8 +348,17 @@ int hv_scope_has_la(const hv_scope *s, const char *la_code)
 	return bsearch(&la_code, s->la, s->n, sizeof *s->la, cmp_str) != NULL;
 }
 
-size_t hv_scope_la_count(const hv_scope *s) { return s->national ? 0 : s->n; }
+size_t hv_scope_la_count(const hv_scope *s)
+{
+	return s->national ? 0 : s->n;
+}
 
-const char *hv_scope_la(const hv_scope *s, size_t i) { return i < hv_scope_la_count(s) ? s->la[i] : NULL; }
+const char *hv_scope_la(const hv_scope *s, size_t i)
+{
+	return i < hv_scope_la_count(s) ? s->la[i] : NULL;
+}
 
-const char *hv_scope_describe(const hv_scope *s) { return s->describe; }
+const char *hv_scope_describe(const hv_scope *s)
+{
+	return s->describe;
+}

@@ -80,14 +80,14 @@ haven_status haven_disclose_request_due(haven_ctx *ctx, int within_days, haven_t
 /** What an extract holds.  Filled in by haven_disclose_extract(). */
 typedef struct haven_extract_report {
 	int64_t extract_id;
-	int64_t homes;          /* rows written: current homes in the requester's scope */
+	int64_t homes; /* rows written: current homes in the requester's scope */
 	int64_t places;
-	char authority[64];     /* requesting authority's code */
-	char scope[512];        /* its scope, e.g. "West Yorkshire (E23000010): 5 local authorities" */
-	char register_as_at[11];/* received date of the newest snapshot */
-	char sha256[65];        /* SHA-256 of the extract file, hex */
-	char public_key[45];    /* the signer's Ed25519 public key, base64 */
-	int fulfilled;          /* 1: a one-off request, now fulfilled */
+	char authority[64];      /* requesting authority's code */
+	char scope[512];         /* its scope, e.g. "West Yorkshire (E23000010): 5 local authorities" */
+	char register_as_at[11]; /* received date of the newest snapshot */
+	char sha256[65];         /* SHA-256 of the extract file, hex */
+	char public_key[45];     /* the signer's Ed25519 public key, base64 */
+	int fulfilled;           /* 1: a one-off request, now fulfilled */
 } haven_extract_report;
 
 /** Write the register extract for request request_id to out_path, and its

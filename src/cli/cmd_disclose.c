@@ -56,15 +56,15 @@ haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_disclose_request_add(ctx, &o, &id);
 	if (!st)
-		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, o.kind, o.authority,
-		       o.date, o.requester, o.role);
+		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, o.kind,
+		       o.authority, o.date, o.requester, o.role);
 	return st;
 }
 
 haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"date", required_argument, NULL, 'd'}, {"by", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0}};
+	    {"date", required_argument, NULL, 'd'}, {"by", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0}};
 	const char *date = NULL, *by = NULL;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
@@ -133,14 +133,15 @@ haven_status cmd_request_list(haven_ctx *ctx, int argc, char **argv)
 haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"within", required_argument, NULL, 'w'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"within", required_argument, NULL, 'w'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	unsigned long long within = 31;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'w') {
 			if (!cli_parse_uint(optarg, &within) || within > 3660) {
-				fprintf(stderr, "haven: --within '%s' is not a number of days from 0 to 3660\n", optarg);
+				fprintf(stderr, "haven: --within '%s' is not a number of days from 0 to 3660\n",
+				        optarg);
 				return HAVEN_ERR_USAGE;
 			}
 		} else if (!cli_format_opt(c, &fmt)) {

@@ -86,6 +86,16 @@ assert {r["local_authority"] for r in rows} <= {"E08000032","E08000033","E080000
 same "manifest names the file's SHA-256" "$(sha256sum "$T/wy.csv" | cut -d' ' -f1)" \
 	"$(sed -n 's/^sha256: //p' "$T/wy.csv.manifest")"
 same "manifest signer" "$PUB" "$(sed -n 's/^public_key: //p' "$T/wy.csv.manifest")"
+# The signature checked independently, with OpenSSL: the signed bytes are the
+# manifest's first 13 lines (docs/disclosure.md, "Manifest"); the public key
+# becomes DER by the fixed 12-byte prefix of an Ed25519 SubjectPublicKeyInfo.
+head -n 13 "$T/wy.csv.manifest" >"$T/body"
+sed -n 's/^signature: //p' "$T/wy.csv.manifest" | base64 -d >"$T/sig"
+{ printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; base64 -d <<<"$PUB"; } >"$T/pub.der"
+openssl pkey -pubin -inform DER -in "$T/pub.der" -out "$T/pub.pem"
+openssl pkeyutl -verify -pubin -inkey "$T/pub.pem" -rawin -in "$T/body" -sigfile "$T/sig" >"$T/out" ||
+	fail "OpenSSL does not verify the manifest's signature"
+ok "OpenSSL verifies the manifest's Ed25519 signature"
 same "extract recorded" "1 $HMCI_COUNT" "$(sqlite3 "$HM" "SELECT request_id, homes FROM extract" | tr '|' ' ')"
 expect 3 disclose extract "$HM" --request 1 --key "$T/hmci.key" --out "$T/wy.csv"
 has_err "exists; an extract is never overwritten"

@@ -59,8 +59,10 @@ static int64_t intf(haven_ctx *c, const char *fmt, ...)
 static void add_authority(haven_ctx *c, const char *code, const char *kind, const char *name, const char *areas)
 {
 	int national = strcmp(kind, "police") && strcmp(kind, "la") && strcmp(kind, "probation");
-	sqlf(c, "INSERT INTO authority(code, kind, name, scope, created_at) VALUES(%Q, %Q, %Q, %Q, '2025-01-01T00:00:00Z')",
-	     code, kind, name, national ? "national" : "areas");
+	sqlf(
+	    c,
+	    "INSERT INTO authority(code, kind, name, scope, created_at) VALUES(%Q, %Q, %Q, %Q, '2025-01-01T00:00:00Z')",
+	    code, kind, name, national ? "national" : "areas");
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", areas ? areas : "");
 	char *save = NULL;
@@ -94,8 +96,8 @@ static void expect_state(haven_ctx *c, int64_t id, const char *status, const cha
 	if (strcmp(r.status, status) != 0 || strcmp(r.due, due) != 0) {
 		char today[11];
 		hv_today(c, today);
-		fail_msg("request %lld on %s: status %s, due '%s'; want %s, '%s'", (long long)id, today, r.status, r.due,
-		         status, due);
+		fail_msg("request %lld on %s: status %s, due '%s'; want %s, '%s'", (long long)id, today, r.status,
+		         r.due, status, due);
 	}
 }
 
@@ -167,8 +169,9 @@ static haven_ctx *new_receiver(const char *file, const char *kind, const char *c
 	sqlf(c, "DETACH src");
 	if (with_key) {
 		add_authority(c, "HMCI", "hmci", "HMCI (Ofsted)", NULL);
-		sqlf(c, "INSERT INTO authority_key(authority_code, public_key, label, added_at)"
-		        " VALUES('HMCI', %Q, 'extract signing key', '2025-01-01T00:00:00Z')",
+		sqlf(c,
+		     "INSERT INTO authority_key(authority_code, public_key, label, added_at)"
+		     " VALUES('HMCI', %Q, 'extract signing key', '2025-01-01T00:00:00Z')",
 		     hm_pub);
 	}
 	return c;
@@ -185,10 +188,12 @@ static int setup(void **state)
 		return -1;
 	o.kind = "pfa";
 	o.path = tu_data("boundaries/pfa_dec2023_ew_bgc.geojson.gz");
-	if (haven_boundaries_load(hm, &o, NULL) || haven_gazetteer_load(hm, tu_data("postcodes/gb_postcodes_sample.csv.gz"), NULL, NULL))
+	if (haven_boundaries_load(hm, &o, NULL) ||
+	    haven_gazetteer_load(hm, tu_data("postcodes/gb_postcodes_sample.csv.gz"), NULL, NULL))
 		return -1;
 	haven_synth_report sr;
-	if (haven_synth_from_ofsted(hm, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 5, tu_tmp("synth"), &sr))
+	if (haven_synth_from_ofsted(hm, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 5, tu_tmp("synth"),
+	                            &sr))
 		return -1;
 	haven_register_report rr;
 	if (haven_register_import(hm, tu_tmp("synth/register.csv"), "2025-03-31", &rr) || rr.homes != 4009)
@@ -216,14 +221,14 @@ static void test_year_after(void **state)
 {
 	(void)state;
 	static const char *const cases[][2] = {
-		/* 1 */ {"2024-04-15", "2025-04-15"},
-		/* 2 */ {"2024-02-29", "2025-02-28"}, /* no 29 February next year */
-		/* 3 */ {"2023-02-28", "2024-02-28"}, /* not 29 February in a leap year */
-		/* 4 */ {"2023-03-01", "2024-03-01"},
-		/* 5 */ {"2024-12-31", "2025-12-31"},
-		/* 6 */ {"2096-02-29", "2097-02-28"},
-		/* 7 */ {"2099-02-28", "2100-02-28"},
-		/* 8 */ {"2027-02-28", "2028-02-28"},
+	    /* 1 */ {"2024-04-15", "2025-04-15"},
+	    /* 2 */ {"2024-02-29", "2025-02-28"}, /* no 29 February next year */
+	    /* 3 */ {"2023-02-28", "2024-02-28"}, /* not 29 February in a leap year */
+	    /* 4 */ {"2023-03-01", "2024-03-01"},
+	    /* 5 */ {"2024-12-31", "2025-12-31"},
+	    /* 6 */ {"2096-02-29", "2097-02-28"},
+	    /* 7 */ {"2099-02-28", "2100-02-28"},
+	    /* 8 */ {"2027-02-28", "2028-02-28"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char out[11];
@@ -253,36 +258,50 @@ static void test_request_add(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		/* 1 */ {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "sftp", HAVEN_OK, ""},
-		/* 2 */ {"E08000035", "DCS Leeds", "director-of-childrens-services", "2025-04-15", "one-off", "egress", HAVEN_OK, ""},
-		/* 3 */ {"DFE", "Deputy Director", "senior-official", "2024-01-01", "monthly", "cjsm", HAVEN_OK, ""},
-		/* 4 */ {"OCC", "Head of Office", "senior-official", "2025-04-15", "one-off", "cjsm", HAVEN_OK, ""},
-		/* 5 */ {"PROB", "Regional Director", "senior-official", "2025-04-15", "monthly", "cjsm", HAVEN_OK, ""},
-		/* 6 */ {"E23000010", "Superintendent", "senior-official", "2025-04-01", "monthly", "sftp", HAVEN_ERR_DENIED,
-		         "a police force's request must come from a Chief Officer of police (--role chief-officer), not "
-		         "senior-official"},
-		/* 7 */ {"E08000035", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
-		         "Director of Children's Services"},
-		/* 8 */ {"DFE", "DCS", "director-of-childrens-services", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
-		         "agreed senior official"},
-		/* 9 */ {"X00", "HMCI", "senior-official", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
-		         "HMCI does not request its own register"},
-		/* 10 */ {"E23000099", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_NOT_FOUND,
-		          "authority E23000099 is not registered in this store"},
-		/* 11 */ {"E23000010", "Chief Constable", "constable", "2025-04-01", "monthly", "x", HAVEN_ERR_VALUE,
-		          "requester role 'constable' is not"},
-		/* 12 */ {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "weekly", "x", HAVEN_ERR_VALUE,
-		          "kind of request 'weekly' is not one-off or monthly"},
-		/* 13 */ {"E23000010", "Chief Constable", "chief-officer", "2025-04-16", "monthly", "x", HAVEN_ERR_VALUE,
-		          "request date 2025-04-16 is in the future (today is 2025-04-15)"},
-		/* 14 */ {"E23000010", "Chief Constable", "chief-officer", "2025-02-29", "monthly", "x", HAVEN_ERR_VALUE,
-		          "request date '2025-02-29' is not a date"},
-		/* 15 */ {"E23000010", "", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_MISSING,
-		          "the requester's name is required"},
-		/* 16 */ {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "line\none",
-		          HAVEN_ERR_VALUE, "holds a control character"},
-		/* 17 */ {"E23000010", "Chief Constable", "chief-officer", NULL, "monthly", "x", HAVEN_ERR_VALUE,
-		          "request date '' is not a date"},
+	    /* 1 */ {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "sftp", HAVEN_OK, ""},
+	    /* 2 */
+	    {"E08000035", "DCS Leeds", "director-of-childrens-services", "2025-04-15", "one-off", "egress", HAVEN_OK,
+	     ""},
+	    /* 3 */ {"DFE", "Deputy Director", "senior-official", "2024-01-01", "monthly", "cjsm", HAVEN_OK, ""},
+	    /* 4 */ {"OCC", "Head of Office", "senior-official", "2025-04-15", "one-off", "cjsm", HAVEN_OK, ""},
+	    /* 5 */ {"PROB", "Regional Director", "senior-official", "2025-04-15", "monthly", "cjsm", HAVEN_OK, ""},
+	    /* 6 */
+	    {"E23000010", "Superintendent", "senior-official", "2025-04-01", "monthly", "sftp", HAVEN_ERR_DENIED,
+	     "a police force's request must come from a Chief Officer of police (--role chief-officer), not "
+	     "senior-official"},
+	    /* 7 */
+	    {"E08000035", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
+	     "Director of Children's Services"},
+	    /* 8 */
+	    {"DFE", "DCS", "director-of-childrens-services", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
+	     "agreed senior official"},
+	    /* 9 */
+	    {"X00", "HMCI", "senior-official", "2025-04-01", "monthly", "x", HAVEN_ERR_DENIED,
+	     "HMCI does not request its own register"},
+	    /* 10 */
+	    {"E23000099", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_NOT_FOUND,
+	     "authority E23000099 is not registered in this store"},
+	    /* 11 */
+	    {"E23000010", "Chief Constable", "constable", "2025-04-01", "monthly", "x", HAVEN_ERR_VALUE,
+	     "requester role 'constable' is not"},
+	    /* 12 */
+	    {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "weekly", "x", HAVEN_ERR_VALUE,
+	     "kind of request 'weekly' is not one-off or monthly"},
+	    /* 13 */
+	    {"E23000010", "Chief Constable", "chief-officer", "2025-04-16", "monthly", "x", HAVEN_ERR_VALUE,
+	     "request date 2025-04-16 is in the future (today is 2025-04-15)"},
+	    /* 14 */
+	    {"E23000010", "Chief Constable", "chief-officer", "2025-02-29", "monthly", "x", HAVEN_ERR_VALUE,
+	     "request date '2025-02-29' is not a date"},
+	    /* 15 */
+	    {"E23000010", "", "chief-officer", "2025-04-01", "monthly", "x", HAVEN_ERR_MISSING,
+	     "the requester's name is required"},
+	    /* 16 */
+	    {"E23000010", "Chief Constable", "chief-officer", "2025-04-01", "monthly", "line\none", HAVEN_ERR_VALUE,
+	     "holds a control character"},
+	    /* 17 */
+	    {"E23000010", "Chief Constable", "chief-officer", NULL, "monthly", "x", HAVEN_ERR_VALUE,
+	     "request date '' is not a date"},
 	};
 	int ok = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -370,16 +389,21 @@ static void test_lapse_and_confirm(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		/* 1 */ {0, "2025-04-16", "CC", HAVEN_ERR_VALUE, "confirmation date 2025-04-16 is in the future (today is 2025-04-15)"},
-		/* 2 */ {0, "2024-05-31", "CC", HAVEN_ERR_VALUE, "confirmation date 2024-05-31 is before the request itself (2024-06-01)"},
-		/* 3 */ {0, "2025-13-01", "CC", HAVEN_ERR_VALUE, "is not a date"},
-		/* 4 */ {0, "2025-03-01", "", HAVEN_ERR_MISSING, "who confirmed (--by) is required"},
-		/* 5 */ {0, "2025-03-01", "CC", HAVEN_OK, ""},
-		/* 6 */ {0, "2025-03-01", "CC", HAVEN_ERR_DUPLICATE, "request 4 was already confirmed on 2025-03-01"},
-		/* 7 */ {0, "2025-02-01", "CC", HAVEN_ERR_VALUE, "is before the request's latest confirmation (2025-03-01)"},
-		/* 8 */ {0, "2025-04-15", "CC", HAVEN_OK, ""},
-		/* 9 */ {1, "2025-04-10", "DCS", HAVEN_ERR_VALUE, "request 5 is one-off: only monthly requests are confirmed"},
-		/* 10 */ {2, "2025-04-10", "DCS", HAVEN_ERR_NOT_FOUND, "there is no disclosure request 99 in this store"},
+	    /* 1 */ {0, "2025-04-16", "CC", HAVEN_ERR_VALUE,
+	             "confirmation date 2025-04-16 is in the future (today is 2025-04-15)"},
+	    /* 2 */
+	    {0, "2024-05-31", "CC", HAVEN_ERR_VALUE,
+	     "confirmation date 2024-05-31 is before the request itself (2024-06-01)"},
+	    /* 3 */ {0, "2025-13-01", "CC", HAVEN_ERR_VALUE, "is not a date"},
+	    /* 4 */ {0, "2025-03-01", "", HAVEN_ERR_MISSING, "who confirmed (--by) is required"},
+	    /* 5 */ {0, "2025-03-01", "CC", HAVEN_OK, ""},
+	    /* 6 */ {0, "2025-03-01", "CC", HAVEN_ERR_DUPLICATE, "request 4 was already confirmed on 2025-03-01"},
+	    /* 7 */
+	    {0, "2025-02-01", "CC", HAVEN_ERR_VALUE, "is before the request's latest confirmation (2025-03-01)"},
+	    /* 8 */ {0, "2025-04-15", "CC", HAVEN_OK, ""},
+	    /* 9 */
+	    {1, "2025-04-10", "DCS", HAVEN_ERR_VALUE, "request 5 is one-off: only monthly requests are confirmed"},
+	    /* 10 */ {2, "2025-04-10", "DCS", HAVEN_ERR_NOT_FOUND, "there is no disclosure request 99 in this store"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t id = cases[i].which == 0 ? d : cases[i].which == 1 ? one : 99;
@@ -436,13 +460,13 @@ static void test_list_and_due(void **state)
 	(void)state;
 	haven_ctx *c = new_request_store("due.db");
 	set_now(c, "2025-01-01T09:00:00Z");
-	add_request(c, "E23000010", "chief-officer", "2024-05-01", "monthly");                /* 1: due in 16 days */
-	add_request(c, "DFE", "senior-official", "2024-04-01", "monthly");                    /* 2: lapsed 14 days ago */
-	add_request(c, "E23000010", "chief-officer", "2025-01-01", "monthly");                /* 3: due next year */
+	add_request(c, "E23000010", "chief-officer", "2024-05-01", "monthly"); /* 1: due in 16 days */
+	add_request(c, "DFE", "senior-official", "2024-04-01", "monthly");     /* 2: lapsed 14 days ago */
+	add_request(c, "E23000010", "chief-officer", "2025-01-01", "monthly"); /* 3: due next year */
 	add_request(c, "E08000035", "director-of-childrens-services", "2024-12-01", "one-off"); /* 4 */
-	int64_t w = add_request(c, "OCC", "senior-official", "2024-04-10", "monthly");        /* 5: withdrawn */
-	add_request(c, "PROB", "senior-official", "2024-05-16", "monthly");                   /* 6: due in 31 days */
-	add_request(c, "E23000010", "chief-officer", "2024-05-17", "monthly");                /* 7: due in 32 days */
+	int64_t w = add_request(c, "OCC", "senior-official", "2024-04-10", "monthly");          /* 5: withdrawn */
+	add_request(c, "PROB", "senior-official", "2024-05-16", "monthly");                     /* 6: due in 31 days */
+	add_request(c, "E23000010", "chief-officer", "2024-05-17", "monthly");                  /* 7: due in 32 days */
 	set_now(c, "2025-04-15T09:00:00Z");
 	tu_ok(c, haven_disclose_request_confirm(c, 3, "2025-03-10", "Chief Constable"));
 	tu_ok(c, haven_disclose_request_withdraw(c, w, "2025-01-02"));
@@ -450,14 +474,11 @@ static void test_list_and_due(void **state)
 	haven_table *t;
 	tu_ok(c, haven_disclose_request_list(c, &t));
 	static const char *const want[][5] = {
-		/* id, status, next_confirmation_due, last_confirmed, withdrawn_on */
-		{"1", "active", "2025-05-01", "", ""},
-		{"2", "lapsed", "2025-04-01", "", ""},
-		{"3", "active", "2026-03-10", "2025-03-10", ""},
-		{"4", "active", "", "", ""},
-		{"5", "withdrawn", "", "", "2025-01-02"},
-		{"6", "active", "2025-05-16", "", ""},
-		{"7", "active", "2025-05-17", "", ""},
+	    /* id, status, next_confirmation_due, last_confirmed, withdrawn_on */
+	    {"1", "active", "2025-05-01", "", ""},           {"2", "lapsed", "2025-04-01", "", ""},
+	    {"3", "active", "2026-03-10", "2025-03-10", ""}, {"4", "active", "", "", ""},
+	    {"5", "withdrawn", "", "", "2025-01-02"},        {"6", "active", "2025-05-16", "", ""},
+	    {"7", "active", "2025-05-17", "", ""},
 	};
 	assert_int_equal(haven_table_nrows(t), 7);
 	assert_int_equal(haven_table_ncols(t), 15);
@@ -477,10 +498,10 @@ static void test_list_and_due(void **state)
 		int within;
 		const char *ids, *days;
 	} cases[] = {
-		/* 1 */ {31, "2 1 6", "-14 16 31"},
-		/* 2 */ {32, "2 1 6 7", "-14 16 31 32"},
-		/* 3 */ {0, "2", "-14"},
-		/* 4 */ {400, "2 1 6 7 3", "-14 16 31 32 329"},
+	    /* 1 */ {31, "2 1 6", "-14 16 31"},
+	    /* 2 */ {32, "2 1 6 7", "-14 16 31 32"},
+	    /* 3 */ {0, "2", "-14"},
+	    /* 4 */ {400, "2 1 6 7 3", "-14 16 31 32 329"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		tu_ok(c, haven_disclose_request_due(c, cases[i].within, &t));
@@ -491,7 +512,8 @@ static void test_list_and_due(void **state)
 			snprintf(days + m, sizeof days - m, "%s%s", r ? " " : "", cell(t, r, "days_left"));
 		}
 		if (strcmp(ids, cases[i].ids) != 0 || strcmp(days, cases[i].days) != 0)
-			fail_msg("due case %zu: ids '%s' days '%s'; want '%s' '%s'", i + 1, ids, days, cases[i].ids, cases[i].days);
+			fail_msg("due case %zu: ids '%s' days '%s'; want '%s' '%s'", i + 1, ids, days, cases[i].ids,
+			         cases[i].days);
 		haven_table_free(t);
 	}
 	tu_assert_status(c, haven_disclose_request_due(c, -1, &t), HAVEN_ERR_USAGE);
@@ -500,10 +522,22 @@ static void test_list_and_due(void **state)
 
 /* ---- extracts ------------------------------------------------------------ */
 
-static const char *const extract_columns[] = {
-	"urn", "name", "address_1", "address_2", "address_3", "town", "postcode", "telephone", "registered_person",
-	"registered_person_address", "responsible_individual", "places", "local_authority", "registration_status",
-	"enforcement_actions", "protective_marking"};
+static const char *const extract_columns[] = {"urn",
+                                              "name",
+                                              "address_1",
+                                              "address_2",
+                                              "address_3",
+                                              "town",
+                                              "postcode",
+                                              "telephone",
+                                              "registered_person",
+                                              "registered_person_address",
+                                              "responsible_individual",
+                                              "places",
+                                              "local_authority",
+                                              "registration_status",
+                                              "enforcement_actions",
+                                              "protective_marking"};
 
 /* Read an extract back with the strict reader: the exact columns, the
  * marking on every row, every LA among las (a SQL list, or NULL for any);
@@ -528,7 +562,8 @@ static int64_t check_extract(haven_ctx *c, const char *path, const char *las, co
 			char quoted[32];
 			snprintf(quoted, sizeof quoted, "'%s'", hv_source_field(src, 12));
 			if (!strstr(list, quoted))
-				fail_msg("%s: row %lld: LA %s is outside the scope", path, (long long)n, hv_source_field(src, 12));
+				fail_msg("%s: row %lld: LA %s is outside the scope", path, (long long)n,
+				         hv_source_field(src, 12));
 		}
 		if (urn && strcmp(hv_source_field(src, 0), urn) == 0)
 			snprintf(enf, nenf, "%s", hv_source_field(src, 14));
@@ -560,23 +595,29 @@ static void test_extract_scopes(void **state)
 	/* Two enforcement actions for one Leeds home. */
 	char urn[32];
 	sqlite3_stmt *st;
-	tu_ok(hm, hv_prepare(hm, "SELECT urn FROM home_version WHERE valid_to IS NULL AND la_code = 'E08000035' ORDER BY urn LIMIT 1", &st));
+	tu_ok(hm,
+	      hv_prepare(
+	          hm,
+	          "SELECT urn FROM home_version WHERE valid_to IS NULL AND la_code = 'E08000035' ORDER BY urn LIMIT 1",
+	          &st));
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(urn, sizeof urn, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-	sqlf(hm, "INSERT INTO enforcement(urn, action_date, nature, snapshot_id) VALUES"
-	         " (%Q, '2025-02-10', 'Suspension', 1), (%Q, '2024-11-02', 'Compliance notice', 1)",
+	sqlf(hm,
+	     "INSERT INTO enforcement(urn, action_date, nature, snapshot_id) VALUES"
+	     " (%Q, '2025-02-10', 'Suspension', 1), (%Q, '2024-11-02', 'Compliance notice', 1)",
 	     urn, urn);
 
 	static const struct {
 		const char *authority, *role, *file, *las;
 		int64_t homes; /* -1: count from the store */
 	} cases[] = {
-		/* 1 */ {"E23000010", "chief-officer", "wy.csv", "'E08000032','E08000033','E08000034','E08000035','E08000036'", -1},
-		/* 2 */ {"E08000035", "director-of-childrens-services", "leeds.csv", "'E08000035'", -1},
-		/* 3 */ {"E23000009", "chief-officer", "ny.csv", "'E06000014','E06000065'", -1},
-		/* 4 */ {"E23000001", "chief-officer", "met.csv", NULL, -1},
-		/* 5 */ {"DFE", "senior-official", "dfe.csv", NULL, 4009},
+	    /* 1 */ {"E23000010", "chief-officer", "wy.csv",
+	             "'E08000032','E08000033','E08000034','E08000035','E08000036'", -1},
+	    /* 2 */ {"E08000035", "director-of-childrens-services", "leeds.csv", "'E08000035'", -1},
+	    /* 3 */ {"E23000009", "chief-officer", "ny.csv", "'E06000014','E06000065'", -1},
+	    /* 4 */ {"E23000001", "chief-officer", "met.csv", NULL, -1},
+	    /* 5 */ {"DFE", "senior-official", "dfe.csv", NULL, 4009},
 	};
 	char met[512] = "";
 	for (int i = 2; i <= 33; i++) {
@@ -589,26 +630,32 @@ static void test_extract_scopes(void **state)
 		haven_extract_report r;
 		int64_t before = tu_int(hm, "SELECT count(*) FROM extract");
 		extract_ok(hm, id, tu_tmp(cases[i].file), &r);
-		int64_t want = cases[i].homes >= 0
-		                       ? cases[i].homes
-		                       : intf(hm, "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)", las);
+		int64_t want =
+		    cases[i].homes >= 0
+		        ? cases[i].homes
+		        : intf(hm, "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)", las);
 		char enf[256] = "";
 		int64_t rows = check_extract(hm, tu_tmp(cases[i].file), las, urn, enf, sizeof enf);
 		if (rows != want || r.homes != want || want == 0)
 			fail_msg("case %zu (%s): %lld rows, report %lld, want %lld (> 0)", i + 1, cases[i].authority,
 			         (long long)rows, (long long)r.homes, (long long)want);
-		assert_int_equal(r.places, las ? intf(hm, "SELECT sum(places) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)", las)
-		                               : tu_int(hm, "SELECT sum(places) FROM home_version WHERE valid_to IS NULL"));
+		assert_int_equal(
+		    r.places,
+		    las ? intf(hm, "SELECT sum(places) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)",
+		               las)
+		        : tu_int(hm, "SELECT sum(places) FROM home_version WHERE valid_to IS NULL"));
 		if (las && strstr(las, "E08000035"))
 			assert_string_equal(enf, "2024-11-02 Compliance notice; 2025-02-10 Suspension");
 		assert_string_equal(r.authority, cases[i].authority);
 		assert_string_equal(r.register_as_at, "2025-03-31");
 		assert_int_equal(r.fulfilled, 0);
 		assert_int_equal(tu_int(hm, "SELECT count(*) FROM extract"), before + 1);
-		assert_int_equal(intf(hm, "SELECT count(*) FROM extract WHERE id = %lld AND request_id = %lld AND homes = %lld"
-		                          " AND file_sha256 = %Q AND made_at = '2025-04-15T09:00:00Z' AND made_by = 'X00'",
-		                      (long long)r.extract_id, (long long)id, (long long)r.homes, r.sha256),
-		                 1);
+		assert_int_equal(
+		    intf(hm,
+		         "SELECT count(*) FROM extract WHERE id = %lld AND request_id = %lld AND homes = %lld"
+		         " AND file_sha256 = %Q AND made_at = '2025-04-15T09:00:00Z' AND made_by = 'X00'",
+		         (long long)r.extract_id, (long long)id, (long long)r.homes, r.sha256),
+		    1);
 		expect_state(hm, id, "active", "2026-04-01");
 	}
 }
@@ -636,13 +683,18 @@ static void test_extract_refusals(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		/* 1 */ {one, "hmci.key", "r1.csv", HAVEN_ERR_DENIED, "was a one-off request and was fulfilled by the extract made 2025-04-15T09:00:00Z"},
-		/* 2 */ {withdrawn, "hmci.key", "r2.csv", HAVEN_ERR_DENIED, "was withdrawn on 2025-04-14: no extract may be made for it"},
-		/* 3 */ {lapsed, "hmci.key", "r3.csv", HAVEN_ERR_DENIED, "lapsed: it was not confirmed within 12 months of its request date on 2024-04-14 (due by 2025-04-14)"},
-		/* 4 */ {999, "hmci.key", "r4.csv", HAVEN_ERR_NOT_FOUND, "there is no disclosure request 999"},
-		/* 5 */ {fine, "hmci.key", "exists.csv", HAVEN_ERR_IO, "exists; an extract is never overwritten"},
-		/* 6 */ {fine, "open.key", "r6.csv", HAVEN_ERR_DENIED, "lets group or others read it"},
-		/* 7 */ {fine, "missing.key", "r7.csv", HAVEN_ERR_IO, "cannot open key file"},
+	    /* 1 */ {one, "hmci.key", "r1.csv", HAVEN_ERR_DENIED,
+	             "was a one-off request and was fulfilled by the extract made 2025-04-15T09:00:00Z"},
+	    /* 2 */
+	    {withdrawn, "hmci.key", "r2.csv", HAVEN_ERR_DENIED,
+	     "was withdrawn on 2025-04-14: no extract may be made for it"},
+	    /* 3 */
+	    {lapsed, "hmci.key", "r3.csv", HAVEN_ERR_DENIED,
+	     "lapsed: it was not confirmed within 12 months of its request date on 2024-04-14 (due by 2025-04-14)"},
+	    /* 4 */ {999, "hmci.key", "r4.csv", HAVEN_ERR_NOT_FOUND, "there is no disclosure request 999"},
+	    /* 5 */ {fine, "hmci.key", "exists.csv", HAVEN_ERR_IO, "exists; an extract is never overwritten"},
+	    /* 6 */ {fine, "open.key", "r6.csv", HAVEN_ERR_DENIED, "lets group or others read it"},
+	    /* 7 */ {fine, "missing.key", "r7.csv", HAVEN_ERR_IO, "cannot open key file"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char before[65], after[65];
@@ -667,7 +719,8 @@ static void test_extract_refusals(void **state)
 	/* The one on its last day still works. */
 	extract_ok(hm, fine, tu_tmp("fine.csv"), &r);
 	set_now(hm, "2025-04-16T00:00:00Z");
-	tu_assert_status(hm, haven_disclose_extract(hm, fine, tu_tmp("hmci.key"), tu_tmp("late.csv"), &r), HAVEN_ERR_DENIED);
+	tu_assert_status(hm, haven_disclose_extract(hm, fine, tu_tmp("hmci.key"), tu_tmp("late.csv"), &r),
+	                 HAVEN_ERR_DENIED);
 	set_now(hm, "2025-04-15T09:00:00Z");
 
 	/* Not an HMCI store. */
@@ -698,7 +751,8 @@ static hv_manifest manifest_of(const haven_extract_report *r, int64_t request)
 	return m;
 }
 
-static void write_manifest(haven_ctx *c, hv_manifest *m, const unsigned char *pk, const unsigned char *sk, const char *path)
+static void write_manifest(haven_ctx *c, hv_manifest *m, const unsigned char *pk, const unsigned char *sk,
+                           const char *path)
 {
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
@@ -755,20 +809,33 @@ static void test_receive_extract(void **state)
 	/* Each attack: a copy of the extract and its manifest, altered. */
 	unsigned char pk2[32], sk2[64];
 	crypto_sign_keypair(pk2, sk2);
-	enum { A_BYTE, A_UNKNOWN_KEY, A_EDIT_HOMES, A_NO_MARKING, A_MARKING_SIGNED, A_SIG, A_EXTRA_LINE, A_OTHER_FORCE };
+	enum {
+		A_BYTE,
+		A_UNKNOWN_KEY,
+		A_EDIT_HOMES,
+		A_NO_MARKING,
+		A_MARKING_SIGNED,
+		A_SIG,
+		A_EXTRA_LINE,
+		A_OTHER_FORCE
+	};
 	static const struct {
 		int attack;
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-		/* 1 */ {A_BYTE, HAVEN_ERR_TAMPER, "does not match"},
-		/* 2 */ {A_UNKNOWN_KEY, HAVEN_ERR_TAMPER, "not signed by a known HMCI key (the key it names is not recorded"},
-		/* 3 */ {A_EDIT_HOMES, HAVEN_ERR_TAMPER, "not signed by a known HMCI key (the signature does not verify"},
-		/* 4 */ {A_NO_MARKING, HAVEN_ERR_TAMPER, "line 2 is not 'marking: its value'"},
-		/* 5 */ {A_MARKING_SIGNED, HAVEN_ERR_TAMPER, "the protective marking is 'OFFICIAL', not OFFICIAL-SENSITIVE"},
-		/* 6 */ {A_SIG, HAVEN_ERR_TAMPER, "the last line is not 'signature: '"},
-		/* 7 */ {A_EXTRA_LINE, HAVEN_ERR_TAMPER, "line 14: a line after the last field"},
-		/* 8 */ {A_OTHER_FORCE, HAVEN_ERR_DENIED, "this extract was made for E23000009 (North Yorkshire Police), not for this store's owner E23000010"},
+	    /* 1 */ {A_BYTE, HAVEN_ERR_TAMPER, "does not match"},
+	    /* 2 */
+	    {A_UNKNOWN_KEY, HAVEN_ERR_TAMPER, "not signed by a known HMCI key (the key it names is not recorded"},
+	    /* 3 */ {A_EDIT_HOMES, HAVEN_ERR_TAMPER, "not signed by a known HMCI key (the signature does not verify"},
+	    /* 4 */ {A_NO_MARKING, HAVEN_ERR_TAMPER, "line 2 is not 'marking: its value'"},
+	    /* 5 */
+	    {A_MARKING_SIGNED, HAVEN_ERR_TAMPER, "the protective marking is 'OFFICIAL', not OFFICIAL-SENSITIVE"},
+	    /* 6 */ {A_SIG, HAVEN_ERR_TAMPER, "the last line is not 'signature: '"},
+	    /* 7 */ {A_EXTRA_LINE, HAVEN_ERR_TAMPER, "line 14: a line after the last field"},
+	    /* 8 */
+	    {A_OTHER_FORCE, HAVEN_ERR_DENIED,
+	     "this extract was made for E23000009 (North Yorkshire Police), not for this store's owner E23000010"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32], path[1024], mpath[1100];
@@ -837,15 +904,17 @@ static void test_receive_extract(void **state)
 	assert_int_equal(rr.dropped, 0);
 	if (!strstr(ns.all, "manifest verified: extract") || !strstr(ns.all, "signed by HMCI (HMCI (Ofsted))"))
 		fail_msg("notices: %s", ns.all);
-	assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version WHERE valid_to IS NULL"),
-	                 intf(hm, "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)", WY_LAS));
+	assert_int_equal(
+	    tu_int(c, "SELECT count(*) FROM home_version WHERE valid_to IS NULL"),
+	    intf(hm, "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND la_code IN (%s)", WY_LAS));
 	assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version WHERE extra IS NOT NULL"), 0);
 	haven_ctx_free(c);
 
 	/* A key recorded for a police authority is not an HMCI key. */
 	c = new_receiver("wyp2.db", "police", "E23000010", "West Yorkshire Police", 0);
 	add_authority(c, "E23000011", "police", "South Yorkshire Police", "pfa:E23000011");
-	sqlf(c, "INSERT INTO authority_key(authority_code, public_key, added_at) VALUES('E23000011', %Q, '2025-01-01')", hm_pub);
+	sqlf(c, "INSERT INTO authority_key(authority_code, public_key, added_at) VALUES('E23000011', %Q, '2025-01-01')",
+	     hm_pub);
 	tu_assert_status(c, haven_register_import(c, ex, "2025-04-15", &rr), HAVEN_ERR_TAMPER);
 	tu_assert_msg(c, "not signed by a known HMCI key");
 	haven_ctx_free(c);
@@ -856,29 +925,30 @@ static void test_import_scope(void **state)
 {
 	(void)state;
 	char m1[1024], m2[1024];
-	snprintf(m1, sizeof m1, "%s", tu_write("scope1.csv",
-	                          "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
-	                          "SC900001,Leeds House,1 Road,Leeds,LS6 1AA,3,E08000035,Active\n"
-	                          "SC900002,Bradford House,2 Road,Bradford,BD1 1AA,4,Bradford,Active\n"
-	                          "SC900003,Dales House,3 Road,Skipton,BD23 1AA,2,E06000065,Active\n"
-	                          "SC900004,Minster House,4 Road,York,YO1 7AA,5,York,Active\n"));
-	snprintf(m2, sizeof m2, "%s", tu_write("scope2.csv",
-	                          "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
-	                          "SC900001,Leeds House,1 Road,Harrogate,HG1 1AA,3,North Yorkshire,Active\n"
-	                          "SC900002,Bradford House,2 Road,Bradford,BD1 1AA,4,Bradford,Active\n"
-	                          "SC900003,Dales House,3 Road,Skipton,BD23 1AA,2,E06000065,Active\n"));
+	snprintf(m1, sizeof m1, "%s",
+	         tu_write("scope1.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
+	                                "SC900001,Leeds House,1 Road,Leeds,LS6 1AA,3,E08000035,Active\n"
+	                                "SC900002,Bradford House,2 Road,Bradford,BD1 1AA,4,Bradford,Active\n"
+	                                "SC900003,Dales House,3 Road,Skipton,BD23 1AA,2,E06000065,Active\n"
+	                                "SC900004,Minster House,4 Road,York,YO1 7AA,5,York,Active\n"));
+	snprintf(m2, sizeof m2, "%s",
+	         tu_write("scope2.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
+	                                "SC900001,Leeds House,1 Road,Harrogate,HG1 1AA,3,North Yorkshire,Active\n"
+	                                "SC900002,Bradford House,2 Road,Bradford,BD1 1AA,4,Bradford,Active\n"
+	                                "SC900003,Dales House,3 Road,Skipton,BD23 1AA,2,E06000065,Active\n"));
 	static const struct {
 		const char *kind, *code, *file;
 		int64_t homes1, dropped1, closed2, homes_now;
 		const char *notice;
 	} cases[] = {
-		/* 1 */ {"police", "E23000010", "s_wy.db", 2, 2, 1, 1,
-		         "2 homes outside this store's scope (West Yorkshire (E23000010): 5 local authorities) dropped, not "
-		         "imported: SC900003 (E06000065 North Yorkshire), SC900004 (E06000014 York)"},
-		/* 2 */ {"police", "E23000009", "s_ny.db", 2, 2, 1, 2,
-		         "SC900001 (E08000035 Leeds), SC900002 (E08000032 Bradford)"},
-		/* 3 */ {"la", "E08000035", "s_leeds.db", 1, 3, 1, 0, "(Leeds (E08000035): 1 local authority) dropped"},
-		/* 4 */ {"dfe", "DFE", "s_dfe.db", 4, 0, 1, 3, NULL},
+	    /* 1 */ {
+	        "police", "E23000010", "s_wy.db", 2, 2, 1, 1,
+	        "2 homes outside this store's scope (West Yorkshire (E23000010): 5 local authorities) dropped, not "
+	        "imported: SC900003 (E06000065 North Yorkshire), SC900004 (E06000014 York)"},
+	    /* 2 */
+	    {"police", "E23000009", "s_ny.db", 2, 2, 1, 2, "SC900001 (E08000035 Leeds), SC900002 (E08000032 Bradford)"},
+	    /* 3 */ {"la", "E08000035", "s_leeds.db", 1, 3, 1, 0, "(Leeds (E08000035): 1 local authority) dropped"},
+	    /* 4 */ {"dfe", "DFE", "s_dfe.db", 4, 0, 1, 3, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		haven_ctx *c = new_receiver(cases[i].file, cases[i].kind, cases[i].code, cases[i].code, 0);
@@ -890,7 +960,8 @@ static void test_import_scope(void **state)
 			fail_msg("case %zu: month 1 kept %lld, dropped %lld, verified %d", i + 1, (long long)r.homes,
 			         (long long)r.dropped, r.verified);
 		if (!strstr(ns.all, "scope1.csv: no manifest: origin not verified") ||
-		    (cases[i].notice && !strstr(ns.all, cases[i].notice)) || (!cases[i].notice && strstr(ns.all, "dropped")))
+		    (cases[i].notice && !strstr(ns.all, cases[i].notice)) ||
+		    (!cases[i].notice && strstr(ns.all, "dropped")))
 			fail_msg("case %zu: notices: %s", i + 1, ns.all);
 		assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version"), cases[i].homes1);
 		assert_int_equal(tu_int(c, "SELECT homes FROM snapshot"), cases[i].homes1);
@@ -934,12 +1005,35 @@ static void test_import_scope(void **state)
 	assert_non_null(strstr(p, ", ...\n"));
 	haven_ctx_free(c);
 
+	/* The marking column is checked, never stored. */
+	c = new_receiver("s_marking.db", "dfe", "DFE", "Department for Education", 0);
+	tu_assert_status(
+	    c,
+	    haven_register_import(c,
+	                          tu_write("secret.csv", "urn,name,address_1,postcode,places,local_authority,"
+	                                                 "registration_status,protective_marking\n"
+	                                                 "SC900009,A,1 Road,LS6 1AA,2,Leeds,Active,SECRET\n"),
+	                          "2025-03-31", &r),
+	    HAVEN_ERR_VALUE);
+	tu_assert_msg(c, "secret.csv: row 2: protective_marking 'SECRET' is not OFFICIAL or OFFICIAL-SENSITIVE");
+	tu_ok(c, haven_register_import(c,
+	                               tu_write("marked.csv",
+	                                        "urn,name,address_1,postcode,places,local_authority,"
+	                                        "registration_status,Protective Marking\n"
+	                                        "SC900009,A,1 Road,LS6 1AA,2,Leeds,Active,official-sensitive\n"
+	                                        "SC900010,B,2 Road,LS6 1AB,2,Leeds,Active,\n"),
+	                               "2025-03-31", &r));
+	assert_int_equal(r.extra_columns, 0);
+	assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version WHERE extra IS NULL"), 2);
+	haven_ctx_free(c);
+
 	/* A police store without force area boundaries cannot know its scope. */
 	assert_int_equal(haven_ctx_new(&c), HAVEN_OK);
 	haven_owner owner = {"police", "E23000010", "West Yorkshire Police"};
 	tu_ok(c, haven_store_create(c, tu_tmp("s_nopfa.db"), &owner));
 	sqlf(c, "ATTACH %Q AS src", tu_tmp("hmci.db"));
-	sqlf(c, "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
+	sqlf(c,
+	     "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
 	sqlf(c, "DETACH src");
 	char before[65], after[65];
 	tu_digest(c, before);

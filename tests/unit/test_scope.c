@@ -34,7 +34,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void sql(haven_ctx *c, const char *text) { tu_ok(c, hv_exec(c, text)); }
+static void sql(haven_ctx *c, const char *text)
+{
+	tu_ok(c, hv_exec(c, text));
+}
 
 /* Register authority code of kind with its areas ("pfa:E23000010 la:E08000035"). */
 static void add_authority(haven_ctx *c, const char *code, const char *kind, const char *areas)
@@ -82,20 +85,22 @@ static void test_police_force_areas(void **state)
 	static const struct {
 		const char *pfa, *las, *describe;
 	} cases[] = {
-		/* 1 */ {"E23000010", "E08000032 E08000033 E08000034 E08000035 E08000036",
-		         "West Yorkshire (E23000010): 5 local authorities"},
-		/* 2 */ {"E23000029",
-		         "E06000036 E06000037 E06000038 E06000039 E06000040 E06000041 E06000042 E06000060 E10000025",
-		         "Thames Valley (E23000029): 9 local authorities"},
-		/* 3 */ {"E23000035", "E06000026 E06000027 E06000052 E06000053 E10000008",
-		         "Devon & Cornwall (E23000035): 5 local authorities"},
-		/* 4 */ {"E23000001", NULL, "Metropolitan Police (E23000001): 32 local authorities"},
-		/* 5 */ {"E23000034", "E09000001", "London, City of (E23000034): 1 local authority"},
-		/* 6 */ {"E23000009", "E06000014 E06000065", "North Yorkshire (E23000009): 2 local authorities"},
-		/* 7 */ {"E23000005",
-		         "E08000001 E08000002 E08000003 E08000004 E08000005 E08000006 E08000007 E08000008 E08000009 "
-		         "E08000010",
-		         "Greater Manchester (E23000005): 10 local authorities"},
+	    /* 1 */ {"E23000010", "E08000032 E08000033 E08000034 E08000035 E08000036",
+	             "West Yorkshire (E23000010): 5 local authorities"},
+	    /* 2 */
+	    {"E23000029", "E06000036 E06000037 E06000038 E06000039 E06000040 E06000041 E06000042 E06000060 E10000025",
+	     "Thames Valley (E23000029): 9 local authorities"},
+	    /* 3 */
+	    {"E23000035", "E06000026 E06000027 E06000052 E06000053 E10000008",
+	     "Devon & Cornwall (E23000035): 5 local authorities"},
+	    /* 4 */ {"E23000001", NULL, "Metropolitan Police (E23000001): 32 local authorities"},
+	    /* 5 */ {"E23000034", "E09000001", "London, City of (E23000034): 1 local authority"},
+	    /* 6 */ {"E23000009", "E06000014 E06000065", "North Yorkshire (E23000009): 2 local authorities"},
+	    /* 7 */
+	    {"E23000005",
+	     "E08000001 E08000002 E08000003 E08000004 E08000005 E08000006 E08000007 E08000008 E08000009 "
+	     "E08000010",
+	     "Greater Manchester (E23000005): 10 local authorities"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char areas[32];
@@ -156,8 +161,8 @@ static void test_every_la_in_one_force_area(void **state)
 	assert_int_equal(english, 39);
 	assert_int_equal(total, 153);
 	assert_int_equal(tu_int(ctx, "SELECT count(DISTINCT la) FROM seen"), 153);
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM area WHERE kind = 'la' AND code NOT IN (SELECT la FROM seen)"),
-	                 0);
+	assert_int_equal(
+	    tu_int(ctx, "SELECT count(*) FROM area WHERE kind = 'la' AND code NOT IN (SELECT la FROM seen)"), 0);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM (SELECT la FROM seen GROUP BY la HAVING count(*) > 1)"), 0);
 	sql(ctx, "DROP TABLE seen");
 }
@@ -174,22 +179,22 @@ static void test_kinds_of_authority(void **state)
 		int national;
 		const char *las, *describe;
 	} cases[] = {
-		/* 1 */ {"DFE", 1, "", "national"},
-		/* 2 */ {"OCC", 1, "", "national"},
-		/* 3 */ {"X00", 1, "", "national"}, /* the store's owner, hmci */
-		/* 4 */ {"LA-LEEDS", 0, "E08000035", "Leeds (E08000035): 1 local authority"},
-		/* 5: Merseyside, Cheshire, and North Yorkshire by LA */
-		{"PROB-NW", 0,
-		 "E06000006 E06000007 E06000049 E06000050 E06000065 E08000011 E08000012 E08000013 E08000014 E08000015",
-		 "North Yorkshire (E06000065), Merseyside (E23000004), Cheshire (E23000006): 10 local authorities"},
+	    /* 1 */ {"DFE", 1, "", "national"},
+	    /* 2 */ {"OCC", 1, "", "national"},
+	    /* 3 */ {"X00", 1, "", "national"}, /* the store's owner, hmci */
+	    /* 4 */ {"LA-LEEDS", 0, "E08000035", "Leeds (E08000035): 1 local authority"},
+	    /* 5: Merseyside, Cheshire, and North Yorkshire by LA */
+	    {"PROB-NW", 0,
+	     "E06000006 E06000007 E06000049 E06000050 E06000065 E08000011 E08000012 E08000013 E08000014 E08000015",
+	     "North Yorkshire (E06000065), Merseyside (E23000004), Cheshire (E23000006): 10 local authorities"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		hv_scope *s;
 		tu_ok(ctx, hv_scope_load(ctx, cases[i].code, &s));
 		if (hv_scope_is_national(s) != cases[i].national || strcmp(joined(s), cases[i].las) != 0 ||
 		    strcmp(hv_scope_describe(s), cases[i].describe) != 0)
-			fail_msg("case %zu (%s): national %d, '%s' / '%s'", i + 1, cases[i].code, hv_scope_is_national(s),
-			         joined(s), hv_scope_describe(s));
+			fail_msg("case %zu (%s): national %d, '%s' / '%s'", i + 1, cases[i].code,
+			         hv_scope_is_national(s), joined(s), hv_scope_describe(s));
 		if (cases[i].national) {
 			assert_true(hv_scope_has_la(s, "E08000035"));
 			assert_true(hv_scope_has_la(s, "W06000015"));
@@ -222,10 +227,12 @@ static void test_owner_scope(void **state)
 	char *q = sqlite3_mprintf("ATTACH %Q AS src", tu_tmp("scope.db"));
 	sql(c, q);
 	sqlite3_free(q);
-	sql(c, "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
+	sql(c,
+	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
 	tu_assert_status(c, hv_scope_owner(c, &s), HAVEN_ERR_NOT_FOUND);
 	tu_assert_msg(c, "authority E23000010 is scoped by police force area, and the store has no pfa boundaries");
-	sql(c, "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'pfa'");
+	sql(c,
+	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'pfa'");
 	sql(c, "DETACH src");
 	tu_ok(c, hv_scope_owner(c, &s));
 	assert_string_equal(joined(s), "E08000032 E08000033 E08000034 E08000035 E08000036");
@@ -244,10 +251,11 @@ static void test_errors(void **state)
 		const char *code;
 		const char *msg;
 	} cases[] = {
-		/* 1 */ {"E99999999", "authority E99999999 is not registered in this store"},
-		/* 2 */ {"NOAREA", "authority NOAREA sees the homes of named areas, and no area is recorded for it"},
-		/* 3 */ {"OLDLA", "authority OLDLA covers local authority E10000023, which is not among the store's la"},
-		/* 4 */ {"BADPFA", "authority BADPFA covers police force area E23000099, which is not among the store's pfa"},
+	    /* 1 */ {"E99999999", "authority E99999999 is not registered in this store"},
+	    /* 2 */ {"NOAREA", "authority NOAREA sees the homes of named areas, and no area is recorded for it"},
+	    /* 3 */ {"OLDLA", "authority OLDLA covers local authority E10000023, which is not among the store's la"},
+	    /* 4 */
+	    {"BADPFA", "authority BADPFA covers police force area E23000099, which is not among the store's pfa"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		hv_scope *s = (hv_scope *)&s;
