@@ -160,7 +160,7 @@ static haven_ctx *new_receiver(const char *file, const char *kind, const char *c
 {
 	haven_ctx *c;
 	assert_int_equal(haven_ctx_new(&c), HAVEN_OK);
-	haven_owner owner = {kind, code, name};
+	haven_owner owner = {.kind = kind, .code = code, .name = name};
 	const char *p = tu_tmp(file);
 	unlink(p);
 	tu_ok(c, haven_store_create(c, p, &owner));
@@ -1029,7 +1029,7 @@ static void test_import_scope(void **state)
 
 	/* A police store without force area boundaries cannot know its scope. */
 	assert_int_equal(haven_ctx_new(&c), HAVEN_OK);
-	haven_owner owner = {"police", "E23000010", "West Yorkshire Police"};
+	haven_owner owner = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police"};
 	tu_ok(c, haven_store_create(c, tu_tmp("s_nopfa.db"), &owner));
 	sqlf(c, "ATTACH %Q AS src", tu_tmp("hmci.db"));
 	sqlf(c,

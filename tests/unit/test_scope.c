@@ -217,7 +217,7 @@ static void test_owner_scope(void **state)
 	(void)state;
 	haven_ctx *c;
 	assert_int_equal(haven_ctx_new(&c), HAVEN_OK);
-	haven_owner owner = {"police", "E23000010", "West Yorkshire Police"};
+	haven_owner owner = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police"};
 	tu_ok(c, haven_store_create(c, tu_tmp("police.db"), &owner));
 	hv_scope *s;
 	/* No boundaries yet. */
