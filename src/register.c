@@ -19,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disclose_int.h"
 #include "haven/postcode.h"
 #include "haven/register.h"
 #include "la_int.h"
+#include "scope_int.h"
 #include "source_int.h"
 #include "store_int.h"
 #include "gate_int.h"
@@ -50,6 +52,7 @@ enum {
 	C_REGDATE,
 	C_UPRN,
 	C_SYNTHETIC,
+	C_MARKING,
 	NCOLUMNS
 };
 
@@ -98,6 +101,8 @@ static const struct column {
 	               {"registration_date", "date registered", "date of registration", "registered date", NULL}},
 	[C_UPRN] = {"uprn", 0, {"uprn", "unique property reference number", NULL}},
 	[C_SYNTHETIC] = {"synthetic", 0, {"synthetic", NULL}},
+	/* Checked, not stored: the whole store is OFFICIAL-SENSITIVE. */
+	[C_MARKING] = {"protective_marking", 0, {"protective_marking", "protective marking", NULL}},
 };
 
 /* ---- a home's versioned values ------------------------------------------ */
@@ -175,6 +180,7 @@ typedef struct home {
 	enf_item *enf;
 	size_t nenf;
 	char fingerprint[65];
+	int dropped; /* outside the store owner's scope: never written */
 } home;
 
 typedef struct homes {
@@ -637,6 +643,13 @@ static haven_status read_row(reader *r, home *h)
 		}
 	}
 
+	if (c[C_MARKING] && strcasecmp(c[C_MARKING], HAVEN_MARKING) != 0 && strcasecmp(c[C_MARKING], "OFFICIAL") != 0) {
+		rc = hv_source_error(src, HAVEN_ERR_VALUE,
+		                     "protective_marking '%s' is not OFFICIAL or %s, the most a haven store may hold",
+		                     c[C_MARKING], HAVEN_MARKING);
+		goto done;
+	}
+
 	if (c[C_ENFORCEMENT] && (rc = parse_enforcement(r, h, c[C_ENFORCEMENT])))
 		goto done;
 
@@ -1047,7 +1060,8 @@ static haven_status close_absent(writer *w, const homes *file)
 	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *urn = (const char *)sqlite3_column_text(st, 1);
-		if (homes_find(file, urn) >= 0)
+		long in_file = homes_find(file, urn);
+		if (in_file >= 0 && !file->v[in_file].dropped)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -1129,6 +1143,29 @@ static haven_status check_snapshot(haven_ctx *ctx, const char *path, const char 
 	return rc;
 }
 
+/* Mark the homes whose LA is outside the store owner's scope: they are
+ * dropped, never written, and the first ten named in a notice. */
+static void drop_out_of_scope(haven_ctx *ctx, const char *path, homes *h, const hv_scope *scope,
+                              haven_register_report *rep)
+{
+	char list[1024] = "";
+	for (size_t i = 0; i < h->n; i++) {
+		home *x = &h->v[i];
+		if (hv_scope_has_la(scope, x->v[V_LA_CODE]))
+			continue;
+		x->dropped = 1;
+		if (rep->dropped++ < 10) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof list - l, "%s%s (%s %s)", l ? ", " : "", x->urn, x->v[V_LA_CODE],
+			         x->v[V_LA_NAME]);
+		}
+	}
+	if (rep->dropped)
+		hv_notice(ctx, "%s: %lld home%s outside this store's scope (%s) dropped, not imported: %s%s", path,
+		          (long long)rep->dropped, rep->dropped == 1 ? "" : "s", hv_scope_describe(scope), list,
+		          rep->dropped > 10 ? ", ..." : "");
+}
+
 static haven_status import_locked(haven_ctx *ctx, const char *path, const char *received, const char *sha,
                                   haven_register_report *rep)
 {
@@ -1140,8 +1177,12 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 	}
 	reader r = {.ctx = ctx, .received = received};
 	writer w = {.ctx = ctx, .received = received, .rep = rep};
-	if (!(rc = hv_lanames_load(ctx, &r.las)))
+	hv_scope *scope = NULL;
+	if (!(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_lanames_load(ctx, &r.las)))
 		rc = read_file(&r, path);
+	if (!rc)
+		drop_out_of_scope(ctx, path, &r.h, scope, rep);
+	hv_scope_free(scope);
 	hv_source_close(r.src);
 	r.src = NULL;
 	hv_lanames_free(r.las);
@@ -1154,9 +1195,10 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 		return rc;
 	}
 	rep->extra_columns = r.nextra;
-	rep->homes = (int64_t)r.h.n;
+	rep->homes = (int64_t)r.h.n - rep->dropped;
 	for (size_t i = 0; i < r.h.n; i++)
-		rep->places += strtoll(r.h.v[i].v[V_PLACES], NULL, 10);
+		if (!r.h.v[i].dropped)
+			rep->places += strtoll(r.h.v[i].v[V_PLACES], NULL, 10);
 
 	sqlite3_stmt *st;
 	if (!(rc = hv_prepare(ctx,
@@ -1179,7 +1221,8 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 	if (!rc)
 		rc = writer_prepare(&w);
 	for (size_t i = 0; !rc && i < r.h.n; i++) {
-		rc = apply_home(&w, &r.h.v[i]);
+		if (!r.h.v[i].dropped)
+			rc = apply_home(&w, &r.h.v[i]);
 		if ((i + 1) % 1024 == 0 || i + 1 == r.h.n)
 			hv_progress(ctx, "writing history", (int64_t)i + 1, (int64_t)r.h.n);
 	}
@@ -1210,6 +1253,8 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 		return hv_error(ctx, HAVEN_ERR_VALUE, "received date %s is in the future (today is %s)", received, today);
 	snprintf(rep->received, sizeof rep->received, "%s", received);
 	if ((rc = file_sha256(ctx, path, rep->sha256)))
+		return rc;
+	if ((rc = hv_manifest_check(ctx, path, rep->sha256, NULL, &rep->verified)))
 		return rc;
 	if ((rc = hv_begin(ctx)))
 		return rc;

@@ -25,5 +25,6 @@
 #include "haven/gazetteer.h"
 #include "haven/audit.h"
 #include "haven/govern.h"
+#include "haven/disclose.h"
 
 #endif

@@ -25,8 +25,10 @@ typedef struct haven_register_report {
 	int noop;               /* 1: the same file (same SHA-256) was already imported; nothing changed */
 	char received[11];      /* received date of the snapshot written, or of the one already holding the file */
 	char sha256[65];        /* SHA-256 of the file, hex */
-	int64_t homes;          /* rows (homes) in the file */
+	int64_t homes;          /* homes in the file written to the snapshot (in the store owner's scope) */
 	int64_t places;         /* sum of their places */
+	int64_t dropped;        /* homes in the file whose LA is outside the owner's scope: not imported */
+	int verified;           /* 1: FILE.manifest was there and verified (signed by a known HMCI key) */
 	int64_t new_homes;      /* URNs never seen before */
 	int64_t reopened;       /* URNs that were closed and are back */
 	int64_t changed;        /* homes whose fields changed: a new version each */
@@ -40,7 +42,9 @@ typedef struct haven_register_report {
 /** Import a register disclosure file (CSV, or the first sheet of XLSX/ODS)
  *  as the snapshot received on date received, in one transaction.  Every
  *  row is validated before anything is written; on any error the store is
- *  left exactly as it was.
+ *  left exactly as it was.  When path + ".manifest" exists, HMCI's signed
+ *  manifest (docs/disclosure.md) is verified first.  Homes whose LA is
+ *  outside the store owner's scope are dropped and reported, never stored.
  * \param path     borrowed; the file to read
  * \param received borrowed; "YYYY-MM-DD", not after today
  * \param report   caller's struct, filled in; may be NULL, but only the report
@@ -49,7 +53,12 @@ typedef struct haven_register_report {
  *         HAVEN_ERR_FORMAT, _MISSING, _DUPLICATE, _VALUE (message names file
  *         and row), HAVEN_ERR_STALE for a received date older than the
  *         newest snapshot or equal to one holding a different file,
- *         HAVEN_ERR_NOT_FOUND when no LA boundaries are loaded. */
+ *         HAVEN_ERR_NOT_FOUND when no LA boundaries are loaded (or, for a
+ *         store owned by a police force, no PFA boundaries);
+ *         HAVEN_ERR_TAMPER when the manifest is malformed, not signed by a
+ *         known HMCI key, or the file's SHA-256 differs from it;
+ *         HAVEN_ERR_DENIED when the manifest says the extract was made for
+ *         another authority. */
 haven_status haven_register_import(haven_ctx *ctx, const char *path, const char *received,
                                    haven_register_report *report);
 

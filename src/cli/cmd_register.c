@@ -37,8 +37,10 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 		       r.received);
 		return HAVEN_OK;
 	}
-	printf("%s: snapshot received %s: %lld homes, %lld places\n", file, r.received, (long long)r.homes,
-	       (long long)r.places);
+	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", file, r.received, (long long)r.homes,
+	       (long long)r.places, r.verified ? " (manifest verified)" : "");
+	if (r.dropped)
+		printf("  %lld homes outside this store's scope dropped, not imported\n", (long long)r.dropped);
 	printf("  new %lld, reopened %lld, changed %lld, unchanged %lld, closed %lld\n", (long long)r.new_homes,
 	       (long long)r.reopened, (long long)r.changed, (long long)r.unchanged, (long long)r.closed);
 	printf("  %lld changes recorded, %lld new enforcement actions\n", (long long)r.changes,

@@ -29,6 +29,12 @@ haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_request_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv);
 
 haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv);
@@ -227,6 +233,48 @@ const cli_cmd cli_commands[] = {
 	 "received before it, and enforcement actions before it of homes no longer held.  Current\n"
 	 "homes are kept.  The erasure is recorded in the audit log with counts only.\n",
 	 cmd_erase},
+	{"request add", "STORE --authority CODE --requester NAME --role ROLE --date YYYY-MM-DD --kind one-off|monthly "
+	 "--deliver-to TEXT",
+	 "record a receiver's written request for the register (HMCI stores only)",
+	 "  --authority CODE    the requesting authority, registered in the store\n"
+	 "  --requester NAME    who signed the request\n"
+	 "  --role ROLE         chief-officer (police), director-of-childrens-services (LA),\n"
+	 "                      senior-official (Children's Commissioner, DfE, probation)\n"
+	 "  --date DATE         when the request was made (not in the future)\n"
+	 "  --kind KIND         one-off (fulfilled by its first extract) or monthly (confirmed every\n"
+	 "                      12 months, or it lapses)\n"
+	 "  --deliver-to TEXT   where extracts are delivered securely\n"
+	 "See docs/disclosure.md.\n",
+	 cmd_request_add},
+	{"request confirm", "STORE ID --date YYYY-MM-DD --by NAME",
+	 "record the requester's 12-monthly confirmation of a monthly request",
+	 "  --date DATE   the date of the confirmation: not in the future, not before the request or its\n"
+	 "                latest confirmation, not more than 12 months after it (a lapsed request needs a\n"
+	 "                new request)\n"
+	 "  --by NAME     who confirmed\n",
+	 cmd_request_confirm},
+	{"request withdraw", "STORE ID --date YYYY-MM-DD", "record that a request was withdrawn: no more extracts for it",
+	 "  --date DATE   when it was withdrawn (not in the future, not before the request)\n", cmd_request_withdraw},
+	{"request list", "STORE [--csv|--json]", "list disclosure requests with their status and next confirmation due",
+	 "Status: active, lapsed (a monthly request not confirmed within 12 months), fulfilled (a one-off\n"
+	 "request with its extract made), withdrawn.\n"
+	 "  --csv, --json  output format (default: aligned text)\n",
+	 cmd_request_list},
+	{"request due", "STORE [--within DAYS] [--csv|--json]",
+	 "monthly requests whose confirmation falls due soon, and those that lapsed",
+	 "  --within DAYS  how far ahead to look (default 31)\n"
+	 "  --csv, --json  output format (default: aligned text)\n"
+	 "days_left is negative for a lapsed request.\n",
+	 cmd_request_due},
+	{"disclose extract", "STORE --request ID --key KEYFILE --out FILE",
+	 "write the signed, scoped register extract for a request (OFFICIAL-SENSITIVE)",
+	 "  --request ID    the request (refused if lapsed, withdrawn, or one-off and fulfilled)\n"
+	 "  --key KEYFILE   HMCI's Ed25519 signing key (made with 'haven audit keygen')\n"
+	 "  --out FILE      the extract (register format, CSV); FILE.manifest is its signed manifest.\n"
+	 "                  Neither is ever overwritten.\n"
+	 "Holds the current homes in the requester's scope, with the Schedule 5 columns only.\n"
+	 "See docs/disclosure.md.\n",
+	 cmd_disclose_extract},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
