@@ -24,6 +24,8 @@
 #include <cjson/cJSON.h>
 
 #include "disclose_int.h"
+#include "gate_int.h"
+#include "govern_int.h"
 #include "haven/disclose.h"
 #include "scope_int.h"
 #include "store_int.h"
@@ -237,7 +239,7 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 		return rc;
 	sqlite3_bind_int64(st, 1, r.id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ctx->actor.user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, rep->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, rep->homes);
 	if (sqlite3_step(st) != SQLITE_DONE)
@@ -291,6 +293,8 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 	haven_extract_report *rep = report ? report : &local;
 	memset(rep, 0, sizeof *rep);
 	haven_status rc = hv_need_hmci(ctx, "making a register extract");
+	if (!rc)
+		rc = hv_need_actor(ctx);
 	if (rc)
 		return rc;
 	if (!key_path || !out_path || !*out_path)
@@ -312,6 +316,14 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 		rc = hv_key_read(ctx, key_path, pk, sk);
 	if (!rc && !(rc = hv_begin(ctx))) {
 		rc = make_extract(ctx, &j, rep);
+		if (!rc) {
+			char object[256], recipients[256];
+			snprintf(object, sizeof object,
+			         "register extract %lld for request %lld: Schedule 5 fields of %lld homes (sha256 %.16s)",
+			         (long long)rep->extract_id, (long long)request_id, (long long)rep->homes, rep->sha256);
+			snprintf(recipients, sizeof recipients, "%s (request %lld)", rep->authority, (long long)request_id);
+			rc = hv_record(ctx, HV_AUDIT_DISCLOSURE, object, rep->homes, recipients);
+		}
 		if (!rc)
 			rc = hv_commit(ctx);
 		if (rc)

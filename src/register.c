@@ -27,6 +27,7 @@
 #include "source_int.h"
 #include "store_int.h"
 #include "gate_int.h"
+#include "govern_int.h"
 #include "table_int.h"
 
 /* ---- the file's columns ------------------------------------------------- */
@@ -1241,6 +1242,8 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	haven_register_report *rep = report ? report : &local;
 	memset(rep, 0, sizeof *rep);
 	haven_status rc = hv_need_store(ctx);
+	if (!rc)
+		rc = hv_need_actor(ctx);
 	if (rc)
 		return rc;
 	if (!path || !received)
@@ -1259,6 +1262,15 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	if ((rc = hv_begin(ctx)))
 		return rc;
 	rc = import_locked(ctx, path, received, rep->sha256, rep);
+	if (!rc && !rep->noop) {
+		char object[256];
+		snprintf(object, sizeof object,
+		         "register snapshot received %s from %s (sha256 %.16s): %lld homes kept, %lld outside scope "
+		         "dropped%s",
+		         received, base_name(path), rep->sha256, (long long)rep->homes, (long long)rep->dropped,
+		         rep->verified ? ", manifest verified" : "");
+		rc = hv_record(ctx, HV_AUDIT_COLLECTION, object, rep->homes, NULL);
+	}
 	if (!rc && !rep->noop)
 		rc = hv_commit(ctx);
 	else

@@ -56,7 +56,7 @@ for urn, (la_name, places) in src.items():
     want[code][0] += 1
     want[code][1] += places
 got = {}
-for row in json.load(open(by_la)):
+for row in json.load(open(by_la))["rows"]:
     code = row["area_code"]
     if code == "total":
         continue

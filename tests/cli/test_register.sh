@@ -71,33 +71,34 @@ check "re-import leaves the store as it was" "$before" "$(dump)"
 run 0 register changes "$S" --since 2025-02-01 --area E23000005 --json
 check "new home in the force area" "2025-02-28 SC100009 Maple House new None 17 Specimen Road, Salford, M6 5AA E08000006" \
 	"$(python3 -c 'import json,sys
-for r in json.load(sys.stdin):
+for r in json.load(sys.stdin)["rows"]:
     print(r["received"], r["urn"], r["name"], r["kind"], r.get("old_value"), r["new_value"], r["la_code"])' <"$T/out")"
 run 0 register changes "$S" --json
-check "changes in all" 24 "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/out")"
+check "JSON is marked" OFFICIAL-SENSITIVE "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["protective_marking"])' <"$T/out")"
+check "changes in all" 24 "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rows"]))' <"$T/out")"
 check "kinds" "address closed deregistered details enforcement name new places reopened status" \
-	"$(python3 -c 'import json,sys; print(" ".join(sorted({r["kind"] for r in json.load(sys.stdin)})))' <"$T/out")"
+	"$(python3 -c 'import json,sys; print(" ".join(sorted({r["kind"] for r in json.load(sys.stdin)["rows"]})))' <"$T/out")"
 
 # Summaries as CSV.
 run 0 register summary "$S" --by la --as-at 2025-02-28 --csv
-check "summary by LA at month 2" 'area_code,area_name,registration_status,sector,homes,places
-E06000010,"Kingston upon Hull, City of",Resigned,Private,1,3
-E06000023,"Bristol, City of",Active,Private,1,4
-E06000047,County Durham,Active,Local Authority,1,2
-E06000058,"Bournemouth, Christchurch and Poole",Active,Private,1,5
-E08000003,Manchester,Active,Private,1,4
-E08000006,Salford,Active,Private,1,5
-E08000007,Stockport,Active,Voluntary,1,6
-E08000035,Leeds,Active,Local Authority,1,2
-total,,,,8,31' "$(tr -d '\r' <"$T/out")"
+check "summary by LA at month 2" 'area_code,area_name,registration_status,sector,homes,places,protective_marking
+E06000010,"Kingston upon Hull, City of",Resigned,Private,1,3,OFFICIAL-SENSITIVE
+E06000023,"Bristol, City of",Active,Private,1,4,OFFICIAL-SENSITIVE
+E06000047,County Durham,Active,Local Authority,1,2,OFFICIAL-SENSITIVE
+E06000058,"Bournemouth, Christchurch and Poole",Active,Private,1,5,OFFICIAL-SENSITIVE
+E08000003,Manchester,Active,Private,1,4,OFFICIAL-SENSITIVE
+E08000006,Salford,Active,Private,1,5,OFFICIAL-SENSITIVE
+E08000007,Stockport,Active,Voluntary,1,6,OFFICIAL-SENSITIVE
+E08000035,Leeds,Active,Local Authority,1,2,OFFICIAL-SENSITIVE
+total,,,,8,31,OFFICIAL-SENSITIVE' "$(tr -d '\r' <"$T/out")"
 run 0 register summary "$S" --by pfa --csv
-check "summary by force area now" 'area_code,area_name,registration_status,sector,homes,places
-E23000005,,Active,Private,2,9
-unlocated,"not located (not geocoded, or no match)",Active,Local Authority,2,4
-unlocated,"not located (not geocoded, or no match)",Active,Private,3,10
-unlocated,"not located (not geocoded, or no match)",Active,Voluntary,1,6
-unlocated,"not located (not geocoded, or no match)",Suspended,Private,1,5
-total,,,,9,34' "$(tr -d '\r' <"$T/out")"
+check "summary by force area now" 'area_code,area_name,registration_status,sector,homes,places,protective_marking
+E23000005,,Active,Private,2,9,OFFICIAL-SENSITIVE
+unlocated,"not located (not geocoded, or no match)",Active,Local Authority,2,4,OFFICIAL-SENSITIVE
+unlocated,"not located (not geocoded, or no match)",Active,Private,3,10,OFFICIAL-SENSITIVE
+unlocated,"not located (not geocoded, or no match)",Active,Voluntary,1,6,OFFICIAL-SENSITIVE
+unlocated,"not located (not geocoded, or no match)",Suspended,Private,1,5,OFFICIAL-SENSITIVE
+total,,,,9,34,OFFICIAL-SENSITIVE' "$(tr -d '\r' <"$T/out")"
 run 2 register summary "$S" --by district
 run 2 register summary "$S"
 

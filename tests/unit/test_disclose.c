@@ -164,6 +164,7 @@ static haven_ctx *new_receiver(const char *file, const char *kind, const char *c
 	const char *p = tu_tmp(file);
 	unlink(p);
 	tu_ok(c, haven_store_create(c, p, &owner));
+	tu_act(c, "admin");
 	sqlf(c, "ATTACH %Q AS src", tu_tmp("hmci.db"));
 	sqlf(c, "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area");
 	sqlf(c, "DETACH src");
@@ -653,9 +654,15 @@ static void test_extract_scopes(void **state)
 		assert_int_equal(
 		    intf(hm,
 		         "SELECT count(*) FROM extract WHERE id = %lld AND request_id = %lld AND homes = %lld"
-		         " AND file_sha256 = %Q AND made_at = '2025-04-15T09:00:00Z' AND made_by = 'X00'",
+		         " AND file_sha256 = %Q AND made_at = '2025-04-15T09:00:00Z' AND made_by = 'admin'",
 		         (long long)r.extract_id, (long long)id, (long long)r.homes, r.sha256),
 		    1);
+		/* the disclosure is in the audit log, with its recipient */
+		assert_int_equal(intf(hm,
+		                      "SELECT count(*) FROM audit WHERE operation = 'disclosure' AND user_name = 'admin'"
+		                      " AND row_count = %lld AND recipients LIKE '%q (request %lld)'",
+		                      (long long)r.homes, cases[i].authority, (long long)id),
+		                 1);
 		expect_state(hm, id, "active", "2026-04-01");
 	}
 }
@@ -1031,6 +1038,7 @@ static void test_import_scope(void **state)
 	assert_int_equal(haven_ctx_new(&c), HAVEN_OK);
 	haven_owner owner = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police"};
 	tu_ok(c, haven_store_create(c, tu_tmp("s_nopfa.db"), &owner));
+	tu_act(c, "admin");
 	sqlf(c, "ATTACH %Q AS src", tu_tmp("hmci.db"));
 	sqlf(c,
 	     "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");

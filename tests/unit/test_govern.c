@@ -1033,6 +1033,8 @@ static void test_purposes(void **state)
 {
 	(void)state;
 	haven_ctx *ctx = tu_new_store("purposes.db");
+	haven_store_close(ctx); /* tu_new_store acts as admin: start with nobody acting */
+	tu_ok(ctx, haven_store_open(ctx, tu_tmp("purposes.db")));
 	haven_table *t = NULL;
 	tu_assert_status(ctx, haven_purpose_list(ctx, NULL, &t), HAVEN_ERR_DENIED); /* 11.1 nobody acting */
 	tu_assert_msg(ctx, "nobody is acting");

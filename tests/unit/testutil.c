@@ -85,7 +85,14 @@ haven_ctx *tu_new_store(const char *name)
 	const char *p = tu_tmp(name);
 	unlink(p);
 	tu_ok(ctx, haven_store_create(ctx, p, &owner));
+	tu_act(ctx, "admin");
 	return ctx;
+}
+
+void tu_act(haven_ctx *ctx, const char *user)
+{
+	haven_act_opts o = {.user = user};
+	tu_ok(ctx, haven_act(ctx, &o));
 }
 
 void tu_digest(haven_ctx *ctx, char hex[65]) { tu_ok(ctx, haven_store_digest(ctx, hex)); }

@@ -25,8 +25,8 @@ const char *tu_fixture(const char *rel);
 /** Write text to tu_tmp(name) and return that path. */
 const char *tu_write(const char *name, const char *text);
 
-/** New context with a new store at tu_tmp(name) (owner: hmci X00 "Test").
- *  Fails the test on error. */
+/** New context with a new store at tu_tmp(name) (owner: hmci X00 "Test"),
+ *  acting as its first user, admin.  Fails the test on error. */
 haven_ctx *tu_new_store(const char *name);
 
 /** Assert st == want, printing the context's message when not. */
@@ -46,6 +46,9 @@ haven_ctx *tu_new_store(const char *name);
 		if (!strstr(haven_errmsg(ctx), (needle)))                                                 \
 			fail_msg("message '%s' lacks '%s'", haven_errmsg(ctx), (needle));                 \
 	} while (0)
+
+/** Act on the open store as user, under the user's default purpose. */
+void tu_act(haven_ctx *ctx, const char *user);
 
 /** Digest of the store's tables (see haven_store_digest). */
 void tu_digest(haven_ctx *ctx, char hex[65]);
