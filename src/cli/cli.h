@@ -76,6 +76,13 @@ int cli_format_opt(int c, haven_format *fmt);
  *  returns st, or the write's status. */
 haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt);
 
+/** A listing command: "NAME STORE [--FILTER VALUE] [--csv|--json]".  Opens
+ *  the store acting as the user (cli_open_store_as), calls fn with the
+ *  filter's value (NULL when not given; filter NULL: the command has none)
+ *  and writes the table it makes. */
+typedef haven_status (*cli_listing_fn)(haven_ctx *ctx, const char *filter, haven_table **out);
+haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn);
+
 /** Quiet mode (-q): no progress or notices. */
 extern int cli_quiet;
 

@@ -40,22 +40,15 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 	return HAVEN_OK;
 }
 
+static haven_status haven_geocode_issues_all(haven_ctx *ctx, const char *filter, haven_table **out)
+{
+	(void)filter;
+	return haven_geocode_issues(ctx, out);
+}
+
 haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1)
-		if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	if (st)
-		return st;
-	haven_table *t = NULL;
-	st = haven_geocode_issues(ctx, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, NULL, haven_geocode_issues_all);
 }
 
 haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)

@@ -53,21 +53,15 @@ haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
+static haven_status haven_authority_list_all(haven_ctx *ctx, const char *filter, haven_table **out)
+{
+	(void)filter;
+	return haven_authority_list(ctx, out);
+}
+
 haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1)
-		if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	haven_table *t = NULL;
-	if (!st)
-		st = haven_authority_list(ctx, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, NULL, haven_authority_list_all);
 }
 
 haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
@@ -99,24 +93,7 @@ haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"authority", required_argument, NULL, 'a'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	const char *authority = NULL;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'a')
-			authority = optarg;
-		else if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	haven_table *t = NULL;
-	if (!st)
-		st = haven_authority_key_list(ctx, authority, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, "authority", haven_authority_key_list);
 }
 
 haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
@@ -155,21 +132,15 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
+static haven_status haven_user_list_all(haven_ctx *ctx, const char *filter, haven_table **out)
+{
+	(void)filter;
+	return haven_user_list(ctx, out);
+}
+
 haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1)
-		if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	haven_table *t = NULL;
-	if (!st)
-		st = haven_user_list(ctx, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, NULL, haven_user_list_all);
 }
 
 haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)
@@ -187,24 +158,7 @@ haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"kind", required_argument, NULL, 'k'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	const char *kind = NULL;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'k')
-			kind = optarg;
-		else if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	haven_table *t = NULL;
-	if (!st)
-		st = haven_purpose_list(ctx, kind, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, "kind", haven_purpose_list);
 }
 
 haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv)

@@ -168,25 +168,7 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_complaint_list(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"status", required_argument, NULL, 's'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
-	const char *status = NULL;
-	haven_format fmt = HAVEN_FMT_TEXT;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 's')
-			status = optarg;
-		else if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	if (st)
-		return st;
-	haven_table *t = NULL;
-	st = haven_complaint_list(ctx, status, &t);
-	return cli_write_table(ctx, st, t, fmt);
+	return cli_listing(ctx, argc, argv, "status", haven_complaint_list);
 }
 
 haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv)

@@ -185,6 +185,29 @@ haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, ha
 	return st;
 }
 
+haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn)
+{
+	const struct option opts[] = {{filter ? filter : "", required_argument, NULL, 'F'},
+	                              CLI_FORMAT_OPTIONS,
+	                              {NULL, 0, NULL, 0}};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *value = NULL;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", filter ? opts : opts + 1)) != -1) {
+		if (c == 'F')
+			value = optarg;
+		else if (!cli_format_opt(c, &fmt))
+			return cli_usage();
+	}
+	if (cli_positional(argc, 1))
+		return HAVEN_ERR_USAGE;
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_table *t = NULL;
+	if (!st)
+		st = fn(ctx, value, &t);
+	return cli_write_table(ctx, st, t, fmt);
+}
+
 static void on_progress(void *user, const char *what, int64_t done, int64_t total)
 {
 	(void)user;
