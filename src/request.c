@@ -148,12 +148,8 @@ static void request_from_row(const haven_ctx *ctx, sqlite3_stmt *st, hv_request 
 
 haven_status hv_request_get(haven_ctx *ctx, int64_t id, hv_request *out)
 {
-	char *sql = sqlite3_mprintf("%s WHERE r.id = ?", sql_requests);
-	if (!sql)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx, sql, &st);
-	sqlite3_free(sql);
+	haven_status rc = hv_preparef(ctx, &st, "%s WHERE r.id = ?", sql_requests);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -367,10 +363,8 @@ haven_status haven_disclose_request_list(haven_ctx *ctx, haven_table **out)
 	haven_table *t;
 	if ((rc = hv_table_new(ctx, title, (int)(sizeof names / sizeof names[0]), names, &t)))
 		return rc;
-	char *sql = sqlite3_mprintf("%s ORDER BY r.id", sql_requests);
 	sqlite3_stmt *st = NULL;
-	rc = sql ? hv_prepare(ctx, sql, &st) : hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	sqlite3_free(sql);
+	rc = hv_preparef(ctx, &st, "%s ORDER BY r.id", sql_requests);
 	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		hv_request r;
@@ -432,13 +426,12 @@ haven_status haven_disclose_request_due(haven_ctx *ctx, int within_days, haven_t
 		return rc;
 	/* Monthly requests in force, soonest due first: the due date is the
 	 * anniversary of the later of the two dates, which orders as they do. */
-	char *sql = sqlite3_mprintf("%s WHERE r.kind = 'monthly' AND r.withdrawn_on IS NULL"
-	                            " ORDER BY max(r.requested_on, coalesce((SELECT max(confirmed_on)"
-	                            "  FROM request_confirmation c WHERE c.request_id = r.id), '')), r.id",
-	                            sql_requests);
 	sqlite3_stmt *st = NULL;
-	rc = sql ? hv_prepare(ctx, sql, &st) : hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	sqlite3_free(sql);
+	rc = hv_preparef(ctx, &st,
+	                 "%s WHERE r.kind = 'monthly' AND r.withdrawn_on IS NULL"
+	                 " ORDER BY max(r.requested_on, coalesce((SELECT max(confirmed_on)"
+	                 "  FROM request_confirmation c WHERE c.request_id = r.id), '')), r.id",
+	                 sql_requests);
 	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		hv_request r;

@@ -272,6 +272,20 @@ haven_status hv_prepare(haven_ctx *ctx, const char *sql, sqlite3_stmt **out)
 	return HAVEN_OK;
 }
 
+haven_status hv_preparef(haven_ctx *ctx, sqlite3_stmt **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	*out = NULL;
+	if (!sql)
+		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+	haven_status rc = hv_prepare(ctx, sql, out);
+	sqlite3_free(sql);
+	return rc;
+}
+
 haven_status hv_begin(haven_ctx *ctx) { return hv_exec(ctx, "BEGIN IMMEDIATE"); }
 
 haven_status hv_commit(haven_ctx *ctx) { return hv_exec(ctx, "COMMIT"); }
@@ -593,12 +607,8 @@ haven_status haven_store_info(haven_ctx *ctx, cJSON **out)
 
 static haven_status digest_table(haven_ctx *ctx, const char *table, crypto_hash_sha256_state *h)
 {
-	char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", table);
-	if (!sql)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx, sql, &st);
-	sqlite3_free(sql);
+	haven_status rc = hv_preparef(ctx, &st, "SELECT * FROM \"%w\"", table);
 	if (rc)
 		return rc;
 	crypto_hash_sha256_update(h, (const unsigned char *)table, strlen(table) + 1);

@@ -18,6 +18,10 @@ haven_status hv_exec(haven_ctx *ctx, const char *sql);
 /** Prepare one statement; *out is finalized by the caller (sqlite3_finalize). */
 haven_status hv_prepare(haven_ctx *ctx, const char *sql, sqlite3_stmt **out);
 
+/** hv_prepare of a statement built printf-style with sqlite3_mprintf
+ *  (%q, %Q and %w quote as SQLite does). */
+haven_status hv_preparef(haven_ctx *ctx, sqlite3_stmt **out, const char *fmt, ...);
+
 /** Transactions.  hv_begin takes the write lock at once (BEGIN IMMEDIATE), so an
  *  import either commits whole or hv_rollback leaves every table as it was. */
 haven_status hv_begin(haven_ctx *ctx);
