@@ -174,6 +174,11 @@ haven_status haven_complaint_add(haven_ctx *ctx, const haven_complaint *c, int64
 	int64_t cid = sqlite3_last_insert_rowid(ctx->db);
 	if (!rc)
 		rc = link_audit(ctx, cid, c->audit_seqs, c->n_audit);
+	if (!rc) {
+		char object[96];
+		snprintf(object, sizeof object, "complaint %lld about a %s recorded", (long long)cid, c->about);
+		rc = hv_record(ctx, HV_AUDIT_COLLECTION, object, 1, NULL);
+	}
 	if (!rc)
 		rc = hv_commit(ctx);
 	if (rc) {
@@ -221,6 +226,11 @@ haven_status haven_complaint_update(haven_ctx *ctx, int64_t id, const char *stat
 	}
 	if (!rc)
 		rc = link_audit(ctx, id, audit_seqs, n_audit);
+	if (!rc) {
+		char object[96];
+		snprintf(object, sizeof object, "complaint %lld moved to %s", (long long)id, status);
+		rc = hv_record(ctx, HV_AUDIT_ALTERATION, object, 1, NULL);
+	}
 	if (!rc)
 		rc = hv_commit(ctx);
 	if (rc)
