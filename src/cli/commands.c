@@ -1,6 +1,7 @@
 /*
  * commands.c - the table of haven subcommands.  'haven help' prints from it.
- * Keep it grouped by what users do, in the order of the pipeline.
+ * Grouped by what users do, in the order of the pipeline: the store and its
+ * reference data, the register, governance, disclosure, the audit log, oversight.
  */
 #include "cli.h"
 
@@ -67,6 +68,21 @@ const cli_cmd cli_commands[] = {
 	 "FILE is read through GDAL; x.zip is opened as /vsizip/x.zip and x.gz as /vsigzip/x.gz.\n"
 	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
 	 cmd_boundaries_load},
+	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
+	 "[--lat-field F --lon-field F]",
+	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
+	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
+	 "                         automatic when there is a UPRN column\n"
+	 "  --postcode-field F     the postcode column (default: pcd, pcds, pcd2 or postcode)\n"
+	 "  --east-field F         BNG easting column, with --north-field (default: oseast1m, easting, x)\n"
+	 "  --north-field F        BNG northing column (default: osnrth1m, northing, y)\n"
+	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
+	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
+	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
+	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
+	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
+	 "See docs/gazetteer.md.\n",
+	 cmd_gazetteer_load},
 	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]",
 	 "which loaded areas (la, district, pfa, region) a point is in",
 	 "  --point E,N         British National Grid easting and northing, metres\n"
@@ -76,6 +92,14 @@ const cli_cmd cli_commands[] = {
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
 	 cmd_where},
+	{"synth", "STORE --from-ofsted FILE --seed N --out DIR",
+	 "write a synthetic register disclosure from Ofsted's published provider list",
+	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
+	 "  --seed N            random seed (default 1): the same seed gives the same file\n"
+	 "  --out DIR           writes DIR/register.csv\n"
+	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
+	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
+	 cmd_synth},
 	{"register import", "STORE FILE --received YYYY-MM-DD",
 	 "import a monthly HMCI register disclosure (CSV, XLSX or ODS) as a snapshot",
 	 "  --received DATE   the date the disclosure was received (required; not before the newest\n"
@@ -108,56 +132,6 @@ const cli_cmd cli_commands[] = {
 	 "  --point E,N     British National Grid easting and northing, metres\n"
 	 "  --reason TEXT   why (kept with the placement; required)\n",
 	 cmd_geocode_set},
-	{"synth", "STORE --from-ofsted FILE --seed N --out DIR",
-	 "write a synthetic register disclosure from Ofsted's published provider list",
-	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
-	 "  --seed N            random seed (default 1): the same seed gives the same file\n"
-	 "  --out DIR           writes DIR/register.csv\n"
-	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
-	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
-	 cmd_synth},
-	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
-	 "[--lat-field F --lon-field F]",
-	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
-	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
-	 "                         automatic when there is a UPRN column\n"
-	 "  --postcode-field F     the postcode column (default: pcd, pcds, pcd2 or postcode)\n"
-	 "  --east-field F         BNG easting column, with --north-field (default: oseast1m, easting, x)\n"
-	 "  --north-field F        BNG northing column (default: osnrth1m, northing, y)\n"
-	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
-	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
-	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
-	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
-	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
-	 "See docs/gazetteer.md.\n",
-	 cmd_gazetteer_load},
-	{"audit keygen", "KEYFILE", "make an Ed25519 key for signing audit checkpoints (secret file, mode 0600)",
-	 "Writes the secret key to KEYFILE, which must not exist, and prints the public key:\n"
-	 "keep a copy of the public key away from the store.  Key files that group or others\n"
-	 "may read are refused.  See docs/audit.md.\n",
-	 cmd_audit_keygen},
-	{"audit checkpoint", "STORE --key KEYFILE [--previous FILE] [--out FILE]",
-	 "sign the audit log's current size and root (a C2SP signed note)",
-	 "  --key KEYFILE     secret key from 'haven audit keygen'; the first checkpoint records\n"
-	 "                    its public key in the store, later ones must use the same key\n"
-	 "  --previous FILE   the last checkpoint kept: refuse to sign unless the log extends it\n"
-	 "  --out FILE        write the checkpoint to FILE (never overwritten) instead of stdout\n"
-	 "The log is verified first; a tampered log is never signed (exit 31).  Keep every\n"
-	 "checkpoint outside the store: it is what later detects rewriting and truncation.\n",
-	 cmd_audit_checkpoint},
-	{"audit verify", "STORE [--checkpoint FILE]", "check the audit log has not been tampered with",
-	 "  --checkpoint FILE   also check FILE's signature by the store's key, that the log is not\n"
-	 "                      shorter, and that it extends FILE's tree (consistency proof)\n"
-	 "Recomputes every entry's bytes and leaf hash from its fields and the RFC 6962 root.\n"
-	 "Exit 31 (HAVEN_ERR_TAMPER) names the first bad entry and what failed.\n",
-	 cmd_audit_verify},
-	{"audit export", "STORE [--format csv|json]",
-	 "write every audit entry with its canonical bytes, leaf hash and the tree root",
-	 "  --format csv|json   CSV (one row per entry) or JSON (default: a document with the\n"
-	 "                      origin, tree size, root and public key, then the entries)\n"
-	 "Each entry carries its canonical bytes (base64), leaf hash (hex) and the tree size and\n"
-	 "root after it, so the log can be checked by other tools (tests/audit_check.py).\n",
-	 cmd_audit_export},
 	{"authority add", "STORE --kind KIND --code CODE --name NAME [--area PFA]...",
 	 "register an authority (admin only)",
 	 "  --kind KIND   police, la, occ, dfe, probation or hmci\n"
@@ -208,31 +182,6 @@ const cli_cmd cli_commands[] = {
 	 "Run it --as yourself.  The user then acts with --purpose TEXT --reason WHY --authorisation ID;\n"
 	 "the first operation uses it up.  See docs/governance.md.\n",
 	 cmd_authorise},
-	{"transparency report", "STORE --from DATE --to DATE [--checkpoint FILE] [--csv|--json]",
-	 "publishable count of use beyond the registered purposes, by month and authority",
-	 "  --from, --to DATE    the period (inclusive, UTC dates)\n"
-	 "  --checkpoint FILE    also check the log against a kept checkpoint\n"
-	 "Computed only from an audit log that verifies; names no user and no home.\n",
-	 cmd_transparency},
-	{"complaint add", "STORE --about home|child [--urn URN] [--advocate NAME] --summary TEXT [--audit SEQ,...] "
-	                  "[--received DATE]",
-	 "record a complaint from a home, or a child through an advocate, who feels unfairly targeted",
-	 "  --about home|child   who complains; a child complains through an advocate (--advocate)\n"
-	 "  --urn URN            the home concerned (required for a home)\n"
-	 "  --summary TEXT       what the complaint says (never a child's identity)\n"
-	 "  --audit SEQ,...      the audit entries it concerns\n"
-	 "  --received DATE      when it was received (default today)\n",
-	 cmd_complaint_add},
-	{"complaint list", "STORE [--status STATUS] [--csv|--json]", "list complaints with their audit entries", "",
-	 cmd_complaint_list},
-	{"complaint update", "STORE ID --status STATUS [--outcome TEXT] [--audit SEQ,...]",
-	 "move a complaint on: open, investigating, upheld, not-upheld, withdrawn",
-	 "  --outcome TEXT   required when upheld or not upheld\n", cmd_complaint_update},
-	{"erase", "STORE --before DATE", "erase disclosed data that expired before DATE (senior or admin)",
-	 "Removes home versions that stopped being current before DATE, change records of snapshots\n"
-	 "received before it, and enforcement actions before it of homes no longer held.  Current\n"
-	 "homes are kept.  The erasure is recorded in the audit log with counts only.\n",
-	 cmd_erase},
 	{"request add", "STORE --authority CODE --requester NAME --role ROLE --date YYYY-MM-DD --kind one-off|monthly "
 	 "--deliver-to TEXT",
 	 "record a receiver's written request for the register (HMCI stores only)",
@@ -275,6 +224,58 @@ const cli_cmd cli_commands[] = {
 	 "Holds the current homes in the requester's scope, with the Schedule 5 columns only.\n"
 	 "See docs/disclosure.md.\n",
 	 cmd_disclose_extract},
+	{"audit keygen", "KEYFILE", "make an Ed25519 key for signing audit checkpoints (secret file, mode 0600)",
+	 "Writes the secret key to KEYFILE, which must not exist, and prints the public key:\n"
+	 "keep a copy of the public key away from the store.  Key files that group or others\n"
+	 "may read are refused.  See docs/audit.md.\n",
+	 cmd_audit_keygen},
+	{"audit checkpoint", "STORE --key KEYFILE [--previous FILE] [--out FILE]",
+	 "sign the audit log's current size and root (a C2SP signed note)",
+	 "  --key KEYFILE     secret key from 'haven audit keygen'; the first checkpoint records\n"
+	 "                    its public key in the store, later ones must use the same key\n"
+	 "  --previous FILE   the last checkpoint kept: refuse to sign unless the log extends it\n"
+	 "  --out FILE        write the checkpoint to FILE (never overwritten) instead of stdout\n"
+	 "The log is verified first; a tampered log is never signed (exit 31).  Keep every\n"
+	 "checkpoint outside the store: it is what later detects rewriting and truncation.\n",
+	 cmd_audit_checkpoint},
+	{"audit verify", "STORE [--checkpoint FILE]", "check the audit log has not been tampered with",
+	 "  --checkpoint FILE   also check FILE's signature by the store's key, that the log is not\n"
+	 "                      shorter, and that it extends FILE's tree (consistency proof)\n"
+	 "Recomputes every entry's bytes and leaf hash from its fields and the RFC 6962 root.\n"
+	 "Exit 31 (HAVEN_ERR_TAMPER) names the first bad entry and what failed.\n",
+	 cmd_audit_verify},
+	{"audit export", "STORE [--format csv|json]",
+	 "write every audit entry with its canonical bytes, leaf hash and the tree root",
+	 "  --format csv|json   CSV (one row per entry) or JSON (default: a document with the\n"
+	 "                      origin, tree size, root and public key, then the entries)\n"
+	 "Each entry carries its canonical bytes (base64), leaf hash (hex) and the tree size and\n"
+	 "root after it, so the log can be checked by other tools (tests/audit_check.py).\n",
+	 cmd_audit_export},
+	{"transparency report", "STORE --from DATE --to DATE [--checkpoint FILE] [--csv|--json]",
+	 "publishable count of use beyond the registered purposes, by month and authority",
+	 "  --from, --to DATE    the period (inclusive, UTC dates)\n"
+	 "  --checkpoint FILE    also check the log against a kept checkpoint\n"
+	 "Computed only from an audit log that verifies; names no user and no home.\n",
+	 cmd_transparency},
+	{"complaint add", "STORE --about home|child [--urn URN] [--advocate NAME] --summary TEXT [--audit SEQ,...] "
+	                  "[--received DATE]",
+	 "record a complaint from a home, or a child through an advocate, who feels unfairly targeted",
+	 "  --about home|child   who complains; a child complains through an advocate (--advocate)\n"
+	 "  --urn URN            the home concerned (required for a home)\n"
+	 "  --summary TEXT       what the complaint says (never a child's identity)\n"
+	 "  --audit SEQ,...      the audit entries it concerns\n"
+	 "  --received DATE      when it was received (default today)\n",
+	 cmd_complaint_add},
+	{"complaint list", "STORE [--status STATUS] [--csv|--json]", "list complaints with their audit entries", "",
+	 cmd_complaint_list},
+	{"complaint update", "STORE ID --status STATUS [--outcome TEXT] [--audit SEQ,...]",
+	 "move a complaint on: open, investigating, upheld, not-upheld, withdrawn",
+	 "  --outcome TEXT   required when upheld or not upheld\n", cmd_complaint_update},
+	{"erase", "STORE --before DATE", "erase disclosed data that expired before DATE (senior or admin)",
+	 "Removes home versions that stopped being current before DATE, change records of snapshots\n"
+	 "received before it, and enforcement actions before it of homes no longer held.  Current\n"
+	 "homes are kept.  The erasure is recorded in the audit log with counts only.\n",
+	 cmd_erase},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
