@@ -483,7 +483,8 @@ static void test_tampered(void **state)
 			sql =
 			    sqlite3_mprintf("INSERT INTO authorisation(authority_code, senior, user_name, use, reason, "
 			                    "issued_at, expires_at, nonce, signature) SELECT authority_code, senior, "
-			                    "user_name, %Q, reason, issued_at, expires_at, 'ff' || substr(nonce, 3), "
+			                    "user_name, %Q, reason, issued_at, expires_at, CASE WHEN substr(nonce, 1, 2) = 'ff' "
+			                    "THEN '00' ELSE 'ff' END || substr(nonce, 3), "
 			                    "signature FROM authorisation WHERE id = %lld",
 			                    cases[i].use, (long long)id);
 			break;
