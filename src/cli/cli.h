@@ -83,6 +83,10 @@ haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, ha
 typedef haven_status (*cli_listing_fn)(haven_ctx *ctx, const char *filter, haven_table **out);
 haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn);
 
+/** cli_listing for a listing that takes no filter: "NAME STORE [--csv|--json]". */
+typedef haven_status (*cli_listing0_fn)(haven_ctx *ctx, haven_table **out);
+haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn fn);
+
 /** Quiet mode (-q): no progress or notices. */
 extern int cli_quiet;
 

@@ -112,15 +112,9 @@ haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
-static haven_status haven_disclose_request_list_all(haven_ctx *ctx, const char *filter, haven_table **out)
-{
-	(void)filter;
-	return haven_disclose_request_list(ctx, out);
-}
-
 haven_status cmd_request_list(haven_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, NULL, haven_disclose_request_list_all);
+	return cli_listing0(ctx, argc, argv, haven_disclose_request_list);
 }
 
 haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv)

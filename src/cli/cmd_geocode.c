@@ -40,15 +40,9 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 	return HAVEN_OK;
 }
 
-static haven_status haven_geocode_issues_all(haven_ctx *ctx, const char *filter, haven_table **out)
-{
-	(void)filter;
-	return haven_geocode_issues(ctx, out);
-}
-
 haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, NULL, haven_geocode_issues_all);
+	return cli_listing0(ctx, argc, argv, haven_geocode_issues);
 }
 
 haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)

@@ -53,15 +53,9 @@ haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
-static haven_status haven_authority_list_all(haven_ctx *ctx, const char *filter, haven_table **out)
-{
-	(void)filter;
-	return haven_authority_list(ctx, out);
-}
-
 haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, NULL, haven_authority_list_all);
+	return cli_listing0(ctx, argc, argv, haven_authority_list);
 }
 
 haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
@@ -132,15 +126,9 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
-static haven_status haven_user_list_all(haven_ctx *ctx, const char *filter, haven_table **out)
-{
-	(void)filter;
-	return haven_user_list(ctx, out);
-}
-
 haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, NULL, haven_user_list_all);
+	return cli_listing0(ctx, argc, argv, haven_user_list);
 }
 
 haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)

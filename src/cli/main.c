@@ -185,7 +185,9 @@ haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, ha
 	return st;
 }
 
-haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn)
+/* Both listing helpers: fn takes the filter's value, fn0 takes none. */
+static haven_status listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn,
+                           cli_listing0_fn fn0)
 {
 	const struct option opts[] = {{filter ? filter : "", required_argument, NULL, 'F'},
 	                              CLI_FORMAT_OPTIONS,
@@ -204,8 +206,18 @@ haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filt
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	haven_table *t = NULL;
 	if (!st)
-		st = fn(ctx, value, &t);
+		st = fn ? fn(ctx, value, &t) : fn0(ctx, &t);
 	return cli_write_table(ctx, st, t, fmt);
+}
+
+haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn)
+{
+	return listing(ctx, argc, argv, filter, fn, NULL);
+}
+
+haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn fn)
+{
+	return listing(ctx, argc, argv, NULL, NULL, fn);
 }
 
 static void on_progress(void *user, const char *what, int64_t done, int64_t total)
