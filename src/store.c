@@ -592,6 +592,15 @@ haven_status haven_store_info(haven_ctx *ctx, cJSON **out)
 	add_count(ctx, reg, "enforcement_actions", "SELECT count(*) FROM enforcement");
 	add_count(ctx, reg, "changes", "SELECT count(*) FROM register_change");
 
+	cJSON *gov = cJSON_AddObjectToObject(root, "governance");
+	add_count(ctx, gov, "authorities", "SELECT count(*) FROM authority");
+	add_count(ctx, gov, "users", "SELECT count(*) FROM app_user WHERE disabled_at IS NULL");
+	add_count(ctx, gov, "authorisations", "SELECT count(*) FROM authorisation");
+	add_count(ctx, gov, "requests", "SELECT count(*) FROM disclosure_request");
+	add_count(ctx, gov, "extracts", "SELECT count(*) FROM extract");
+	add_count(ctx, gov, "complaints", "SELECT count(*) FROM complaint");
+	add_count(ctx, gov, "audit_entries", "SELECT count(*) FROM audit");
+
 	cJSON *geo = cJSON_AddObjectToObject(root, "geocoding");
 	cJSON *methods = cJSON_AddObjectToObject(geo, "by_method");
 	add_grouped(ctx, methods,

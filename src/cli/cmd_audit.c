@@ -49,10 +49,14 @@ haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv)
 		st = haven_audit_checkpoint_load(ctx, previous, &prev);
 	if (!st)
 		st = haven_audit_checkpoint(ctx, key, prev, &text);
-	if (!st && out)
+	if (!st && out) {
 		st = haven_audit_checkpoint_save(ctx, out, text);
-	else if (!st)
+		if (!st) /* the note's second line is the tree size */
+			printf("wrote checkpoint %s: %lld entries; keep it off this machine\n", out,
+			       strtoll(text + strcspn(text, "\n") + 1, NULL, 10));
+	} else if (!st) {
 		fputs(text, stdout);
+	}
 	free(prev);
 	free(text);
 	return st;
