@@ -6,11 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv)
 {

@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 {

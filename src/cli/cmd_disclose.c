@@ -6,14 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "haven/disclose.h"
-
-haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv);
 
 /* A request id: a positive whole number. */
 static int parse_id(const char *s, int64_t *id)

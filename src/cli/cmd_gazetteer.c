@@ -5,8 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-
-haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv)
 {

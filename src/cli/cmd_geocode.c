@@ -5,10 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 {

@@ -7,16 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 {

@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv)
 {

@@ -6,11 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "haven/register.h"
-
-haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
 
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 {

@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_init(haven_ctx *ctx, int argc, char **argv)
 {

@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 {

@@ -4,44 +4,7 @@
  * reference data, the register, governance, disclosure, the audit log, oversight.
  */
 #include "cli.h"
-
-haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_purpose_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv);
-
-haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_list(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv);
-haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv);
+#include "commands.h"
 
 const cli_cmd cli_commands[] = {
 	{"init", "STORE --owner-kind KIND --owner-code CODE [--owner-name NAME] [--owner-area PFA[,PFA...]] "
