@@ -13,26 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 S=$T/police.db
 
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
-# expect_exit CODE CMD...: run CMD (stdout to $T/out, stderr to $T/err) and
-# require exit status CODE.
-expect_exit() {
-  local want=$1 got
-  shift
-  set +e
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  set -e
-  if [ "$got" -ne "$want" ]; then
-    cat "$T/out" "$T/err"
-    fail "'$*' exited $got, want $want"
-  fi
-}
-expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
-expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # A copy of the store to attack (haven leaves no -wal file behind).
 copy() {
   [ ! -e "$S-wal" ] || fail "store has a WAL file after haven exited"

@@ -12,25 +12,7 @@ trap 'rm -rf "$T"' EXIT
 S=$T/met.db
 export HAVEN_KEY_DIR=$T/keys
 
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
-# expect_exit CODE CMD...: run CMD (stdout to $T/out, stderr to $T/err), require exit status CODE.
-expect_exit() {
-  local want=$1 got
-  shift
-  set +e
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  set -e
-  if [ "$got" -ne "$want" ]; then
-    cat "$T/out" "$T/err"
-    fail "'$*' exited $got, want $want"
-  fi
-}
-expect_err() { grep -qF -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
-expect_out() { grep -qF -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # digest DB: SHA-256 over every ordinary table's rows.
 digest() {
   python3 - "$1" <<'PY'

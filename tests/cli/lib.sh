@@ -1,0 +1,27 @@
+# tests/cli/lib.sh - helpers shared by the CLI tests (sourced, never run).
+# The sourcing script sets T (its temporary directory) first.
+
+fail() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# expect_exit CODE CMD...: run CMD (stdout to $T/out, stderr to $T/err) and
+# require exit status CODE.
+expect_exit() {
+  local want=$1 got
+  shift
+  set +e
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  set -e
+  if [ "$got" -ne "$want" ]; then
+    cat "$T/out" "$T/err"
+    fail "'$*' exited $got, want $want"
+  fi
+}
+
+# expect_err / expect_out PATTERN: the last command's stderr / stdout matches
+# PATTERN (a grep basic regular expression).
+expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
+expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
