@@ -736,7 +736,17 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 	}
 	if (!rc && !(rc = hv_begin(ctx))) {
 		sqlite3_stmt *del;
-		if (!(rc = hv_prepare(ctx, "DELETE FROM area WHERE kind = ?", &del))) {
+		int64_t held = 0;
+		sqlite3_stmt *cnt;
+		if (!(rc = hv_prepare(ctx, "SELECT count(*) FROM area WHERE kind = ?", &cnt))) {
+			sqlite3_bind_text(cnt, 1, o->kind, -1, SQLITE_STATIC);
+			if (sqlite3_step(cnt) == SQLITE_ROW)
+				held = sqlite3_column_int64(cnt, 0);
+			else
+				rc = hv_error_sql(ctx, "counting the areas held");
+			sqlite3_finalize(cnt);
+		}
+		if (!rc && !(rc = hv_prepare(ctx, "DELETE FROM area WHERE kind = ?", &del))) {
 			sqlite3_bind_text(del, 1, o->kind, -1, SQLITE_STATIC);
 			if (sqlite3_step(del) != SQLITE_DONE)
 				rc = hv_error_sql(ctx, "removing the previous areas");
@@ -744,6 +754,11 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 		}
 		if (!rc)
 			rc = load_features(&L, layer, code_i, name_i, &r->features);
+		if (!rc) {
+			char what[32];
+			snprintf(what, sizeof what, "%s areas", o->kind);
+			rc = hv_check_replace(ctx, o->path, what, held, r->features, o->force);
+		}
 		r->repaired = L.repaired;
 		if (!rc)
 			rc = record_load(ctx, o, r);

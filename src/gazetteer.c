@@ -65,6 +65,7 @@ typedef struct loader {
 	hv_source *src;
 	cols c;
 	int uprn;
+	int force; /* opts->force: replace even with far fewer rows */
 	PJ *pj;
 	batch *b;
 	sqlite3_stmt *ins1[3], *insn[3]; /* one-row and GROUP-row INSERTs by kind */
@@ -746,9 +747,16 @@ static void finalize_all(loader *L)
 /* Everything inside the transaction. */
 static haven_status load_rows(loader *L, const char *path)
 {
-	haven_status rc = hv_exec(L->ctx, L->uprn ? "DELETE FROM uprn;"
-	                                            : "DELETE FROM postcode; DELETE FROM postcode_terminated; "
-	                                              "DELETE FROM postcode_sector;");
+	int64_t held = 0;
+	haven_status rc = hv_query_int(L->ctx,
+	                               L->uprn ? "SELECT count(*) FROM uprn"
+	                                       : "SELECT (SELECT count(*) FROM postcode) + (SELECT count(*) FROM "
+	                                         "postcode_terminated)",
+	                               &held);
+	if (!rc)
+		rc = hv_exec(L->ctx, L->uprn ? "DELETE FROM uprn;"
+		                             : "DELETE FROM postcode; DELETE FROM postcode_terminated; "
+		                               "DELETE FROM postcode_sector;");
 	if (rc || (rc = prepare_all(L)))
 		return rc;
 	const char *what = L->uprn ? "uprns" : "postcodes";
@@ -764,6 +772,8 @@ static haven_status load_rows(loader *L, const char *path)
 		}
 	}
 	if (rc || (rc = flush_batch(L)))
+		return rc;
+	if ((rc = hv_check_replace(L->ctx, path, what, held, L->r.live + L->r.terminated, L->force)))
 		return rc;
 	finalize_all(L);
 	if (!L->uprn && (rc = build_sectors(L)))
@@ -787,13 +797,14 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 		return rc;
 	if (!path)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "no gazetteer file given");
-	static const haven_gazetteer_opts no_opts = {0, NULL, NULL, NULL, NULL, NULL};
+	static const haven_gazetteer_opts no_opts = {0, NULL, NULL, NULL, NULL, NULL, 0};
 	if (!opts)
 		opts = &no_opts;
 
 	loader L;
 	memset(&L, 0, sizeof L);
 	L.ctx = ctx;
+	L.force = opts->force;
 	if ((rc = hv_source_open(ctx, path, &L.src)))
 		return rc;
 	if (!rc)

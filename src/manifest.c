@@ -12,9 +12,12 @@
  * read.  Format: docs/disclosure.md ("Manifest").
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "disclose_int.h"
 #include "store_int.h"
@@ -255,22 +258,52 @@ static haven_status find_signer(haven_ctx *ctx, const unsigned char *body, size_
 	return rc;
 }
 
+/* Read the manifest at path.  *doc is NULL (and *n 0) when there is no
+ * manifest: nothing at all at the path.  Anything else that is there must be
+ * a regular file that can be read: a symbolic link (even a dangling one), a
+ * FIFO, a device or a directory where a manifest should be is an error,
+ * never "no manifest", so a manifest cannot be made to vanish by replacing
+ * it with something unreadable. */
 static haven_status read_doc(haven_ctx *ctx, const char *path, char **doc, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path, strerror(errno));
+	*doc = NULL;
+	*n = 0;
+	struct stat sb;
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return HAVEN_OK;
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s; the extract is refused", path, strerror(errno));
+	}
+	if (S_ISLNK(sb.st_mode))
+		return tamper(ctx, path, "is a symbolic link, not the manifest file itself");
+	if (!S_ISREG(sb.st_mode))
+		return tamper(ctx, path, "is not a regular file");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s; the extract is refused", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return tamper(ctx, path, "is not a regular file");
+	}
 	char *b = malloc(MAX_MANIFEST + 1);
 	if (!b) {
-		fclose(f);
+		close(fd);
 		return nomem(ctx);
 	}
-	size_t got = fread(b, 1, MAX_MANIFEST + 1, f);
-	int err = ferror(f);
-	fclose(f);
+	size_t got = 0;
+	ssize_t r = 0;
+	while (got <= MAX_MANIFEST && (r = read(fd, b + got, MAX_MANIFEST + 1 - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		got += (size_t)r;
+	}
+	int err = r < 0 ? errno : 0;
+	close(fd);
 	if (err) {
 		free(b);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: read error", path);
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: read error: %s; the extract is refused", path, strerror(err));
 	}
 	if (got > MAX_MANIFEST) {
 		free(b);
@@ -289,24 +322,21 @@ haven_status hv_manifest_check(haven_ctx *ctx, const char *data_path, const char
 	char *path = sqlite3_mprintf("%s.manifest", data_path);
 	if (!path)
 		return nomem(ctx);
-	FILE *probe = fopen(path, "rb");
-	if (!probe && errno == ENOENT) {
+	char *doc = NULL;
+	size_t n = 0, body_len = 0;
+	haven_status rc = read_doc(ctx, path, &doc, &n);
+	if (!rc && !doc) {
 		hv_notice(ctx, "%s: no manifest: origin not verified", data_path);
 		sqlite3_free(path);
 		return HAVEN_OK;
 	}
-	if (probe)
-		fclose(probe);
-	*found = 1;
-	char *doc = NULL;
-	size_t n = 0, body_len = 0;
+	*found = !rc;
 	hv_manifest m;
 	unsigned char sig[crypto_sign_BYTES];
 	char who[512] = "", msg[700];
 	int known = 0, named_known = 0;
-	haven_status rc = hv_sodium_ready(ctx);
 	if (!rc)
-		rc = read_doc(ctx, path, &doc, &n);
+		rc = hv_sodium_ready(ctx);
 	if (!rc)
 		rc = parse(ctx, path, doc, n, &m, sig, &body_len);
 	if (!rc)

@@ -1167,8 +1167,92 @@ static void drop_out_of_scope(haven_ctx *ctx, const char *path, homes *h, const 
 		          rep->dropped > 10 ? ", ..." : "");
 }
 
+/* A verified extract must be newer than every extract of the same issuer
+ * already held: a higher sequence number and a register date not earlier
+ * than the newest held.  Otherwise an older genuine extract, replayed,
+ * would roll the register back (homes opened since would be closed). */
+static haven_status check_replay(haven_ctx *ctx, const char *path, const hv_manifest *m)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx,
+	                             "SELECT extract_seq, register_as_at, received FROM snapshot"
+	                             " WHERE origin = 'manifest' AND issuer = ? ORDER BY extract_seq DESC LIMIT 1",
+	                             &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, m->issuer, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		const char *as_at = (const char *)sqlite3_column_text(st, 1);
+		if (m->extract <= seq)
+			rc = hv_error(
+			    ctx, HAVEN_ERR_STALE,
+			    "%s: extract %lld of %s is not newer than extract %lld (register as at %s), already "
+			    "imported as the snapshot received %s; an older extract would roll the register "
+			    "back, so it is refused",
+			    path, (long long)m->extract, m->issuer, (long long)seq, as_at,
+			    (const char *)sqlite3_column_text(st, 2));
+		else if (strcmp(m->register_as_at, as_at) < 0)
+			rc = hv_error(
+			    ctx, HAVEN_ERR_STALE,
+			    "%s: extract %lld of %s holds the register as at %s, older than the register as at "
+			    "%s already imported; it is refused",
+			    path, (long long)m->extract, m->issuer, m->register_as_at, as_at);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A file without a manifest is refused once the store holds an HMCI key
+ * (anyone could strip the manifest of a signed extract), unless an admin
+ * admits it explicitly (HAVEN_IMPORT_UNSIGNED); the audit entry says so. */
+static haven_status admit_unsigned(haven_ctx *ctx, const char *path, unsigned flags, haven_register_report *rep)
+{
+	int64_t keys = 0;
+	haven_status rc = hv_query_int(ctx,
+	                               "SELECT count(*) FROM authority_key k JOIN authority a ON a.code = "
+	                               "k.authority_code WHERE a.kind = 'hmci'",
+	                               &keys);
+	if (rc || keys == 0)
+		return rc;
+	if (!(flags & HAVEN_IMPORT_UNSIGNED))
+		return hv_error(ctx, HAVEN_ERR_TAMPER,
+		                "%s: no manifest (%s.manifest): this store holds HMCI's public key, so a register "
+		                "file whose origin cannot be verified is refused; an admin may admit it with "
+		                "--unsigned, which is recorded in the audit log",
+		                path, path);
+	static const char *const admin[] = {"admin", NULL};
+	if ((rc = hv_need_role(ctx, admin)))
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "%s: only an admin may admit a register file without a manifest (--unsigned)", path);
+	hv_notice(ctx, "%s: no manifest: admitted unverified by %s (recorded in the audit log)", path, ctx->actor.user);
+	rep->admitted_unsigned = 1;
+	return HAVEN_OK;
+}
+
+/* Record where the snapshot came from (migration 4's columns). */
+static haven_status record_origin(haven_ctx *ctx, int64_t snapshot, const hv_manifest *m)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(
+	    ctx, "UPDATE snapshot SET origin = ?, issuer = ?, extract_seq = ?, register_as_at = ? WHERE id = ?", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, m ? "manifest" : "unsigned", -1, SQLITE_STATIC);
+	if (m) {
+		sqlite3_bind_text(st, 2, m->issuer, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, m->extract);
+		sqlite3_bind_text(st, 4, m->register_as_at, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 5, snapshot);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "recording the snapshot's origin");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static haven_status import_locked(haven_ctx *ctx, const char *path, const char *received, const char *sha,
-                                  haven_register_report *rep)
+                                  const hv_manifest *m, haven_register_report *rep)
 {
 	int noop;
 	haven_status rc = check_snapshot(ctx, path, received, sha, rep, &noop);
@@ -1176,6 +1260,11 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 		rep->noop = noop;
 		return rc;
 	}
+	if (m && (rc = check_replay(ctx, path, m)))
+		return rc;
+	int64_t current = 0;
+	if ((rc = hv_query_int(ctx, "SELECT count(*) FROM home_version WHERE valid_to IS NULL", &current)))
+		return rc;
 	reader r = {.ctx = ctx, .received = received};
 	writer w = {.ctx = ctx, .received = received, .rep = rep};
 	hv_scope *scope = NULL;
@@ -1197,6 +1286,13 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 	}
 	rep->extra_columns = r.nextra;
 	rep->homes = (int64_t)r.h.n - rep->dropped;
+	if (rep->homes == 0) {
+		homes_free(&r.h);
+		return hv_error(ctx, HAVEN_ERR_MISSING,
+		                "%s: none of its %lld homes is in this store's scope: it is not a register for this "
+		                "store (an extract made for another authority?); it is refused",
+		                path, (long long)rep->dropped);
+	}
 	for (size_t i = 0; i < r.h.n; i++)
 		if (!r.h.v[i].dropped)
 			rep->places += strtoll(r.h.v[i].v[V_PLACES], NULL, 10);
@@ -1229,12 +1325,19 @@ static haven_status import_locked(haven_ctx *ctx, const char *path, const char *
 	}
 	if (!rc)
 		rc = close_absent(&w, &r.h);
+	if (!rc && current > 0 && rep->closed == current)
+		rc = hv_error(ctx, HAVEN_ERR_MISSING,
+		              "%s: it holds none of the %lld homes this store holds as current, so it would close "
+		              "every one of them; a register of the wrong area or a broken file is refused",
+		              path, (long long)current);
+	if (!rc)
+		rc = record_origin(ctx, w.snapshot, m);
 	writer_finish(&w);
 	homes_free(&r.h);
 	return rc;
 }
 
-haven_status haven_register_import(haven_ctx *ctx, const char *path, const char *received,
+haven_status haven_register_import(haven_ctx *ctx, const char *path, const char *received, unsigned flags,
                                    haven_register_report *report)
 {
 	hv_clear(ctx);
@@ -1257,18 +1360,30 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	snprintf(rep->received, sizeof rep->received, "%s", received);
 	if ((rc = file_sha256(ctx, path, rep->sha256)))
 		return rc;
-	if ((rc = hv_manifest_check(ctx, path, rep->sha256, NULL, &rep->verified)))
+	hv_manifest m;
+	if ((rc = hv_manifest_check(ctx, path, rep->sha256, &m, &rep->verified)))
 		return rc;
+	if (!rep->verified && (rc = admit_unsigned(ctx, path, flags, rep)))
+		return rc;
+	if (rep->verified)
+		rep->extract = m.extract;
 	if ((rc = hv_begin(ctx)))
 		return rc;
-	rc = import_locked(ctx, path, received, rep->sha256, rep);
+	rc = import_locked(ctx, path, received, rep->sha256, rep->verified ? &m : NULL, rep);
 	if (!rc && !rep->noop) {
-		char object[256];
+		char object[400], origin[160];
+		if (rep->verified)
+			snprintf(origin, sizeof origin, ", manifest verified (extract %lld of %s)",
+			         (long long)m.extract, m.issuer);
+		else
+			snprintf(origin, sizeof origin, "%s",
+			         rep->admitted_unsigned ? ", UNSIGNED: no manifest, admitted by an admin"
+			                                : ", no manifest");
 		snprintf(object, sizeof object,
 		         "register snapshot received %s from %s (sha256 %.16s): %lld homes kept, %lld outside scope "
 		         "dropped%s",
 		         received, base_name(path), rep->sha256, (long long)rep->homes, (long long)rep->dropped,
-		         rep->verified ? ", manifest verified" : "");
+		         origin);
 		rc = hv_record(ctx, HV_AUDIT_COLLECTION, object, rep->homes, NULL);
 	}
 	if (!rc && !rep->noop)

@@ -242,7 +242,18 @@ static const char schema_v3[] =
 	" SELECT code, CASE kind WHEN 'police' THEN 'pfa' ELSE 'la' END, code FROM authority"
 	" WHERE kind IN ('police','la');";
 
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
+/* Where each snapshot came from, so that an older signed extract cannot be
+ * imported after a newer one (docs/disclosure.md, "Replay"): origin
+ * 'manifest' (verified, with the issuer's extract sequence number and
+ * register date) or 'unsigned' (admitted by an admin without a manifest);
+ * NULL for snapshots imported before this was recorded. */
+static const char schema_v4[] = "ALTER TABLE snapshot ADD COLUMN origin TEXT CHECK(origin IN ('manifest','unsigned'));"
+                                "ALTER TABLE snapshot ADD COLUMN issuer TEXT;"
+                                "ALTER TABLE snapshot ADD COLUMN extract_seq INTEGER;"
+                                "ALTER TABLE snapshot ADD COLUMN register_as_at TEXT;"
+                                "CREATE INDEX snapshot_issuer ON snapshot(issuer, extract_seq);";
+
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int haven_store_schema_version(void) { return N_MIGRATIONS; }
@@ -251,6 +262,21 @@ haven_status hv_need_store(haven_ctx *ctx)
 {
 	if (!ctx->db)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "no store is open");
+	return HAVEN_OK;
+}
+
+haven_status hv_check_replace(haven_ctx *ctx, const char *path, const char *what, int64_t old_rows, int64_t new_rows,
+                              int force)
+{
+	if (new_rows == 0)
+		return hv_error(ctx, HAVEN_ERR_MISSING, "%s: no %s in the file: nothing would be left; it is refused",
+		                path, what);
+	if (!force && (double)new_rows < HV_REPLACE_MIN_SHARE * (double)old_rows)
+		return hv_error(
+		    ctx, HAVEN_ERR_MISSING,
+		    "%s: it would replace the %lld %s held with %lld, fewer than %.0f%% of them: a truncated "
+		    "or wrong file?  It is refused; use --force to replace them anyway",
+		    path, (long long)old_rows, what, (long long)new_rows, HV_REPLACE_MIN_SHARE * 100);
 	return HAVEN_OK;
 }
 

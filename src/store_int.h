@@ -35,6 +35,19 @@ haven_status hv_meta_set(haven_ctx *ctx, const char *key, const char *value);
 /** Bind helpers: text or NULL when s is NULL or empty. */
 int hv_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
+/** Share of the rows a reference-data load may keep when it replaces a
+ *  table's contents without --force (see hv_check_replace). */
+#define HV_REPLACE_MIN_SHARE 0.5
+
+/** The guard every load that replaces a table's contents runs before it
+ *  commits: a load that would store no rows at all is refused, and so is one
+ *  that would replace old rows with fewer than HV_REPLACE_MIN_SHARE of them
+ *  unless force is set (a truncated or wrong file must not wipe the
+ *  gazetteer or the boundaries).  what names the rows ("postcodes").
+ * eturn HAVEN_ERR_MISSING, the message naming path and both counts. */
+haven_status hv_check_replace(haven_ctx *ctx, const char *path, const char *what, int64_t old_rows, int64_t new_rows,
+                              int force);
+
 /** Single integer result of a query with no parameters (e.g. SELECT count(*)). */
 haven_status hv_query_int(haven_ctx *ctx, const char *sql, int64_t *out);
 

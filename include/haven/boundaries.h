@@ -35,6 +35,7 @@ typedef struct haven_boundaries_opts {
 	const char *name_field; /* NULL: detect (AREANM, LAD24NM, ...) */
 	const char *source_crs; /* NULL: the layer's own CRS (GeoJSON without "crs" is
 	                           OGC:CRS84); else anything PROJ accepts, e.g. "EPSG:27700" */
+	int force;              /* 1: replace the kind's areas even with fewer than half as many */
 } haven_boundaries_opts;
 
 /** What a load did.  Plain values, owned by the caller. */
@@ -57,7 +58,9 @@ typedef struct haven_boundaries_report {
  *         geometry missing; no features), HAVEN_ERR_DUPLICATE (a code twice),
  *         HAVEN_ERR_CRS (no CRS, or coordinates outside Great Britain once
  *         transformed), HAVEN_ERR_VALUE (a geometry with no polygonal part),
- *         HAVEN_ERR_USAGE (unknown kind, ambiguous fields).  The message names
+ *         HAVEN_ERR_USAGE (unknown kind, ambiguous fields); HAVEN_ERR_MISSING
+ *         also, without opts->force, for a file that would replace the kind's
+ *         areas with fewer than half as many.  The message names
  *         the file and, where it applies, the feature (numbered from 1). */
 haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts,
                                    haven_boundaries_report *report);

@@ -29,6 +29,7 @@ typedef struct haven_gazetteer_opts {
 	const char *north_field;    /* BNG northing column (with east_field) */
 	const char *lat_field;      /* WGS84 latitude column (with lon_field) */
 	const char *lon_field;      /* WGS84 longitude column (with lat_field) */
+	int force;                  /* 1: replace even with fewer than half the rows held */
 } haven_gazetteer_opts;
 
 /** What a load did. */
@@ -53,7 +54,10 @@ typedef struct haven_gazetteer_report {
  *         HAVEN_ERR_VALUE (an impossible postcode, UPRN or number),
  *         HAVEN_ERR_DUPLICATE (a postcode or UPRN twice), HAVEN_ERR_CRS
  *         (coordinates outside Great Britain, i.e. in the wrong CRS),
- *         HAVEN_ERR_FORMAT (malformed CSV); input errors name file and row. */
+ *         HAVEN_ERR_FORMAT (malformed CSV); HAVEN_ERR_MISSING also for a file
+ *         with no rows, or, without opts->force, one that would replace the
+ *         rows held with fewer than half as many; input errors name file and
+ *         row. */
 haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_gazetteer_opts *opts,
                                   haven_gazetteer_report *report);
 

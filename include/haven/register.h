@@ -22,44 +22,64 @@ extern "C" {
 
 /** What an import did.  Filled in by haven_register_import(). */
 typedef struct haven_register_report {
-	int noop;               /* 1: the same file (same SHA-256) was already imported; nothing changed */
-	char received[11];      /* received date of the snapshot written, or of the one already holding the file */
-	char sha256[65];        /* SHA-256 of the file, hex */
-	int64_t homes;          /* homes in the file written to the snapshot (in the store owner's scope) */
-	int64_t places;         /* sum of their places */
-	int64_t dropped;        /* homes in the file whose LA is outside the owner's scope: not imported */
-	int verified;           /* 1: FILE.manifest was there and verified (signed by a known HMCI key) */
-	int64_t new_homes;      /* URNs never seen before */
-	int64_t reopened;       /* URNs that were closed and are back */
-	int64_t changed;        /* homes whose fields changed: a new version each */
-	int64_t unchanged;      /* homes whose current version was kept */
-	int64_t closed;         /* homes absent from this snapshot */
-	int64_t changes;        /* register_change rows written */
-	int64_t enforcement;    /* enforcement actions not held before */
-	int extra_columns;      /* columns kept verbatim in home_version.extra */
+	int noop;              /* 1: the same file (same SHA-256) was already imported; nothing changed */
+	char received[11];     /* received date of the snapshot written, or of the one already holding the file */
+	char sha256[65];       /* SHA-256 of the file, hex */
+	int64_t homes;         /* homes in the file written to the snapshot (in the store owner's scope) */
+	int64_t places;        /* sum of their places */
+	int64_t dropped;       /* homes in the file whose LA is outside the owner's scope: not imported */
+	int verified;          /* 1: FILE.manifest was there and verified (signed by a known HMCI key) */
+	int admitted_unsigned; /* 1: no manifest, admitted by an admin with HAVEN_IMPORT_UNSIGNED */
+	int64_t extract;       /* verified: the extract's sequence number in the manifest */
+	int64_t new_homes;     /* URNs never seen before */
+	int64_t reopened;      /* URNs that were closed and are back */
+	int64_t changed;       /* homes whose fields changed: a new version each */
+	int64_t unchanged;     /* homes whose current version was kept */
+	int64_t closed;        /* homes absent from this snapshot */
+	int64_t changes;       /* register_change rows written */
+	int64_t enforcement;   /* enforcement actions not held before */
+	int extra_columns;     /* columns kept verbatim in home_version.extra */
 } haven_register_report;
+
+/** Flags for haven_register_import(). */
+enum {
+	/** Admit a file without a manifest although the store holds an HMCI
+	 *  public key.  Only an admin may; the audit entry says so. */
+	HAVEN_IMPORT_UNSIGNED = 1u << 0
+};
 
 /** Import a register disclosure file (CSV, or the first sheet of XLSX/ODS)
  *  as the snapshot received on date received, in one transaction.  Every
  *  row is validated before anything is written; on any error the store is
  *  left exactly as it was.  When path + ".manifest" exists, HMCI's signed
- *  manifest (docs/disclosure.md) is verified first.  Homes whose LA is
- *  outside the store owner's scope are dropped and reported, never stored.
+ *  manifest (docs/disclosure.md) is verified first, and the extract must be
+ *  newer (by its sequence number and register date) than every extract of
+ *  the same issuer already imported.  Once the store holds an HMCI public
+ *  key, a file without a manifest is refused unless flags has
+ *  HAVEN_IMPORT_UNSIGNED and the actor is an admin.  Homes whose LA is
+ *  outside the store owner's scope are dropped and reported, never stored;
+ *  a file that leaves no home in scope, or that would close every home the
+ *  store holds as current, is refused.
  * \param path     borrowed; the file to read
  * \param received borrowed; "YYYY-MM-DD", not after today
+ * \param flags    0, or HAVEN_IMPORT_UNSIGNED
  * \param report   caller's struct, filled in; may be NULL, but only the report
  *                 tells an import from a no-op (report->noop)
- * \return HAVEN_OK (also when the file was already imported: report->noop),
+ * 
+eturn HAVEN_OK (also when the file was already imported: report->noop),
  *         HAVEN_ERR_FORMAT, _MISSING, _DUPLICATE, _VALUE (message names file
- *         and row), HAVEN_ERR_STALE for a received date older than the
- *         newest snapshot or equal to one holding a different file,
- *         HAVEN_ERR_NOT_FOUND when no LA boundaries are loaded (or, for a
- *         store owned by a police force, no PFA boundaries);
- *         HAVEN_ERR_TAMPER when the manifest is malformed, not signed by a
- *         known HMCI key, or the file's SHA-256 differs from it;
- *         HAVEN_ERR_DENIED when the manifest says the extract was made for
- *         another authority. */
-haven_status haven_register_import(haven_ctx *ctx, const char *path, const char *received,
+ *         and row), HAVEN_ERR_MISSING also for a file with no home in scope
+ *         or one that would close every current home, HAVEN_ERR_STALE for a
+ *         received date older than the newest snapshot or equal to one
+ *         holding a different file, or an extract not newer than one already
+ *         imported (a replay), HAVEN_ERR_NOT_FOUND when no LA boundaries are
+ *         loaded (or, for a store owned by a police force, no PFA
+ *         boundaries); HAVEN_ERR_TAMPER when the manifest is malformed, not
+ *         signed by a known HMCI key, the file's SHA-256 differs from it, or
+ *         it is missing where the store holds an HMCI key; HAVEN_ERR_DENIED
+ *         when the manifest says the extract was made for another authority,
+ *         or HAVEN_IMPORT_UNSIGNED is given by someone who is not an admin. */
+haven_status haven_register_import(haven_ctx *ctx, const char *path, const char *received, unsigned flags,
                                    haven_register_report *report);
 
 /** Changes recorded by imports: columns received, urn, name, kind,

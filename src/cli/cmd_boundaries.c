@@ -13,8 +13,9 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 	                                     {"code-field", required_argument, NULL, 'c'},
 	                                     {"name-field", required_argument, NULL, 'n'},
 	                                     {"source-crs", required_argument, NULL, 's'},
+	                                     {"force", no_argument, NULL, 'f'},
 	                                     {NULL, 0, NULL, 0}};
-	haven_boundaries_opts o = {NULL, NULL, NULL, NULL, NULL};
+	haven_boundaries_opts o = {NULL, NULL, NULL, NULL, NULL, 0};
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
@@ -22,6 +23,7 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 		case 'c': o.code_field = optarg; break;
 		case 'n': o.name_field = optarg; break;
 		case 's': o.source_crs = optarg; break;
+		case 'f': o.force = 1; break;
 		default: return cli_usage();
 		}
 	}

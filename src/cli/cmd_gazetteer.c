@@ -15,8 +15,9 @@ haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv)
 	                                     {"north-field", required_argument, NULL, 'n'},
 	                                     {"lat-field", required_argument, NULL, 'a'},
 	                                     {"lon-field", required_argument, NULL, 'o'},
+	                                     {"force", no_argument, NULL, 'f'},
 	                                     {NULL, 0, NULL, 0}};
-	haven_gazetteer_opts o = {0, NULL, NULL, NULL, NULL, NULL};
+	haven_gazetteer_opts o = {0, NULL, NULL, NULL, NULL, NULL, 0};
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
@@ -26,6 +27,7 @@ haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv)
 		case 'n': o.north_field = optarg; break;
 		case 'a': o.lat_field = optarg; break;
 		case 'o': o.lon_field = optarg; break;
+		case 'f': o.force = 1; break;
 		default: return cli_usage();
 		}
 	}

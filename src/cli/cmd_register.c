@@ -11,12 +11,16 @@
 
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"received", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"received", required_argument, NULL, 'r'}, {"unsigned", no_argument, NULL, 'u'}, {NULL, 0, NULL, 0}};
 	const char *received = NULL;
+	unsigned flags = 0;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'r')
 			received = optarg;
+		else if (c == 'u')
+			flags |= HAVEN_IMPORT_UNSIGNED;
 		else
 			return cli_usage();
 	}
@@ -27,7 +31,7 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	const char *file = argv[optind + 1];
 	haven_register_report r;
-	if ((st = haven_register_import(ctx, file, received, &r)))
+	if ((st = haven_register_import(ctx, file, received, flags, &r)))
 		return st;
 	if (r.noop) {
 		printf("%s: already imported as the snapshot received %s (same SHA-256); nothing changed\n", file,
@@ -35,7 +39,10 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 		return HAVEN_OK;
 	}
 	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", file, r.received, (long long)r.homes,
-	       (long long)r.places, r.verified ? " (manifest verified)" : "");
+	       (long long)r.places,
+	       r.verified            ? " (manifest verified)"
+	       : r.admitted_unsigned ? " (UNSIGNED: admitted without a manifest)"
+	                             : "");
 	if (r.dropped)
 		printf("  %lld homes outside this store's scope dropped, not imported\n", (long long)r.dropped);
 	printf("  new %lld, reopened %lld, changed %lld, unchanged %lld, closed %lld\n", (long long)r.new_homes,

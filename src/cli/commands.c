@@ -21,7 +21,7 @@ const cli_cmd cli_commands[] = {
 	 cmd_init},
 	{"info", "STORE [--json]", "summarise what a store holds",
 	 "  --json   print the summary as a JSON object\n", cmd_info},
-	{"boundaries load", "STORE --kind la|district|pfa|region FILE [--code-field F] [--name-field F] [--source-crs CRS]",
+	{"boundaries load", "STORE --kind la|district|pfa|region FILE [--code-field F] [--name-field F] [--source-crs CRS] [--force]",
 	 "replace one kind of ONS area boundaries from any vector file (GeoJSON, GPKG, SHP, .zip, .gz)",
 	 "  --kind KIND         la (counties and unitaries), district, pfa (police force areas) or region\n"
 	 "  --code-field F      field holding the area code (default: AREACD, or like LAD24CD)\n"
@@ -29,10 +29,11 @@ const cli_cmd cli_commands[] = {
 	 "  --source-crs CRS    CRS of the coordinates when the file's own is missing or wrong,\n"
 	 "                      e.g. EPSG:27700 (GeoJSON without a crs member is read as OGC:CRS84)\n"
 	 "FILE is read through GDAL; x.zip is opened as /vsizip/x.zip and x.gz as /vsigzip/x.gz.\n"
+	 "  --force             replace the kind's areas even with fewer than half as many\n"
 	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
 	 cmd_boundaries_load},
 	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
-	 "[--lat-field F --lon-field F]",
+	 "[--lat-field F --lon-field F] [--force]",
 	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
 	 "  --uprn                 the file is OS Open UPRN style (UPRN, X_COORDINATE, Y_COORDINATE);\n"
 	 "                         automatic when there is a UPRN column\n"
@@ -41,6 +42,7 @@ const cli_cmd cli_commands[] = {
 	 "  --north-field F        BNG northing column (default: osnrth1m, northing, y)\n"
 	 "  --lat-field F          WGS84 latitude column, with --lon-field (default: lat, latitude)\n"
 	 "  --lon-field F          WGS84 longitude column (default: long, lon, longitude)\n"
+	 "  --force                replace the gazetteer even with fewer than half the rows held\n"
 	 "Grid references are preferred to latitude/longitude when a file has both.  Local authority\n"
 	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
 	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
@@ -63,12 +65,16 @@ const cli_cmd cli_commands[] = {
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
 	 cmd_synth},
-	{"register import", "STORE FILE --received YYYY-MM-DD",
+	{"register import", "STORE FILE --received YYYY-MM-DD [--unsigned]",
 	 "import a monthly HMCI register disclosure (CSV, XLSX or ODS) as a snapshot",
 	 "  --received DATE   the date the disclosure was received (required; not before the newest\n"
 	 "                    snapshot, not in the future)\n"
+	 "  --unsigned        admin only: admit a file without its FILE.manifest although the store\n"
+	 "                    holds HMCI's key (recorded in the audit log)\n"
 	 "The whole file is checked before anything is written; one bad row leaves the store as it was.\n"
-	 "Importing the same file again does nothing.  Format: docs/formats.md; model: docs/register.md.\n",
+	 "Importing the same file again does nothing.  A signed extract must be newer than every one\n"
+	 "already imported; a file with no home in scope, or one that would close every current home,\n"
+	 "is refused.  Format: docs/formats.md; model: docs/register.md; manifests: docs/disclosure.md.\n",
 	 cmd_register_import},
 	{"register changes", "STORE [--since DATE] [--area CODE] [--csv|--json]",
 	 "list what changed in the register, snapshot by snapshot",

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/boundaries/%s", data, files[i][1]);
-		haven_boundaries_opts o = {files[i][0], path, NULL, NULL, NULL};
+		haven_boundaries_opts o = {files[i][0], path, NULL, NULL, NULL, 0};
 		haven_boundaries_report r;
 		if (haven_boundaries_load(ctx, &o, &r))
 			return bench_fail(ctx, "loading boundaries");

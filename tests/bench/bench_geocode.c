@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 4; i++) {
 		char rel[128];
 		snprintf(rel, sizeof rel, "boundaries/%s", kinds[i][1]);
-		haven_boundaries_opts o = {kinds[i][0], tu_data(rel), NULL, NULL, NULL};
+		haven_boundaries_opts o = {kinds[i][0], tu_data(rel), NULL, NULL, NULL, 0};
 		if ((st = haven_boundaries_load(ctx, &o, NULL)))
 			die(ctx, "boundaries", st);
 	}
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	                                  tu_tmp("synth"), &sr)))
 		die(ctx, "synth", st);
 	haven_register_report rr;
-	if ((st = haven_register_import(ctx, tu_tmp("synth/register.csv"), "2025-03-31", &rr)))
+	if ((st = haven_register_import(ctx, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr)))
 		die(ctx, "import", st);
 	/* Copies of every home under new URNs: same postcodes and LAs. */
 	for (int k = 1; k < copies; k++) {

@@ -143,13 +143,85 @@ same "homes held, all in West Yorkshire LAs, as many as HMCI holds there" "$HMCI
 same "geocoded inside West Yorkshire" "$HMCI_COUNT" \
 	"$(sqlite3 "$WY" "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND geo_pfa = 'E23000010'")"
 
-# The national file, without a manifest: imported with a notice, the rest dropped.
-HAVEN_NOW=2025-04-20T09:00:00Z expect 0 register import "$WY" "$T/synth/register.csv" --received 2025-04-20
-has_err "no manifest: origin not verified"
+# ---- a stripped manifest (downgrade) ---------------------------------------------
+# Now that the store holds HMCI's key, a register file without a manifest is
+# refused: the national file, stripped; not even with --unsigned by an
+# analyst.  Another force's homes stripped of their manifest cannot close
+# West Yorkshire's homes even when an admin admits the file.
+"$H" -q user add "$WY" --name ana --authority E23000010 --role analyst --default-purpose safeguarding >/dev/null
+export HAVEN_NOW=2025-04-20T09:00:00Z
+before=$(dump "$WY")
+expect 31 register import "$WY" "$T/synth/register.csv" --received 2025-04-20
+has_err "this store holds HMCI's public key, so a register file whose origin cannot be verified is refused"
+expect 30 register import "$WY" "$T/synth/register.csv" --received 2025-04-20 --unsigned --as ana
+has_err "only an admin may admit a register file without a manifest"
+python3 -c 'import csv,sys
+src = csv.DictReader(open(sys.argv[1], newline=""))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), src.fieldnames)
+out.writeheader()
+n = 0
+for r in src:
+    if r["local_authority"] in {"E08000016", "E08000017", "E08000018", "E08000019"}:  # South Yorkshire
+        out.writerow(r); n += 1
+assert n > 0' "$T/synth/register.csv" "$T/other.csv"
+expect 21 register import "$WY" "$T/other.csv" --received 2025-04-20 --unsigned
+has_err "none of its [0-9]* homes is in this store's scope"
+same "refused downgrades leave the store as it was" "$before" "$(dump "$WY")"
+same "every West Yorkshire home still current" "$HMCI_COUNT" \
+	"$(sqlite3 "$WY" "SELECT count(*) FROM home_version WHERE valid_to IS NULL")"
+
+# ---- replay of an older genuine extract --------------------------------------------
+# HMCI's next two months each add a Leeds home; extracts 2 and 3 carry them.
+# West Yorkshire imports extract 3.  Extract 2, replayed afterwards under a
+# later received date, would close the home that extract 3 brought: refused
+# as stale.  Re-importing an extract already held stays a no-op.
+add_home() { # add_home IN OUT URN: IN plus a copy of its first Leeds home as URN
+	python3 -c 'import csv,sys
+src = csv.DictReader(open(sys.argv[1], newline=""))
+out = csv.DictWriter(open(sys.argv[2], "w", newline=""), src.fieldnames)
+out.writeheader()
+added = False
+for r in src:
+    out.writerow(r)
+    if not added and r["local_authority"] == "E08000035":  # Leeds
+        out.writerow(dict(r, urn=sys.argv[3], name="Newly Registered House")); added = True
+assert added' "$@"
+}
+add_home "$T/synth/register.csv" "$T/month2.csv" SC999998
+add_home "$T/month2.csv" "$T/month3.csv" SC999999
+"$H" -q register import "$HM" "$T/month2.csv" --received 2025-04-16 >/dev/null
+expect 0 disclose extract "$HM" --request 1 --key "$T/hmci.key" --out "$T/wy2.csv"
+"$H" -q register import "$HM" "$T/month3.csv" --received 2025-04-17 >/dev/null
+expect 0 disclose extract "$HM" --request 1 --key "$T/hmci.key" --out "$T/wy3.csv"
+same "extract 3 manifest" "extract: 3 register_as_at: 2025-04-17" \
+	"$(sed -n 's/^\(extract\|register_as_at\): /\1: /p' "$T/wy3.csv.manifest" | tr '\n' ' ' | sed 's/ $//')"
+expect 0 register import "$WY" "$T/wy3.csv" --received 2025-04-17
+has_err "manifest verified: extract 3"
+has_out "new 2, reopened 0"
+before=$(dump "$WY")
+expect 25 register import "$WY" "$T/wy2.csv" --received 2025-04-18
+has_err "extract 2 of HMCI is not newer than extract 3 (register as at 2025-04-17)"
+same "the replay changed nothing" "$before" "$(dump "$WY")"
+same "both new homes still current" "2" \
+	"$(sqlite3 "$WY" "SELECT count(*) FROM home_version WHERE urn LIKE 'SC99999_' AND valid_to IS NULL")"
+expect 0 register import "$WY" "$T/wy3.csv" --received 2025-04-18
+has_out "already imported"
+
+# ---- an admin admits the national file unsigned: recorded, the rest dropped -----------
+expect 0 register import "$WY" "$T/synth/register.csv" --received 2025-04-20 --unsigned
+has_err "admitted unverified by admin"
+has_out "(UNSIGNED: admitted without a manifest)"
 has_out "$((4009 - HMCI_COUNT)) homes outside this store's scope dropped"
-same "still only West Yorkshire" "$HMCI_COUNT" \
+same "the audit entry says it was unsigned" "collection admin 1" \
+	"$(sqlite3 "$WY" "SELECT operation, user_name, object LIKE '%UNSIGNED: no manifest, admitted by an admin%'
+	                  FROM audit ORDER BY seq DESC LIMIT 1" | tr '|' ' ')"
+same "origins recorded" "manifest,1,2025-03-31 manifest,3,2025-04-17 unsigned,," \
+	"$(sqlite3 -csv "$WY" "SELECT origin, extract_seq, register_as_at FROM snapshot ORDER BY received" | tr -d '\r' |
+		tr '\n' ' ' | sed 's/ $//')"
+same "still only West Yorkshire (the two new homes closed again)" "$HMCI_COUNT" \
 	"$(sqlite3 "$WY" "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND la_code IN ($WY_LAS)")"
 same "and nothing else" "$HMCI_COUNT" "$(sqlite3 "$WY" "SELECT count(*) FROM home_version WHERE valid_to IS NULL")"
+unset HAVEN_NOW
 
 # ---- requests that may not be served ----------------------------------------------
 expect 0 request add "$HM" --authority E23000010 --requester "Chief Constable" --role chief-officer \

@@ -21,7 +21,7 @@ static int setup(void **state)
 {
 	(void)state;
 	ctx = tu_new_store("areas.db");
-	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL};
+	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL, 0};
 	if (haven_boundaries_load(ctx, &o, NULL))
 		return -1;
 	o.kind = "pfa";

@@ -33,7 +33,7 @@ static void on_notice(void *user, const char *msg)
 
 static haven_status load(haven_ctx *ctx, const char *kind, const char *path, haven_boundaries_report *r)
 {
-	haven_boundaries_opts o = {kind, path, NULL, NULL, NULL};
+	haven_boundaries_opts o = {kind, path, NULL, NULL, NULL, 0};
 	return haven_boundaries_load(ctx, &o, r);
 }
 
@@ -327,7 +327,8 @@ static void test_bad_input(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char before[65], after[65];
 		tu_digest(ctx, before);
-		haven_boundaries_opts o = {cases[i].kind, cases[i].path, cases[i].code_field, NULL, cases[i].source_crs};
+		haven_boundaries_opts o = {cases[i].kind, cases[i].path,       cases[i].code_field,
+		                           NULL,          cases[i].source_crs, 0};
 		haven_status st = haven_boundaries_load(ctx, &o, NULL);
 		if (st != cases[i].want)
 			fail_msg("case %zu: got %s, want %s: %s", i + 1, haven_status_name(st), haven_status_name(cases[i].want),
@@ -345,7 +346,8 @@ static void test_bad_input(void **state)
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM idx_area_geom"), 3);
 	/* 2 again, with the right CRS named: it loads, onto the same ground as
 	 * the lon/lat original (the fixture's metres are rounded to 1 mm). */
-	haven_boundaries_opts o = {"district", tu_fixture("boundaries/small_bng_no_crs.geojson"), NULL, NULL, "EPSG:27700"};
+	haven_boundaries_opts o = {
+	    "district", tu_fixture("boundaries/small_bng_no_crs.geojson"), NULL, NULL, "EPSG:27700", 0};
 	haven_boundaries_report r;
 	tu_ok(ctx, haven_boundaries_load(ctx, &o, &r));
 	assert_int_equal(r.features, 3);
@@ -471,6 +473,33 @@ static void test_reload_replaces(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* A load that would replace a kind's areas with fewer than half as many is
+ * refused (a truncated or wrong file must not wipe the boundaries that
+ * scope and geocoding rest on) unless forced; the store is unchanged. */
+static void test_replace_guard(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("guard.db");
+	tu_ok(ctx, load(ctx, "la", tu_fixture("boundaries/small.geojson"), NULL));
+	const char *one =
+	    keep(tu_write("one.geojson", "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", "
+	                                 "\"properties\": {\"AREACD\": \"E99000001\", \"AREANM\": \"Alpha\"}, "
+	                                 "\"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[-1.6, 53.78], "
+	                                 "[-1.55, 53.78], [-1.55, 53.82], [-1.6, 53.82], [-1.6, 53.78]]]}}]}\n"));
+	char before[65], after[65];
+	tu_digest(ctx, before);
+	haven_boundaries_opts o = {"la", one, NULL, NULL, NULL, 0};
+	tu_assert_status(ctx, haven_boundaries_load(ctx, &o, NULL), HAVEN_ERR_MISSING);
+	tu_assert_msg(ctx, "one.geojson: it would replace the 3 la areas held with 1, fewer than 50% of them");
+	tu_assert_msg(ctx, "--force");
+	tu_digest(ctx, after);
+	assert_string_equal(before, after);
+	o.force = 1;
+	tu_ok(ctx, haven_boundaries_load(ctx, &o, NULL));
+	assert_int_equal(count_areas(ctx, "la", NULL), 1);
+	haven_ctx_free(ctx);
+}
+
 static void test_field_detection(void **state)
 {
 	(void)state;
@@ -488,7 +517,7 @@ static void test_field_detection(void **state)
 		{"pfa", "ctyua24cd", "GlobalID", "ctyua24cd", "GlobalID", "E99000002"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		haven_boundaries_opts o = {cases[i].kind, ons, cases[i].code_field, cases[i].name_field, NULL};
+		haven_boundaries_opts o = {cases[i].kind, ons, cases[i].code_field, cases[i].name_field, NULL, 0};
 		haven_boundaries_report r;
 		haven_status st = haven_boundaries_load(ctx, &o, &r);
 		if (st != HAVEN_OK)
@@ -510,12 +539,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-TU_MAIN(NULL, teardown,
-		cmocka_unit_test(test_load_bundled),
-		cmocka_unit_test(test_where_spot_checks),
-		cmocka_unit_test(test_where_nearest_and_errors),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_repair_bowtie),
-		cmocka_unit_test(test_other_formats),
-		cmocka_unit_test(test_reload_replaces),
-		cmocka_unit_test(test_field_detection))
+TU_MAIN(NULL, teardown, cmocka_unit_test(test_load_bundled), cmocka_unit_test(test_where_spot_checks),
+        cmocka_unit_test(test_where_nearest_and_errors), cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_repair_bowtie), cmocka_unit_test(test_other_formats),
+        cmocka_unit_test(test_reload_replaces), cmocka_unit_test(test_replace_guard),
+        cmocka_unit_test(test_field_detection))

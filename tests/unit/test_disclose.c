@@ -184,7 +184,7 @@ static int setup(void **state)
 {
 	(void)state;
 	hm = tu_new_store("hmci.db");
-	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL};
+	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL, 0};
 	if (haven_boundaries_load(hm, &o, NULL))
 		return -1;
 	o.kind = "pfa";
@@ -197,7 +197,7 @@ static int setup(void **state)
 	                            &sr))
 		return -1;
 	haven_register_report rr;
-	if (haven_register_import(hm, tu_tmp("synth/register.csv"), "2025-03-31", &rr) || rr.homes != 4009)
+	if (haven_register_import(hm, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr) || rr.homes != 4009)
 		return -1;
 	if (hv_key_generate(hm, tu_tmp("hmci.key"), hm_pub) || hv_key_read(hm, tu_tmp("hmci.key"), hm_pk, hm_sk))
 		return -1;
@@ -824,7 +824,12 @@ static void test_receive_extract(void **state)
 		A_MARKING_SIGNED,
 		A_SIG,
 		A_EXTRA_LINE,
-		A_OTHER_FORCE
+		A_OTHER_FORCE,
+		A_STRIPPED,
+		A_DANGLING_LINK,
+		A_LINK,
+		A_DIR,
+		A_FIFO
 	};
 	static const struct {
 		int attack;
@@ -843,6 +848,16 @@ static void test_receive_extract(void **state)
 	    /* 8 */
 	    {A_OTHER_FORCE, HAVEN_ERR_DENIED,
 	     "this extract was made for E23000009 (North Yorkshire Police), not for this store's owner E23000010"},
+	    /* 9 the manifest removed: a downgrade to an unsigned file */
+	    {A_STRIPPED, HAVEN_ERR_TAMPER, "this store holds HMCI's public key, so a register file whose origin"},
+	    /* 10 a dangling symbolic link where the manifest should be is not "no manifest" */
+	    {A_DANGLING_LINK, HAVEN_ERR_TAMPER, "is a symbolic link, not the manifest file itself"},
+	    /* 11 nor is a link to the genuine manifest */
+	    {A_LINK, HAVEN_ERR_TAMPER, "is a symbolic link, not the manifest file itself"},
+	    /* 12 a directory */
+	    {A_DIR, HAVEN_ERR_TAMPER, "is not a regular file"},
+	    /* 13 a FIFO: refused without blocking on it */
+	    {A_FIFO, HAVEN_ERR_TAMPER, "is not a regular file"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32], path[1024], mpath[1100];
@@ -879,12 +894,29 @@ static void test_receive_extract(void **state)
 			break;
 		case A_SIG: edit_file(mpath, "signature: ", "signature: AAAA"); break;
 		case A_EXTRA_LINE: edit_file(mpath, "\n\nsignature", "\nnote: x\n\nsignature"); break;
+		case A_STRIPPED: assert_int_equal(unlink(mpath), 0); break;
+		case A_DANGLING_LINK:
+			assert_int_equal(unlink(mpath), 0);
+			assert_int_equal(symlink(tu_tmp("no-such.manifest"), mpath), 0);
+			break;
+		case A_LINK:
+			assert_int_equal(unlink(mpath), 0);
+			assert_int_equal(symlink(srcm, mpath), 0);
+			break;
+		case A_DIR:
+			assert_int_equal(unlink(mpath), 0);
+			assert_int_equal(mkdir(mpath, 0700), 0);
+			break;
+		case A_FIFO:
+			assert_int_equal(unlink(mpath), 0);
+			assert_int_equal(mkfifo(mpath, 0600), 0);
+			break;
 		default: break;
 		}
 		char before[65], after[65];
 		tu_digest(c, before);
 		haven_register_report rr;
-		haven_status st = haven_register_import(c, path, "2025-04-15", &rr);
+		haven_status st = haven_register_import(c, path, "2025-04-15", 0, &rr);
 		char msg[1024];
 		snprintf(msg, sizeof msg, "%s", haven_errmsg(c));
 		tu_digest(c, after);
@@ -905,7 +937,7 @@ static void test_receive_extract(void **state)
 	/* The genuine extract. */
 	ns.all[0] = '\0';
 	haven_register_report rr;
-	tu_ok(c, haven_register_import(c, ex, "2025-04-15", &rr));
+	tu_ok(c, haven_register_import(c, ex, "2025-04-15", 0, &rr));
 	assert_int_equal(rr.verified, 1);
 	assert_int_equal(rr.homes, r.homes);
 	assert_int_equal(rr.dropped, 0);
@@ -922,7 +954,7 @@ static void test_receive_extract(void **state)
 	add_authority(c, "E23000011", "police", "South Yorkshire Police", "pfa:E23000011");
 	sqlf(c, "INSERT INTO authority_key(authority_code, public_key, added_at) VALUES('E23000011', %Q, '2025-01-01')",
 	     hm_pub);
-	tu_assert_status(c, haven_register_import(c, ex, "2025-04-15", &rr), HAVEN_ERR_TAMPER);
+	tu_assert_status(c, haven_register_import(c, ex, "2025-04-15", 0, &rr), HAVEN_ERR_TAMPER);
 	tu_assert_msg(c, "not signed by a known HMCI key");
 	haven_ctx_free(c);
 }
@@ -947,22 +979,27 @@ static void test_import_scope(void **state)
 		const char *kind, *code, *file;
 		int64_t homes1, dropped1, closed2, homes_now;
 		const char *notice;
+		haven_status month2; /* HAVEN_ERR_MISSING: month 2 leaves no home in scope, refused */
 	} cases[] = {
 	    /* 1 */ {
 	        "police", "E23000010", "s_wy.db", 2, 2, 1, 1,
 	        "2 homes outside this store's scope (West Yorkshire (E23000010): 5 local authorities) dropped, not "
-	        "imported: SC900003 (E06000065 North Yorkshire), SC900004 (E06000014 York)"},
+	        "imported: SC900003 (E06000065 North Yorkshire), SC900004 (E06000014 York)",
+	        HAVEN_OK},
 	    /* 2 */
-	    {"police", "E23000009", "s_ny.db", 2, 2, 1, 2, "SC900001 (E08000035 Leeds), SC900002 (E08000032 Bradford)"},
-	    /* 3 */ {"la", "E08000035", "s_leeds.db", 1, 3, 1, 0, "(Leeds (E08000035): 1 local authority) dropped"},
-	    /* 4 */ {"dfe", "DFE", "s_dfe.db", 4, 0, 1, 3, NULL},
+	    {"police", "E23000009", "s_ny.db", 2, 2, 1, 2, "SC900001 (E08000035 Leeds), SC900002 (E08000032 Bradford)",
+	     HAVEN_OK},
+	    /* 3 */
+	    {"la", "E08000035", "s_leeds.db", 1, 3, 0, 1, "(Leeds (E08000035): 1 local authority) dropped",
+	     HAVEN_ERR_MISSING},
+	    /* 4 */ {"dfe", "DFE", "s_dfe.db", 4, 0, 1, 3, NULL, HAVEN_OK},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		haven_ctx *c = new_receiver(cases[i].file, cases[i].kind, cases[i].code, cases[i].code, 0);
 		notices ns = {""};
 		haven_ctx_set_notice(c, on_notice, &ns);
 		haven_register_report r;
-		tu_ok(c, haven_register_import(c, m1, "2025-03-31", &r));
+		tu_ok(c, haven_register_import(c, m1, "2025-03-31", 0, &r));
 		if (r.homes != cases[i].homes1 || r.dropped != cases[i].dropped1 || r.verified)
 			fail_msg("case %zu: month 1 kept %lld, dropped %lld, verified %d", i + 1, (long long)r.homes,
 			         (long long)r.dropped, r.verified);
@@ -972,8 +1009,16 @@ static void test_import_scope(void **state)
 			fail_msg("case %zu: notices: %s", i + 1, ns.all);
 		assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version"), cases[i].homes1);
 		assert_int_equal(tu_int(c, "SELECT homes FROM snapshot"), cases[i].homes1);
-		/* Month 2: SC900001 moves to North Yorkshire, SC900004 closes. */
-		tu_ok(c, haven_register_import(c, m2, "2025-04-15", &r));
+		/* Month 2: SC900001 moves to North Yorkshire, SC900004 closes.
+		 * For Leeds that leaves no home at all: refused, nothing changes. */
+		char before[65], after[65];
+		tu_digest(c, before);
+		tu_assert_status(c, haven_register_import(c, m2, "2025-04-15", 0, &r), cases[i].month2);
+		if (cases[i].month2) {
+			tu_assert_msg(c, "scope2.csv: none of its 3 homes is in this store's scope");
+			tu_digest(c, after);
+			assert_string_equal(before, after);
+		}
 		if (r.closed != cases[i].closed2 ||
 		    tu_int(c, "SELECT count(*) FROM home_version WHERE valid_to IS NULL") != cases[i].homes_now)
 			fail_msg("case %zu: month 2 closed %lld, %lld current", i + 1, (long long)r.closed,
@@ -997,7 +1042,7 @@ static void test_import_scope(void **state)
 	notices ns = {""};
 	haven_ctx_set_notice(c, on_notice, &ns);
 	haven_register_report r;
-	tu_ok(c, haven_register_import(c, tu_tmp("synth/register.csv"), "2025-03-31", &r));
+	tu_ok(c, haven_register_import(c, tu_tmp("synth/register.csv"), "2025-03-31", 0, &r));
 	int64_t wy = intf(hm, "SELECT count(*) FROM home_version WHERE snapshot_from = 1 AND la_code IN (%s)", WY_LAS);
 	assert_true(wy > 0);
 	assert_int_equal(r.homes, wy);
@@ -1020,7 +1065,7 @@ static void test_import_scope(void **state)
 	                          tu_write("secret.csv", "urn,name,address_1,postcode,places,local_authority,"
 	                                                 "registration_status,protective_marking\n"
 	                                                 "SC900009,A,1 Road,LS6 1AA,2,Leeds,Active,SECRET\n"),
-	                          "2025-03-31", &r),
+	                          "2025-03-31", 0, &r),
 	    HAVEN_ERR_VALUE);
 	tu_assert_msg(c, "secret.csv: row 2: protective_marking 'SECRET' is not OFFICIAL or OFFICIAL-SENSITIVE");
 	tu_ok(c, haven_register_import(c,
@@ -1029,7 +1074,7 @@ static void test_import_scope(void **state)
 	                                        "registration_status,Protective Marking\n"
 	                                        "SC900009,A,1 Road,LS6 1AA,2,Leeds,Active,official-sensitive\n"
 	                                        "SC900010,B,2 Road,LS6 1AB,2,Leeds,Active,\n"),
-	                               "2025-03-31", &r));
+	                               "2025-03-31", 0, &r));
 	assert_int_equal(r.extra_columns, 0);
 	assert_int_equal(tu_int(c, "SELECT count(*) FROM home_version WHERE extra IS NULL"), 2);
 	haven_ctx_free(c);
@@ -1045,7 +1090,7 @@ static void test_import_scope(void **state)
 	sqlf(c, "DETACH src");
 	char before[65], after[65];
 	tu_digest(c, before);
-	tu_assert_status(c, haven_register_import(c, m1, "2025-03-31", &r), HAVEN_ERR_NOT_FOUND);
+	tu_assert_status(c, haven_register_import(c, m1, "2025-03-31", 0, &r), HAVEN_ERR_NOT_FOUND);
 	tu_assert_msg(c, "the store has no pfa boundaries");
 	tu_digest(c, after);
 	assert_string_equal(before, after);

@@ -159,7 +159,9 @@ static void test_uprn_fixture(void **state)
 	/* --uprn with lat/long columns only: transformed to BNG, whole metres,
 	 * within 5 m of the published grid reference (Helmert, no OSTN15). */
 	const char *p = tu_write("uprn_ll.csv", "UPRN,LATITUDE,LONGITUDE\n100023336956,51.5010100,-0.1415600\n");
-	haven_gazetteer_opts o = {1, NULL, NULL, NULL, NULL, NULL};
+	haven_gazetteer_opts o = {1, NULL, NULL, NULL, NULL, NULL, 0};
+	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, &o, &r), HAVEN_ERR_MISSING); /* 5 UPRNs by 1 */
+	o.force = 1;
 	tu_ok(ctx, haven_gazetteer_load(ctx, p, &o, &r));
 	assert_int_equal(r.live, 1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM uprn"), 1);
@@ -185,7 +187,8 @@ static void test_latlong_and_reload(void **state)
 	                                     "LS1 1AA,53.79617,-1.55254\n"
 	                                     "SW1A1AA,51.50101,-0.14156\n"
 	                                     "SW1A2AA,51.50354,-0.12768\n");
-	tu_ok(ctx, haven_gazetteer_load(ctx, p, NULL, &r));
+	haven_gazetteer_opts force = {.force = 1};
+	tu_ok(ctx, haven_gazetteer_load(ctx, p, &force, &r));
 	assert_int_equal(r.rows_read, 4);
 	assert_int_equal(r.live, 4);
 	assert_int_equal(r.terminated, 0);
@@ -235,7 +238,7 @@ static void test_options(void **state)
 	tu_assert_msg(ctx, "no postcode column");
 	tu_assert_msg(ctx, "Code, E, N, Lt, Ln");
 	/* 2: postcode named, coordinates still not found */
-	haven_gazetteer_opts o = {0, "code", NULL, NULL, NULL, NULL};
+	haven_gazetteer_opts o = {0, "code", NULL, NULL, NULL, NULL, 0};
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, &o, &r), HAVEN_ERR_MISSING);
 	tu_assert_msg(ctx, "no coordinate columns");
 	/* 3: easting without northing */
@@ -262,12 +265,12 @@ static void test_options(void **state)
 	tu_ok(ctx, haven_gazetteer_load(ctx, p, &o, &r));
 	assert_true(llabs(tu_int(ctx, "SELECT e FROM postcode WHERE pc = 'M1 1AE'") - 384756) < 5);
 	/* 8: --uprn on a file without a UPRN column */
-	haven_gazetteer_opts u = {1, NULL, NULL, NULL, NULL, NULL};
+	haven_gazetteer_opts u = {1, NULL, NULL, NULL, NULL, NULL, 0};
 	tu_assert_status(ctx, haven_gazetteer_load(ctx, p, &u, &r), HAVEN_ERR_MISSING);
 	tu_assert_msg(ctx, "no UPRN column");
 	/* 9: a postcode column named while a UPRN column exists: postcodes */
 	const char *q = tu_write("both.csv", "uprn,postcode,easting,northing\n7,M1 1AE,384756,398554\n");
-	haven_gazetteer_opts pc = {0, "postcode", NULL, NULL, NULL, NULL};
+	haven_gazetteer_opts pc = {0, "postcode", NULL, NULL, NULL, NULL, 0};
 	tu_ok(ctx, haven_gazetteer_load(ctx, q, &pc, &r));
 	assert_int_equal(r.uprn, 0);
 	/* 10: ... and without options, the UPRN column decides */
@@ -409,6 +412,51 @@ static void test_bad_files(void **state)
 		if (strcmp(before, after) != 0)
 			fail_msg("bad case %zu: the store changed", i + 1);
 	}
+
+	/* Replacing: a file with no rows never empties the gazetteer; one with
+	 * fewer than half the rows held needs --force (a truncated file). */
+	static const struct {
+		const char *name, *text;
+		int force;
+		haven_status want;
+		const char *msg;
+	} shrink[] = {
+	    /* 1 */ {"s1.csv", "pcds,oseast1m,osnrth1m\n", 1, HAVEN_ERR_MISSING, "s1.csv: no postcodes in the file"},
+	    /* 2 */
+	    {"s2.csv", "UPRN,X_COORDINATE,Y_COORDINATE\n", 1, HAVEN_ERR_MISSING, "s2.csv: no uprns in the file"},
+	    /* 3 */
+	    {"s3.csv",
+	     "pcds,oseast1m,osnrth1m\nM1 1AE,384756,398554\nM1 1AF,384358,398230\nM1 1AG,384000,398000\n"
+	     "M1 1AH,384100,398100\n",
+	     0, HAVEN_ERR_MISSING, "s3.csv: it would replace the 10 postcodes held with 4, fewer than 50% of them"},
+	    /* 4 */
+	    {"s4.csv", "UPRN,X_COORDINATE,Y_COORDINATE\n5,384756,398554\n6,384756,398554\n", 0, HAVEN_ERR_MISSING,
+	     "s4.csv: it would replace the 5 uprns held with 2"},
+	};
+	for (size_t i = 0; i < sizeof shrink / sizeof shrink[0]; i++) {
+		haven_gazetteer_opts o = {.force = shrink[i].force};
+		haven_status st = haven_gazetteer_load(ctx, tu_write(shrink[i].name, shrink[i].text), &o, &r);
+		if (st != shrink[i].want || !strstr(haven_errmsg(ctx), shrink[i].msg))
+			fail_msg("shrink case %zu: got %s '%s', want %s '%s'", i + 1, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(shrink[i].want), shrink[i].msg);
+		tu_digest(ctx, after);
+		if (strcmp(before, after) != 0)
+			fail_msg("shrink case %zu: the store changed", i + 1);
+	}
+	/* Exactly half is allowed; fewer with --force too. */
+	haven_gazetteer_opts force = {.force = 1};
+	tu_ok(ctx, haven_gazetteer_load(ctx,
+	                                tu_write("half.csv", "pcds,oseast1m,osnrth1m\nM1 1AE,384756,398554\n"
+	                                                     "M1 1AF,384358,398230\nM1 1AG,384000,398000\n"
+	                                                     "M1 1AH,384100,398100\nM1 1AJ,384200,398200\n"),
+	                                NULL, &r));
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM postcode"), 5);
+	tu_ok(ctx, haven_gazetteer_load(ctx,
+	                                tu_write("two.csv", "pcds,oseast1m,osnrth1m\nM1 1AE,384756,398554\n"
+	                                                    "M1 1AF,384358,398230\n"),
+	                                &force, &r));
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM postcode"), 2);
+	tu_digest(ctx, before);
 
 	/* 22: a duplicate in the second batch names its own row. */
 	const char *p = big_file("big_dup.csv", -1, "M1 0AB,380001,390001\n");

@@ -40,7 +40,7 @@ static haven_ctx *make_store(const char *name)
 		{"register/month1.csv", "2025-01-31"}, {"register/month2.csv", "2025-02-28"}, {"register/month3.csv", "2025-03-31"}};
 	for (int i = 0; i < 3; i++) {
 		haven_register_report r;
-		tu_ok(ctx, haven_register_import(ctx, tu_fixture(months[i][0]), months[i][1], &r));
+		tu_ok(ctx, haven_register_import(ctx, tu_fixture(months[i][0]), months[i][1], 0, &r));
 	}
 	return ctx;
 }

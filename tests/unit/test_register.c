@@ -58,7 +58,7 @@ static haven_ctx *new_register_store(const char *name)
 
 static void import_ok(haven_ctx *ctx, const char *path, const char *received, haven_register_report *r)
 {
-	tu_ok(ctx, haven_register_import(ctx, path, received, r));
+	tu_ok(ctx, haven_register_import(ctx, path, received, 0, r));
 	assert_int_equal(r->noop, 0);
 	assert_string_equal(r->received, received);
 }
@@ -471,7 +471,7 @@ static void test_snapshot_rules(void **state)
 	tu_digest(ctx, before);
 
 	/* 1: the same file, same date: a no-op that says so */
-	tu_ok(ctx, haven_register_import(ctx, tu_fixture("register/month1.csv"), M1, &r));
+	tu_ok(ctx, haven_register_import(ctx, tu_fixture("register/month1.csv"), M1, 0, &r));
 	assert_int_equal(r.noop, 1);
 	assert_string_equal(r.received, M1);
 	assert_int_equal(r.changes, 0);
@@ -482,30 +482,31 @@ static void test_snapshot_rules(void **state)
 	char cmd[2100];
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", tu_fixture("register/month1.csv"), copy);
 	assert_int_equal(system(cmd), 0);
-	tu_ok(ctx, haven_register_import(ctx, copy, M2, &r));
+	tu_ok(ctx, haven_register_import(ctx, copy, M2, 0, &r));
 	assert_int_equal(r.noop, 1);
 	assert_string_equal(r.received, M1);
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
 	/* 3: a different file on the same date */
-	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), M1, &r), HAVEN_ERR_STALE);
+	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), M1, 0, &r),
+	                 HAVEN_ERR_STALE);
 	tu_assert_msg(ctx, "month2.csv");
 	tu_assert_msg(ctx, "month1.csv");
 	tu_assert_msg(ctx, M1);
 	/* 4: an older date than the newest snapshot */
-	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-01-15", &r),
+	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-01-15", 0, &r),
 	                 HAVEN_ERR_STALE);
 	tu_assert_msg(ctx, "2025-01-15");
 	tu_assert_msg(ctx, M1);
 	/* 5: not a date; 6: in the future (HAVEN_NOW is 2025-04-15) */
-	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-02-30", &r),
+	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-02-30", 0, &r),
 	                 HAVEN_ERR_VALUE);
 	tu_assert_msg(ctx, "2025-02-30");
-	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-04-16", &r),
+	tu_assert_status(ctx, haven_register_import(ctx, tu_fixture("register/month2.csv"), "2025-04-16", 0, &r),
 	                 HAVEN_ERR_VALUE);
 	tu_assert_msg(ctx, "future");
 	/* 7: a file that is not there */
-	tu_assert_status(ctx, haven_register_import(ctx, tu_tmp("absent.csv"), M2, &r), HAVEN_ERR_IO);
+	tu_assert_status(ctx, haven_register_import(ctx, tu_tmp("absent.csv"), M2, 0, &r), HAVEN_ERR_IO);
 	tu_assert_msg(ctx, "absent.csv");
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
@@ -513,7 +514,7 @@ static void test_snapshot_rules(void **state)
 	haven_ctx *bare = tu_new_store("bare.db");
 	char bare_before[65], bare_after[65];
 	tu_digest(bare, bare_before);
-	tu_assert_status(bare, haven_register_import(bare, tu_fixture("register/month1.csv"), M1, &r),
+	tu_assert_status(bare, haven_register_import(bare, tu_fixture("register/month1.csv"), M1, 0, &r),
 	                 HAVEN_ERR_NOT_FOUND);
 	tu_assert_msg(bare, "haven boundaries load");
 	tu_digest(bare, bare_after);
@@ -522,7 +523,7 @@ static void test_snapshot_rules(void **state)
 	/* Then month 2 goes in, and month 1 again is still a no-op. */
 	import_ok(ctx, tu_fixture("register/month2.csv"), M2, &r);
 	tu_digest(ctx, before);
-	tu_ok(ctx, haven_register_import(ctx, tu_fixture("register/month1.csv"), M3, &r));
+	tu_ok(ctx, haven_register_import(ctx, tu_fixture("register/month1.csv"), M3, 0, &r));
 	assert_int_equal(r.noop, 1);
 	tu_digest(ctx, after);
 	assert_string_equal(before, after);
@@ -588,58 +589,79 @@ static void test_bad_files(void **state)
 		const char *row;  /* "row N" in the message */
 		const char *says; /* and this */
 	} cases[] = {
-		/* 1 */ {HDR GOOD1 "SC200002,\"Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_FORMAT,
-		         "row 3", "unterminated"},
-		/* 2 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active\n", HAVEN_ERR_FORMAT, "row 3",
-		         "8 fields where the header has 10"},
-		/* 3 */ {HDR GOOD1 "SC200002,Two H\xf6use,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n",
-		         HAVEN_ERR_FORMAT, "row 3", "UTF-8"},
-		/* 4 */ {"URN,Name,Address 1,Town,Postcode,Local authority,Registration status\n"
-		         "SC200001,One House,1 Road,Leeds,LS1 1AA,Leeds,Active\n",
-		         HAVEN_ERR_MISSING, "row 1", "required column 'places'"},
-		/* 5 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_MISSING,
-		         "row 3", "'postcode' (column 5, 'Postcode') is empty"},
-		/* 6 */ {HDR GOOD1 GOOD2 "sc200001,Three House,3 Road,Leeds,LS1 1AD,4,Leeds,Active,,2020-01-01\n",
-		         HAVEN_ERR_DUPLICATE, "row 4", "SC200001 is also on row 2"},
-		/* 7 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,ZZ99 9ZZZ,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-		         "row 3", "postcode 'ZZ99 9ZZZ'"},
-		/* 8 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-02-30\n", HAVEN_ERR_VALUE,
-		         "row 3", "registration_date '2020-02-30'"},
-		/* 9 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,-2,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-		         "row 3", "places -2"},
-		/* 10 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,four,Leeds,Active,,2020-01-01\n",
-		          HAVEN_ERR_VALUE, "row 3", "places 'four'"},
-		/* 11 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Gotham,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-		          "row 3", "local authority 'Gotham'"},
-		/* 12 */ {HDR GOOD1 "SC200002,Two House,2 Road,Carlisle,CA1 1AA,4,Cumbria,Active,,2020-01-01\n",
-		          HAVEN_ERR_VALUE, "row 3", "Cumberland (E06000063)"},
-		/* 13 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,10/02/2025 Notice,2020-01-01\n",
-		          HAVEN_ERR_VALUE, "row 3", "enforcement_actions item 1 '10/02/2025 Notice'"},
-		/* 14 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-01-02 Notice; 2025-01-05,"
-		          "2020-01-01\n",
-		          HAVEN_ERR_VALUE, "row 3", "item 2 '2025-01-05'"},
-		/* 15 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-03-01 Notice,2020-01-01\n",
-		          HAVEN_ERR_VALUE, "row 3", "after the received date 2025-02-28"},
-		/* 16 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2025-03-01\n", HAVEN_ERR_VALUE,
-		          "row 3", "after the received date"},
-		/* 17 */ {"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
-		          "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
-		          HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') both give postcode"},
-		/* 18 */ {HDR, HAVEN_ERR_MISSING, "", "no homes"},
-		/* 19 */ {HDR GOOD1 "SC 200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-		          "row 3", "urn 'SC 200002'"},
-		/* 20 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,,,2020-01-01\n", HAVEN_ERR_MISSING,
-		          "row 3", "'registration_status'"},
-		/* 21 */ {"", HAVEN_ERR_FORMAT, "", "empty file"},
-		/* 22 */ {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
-		          "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
-		          HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
+	    /* 1 */ {HDR GOOD1 "SC200002,\"Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n",
+	             HAVEN_ERR_FORMAT, "row 3", "unterminated"},
+	    /* 2 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active\n", HAVEN_ERR_FORMAT, "row 3",
+	     "8 fields where the header has 10"},
+	    /* 3 */
+	    {HDR GOOD1 "SC200002,Two H\xf6use,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_FORMAT,
+	     "row 3", "UTF-8"},
+	    /* 4 */
+	    {"URN,Name,Address 1,Town,Postcode,Local authority,Registration status\n"
+	     "SC200001,One House,1 Road,Leeds,LS1 1AA,Leeds,Active\n",
+	     HAVEN_ERR_MISSING, "row 1", "required column 'places'"},
+	    /* 5 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_MISSING, "row 3",
+	     "'postcode' (column 5, 'Postcode') is empty"},
+	    /* 6 */
+	    {HDR GOOD1 GOOD2 "sc200001,Three House,3 Road,Leeds,LS1 1AD,4,Leeds,Active,,2020-01-01\n",
+	     HAVEN_ERR_DUPLICATE, "row 4", "SC200001 is also on row 2"},
+	    /* 7 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,ZZ99 9ZZZ,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "postcode 'ZZ99 9ZZZ'"},
+	    /* 8 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-02-30\n", HAVEN_ERR_VALUE, "row 3",
+	     "registration_date '2020-02-30'"},
+	    /* 9 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,-2,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "places -2"},
+	    /* 10 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,four,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "places 'four'"},
+	    /* 11 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Gotham,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "local authority 'Gotham'"},
+	    /* 12 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Carlisle,CA1 1AA,4,Cumbria,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "Cumberland (E06000063)"},
+	    /* 13 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,10/02/2025 Notice,2020-01-01\n",
+	     HAVEN_ERR_VALUE, "row 3", "enforcement_actions item 1 '10/02/2025 Notice'"},
+	    /* 14 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-01-02 Notice; 2025-01-05,"
+	               "2020-01-01\n",
+	     HAVEN_ERR_VALUE, "row 3", "item 2 '2025-01-05'"},
+	    /* 15 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-03-01 Notice,2020-01-01\n",
+	     HAVEN_ERR_VALUE, "row 3", "after the received date 2025-02-28"},
+	    /* 16 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2025-03-01\n", HAVEN_ERR_VALUE, "row 3",
+	     "after the received date"},
+	    /* 17 */
+	    {"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
+	     "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
+	     HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') both give postcode"},
+	    /* 18 */ {HDR, HAVEN_ERR_MISSING, "", "no homes"},
+	    /* 19 */
+	    {HDR GOOD1 "SC 200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+	     "row 3", "urn 'SC 200002'"},
+	    /* 20 */
+	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,,,2020-01-01\n", HAVEN_ERR_MISSING, "row 3",
+	     "'registration_status'"},
+	    /* 21 */ {"", HAVEN_ERR_FORMAT, "", "empty file"},
+	    /* 22 */
+	    {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
+	     "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
+	     HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
+	    /* 23 a good file that holds none of the 8 current homes would close them all */
+	    {HDR GOOD1 GOOD2, HAVEN_ERR_MISSING, "", "would close every one of them"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "bad%zu.csv", i + 1);
 		const char *path = tu_write(name, cases[i].text);
-		haven_status st = haven_register_import(ctx, path, M2, &r);
+		haven_status st = haven_register_import(ctx, path, M2, 0, &r);
 		if (st != cases[i].st)
 			fail_msg("case %zu: got %s, want %s: %s", i + 1, haven_status_name(st), haven_status_name(cases[i].st),
 			         haven_errmsg(ctx));
@@ -653,14 +675,16 @@ static void test_bad_files(void **state)
 		if (strcmp(before, after) != 0)
 			fail_msg("case %zu changed the store", i + 1);
 	}
-	/* The good rows alone import; an unnamed column is kept by its number. */
+	/* The good rows alone import into a store of their own; an unnamed
+	 * column is kept by its number. */
+	haven_ctx_free(ctx);
+	ctx = new_register_store("good.db");
 	import_ok(ctx,
 	          tu_write("good.csv", "URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,\n"
 	                               "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,kept\n"
 	                               "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,\n"),
 	          M2, &r);
 	assert_int_equal(r.new_homes, 2);
-	assert_int_equal(r.closed, 8);
 	assert_int_equal(r.extra_columns, 1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE urn = 'SC200001'"
 	                             " AND extra = '{\"column 9\":\"kept\"}'"),
@@ -736,7 +760,7 @@ static void test_spreadsheets_same_as_csv(void **state)
 		make_sheet(cases[i].driver, cases[i].csvt, cases[i].name, sheet, sizeof sheet);
 		snprintf(db, sizeof db, "sheet%zu.db", i + 1);
 		haven_ctx *b = new_register_store(db);
-		tu_ok(b, haven_register_import(b, sheet, M1, &rb));
+		tu_ok(b, haven_register_import(b, sheet, M1, 0, &rb));
 		if (rb.homes != 8 || rb.changes != ra.changes || rb.extra_columns != 1)
 			fail_msg("case %zu: %lld homes, %lld changes, %d extra columns", i + 1, (long long)rb.homes,
 			         (long long)rb.changes, rb.extra_columns);
