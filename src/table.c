@@ -311,13 +311,51 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	free(w);
 }
 
-static void csv_field(FILE *out, const char *s)
+/* A text cell a spreadsheet would evaluate: after any apostrophes, its first
+ * character starts a formula (= + - @) or is a TAB or CR (OWASP, "CSV
+ * Injection").  The apostrophes are skipped so that a value which already
+ * begins with one, such as "'=x", is neutralised too and reads back exactly. */
+static int formula_start(const char *s)
 {
+	s += strspn(s, "'");
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/* A text cell that is wholly a plain decimal number ("-1.5491", "+44", ".5"):
+ * a spreadsheet reads it as that number and nothing else, so it stays as it is. */
+static int plain_number(const char *s)
+{
+	s += *s == '+' || *s == '-';
+	size_t digits = strspn(s, "0123456789");
+	s += digits;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		if (!frac)
+			return 0;
+		digits += frac;
+		s += 1 + frac;
+	}
+	return digits > 0 && *s == '\0';
+}
+
+const char *hv_csv_value(const char *s)
+{
+	return s[0] == '\'' && formula_start(s) ? s + 1 : s;
+}
+
+/* The one CSV cell writer: RFC 4180 quoting, and a text cell that a
+ * spreadsheet would take for a formula gets a leading apostrophe (number
+ * says the cell is numeric: never touched).  hv_csv_value undoes it. */
+static void csv_cell(FILE *out, const char *s, int number)
+{
+	const char *prefix = !number && !plain_number(s) && formula_start(s) ? "'" : "";
 	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(prefix, out);
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	fputs(prefix, out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
@@ -332,7 +370,7 @@ static void write_csv(const haven_table *t, const unsigned char *keep, const cha
 	for (int c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_field(out, t->names[c]);
+		csv_cell(out, t->names[c], 0);
 	}
 	if (marking)
 		fputs(",protective_marking", out);
@@ -343,11 +381,13 @@ static void write_csv(const haven_table *t, const unsigned char *keep, const cha
 		for (int c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
-			csv_field(out, cell_text(at(t, r, c), buf, sizeof buf));
+			const cell *ce = at(t, r, c);
+			csv_cell(out, cell_text(ce, buf, sizeof buf),
+			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);
-			csv_field(out, marking);
+			csv_cell(out, marking, 0);
 		}
 		fputs("\r\n", out);
 	}

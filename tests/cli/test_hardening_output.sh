@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# test_hardening_output.sh - what haven writes, end to end: CSV cells a
+# spreadsheet would run as formulas are neutralised in HMCI's signed extract
+# and every --csv listing (and read back as they were by the receiver's
+# import); escape sequences in register fields, complaints and the owner's
+# name never reach the terminal raw; a huge cell cannot blow up a text
+# listing; stores and every file haven writes are private; numeric arguments
+# are parsed strictly.
+set -euo pipefail
+: "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}" "${HAVEN_FIXTURES:?run through ctest}"
+H=$HAVEN_BIN
+D=$HAVEN_DATA_DIR
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export HAVEN_KEY_DIR=$T/keys
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ok() { echo "ok: $*"; }
+same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
+dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
+# csv_cell FILE KEY VALUE COLUMN: COLUMN of the row whose KEY is VALUE, as Python's csv module reads it.
+csv_cell() {
+	python3 - "$@" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r[sys.argv[2]] == sys.argv[3]:
+        sys.stdout.write(r[sys.argv[4]])
+        break
+PY
+}
+ESC=$'\e'
+LA_BOUNDARIES=$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz
+
+# ---- a register whose fields a spreadsheet would run, and escape sequences ----
+HEADER="URN,Home name,Address 1,Address 2,Town,Post code,Telephone,Registered person,Registered person address,Responsible individual,Places,Local authority,Registration status,Enforcement actions"
+{
+	echo "$HEADER"
+	echo 'SC900001,=Sunny House,"=HYPERLINK(""http://x"",""y"")",,Manchester,M1 1AA,+44 161 496 0001,@Provider Ltd,"-2 Sample Road, Leeds",-A. Person,4,Manchester,Active,'
+	echo "SC900002,Calm ${ESC}[2J${ESC}[31mHouse,1 Example Street,,Bristol,BS8 1AA,0117 496 0002,Sample Homes Ltd,,B. Person,3,Bristol,Active,"
+	echo "SC900003,Oak House,5 Test Road,,Leeds,LS6 1AA,0113 496 0003,Leeds City Council,,C. Person,2,Leeds,Active,"
+} >"$T/reg.csv"
+
+HM=$T/hmci.db
+"$H" -q init "$HM" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null
+"$H" -q boundaries load "$HM" --kind la "$LA_BOUNDARIES" >/dev/null
+expect_exit 0 "$H" register import "$HM" "$T/reg.csv" --received 2025-03-31
+same "fields are stored as they came" "=Sunny House|+44 161 496 0001|@Provider Ltd|-A. Person" \
+	"$(sqlite3 "$HM" "SELECT name, telephone, registered_person, responsible_individual FROM home_version WHERE urn = 'SC900001'")"
+
+# ---- 8: CSV formula injection ---------------------------------------------------
+expect_exit 0 "$H" register changes "$HM" --csv
+cp "$T/out" "$T/changes.csv"
+same "register changes --csv: a name starting '=' is neutralised" "'=Sunny House" \
+	"$(csv_cell "$T/changes.csv" urn SC900001 name)"
+same "register changes --csv: other names are not touched" "Oak House" "$(csv_cell "$T/changes.csv" urn SC900003 name)"
+
+expect_exit 0 "$H" audit keygen "$T/hmci.key"
+PUB=$(sed -n 's/^public key: //p' "$T/out")
+expect_exit 0 "$H" authority add "$HM" --kind dfe --code DFE --name "Department for Education"
+expect_exit 0 "$H" request add "$HM" --authority DFE --requester "A. Official" --role senior-official \
+	--date 2025-04-01 --kind one-off --deliver-to "secure mailbox"
+expect_exit 0 "$H" disclose extract "$HM" --request 1 --key "$T/hmci.key" --out "$T/ex.csv"
+same "extract: name neutralised" "'=Sunny House" "$(csv_cell "$T/ex.csv" urn SC900001 name)"
+same "extract: formula in a quoted cell neutralised" "'=HYPERLINK(\"http://x\",\"y\")" \
+	"$(csv_cell "$T/ex.csv" urn SC900001 address_1)"
+same "extract: telephone, people and address neutralised" "'+44 161 496 0001|'@Provider Ltd|'-A. Person|'-2 Sample Road, Leeds" \
+	"$(csv_cell "$T/ex.csv" urn SC900001 telephone)|$(csv_cell "$T/ex.csv" urn SC900001 registered_person)|$(csv_cell "$T/ex.csv" urn SC900001 responsible_individual)|$(csv_cell "$T/ex.csv" urn SC900001 registered_person_address)"
+same "extract: places stay numbers" "4" "$(csv_cell "$T/ex.csv" urn SC900001 places)"
+grep -q "^SC900001,'=Sunny House,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",,,Manchester,M1 1AA,'+44 161 496 0001," "$T/ex.csv" ||
+	fail "extract row bytes: $(grep SC900001 "$T/ex.csv")"
+ok "extract: the row's bytes"
+same "the manifest hashes the neutralised bytes" "$(sha256sum "$T/ex.csv" | cut -d' ' -f1)" \
+	"$(sed -n 's/^sha256: //p' "$T/ex.csv.manifest")"
+
+# The receiver: DfE's store imports the extract, manifest verified, values as HMCI held them.
+DF=$T/dfe.db
+"$H" -q init "$DF" --owner-kind dfe --owner-code DFE --owner-name "Department for Education" >/dev/null
+"$H" -q boundaries load "$DF" --kind la "$LA_BOUNDARIES" >/dev/null
+expect_exit 0 "$H" authority add "$DF" --kind hmci --code HMCI --name "HMCI (Ofsted)"
+expect_exit 0 "$H" authority key add "$DF" --authority HMCI --public-key "$PUB"
+expect_exit 0 "$H" register import "$DF" "$T/ex.csv" --received 2025-04-15
+expect_out "(manifest verified)"
+same "round trip: the receiver stores the values, not the neutralised cells" \
+	"=Sunny House|=HYPERLINK(\"http://x\",\"y\")|+44 161 496 0001|@Provider Ltd|-2 Sample Road, Leeds|-A. Person|4" \
+	"$(sqlite3 "$DF" "SELECT name, address1, telephone, registered_person, registered_person_address, responsible_individual, places FROM home_version WHERE urn = 'SC900001'")"
+
+# Complaints: text a person typed, starting with TAB or '='.
+expect_exit 0 "$H" complaint add "$HM" --about home --urn SC900001 --summary $'\t=cmd|\' /C calc\'!A0'
+expect_exit 0 "$H" complaint add "$HM" --about home --urn SC900003 --summary "=1+1"
+expect_exit 0 "$H" complaint list "$HM" --csv
+cp "$T/out" "$T/complaints.csv"
+same "complaint list --csv: a summary starting with TAB is neutralised" $'\'\t=cmd|\' /C calc\'!A0' \
+	"$(csv_cell "$T/complaints.csv" id 1 summary)"
+same "complaint list --csv: a summary starting '=' is neutralised" "'=1+1" "$(csv_cell "$T/complaints.csv" id 2 summary)"
+same "complaint list --csv: ids stay numbers" "1 2" "$(python3 -c 'import csv,sys
+print(" ".join(r["id"] for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$T/complaints.csv")"
+
+echo "all passed"
