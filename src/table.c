@@ -18,6 +18,7 @@
 #include "govern_int.h"
 #include "haven/store.h"
 #include "scope_int.h"
+#include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
 
@@ -252,15 +253,50 @@ static const char *cell_text(const cell *c, char *buf, size_t n)
 	return "";
 }
 
-/* Display width in characters of a UTF-8 string (continuation bytes skipped). */
-static size_t width(const char *s)
+/* Length of the UTF-8 sequence lead byte c (0x80 or above) announces; 0
+ * for a byte that cannot begin one. */
+static size_t utf8_len(unsigned char c)
 {
+	return (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+}
+
+size_t haven_text_escape(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
+	while (*p) {
+		/* Shown as itself: printable ASCII, or a whole valid UTF-8
+		 * sequence that is not a C1 control (U+0080..U+009F, bytes C2 80
+		 * to C2 9F: an 8-bit terminal's CSI is U+009B).  Anything else, one
+		 * byte at a time, as \xHH, so no byte of it reaches the terminal. */
+		size_t n = *p < 0x80 ? 1 : utf8_len(*p);
+		int shown = n == 1 ? *p >= 0x20 && *p != 0x7F
+		                   : n > 1 && strnlen((const char *)p, n) == n &&
+		                         hv_utf8_valid((const char *)p, n, NULL) && !(p[0] == 0xC2 && p[1] < 0xA0);
+		if (shown) {
+			if (out)
+				fwrite(p, 1, n, out);
+			p += n;
+			w++;
+		} else {
+			if (out)
+				fprintf(out, "\\x%02x", *p);
+			p++;
+			w += 4;
+		}
+	}
 	return w;
 }
 
+static void pad(FILE *out, size_t n)
+{
+	while (n--)
+		fputc(' ', out);
+}
+
+/* Aligned columns.  Every text (title, names, cells) goes through
+ * haven_text_escape: register fields and complaints are data, and an escape
+ * sequence in them must not reach the terminal. */
 static void write_text(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
 {
 	size_t *w = calloc((size_t)t->ncols, sizeof *w);
@@ -268,20 +304,25 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	if (!w)
 		return;
 	for (int c = 0; c < t->ncols; c++)
-		w[c] = width(t->names[c]);
+		w[c] = haven_text_escape(NULL, t->names[c]);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (int c = 0; keep[r] && c < t->ncols; c++) {
-			size_t x = width(cell_text(at(t, r, c), buf, sizeof buf));
+			size_t x = haven_text_escape(NULL, cell_text(at(t, r, c), buf, sizeof buf));
 			if (x > w[c])
 				w[c] = x;
 		}
 	if (marking)
 		fprintf(out, "%s\n", marking);
-	if (*t->title)
-		fprintf(out, "%s\n", t->title);
-	for (int c = 0; c < t->ncols; c++)
-		fprintf(out, "%s%s%*s", c ? "  " : "", t->names[c], c + 1 < t->ncols ? (int)(w[c] - width(t->names[c])) : 0,
-		        "");
+	if (*t->title) {
+		haven_text_escape(out, t->title);
+		fputc('\n', out);
+	}
+	for (int c = 0; c < t->ncols; c++) {
+		fputs(c ? "  " : "", out);
+		size_t x = haven_text_escape(out, t->names[c]);
+		if (c + 1 < t->ncols)
+			pad(out, w[c] - x);
+	}
 	fputc('\n', out);
 	for (int c = 0; c < t->ncols; c++) {
 		fprintf(out, "%s", c ? "  " : "");
@@ -295,14 +336,15 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 		for (int c = 0; c < t->ncols; c++) {
 			const cell *ce = at(t, r, c);
 			const char *s = cell_text(ce, buf, sizeof buf);
-			int pad = (int)(w[c] - width(s));
+			size_t x = haven_text_escape(NULL, s);
 			int numeric = ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL;
 			if (c)
 				fputs("  ", out);
 			if (numeric)
-				fprintf(out, "%*s%s", pad, "", s);
-			else
-				fprintf(out, "%s%*s", s, c + 1 < t->ncols ? pad : 0, "");
+				pad(out, w[c] - x);
+			haven_text_escape(out, s);
+			if (!numeric && c + 1 < t->ncols)
+				pad(out, w[c] - x);
 		}
 		fputc('\n', out);
 	}

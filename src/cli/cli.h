@@ -87,6 +87,12 @@ haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filt
 typedef haven_status (*cli_listing0_fn)(haven_ctx *ctx, haven_table **out);
 haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn fn);
 
+/** s made safe to print: control characters and bytes that are not UTF-8
+ *  as visible escapes (haven_text_escape).  For every string the CLI prints
+ *  that came from data or from the command line.  The copy lives until the
+ *  command ends ("?" when out of memory). */
+const char *cli_esc(const char *s);
+
 /** Quiet mode (-q): no progress or notices. */
 extern int cli_quiet;
 

@@ -17,7 +17,7 @@ haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv)
 	haven_status st = haven_audit_keygen(ctx, argv[optind], pub);
 	if (st)
 		return st;
-	printf("wrote secret key %s (mode 0600)\npublic key: %s\n", argv[optind], pub);
+	printf("wrote secret key %s (mode 0600)\npublic key: %s\n", cli_esc(argv[optind]), pub);
 	return HAVEN_OK;
 }
 
@@ -48,7 +48,7 @@ haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv)
 	if (!st && out) {
 		st = haven_audit_checkpoint_save(ctx, out, text);
 		if (!st) /* the note's second line is the tree size */
-			printf("wrote checkpoint %s: %lld entries; keep it off this machine\n", out,
+			printf("wrote checkpoint %s: %lld entries; keep it off this machine\n", cli_esc(out),
 			       strtoll(text + strcspn(text, "\n") + 1, NULL, 10));
 	} else if (!st) {
 		fputs(text, stdout);

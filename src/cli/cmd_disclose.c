@@ -14,7 +14,7 @@ static int parse_id(const char *s, int64_t *id)
 {
 	unsigned long long v;
 	if (!cli_parse_uint(s, &v) || v == 0 || v > INT64_MAX) {
-		fprintf(stderr, "haven: request id '%s' is not a positive whole number\n", s);
+		fprintf(stderr, "haven: request id '%s' is not a positive whole number\n", cli_esc(s));
 		return 0;
 	}
 	*id = (int64_t)v;
@@ -50,8 +50,8 @@ haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_disclose_request_add(ctx, &o, &id);
 	if (!st)
-		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, o.kind,
-		       o.authority, o.date, o.requester, o.role);
+		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, cli_esc(o.kind),
+		       cli_esc(o.authority), cli_esc(o.date), cli_esc(o.requester), cli_esc(o.role));
 	return st;
 }
 
@@ -78,7 +78,7 @@ haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_disclose_request_confirm(ctx, id, date, by);
 	if (!st)
-		printf("request %lld confirmed on %s by %s\n", (long long)id, date, by);
+		printf("request %lld confirmed on %s by %s\n", (long long)id, cli_esc(date), cli_esc(by));
 	return st;
 }
 
@@ -102,7 +102,7 @@ haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_disclose_request_withdraw(ctx, id, date);
 	if (!st)
-		printf("request %lld withdrawn on %s\n", (long long)id, date);
+		printf("request %lld withdrawn on %s\n", (long long)id, cli_esc(date));
 	return st;
 }
 
@@ -167,10 +167,11 @@ haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv)
 	if (st)
 		return st;
 	printf("extract %lld for request %lld of %s: %lld homes, %lld places (register as at %s), %s\n",
-	       (long long)r.extract_id, (long long)id, r.authority, (long long)r.homes, (long long)r.places,
-	       r.register_as_at, HAVEN_MARKING);
-	printf("  scope: %s\n", r.scope);
-	printf("  wrote %s (SHA-256 %s) and %s.manifest, signed by %s\n", out, r.sha256, out, r.public_key);
+	       (long long)r.extract_id, (long long)id, cli_esc(r.authority), (long long)r.homes, (long long)r.places,
+	       cli_esc(r.register_as_at), HAVEN_MARKING);
+	printf("  scope: %s\n", cli_esc(r.scope));
+	printf("  wrote %s (SHA-256 %s) and %s.manifest, signed by %s\n", cli_esc(out), r.sha256, cli_esc(out),
+	       r.public_key);
 	if (r.fulfilled)
 		printf("  the one-off request is now fulfilled\n");
 	return HAVEN_OK;

@@ -143,7 +143,7 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 	if (cli_positional(argc, 2) || !status)
 		return cli_usage();
 	if (!cli_parse_uint(argv[optind + 1], &id)) {
-		fprintf(stderr, "haven complaint update: '%s' is not a complaint id\n", argv[optind + 1]);
+		fprintf(stderr, "haven complaint update: '%s' is not a complaint id\n", cli_esc(argv[optind + 1]));
 		return HAVEN_ERR_USAGE;
 	}
 	int64_t *seqs;
@@ -157,7 +157,7 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 		st = haven_complaint_update(ctx, (int64_t)id, status, outcome, seqs, n);
 	free(seqs);
 	if (!st)
-		printf("complaint %llu is now %s\n", id, status);
+		printf("complaint %llu is now %s\n", id, cli_esc(status));
 	return st;
 }
 
@@ -187,6 +187,6 @@ haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	printf("erased disclosed data that expired before %s: %lld home versions, %lld change records, "
 	       "%lld enforcement actions (recorded in the audit log)\n",
-	       before, (long long)r.versions, (long long)r.changes, (long long)r.enforcement);
+	       cli_esc(before), (long long)r.versions, (long long)r.changes, (long long)r.enforcement);
 	return HAVEN_OK;
 }

@@ -30,12 +30,12 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 	if ((st = haven_register_import(ctx, file, received, &r)))
 		return st;
 	if (r.noop) {
-		printf("%s: already imported as the snapshot received %s (same SHA-256); nothing changed\n", file,
-		       r.received);
+		printf("%s: already imported as the snapshot received %s (same SHA-256); nothing changed\n",
+		       cli_esc(file), cli_esc(r.received));
 		return HAVEN_OK;
 	}
-	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", file, r.received, (long long)r.homes,
-	       (long long)r.places, r.verified ? " (manifest verified)" : "");
+	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", cli_esc(file), cli_esc(r.received),
+	       (long long)r.homes, (long long)r.places, r.verified ? " (manifest verified)" : "");
 	if (r.dropped)
 		printf("  %lld homes outside this store's scope dropped, not imported\n", (long long)r.dropped);
 	printf("  new %lld, reopened %lld, changed %lld, unchanged %lld, closed %lld\n", (long long)r.new_homes,

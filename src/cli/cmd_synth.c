@@ -22,7 +22,8 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 's':
 			if (!cli_parse_uint(optarg, &seed)) {
-				fprintf(stderr, "haven synth: --seed wants a whole number, not '%s'\n", optarg);
+				fprintf(stderr, "haven synth: --seed wants a whole number, not '%s'\n",
+				        cli_esc(optarg));
 				return HAVEN_ERR_USAGE;
 			}
 			break;
@@ -39,7 +40,7 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	printf("synthetic register: %lld children's homes with %lld places in %lld local authorities "
 	       "(of %lld providers) -> %s/register.csv\n",
-	       (long long)r.homes, (long long)r.places, (long long)r.authorities, (long long)r.rows_read, out);
+	       (long long)r.homes, (long long)r.places, (long long)r.authorities, (long long)r.rows_read, cli_esc(out));
 	printf("  postcodes drawn from %lld live postcodes in the gazetteer, seed %llu, %.2f s\n",
 	       (long long)r.postcodes_scanned, seed, r.seconds);
 	return HAVEN_OK;

@@ -94,4 +94,56 @@ same "complaint list --csv: a summary starting '=' is neutralised" "'=1+1" "$(cs
 same "complaint list --csv: ids stay numbers" "1 2" "$(python3 -c 'import csv,sys
 print(" ".join(r["id"] for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$T/complaints.csv")"
 
+# ---- 9: escape sequences never reach the terminal raw -----------------------------
+# no_ctl FILE: FILE holds no control character but line ends (no C0, DEL, or C1 in UTF-8 or bare).
+no_ctl() {
+	python3 - "$1" <<'PY' || fail "a control character reached the terminal in $1"
+import re, sys
+b = open(sys.argv[1], "rb").read()
+m = re.search(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", b)
+if m:
+    sys.exit("control byte %r at %d in %s" % (m.group(), m.start(), sys.argv[1]))
+PY
+}
+# has_literal FILE TEXT: FILE holds TEXT (fixed string).
+has_literal() { grep -qF -- "$2" "$1" || { cat "$1"; fail "$1 lacks '$2'"; }; }
+
+expect_exit 0 "$H" register changes "$HM"
+no_ctl "$T/out" && has_literal "$T/out" 'Calm \x1b[2J\x1b[31mHouse'
+ok "register changes (text): the escape sequence in a name is shown, not sent"
+expect_exit 0 "$H" complaint add "$HM" --about home --urn SC900002 --summary $'\e]0;owned\aTitle \xc2\x9b31mred'
+expect_exit 0 "$H" complaint list "$HM"
+no_ctl "$T/out" && has_literal "$T/out" '\x1b]0;owned\x07Title \xc2\x9b31mred' && has_literal "$T/out" '\x09=cmd'
+ok "complaint list (text): ESC, BEL, C1 and TAB in summaries are shown as escapes"
+
+EV=$T/evil.db
+expect_exit 0 "$H" init "$EV" --owner-kind la --owner-code E08000035 --owner-name $'Leeds \e[5mCity\e[0m\r\n'
+no_ctl "$T/out" && has_literal "$T/out" 'Leeds \x1b[5mCity\x1b[0m\x0d\x0a'
+ok "init echoes an owner name with escapes, escaped"
+expect_exit 0 "$H" info "$EV"
+no_ctl "$T/out" && has_literal "$T/out" 'owner_name: Leeds \x1b[5mCity\x1b[0m\x0d\x0a'
+ok "info shows the owner name's escapes as text"
+
+# Error messages quote file names and content; notices too.
+expect_exit 3 "$H" register import "$HM" "$T/"$'\e[31mmissing.csv' --received 2025-04-01
+no_ctl "$T/err" && has_literal "$T/err" '\x1b[31mmissing.csv'
+ok "an error naming a file with ESC in its name"
+{
+	echo "$HEADER"
+	echo "SC900004,Elm Lodge,3 Sample Avenue,,Bristol,BS8 ${ESC}[8mZZ,0117 496 0004,Sample Homes Ltd,,B. Person,3,Bristol,Active,"
+} >"$T/badpc.csv"
+expect_exit 23 "$H" register import "$HM" "$T/badpc.csv" --received 2025-04-01
+no_ctl "$T/err" && has_literal "$T/err" "postcode 'BS8 \\x1b[8mZZ'"
+ok "an error quoting a cell with ESC"
+{
+	echo "$HEADER,Note${ESC}[8m"
+	echo "SC900003,Oak House,5 Test Road,,Leeds,LS6 1AA,0113 496 0003,Leeds City Council,,C. Person,2,Leeds,Active,,x"
+} >"$T/extra.csv"
+HAVEN_NOW=2025-04-20T09:00:00Z expect_exit 0 "$H" register import "$DF" "$T/extra.csv" --received 2025-04-20
+no_ctl "$T/err" && has_literal "$T/err" "kept in home_version.extra: 'Note\\x1b[8m'"
+ok "a notice quoting a column name with ESC"
+expect_exit 2 "$H" $'\e[31mregistr'
+no_ctl "$T/err" && has_literal "$T/err" "'\\x1b[31mregistr' is not a haven command"
+ok "help: an unknown command with ESC is quoted escaped"
+
 echo "all passed"

@@ -167,5 +167,83 @@ static void test_csv_value(void **state)
 			         hv_csv_value(cases[i].in), cases[i].want);
 }
 
+/* haven_text_escape: what reaches a terminal, and its width. */
+static void test_text_escape(void **state)
+{
+	(void)state;
+	static const struct {
+		int n;
+		const char *in, *want;
+		size_t width;
+	} cases[] = {
+	    {1, "Sunny House", "Sunny House", 11},
+	    {2, "\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred", 18},
+	    {3, "a\tb\nc\rd", "a\\x09b\\x0ac\\x0dd", 16},
+	    {4, "\x07\x7f", "\\x07\\x7f", 8},
+	    {5, "\302\23331m", "\\xc2\\x9b31m", 11}, /* U+009B, CSI (octal: a hex escape would take the 3) */
+	    {6, "\23331m", "\\x9b31m", 7},           /* a bare C1 byte, not UTF-8 */
+	    {7, "Caf\303\251 \342\202\2545", "Caf\303\251 \342\202\2545", 7}, /* "Café €5" */
+	    {8, "\xc2\xa0", "\xc2\xa0", 1},                                   /* U+00A0, the first after C1: shown */
+	    {9, "\xf0\x9f\x8f\xa0", "\xf0\x9f\x8f\xa0", 1},                   /* a four-byte character */
+	    {10, "\xff", "\\xff", 4},
+	    {11, "\xe2\x82", "\\xe2\\x82", 8},           /* cut short by the end */
+	    {12, "\xc0\xaf", "\\xc0\\xaf", 8},           /* overlong '/' */
+	    {13, "\xed\xa0\x80", "\\xed\\xa0\\x80", 12}, /* a surrogate */
+	    {14, "", "", 0},
+	    {15, "\\x1b", "\\x1b", 4}, /* a backslash is itself */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		size_t w = haven_text_escape(f, cases[i].in);
+		assert_int_equal(fclose(f), 0);
+		if (strcmp(buf, cases[i].want) != 0 || w != cases[i].width || haven_text_escape(NULL, cases[i].in) != w)
+			fail_msg("case %d: wrote '%s' width %zu, want '%s' width %zu", cases[i].n, buf, w,
+			         cases[i].want, cases[i].width);
+		free(buf);
+	}
+}
+
+/* A text listing with escape sequences in its title and cells: nothing below
+ * 0x20 but the line ends, no DEL or C1, and the columns still line up. */
+static void test_text_listing_escapes(void **state)
+{
+	(void)state;
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	static const char *const names[] = {"name", "places", "note"};
+	haven_table *t;
+	tu_ok(ctx, hv_table_new(ctx, "Homes in \x1b]0;title\x07", 3, names, &t));
+	static const char *const rows[][2] = {{"Calm \x1b[2J\x1b[31mHouse", "\x9b"
+	                                                                    "0m"},
+	                                      {"Oak House", "ok"}};
+	for (int r = 0; r < 2; r++) {
+		tu_ok(ctx, hv_table_add_row(ctx, t));
+		tu_ok(ctx, hv_table_set_text(ctx, t, 0, rows[r][0]));
+		tu_ok(ctx, hv_table_set_int(ctx, t, 1, r + 3));
+		tu_ok(ctx, hv_table_set_text(ctx, t, 2, rows[r][1]));
+	}
+	size_t len;
+	char *got = render(ctx, t, HAVEN_FMT_TEXT, &len);
+	haven_table_free(t);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)got[i];
+		if ((b < 0x20 && b != '\n') || b == 0x7f || (b >= 0x80 && b < 0xa0))
+			fail_msg("byte 0x%02x at %zu reached the listing:\n%s", b, i, got);
+	}
+	const char *want = "Homes in \\x1b]0;title\\x07\n"
+	                   "name                       places  note\n"
+	                   "-------------------------  ------  ------\n"
+	                   "Calm \\x1b[2J\\x1b[31mHouse       3  \\x9b0m\n"
+	                   "Oak House                       4  ok\n";
+	if (strcmp(got, want) != 0)
+		fail_msg("got:\n%s\nwant:\n%s", got, want);
+	free(got);
+	haven_ctx_free(ctx);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_csv_neutralises_formulas), cmocka_unit_test(test_csv_round_trip),
-        cmocka_unit_test(test_csv_value))
+        cmocka_unit_test(test_csv_value), cmocka_unit_test(test_text_escape),
+        cmocka_unit_test(test_text_listing_escapes))
