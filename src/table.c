@@ -288,15 +288,23 @@ size_t haven_text_escape(FILE *out, const char *s)
 	return w;
 }
 
-static void pad(FILE *out, size_t n)
+/* The widest a text column is padded to.  A longer cell overflows its
+ * column rather than widening every row: one 1 MB name must not pad each
+ * line of a listing to 1 MB. */
+#define TEXT_MAX_PAD 40
+
+/* n spaces, for a cell x wide in a column w wide (none when it overflows). */
+static void pad(FILE *out, size_t w, size_t x)
 {
-	while (n--)
+	for (; x < w; x++)
 		fputc(' ', out);
 }
 
-/* Aligned columns.  Every text (title, names, cells) goes through
- * haven_text_escape: register fields and complaints are data, and an escape
- * sequence in them must not reach the terminal. */
+/* Aligned columns, each as wide as its name or its widest cell, at most
+ * TEXT_MAX_PAD, so the output is at most a few times the size of the cells.
+ * Every text (title, names, cells) goes through haven_text_escape: register
+ * fields and complaints are data, and an escape sequence in them must not
+ * reach the terminal. */
 static void write_text(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
 {
 	size_t *w = calloc((size_t)t->ncols, sizeof *w);
@@ -308,6 +316,8 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	for (size_t r = 0; r < t->nrows; r++)
 		for (int c = 0; keep[r] && c < t->ncols; c++) {
 			size_t x = haven_text_escape(NULL, cell_text(at(t, r, c), buf, sizeof buf));
+			if (x > TEXT_MAX_PAD)
+				x = TEXT_MAX_PAD;
 			if (x > w[c])
 				w[c] = x;
 		}
@@ -321,7 +331,7 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 		fputs(c ? "  " : "", out);
 		size_t x = haven_text_escape(out, t->names[c]);
 		if (c + 1 < t->ncols)
-			pad(out, w[c] - x);
+			pad(out, w[c], x);
 	}
 	fputc('\n', out);
 	for (int c = 0; c < t->ncols; c++) {
@@ -341,10 +351,10 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 			if (c)
 				fputs("  ", out);
 			if (numeric)
-				pad(out, w[c] - x);
+				pad(out, w[c], x);
 			haven_text_escape(out, s);
 			if (!numeric && c + 1 < t->ncols)
-				pad(out, w[c] - x);
+				pad(out, w[c], x);
 		}
 		fputc('\n', out);
 	}

@@ -244,6 +244,45 @@ static void test_text_listing_escapes(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* One huge cell among many rows: it overflows its column instead of padding
+ * every row to its width, so the listing stays about the size of its cells. */
+static void test_text_width_capped(void **state)
+{
+	(void)state;
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	enum { HUGE = 256 * 1024, ROWS = 200 };
+	char *huge = malloc(HUGE + 1);
+	assert_non_null(huge);
+	memset(huge, 'A', HUGE);
+	huge[HUGE] = '\0';
+	static const char *const names[] = {"name", "places"};
+	haven_table *t;
+	tu_ok(ctx, hv_table_new(ctx, "", 2, names, &t));
+	for (int r = 0; r < ROWS; r++) {
+		tu_ok(ctx, hv_table_add_row(ctx, t));
+		tu_ok(ctx, hv_table_set_text(ctx, t, 0,
+		                             r == 0   ? huge
+		                             : r == 1 ? "A name of forty-five characters, more or less"
+		                                      : "Oak"));
+		tu_ok(ctx, hv_table_set_int(ctx, t, 1, r));
+	}
+	free(huge);
+	size_t len;
+	char *got = render(ctx, t, HAVEN_FMT_TEXT, &len);
+	haven_table_free(t);
+	if (len > HUGE + ROWS * 64)
+		fail_msg("%d rows with one %d-byte cell made %zu bytes of text", ROWS, HUGE, len);
+	/* Short rows are padded to the cap (40), longer ones overflow it. */
+	char want[128];
+	snprintf(want, sizeof want, "\n%-40s  %6d\n", "Oak", 2);
+	assert_non_null(strstr(got, want));
+	snprintf(want, sizeof want, "\n%s  %6d\n", "A name of forty-five characters, more or less", 1);
+	assert_non_null(strstr(got, want));
+	free(got);
+	haven_ctx_free(ctx);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_csv_neutralises_formulas), cmocka_unit_test(test_csv_round_trip),
         cmocka_unit_test(test_csv_value), cmocka_unit_test(test_text_escape),
-        cmocka_unit_test(test_text_listing_escapes))
+        cmocka_unit_test(test_text_listing_escapes), cmocka_unit_test(test_text_width_capped))
