@@ -97,21 +97,29 @@ haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"force", no_argument, NULL, 'F'},
+	                                     {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_JSON;
-	int c;
+	const char *out = NULL;
+	int force = 0, c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'f' && strcmp(optarg, "json") == 0)
 			fmt = HAVEN_FMT_JSON;
 		else if (c == 'f' && strcmp(optarg, "csv") == 0)
 			fmt = HAVEN_FMT_CSV;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'F')
+			force = 1;
 		else
 			return cli_usage();
 	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
+	if (cli_positional(argc, 1) || (force && !out))
+		return cli_usage();
 	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
-		st = haven_audit_export(ctx, fmt, stdout);
+		st = out ? haven_audit_export_file(ctx, fmt, out, force) : haven_audit_export(ctx, fmt, stdout);
 	return st;
 }

@@ -28,6 +28,8 @@ for r in csv.DictReader(open(sys.argv[1], newline="")):
 PY
 }
 ESC=$'\e'
+umask 022 # files haven writes must be 0600 whatever the umask lets through
+mode() { stat -c %a "$1"; }
 LA_BOUNDARIES=$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz
 
 # ---- a register whose fields a spreadsheet would run, and escape sequences ----
@@ -166,5 +168,65 @@ input=$(stat -c %s "$T/big.csv")
 [ "$rows" -gt 10 ] || fail "register changes listed only $rows lines"
 [ "$size" -lt $((2 * input)) ] || fail "register changes (text) is $size bytes for a $input-byte register ($rows lines)"
 ok "register changes (text): $rows lines, $size bytes for a $input-byte register with a 1 MB name"
+
+# ---- 11: private stores; every file haven writes is new, 0600, never through a link ----
+same "the extract and its manifest are 0600" "600 600" "$(mode "$T/ex.csv") $(mode "$T/ex.csv.manifest")"
+before=$(dump "$HM")
+chmod 644 "$HM"
+expect_exit 30 "$H" info "$HM"
+expect_err "hmci.db: mode 0644 lets group or others read or write it"
+expect_err "chmod 600 $HM"
+[ ! -e "$HM-wal" ] && [ ! -e "$HM-shm" ] || fail "a refused store got -wal/-shm files"
+chmod 600 "$HM"
+same "a store group can read is refused, untouched" "$before" "$(dump "$HM")"
+: >"$HM-wal"
+chmod 640 "$HM-wal"
+expect_exit 30 "$H" register changes "$HM"
+expect_err "chmod 600 $HM-wal"
+rm -f "$HM-wal"
+ok "an existing -wal group can read is refused"
+
+# synth: a symbolic link planted where it writes, an existing file, --force.
+"$H" -q gazetteer load "$HM" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
+OFSTED=$D/ofsted/ofsted_provider_level_2025-03-31.csv.gz
+mkdir "$T/synth"
+echo "precious" >"$T/victim"
+ln -s "$T/victim" "$T/synth/register.csv"
+expect_exit 3 "$H" synth "$HM" --from-ofsted "$OFSTED" --seed 7 --out "$T/synth"
+expect_err "register.csv: exists; not replaced without --force"
+same "synth does not write through a planted link" "precious" "$(cat "$T/victim")"
+rm "$T/synth/register.csv"
+echo "an older file" >"$T/synth/register.csv"
+expect_exit 3 "$H" synth "$HM" --from-ofsted "$OFSTED" --seed 7 --out "$T/synth"
+same "synth refuses to replace an existing register.csv" "an older file" "$(cat "$T/synth/register.csv")"
+# A link planted at the temporary name synth used to write to first.
+ln -s "$T/victim" "$T/synth/.register.csv.tmp"
+expect_exit 0 "$H" synth "$HM" --from-ofsted "$OFSTED" --seed 7 --out "$T/synth" --force
+same "synth --force replaces it, 0600" "600 urn,name" "$(mode "$T/synth/register.csv") $(head -c 8 "$T/synth/register.csv")"
+same "synth writes through no link planted in its directory" "precious" "$(cat "$T/victim")"
+rm "$T/synth/.register.csv.tmp"
+rm "$T/synth/register.csv"
+ln -s "$T/victim" "$T/synth/register.csv"
+expect_exit 0 "$H" synth "$HM" --from-ofsted "$OFSTED" --seed 7 --out "$T/synth" --force
+[ -f "$T/synth/register.csv" ] && [ ! -L "$T/synth/register.csv" ] || fail "synth --force left the link"
+same "synth --force replaces a link, not its target" "precious 600" "$(cat "$T/victim") $(mode "$T/synth/register.csv")"
+same "no temporary files left" "register.csv" "$(ls -A "$T/synth")"
+
+# audit export and checkpoint.
+expect_exit 0 "$H" audit export "$HM" --out "$T/audit.json"
+same "audit export --out is 0600" "600" "$(mode "$T/audit.json")"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))["entries"][0]' "$T/audit.json" || fail "audit.json"
+expect_exit 3 "$H" audit export "$HM" --format csv --out "$T/audit.json"
+expect_err "audit.json: exists; not replaced without --force"
+expect_exit 0 "$H" audit export "$HM" --format csv --out "$T/audit.json" --force
+same "audit export --force replaces it" "600 seq,at" "$(mode "$T/audit.json") $(head -c 6 "$T/audit.json")"
+ln -s "$T/victim" "$T/audit.link"
+expect_exit 3 "$H" audit export "$HM" --out "$T/audit.link"
+same "audit export does not write through a link" "precious" "$(cat "$T/victim")"
+expect_exit 0 "$H" audit keygen "$T/audit.key"
+expect_exit 0 "$H" audit checkpoint "$HM" --key "$T/audit.key" --out "$T/cp.txt"
+same "a checkpoint is 0600" "600" "$(mode "$T/cp.txt")"
+expect_exit 3 "$H" audit checkpoint "$HM" --key "$T/audit.key" --out "$T/audit.link"
+same "a checkpoint is not written through a link" "precious" "$(cat "$T/victim")"
 
 echo "all passed"
