@@ -64,8 +64,14 @@ void cli_list_free(cli_list *l);
 /** Parse "A,B" into two doubles; 1 on success. */
 int cli_parse_pair(const char *s, double *a, double *b);
 
-/** Parse a non-negative integer; 1 on success. */
-int cli_parse_uint(const char *s, unsigned long long *v);
+/** The one parser for every id and count on the command line: s must be
+ *  ASCII digits only (no sign, space, or anything after) and at most max.
+ *  1 and *v on success; 0 otherwise, *v untouched. */
+int cli_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/** An id (1 to INT64_MAX) with cli_parse_uint; on failure prints
+ *  "haven: WHAT 'S' is not ..." to stderr and returns 0. */
+int cli_parse_id(const char *what, const char *s, int64_t *id);
 
 /** Long options --csv and --json for listings, and their parser: returns 1
  *  and sets *fmt when c is one of them, else 0. */

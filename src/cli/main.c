@@ -161,8 +161,8 @@ static int take_acting_options(int argc, char **argv, int keep_reason)
 		case 1: cli_act.purpose = value; break;
 		case 2: cli_act.reason = value; break;
 		default: {
-			unsigned long long id;
-			if (!cli_parse_uint(value, &id) || id == 0 || id > INT64_MAX) {
+			uint64_t id;
+			if (!cli_parse_uint(value, INT64_MAX, &id) || id == 0) {
 				fprintf(stderr,
 				        "haven: --authorisation wants the number 'haven authorise' printed, not '%s'\n",
 				        cli_esc(value));
@@ -189,13 +189,35 @@ int cli_parse_pair(const char *s, double *a, double *b)
 	return end != t && *end == '\0';
 }
 
-int cli_parse_uint(const char *s, unsigned long long *v)
+int cli_parse_uint(const char *s, uint64_t max, uint64_t *v)
 {
-	if (!s || !*s || *s == '-')
+	/* Not strtoull: it takes spaces and a sign ("-1" is 2^64 - 1), and
+	 * saturates instead of failing on a number too large. */
+	uint64_t x = 0;
+	if (!s || !*s)
 		return 0;
-	char *end;
-	*v = strtoull(s, &end, 10);
-	return *end == '\0';
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		uint64_t d = (uint64_t)(*s - '0');
+		if (d > max || x > (max - d) / 10)
+			return 0;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 1;
+}
+
+int cli_parse_id(const char *what, const char *s, int64_t *id)
+{
+	uint64_t v;
+	if (!cli_parse_uint(s, INT64_MAX, &v) || v == 0) {
+		fprintf(stderr, "haven: %s '%s' is not a whole number from 1 to %lld\n", what, cli_esc(s),
+		        (long long)INT64_MAX);
+		return 0;
+	}
+	*id = (int64_t)v;
+	return 1;
 }
 
 int cli_format_opt(int c, haven_format *fmt)

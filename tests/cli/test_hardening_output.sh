@@ -229,4 +229,44 @@ same "a checkpoint is 0600" "600" "$(mode "$T/cp.txt")"
 expect_exit 3 "$H" audit checkpoint "$HM" --key "$T/audit.key" --out "$T/audit.link"
 same "a checkpoint is not written through a link" "precious" "$(cat "$T/victim")"
 
+# ---- 16: ids and counts are digits only, range-checked --------------------------
+# number WANT NEEDLE ARGS...: haven ARGS exits WANT, says NEEDLE, and the store is unchanged.
+number() {
+	local want=$1 needle=$2 before
+	shift 2
+	before=$(dump "$HM")
+	expect_exit "$want" "$H" "$@"
+	expect_err "$needle"
+	[ "$(dump "$HM")" = "$before" ] || fail "haven $* changed the store"
+	ok "haven $(printf '%q ' "$@")exits $want"
+}
+MAX=9223372036854775807
+number 2 "complaint id '99999999999999999999' is not a whole number from 1 to $MAX" \
+	complaint update "$HM" 99999999999999999999 --status withdrawn
+number 2 "complaint id '9223372036854775808'" complaint update "$HM" 9223372036854775808 --status withdrawn
+number 26 "no complaint $MAX" complaint update "$HM" "$MAX" --status withdrawn
+number 2 "complaint id '+1'" complaint update "$HM" +1 --status withdrawn
+number 2 "complaint id ' 1'" complaint update "$HM" " 1" --status withdrawn
+number 2 "complaint id '1 '" complaint update "$HM" "1 " --status withdrawn
+number 2 "complaint id '0'" complaint update "$HM" 0 --status withdrawn
+number 2 "complaint id '0x1'" complaint update "$HM" 0x1 --status withdrawn
+number 2 "complaint id ''" complaint update "$HM" "" --status withdrawn
+number 2 "request id '+1'" request confirm "$HM" +1 --date 2025-04-10 --by "A. Official"
+number 2 "request id '18446744073709551617'" disclose extract "$HM" --request 18446744073709551617 \
+	--key "$T/hmci.key" --out "$T/never.csv"
+number 2 "--audit wants audit sequence numbers" complaint add "$HM" --about home --urn SC900001 --summary x \
+	--audit 99999999999999999999
+number 2 "--audit wants audit sequence numbers" complaint add "$HM" --about home --urn SC900001 --summary x \
+	--audit 1,18446744073709551615
+number 2 "--audit wants audit sequence numbers" complaint add "$HM" --about home --urn SC900001 --summary x \
+	--audit " 1"
+number 2 "--authorisation wants the number" register changes "$HM" --authorisation 99999999999999999999
+number 2 "--authorisation wants the number" register changes "$HM" --authorisation +1
+number 2 "--seed wants a whole number from 0 to 18446744073709551615, not '18446744073709551616'" \
+	synth "$HM" --from-ofsted "$OFSTED" --seed 18446744073709551616 --out "$T/synth2"
+number 2 "--seed wants a whole number" synth "$HM" --from-ofsted "$OFSTED" --seed -1 --out "$T/synth2"
+number 2 "--within '+5' is not a number of days from 0 to 3660" request due "$HM" --within +5
+number 2 "--within '99999999999999999999'" request due "$HM" --within 99999999999999999999
+[ ! -e "$T/never.csv" ] && [ ! -e "$T/synth2" ] || fail "a refused command wrote a file"
+
 echo "all passed"
