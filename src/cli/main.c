@@ -277,10 +277,12 @@ haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn
 static void on_progress(void *user, const char *what, int64_t done, int64_t total)
 {
 	(void)user;
+	fputc('\r', stderr);
+	haven_text_escape(stderr, what);
 	if (total > 0)
-		fprintf(stderr, "\r%s: %3d%%", cli_esc(what), (int)(100.0 * (double)done / (double)total));
+		fprintf(stderr, ": %3d%%", (int)(100.0 * (double)done / (double)total));
 	else
-		fprintf(stderr, "\r%s: %lld", cli_esc(what), (long long)done);
+		fprintf(stderr, ": %lld", (long long)done);
 	if (total > 0 && done >= total)
 		fputc('\n', stderr);
 	fflush(stderr);
