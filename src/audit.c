@@ -29,6 +29,7 @@
 
 #include "audit_int.h"
 #include "keys_int.h"
+#include "output_int.h"
 #include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
@@ -602,19 +603,12 @@ haven_status haven_audit_checkpoint_load(haven_ctx *ctx, const char *path, char 
 haven_status haven_audit_checkpoint_save(haven_ctx *ctx, const char *path, const char *text)
 {
 	hv_clear(ctx);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path,
-		                errno == EEXIST ? "exists; a kept checkpoint is never overwritten" : strerror(errno));
-	size_t len = strlen(text);
-	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-	int err = errno;
-	ok = close(fd) == 0 && ok;
-	if (!ok) {
-		unlink(path);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write: %s", path, strerror(err));
-	}
-	return HAVEN_OK;
+	hv_output o;
+	haven_status rc = hv_output_open(ctx, path, "a kept checkpoint is never overwritten", &o);
+	if (rc)
+		return rc;
+	fputs(text, o.f);
+	return hv_output_commit(ctx, &o);
 }
 
 /* ---- export ----------------------------------------------------------- */
@@ -789,5 +783,18 @@ haven_status haven_audit_export(haven_ctx *ctx, haven_format fmt, FILE *out)
 	if (!rc && fmt != HAVEN_FMT_JSON)
 		rc = haven_table_write(ctx, t, fmt, out);
 	haven_table_free(t);
+	return rc;
+}
+
+haven_status haven_audit_export_file(haven_ctx *ctx, haven_format fmt, const char *path, int overwrite)
+{
+	hv_clear(ctx);
+	hv_output o;
+	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o);
+	if (!rc)
+		rc = haven_audit_export(ctx, fmt, o.f);
+	if (!rc)
+		rc = hv_output_commit(ctx, &o);
+	hv_output_abort(&o);
 	return rc;
 }

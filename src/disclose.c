@@ -27,6 +27,7 @@
 #include "gate_int.h"
 #include "govern_int.h"
 #include "haven/disclose.h"
+#include "output_int.h"
 #include "scope_int.h"
 #include "store_int.h"
 #include "table_int.h"
@@ -100,73 +101,12 @@ static haven_status select_homes(haven_ctx *ctx, const hv_scope *scope, haven_ta
 	return rc;
 }
 
-/* Write len bytes to a new temporary file next to final (mode 0600);
- * *tmp receives its name (sqlite3_free). */
-static haven_status write_temp(haven_ctx *ctx, const char *final, const void *data, size_t len, char **tmp)
-{
-	*tmp = sqlite3_mprintf("%s.XXXXXX", final);
-	if (!*tmp)
-		return nomem(ctx);
-	int fd = mkstemp(*tmp);
-	if (fd < 0) {
-		haven_status rc =
-		    hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create a file next to it: %s", final, strerror(errno));
-		sqlite3_free(*tmp);
-		*tmp = NULL;
-		return rc;
-	}
-	const char *p = data;
-	size_t left = len;
-	int ok = 1;
-	while (ok && left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		ok = n > 0;
-		if (ok) {
-			p += n;
-			left -= (size_t)n;
-		}
-	}
-	ok = ok && fsync(fd) == 0;
-	int err = errno;
-	ok = close(fd) == 0 && ok;
-	if (!ok) {
-		unlink(*tmp);
-		sqlite3_free(*tmp);
-		*tmp = NULL;
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write: %s", final, strerror(err));
-	}
-	return HAVEN_OK;
-}
-
-/* Put tmp in place as final, never replacing an existing file. */
-static haven_status place(haven_ctx *ctx, const char *tmp, const char *final)
-{
-	if (link(tmp, final) == 0)
-		return HAVEN_OK;
-	if (errno == EEXIST)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: exists; an extract is never overwritten", final);
-	/* A file system without hard links: rename, having checked. */
-	struct stat sb;
-	if ((errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) && lstat(final, &sb) != 0 && errno == ENOENT &&
-	    rename(tmp, final) == 0)
-		return HAVEN_OK;
-	return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write: %s", final, strerror(errno));
-}
-
-static int exists(const char *path)
-{
-	struct stat sb;
-	return lstat(path, &sb) == 0;
-}
-
 typedef struct job {
 	int64_t request_id;
 	const char *out_path;
 	char *manifest_path;
 	const unsigned char *pk, *sk;
-	char *tmp_data, *tmp_manifest;
+	hv_output data, manifest; /* the two files, written under temporary names */
 	int placed_data, placed_manifest;
 } job;
 
@@ -222,7 +162,8 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 		unsigned char d[crypto_hash_sha256_BYTES];
 		crypto_hash_sha256(d, (const unsigned char *)buf, len);
 		sodium_bin2hex(rep->sha256, sizeof rep->sha256, d, sizeof d);
-		rc = write_temp(ctx, j->out_path, buf, len, &j->tmp_data);
+		if (fwrite(buf, 1, len, j->data.f) != len)
+			rc = hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write: %s", j->out_path, strerror(errno));
 	}
 	free(buf);
 	if (rc)
@@ -262,24 +203,14 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 	memcpy(m.extract_date, now, 10);
 	m.homes = rep->homes;
 	memcpy(m.sha256, rep->sha256, sizeof m.sha256);
-	buf = NULL;
-	len = 0;
-	if (!(mem = open_memstream(&buf, &len)))
-		return nomem(ctx);
-	rc = hv_manifest_write(ctx, &m, j->pk, j->sk, mem, j->manifest_path);
-	if (fclose(mem) != 0 && !rc)
-		rc = nomem(ctx);
-	if (!rc)
-		rc = write_temp(ctx, j->manifest_path, buf, len, &j->tmp_manifest);
-	free(buf);
-	if (rc)
+	if ((rc = hv_manifest_write(ctx, &m, j->pk, j->sk, j->manifest.f, j->manifest_path)))
 		return rc;
 	snprintf(rep->public_key, sizeof rep->public_key, "%s", m.public_key);
 
-	if ((rc = place(ctx, j->tmp_data, j->out_path)))
+	if ((rc = hv_output_commit(ctx, &j->data)))
 		return rc;
 	j->placed_data = 1;
-	if ((rc = place(ctx, j->tmp_manifest, j->manifest_path)))
+	if ((rc = hv_output_commit(ctx, &j->manifest)))
 		return rc;
 	j->placed_manifest = 1;
 	return HAVEN_OK;
@@ -302,16 +233,13 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 	job j = {.request_id = request_id, .out_path = out_path};
 	if (!(j.manifest_path = sqlite3_mprintf("%s.manifest", out_path)))
 		return nomem(ctx);
-	if (exists(out_path) || exists(j.manifest_path)) {
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: exists; an extract is never overwritten",
-		              exists(out_path) ? out_path : j.manifest_path);
-		sqlite3_free(j.manifest_path);
-		return rc;
-	}
+	static const char never[] = "an extract is never overwritten";
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
 	j.pk = pk;
 	j.sk = sk;
-	rc = hv_sodium_ready(ctx);
+	rc = hv_output_open(ctx, out_path, never, &j.data);
+	if (!rc)
+		rc = hv_output_open(ctx, j.manifest_path, never, &j.manifest);
 	if (!rc)
 		rc = hv_key_read(ctx, key_path, pk, sk);
 	if (!rc && !(rc = hv_begin(ctx))) {
@@ -337,12 +265,8 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 			unlink(j.manifest_path);
 		memset(rep, 0, sizeof *rep);
 	}
-	if (j.tmp_data)
-		unlink(j.tmp_data);
-	if (j.tmp_manifest)
-		unlink(j.tmp_manifest);
-	sqlite3_free(j.tmp_data);
-	sqlite3_free(j.tmp_manifest);
+	hv_output_abort(&j.data);
+	hv_output_abort(&j.manifest);
 	sqlite3_free(j.manifest_path);
 	return rc;
 }

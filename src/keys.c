@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "keys_int.h"
+#include "output_int.h"
 
 #define KEY_TAG "haven-ed25519-secret-key-v1"
 
@@ -54,16 +55,16 @@ haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HV_PU
 	sodium_memzero(sk, sizeof sk);
 	sodium_memzero(b64, sizeof b64);
 
-	/* O_EXCL: never overwrite a key, which would orphan every checkpoint
-	 * signed with it.  0600 from the first byte. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* hv_file_create: never overwrite a key, which would orphan every
+	 * checkpoint signed with it.  0600 from the first byte. */
+	int fd = hv_file_create(path);
 	if (fd < 0) {
 		sodium_memzero(text, sizeof text);
 		if (errno == EEXIST)
 			return hv_error(ctx, HAVEN_ERR_IO, "%s: exists; a key is never overwritten", path);
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create key file: %s", path, strerror(errno));
 	}
-	int ok = fchmod(fd, 0600) == 0 && write(fd, text, (size_t)len) == len && fsync(fd) == 0;
+	int ok = write(fd, text, (size_t)len) == len && fsync(fd) == 0;
 	int err = errno;
 	ok = close(fd) == 0 && ok;
 	sodium_memzero(text, sizeof text);

@@ -540,9 +540,11 @@ static haven_status read_row(reader *r, home *h)
 	haven_status rc = HAVEN_OK;
 	int oom = 0;
 	h->row = hv_source_row(src);
+	/* hv_csv_value first: a cell haven's CSV writer neutralised ("'=Sunny
+	 * House") is its value again before white space is cleaned. */
 	for (int k = 0; k < NCOLUMNS; k++)
 		if (r->idx[k] >= 0)
-			c[k] = clean(hv_source_field(src, r->idx[k]), &oom);
+			c[k] = clean(hv_csv_value(hv_source_field(src, r->idx[k])), &oom);
 	if (oom) {
 		rc = nomem(ctx);
 		goto done;
@@ -659,7 +661,7 @@ static haven_status read_row(reader *r, home *h)
 		cJSON *o = cJSON_CreateObject();
 		int any = 0;
 		for (int i = 0; o && i < r->nextra; i++) {
-			const char *val = hv_source_field(src, r->extra[i]);
+			const char *val = hv_csv_value(hv_source_field(src, r->extra[i]));
 			if (!*val)
 				continue;
 			if (!cJSON_AddStringToObject(o, r->extra_key[i], val)) {

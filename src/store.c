@@ -15,6 +15,7 @@
 
 #include "govern_int.h"
 #include "haven/store.h"
+#include "output_int.h"
 #include "store_int.h"
 #include <spatialite.h>
 
@@ -487,7 +488,7 @@ haven_status haven_store_create(haven_ctx *ctx, const char *path, const haven_ow
 		                "owner kind '%s' is not one of police, la, occ, dfe, probation, hmci", owner->kind);
 	/* Make the file ourselves so it is 0600 from its first byte; SQLite gives
 	 * the -wal and -shm files the same mode. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int fd = hv_file_create(path);
 	if (fd < 0)
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create store: %s", path, strerror(errno));
 	close(fd);
@@ -511,14 +512,43 @@ haven_status haven_store_create(haven_ctx *ctx, const char *path, const haven_ow
 	return HAVEN_OK;
 }
 
+/* The store, and its -wal and -shm files when they exist, must be private
+ * to their owner: they hold OFFICIAL-SENSITIVE data, and SQLite gives new
+ * -wal and -shm files the store's own mode.  Checked before SQLite opens
+ * anything.  -wal and -shm must be regular files, not links to elsewhere. */
+static haven_status check_private(haven_ctx *ctx, const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	haven_status rc = HAVEN_OK;
+	for (int i = 0; !rc && i < 3; i++) {
+		char *p = sqlite3_mprintf("%s%s", path, suffix[i]);
+		struct stat sb;
+		if (!p)
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		else if ((i ? lstat(p, &sb) : stat(p, &sb)) != 0) {
+			if (!i || errno != ENOENT)
+				rc = hv_error(ctx, HAVEN_ERR_IO, "%s: %s", p, strerror(errno));
+		} else if (i && !S_ISREG(sb.st_mode))
+			rc = hv_error(ctx, HAVEN_ERR_DENIED, "%s: not a regular file; refusing to open the store %s", p,
+			              path);
+		else if (sb.st_mode & 077)
+			rc = hv_error(ctx, HAVEN_ERR_DENIED,
+			              "%s: mode %04o lets group or others read or write it; a store must be private to "
+			              "its owner: chmod 600 %s",
+			              p, (unsigned)(sb.st_mode & 07777), p);
+		sqlite3_free(p);
+	}
+	return rc;
+}
+
 haven_status haven_store_open(haven_ctx *ctx, const char *path)
 {
 	hv_clear(ctx);
 	hv_store_close(ctx);
-	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path, strerror(errno));
-	haven_status rc = connect(ctx, path, 0);
+	haven_status rc = check_private(ctx, path);
+	if (rc)
+		return rc;
+	rc = connect(ctx, path, 0);
 	if (rc)
 		return rc;
 	int64_t app = 0, ver = 0;

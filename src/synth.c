@@ -19,6 +19,7 @@
 #include "areas_int.h"
 #include "haven/synth.h"
 #include "la_int.h"
+#include "output_int.h"
 #include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
@@ -316,7 +317,7 @@ out:
 }
 
 haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, uint64_t seed, const char *out_dir,
-                                     haven_synth_report *rep)
+                                     int overwrite, haven_synth_report *rep)
 {
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
@@ -332,7 +333,8 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	size_t nh = 0;
 	la_sample *s = NULL;
 	haven_table *t = NULL;
-	char *path = NULL, *tmp = NULL;
+	char *path = NULL;
+	hv_output o = {0};
 
 	if ((rc = hv_lanames_load(ctx, &names)) || (rc = hv_areas_load(ctx, "la", &la)))
 		goto out;
@@ -348,6 +350,16 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 		              "the store has no postcodes; run 'haven gazetteer load STORE FILE' first");
 		goto out;
 	}
+	/* The output first, so an existing register.csv is refused before the
+	 * work rather than after it. */
+	if ((rc = make_dir(ctx, out_dir)))
+		goto out;
+	if (!(path = sqlite3_mprintf("%s/register.csv", out_dir))) {
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o)))
+		goto out;
 	if ((rc = hv_source_open(ctx, ofsted_path, &src)))
 		goto out;
 	int col[C_MAPPED];
@@ -402,27 +414,10 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	if ((rc = build_table(ctx, src, col, homes, nh, la, district, &rng, &t)))
 		goto out;
 
-	if ((rc = make_dir(ctx, out_dir)))
-		goto out;
-	path = sqlite3_mprintf("%s/register.csv", out_dir);
-	tmp = sqlite3_mprintf("%s/.register.csv.tmp", out_dir);
-	if (!path || !tmp) {
-		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, f);
-	if (fclose(f) != 0 && !rc)
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path) != 0)
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
+	if (!(rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
+		rc = hv_output_commit(ctx, &o);
 out:
+	hv_output_abort(&o);
 	rep->seconds = hv_monotonic() - t0;
 	if (s)
 		for (size_t i = 0; i < hv_areas_count(la); i++) {
@@ -439,6 +434,5 @@ out:
 	hv_areas_free(district);
 	hv_lanames_free(names);
 	sqlite3_free(path);
-	sqlite3_free(tmp);
 	return rc;
 }

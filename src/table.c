@@ -18,6 +18,7 @@
 #include "govern_int.h"
 #include "haven/store.h"
 #include "scope_int.h"
+#include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
 
@@ -252,15 +253,58 @@ static const char *cell_text(const cell *c, char *buf, size_t n)
 	return "";
 }
 
-/* Display width in characters of a UTF-8 string (continuation bytes skipped). */
-static size_t width(const char *s)
+/* Length of the UTF-8 sequence lead byte c (0x80 or above) announces; 0
+ * for a byte that cannot begin one. */
+static size_t utf8_len(unsigned char c)
 {
+	return (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+}
+
+size_t haven_text_escape(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
+	while (*p) {
+		/* Shown as itself: printable ASCII, or a whole valid UTF-8
+		 * sequence that is not a C1 control (U+0080..U+009F, bytes C2 80
+		 * to C2 9F: an 8-bit terminal's CSI is U+009B).  Anything else, one
+		 * byte at a time, as \xHH, so no byte of it reaches the terminal. */
+		size_t n = *p < 0x80 ? 1 : utf8_len(*p);
+		int shown = n == 1 ? *p >= 0x20 && *p != 0x7F
+		                   : n > 1 && strnlen((const char *)p, n) == n &&
+		                         hv_utf8_valid((const char *)p, n, NULL) && !(p[0] == 0xC2 && p[1] < 0xA0);
+		if (shown) {
+			if (out)
+				fwrite(p, 1, n, out);
+			p += n;
+			w++;
+		} else {
+			if (out)
+				fprintf(out, "\\x%02x", *p);
+			p++;
+			w += 4;
+		}
+	}
 	return w;
 }
 
+/* The widest a text column is padded to.  A longer cell overflows its
+ * column rather than widening every row: one 1 MB name must not pad each
+ * line of a listing to 1 MB. */
+#define TEXT_MAX_PAD 40
+
+/* n spaces, for a cell x wide in a column w wide (none when it overflows). */
+static void pad(FILE *out, size_t w, size_t x)
+{
+	for (; x < w; x++)
+		fputc(' ', out);
+}
+
+/* Aligned columns, each as wide as its name or its widest cell, at most
+ * TEXT_MAX_PAD, so the output is at most a few times the size of the cells.
+ * Every text (title, names, cells) goes through haven_text_escape: register
+ * fields and complaints are data, and an escape sequence in them must not
+ * reach the terminal. */
 static void write_text(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
 {
 	size_t *w = calloc((size_t)t->ncols, sizeof *w);
@@ -268,20 +312,27 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	if (!w)
 		return;
 	for (int c = 0; c < t->ncols; c++)
-		w[c] = width(t->names[c]);
+		w[c] = haven_text_escape(NULL, t->names[c]);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (int c = 0; keep[r] && c < t->ncols; c++) {
-			size_t x = width(cell_text(at(t, r, c), buf, sizeof buf));
+			size_t x = haven_text_escape(NULL, cell_text(at(t, r, c), buf, sizeof buf));
+			if (x > TEXT_MAX_PAD)
+				x = TEXT_MAX_PAD;
 			if (x > w[c])
 				w[c] = x;
 		}
 	if (marking)
 		fprintf(out, "%s\n", marking);
-	if (*t->title)
-		fprintf(out, "%s\n", t->title);
-	for (int c = 0; c < t->ncols; c++)
-		fprintf(out, "%s%s%*s", c ? "  " : "", t->names[c], c + 1 < t->ncols ? (int)(w[c] - width(t->names[c])) : 0,
-		        "");
+	if (*t->title) {
+		haven_text_escape(out, t->title);
+		fputc('\n', out);
+	}
+	for (int c = 0; c < t->ncols; c++) {
+		fputs(c ? "  " : "", out);
+		size_t x = haven_text_escape(out, t->names[c]);
+		if (c + 1 < t->ncols)
+			pad(out, w[c], x);
+	}
 	fputc('\n', out);
 	for (int c = 0; c < t->ncols; c++) {
 		fprintf(out, "%s", c ? "  " : "");
@@ -295,14 +346,15 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 		for (int c = 0; c < t->ncols; c++) {
 			const cell *ce = at(t, r, c);
 			const char *s = cell_text(ce, buf, sizeof buf);
-			int pad = (int)(w[c] - width(s));
+			size_t x = haven_text_escape(NULL, s);
 			int numeric = ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL;
 			if (c)
 				fputs("  ", out);
 			if (numeric)
-				fprintf(out, "%*s%s", pad, "", s);
-			else
-				fprintf(out, "%s%*s", s, c + 1 < t->ncols ? pad : 0, "");
+				pad(out, w[c], x);
+			haven_text_escape(out, s);
+			if (!numeric && c + 1 < t->ncols)
+				pad(out, w[c], x);
 		}
 		fputc('\n', out);
 	}
@@ -311,13 +363,51 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	free(w);
 }
 
-static void csv_field(FILE *out, const char *s)
+/* A text cell a spreadsheet would evaluate: after any apostrophes, its first
+ * character starts a formula (= + - @) or is a TAB or CR (OWASP, "CSV
+ * Injection").  The apostrophes are skipped so that a value which already
+ * begins with one, such as "'=x", is neutralised too and reads back exactly. */
+static int formula_start(const char *s)
 {
+	s += strspn(s, "'");
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/* A text cell that is wholly a plain decimal number ("-1.5491", "+44", ".5"):
+ * a spreadsheet reads it as that number and nothing else, so it stays as it is. */
+static int plain_number(const char *s)
+{
+	s += *s == '+' || *s == '-';
+	size_t digits = strspn(s, "0123456789");
+	s += digits;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		if (!frac)
+			return 0;
+		digits += frac;
+		s += 1 + frac;
+	}
+	return digits > 0 && *s == '\0';
+}
+
+const char *hv_csv_value(const char *s)
+{
+	return s[0] == '\'' && formula_start(s) ? s + 1 : s;
+}
+
+/* The one CSV cell writer: RFC 4180 quoting, and a text cell that a
+ * spreadsheet would take for a formula gets a leading apostrophe (number
+ * says the cell is numeric: never touched).  hv_csv_value undoes it. */
+static void csv_cell(FILE *out, const char *s, int number)
+{
+	const char *prefix = !number && !plain_number(s) && formula_start(s) ? "'" : "";
 	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(prefix, out);
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	fputs(prefix, out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
@@ -332,7 +422,7 @@ static void write_csv(const haven_table *t, const unsigned char *keep, const cha
 	for (int c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_field(out, t->names[c]);
+		csv_cell(out, t->names[c], 0);
 	}
 	if (marking)
 		fputs(",protective_marking", out);
@@ -343,11 +433,13 @@ static void write_csv(const haven_table *t, const unsigned char *keep, const cha
 		for (int c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
-			csv_field(out, cell_text(at(t, r, c), buf, sizeof buf));
+			const cell *ce = at(t, r, c);
+			csv_cell(out, cell_text(ce, buf, sizeof buf),
+			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);
-			csv_field(out, marking);
+			csv_cell(out, marking, 0);
 		}
 		fputs("\r\n", out);
 	}

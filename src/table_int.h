@@ -21,4 +21,12 @@ haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v
  *  not finalized. */
 haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt *st, haven_table **out);
 
+/** The value a CSV cell written by haven stands for.  haven's CSV writer
+ *  puts an apostrophe before a text cell that a spreadsheet would run as a
+ *  formula (one that, after any apostrophes, begins with = + - @ TAB or CR;
+ *  not a plain decimal number such as "-1.5491"); this takes one away again:
+ *  cell + 1 when cell begins with an apostrophe and is such a cell, else cell
+ *  itself.  Borrowed: points into cell. */
+const char *hv_csv_value(const char *cell);
+
 #endif

@@ -79,6 +79,12 @@ haven_status haven_audit_verify(haven_ctx *ctx, const char *checkpoint, haven_au
  *  out is borrowed. */
 haven_status haven_audit_export(haven_ctx *ctx, haven_format fmt, FILE *out);
 
+/** haven_audit_export to a new file at path, mode 0600.  overwrite 0: an
+ *  existing path is refused (HAVEN_ERR_IO); 1: it is replaced (a symbolic
+ *  link there too, never what it points to).  Nothing is left at path on
+ *  failure.  path is borrowed. */
+haven_status haven_audit_export_file(haven_ctx *ctx, haven_format fmt, const char *path, int overwrite);
+
 #ifdef __cplusplus
 }
 #endif

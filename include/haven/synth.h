@@ -31,15 +31,17 @@ typedef struct haven_synth_report {
 	double seconds;
 } haven_synth_report;
 
-/** Read the Ofsted provider list at ofsted_path and write DIR/register.csv.
- *  Needs the store's 'la' boundaries and postcode gazetteer ('district'
- *  boundaries, when loaded, name the invented towns).
- * \param out_dir created if missing; borrowed
- * \param report  filled on HAVEN_OK; borrowed
+/** Read the Ofsted provider list at ofsted_path and write DIR/register.csv
+ *  (a new file, mode 0600).  Needs the store's 'la' boundaries and postcode
+ *  gazetteer ('district' boundaries, when loaded, name the invented towns).
+ * \param out_dir   created (0700) if missing; borrowed
+ * \param overwrite 0: an existing DIR/register.csv is refused (HAVEN_ERR_IO);
+ *                  1: it is replaced (a symbolic link there too, never its target)
+ * \param report    filled on HAVEN_OK; borrowed
  * \return HAVEN_ERR_VALUE (file:row) for an LA name that cannot be matched to
  *         an ONS code, HAVEN_ERR_NOT_FOUND when an LA has no postcode inside. */
 haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, uint64_t seed, const char *out_dir,
-                                     haven_synth_report *report);
+                                     int overwrite, haven_synth_report *report);
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,15 @@ int haven_table_find(const haven_table *t, const char *name);
  *  t and out are borrowed. */
 haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out);
 
+/** Write s to out as text that cannot drive a terminal: every control
+ *  character (C0, TAB and newline included; DEL; C1, U+0080..U+009F) and
+ *  every byte that is not part of valid UTF-8 is written as a visible escape
+ *  "\xHH" (ESC is "\x1b"); everything else as it is.  Returns the width
+ *  written, in characters.  out NULL: nothing is written, the width is only
+ *  measured.  s and out are borrowed.  Every text listing goes through it, and
+ *  the CLI prints messages and data through it. */
+size_t haven_text_escape(FILE *out, const char *s);
+
 /** Free a table; NULL is a harmless no-op. */
 void haven_table_free(haven_table *t);
 

@@ -64,8 +64,14 @@ void cli_list_free(cli_list *l);
 /** Parse "A,B" into two doubles; 1 on success. */
 int cli_parse_pair(const char *s, double *a, double *b);
 
-/** Parse a non-negative integer; 1 on success. */
-int cli_parse_uint(const char *s, unsigned long long *v);
+/** The one parser for every id and count on the command line: s must be
+ *  ASCII digits only (no sign, space, or anything after) and at most max.
+ *  1 and *v on success; 0 otherwise, *v untouched. */
+int cli_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/** An id (1 to INT64_MAX) with cli_parse_uint; on failure prints
+ *  "haven: WHAT 'S' is not ..." to stderr and returns 0. */
+int cli_parse_id(const char *what, const char *s, int64_t *id);
 
 /** Long options --csv and --json for listings, and their parser: returns 1
  *  and sets *fmt when c is one of them, else 0. */
@@ -86,6 +92,12 @@ haven_status cli_listing(haven_ctx *ctx, int argc, char **argv, const char *filt
 /** cli_listing for a listing that takes no filter: "NAME STORE [--csv|--json]". */
 typedef haven_status (*cli_listing0_fn)(haven_ctx *ctx, haven_table **out);
 haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn fn);
+
+/** s made safe to print: control characters and bytes that are not UTF-8
+ *  as visible escapes (haven_text_escape).  For every string the CLI prints
+ *  that came from data or from the command line.  The copy lives until the
+ *  command ends ("?" when out of memory). */
+const char *cli_esc(const char *s);
 
 /** Quiet mode (-q): no progress or notices. */
 extern int cli_quiet;

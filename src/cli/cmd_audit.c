@@ -17,7 +17,7 @@ haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv)
 	haven_status st = haven_audit_keygen(ctx, argv[optind], pub);
 	if (st)
 		return st;
-	printf("wrote secret key %s (mode 0600)\npublic key: %s\n", argv[optind], pub);
+	printf("wrote secret key %s (mode 0600)\npublic key: %s\n", cli_esc(argv[optind]), pub);
 	return HAVEN_OK;
 }
 
@@ -48,7 +48,7 @@ haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv)
 	if (!st && out) {
 		st = haven_audit_checkpoint_save(ctx, out, text);
 		if (!st) /* the note's second line is the tree size */
-			printf("wrote checkpoint %s: %lld entries; keep it off this machine\n", out,
+			printf("wrote checkpoint %s: %lld entries; keep it off this machine\n", cli_esc(out),
 			       strtoll(text + strcspn(text, "\n") + 1, NULL, 10));
 	} else if (!st) {
 		fputs(text, stdout);
@@ -97,21 +97,29 @@ haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"force", no_argument, NULL, 'F'},
+	                                     {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_JSON;
-	int c;
+	const char *out = NULL;
+	int force = 0, c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'f' && strcmp(optarg, "json") == 0)
 			fmt = HAVEN_FMT_JSON;
 		else if (c == 'f' && strcmp(optarg, "csv") == 0)
 			fmt = HAVEN_FMT_CSV;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'F')
+			force = 1;
 		else
 			return cli_usage();
 	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
+	if (cli_positional(argc, 1) || (force && !out))
+		return cli_usage();
 	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
-		st = haven_audit_export(ctx, fmt, stdout);
+		st = out ? haven_audit_export_file(ctx, fmt, out, force) : haven_audit_export(ctx, fmt, stdout);
 	return st;
 }

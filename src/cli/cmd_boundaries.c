@@ -38,11 +38,11 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 	haven_boundaries_report r;
 	if ((st = haven_boundaries_load(ctx, &o, &r)))
 		return st;
-	printf("loaded %lld %s areas from %s\n", (long long)r.features, o.kind, o.path);
+	printf("loaded %lld %s areas from %s\n", (long long)r.features, cli_esc(o.kind), cli_esc(o.path));
 	printf("  repaired:    %lld\n", (long long)r.repaired);
-	printf("  code field:  %s\n", r.code_field);
-	printf("  name field:  %s\n", r.name_field);
-	printf("  source CRS:  %s\n", r.source_crs);
+	printf("  code field:  %s\n", cli_esc(r.code_field));
+	printf("  name field:  %s\n", cli_esc(r.name_field));
+	printf("  source CRS:  %s\n", cli_esc(r.source_crs));
 	printf("  seconds:     %.2f\n", r.seconds);
 	return HAVEN_OK;
 }
@@ -75,7 +75,8 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	}
 	double x = 0, y = 0;
 	if (!postcode && !cli_parse_pair(point ? point : lonlat, &x, &y)) {
-		fprintf(stderr, "haven where: '%s' is not two numbers separated by a comma\n", point ? point : lonlat);
+		fprintf(stderr, "haven where: '%s' is not two numbers separated by a comma\n",
+		        cli_esc(point ? point : lonlat));
 		return cli_usage();
 	}
 	haven_status st = cli_open_store(ctx, argv[optind]);

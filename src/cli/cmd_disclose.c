@@ -9,18 +9,6 @@
 #include "commands.h"
 #include "haven/disclose.h"
 
-/* A request id: a positive whole number. */
-static int parse_id(const char *s, int64_t *id)
-{
-	unsigned long long v;
-	if (!cli_parse_uint(s, &v) || v == 0 || v > INT64_MAX) {
-		fprintf(stderr, "haven: request id '%s' is not a positive whole number\n", s);
-		return 0;
-	}
-	*id = (int64_t)v;
-	return 1;
-}
-
 haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"authority", required_argument, NULL, 'a'},
@@ -50,8 +38,8 @@ haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_disclose_request_add(ctx, &o, &id);
 	if (!st)
-		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, o.kind,
-		       o.authority, o.date, o.requester, o.role);
+		printf("request %lld recorded: %s request of %s, made %s by %s (%s)\n", (long long)id, cli_esc(o.kind),
+		       cli_esc(o.authority), cli_esc(o.date), cli_esc(o.requester), cli_esc(o.role));
 	return st;
 }
 
@@ -72,13 +60,13 @@ haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv)
 	int64_t id;
 	if (cli_positional(argc, 2) || !date || !by)
 		return cli_usage();
-	if (!parse_id(argv[optind + 1], &id))
+	if (!cli_parse_id("request id", argv[optind + 1], &id))
 		return HAVEN_ERR_USAGE;
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (!st)
 		st = haven_disclose_request_confirm(ctx, id, date, by);
 	if (!st)
-		printf("request %lld confirmed on %s by %s\n", (long long)id, date, by);
+		printf("request %lld confirmed on %s by %s\n", (long long)id, cli_esc(date), cli_esc(by));
 	return st;
 }
 
@@ -96,13 +84,13 @@ haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv)
 	int64_t id;
 	if (cli_positional(argc, 2) || !date)
 		return cli_usage();
-	if (!parse_id(argv[optind + 1], &id))
+	if (!cli_parse_id("request id", argv[optind + 1], &id))
 		return HAVEN_ERR_USAGE;
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (!st)
 		st = haven_disclose_request_withdraw(ctx, id, date);
 	if (!st)
-		printf("request %lld withdrawn on %s\n", (long long)id, date);
+		printf("request %lld withdrawn on %s\n", (long long)id, cli_esc(date));
 	return st;
 }
 
@@ -116,11 +104,11 @@ haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"within", required_argument, NULL, 'w'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
-	unsigned long long within = 31;
+	uint64_t within = 31;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'w') {
-			if (!cli_parse_uint(optarg, &within) || within > 3660) {
+			if (!cli_parse_uint(optarg, 3660, &within)) {
 				fprintf(stderr, "haven: --within '%s' is not a number of days from 0 to 3660\n",
 				        optarg);
 				return HAVEN_ERR_USAGE;
@@ -158,7 +146,7 @@ haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv)
 	int64_t id;
 	if (cli_positional(argc, 1) || !request || !key || !out)
 		return cli_usage();
-	if (!parse_id(request, &id))
+	if (!cli_parse_id("request id", request, &id))
 		return HAVEN_ERR_USAGE;
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	haven_extract_report r;
@@ -167,10 +155,11 @@ haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv)
 	if (st)
 		return st;
 	printf("extract %lld for request %lld of %s: %lld homes, %lld places (register as at %s), %s\n",
-	       (long long)r.extract_id, (long long)id, r.authority, (long long)r.homes, (long long)r.places,
-	       r.register_as_at, HAVEN_MARKING);
-	printf("  scope: %s\n", r.scope);
-	printf("  wrote %s (SHA-256 %s) and %s.manifest, signed by %s\n", out, r.sha256, out, r.public_key);
+	       (long long)r.extract_id, (long long)id, cli_esc(r.authority), (long long)r.homes, (long long)r.places,
+	       cli_esc(r.register_as_at), HAVEN_MARKING);
+	printf("  scope: %s\n", cli_esc(r.scope));
+	printf("  wrote %s (SHA-256 %s) and %s.manifest, signed by %s\n", cli_esc(out), r.sha256, cli_esc(out),
+	       r.public_key);
 	if (r.fulfilled)
 		printf("  the one-off request is now fulfilled\n");
 	return HAVEN_OK;

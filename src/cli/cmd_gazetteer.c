@@ -41,7 +41,7 @@ haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv)
 	if ((st = haven_gazetteer_load(ctx, file, &o, &r)))
 		return st;
 	double secs = r.seconds > 0 ? r.seconds : 1e-9;
-	printf("loaded %s from %s into %s\n", r.uprn ? "UPRNs" : "postcodes", file, store);
+	printf("loaded %s from %s into %s\n", r.uprn ? "UPRNs" : "postcodes", cli_esc(file), cli_esc(store));
 	printf("rows read: %lld\n", (long long)r.rows_read);
 	if (r.uprn) {
 		printf("uprns: %lld\n", (long long)r.live);

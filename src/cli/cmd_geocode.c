@@ -33,7 +33,7 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 	printf("  LA cross-check: %lld inside their LA, %lld in another LA, %lld outside every LA\n",
 	       (long long)r.la_ok, (long long)r.la_mismatch, (long long)r.la_outside);
 	if (r.unmatched || r.la_mismatch || r.la_outside || r.sector)
-		printf("  see 'haven geocode report %s'\n", argv[optind]);
+		printf("  see 'haven geocode report %s'\n", cli_esc(argv[optind]));
 	return HAVEN_OK;
 }
 
@@ -60,7 +60,8 @@ haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)
 		return cli_usage();
 	double e, n;
 	if (!cli_parse_pair(point, &e, &n)) {
-		fprintf(stderr, "haven geocode set: --point wants EASTING,NORTHING in metres, not '%s'\n", point);
+		fprintf(stderr, "haven geocode set: --point wants EASTING,NORTHING in metres, not '%s'\n",
+		        cli_esc(point));
 		return HAVEN_ERR_USAGE;
 	}
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
@@ -68,6 +69,6 @@ haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	if ((st = haven_geocode_set(ctx, argv[optind + 1], e, n, reason)))
 		return st;
-	printf("placed home %s at %.1f, %.1f by hand\n", argv[optind + 1], e, n);
+	printf("placed home %s at %.1f, %.1f by hand\n", cli_esc(argv[optind + 1]), e, n);
 	return HAVEN_OK;
 }

@@ -39,7 +39,7 @@ haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 		st = haven_authority_add(ctx, &a);
 	}
 	if (!st)
-		printf("registered authority %s (%s) \"%s\"\n", a.code, a.kind, a.name);
+		printf("registered authority %s (%s) \"%s\"\n", cli_esc(a.code), cli_esc(a.kind), cli_esc(a.name));
 	cli_list_free(&areas);
 	return st;
 }
@@ -72,7 +72,7 @@ haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_authority_key_add(ctx, authority, key, label, &id);
 	if (!st)
-		printf("recorded key %lld of %s\n", (long long)id, authority);
+		printf("recorded key %lld of %s\n", (long long)id, cli_esc(authority));
 	return st;
 }
 
@@ -108,10 +108,10 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_user_add(ctx, &u, &path, pub);
 	if (!st) {
-		printf("added user %s, %s of %s\n", u.name, u.role, u.authority);
+		printf("added user %s, %s of %s\n", cli_esc(u.name), cli_esc(u.role), cli_esc(u.authority));
 		if (path)
-			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n", path,
-			       pub);
+			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n",
+			       cli_esc(path), pub);
 	}
 	free(path);
 	return st;
@@ -131,7 +131,7 @@ haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_user_disable(ctx, argv[optind + 1]);
 	if (!st)
-		printf("disabled user %s\n", argv[optind + 1]);
+		printf("disabled user %s\n", cli_esc(argv[optind + 1]));
 	return st;
 }
 

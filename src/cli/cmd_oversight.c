@@ -58,8 +58,7 @@ static int parse_seqs(const char *s, int64_t **out, size_t *n)
 		return 0;
 	const char *p = s;
 	while (*p) {
-		char *end;
-		unsigned long long x;
+		uint64_t x;
 		char buf[32];
 		size_t len = strcspn(p, ",");
 		if (len == 0 || len >= sizeof buf) {
@@ -68,8 +67,7 @@ static int parse_seqs(const char *s, int64_t **out, size_t *n)
 		}
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		x = strtoull(buf, &end, 10);
-		if (*end || buf[0] == '-') {
+		if (!cli_parse_uint(buf, INT64_MAX, &x)) {
 			free(v);
 			return 0;
 		}
@@ -139,13 +137,11 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 		else
 			return cli_usage();
 	}
-	unsigned long long id;
+	int64_t id;
 	if (cli_positional(argc, 2) || !status)
 		return cli_usage();
-	if (!cli_parse_uint(argv[optind + 1], &id)) {
-		fprintf(stderr, "haven complaint update: '%s' is not a complaint id\n", argv[optind + 1]);
+	if (!cli_parse_id("complaint id", argv[optind + 1], &id))
 		return HAVEN_ERR_USAGE;
-	}
 	int64_t *seqs;
 	size_t n;
 	if (!parse_seqs(audit, &seqs, &n)) {
@@ -154,10 +150,10 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 	}
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (!st)
-		st = haven_complaint_update(ctx, (int64_t)id, status, outcome, seqs, n);
+		st = haven_complaint_update(ctx, id, status, outcome, seqs, n);
 	free(seqs);
 	if (!st)
-		printf("complaint %llu is now %s\n", id, status);
+		printf("complaint %lld is now %s\n", (long long)id, cli_esc(status));
 	return st;
 }
 
@@ -187,6 +183,6 @@ haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	printf("erased disclosed data that expired before %s: %lld home versions, %lld change records, "
 	       "%lld enforcement actions (recorded in the audit log)\n",
-	       before, (long long)r.versions, (long long)r.changes, (long long)r.enforcement);
+	       cli_esc(before), (long long)r.versions, (long long)r.changes, (long long)r.enforcement);
 	return HAVEN_OK;
 }

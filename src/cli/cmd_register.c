@@ -34,12 +34,12 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 	if ((st = haven_register_import(ctx, file, received, flags, &r)))
 		return st;
 	if (r.noop) {
-		printf("%s: already imported as the snapshot received %s (same SHA-256); nothing changed\n", file,
-		       r.received);
+		printf("%s: already imported as the snapshot received %s (same SHA-256); nothing changed\n",
+		       cli_esc(file), cli_esc(r.received));
 		return HAVEN_OK;
 	}
-	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", file, r.received, (long long)r.homes,
-	       (long long)r.places,
+	printf("%s: snapshot received %s: %lld homes, %lld places%s\n", cli_esc(file), cli_esc(r.received),
+	       (long long)r.homes, (long long)r.places,
 	       r.verified            ? " (manifest verified)"
 	       : r.admitted_unsigned ? " (UNSIGNED: admitted without a manifest)"
 	                             : "");

@@ -42,25 +42,27 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv)
 		st = haven_store_create(ctx, argv[optind], &owner);
 	}
 	if (!st) {
-		printf("created %s (schema %d, %s, owner %s %s \"%s\")\n", argv[optind], haven_store_schema_version(),
-		       HAVEN_MARKING, owner.kind, owner.code, owner.name);
-		printf("first user: %s, admin of %s (act as them with --as %s or HAVEN_USER=%s)\n", owner.admin,
-		       owner.code, owner.admin, owner.admin);
+		printf("created %s (schema %d, %s, owner %s %s \"%s\")\n", cli_esc(argv[optind]),
+		       haven_store_schema_version(), HAVEN_MARKING, cli_esc(owner.kind), cli_esc(owner.code),
+		       cli_esc(owner.name));
+		printf("first user: %s, admin of %s (act as them with --as %s or HAVEN_USER=%s)\n",
+		       cli_esc(owner.admin), cli_esc(owner.code), cli_esc(owner.admin), cli_esc(owner.admin));
 	}
 	cli_list_free(&areas);
 	return st;
 }
 
-/* Print a JSON object as indented "key: value" lines. */
+/* Print a JSON object as indented "key: value" lines; keys and text
+ * values (the owner's name, the path, ...) are data, so escaped. */
 static void print_obj(const cJSON *o, int depth)
 {
 	for (const cJSON *it = o->child; it; it = it->next) {
-		printf("%*s%s:", depth * 2, "", it->string);
+		printf("%*s%s:", depth * 2, "", cli_esc(it->string));
 		if (cJSON_IsObject(it)) {
 			printf(it->child ? "\n" : " none\n");
 			print_obj(it, depth + 1);
 		} else if (cJSON_IsString(it))
-			printf(" %s\n", it->valuestring);
+			printf(" %s\n", cli_esc(it->valuestring));
 		else if (cJSON_IsNumber(it))
 			printf(" %.15g\n", it->valuedouble);
 		else

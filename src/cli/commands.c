@@ -57,11 +57,12 @@ const cli_cmd cli_commands[] = {
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
 	 cmd_where},
-	{"synth", "STORE --from-ofsted FILE --seed N --out DIR",
+	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--force]",
 	 "write a synthetic register disclosure from Ofsted's published provider list",
 	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
 	 "  --seed N            random seed (default 1): the same seed gives the same file\n"
-	 "  --out DIR           writes DIR/register.csv\n"
+	 "  --out DIR           writes DIR/register.csv (a new file, mode 0600)\n"
+	 "  --force             replace an existing DIR/register.csv\n"
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
 	 cmd_synth},
@@ -203,7 +204,8 @@ const cli_cmd cli_commands[] = {
 	 "  --key KEYFILE     secret key from 'haven audit keygen'; the first checkpoint records\n"
 	 "                    its public key in the store, later ones must use the same key\n"
 	 "  --previous FILE   the last checkpoint kept: refuse to sign unless the log extends it\n"
-	 "  --out FILE        write the checkpoint to FILE (never overwritten) instead of stdout\n"
+	 "  --out FILE        write the checkpoint to FILE (mode 0600, never overwritten) instead\n"
+	 "                    of stdout\n"
 	 "The log is verified first; a tampered log is never signed (exit 31).  Keep every\n"
 	 "checkpoint outside the store: it is what later detects rewriting and truncation.\n",
 	 cmd_audit_checkpoint},
@@ -213,10 +215,12 @@ const cli_cmd cli_commands[] = {
 	 "Recomputes every entry's bytes and leaf hash from its fields and the RFC 6962 root.\n"
 	 "Exit 31 (HAVEN_ERR_TAMPER) names the first bad entry and what failed.\n",
 	 cmd_audit_verify},
-	{"audit export", "STORE [--format csv|json]",
+	{"audit export", "STORE [--format csv|json] [--out FILE [--force]]",
 	 "write every audit entry with its canonical bytes, leaf hash and the tree root",
 	 "  --format csv|json   CSV (one row per entry) or JSON (default: a document with the\n"
 	 "                      origin, tree size, root and public key, then the entries)\n"
+	 "  --out FILE          write to FILE (a new file, mode 0600) instead of stdout\n"
+	 "  --force             replace an existing FILE\n"
 	 "Each entry carries its canonical bytes (base64), leaf hash (hex) and the tree size and\n"
 	 "root after it, so the log can be checked by other tools (tests/audit_check.py).\n",
 	 cmd_audit_export},

@@ -15,6 +15,37 @@ int cli_quiet;
 
 static int optreset_pending = 1;
 
+/* The copies cli_esc made, freed when the command ends. */
+static char **escaped;
+static size_t n_escaped;
+
+const char *cli_esc(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return "?";
+	haven_text_escape(f, s);
+	char **v = fclose(f) == 0 ? realloc(escaped, (n_escaped + 1) * sizeof *v) : NULL;
+	if (!v) {
+		free(buf);
+		return "?";
+	}
+	escaped = v;
+	escaped[n_escaped++] = buf;
+	return buf;
+}
+
+static void esc_free(void)
+{
+	for (size_t i = 0; i < n_escaped; i++)
+		free(escaped[i]);
+	free(escaped);
+	escaped = NULL;
+	n_escaped = 0;
+}
+
 haven_status cli_usage(void)
 {
 	fprintf(stderr, "usage: haven %s %s\n", cli_current->name, cli_current->synopsis);
@@ -63,7 +94,7 @@ haven_status cli_list_add(cli_list *l, const char *arg)
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		if (n == 0) {
-			fprintf(stderr, "haven %s: empty value in '%s'\n", cli_current->name, arg);
+			fprintf(stderr, "haven %s: empty value in '%s'\n", cli_current->name, cli_esc(arg));
 			return HAVEN_ERR_USAGE;
 		}
 		char **items = realloc(l->items, (l->n + 1) * sizeof *items);
@@ -130,10 +161,11 @@ static int take_acting_options(int argc, char **argv, int keep_reason)
 		case 1: cli_act.purpose = value; break;
 		case 2: cli_act.reason = value; break;
 		default: {
-			unsigned long long id;
-			if (!cli_parse_uint(value, &id) || id == 0 || id > INT64_MAX) {
-				fprintf(stderr, "haven: --authorisation wants the number 'haven authorise' printed, not '%s'\n",
-				        value);
+			uint64_t id;
+			if (!cli_parse_uint(value, INT64_MAX, &id) || id == 0) {
+				fprintf(stderr,
+				        "haven: --authorisation wants the number 'haven authorise' printed, not '%s'\n",
+				        cli_esc(value));
 				return -1;
 			}
 			cli_act.authorisation = (int64_t)id;
@@ -157,13 +189,35 @@ int cli_parse_pair(const char *s, double *a, double *b)
 	return end != t && *end == '\0';
 }
 
-int cli_parse_uint(const char *s, unsigned long long *v)
+int cli_parse_uint(const char *s, uint64_t max, uint64_t *v)
 {
-	if (!s || !*s || *s == '-')
+	/* Not strtoull: it takes spaces and a sign ("-1" is 2^64 - 1), and
+	 * saturates instead of failing on a number too large. */
+	uint64_t x = 0;
+	if (!s || !*s)
 		return 0;
-	char *end;
-	*v = strtoull(s, &end, 10);
-	return *end == '\0';
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		uint64_t d = (uint64_t)(*s - '0');
+		if (d > max || x > (max - d) / 10)
+			return 0;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 1;
+}
+
+int cli_parse_id(const char *what, const char *s, int64_t *id)
+{
+	uint64_t v;
+	if (!cli_parse_uint(s, INT64_MAX, &v) || v == 0) {
+		fprintf(stderr, "haven: %s '%s' is not a whole number from 1 to %lld\n", what, cli_esc(s),
+		        (long long)INT64_MAX);
+		return 0;
+	}
+	*id = (int64_t)v;
+	return 1;
 }
 
 int cli_format_opt(int c, haven_format *fmt)
@@ -223,19 +277,24 @@ haven_status cli_listing0(haven_ctx *ctx, int argc, char **argv, cli_listing0_fn
 static void on_progress(void *user, const char *what, int64_t done, int64_t total)
 {
 	(void)user;
+	fputc('\r', stderr);
+	haven_text_escape(stderr, what);
 	if (total > 0)
-		fprintf(stderr, "\r%s: %3d%%", what, (int)(100.0 * (double)done / (double)total));
+		fprintf(stderr, ": %3d%%", (int)(100.0 * (double)done / (double)total));
 	else
-		fprintf(stderr, "\r%s: %lld", what, (long long)done);
+		fprintf(stderr, ": %lld", (long long)done);
 	if (total > 0 && done >= total)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
 
+/* Notices and errors quote file names and file content: printed through
+ * haven_text_escape, the one place they reach the terminal. */
 static void on_notice(void *user, const char *msg)
 {
 	(void)user;
-	fprintf(stderr, "%s\n", msg);
+	haven_text_escape(stderr, msg);
+	fputc('\n', stderr);
 }
 
 /* Optimal string alignment distance (Levenshtein with adjacent
@@ -303,7 +362,7 @@ static const cli_cmd *find_words(int argc, char **argv, int i, int w)
 
 static void suggest(const char *name)
 {
-	fprintf(stderr, "haven: '%s' is not a haven command.", name);
+	fprintf(stderr, "haven: '%s' is not a haven command.", cli_esc(name));
 	const char *best = NULL;
 	size_t bestd = 3;
 	for (size_t i = 0; i < cli_ncommands; i++) {
@@ -375,7 +434,7 @@ int main(int argc, char **argv)
 			print_overview(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "haven: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, "haven: unknown option '%s'\n", cli_esc(argv[i]));
 			return HAVEN_ERR_USAGE;
 		}
 	}
@@ -402,7 +461,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < cli_ncommands; k++)
 			group |= strncmp(cli_commands[k].name, argv[i], n) == 0 && cli_commands[k].name[n] == ' ';
 		if (group) {
-			fprintf(stderr, "haven: '%s' needs a subcommand:\n", argv[i]);
+			fprintf(stderr, "haven: '%s' needs a subcommand:\n", cli_esc(argv[i]));
 			char *h[1] = {argv[i]};
 			help(1, h);
 			return HAVEN_ERR_USAGE;
@@ -432,9 +491,10 @@ int main(int argc, char **argv)
 	st = cargc < 0 ? HAVEN_ERR_USAGE : cmd->run(ctx, cargc, cargv);
 	if (st != HAVEN_OK && st != HAVEN_ERR_USAGE)
 		fprintf(stderr, "haven %s: error: %s\n", cmd->name,
-		        *haven_errmsg(ctx) ? haven_errmsg(ctx) : haven_status_name(st));
+		        *haven_errmsg(ctx) ? cli_esc(haven_errmsg(ctx)) : haven_status_name(st));
 	else if (st == HAVEN_ERR_USAGE && *haven_errmsg(ctx))
-		fprintf(stderr, "haven %s: %s\n", cmd->name, haven_errmsg(ctx));
+		fprintf(stderr, "haven %s: %s\n", cmd->name, cli_esc(haven_errmsg(ctx)));
+	esc_free();
 	haven_ctx_free(ctx);
 	haven_global_cleanup();
 	return (int)st;

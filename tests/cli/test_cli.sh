@@ -45,9 +45,13 @@ case_ "info text" 0 "owner_name: West Yorkshire Police" -- info "$S"
 case_ "info json" 0 '"OFFICIAL-SENSITIVE"' -- info "$S" --json
 case_ "info on a missing store" 3 "nope.db" -- info "$T/nope.db"
 
+# Foreign files made private: a file group or others may read is refused
+# before anything reads it (test_hardening_output.sh).
 echo "not a database" >"$T/text.db"
+chmod 600 "$T/text.db"
 case_ "a text file is not a store" 10 "not a haven store" -- info "$T/text.db"
 sqlite3 "$T/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+chmod 600 "$T/other.db"
 before=$(dump "$T/other.db")
 case_ "another SQLite file is not a store" 10 "not a haven store" -- register import "$T/other.db" "$HAVEN_FIXTURES/register/month1.csv" --received 2025-01-31
 [[ $(dump "$T/other.db") == "$before" ]] && echo "ok foreign store untouched" || { echo "FAIL foreign store changed"; fails=$((fails + 1)); }

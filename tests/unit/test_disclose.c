@@ -194,7 +194,7 @@ static int setup(void **state)
 		return -1;
 	haven_synth_report sr;
 	if (haven_synth_from_ofsted(hm, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 5, tu_tmp("synth"),
-	                            &sr))
+	                            0, &sr))
 		return -1;
 	haven_register_report rr;
 	if (haven_register_import(hm, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr) || rr.homes != 4009)

@@ -58,8 +58,10 @@ static void test_open_refuses_foreign_files(void **state)
 	(void)state;
 	haven_ctx *ctx;
 	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
-	/* 1: a text file */
+	/* 1: a text file (private: a file group or others can read is refused
+	 * before it is read, see test_open_refuses_loose_modes) */
 	tu_write("text.db", "this is not a database\n");
+	chmod(tu_tmp("text.db"), 0600);
 	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("text.db")), HAVEN_ERR_NOT_STORE);
 	tu_assert_msg(ctx, "not a haven store");
 	/* 2: a SQLite database that is not haven's */
@@ -67,10 +69,75 @@ static void test_open_refuses_foreign_files(void **state)
 	assert_int_equal(sqlite3_open(tu_tmp("plain.db"), &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+	chmod(tu_tmp("plain.db"), 0600);
 	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("plain.db")), HAVEN_ERR_NOT_STORE);
 	/* 3: a missing file */
 	tu_assert_status(ctx, haven_store_open(ctx, tu_tmp("missing.db")), HAVEN_ERR_IO);
 	tu_assert_msg(ctx, "missing.db");
+	haven_ctx_free(ctx);
+}
+
+/* A store, or its -wal or -shm, that group or others may read or write is
+ * refused before SQLite opens it (it would give new -wal and -shm files the
+ * same mode), naming the file and the chmod that fixes it; nothing changes. */
+static void test_open_refuses_loose_modes(void **state)
+{
+	(void)state;
+	static const struct {
+		int n;
+		const char *suffix; /* the file whose mode is set ("" the store) */
+		mode_t mode;        /* 0: a symbolic link instead */
+		haven_status want;
+		const char *needle;
+	} cases[] = {
+	    {1, "", 0644, HAVEN_ERR_DENIED, "loose.db: mode 0644 lets group or others"},
+	    {2, "", 0640, HAVEN_ERR_DENIED, "chmod 600"},
+	    {3, "", 0602, HAVEN_ERR_DENIED, "mode 0602"},
+	    {4, "-wal", 0644, HAVEN_ERR_DENIED, "loose.db-wal: mode 0644"},
+	    {5, "-shm", 0660, HAVEN_ERR_DENIED, "loose.db-shm: mode 0660"},
+	    {6, "-wal", 0, HAVEN_ERR_DENIED, "loose.db-wal: not a regular file"},
+	    {7, "-wal", 0600, HAVEN_OK, ""},
+	    {8, "", 0600, HAVEN_OK, ""},
+	};
+	haven_ctx *ctx = tu_new_store("loose.db");
+	char before[65], after[65];
+	tu_digest(ctx, before);
+	haven_store_close(ctx);
+	char path[1024], other[1024];
+	snprintf(path, sizeof path, "%s", tu_tmp("loose.db"));
+	snprintf(other, sizeof other, "%s", tu_tmp("elsewhere"));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char file[1100], wal[1100], shm[1100];
+		snprintf(file, sizeof file, "%s%s", path, cases[i].suffix);
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		snprintf(shm, sizeof shm, "%s-shm", path);
+		if (*cases[i].suffix && cases[i].mode)
+			fclose(fopen(file, "w")); /* an empty -wal or -shm, as a crash may leave */
+		else if (*cases[i].suffix)
+			assert_int_equal(symlink(other, file), 0);
+		if (cases[i].mode)
+			assert_int_equal(chmod(file, cases[i].mode), 0);
+		haven_status st = haven_store_open(ctx, path);
+		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].needle))
+			fail_msg("case %d: got %s '%s', want %s '%s'", cases[i].n, haven_status_name(st),
+			         haven_errmsg(ctx), haven_status_name(cases[i].want), cases[i].needle);
+		if (st == HAVEN_OK) {
+			tu_digest(ctx, after);
+			assert_string_equal(before, after);
+			haven_store_close(ctx);
+		} else {
+			/* Refused before SQLite touched anything: no -wal or -shm made. */
+			struct stat sb;
+			if (strcmp(cases[i].suffix, "-wal") != 0)
+				assert_int_not_equal(lstat(wal, &sb), 0);
+			if (strcmp(cases[i].suffix, "-shm") != 0)
+				assert_int_not_equal(lstat(shm, &sb), 0);
+		}
+		chmod(path, 0600);
+		if (*cases[i].suffix)
+			unlink(file);
+		assert_int_not_equal(access(other, F_OK), 0);
+	}
 	haven_ctx_free(ctx);
 }
 
@@ -143,10 +210,7 @@ static void test_dates(void **state)
 	assert_string_equal(buf, "2025-04-15T09:00:00Z");
 }
 
-TU_MAIN(NULL, NULL,
-		cmocka_unit_test(test_create_sets_everything),
-		cmocka_unit_test(test_create_refuses_existing_file),
-		cmocka_unit_test(test_open_refuses_foreign_files),
-		cmocka_unit_test(test_open_refuses_newer_schema),
-		cmocka_unit_test(test_reopen_and_digest_stable),
-		cmocka_unit_test(test_dates))
+TU_MAIN(NULL, NULL, cmocka_unit_test(test_create_sets_everything), cmocka_unit_test(test_create_refuses_existing_file),
+        cmocka_unit_test(test_open_refuses_foreign_files), cmocka_unit_test(test_open_refuses_loose_modes),
+        cmocka_unit_test(test_open_refuses_newer_schema), cmocka_unit_test(test_reopen_and_digest_stable),
+        cmocka_unit_test(test_dates))
