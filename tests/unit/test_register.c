@@ -7,6 +7,7 @@
  * small square for geometry: the register never looks at the shapes.
  */
 #include <gdal_utils.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -622,9 +623,9 @@ static void test_bad_files(void **state)
 		          HAVEN_ERR_VALUE, "row 3", "after the received date 2025-02-28"},
 		/* 16 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2025-03-01\n", HAVEN_ERR_VALUE,
 		          "row 3", "after the received date"},
-		/* 17 */ {"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
+		/* 17 */ {"URN,Name,Address 1,Town,Postcode,Postal code,Places,Local authority,Registration status\n"
 		          "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
-		          HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') both give postcode"},
+		          HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Postal code') both give postcode"},
 		/* 18 */ {HDR, HAVEN_ERR_MISSING, "", "no homes"},
 		/* 19 */ {HDR GOOD1 "SC 200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
 		          "row 3", "urn 'SC 200002'"},
@@ -634,6 +635,22 @@ static void test_bad_files(void **state)
 		/* 22 */ {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
 		          "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
 		          HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
+		/* 23 one name twice, as written differently: refused when the file is opened */
+		{"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') have the same name"},
+		/* 24 a URN column and a 'Unique reference number' column */
+		{"URN,Unique reference number,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
+		 "SC200001,SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 1 ('URN') and 2 ('Unique reference number') both give urn"},
+		/* 25 a column named "column 9" and an unnamed ninth column share a key */
+		{"URN,Name,Address 1,Town,Postcode,Places,Local authority,column 9,,Registration status\n"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,a,b,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 8 ('column 9') and 9 ('column 9') have the same name"},
+		/* 26 a line ending in CR alone (the whole file one line to a newline reader) */
+		{"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\r"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active\r",
+		 HAVEN_ERR_FORMAT, "row 1", "carriage return alone"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32];
@@ -666,6 +683,93 @@ static void test_bad_files(void **state)
 	                             " AND extra = '{\"column 9\":\"kept\"}'"),
 	                 1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE urn = 'SC200002' AND extra IS NULL"), 1);
+	haven_ctx_free(ctx);
+}
+
+/* ---- the bytes hashed are the bytes parsed ------------------------------------------------- */
+
+/* On the first notice (the manifest check's, which comes after the file is
+ * hashed and before it is parsed), put other bytes under the file's name. */
+typedef struct swap {
+	const char *path, *forged;
+	int done;
+} swap;
+
+static void swap_on_notice(void *user, const char *msg)
+{
+	(void)msg;
+	swap *s = user;
+	if (s->done++)
+		return;
+	FILE *f = fopen(s->path, "wb");
+	assert_non_null(f);
+	fputs(s->forged, f);
+	fclose(f);
+}
+
+static void test_read_once(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = new_register_store("once.db");
+	static const char genuine[] = HDR GOOD1 GOOD2;
+	static const char forged[] = HDR "SC200001,Forged House,9 Road,Leeds,LS1 1AA,3,Leeds,Active,,2020-01-01\n" GOOD2
+	                                 "SC299999,Extra House,1 Lane,Leeds,LS1 1AD,9,Leeds,Active,,2020-01-01\n";
+	char path[1024];
+	snprintf(path, sizeof path, "%s", tu_write("once.csv", genuine));
+	swap s = {path, forged, 0};
+	haven_ctx_set_notice(ctx, swap_on_notice, &s);
+	haven_register_report r;
+	import_ok(ctx, path, M1, &r);
+	haven_ctx_set_notice(ctx, NULL, NULL);
+	assert_true(s.done > 0); /* the file was swapped before it could be read again */
+	/* What was stored, and the hash recorded, are the genuine bytes'. */
+	assert_int_equal(r.homes, 2);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE name = 'One House'"), 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE name LIKE 'Forged%' OR urn = 'SC299999'"),
+	                 0);
+	unsigned char d[crypto_hash_sha256_BYTES];
+	char hex[65], sql[200];
+	crypto_hash_sha256(d, (const unsigned char *)genuine, sizeof genuine - 1);
+	sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+	assert_string_equal(r.sha256, hex);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM snapshot WHERE sha256 = '%s'", hex);
+	assert_int_equal(tu_int(ctx, sql), 1);
+	haven_ctx_free(ctx);
+}
+
+/* A repeated enforcement item is recorded once, in the order items are
+ * first given; a long cell is no slower than a short one per item. */
+static void test_enforcement_repeats(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = new_register_store("enf.db");
+	enum { DISTINCT = 2500 }; /* twice each: about 110 KB, within a field's limit */
+	size_t cap = DISTINCT * 2 * 40 + 512;
+	char *text = malloc(cap), *p = text;
+	assert_non_null(text);
+	p += sprintf(p, HDR "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,\""
+	                    "2025-01-02 A; 2025-01-01 B; 2025-01-02 A; 2025-01-01 C; 2025-01-01 B; 2025-01-02 A\","
+	                    "2020-01-01\nSC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,\"");
+	for (int k = 0; k < 2 * DISTINCT; k++)
+		p += sprintf(p, "%s2024-%02d-%02d Notice %d", k ? "; " : "", 1 + (k % DISTINCT) % 12,
+		             1 + (k % DISTINCT) / 12 % 28, (k % DISTINCT) / 336);
+	p += sprintf(p, "\",2020-01-01\n");
+	assert_true((size_t)(p - text) < cap);
+	haven_register_report r;
+	import_ok(ctx, tu_write("enf.csv", text), M1, &r);
+	free(text);
+	char got[200];
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx,
+	                      "SELECT group_concat(action_date || ' ' || nature, '|') FROM (SELECT * FROM enforcement"
+	                      " WHERE urn = 'SC200001' ORDER BY id)",
+	                      &st));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_string_equal(got, "2025-01-02 A|2025-01-01 B|2025-01-01 C");
+	/* distinct: (month, day) repeats every 336 items, the notice number differs */
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM enforcement WHERE urn = 'SC200002'"), DISTINCT);
 	haven_ctx_free(ctx);
 }
 
@@ -757,4 +861,6 @@ TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_snapshot_rules),
 		cmocka_unit_test(test_extra_columns),
 		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_spreadsheets_same_as_csv))
+		cmocka_unit_test(test_spreadsheets_same_as_csv),
+		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_enforcement_repeats))
