@@ -636,6 +636,16 @@ static haven_status csv_read_record(hv_source *src, int *got)
 		}
 		if (src->nomem)
 			return hv_error(src->ctx, HAVEN_ERR_NOMEM, "out of memory");
+		if (src->long_field < 0 && src->parser.entry_pos > HV_FIELD_MAX)
+			src->long_field = src->nfields; /* the field being read: say so now */
+		if (src->long_field >= 0) {
+			src->row = src->record_line;
+			return hv_source_error(src, HAVEN_ERR_FORMAT,
+			                       "%s is longer than %d bytes, the most one field may hold (see Limits in "
+			                       "docs/formats.md)%s",
+			                       column_label(src, src->long_field, col, sizeof col), HV_FIELD_MAX,
+			                       src->parser.quoted ? "; is a quote opened there never closed?" : "");
+		}
 		if (src->cr_alone) {
 			src->row = src->record_line;
 			return hv_source_error(src, HAVEN_ERR_FORMAT,
@@ -663,11 +673,6 @@ static haven_status csv_read_record(hv_source *src, int *got)
 	if (src->record_done || src->nfields > 0) {
 		*got = 1;
 		src->row = src->record_line;
-		if (src->long_field >= 0)
-			return hv_source_error(src, HAVEN_ERR_FORMAT,
-			                       "%s is longer than %d bytes, the most one field may hold (see Limits in "
-			                       "docs/formats.md)",
-			                       column_label(src, src->long_field, col, sizeof col), HV_FIELD_MAX);
 		if (src->bad_utf8_field >= 0)
 			return hv_source_error(src, HAVEN_ERR_FORMAT,
 			                       "%s is not valid UTF-8 (bad byte at offset %zu); save the file as UTF-8",
