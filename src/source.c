@@ -401,6 +401,19 @@ static haven_status in_read(hv_source *src, char *buf, size_t cap, size_t *got)
 	return rc && *got ? HAVEN_OK : rc; /* after the bytes before it, in the next call */
 }
 
+/* A gzip stream gone wrong: what, unless it went wrong where a member had
+ * ended and nothing of the next had come through, which is what follows the
+ * data rather than the data. */
+static haven_status gz_bad(hv_source *src, const char *what)
+{
+	if (src->members > 0 && src->member_out == 0)
+		snprintf(src->why, sizeof src->why,
+		         "bytes after the end of the gzip data that are not a whole gzip member (trailing garbage)");
+	else
+		snprintf(src->why, sizeof src->why, "%s", what);
+	return HAVEN_ERR_FORMAT;
+}
+
 /* in_read's work: the bytes, and a failure even after some. */
 static haven_status in_fill(hv_source *src, char *buf, size_t cap, size_t *got)
 {
@@ -426,17 +439,10 @@ static haven_status in_fill(hv_source *src, char *buf, size_t cap, size_t *got)
 			src->member_end = 0;
 			src->member_out = 0;
 		}
-		if (!avail) {
-			if (src->members > 0 && src->member_out == 0)
-				snprintf(src->why, sizeof src->why,
-				         "bytes after the end of the gzip data that are not gzip (trailing garbage)");
-			else
-				snprintf(
-				    src->why, sizeof src->why,
-				    "the gzip data stops short, before its end and checksum: the file is truncated "
-				    "(an interrupted download or copy?)");
-			return HAVEN_ERR_FORMAT;
-		}
+		if (!avail)
+			return gz_bad(src,
+			              "the gzip data stops short, before its end and checksum: the file is truncated "
+			              "(an interrupted download or copy?)");
 		src->z.next_in = (unsigned char *)(uintptr_t)(src->raw + src->raw_pos);
 		src->z.avail_in = (uInt)(avail < CHUNK ? avail : CHUNK);
 		src->z.next_out = (unsigned char *)buf + *got;
@@ -455,13 +461,10 @@ static haven_status in_fill(hv_source *src, char *buf, size_t cap, size_t *got)
 			snprintf(src->why, sizeof src->why, "out of memory");
 			return HAVEN_ERR_NOMEM;
 		} else if ((zr != Z_OK && zr != Z_BUF_ERROR) || (!used && !made)) {
-			if (src->members > 0 && src->member_out == 0)
-				snprintf(src->why, sizeof src->why,
-				         "bytes after the end of the gzip data that are not gzip (trailing garbage)");
-			else
-				snprintf(src->why, sizeof src->why, "the gzip data is corrupt (%s)",
-				         src->z.msg ? src->z.msg : "no progress");
-			return HAVEN_ERR_FORMAT;
+			char why[200];
+			snprintf(why, sizeof why, "the gzip data is corrupt (%s)",
+			         src->z.msg ? src->z.msg : "no progress");
+			return gz_bad(src, why);
 		}
 	}
 	return HAVEN_OK;
