@@ -770,6 +770,34 @@ static haven_status ogr_failed(hv_source *src, const char *what)
 	return hv_source_error(src, HAVEN_ERR_FORMAT, "%s: %s", what, gdal_msg(src, m, sizeof m));
 }
 
+/* A spreadsheet (XLSX, ODS) is a zip of XML that GDAL unpacks and holds in
+ * memory: bound what the zip says it unpacks to, before GDAL starts, so a
+ * small file cannot expand without limit.  Not a zip: nothing to check. */
+static haven_status check_unpacked(hv_source *src, const char *name)
+{
+	size_t n = strlen(name) + 16;
+	char *zip = malloc(n);
+	if (!zip)
+		return hv_error(src->ctx, HAVEN_ERR_NOMEM, "out of memory");
+	snprintf(zip, n, "/vsizip/%s", name);
+	VSIDIR *dir = VSIOpenDir(zip, -1, NULL);
+	int64_t total = 0;
+	for (const VSIDIREntry *e; dir && (e = VSIGetNextDirEntry(dir));)
+		if (e->bSizeKnown && !(e->bModeKnown && VSI_ISDIR(e->nMode)))
+			total += (int64_t)e->nSize;
+	if (dir)
+		VSICloseDir(dir);
+	free(zip);
+	CPLErrorReset();
+	if (total > HV_HELD_BYTES_MAX)
+		return hv_error(
+		    src->ctx, HAVEN_ERR_FORMAT,
+		    "%s: unpacks to %lld MiB, more than the %lld MiB haven lets GDAL hold in memory for one "
+		    "file (see Limits in docs/formats.md)",
+		    src->path, (long long)(total >> 20), (long long)(HV_HELD_BYTES_MAX >> 20));
+	return HAVEN_OK;
+}
+
 static haven_status open_ogr(hv_source *src, const void *mem, size_t mem_len)
 {
 	haven_status rc = HAVEN_OK;
@@ -800,6 +828,8 @@ static haven_status open_ogr(hv_source *src, const void *mem, size_t mem_len)
 			return too_big(src->ctx, src->path, HV_FILE_MAX,
 			               "a spreadsheet or other table read through GDAL");
 	}
+	if ((rc = check_unpacked(src, name)))
+		return rc;
 	char *saved[N_OGR_CONFIG];
 	for (size_t i = 0; i < N_OGR_CONFIG; i++) {
 		const char *v = CPLGetThreadLocalConfigOption(ogr_config[i][0], NULL);

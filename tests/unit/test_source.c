@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cpl_vsi.h>
+
 #include "source_int.h"
 #include "testutil.h"
 
@@ -347,6 +349,38 @@ static void test_limits(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* A spreadsheet is a zip that GDAL unpacks into memory: one that unpacks to
+ * more than the held-bytes limit is refused before GDAL reads it. */
+static void test_spreadsheet_unpacked(void **state)
+{
+	(void)state;
+	char vsi[1100];
+	const char *bomb = tu_tmp("bomb.xlsx");
+	char path[1024];
+	snprintf(path, sizeof path, "%s", bomb);
+	snprintf(vsi, sizeof vsi, "/vsizip/%s/xl/worksheets/sheet1.xml", path);
+	VSILFILE *f = VSIFOpenL(vsi, "wb");
+	assert_non_null(f);
+	char *zeros = calloc(1, 1 << 20);
+	assert_non_null(zeros);
+	for (int i = 0; i < (int)(HV_HELD_BYTES_MAX >> 20) + 1; i++)
+		assert_int_equal(VSIFWriteL(zeros, 1, 1 << 20, f), 1 << 20);
+	free(zeros);
+	assert_int_equal(VSIFCloseL(f), 0);
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	int rows;
+	tu_assert_status(ctx, read_all(ctx, path, &rows), HAVEN_ERR_FORMAT);
+	tu_assert_msg(ctx, "bomb.xlsx: unpacks to 257 MiB, more than the 256 MiB");
+	size_t n;
+	char *bytes = tu_read(path, &n);
+	assert_true(n < (1 << 20)); /* the file itself is small */
+	tu_assert_status(ctx, read_all_mem(ctx, path, bytes, n, &rows), HAVEN_ERR_FORMAT);
+	tu_assert_msg(ctx, "bomb.xlsx: unpacks to 257 MiB");
+	free(bytes);
+	haven_ctx_free(ctx);
+}
+
 /* ---- column names ------------------------------------------------------------------------------ */
 
 static void test_column_names(void **state)
@@ -493,6 +527,7 @@ TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_bytes_table),
 		cmocka_unit_test(test_gzip_table),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_spreadsheet_unpacked),
 		cmocka_unit_test(test_column_names),
 		cmocka_unit_test(test_reader_choice),
 		cmocka_unit_test(test_special_files))
