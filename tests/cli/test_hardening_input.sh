@@ -92,6 +92,13 @@ refused 3 "fifo.geojson: is a named pipe (FIFO)" "$H" boundaries load "$S" --kin
 refused 3 "/dev/zero: is a device" "$H" register import "$S" /dev/zero --received $NEXT
 refused 3 "/dev/zero: is a device" "$H" gazetteer load "$S" /dev/zero
 refused 3 "is a directory" "$H" gazetteer load "$S" "$T"
+# Key and checkpoint files are inputs too.
+"$H" audit keygen "$T/audit.key" >/dev/null
+mkfifo "$T/fifo.key" "$T/fifo.checkpoint"
+refused 3 "fifo.key: not a regular file" "$H" audit checkpoint "$S" --key "$T/fifo.key"
+refused 3 "fifo.checkpoint: is a named pipe (FIFO)" "$H" audit checkpoint "$S" --key "$T/audit.key" \
+  --previous "$T/fifo.checkpoint"
+refused 3 "fifo.checkpoint: is a named pipe (FIFO)" "$H" audit verify "$S" --checkpoint "$T/fifo.checkpoint"
 
 # ---- 5. the reader comes from the last extension -----------------------------------------------
 HDR="URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status"
