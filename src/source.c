@@ -67,6 +67,7 @@ struct hv_source {
 	char why[300];          /* what went wrong reading the input */
 	haven_status in_failed; /* and its status, once the bytes before it are delivered */
 	int in_reported;        /* that failure is the error being reported */
+	int over_limit;         /* that failure is max_bytes passed */
 
 	/* CSV state */
 	struct csv_parser parser;
@@ -169,14 +170,15 @@ static int gz_damaged(hv_source *src)
 	char *tmp = malloc(CHUNK);
 	if (!tmp)
 		return 0;
-	src->max_bytes = 0; /* the source is finished with: only the stream counts */
+	/* Read on, within the source's limit on content: a stream can take
+	 * long to read to its end, but never without bound for a held file. */
 	size_t got;
 	haven_status rc;
 	do
 		rc = in_read(src, tmp, CHUNK, &got);
 	while (!rc && got);
 	free(tmp);
-	return rc == HAVEN_ERR_FORMAT;
+	return rc == HAVEN_ERR_FORMAT && !src->over_limit;
 }
 
 static haven_status source_verror(hv_source *src, int64_t row, haven_status st, const char *fmt, va_list ap)
@@ -395,6 +397,7 @@ static haven_status in_read(hv_source *src, char *buf, size_t cap, size_t *got)
 		         "docs/formats.md)",
 		         (long long)(src->max_bytes >> 20));
 		rc = HAVEN_ERR_FORMAT;
+		src->over_limit = 1;
 		*got = 0;
 	}
 	src->in_failed = rc;
