@@ -575,28 +575,18 @@ haven_status haven_audit_checkpoint_load(haven_ctx *ctx, const char *path, char 
 {
 	hv_clear(ctx);
 	*text = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path, strerror(errno));
-	char *buf = malloc(MAX_CHECKPOINT + 2);
-	if (!buf) {
-		fclose(f);
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	}
-	size_t n = fread(buf, 1, MAX_CHECKPOINT + 1, f);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
+	/* Read once, as any input: a FIFO or device is refused, not waited on. */
+	unsigned char *data;
+	size_t n;
+	haven_status rc = hv_input_read(ctx, path, MAX_CHECKPOINT, "a checkpoint", &data, &n);
+	if (rc)
+		return rc;
+	char *buf = (char *)data;
+	if (memchr(buf, '\0', n)) {
 		free(buf);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot read", path);
+		return hv_error(ctx, HAVEN_ERR_FORMAT, "%s: not a checkpoint (holds a NUL byte)", path);
 	}
-	if (n > MAX_CHECKPOINT || memchr(buf, '\0', n)) {
-		free(buf);
-		return hv_error(ctx, HAVEN_ERR_FORMAT, "%s: not a checkpoint (%s)", path,
-		                n > MAX_CHECKPOINT ? "too long" : "holds a NUL byte");
-	}
-	buf[n] = '\0';
-	*text = buf;
+	*text = buf; /* NUL-terminated by hv_input_read */
 	return HAVEN_OK;
 }
 

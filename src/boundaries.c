@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -36,8 +37,16 @@
 #include "crs_int.h"
 #include "gazetteer_int.h"
 #include "haven/postcode.h"
+#include "source_int.h"
 #include "store_int.h"
 #include "table_int.h"
+
+/* Limits (docs/formats.md, "Limits"): ONS codes are 9 characters and names
+ * a few dozen; a kind has a few hundred areas (England's LSOAs, the finest
+ * ONS geography anyone would load, are 33,755). */
+#define AREA_CODE_MAX 255
+#define AREA_NAME_MAX 511
+#define AREA_FEATURES_MAX 100000
 
 static const char *const kinds[] = {"la", "district", "pfa", "region"};
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
@@ -60,19 +69,29 @@ static int ends_with(const char *s, const char *suffix)
 
 /* The name GDAL should open: zip archives through /vsizip/, gzip files
  * through /vsigzip/, anything already under /vsi... as given.  A plain path
- * must exist, so a typo is an I/O error rather than "not recognised". */
+ * must be a regular file (a typo is an I/O error rather than "not
+ * recognised", and a FIFO is refused before GDAL could block on it), and a
+ * gzip file must decompress cleanly to its end: GDAL's /vsigzip/ reports a
+ * truncated stream only as an error it carries on from, and not at all
+ * trailing garbage or a wrong length. */
 static haven_status gdal_name(haven_ctx *ctx, const char *path, char **out)
 {
 	*out = NULL;
 	const char *prefix = "";
 	if (strncmp(path, "/vsi", 4) != 0) {
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			return hv_error(ctx, HAVEN_ERR_IO, "%s: %s", path, strerror(errno));
-		if (ends_with(path, ".zip"))
+		int fd;
+		int64_t size;
+		haven_status rc = hv_input_open(ctx, path, &fd, &size);
+		if (rc)
+			return rc;
+		close(fd);
+		if (ends_with(path, ".zip")) {
 			prefix = "/vsizip/";
-		else if (ends_with(path, ".gz"))
+		} else if (ends_with(path, ".gz")) {
+			if ((rc = hv_input_check_gzip(ctx, path)))
+				return rc;
 			prefix = "/vsigzip/";
+		}
 	}
 	size_t n = strlen(prefix) + strlen(path) + 1;
 	if (!(*out = malloc(n)))
@@ -373,6 +392,7 @@ typedef struct loader {
 	int64_t feature; /* current feature number, from 1 */
 	const char *code, *name;
 	int64_t repaired;
+	hv_gdal_watch *watch; /* GDAL errors while reading: fatal */
 } loader;
 
 static haven_status geos_fail(loader *L, const char *what)
@@ -553,17 +573,30 @@ static int seen_add(seen *S, const char *code, int64_t feature, int64_t *first)
 
 /* ---- the load ------------------------------------------------------------ */
 
-/* Field i of f, trimmed, into buf. */
-static const char *field_text(OGRFeatureH f, int i, char *buf, size_t n)
+/* Field i of f, trimmed, into buf[n]: what ("code", "name") must be UTF-8,
+ * for it is shown and written as JSON, and must fit: never cut short. */
+static haven_status field_text(loader *L, OGRFeatureH f, int i, const char *what, char *buf, size_t n)
 {
 	const char *v = OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
 	while (isspace((unsigned char)*v))
 		v++;
-	snprintf(buf, n, "%s", v);
-	size_t len = strlen(buf);
-	while (len && isspace((unsigned char)buf[len - 1]))
-		buf[--len] = '\0';
-	return buf;
+	size_t len = strlen(v), bad;
+	while (len && isspace((unsigned char)v[len - 1]))
+		len--;
+	const char *field = OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i));
+	if (!hv_utf8_valid(v, len, &bad))
+		return hv_error(L->ctx, HAVEN_ERR_FORMAT,
+		                "%s: feature %lld: the %s (field %s) is not valid UTF-8 (bad byte at offset %zu); save "
+		                "the file as UTF-8",
+		                L->o->path, (long long)L->feature, what, field, bad);
+	if (len >= n)
+		return hv_error(L->ctx, HAVEN_ERR_VALUE,
+		                "%s: feature %lld: the %s (field %s) is %zu bytes long, more than the %zu haven keeps "
+		                "(see Limits in docs/formats.md)",
+		                L->o->path, (long long)L->feature, what, field, len, n - 1);
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return HAVEN_OK;
 }
 
 static haven_status insert_area(loader *L, sqlite3_stmt *ins, const GEOSGeometry *g)
@@ -588,6 +621,26 @@ static haven_status insert_area(loader *L, sqlite3_stmt *ins, const GEOSGeometry
 	return rc;
 }
 
+/* A feature's code and name are there, and the code is new. */
+static haven_status check_feature(loader *L, seen *S, OGRFeatureH f, int code_i, int name_i)
+{
+	int64_t first = 0;
+	int added;
+	if (!*L->code)
+		return hv_error(L->ctx, HAVEN_ERR_MISSING, "%s: feature %lld has an empty code (field %s)", L->o->path,
+		                (long long)L->feature, OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, code_i)));
+	if (!*L->name)
+		return hv_error(L->ctx, HAVEN_ERR_MISSING, "%s: feature %lld (%s) has an empty name (field %s)",
+		                L->o->path, (long long)L->feature, L->code,
+		                OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, name_i)));
+	if ((added = seen_add(S, L->code, L->feature, &first)) < 0)
+		return hv_error(L->ctx, HAVEN_ERR_NOMEM, "out of memory");
+	if (added == 0)
+		return hv_error(L->ctx, HAVEN_ERR_DUPLICATE, "%s: code %s appears twice: features %lld and %lld",
+		                L->o->path, L->code, (long long)first, (long long)L->feature);
+	return HAVEN_OK;
+}
+
 /* Read every feature of layer into the area table (already emptied of this
  * kind, inside the caller's transaction). */
 static haven_status load_features(loader *L, OGRLayerH layer, int code_i, int name_i, int64_t *features)
@@ -602,35 +655,35 @@ static haven_status load_features(loader *L, OGRLayerH layer, int code_i, int na
 		return rc;
 	seen S = {NULL, NULL, 0, 0};
 	int64_t total = OGR_L_GetFeatureCount(layer, 0);
-	char code[256], name[512];
+	char code[AREA_CODE_MAX + 1], name[AREA_NAME_MAX + 1];
 	OGR_L_ResetReading(layer);
 	for (;;) {
-		CPLErrorReset();
 		OGRFeatureH f = OGR_L_GetNextFeature(layer);
-		if (!f) {
-			if (CPLGetLastErrorType() >= CE_Failure) {
-				char what[1100];
-				snprintf(what, sizeof what, "%s: cannot read feature %lld", L->o->path, (long long)L->feature + 1);
-				rc = hv_error_gdal(ctx, HAVEN_ERR_FORMAT, what);
-			}
+		if (L->watch->failed) {
+			rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: cannot read feature %lld: %s", L->o->path,
+			              (long long)L->feature + 1, L->watch->msg);
+			OGR_F_Destroy(f);
 			break;
 		}
-		L->feature++;
-		L->code = field_text(f, code_i, code, sizeof code);
-		L->name = field_text(f, name_i, name, sizeof name);
-		int64_t first = 0;
-		int added;
-		if (!*L->code)
-			rc = hv_error(ctx, HAVEN_ERR_MISSING, "%s: feature %lld has an empty code (field %s)", L->o->path,
-			              (long long)L->feature, OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, code_i)));
-		else if (!*L->name)
-			rc = hv_error(ctx, HAVEN_ERR_MISSING, "%s: feature %lld (%s) has an empty name (field %s)", L->o->path,
-			              (long long)L->feature, L->code, OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, name_i)));
-		else if ((added = seen_add(&S, L->code, L->feature, &first)) < 0)
-			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-		else if (added == 0)
-			rc = hv_error(ctx, HAVEN_ERR_DUPLICATE, "%s: code %s appears twice: features %lld and %lld",
-			              L->o->path, L->code, (long long)first, (long long)L->feature);
+		if (!f)
+			break;
+		if (++L->feature > AREA_FEATURES_MAX) {
+			rc =
+			    hv_error(ctx, HAVEN_ERR_FORMAT,
+			             "%s: more than %d features, the most haven loads for one kind of area (see Limits "
+			             "in docs/formats.md)",
+			             L->o->path, AREA_FEATURES_MAX);
+			OGR_F_Destroy(f);
+			break;
+		}
+		code[0] = name[0] = '\0';
+		L->code = code;
+		L->name = name;
+		rc = field_text(L, f, code_i, "code", code, sizeof code);
+		if (!rc)
+			rc = field_text(L, f, name_i, "name", name, sizeof name);
+		if (!rc)
+			rc = check_feature(L, &S, f, code_i, name_i);
 		GEOSGeometry *g = NULL;
 		if (!rc)
 			rc = make_area_geometry(L, OGR_F_GetGeometryRef(f), &g);
@@ -682,15 +735,16 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 	char *name = NULL, *proj_crs = NULL;
 	GDALDatasetH ds = NULL;
 	PJ *pj = NULL;
-	loader L = {ctx, o, r->source_crs, {NULL, 0, 0, 0, 0, 0}, NULL, NULL, 0, "", "", 0};
+	hv_gdal_watch watch = {0, ""};
+	loader L = {ctx, o, r->source_crs, {NULL, 0, 0, 0, 0, 0}, NULL, NULL, 0, "", "", 0, &watch};
 	haven_status rc = gdal_name(ctx, o->path, &name);
+	/* Every GDAL error from here on, opening and reading, is fatal. */
+	hv_gdal_watch_begin(&watch);
 	if (!rc) {
-		CPLErrorReset();
 		ds = GDALOpenEx(name, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
-		if (!ds) {
-			char what[1100];
-			snprintf(what, sizeof what, "%s: cannot be read as a vector file", o->path);
-			rc = hv_error_gdal(ctx, HAVEN_ERR_FORMAT, what);
+		if (!ds || watch.failed) {
+			rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: cannot be read as a vector file: %s", o->path,
+			              watch.failed ? watch.msg : "no GDAL driver recognises it");
 		} else if (GDALDatasetGetLayerCount(ds) < 1) {
 			rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: the file has no layers", o->path);
 		}
@@ -775,6 +829,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 		proj_destroy(pj);
 	if (ds)
 		GDALClose(ds);
+	hv_gdal_watch_end();
 	free(proj_crs);
 	free(name);
 	return rc;

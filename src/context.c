@@ -155,6 +155,26 @@ haven_status hv_error_gdal(haven_ctx *ctx, haven_status st, const char *what)
 	return hv_error(ctx, st, "%s", what);
 }
 
+static void CPL_STDCALL watch_handler(CPLErr cls, CPLErrorNum no, const char *msg)
+{
+	(void)no;
+	hv_gdal_watch *w = CPLGetErrorHandlerUserData();
+	if (cls >= CE_Failure && !w->failed) {
+		w->failed = 1;
+		snprintf(w->msg, sizeof w->msg, "%s", msg ? msg : "");
+	}
+}
+
+void hv_gdal_watch_begin(hv_gdal_watch *w)
+{
+	CPLPushErrorHandlerEx(watch_handler, w);
+}
+
+void hv_gdal_watch_end(void)
+{
+	CPLPopErrorHandler();
+}
+
 void hv_clear(haven_ctx *ctx)
 {
 	ctx->status = HAVEN_OK;

@@ -65,6 +65,20 @@ haven_status hv_error_sql(haven_ctx *ctx, const char *what);
 /** hv_error with GDAL's last error message appended. */
 haven_status hv_error_gdal(haven_ctx *ctx, haven_status st, const char *what);
 
+/* GDAL reports a damaged input it can partly read (a truncated /vsigzip/
+ * stream, a CRC error in /vsizip/) as a CE_Failure error and carries on, so
+ * a reader watches every GDAL call it makes and treats any failure as fatal.
+ * Zero the struct once; failed and msg keep the first failure. */
+typedef struct hv_gdal_watch {
+	int failed;
+	char msg[512];
+} hv_gdal_watch;
+
+/** Catch GDAL's errors into w (borrowed) until hv_gdal_watch_end(); pairs
+ *  nest, as GDAL's error handler stack does (per thread). */
+void hv_gdal_watch_begin(hv_gdal_watch *w);
+void hv_gdal_watch_end(void);
+
 /** Clear the error state (called at the start of each public entry point). */
 void hv_clear(haven_ctx *ctx);
 

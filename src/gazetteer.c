@@ -247,10 +247,12 @@ static haven_status detect_columns(loader *L, const haven_gazetteer_opts *o)
 
 static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-/* Parse a decimal number, the whole field (surrounding blanks allowed).
+/* Parse a decimal number, the whole field (surrounding blanks allowed):
+ * [+-]digits[.digits][e[+-]digits], nothing else, so hex ("0x39"), "inf",
+ * "nan" and trailing junk are refused (strtod alone takes them all).
  * Plain "-12.345" forms take a fast path that gives the same double as
  * strtod (an exact integer divided by an exact power of ten is correctly
- * rounded); anything else goes through strtod.  Returns 1 on success. */
+ * rounded); the rest go through strtod.  Returns 1 on success. */
 static int parse_num(const char *s, double *v)
 {
 	while (*s == ' ')
@@ -272,21 +274,30 @@ static int parse_num(const char *s, double *v)
 			break;
 		}
 	}
+	if (digits == 0)
+		return 0;
 	const char *end = p;
+	int expo = *end == 'e' || *end == 'E';
+	if (expo) {
+		end++;
+		if (*end == '-' || *end == '+')
+			end++;
+		if (*end < '0' || *end > '9')
+			return 0;
+		while (*end >= '0' && *end <= '9')
+			end++;
+	}
 	while (*end == ' ')
 		end++;
-	if (digits > 0 && digits <= 15 && *end == '\0') {
+	if (*end != '\0')
+		return 0;
+	if (!expo && digits <= 15) {
 		double d = (double)m / POW10[frac];
 		*v = neg ? -d : d;
 		return 1;
 	}
-	if (!*s)
-		return 0;
-	char *e;
-	double d = strtod(s, &e);
-	while (*e == ' ')
-		e++;
-	if (e == s || *e != '\0' || !isfinite(d))
+	double d = strtod(s, NULL);
+	if (!isfinite(d))
 		return 0;
 	*v = d;
 	return 1;
@@ -400,10 +411,10 @@ static haven_status transform_batch(loader *L)
 		 * the Helmert transformation to two or three. */
 		double e = round(b->tx[j]), n = round(b->ty[j]);
 		if (!hv_bng_in_extent(e, n))
-			return hv_error(L->ctx, HAVEN_ERR_CRS,
-			                "%s: row %lld: coordinates in the wrong CRS: latitude %.6f, longitude %.6f is "
-			                "outside Great Britain's National Grid",
-			                hv_source_path(L->src), (long long)b->row[i], b->y[i], b->x[i]);
+			return hv_source_error_row(L->src, b->row[i], HAVEN_ERR_CRS,
+			                           "coordinates in the wrong CRS: latitude %.6f, longitude %.6f is "
+			                           "outside Great Britain's National Grid",
+			                           b->y[i], b->x[i]);
 		b->x[i] = e;
 		b->y[i] = n;
 	}
@@ -421,7 +432,7 @@ static const char *const KIND_INSERT[K_KINDS] = {
 
 static haven_status row_error(loader *L, size_t i, haven_status st, const char *what)
 {
-	return hv_error(L->ctx, st, "%s: row %lld: %s", hv_source_path(L->src), (long long)L->b->row[i], what);
+	return hv_source_error_row(L->src, L->b->row[i], st, "%s", what);
 }
 
 static haven_status duplicate_error(loader *L, size_t i, int cross)

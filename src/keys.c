@@ -82,7 +82,9 @@ haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HV_PU
 haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                          unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in the key's place must be refused below, not
+	 * waited on here. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == ELOOP)
 		return hv_error(ctx, HAVEN_ERR_DENIED, "%s: key file is a symbolic link; refusing to follow it", path);
 	if (fd < 0)

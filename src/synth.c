@@ -159,11 +159,10 @@ static haven_status read_homes(haven_ctx *ctx, hv_source *src, hv_lanames *names
 			rc = hv_source_error(src, rc, "%s", msg);
 			break;
 		}
-		unsigned long long places;
-		char *end;
+		/* Digits only: strtoull alone would take " 4", "+4" and "-4". */
 		const char *pl = hv_source_field(src, col[C_PLACES]);
-		places = strtoull(pl, &end, 10);
-		if (!*pl || *end) {
+		size_t nd = strspn(pl, "0123456789");
+		if (!*pl || pl[nd] || nd > 9) {
 			rc = hv_source_error(src, HAVEN_ERR_VALUE, "Places '%s' is not a whole number", pl);
 			break;
 		}
@@ -200,7 +199,7 @@ static haven_status read_homes(haven_ctx *ctx, hv_source *src, hv_lanames *names
 		if (rc)
 			break;
 		rep->homes++;
-		rep->places += (int64_t)places;
+		rep->places += strtoll(pl, NULL, 10);
 	}
 	if (rc) {
 		free_homes(v, n, ncols);
@@ -362,6 +361,7 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 		goto out;
 	if ((rc = hv_source_open(ctx, ofsted_path, &src)))
 		goto out;
+	hv_source_hold(src); /* every home is kept until the file is written */
 	int col[C_MAPPED];
 	for (int i = 0; i < C_MAPPED; i++) {
 		const char *cand[] = {mapped[i], NULL};

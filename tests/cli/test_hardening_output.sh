@@ -148,12 +148,13 @@ expect_exit 2 "$H" $'\e[31mregistr'
 no_ctl "$T/err" && has_literal "$T/err" "'\\x1b[31mregistr' is not a haven command"
 ok "help: an unknown command with ESC is quoted escaped"
 
-# ---- 10: a 1 MB name does not pad every row of a text listing to 1 MB ------------
-# The fixture's homes, this register's three, and one home with a 1 MB name.
+# ---- 10: a long name does not pad every row of a text listing to its length ---------
+# The fixture's homes, this register's three, and one home with a 128,000-byte name
+# (just under the field limit).
 python3 - "$HAVEN_FIXTURES/register/month1.csv" "$T/reg.csv" "$T/big.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))[1:] + list(csv.reader(open(sys.argv[2], newline="")))[1:]
-rows.append(["SC900009", "N" * 1048576, "9 Long Road", "", "Leeds", "LS6 1AA", "0113 496 0009",
+rows.append(["SC900009", "N" * 128000, "9 Long Road", "", "Leeds", "LS6 1AA", "0113 496 0009",
              "Leeds City Council", "", "D. Person", "2", "Leeds", "Active", ""])
 with open(sys.argv[3], "w", newline="") as f:
     w = csv.writer(f)
@@ -167,7 +168,7 @@ size=$(stat -c %s "$T/out")
 input=$(stat -c %s "$T/big.csv")
 [ "$rows" -gt 10 ] || fail "register changes listed only $rows lines"
 [ "$size" -lt $((2 * input)) ] || fail "register changes (text) is $size bytes for a $input-byte register ($rows lines)"
-ok "register changes (text): $rows lines, $size bytes for a $input-byte register with a 1 MB name"
+ok "register changes (text): $rows lines, $size bytes for a $input-byte register with a 128,000-byte name"
 
 # ---- 11: private stores; every file haven writes is new, 0600, never through a link ----
 same "the extract and its manifest are 0600" "600 600" "$(mode "$T/ex.csv") $(mode "$T/ex.csv.manifest")"

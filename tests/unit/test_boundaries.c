@@ -4,9 +4,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <gdal_utils.h>
 #include <zlib.h>
@@ -438,6 +440,126 @@ static void test_other_formats(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* ---- damaged streams and text that cannot be kept ------------------------------------------ */
+
+/* s with the first from replaced by to (malloc'd). */
+static char *replace(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	assert_non_null(at);
+	size_t n = strlen(s) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	assert_non_null(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	return out;
+}
+
+static void test_damaged_and_bad_text(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("damaged.db");
+	/* One feature a line, as GDAL's GeoJSONSeq driver reads it a line at a
+	 * time: a stream cut between lines leaves whole features. */
+	const char *seq = keep(tu_tmp("small.geojsonl"));
+	translate(seq, tu_fixture("boundaries/small.geojson"), "GeoJSONSeq");
+	size_t n;
+	char *text = tu_read(seq, &n);
+	size_t two_lines = (size_t)(strchr(strchr(text, '\n') + 1, '\n') + 1 - text);
+	char *geojson = tu_read(tu_fixture("boundaries/small.geojson"), &n);
+	char *latin1 = replace(geojson, "B\xc3\xaata Vale", "B\xeata Vale");
+	char long_code[300];
+	memset(long_code, 'E', 299);
+	long_code[299] = '\0';
+	char *longer = replace(geojson, "E99000001", long_code);
+	tu_ok(ctx, load(ctx, "region", tu_fixture("boundaries/small.geojson"), NULL));
+
+	/* The same lines zipped, through GDAL's /vsizip/ writer. */
+	char zip[1024], vsi[1100];
+	snprintf(zip, sizeof zip, "%s", tu_tmp("whole.zip"));
+	snprintf(vsi, sizeof vsi, "/vsizip/%s/small.geojsonl", zip);
+	VSILFILE *zf = VSIFOpenL(vsi, "wb");
+	assert_non_null(zf);
+	assert_int_equal(VSIFWriteL(text, 1, strlen(text), zf), strlen(text));
+	assert_int_equal(VSIFCloseL(zf), 0);
+	size_t zn;
+	char *zipped = tu_read(zip, &zn);
+
+	enum { WHOLE, ROW_CUT, NO_TRAILER, BAD_LENGTH, GARBAGE, LATIN1, LONG_CODE, ZIP, ZIP_DAMAGED };
+	const struct {
+		int how;
+		const char *name;
+		haven_status want;
+		const char *msg;
+	} cases[] = {
+		/* 1 */ {WHOLE, "whole.geojsonl.gz", HAVEN_OK, ""},
+		/* 2 two whole features, then the stream stops */
+		{ROW_CUT, "cut.geojsonl.gz", HAVEN_ERR_FORMAT, "the file is truncated"},
+		/* 3 */ {NO_TRAILER, "notrailer.geojsonl.gz", HAVEN_ERR_FORMAT, "the file is truncated"},
+		/* 4 GDAL's /vsigzip/ does not check the length */
+		{BAD_LENGTH, "badlen.geojsonl.gz", HAVEN_ERR_FORMAT, "incorrect length check"},
+		/* 5 nor what follows the stream */ {GARBAGE, "garbage.geojsonl.gz", HAVEN_ERR_FORMAT, "trailing garbage"},
+		/* 6 */ {LATIN1, "latin1.geojson", HAVEN_ERR_FORMAT,
+		         "feature 2: the name (field AREANM) is not valid UTF-8 (bad byte at offset 1)"},
+		/* 7 */ {LONG_CODE, "longcode.geojson", HAVEN_ERR_VALUE,
+		         "feature 1: the code (field AREACD) is 299 bytes long, more than the 255 haven keeps"},
+		/* 8 */ {ZIP, "whole.zip", HAVEN_OK, ""},
+		/* 9 a byte of the compressed data changed: GDAL's error, fatal */
+		{ZIP_DAMAGED, "damaged.zip", HAVEN_ERR_FORMAT, "cannot"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int how = cases[i].how;
+		unsigned char *gz = NULL;
+		size_t len = 0;
+		const char *path;
+		if (how == LATIN1 || how == LONG_CODE) {
+			const char *t = how == LATIN1 ? latin1 : longer;
+			path = keep(tu_write(cases[i].name, t));
+		} else if (how == ZIP || how == ZIP_DAMAGED) {
+			if (how == ZIP_DAMAGED)
+				zipped[zn / 2] ^= 0x55;
+			path = keep(tu_write_bytes(cases[i].name, zipped, zn));
+		} else {
+			gz = tu_gzip(text, strlen(text), 6, how == ROW_CUT ? two_lines : 0, &len);
+			unsigned char *b = malloc(len + 8);
+			assert_non_null(b);
+			memcpy(b, gz, len);
+			if (how == NO_TRAILER)
+				len -= 8;
+			if (how == BAD_LENGTH)
+				b[len - 4] ^= 1;
+			if (how == GARBAGE)
+				memcpy(b + len, "junk\n", 5), len += 5;
+			path = keep(tu_write_bytes(cases[i].name, b, len));
+			free(b);
+			free(gz);
+		}
+		char before[65], after[65];
+		tu_digest(ctx, before);
+		haven_boundaries_report r;
+		haven_status st = load(ctx, "region", path, &r);
+		if (st != cases[i].want)
+			fail_msg("case %zu: got %s, want %s: %s", i + 1, haven_status_name(st), haven_status_name(cases[i].want),
+			         haven_errmsg(ctx));
+		if (st != HAVEN_OK) {
+			if (!strstr(haven_errmsg(ctx), cases[i].msg) || !strstr(haven_errmsg(ctx), cases[i].name))
+				fail_msg("case %zu: message '%s' lacks '%s' or the file name", i + 1, haven_errmsg(ctx),
+				         cases[i].msg);
+			tu_digest(ctx, after);
+			if (strcmp(before, after) != 0)
+				fail_msg("case %zu: the store changed", i + 1);
+		} else {
+			assert_int_equal(r.features, 3);
+		}
+	}
+	assert_int_equal(count_areas(ctx, "region", NULL), 3);
+	free(text);
+	free(zipped);
+	free(geojson);
+	free(latin1);
+	free(longer);
+	haven_ctx_free(ctx);
+}
+
 /* ---- reload, fields ---------------------------------------------------------------- */
 
 static void test_reload_replaces(void **state)
@@ -539,8 +661,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-TU_MAIN(NULL, teardown, cmocka_unit_test(test_load_bundled), cmocka_unit_test(test_where_spot_checks),
-        cmocka_unit_test(test_where_nearest_and_errors), cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_repair_bowtie), cmocka_unit_test(test_other_formats),
-        cmocka_unit_test(test_reload_replaces), cmocka_unit_test(test_replace_guard),
-        cmocka_unit_test(test_field_detection))
+TU_MAIN(NULL, teardown,
+		cmocka_unit_test(test_load_bundled),
+		cmocka_unit_test(test_where_spot_checks),
+		cmocka_unit_test(test_where_nearest_and_errors),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_repair_bowtie),
+		cmocka_unit_test(test_other_formats),
+		cmocka_unit_test(test_reload_replaces),
+		cmocka_unit_test(test_replace_guard),
+		cmocka_unit_test(test_field_detection),
+		cmocka_unit_test(test_damaged_and_bad_text))

@@ -390,7 +390,37 @@ static void test_bad_files(void **state)
 		 "not a British National Grid point"},
 		/* 21 a missing file */
 		{"no_such_file.csv", NULL, HAVEN_ERR_IO, "no_such_file.csv", ""},
+		/* 22 a column twice: which one holds the latitude? */
+		{"t22.csv", "postcode,lat,long,lat\nM1 1AE,53.48348,-2.23118,57.0\n", HAVEN_ERR_DUPLICATE, "t22.csv: row 1:",
+		 "columns 2 ('lat') and 4 ('lat') have the same name"},
+		/* 23 hex is not a coordinate (strtod reads 0x39 as 57) */
+		{"t23.csv", "postcode,lat,long\nM1 1AE,0x35,-2.23118\n", HAVEN_ERR_VALUE, "t23.csv: row 2:",
+		 "lat '0x35' is not a number"},
+		/* 24 */ {"t24.csv", "postcode,lat,long\nM1 1AE,53.48348,inf\n", HAVEN_ERR_VALUE, "t24.csv: row 2:",
+		          "long 'inf' is not a number"},
+		/* 25 */ {"t25.csv", "postcode,lat,long\nM1 1AE,nan,-2.23118\n", HAVEN_ERR_VALUE, "t25.csv: row 2:",
+		          "lat 'nan' is not a number"},
+		/* 26 */ {"t26.csv", "postcode,easting,northing\nM1 1AE,384756m,398554\n", HAVEN_ERR_VALUE,
+		          "t26.csv: row 2:", "easting '384756m' is not a number"},
+		/* 27 */ {"t27.csv", "postcode,easting,northing\nM1 1AE,384756,3985.5.4\n", HAVEN_ERR_VALUE,
+		          "t27.csv: row 2:", "northing '3985.5.4' is not a number"},
+		/* 28 */ {"t28.csv", "postcode,lat,long\nM1 1AE,53.48348,-2.23118e\n", HAVEN_ERR_VALUE, "t28.csv: row 2:",
+		          "long '-2.23118e' is not a number"},
+		/* 29 a truncated gzip: an error, not the rows before the cut */
+		{"t29.csv.gz", NULL, HAVEN_ERR_FORMAT, "t29.csv.gz: row", "the file is truncated"},
+		/* 30 a FIFO is refused, not waited on */
+		{"t30.csv", NULL, HAVEN_ERR_IO, "t30.csv", "named pipe"},
 	};
+	{
+		/* 29: the ONSPD fixture gzipped, its last 8 bytes (CRC, length) cut */
+		size_t n, len;
+		char *csv = tu_read(fx("gazetteer/onspd_sample.csv"), &n);
+		unsigned char *gz = tu_gzip(csv, n, 6, 0, &len);
+		tu_write_bytes("t29.csv.gz", gz, len - 8);
+		free(gz);
+		free(csv);
+		assert_int_equal(mkfifo(tu_tmp("t30.csv"), 0600), 0);
+	}
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *p;
 		if (cases[i].text)
@@ -511,7 +541,51 @@ static void test_gzip(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* Coordinates are decimal numbers, exponent allowed, blanks around them
+ * ignored, and nothing else. */
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *lat;
+		haven_status want;
+	} cases[] = {
+		/* 1 */ {"53.48348", HAVEN_OK},
+		/* 2 */ {" 53.48348 ", HAVEN_OK},
+		/* 3 */ {"+53.48348", HAVEN_OK},
+		/* 4 */ {"5.348348e1", HAVEN_OK},
+		/* 5 */ {"5348348E-5", HAVEN_OK},
+		/* 6 */ {"53.483480000000000000001", HAVEN_OK},
+		/* 7 */ {"0x35", HAVEN_ERR_VALUE},
+		/* 8 */ {"0X1.ABp5", HAVEN_ERR_VALUE},
+		/* 9 */ {"infinity", HAVEN_ERR_VALUE},
+		/* 10 */ {"NaN", HAVEN_ERR_VALUE},
+		/* 11 */ {"53.48348x", HAVEN_ERR_VALUE},
+		/* 12 */ {"53,48348", HAVEN_ERR_VALUE},
+		/* 13 */ {".", HAVEN_ERR_VALUE},
+		/* 14 */ {"-", HAVEN_ERR_VALUE},
+		/* 15 */ {"5e", HAVEN_ERR_VALUE},
+		/* 16 */ {"1e999", HAVEN_ERR_VALUE},
+		/* 17 */ {"53 .48348", HAVEN_ERR_VALUE},
+	};
+	haven_ctx *ctx = tu_new_store("numbers.db");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[200], name[32];
+		snprintf(text, sizeof text, "postcode,lat,long\nM1 1AE,\"%s\",-2.23118\n", cases[i].lat);
+		snprintf(name, sizeof name, "n%zu.csv", i + 1);
+		haven_status st = haven_gazetteer_load(ctx, tu_write(name, text), NULL, NULL);
+		if (st != cases[i].want)
+			fail_msg("case %zu ('%s'): got %s: %s", i + 1, cases[i].lat, haven_status_name(st), haven_errmsg(ctx));
+		/* Every accepted spelling is the same point. */
+		if (st == HAVEN_OK &&
+		    tu_int(ctx, "SELECT count(*) FROM postcode WHERE pc = 'M1 1AE' AND e = 384756 AND n = 398554") != 1)
+			fail_msg("case %zu ('%s'): another point", i + 1, cases[i].lat);
+	}
+	haven_ctx_free(ctx);
+}
+
 TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_onspd_fixture),     cmocka_unit_test(test_uprn_fixture),
 		cmocka_unit_test(test_latlong_and_reload), cmocka_unit_test(test_options),
-		cmocka_unit_test(test_bad_files),          cmocka_unit_test(test_gzip))
+		cmocka_unit_test(test_bad_files),          cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_numbers))

@@ -7,6 +7,7 @@
  * small square for geometry: the register never looks at the shapes.
  */
 #include <gdal_utils.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -589,73 +590,70 @@ static void test_bad_files(void **state)
 		const char *row;  /* "row N" in the message */
 		const char *says; /* and this */
 	} cases[] = {
-	    /* 1 */ {HDR GOOD1 "SC200002,\"Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n",
-	             HAVEN_ERR_FORMAT, "row 3", "unterminated"},
-	    /* 2 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active\n", HAVEN_ERR_FORMAT, "row 3",
-	     "8 fields where the header has 10"},
-	    /* 3 */
-	    {HDR GOOD1 "SC200002,Two H\xf6use,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_FORMAT,
-	     "row 3", "UTF-8"},
-	    /* 4 */
-	    {"URN,Name,Address 1,Town,Postcode,Local authority,Registration status\n"
-	     "SC200001,One House,1 Road,Leeds,LS1 1AA,Leeds,Active\n",
-	     HAVEN_ERR_MISSING, "row 1", "required column 'places'"},
-	    /* 5 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_MISSING, "row 3",
-	     "'postcode' (column 5, 'Postcode') is empty"},
-	    /* 6 */
-	    {HDR GOOD1 GOOD2 "sc200001,Three House,3 Road,Leeds,LS1 1AD,4,Leeds,Active,,2020-01-01\n",
-	     HAVEN_ERR_DUPLICATE, "row 4", "SC200001 is also on row 2"},
-	    /* 7 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,ZZ99 9ZZZ,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "postcode 'ZZ99 9ZZZ'"},
-	    /* 8 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-02-30\n", HAVEN_ERR_VALUE, "row 3",
-	     "registration_date '2020-02-30'"},
-	    /* 9 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,-2,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "places -2"},
-	    /* 10 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,four,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "places 'four'"},
-	    /* 11 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Gotham,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "local authority 'Gotham'"},
-	    /* 12 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Carlisle,CA1 1AA,4,Cumbria,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "Cumberland (E06000063)"},
-	    /* 13 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,10/02/2025 Notice,2020-01-01\n",
-	     HAVEN_ERR_VALUE, "row 3", "enforcement_actions item 1 '10/02/2025 Notice'"},
-	    /* 14 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-01-02 Notice; 2025-01-05,"
-	               "2020-01-01\n",
-	     HAVEN_ERR_VALUE, "row 3", "item 2 '2025-01-05'"},
-	    /* 15 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-03-01 Notice,2020-01-01\n",
-	     HAVEN_ERR_VALUE, "row 3", "after the received date 2025-02-28"},
-	    /* 16 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2025-03-01\n", HAVEN_ERR_VALUE, "row 3",
-	     "after the received date"},
-	    /* 17 */
-	    {"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
-	     "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
-	     HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') both give postcode"},
-	    /* 18 */ {HDR, HAVEN_ERR_MISSING, "", "no homes"},
-	    /* 19 */
-	    {HDR GOOD1 "SC 200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
-	     "row 3", "urn 'SC 200002'"},
-	    /* 20 */
-	    {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,,,2020-01-01\n", HAVEN_ERR_MISSING, "row 3",
-	     "'registration_status'"},
-	    /* 21 */ {"", HAVEN_ERR_FORMAT, "", "empty file"},
-	    /* 22 */
-	    {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
-	     "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
-	     HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
-	    /* 23 a good file that holds none of the 8 current homes would close them all */
-	    {HDR GOOD1 GOOD2, HAVEN_ERR_MISSING, "", "would close every one of them"},
+		/* 1 */ {HDR GOOD1 "SC200002,\"Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_FORMAT,
+		         "row 3", "unterminated"},
+		/* 2 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active\n", HAVEN_ERR_FORMAT, "row 3",
+		         "8 fields where the header has 10"},
+		/* 3 */ {HDR GOOD1 "SC200002,Two H\xf6use,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n",
+		         HAVEN_ERR_FORMAT, "row 3", "UTF-8"},
+		/* 4 */ {"URN,Name,Address 1,Town,Postcode,Local authority,Registration status\n"
+		         "SC200001,One House,1 Road,Leeds,LS1 1AA,Leeds,Active\n",
+		         HAVEN_ERR_MISSING, "row 1", "required column 'places'"},
+		/* 5 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_MISSING,
+		         "row 3", "'postcode' (column 5, 'Postcode') is empty"},
+		/* 6 */ {HDR GOOD1 GOOD2 "sc200001,Three House,3 Road,Leeds,LS1 1AD,4,Leeds,Active,,2020-01-01\n",
+		         HAVEN_ERR_DUPLICATE, "row 4", "SC200001 is also on row 2"},
+		/* 7 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,ZZ99 9ZZZ,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+		         "row 3", "postcode 'ZZ99 9ZZZ'"},
+		/* 8 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-02-30\n", HAVEN_ERR_VALUE,
+		         "row 3", "registration_date '2020-02-30'"},
+		/* 9 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,-2,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+		         "row 3", "places -2"},
+		/* 10 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,four,Leeds,Active,,2020-01-01\n",
+		          HAVEN_ERR_VALUE, "row 3", "places 'four'"},
+		/* 11 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Gotham,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+		          "row 3", "local authority 'Gotham'"},
+		/* 12 */ {HDR GOOD1 "SC200002,Two House,2 Road,Carlisle,CA1 1AA,4,Cumbria,Active,,2020-01-01\n",
+		          HAVEN_ERR_VALUE, "row 3", "Cumberland (E06000063)"},
+		/* 13 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,10/02/2025 Notice,2020-01-01\n",
+		          HAVEN_ERR_VALUE, "row 3", "enforcement_actions item 1 '10/02/2025 Notice'"},
+		/* 14 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-01-02 Notice; 2025-01-05,"
+		          "2020-01-01\n",
+		          HAVEN_ERR_VALUE, "row 3", "item 2 '2025-01-05'"},
+		/* 15 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,2025-03-01 Notice,2020-01-01\n",
+		          HAVEN_ERR_VALUE, "row 3", "after the received date 2025-02-28"},
+		/* 16 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2025-03-01\n", HAVEN_ERR_VALUE,
+		          "row 3", "after the received date"},
+		/* 17 */ {"URN,Name,Address 1,Town,Postcode,Postal code,Places,Local authority,Registration status\n"
+		          "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
+		          HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Postal code') both give postcode"},
+		/* 18 */ {HDR, HAVEN_ERR_MISSING, "", "no homes"},
+		/* 19 */ {HDR GOOD1 "SC 200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,,2020-01-01\n", HAVEN_ERR_VALUE,
+		          "row 3", "urn 'SC 200002'"},
+		/* 20 */ {HDR GOOD1 "SC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,,,2020-01-01\n", HAVEN_ERR_MISSING,
+		          "row 3", "'registration_status'"},
+		/* 21 */ {"", HAVEN_ERR_FORMAT, "", "empty file"},
+		/* 22 */ {"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status,Notes,notes\n"
+		          "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,a,b\n",
+		          HAVEN_ERR_DUPLICATE, "row 1", "columns 9 ('Notes') and 10 ('notes') have the same name"},
+		/* 23 one name twice, as written differently: refused when the file is opened */
+		{"URN,Name,Address 1,Town,Postcode,Post code,Places,Local authority,Registration status\n"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,LS1 1AA,3,Leeds,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 5 ('Postcode') and 6 ('Post code') have the same name"},
+		/* 24 a URN column and a 'Unique reference number' column */
+		{"URN,Unique reference number,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\n"
+		 "SC200001,SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 1 ('URN') and 2 ('Unique reference number') both give urn"},
+		/* 25 a column named "column 9" and an unnamed ninth column share a key */
+		{"URN,Name,Address 1,Town,Postcode,Places,Local authority,column 9,,Registration status\n"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,a,b,Active\n",
+		 HAVEN_ERR_DUPLICATE, "row 1", "columns 8 ('column 9') and 9 ('column 9') have the same name"},
+		/* 26 a line ending in CR alone (the whole file one line to a newline reader) */
+		{"URN,Name,Address 1,Town,Postcode,Places,Local authority,Registration status\r"
+		 "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active\r",
+		 HAVEN_ERR_FORMAT, "row 1", "carriage return alone"},
+		/* 27 a good file that holds none of the 8 current homes would close them all */
+		{HDR GOOD1 GOOD2, HAVEN_ERR_MISSING, "", "would close every one of them"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char name[32];
@@ -690,6 +688,93 @@ static void test_bad_files(void **state)
 	                             " AND extra = '{\"column 9\":\"kept\"}'"),
 	                 1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE urn = 'SC200002' AND extra IS NULL"), 1);
+	haven_ctx_free(ctx);
+}
+
+/* ---- the bytes hashed are the bytes parsed ------------------------------------------------- */
+
+/* On the first notice (the manifest check's, which comes after the file is
+ * hashed and before it is parsed), put other bytes under the file's name. */
+typedef struct swap {
+	const char *path, *forged;
+	int done;
+} swap;
+
+static void swap_on_notice(void *user, const char *msg)
+{
+	(void)msg;
+	swap *s = user;
+	if (s->done++)
+		return;
+	FILE *f = fopen(s->path, "wb");
+	assert_non_null(f);
+	fputs(s->forged, f);
+	fclose(f);
+}
+
+static void test_read_once(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = new_register_store("once.db");
+	static const char genuine[] = HDR GOOD1 GOOD2;
+	static const char forged[] = HDR "SC200001,Forged House,9 Road,Leeds,LS1 1AA,3,Leeds,Active,,2020-01-01\n" GOOD2
+	                                 "SC299999,Extra House,1 Lane,Leeds,LS1 1AD,9,Leeds,Active,,2020-01-01\n";
+	char path[1024];
+	snprintf(path, sizeof path, "%s", tu_write("once.csv", genuine));
+	swap s = {path, forged, 0};
+	haven_ctx_set_notice(ctx, swap_on_notice, &s);
+	haven_register_report r;
+	import_ok(ctx, path, M1, &r);
+	haven_ctx_set_notice(ctx, NULL, NULL);
+	assert_true(s.done > 0); /* the file was swapped before it could be read again */
+	/* What was stored, and the hash recorded, are the genuine bytes'. */
+	assert_int_equal(r.homes, 2);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE name = 'One House'"), 1);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM home_version WHERE name LIKE 'Forged%' OR urn = 'SC299999'"),
+	                 0);
+	unsigned char d[crypto_hash_sha256_BYTES];
+	char hex[65], sql[200];
+	crypto_hash_sha256(d, (const unsigned char *)genuine, sizeof genuine - 1);
+	sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+	assert_string_equal(r.sha256, hex);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM snapshot WHERE sha256 = '%s'", hex);
+	assert_int_equal(tu_int(ctx, sql), 1);
+	haven_ctx_free(ctx);
+}
+
+/* A repeated enforcement item is recorded once, in the order items are
+ * first given; a long cell is no slower than a short one per item. */
+static void test_enforcement_repeats(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = new_register_store("enf.db");
+	enum { DISTINCT = 2500 }; /* twice each: about 110 KB, within a field's limit */
+	size_t cap = DISTINCT * 2 * 40 + 512;
+	char *text = malloc(cap), *p = text;
+	assert_non_null(text);
+	p += sprintf(p, HDR "SC200001,One House,1 Road,Leeds,LS1 1AA,3,Leeds,Active,\""
+	                    "2025-01-02 A; 2025-01-01 B; 2025-01-02 A; 2025-01-01 C; 2025-01-01 B; 2025-01-02 A\","
+	                    "2020-01-01\nSC200002,Two House,2 Road,Leeds,LS1 1AB,4,Leeds,Active,\"");
+	for (int k = 0; k < 2 * DISTINCT; k++)
+		p += sprintf(p, "%s2024-%02d-%02d Notice %d", k ? "; " : "", 1 + (k % DISTINCT) % 12,
+		             1 + (k % DISTINCT) / 12 % 28, (k % DISTINCT) / 336);
+	p += sprintf(p, "\",2020-01-01\n");
+	assert_true((size_t)(p - text) < cap);
+	haven_register_report r;
+	import_ok(ctx, tu_write("enf.csv", text), M1, &r);
+	free(text);
+	char got[200];
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx,
+	                      "SELECT group_concat(action_date || ' ' || nature, '|') FROM (SELECT * FROM enforcement"
+	                      " WHERE urn = 'SC200001' ORDER BY id)",
+	                      &st));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_string_equal(got, "2025-01-02 A|2025-01-01 B|2025-01-01 C");
+	/* distinct: (month, day) repeats every 336 items, the notice number differs */
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM enforcement WHERE urn = 'SC200002'"), DISTINCT);
 	haven_ctx_free(ctx);
 }
 
@@ -781,4 +866,6 @@ TU_MAIN(NULL, NULL,
 		cmocka_unit_test(test_snapshot_rules),
 		cmocka_unit_test(test_extra_columns),
 		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_spreadsheets_same_as_csv))
+		cmocka_unit_test(test_spreadsheets_same_as_csv),
+		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_enforcement_repeats))

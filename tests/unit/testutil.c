@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <math.h>
+#include <zlib.h>
 
 #include "context_int.h"
 #include "store_int.h"
@@ -75,6 +76,52 @@ const char *tu_write(const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 	return p;
+}
+
+char *tu_read(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	long len = ftell(f);
+	assert_true(len >= 0);
+	rewind(f);
+	char *b = malloc((size_t)len + 1);
+	assert_non_null(b);
+	assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	b[len] = '\0';
+	*n = (size_t)len;
+	return b;
+}
+
+const char *tu_write_bytes(const char *name, const void *data, size_t n)
+{
+	const char *p = tu_tmp(name);
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	return p;
+}
+
+unsigned char *tu_gzip(const void *data, size_t n, int level, size_t flush_at, size_t *out_n)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	size_t cap = deflateBound(&z, (uLong)n) + 64;
+	unsigned char *out = malloc(cap);
+	assert_non_null(out);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)(flush_at ? flush_at : n);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int r = deflate(&z, flush_at ? Z_SYNC_FLUSH : Z_FINISH);
+	assert_true(flush_at ? r == Z_OK : r == Z_STREAM_END);
+	*out_n = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
 }
 
 haven_ctx *tu_new_store(const char *name)

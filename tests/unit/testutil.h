@@ -25,6 +25,19 @@ const char *tu_fixture(const char *rel);
 /** Write text to tu_tmp(name) and return that path. */
 const char *tu_write(const char *name, const char *text);
 
+/** The whole file at path, malloc'd and NUL-terminated; *n its length. */
+char *tu_read(const char *path, size_t *n);
+
+/** Write n bytes to tu_tmp(name) and return that path. */
+const char *tu_write_bytes(const char *name, const void *data, size_t n);
+
+/** data[0..n) as one gzip member (level 0: stored, byte for byte, so a test
+ *  can find and alter the text inside; else zlib's default level).  With
+ *  flush_at > 0, only the first flush_at bytes are compressed and the stream
+ *  stops there after a sync flush, with no end: a file cut at a row boundary.
+ *  Returns malloc'd bytes, *out_n their length. */
+unsigned char *tu_gzip(const void *data, size_t n, int level, size_t flush_at, size_t *out_n);
+
 /** New context with a new store at tu_tmp(name) (owner: hmci X00 "Test"),
  *  acting as its first user, admin.  Fails the test on error. */
 haven_ctx *tu_new_store(const char *name);
