@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "haven/boundaries.h"
-#include "areas_int.h"
+#include "ref/areas.h"
 #include "testutil.h"
 
 static double now(void)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static void die(haven_ctx *ctx, const char *what, haven_status st)

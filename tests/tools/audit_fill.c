@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "audit_int.h"
+#include "govern/audit.h"
 #include "haven/store.h"
-#include "store_int.h"
+#include "core/sql.h"
 
 static const hv_audit_entry kinds[] = {
 	{HV_AUDIT_COLLECTION, "analyst.0417", "E23000001", "safeguarding",

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "haven/boundaries.h"
-#include "areas_int.h"
-#include "context_int.h"
-#include "crs_int.h"
-#include "store_int.h"
+#include "ref/areas.h"
+#include "core/context.h"
+#include "core/crs.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static haven_ctx *ctx;    /* store with the bundled la and pfa boundaries */

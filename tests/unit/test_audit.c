@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit_int.h"
-#include "context_int.h"
-#include "store_int.h"
+#include "govern/audit.h"
+#include "core/context.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 typedef unsigned char hash[HV_HASH_BYTES];

@@ -14,8 +14,8 @@
 #include <zlib.h>
 
 #include "haven/boundaries.h"
-#include "context_int.h"
-#include "store_int.h"
+#include "core/context.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 /* ---- helpers -------------------------------------------------------------- */

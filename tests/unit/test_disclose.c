@@ -14,15 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "disclose_int.h"
+#include "govern/disclosure.h"
 #include "haven/boundaries.h"
 #include "haven/disclose.h"
 #include "haven/gazetteer.h"
 #include "haven/register.h"
 #include "haven/synth.h"
-#include "scope_int.h"
-#include "source_int.h"
-#include "store_int.h"
+#include "govern/scope.h"
+#include "core/source.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static haven_ctx *hm; /* HMCI store (owner hmci X00 "Test") with the national register */

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "gazetteer_int.h"
-#include "store_int.h"
+#include "ref/gazetteer.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static const char *fx(const char *name)

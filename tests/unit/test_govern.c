@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "govern_int.h"
-#include "keys_int.h"
-#include "store_int.h"
+#include "govern/govern.h"
+#include "core/keys.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 #define T0 1744707600 /* 2025-04-15T09:00:00Z, HAVEN_NOW under ctest */

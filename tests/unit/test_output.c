@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output_int.h"
+#include "core/output.h"
 #include "testutil.h"
 
 /* What is at path before the write. */

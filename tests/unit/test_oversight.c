@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit_int.h"
-#include "context_int.h"
-#include "gate_int.h"
-#include "store_int.h"
+#include "govern/audit.h"
+#include "core/context.h"
+#include "gate/gate.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static char senior_key[1024];

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "source_int.h"
+#include "core/source.h"
 #include "testutil.h"
 
 static void test_normalise_table(void **state)

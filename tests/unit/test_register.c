@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context_int.h"
+#include "core/context.h"
 #include "haven/register.h"
-#include "la_int.h"
-#include "source_int.h"
-#include "store_int.h"
+#include "ref/la.h"
+#include "core/source.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 /* ---- set-up -------------------------------------------------------------- */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "haven/boundaries.h"
-#include "scope_int.h"
-#include "store_int.h"
+#include "govern/scope.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static haven_ctx *ctx; /* store with the bundled la and pfa boundaries */

@@ -7,7 +7,7 @@
 
 #include <cpl_vsi.h>
 
-#include "source_int.h"
+#include "core/source.h"
 #include "testutil.h"
 
 /* Read every row of an open source (closing it); the status of the first

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "context_int.h"
-#include "store_int.h"
+#include "core/context.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static void test_create_sets_everything(void **state)

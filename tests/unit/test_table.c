@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context_int.h"
-#include "source_int.h"
-#include "table_int.h"
+#include "core/context.h"
+#include "core/source.h"
+#include "core/table.h"
 #include "testutil.h"
 
 /* One cell of a one-column table. */

@@ -9,8 +9,8 @@
 #include <math.h>
 #include <zlib.h>
 
-#include "context_int.h"
-#include "store_int.h"
+#include "core/context.h"
+#include "core/sql.h"
 #include "testutil.h"
 
 static char tmpdir[256];

@@ -1,0 +1,55 @@
+/*
+ * govern_int.h - checks every module makes before touching disclosed data.
+ */
+#ifndef HAVEN_GOVERN_INT_H
+#define HAVEN_GOVERN_INT_H
+
+#include "core/context.h"
+#include "haven/govern.h"
+#include "haven/store.h"
+
+/** HAVEN_ERR_DENIED unless someone is acting on the open store
+ *  (haven_act); the message says how to name the user. */
+haven_status hv_need_actor(haven_ctx *ctx);
+
+/** HAVEN_ERR_DENIED unless the actor's role is one of roles (NULL-terminated). */
+haven_status hv_need_role(haven_ctx *ctx, const char *const *roles);
+
+/** Mark the actor's authorisation used, inside the caller's transaction:
+ *  HAVEN_ERR_DENIED if it was used already (a replay).  A no-op for use
+ *  under a registered purpose. */
+haven_status hv_actor_consume(haven_ctx *ctx);
+
+/** Set up governance for a store whose governance tables were just made
+ *  (migration 3), inside the migration's transaction: record a probation
+ *  owner's areas, and add the first user, an admin of the owner authority
+ *  whose default purpose is the first purpose registered for its kind.
+ * \param owner the new store's owner (haven_store_create), or NULL when an
+ *              older store is being upgraded; the admin's name is then
+ *              $HAVEN_USER, else the operating system's login name. */
+haven_status hv_govern_init(haven_ctx *ctx, const haven_owner *owner);
+
+/* ---- authorisations (docs/governance.md, "Exceptional use") ------------ */
+
+#define HV_NONCE_BYTES 16
+
+/** The fields a senior signs.  Strings borrowed. */
+typedef struct hv_authorisation {
+	const char *authority; /* the senior's (and the user's) authority code */
+	const char *senior;
+	const char *user;
+	const char *use;
+	const char *reason;
+	int64_t issued_at;  /* Unix seconds, UTC */
+	int64_t expires_at; /* Unix seconds, UTC: valid while now < expires_at */
+	unsigned char nonce[HV_NONCE_BYTES];
+} hv_authorisation;
+
+/** The canonical bytes of a: the tag "haven-authorisation-v1" then each
+ *  field, text as a 4-byte big-endian length and its bytes, times as 8-byte
+ *  big-endian integers, the nonce as 16-byte text.
+ * \param out on HAVEN_OK a malloc'd buffer of *len bytes; caller frees with free().
+ * \return HAVEN_ERR_VALUE for a text field over 65535 bytes. */
+haven_status hv_govern_encode(haven_ctx *ctx, const hv_authorisation *a, unsigned char **out, size_t *len);
+
+#endif

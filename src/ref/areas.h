@@ -1,0 +1,45 @@
+/*
+ * areas_int.h - point-in-polygon over the store's ONS boundaries.
+ *
+ * All areas of one kind are read from the store once into GEOS prepared
+ * geometries indexed by an STRtree, so each lookup costs a tree query and a
+ * prepared-geometry test, never a linear scan.
+ */
+#ifndef HAVEN_AREAS_INT_H
+#define HAVEN_AREAS_INT_H
+
+#include "core/context.h"
+
+typedef struct hv_areas hv_areas;
+
+/** Load every area of kind ("la", "district", "pfa", "region").
+ *  HAVEN_ERR_NOT_FOUND (message says which 'haven boundaries load' to run)
+ *  when the store has none of that kind.  Free with hv_areas_free(). */
+haven_status hv_areas_load(haven_ctx *ctx, const char *kind, hv_areas **out);
+void hv_areas_free(hv_areas *a);
+
+size_t hv_areas_count(const hv_areas *a);
+
+/** Code and name of area i; borrowed, owned by a. */
+const char *hv_areas_code(const hv_areas *a, long i);
+const char *hv_areas_name(const hv_areas *a, long i);
+
+/** Index of the area with this code, or -1. */
+long hv_areas_index(const hv_areas *a, const char *code);
+
+/** Index of the area covering BNG point (e, n) (a point on a boundary is
+ *  covered), or -1 when none does. */
+long hv_areas_find(hv_areas *a, double e, double n);
+
+/** 1 if area i covers (e, n). */
+int hv_areas_covers(hv_areas *a, long i, double e, double n);
+
+/** The nearest area within max_dist metres of (e, n), with its distance in
+ *  *dist; -1 when none is that close.  For points just off a generalised
+ *  coastline. */
+long hv_areas_nearest(hv_areas *a, double e, double n, double max_dist, double *dist);
+
+/** Envelope of area i. */
+void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);
+
+#endif
