@@ -62,7 +62,17 @@ typedef struct haven_authority_spec {
  *         areas; HAVEN_ERR_DUPLICATE for a code already registered. */
 haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a);
 
-/** Every authority: code, kind, name, scope, areas, users (enabled), keys, created_at.
+/** Record an authority's scope again from the boundaries now loaded (admin
+ *  only, audited).  A scope is recorded once, when it is first known; a
+ *  boundary load never changes it, only says when it would; this is the one
+ *  way to adopt the new boundaries' answer.
+ * \param added, removed if not NULL, receive how many LAs changed.
+ * \return HAVEN_ERR_NOT_FOUND for an unknown authority or boundaries that do
+ *         not say (la and pfa needed for a police force). */
+haven_status haven_authority_rescope(haven_ctx *ctx, const char *code, size_t *added, size_t *removed);
+
+/** Every authority: code, kind, name, scope, areas, users (enabled), keys,
+ *  scope_recorded ("national", "N LAs" or "not recorded yet"), created_at.
  * \param out on HAVEN_OK a new table; caller frees with haven_table_free(). */
 haven_status haven_authority_list(haven_ctx *ctx, haven_table **out);
 

@@ -24,7 +24,7 @@
 #include "haven/register.h"
 #include "haven/gazetteer.h"
 #include "haven/audit.h"
-#include "haven/govern.h"
 #include "haven/disclose.h"
+#include "haven/gate.h"
 
 #endif

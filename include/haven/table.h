@@ -1,9 +1,15 @@
 /*
- * haven/table.h - a result table (named columns, typed cells) and its writers.
+ * haven/table.h - a result table (named columns with roles, typed cells) and
+ * its writers.
  *
  * Every listing haven produces (register changes, summaries, geocoding
- * reports, ...) is a haven_table, and every table leaves the library through
- * haven_table_write(): the one road out, where the disclosure rules apply.
+ * reports, complaints, ...) is a haven_table, and every table is made
+ * **sealed**: its rows cannot be read or written until haven_release()
+ * (haven/gate.h) has applied the disclosure rules to it - the acting user's
+ * scope, disclosure control, the audit entry and the protective marking.
+ * A sealed table's rows and cells are refused with HAVEN_ERR_DENIED and a
+ * message on the context; only its shape (columns, roles, title) may be
+ * read.  See docs/disclosure.md ("The gate").
  */
 #ifndef HAVEN_TABLE_H
 #define HAVEN_TABLE_H
@@ -20,29 +26,64 @@ typedef struct haven_table haven_table;
 
 typedef enum haven_format { HAVEN_FMT_TEXT = 0, HAVEN_FMT_CSV, HAVEN_FMT_JSON } haven_format;
 
-typedef enum haven_cell_type { HAVEN_CELL_NULL = 0, HAVEN_CELL_INT, HAVEN_CELL_REAL, HAVEN_CELL_TEXT } haven_cell_type;
+typedef enum haven_cell_type {
+	HAVEN_CELL_NULL = 0,
+	HAVEN_CELL_INT,
+	HAVEN_CELL_REAL,
+	HAVEN_CELL_TEXT,
+	HAVEN_CELL_GEOM /* a geometry: ISO WKB, EPSG:27700 */
+} haven_cell_type;
 
-/** Number of rows and columns. */
-size_t haven_table_nrows(const haven_table *t);
+/** What a column holds, which decides what the gate does with it.  Every
+ *  column of a table of disclosed data has one; a column without one is
+ *  never released (the gate fails closed). */
+typedef enum haven_role {
+	HAVEN_ROLE_NONE = 0, /* not declared */
+	HAVEN_ROLE_LABEL,    /* a category, status, date or number that identifies no home or person */
+	HAVEN_ROLE_AREA,     /* an area's code; the kind (la, district, pfa, region) is the role's sub */
+	HAVEN_ROLE_HOME,     /* a home's URN */
+	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class) */
+	HAVEN_ROLE_RATE,     /* a rate or ratio */
+	HAVEN_ROLE_GEOMETRY, /* a geometry cell; sub: point (a home's place) or area (an aggregate's shape) */
+	HAVEN_ROLE_TEXT      /* free text about a home or a person: names, addresses, telephones, notes */
+} haven_role;
+
+/** Number of columns; title (may be ""), column name: borrowed, owned by
+ *  the table.  Allowed on a sealed table. */
 int haven_table_ncols(const haven_table *t);
-
-/** Title (may be ""), column name; borrowed, owned by the table. */
 const char *haven_table_title(const haven_table *t);
 const char *haven_table_colname(const haven_table *t, int col);
 
-/** Cell accessors.  Text is borrowed, owned by the table; a NULL cell reads
- *  as type HAVEN_CELL_NULL, text NULL and numbers 0. */
-haven_cell_type haven_table_type(const haven_table *t, size_t row, int col);
-const char *haven_table_text(const haven_table *t, size_t row, int col);
-int64_t haven_table_int(const haven_table *t, size_t row, int col);
-double haven_table_real(const haven_table *t, size_t row, int col);
+/** Column col's role; *sub (if not NULL) receives its sub ("la", "homes",
+ *  ... or ""), borrowed.  Allowed on a sealed table. */
+haven_role haven_table_role(const haven_table *t, int col, const char **sub);
 
-/** Index of the column named name, or -1. */
+/** Index of the column named name, or -1.  Allowed on a sealed table. */
 int haven_table_find(const haven_table *t, const char *name);
 
-/** Write t to out: TEXT is aligned columns under a title, CSV is RFC 4180
- *  with a header row, JSON is an array of objects with typed values.
- *  t and out are borrowed. */
+/** 1 while t is sealed (not yet released by haven_release). */
+int haven_table_sealed(const haven_table *t);
+
+/** Number of rows.  A sealed table is refused: 0, and HAVEN_ERR_DENIED on
+ *  ctx (haven_errcode, haven_errmsg). */
+size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t);
+
+/** Cell accessors.  Text and WKB are borrowed, owned by the table; a NULL
+ *  cell reads as type HAVEN_CELL_NULL, text NULL and numbers 0.  A sealed
+ *  table is refused: NULL cell, and HAVEN_ERR_DENIED on ctx. */
+haven_cell_type haven_table_type(haven_ctx *ctx, const haven_table *t, size_t row, int col);
+const char *haven_table_text(haven_ctx *ctx, const haven_table *t, size_t row, int col);
+int64_t haven_table_int(haven_ctx *ctx, const haven_table *t, size_t row, int col);
+double haven_table_real(haven_ctx *ctx, const haven_table *t, size_t row, int col);
+const unsigned char *haven_table_geom(haven_ctx *ctx, const haven_table *t, size_t row, int col, size_t *len);
+
+/** Write a released table to out: TEXT is aligned columns under a title,
+ *  CSV is RFC 4180 with a header row, JSON is an array of objects with
+ *  typed values (an object with the marking, title and rows when the table
+ *  is marked); geometries as WKT in EPSG:27700.  Disclosed data carries its
+ *  marking (a banner above and below text, a protective_marking column in
+ *  CSV, a member in JSON).  t and out are borrowed.
+ * \return HAVEN_ERR_DENIED for a sealed table; HAVEN_ERR_IO when writing fails. */
 haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out);
 
 /** Write s to out as text that cannot drive a terminal: every control

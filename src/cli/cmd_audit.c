@@ -118,7 +118,7 @@ haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || (force && !out))
 		return cli_usage();
-	haven_status st = cli_open_store(ctx, argv[optind]);
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (!st)
 		st = out ? haven_audit_export_file(ctx, fmt, out, force) : haven_audit_export(ctx, fmt, stdout);
 	return st;

@@ -44,6 +44,29 @@ haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
+haven_status cmd_authority_rescope(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"authority", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	const char *code = NULL;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'a')
+			code = optarg;
+		else
+			return cli_usage();
+	}
+	if (cli_positional(argc, 1) || !code)
+		return cli_usage();
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	size_t added = 0, removed = 0;
+	if (!st)
+		st = haven_authority_rescope(ctx, code, &added, &removed);
+	if (!st)
+		printf("scope of authority %s recorded again: %zu local authorities added, %zu removed\n", cli_esc(code),
+		       added, removed);
+	return st;
+}
+
 haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv)
 {
 	return cli_listing0(ctx, argc, argv, haven_authority_list);

@@ -31,7 +31,7 @@ haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !from || !to)
 		return cli_usage();
-	haven_status st = cli_open_store(ctx, argv[optind]);
+	haven_status st = cli_open_store_as(ctx, argv[optind]);
 	if (st)
 		return st;
 	char *cp = NULL;

@@ -112,8 +112,13 @@ const cli_cmd cli_commands[] = {
 	 "                for police, in place of its own code; none for la, occ, dfe, hmci\n"
 	 "See docs/governance.md.\n",
 	 cmd_authority_add},
-	{"authority list", "STORE [--csv|--json]", "list the authorities, their areas, users and keys", "",
-	 cmd_authority_list},
+	{"authority list", "STORE [--csv|--json]", "list the authorities, their areas, users, keys and recorded scopes",
+	 "", cmd_authority_list},
+	{"authority rescope", "STORE --authority CODE",
+	 "record an authority's scope again from the boundaries now loaded (admin only, audited)",
+	 "A scope (the local authorities an authority may see) is recorded once, when first known;\n"
+	 "loading boundaries never changes it, only says when new ones would.  This adopts them.\n",
+	 cmd_authority_rescope},
 	{"authority key add", "STORE --authority CODE --public-key B64 [--label TEXT]",
 	 "record a public key an authority signs with, e.g. HMCI's extract-manifest key (admin only)",
 	 "  --authority CODE    a registered authority\n"

@@ -25,6 +25,7 @@ haven_status cmd_geocode_report(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authority_list(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_authority_rescope(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_authority_key_list(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv);

@@ -233,6 +233,10 @@ int cli_format_opt(int c, haven_format *fmt)
 
 haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt)
 {
+	/* The one road out: the gate releases the table to the acting user
+	 * (scope, disclosure control, audit, marking), then it is written. */
+	if (!st)
+		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
 	if (!st)
 		st = haven_table_write(ctx, t, fmt, stdout);
 	haven_table_free(t);

@@ -94,44 +94,6 @@ struct hv_source {
 	hv_gdal_watch watch;
 };
 
-int hv_utf8_valid(const char *str, size_t n, size_t *bad)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			goto fail;
-		}
-		if (i + len > n)
-			goto fail;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				goto fail;
-			c = (c << 6) | (s[i + k] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			goto fail;
-		i += len;
-	}
-	return 1;
-fail:
-	if (bad)
-		*bad = i;
-	return 0;
-}
-
 /* The next letter or digit of a column name at or after *p, lower case; 0 at
  * the end. */
 static int next_alnum(const char **p)

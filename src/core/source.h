@@ -21,6 +21,7 @@
 #define HAVEN_SOURCE_INT_H
 
 #include "core/context.h"
+#include "core/text.h"
 
 /* Limits.  A field may hold any spreadsheet cell (32,767 characters, at
  * most 4 bytes each in UTF-8); a record, many fields; the row limit leaves
@@ -95,10 +96,6 @@ haven_status hv_source_error_row(hv_source *src, int64_t row, haven_status st, c
 
 /** Compare two column names the way hv_source_find does, whatever their length. */
 int hv_colname_eq(const char *a, const char *b);
-
-/** 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). Sets *bad to
- *  the offset of the first bad byte otherwise. */
-int hv_utf8_valid(const char *s, size_t n, size_t *bad);
 
 /** Open path for reading as an input file: HAVEN_ERR_IO, naming what it is,
  *  for a FIFO, device, directory or anything else that is not a regular

@@ -46,6 +46,10 @@ eturn HAVEN_ERR_MISSING, the message naming path and both counts. */
 haven_status hv_check_replace(haven_ctx *ctx, const char *path, const char *what, int64_t old_rows, int64_t new_rows,
                               int force);
 
+/** Hand the space of a big write-ahead log back after a large write (a
+ *  reader holding it open only means it is truncated later). */
+void hv_sql_checkpoint(haven_ctx *ctx);
+
 /** Single integer result of a query with no parameters (e.g. SELECT count(*)). */
 haven_status hv_query_int(haven_ctx *ctx, const char *sql, int64_t *out);
 

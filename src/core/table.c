@@ -1,26 +1,24 @@
 /*
- * table.c - result tables, and haven_table_write: the one road out.
+ * table.c - result tables: columns with roles, typed cells, the seal, and the
+ * text/CSV/JSON writers.
  *
- * A table built from disclosed data is released by its producer
- * (hv_table_release, gate_int.h).  Writing such a table requires someone to
- * be acting, keeps only rows of local authorities in the store owner's scope
- * (defence in depth: imports already drop the others), records the
- * consultation or disclosure in the audit log before anything is written, and
- * marks the output OFFICIAL-SENSITIVE: a banner above and below text, a
- * protective_marking column in CSV, a member of the JSON object.
+ * A table is made sealed and stays so until the gate (src/gate/gate.c)
+ * releases it: while it is sealed its rows and cells cannot be read through
+ * the public accessors nor written by any writer here.  The gate alone
+ * unseals, through core/table_seal.h, which only this file and the gate
+ * include (tests/layers.py checks it).  The library's own computations read
+ * cells through the hv_table_cell_* calls, which produce no output.
  */
+#define GEOS_USE_ONLY_R_API
 #include <cjson/cJSON.h>
+#include <geos_c.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate/gate.h"
-#include "govern/govern.h"
-#include "haven/store.h"
-#include "govern/scope.h"
-#include "core/source.h"
-#include "core/sql.h"
 #include "core/table.h"
+#include "core/table_seal.h"
+#include "core/text.h"
 
 typedef struct cell {
 	haven_cell_type type;
@@ -28,38 +26,54 @@ typedef struct cell {
 		int64_t i;
 		double r;
 		char *s;
+		struct {
+			char *wkt; /* first, so that text readers see it */
+			unsigned char *wkb;
+			size_t n;
+		} g;
 	} v;
 } cell;
+
+typedef struct column {
+	char *name;
+	haven_role role;
+	char sub[16];
+} column;
 
 struct haven_table {
 	char *title;
 	int ncols;
-	char **names;
+	column *cols;
 	cell *cells; /* nrows * ncols */
 	size_t nrows, cap;
-	/* set by hv_table_release: the table holds disclosed data */
-	int released;
-	hv_audit_op op;
-	char *object, *recipients;
+	hv_table_class cls;
+	int sealed;
+	char *object;        /* what an audit entry names when it is released */
+	const char *marking; /* set by the gate: HAVEN_MARKING for disclosed data, else NULL */
 };
 
 static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
 
-haven_status hv_table_new(haven_ctx *ctx, const char *title, int ncols, const char *const *names, haven_table **out)
+haven_status hv_table_new(haven_ctx *ctx, const char *title, hv_table_class cls, int ncols, const char *const *names,
+                          haven_table **out)
 {
 	*out = NULL;
+	if (cls != HV_TABLE_PUBLIC && cls != HV_TABLE_DISCLOSED)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "a table must say whether it holds disclosed data");
 	haven_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return nomem(ctx);
+	t->cls = cls;
+	t->sealed = 1;
 	t->ncols = ncols;
 	t->title = strdup(title ? title : "");
-	t->names = calloc((size_t)ncols, sizeof *t->names);
-	if (!t->title || !t->names) {
+	t->cols = calloc((size_t)(ncols ? ncols : 1), sizeof *t->cols);
+	if (!t->title || !t->cols) {
 		haven_table_free(t);
 		return nomem(ctx);
 	}
 	for (int i = 0; i < ncols; i++)
-		if (!(t->names[i] = strdup(names[i]))) {
+		if (!(t->cols[i].name = strdup(names[i]))) {
 			haven_table_free(t);
 			return nomem(ctx);
 		}
@@ -67,50 +81,135 @@ haven_status hv_table_new(haven_ctx *ctx, const char *title, int ncols, const ch
 	return HAVEN_OK;
 }
 
+static void clear_cell(cell *c)
+{
+	if (c->type == HAVEN_CELL_TEXT)
+		free(c->v.s);
+	else if (c->type == HAVEN_CELL_GEOM) {
+		free(c->v.g.wkt);
+		free(c->v.g.wkb);
+	}
+	c->type = HAVEN_CELL_NULL;
+}
+
 void haven_table_free(haven_table *t)
 {
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
-		if (t->cells[i].type == HAVEN_CELL_TEXT)
-			free(t->cells[i].v.s);
-	for (int i = 0; t->names && i < t->ncols; i++)
-		free(t->names[i]);
-	free(t->names);
+		clear_cell(&t->cells[i]);
+	for (int i = 0; t->cols && i < t->ncols; i++)
+		free(t->cols[i].name);
+	free(t->cols);
 	free(t->cells);
 	free(t->title);
 	free(t->object);
-	free(t->recipients);
 	free(t);
 }
+
+/* ---- roles ------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	haven_role role;
+	const char *const subs[5]; /* the subs it takes; {NULL}: none */
+} roles[] = {
+    {"label", HAVEN_ROLE_LABEL, {NULL}},
+    {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", NULL}},
+    {"home", HAVEN_ROLE_HOME, {NULL}},
+    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", NULL}},
+    {"rate", HAVEN_ROLE_RATE, {NULL}},
+    {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}},
+    {"text", HAVEN_ROLE_TEXT, {NULL}},
+};
+#define NROLES (sizeof roles / sizeof roles[0])
+
+haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec)
+{
+	const char *p = spec;
+	while (*p) {
+		p += strspn(p, " ");
+		size_t n = strcspn(p, " ");
+		if (!n)
+			break;
+		char item[128];
+		if (n >= sizeof item)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: '%.*s' is too long", (int)n, p);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p += n;
+		char *eq = strchr(item, '=');
+		if (!eq)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: '%s' is not column=role[:sub]", item);
+		*eq = '\0';
+		char *role = eq + 1, *sub = strchr(role, ':');
+		if (sub)
+			*sub++ = '\0';
+		int col = haven_table_find(t, item);
+		if (col < 0)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: no column '%s' in '%s'", item, t->title);
+		size_t r = 0;
+		while (r < NROLES && strcmp(roles[r].name, role) != 0)
+			r++;
+		if (r == NROLES)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: '%s' is not a role", role);
+		int ok = !sub && !roles[r].subs[0];
+		for (size_t k = 0; sub && !ok && roles[r].subs[k]; k++)
+			ok = strcmp(roles[r].subs[k], sub) == 0;
+		if (!ok)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: %s needs %s for column '%s'", role,
+			                roles[r].subs[0] ? "one of its kinds" : "no kind", item);
+		t->cols[col].role = roles[r].role;
+		snprintf(t->cols[col].sub, sizeof t->cols[col].sub, "%s", sub ? sub : "");
+	}
+	return HAVEN_OK;
+}
+
+haven_role haven_table_role(const haven_table *t, int col, const char **sub)
+{
+	if (col < 0 || col >= t->ncols) {
+		if (sub)
+			*sub = "";
+		return HAVEN_ROLE_NONE;
+	}
+	if (sub)
+		*sub = t->cols[col].sub;
+	return t->cols[col].role;
+}
+
+haven_status hv_table_object(haven_ctx *ctx, haven_table *t, const char *object)
+{
+	char *o = strdup(object ? object : "");
+	if (!o)
+		return nomem(ctx);
+	free(t->object);
+	t->object = o;
+	return HAVEN_OK;
+}
+
+/* ---- building ---------------------------------------------------------- */
 
 haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t)
 {
 	if (t->nrows == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		cell *c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
-		if (!c)
+		if (!c && t->ncols)
 			return nomem(ctx);
 		t->cells = c;
 		t->cap = cap;
 	}
-	memset(t->cells + t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof(cell));
+	if (t->ncols)
+		memset(t->cells + t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof(cell));
 	t->nrows++;
 	return HAVEN_OK;
 }
 
-static cell *last(haven_table *t, int col) { return &t->cells[(t->nrows - 1) * (size_t)t->ncols + (size_t)col]; }
+static cell *at_mut(haven_table *t, size_t row, int col) { return &t->cells[row * (size_t)t->ncols + (size_t)col]; }
+static cell *last(haven_table *t, int col) { return at_mut(t, t->nrows - 1, col); }
 
-static void clear_cell(cell *c)
+static haven_status put_text(haven_ctx *ctx, cell *c, const char *s)
 {
-	if (c->type == HAVEN_CELL_TEXT)
-		free(c->v.s);
-	c->type = HAVEN_CELL_NULL;
-}
-
-haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const char *s)
-{
-	cell *c = last(t, col);
 	clear_cell(c);
 	if (!s)
 		return HAVEN_OK;
@@ -118,6 +217,11 @@ haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const ch
 		return nomem(ctx);
 	c->type = HAVEN_CELL_TEXT;
 	return HAVEN_OK;
+}
+
+haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const char *s)
+{
+	return put_text(ctx, last(t, col), s);
 }
 
 haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v)
@@ -140,7 +244,51 @@ haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v
 	return HAVEN_OK;
 }
 
-haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt *st, haven_table **out)
+/* The WKT every writer shows for a geometry: EPSG:27700 metres, trimmed,
+ * to the centimetre. */
+static char *geom_wkt(haven_ctx *ctx, const unsigned char *wkb, size_t n)
+{
+	GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
+	GEOSWKTWriter *wr = GEOSWKTWriter_create_r(ctx->geos);
+	GEOSGeometry *g = rd && wr ? GEOSWKBReader_read_r(ctx->geos, rd, wkb, n) : NULL;
+	char *wkt = NULL, *copy = NULL;
+	if (g) {
+		GEOSWKTWriter_setTrim_r(ctx->geos, wr, 1);
+		GEOSWKTWriter_setRoundingPrecision_r(ctx->geos, wr, 2);
+		wkt = GEOSWKTWriter_write_r(ctx->geos, wr, g);
+		copy = wkt ? strdup(wkt) : NULL;
+		GEOSFree_r(ctx->geos, wkt);
+		GEOSGeom_destroy_r(ctx->geos, g);
+	}
+	if (rd)
+		GEOSWKBReader_destroy_r(ctx->geos, rd);
+	if (wr)
+		GEOSWKTWriter_destroy_r(ctx->geos, wr);
+	return copy;
+}
+
+haven_status hv_table_set_geom(haven_ctx *ctx, haven_table *t, int col, const unsigned char *wkb, size_t n)
+{
+	cell *c = last(t, col);
+	clear_cell(c);
+	if (!wkb)
+		return HAVEN_OK;
+	c->v.g.wkb = malloc(n ? n : 1);
+	if (!c->v.g.wkb)
+		return nomem(ctx);
+	memcpy(c->v.g.wkb, wkb, n);
+	c->v.g.n = n;
+	c->v.g.wkt = geom_wkt(ctx, wkb, n);
+	if (!c->v.g.wkt) {
+		free(c->v.g.wkb);
+		return hv_error(ctx, HAVEN_ERR_GEOS, "a geometry cell of '%s' is not valid WKB", t->title);
+	}
+	c->type = HAVEN_CELL_GEOM;
+	return HAVEN_OK;
+}
+
+haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, hv_table_class cls, sqlite3_stmt *st,
+                                haven_table **out)
 {
 	*out = NULL;
 	int n = sqlite3_column_count(st);
@@ -150,7 +298,7 @@ haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt 
 	for (int i = 0; i < n; i++)
 		names[i] = sqlite3_column_name(st, i);
 	haven_table *t;
-	haven_status rc = hv_table_new(ctx, title, n, names, &t);
+	haven_status rc = hv_table_new(ctx, title, cls, n, names, &t);
 	free(names);
 	if (rc)
 		return rc;
@@ -162,6 +310,10 @@ haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt 
 			case SQLITE_INTEGER: rc = hv_table_set_int(ctx, t, i, sqlite3_column_int64(st, i)); break;
 			case SQLITE_FLOAT: rc = hv_table_set_real(ctx, t, i, sqlite3_column_double(st, i)); break;
 			case SQLITE_NULL: break;
+			case SQLITE_BLOB:
+				rc = hv_table_set_geom(ctx, t, i, sqlite3_column_blob(st, i),
+				                       (size_t)sqlite3_column_bytes(st, i));
+				break;
 			default: rc = hv_table_set_text(ctx, t, i, (const char *)sqlite3_column_text(st, i)); break;
 			}
 		}
@@ -177,60 +329,138 @@ haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt 
 	return HAVEN_OK;
 }
 
-haven_status hv_table_release(haven_ctx *ctx, haven_table *t, hv_audit_op op, const char *object,
-                              const char *recipients)
-{
-	free(t->object);
-	free(t->recipients);
-	t->object = strdup(object);
-	t->recipients = recipients ? strdup(recipients) : NULL;
-	if (!t->object || (recipients && !t->recipients))
-		return nomem(ctx);
-	t->released = 1;
-	t->op = op;
-	return HAVEN_OK;
-}
+/* ---- reading ----------------------------------------------------------- */
 
-size_t haven_table_nrows(const haven_table *t) { return t->nrows; }
 int haven_table_ncols(const haven_table *t) { return t->ncols; }
 const char *haven_table_title(const haven_table *t) { return t->title; }
-const char *haven_table_colname(const haven_table *t, int col) { return t->names[col]; }
+const char *haven_table_colname(const haven_table *t, int col) { return t->cols[col].name; }
+int haven_table_sealed(const haven_table *t) { return t->sealed; }
+
+int haven_table_find(const haven_table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static const cell null_cell = {HAVEN_CELL_NULL, {0}};
 
 static const cell *at(const haven_table *t, size_t row, int col)
 {
+	if (row >= t->nrows || col < 0 || col >= t->ncols)
+		return &null_cell;
 	return &t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
-haven_cell_type haven_table_type(const haven_table *t, size_t row, int col) { return at(t, row, col)->type; }
+size_t hv_table_rows(const haven_table *t) { return t->nrows; }
+haven_cell_type hv_table_cell_type(const haven_table *t, size_t row, int col) { return at(t, row, col)->type; }
 
-const char *haven_table_text(const haven_table *t, size_t row, int col)
+const char *hv_table_cell_text(const haven_table *t, size_t row, int col)
 {
 	const cell *c = at(t, row, col);
 	return c->type == HAVEN_CELL_TEXT ? c->v.s : NULL;
 }
 
-int64_t haven_table_int(const haven_table *t, size_t row, int col)
+int64_t hv_table_cell_int(const haven_table *t, size_t row, int col)
 {
 	const cell *c = at(t, row, col);
 	return c->type == HAVEN_CELL_INT ? c->v.i : c->type == HAVEN_CELL_REAL ? (int64_t)c->v.r : 0;
 }
 
-double haven_table_real(const haven_table *t, size_t row, int col)
+double hv_table_cell_real(const haven_table *t, size_t row, int col)
 {
 	const cell *c = at(t, row, col);
 	return c->type == HAVEN_CELL_REAL ? c->v.r : c->type == HAVEN_CELL_INT ? (double)c->v.i : 0.0;
 }
 
-int haven_table_find(const haven_table *t, const char *name)
+const unsigned char *hv_table_cell_geom(const haven_table *t, size_t row, int col, size_t *len)
 {
-	for (int i = 0; i < t->ncols; i++)
-		if (strcmp(t->names[i], name) == 0)
-			return i;
-	return -1;
+	const cell *c = at(t, row, col);
+	if (len)
+		*len = c->type == HAVEN_CELL_GEOM ? c->v.g.n : 0;
+	return c->type == HAVEN_CELL_GEOM ? c->v.g.wkb : NULL;
 }
 
+/* The public readers refuse a sealed table: what it holds has not been
+ * through the gate (scope, disclosure control, audit). */
+static int refused(haven_ctx *ctx, const haven_table *t)
+{
+	if (!t->sealed)
+		return 0;
+	hv_error(ctx, HAVEN_ERR_DENIED,
+	         "the table '%s' is sealed: release it with haven_release() before reading or writing it", t->title);
+	return 1;
+}
+
+size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t) { return refused(ctx, t) ? 0 : t->nrows; }
+
+haven_cell_type haven_table_type(haven_ctx *ctx, const haven_table *t, size_t row, int col)
+{
+	return refused(ctx, t) ? HAVEN_CELL_NULL : hv_table_cell_type(t, row, col);
+}
+
+const char *haven_table_text(haven_ctx *ctx, const haven_table *t, size_t row, int col)
+{
+	return refused(ctx, t) ? NULL : hv_table_cell_text(t, row, col);
+}
+
+int64_t haven_table_int(haven_ctx *ctx, const haven_table *t, size_t row, int col)
+{
+	return refused(ctx, t) ? 0 : hv_table_cell_int(t, row, col);
+}
+
+double haven_table_real(haven_ctx *ctx, const haven_table *t, size_t row, int col)
+{
+	return refused(ctx, t) ? 0.0 : hv_table_cell_real(t, row, col);
+}
+
+const unsigned char *haven_table_geom(haven_ctx *ctx, const haven_table *t, size_t row, int col, size_t *len)
+{
+	if (refused(ctx, t)) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	return hv_table_cell_geom(t, row, col, len);
+}
+
+/* ---- for the gate (core/table_seal.h) ----------------------------------- */
+
+hv_table_class hv_table_class_of(const haven_table *t) { return t->cls; }
+const char *hv_table_object_of(const haven_table *t) { return t->object ? t->object : t->title; }
+
+void hv_table_unseal(haven_table *t, const char *marking)
+{
+	t->marking = marking;
+	t->sealed = 0;
+}
+
+void hv_table_keep_rows(haven_table *t, const unsigned char *keep)
+{
+	size_t w = 0, nc = (size_t)t->ncols;
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (!keep[r]) {
+			for (size_t c = 0; c < nc; c++)
+				clear_cell(&t->cells[r * nc + c]);
+			continue;
+		}
+		if (w != r)
+			memmove(&t->cells[w * nc], &t->cells[r * nc], nc * sizeof(cell));
+		w++;
+	}
+	t->nrows = w;
+}
+
+haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int col, const char *s)
+{
+	return put_text(ctx, at_mut(t, row, col), s);
+}
+
+/* ---- writers ----------------------------------------------------------- */
+
 /* Render a cell as text into buf: integers plainly, reals with up to 6
- * significant decimals and no trailing zeros. */
+ * significant decimals and no trailing zeros, geometries as WKT. */
 static const char *cell_text(const cell *c, char *buf, size_t n)
 {
 	switch (c->type) {
@@ -249,43 +479,9 @@ static const char *cell_text(const cell *c, char *buf, size_t n)
 		}
 		return buf;
 	case HAVEN_CELL_TEXT: return c->v.s;
+	case HAVEN_CELL_GEOM: return c->v.g.wkt;
 	}
 	return "";
-}
-
-/* Length of the UTF-8 sequence lead byte c (0x80 or above) announces; 0
- * for a byte that cannot begin one. */
-static size_t utf8_len(unsigned char c)
-{
-	return (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-}
-
-size_t haven_text_escape(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	while (*p) {
-		/* Shown as itself: printable ASCII, or a whole valid UTF-8
-		 * sequence that is not a C1 control (U+0080..U+009F, bytes C2 80
-		 * to C2 9F: an 8-bit terminal's CSI is U+009B).  Anything else, one
-		 * byte at a time, as \xHH, so no byte of it reaches the terminal. */
-		size_t n = *p < 0x80 ? 1 : utf8_len(*p);
-		int shown = n == 1 ? *p >= 0x20 && *p != 0x7F
-		                   : n > 1 && strnlen((const char *)p, n) == n &&
-		                         hv_utf8_valid((const char *)p, n, NULL) && !(p[0] == 0xC2 && p[1] < 0xA0);
-		if (shown) {
-			if (out)
-				fwrite(p, 1, n, out);
-			p += n;
-			w++;
-		} else {
-			if (out)
-				fprintf(out, "\\x%02x", *p);
-			p++;
-			w += 4;
-		}
-	}
-	return w;
 }
 
 /* The widest a text column is padded to.  A longer cell overflows its
@@ -305,16 +501,16 @@ static void pad(FILE *out, size_t w, size_t x)
  * Every text (title, names, cells) goes through haven_text_escape: register
  * fields and complaints are data, and an escape sequence in them must not
  * reach the terminal. */
-static void write_text(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
+static void write_text(const haven_table *t, const char *marking, FILE *out)
 {
 	size_t *w = calloc((size_t)t->ncols, sizeof *w);
 	char buf[64];
 	if (!w)
 		return;
 	for (int c = 0; c < t->ncols; c++)
-		w[c] = haven_text_escape(NULL, t->names[c]);
+		w[c] = haven_text_escape(NULL, t->cols[c].name);
 	for (size_t r = 0; r < t->nrows; r++)
-		for (int c = 0; keep[r] && c < t->ncols; c++) {
+		for (int c = 0; c < t->ncols; c++) {
 			size_t x = haven_text_escape(NULL, cell_text(at(t, r, c), buf, sizeof buf));
 			if (x > TEXT_MAX_PAD)
 				x = TEXT_MAX_PAD;
@@ -329,7 +525,7 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	}
 	for (int c = 0; c < t->ncols; c++) {
 		fputs(c ? "  " : "", out);
-		size_t x = haven_text_escape(out, t->names[c]);
+		size_t x = haven_text_escape(out, t->cols[c].name);
 		if (c + 1 < t->ncols)
 			pad(out, w[c], x);
 	}
@@ -341,8 +537,6 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	}
 	fputc('\n', out);
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (!keep[r])
-			continue;
 		for (int c = 0; c < t->ncols; c++) {
 			const cell *ce = at(t, r, c);
 			const char *s = cell_text(ce, buf, sizeof buf);
@@ -363,44 +557,12 @@ static void write_text(const haven_table *t, const unsigned char *keep, const ch
 	free(w);
 }
 
-/* A text cell a spreadsheet would evaluate: after any apostrophes, its first
- * character starts a formula (= + - @) or is a TAB or CR (OWASP, "CSV
- * Injection").  The apostrophes are skipped so that a value which already
- * begins with one, such as "'=x", is neutralised too and reads back exactly. */
-static int formula_start(const char *s)
-{
-	s += strspn(s, "'");
-	return *s && strchr("=+-@\t\r", *s) != NULL;
-}
-
-/* A text cell that is wholly a plain decimal number ("-1.5491", "+44", ".5"):
- * a spreadsheet reads it as that number and nothing else, so it stays as it is. */
-static int plain_number(const char *s)
-{
-	s += *s == '+' || *s == '-';
-	size_t digits = strspn(s, "0123456789");
-	s += digits;
-	if (*s == '.') {
-		size_t frac = strspn(s + 1, "0123456789");
-		if (!frac)
-			return 0;
-		digits += frac;
-		s += 1 + frac;
-	}
-	return digits > 0 && *s == '\0';
-}
-
-const char *hv_csv_value(const char *s)
-{
-	return s[0] == '\'' && formula_start(s) ? s + 1 : s;
-}
-
 /* The one CSV cell writer: RFC 4180 quoting, and a text cell that a
  * spreadsheet would take for a formula gets a leading apostrophe (number
  * says the cell is numeric: never touched).  hv_csv_value undoes it. */
 static void csv_cell(FILE *out, const char *s, int number)
 {
-	const char *prefix = !number && !plain_number(s) && formula_start(s) ? "'" : "";
+	const char *prefix = !number && hv_csv_formula(s) ? "'" : "";
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(prefix, out);
 		fputs(s, out);
@@ -416,26 +578,23 @@ static void csv_cell(FILE *out, const char *s, int number)
 	fputc('"', out);
 }
 
-static void write_csv(const haven_table *t, const unsigned char *keep, const char *marking, FILE *out)
+static void write_csv(const haven_table *t, const char *marking, FILE *out)
 {
 	char buf[64];
 	for (int c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_cell(out, t->names[c], 0);
+		csv_cell(out, t->cols[c].name, 0);
 	}
 	if (marking)
 		fputs(",protective_marking", out);
 	fputs("\r\n", out);
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (!keep[r])
-			continue;
 		for (int c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
 			const cell *ce = at(t, r, c);
-			csv_cell(out, cell_text(ce, buf, sizeof buf),
-			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
+			csv_cell(out, cell_text(ce, buf, sizeof buf), ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);
@@ -445,15 +604,13 @@ static void write_csv(const haven_table *t, const unsigned char *keep, const cha
 	}
 }
 
-static haven_status write_json(haven_ctx *ctx, const haven_table *t, const unsigned char *keep, const char *marking,
+static haven_status write_json(haven_ctx *ctx, const haven_table *t, const char *marking,
                                FILE *out)
 {
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr)
 		return nomem(ctx);
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (!keep[r])
-			continue;
 		cJSON *o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(arr, o)) {
 			cJSON_Delete(o);
@@ -463,10 +620,11 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, const unsig
 		for (int c = 0; c < t->ncols; c++) {
 			const cell *ce = at(t, r, c);
 			switch (ce->type) {
-			case HAVEN_CELL_NULL: cJSON_AddNullToObject(o, t->names[c]); break;
-			case HAVEN_CELL_INT: cJSON_AddNumberToObject(o, t->names[c], (double)ce->v.i); break;
-			case HAVEN_CELL_REAL: cJSON_AddNumberToObject(o, t->names[c], ce->v.r); break;
-			case HAVEN_CELL_TEXT: cJSON_AddStringToObject(o, t->names[c], ce->v.s); break;
+			case HAVEN_CELL_NULL: cJSON_AddNullToObject(o, t->cols[c].name); break;
+			case HAVEN_CELL_INT: cJSON_AddNumberToObject(o, t->cols[c].name, (double)ce->v.i); break;
+			case HAVEN_CELL_REAL: cJSON_AddNumberToObject(o, t->cols[c].name, ce->v.r); break;
+			case HAVEN_CELL_TEXT:
+			case HAVEN_CELL_GEOM: cJSON_AddStringToObject(o, t->cols[c].name, ce->v.s); break;
 			}
 		}
 	}
@@ -491,55 +649,19 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, const unsig
 	return HAVEN_OK;
 }
 
-/* The gate's checks for a released table: an actor, the owner's scope, and
- * the audit entry, committed before anything is written.  keep[r] says
- * whether row r may leave. */
-static haven_status gate(haven_ctx *ctx, const haven_table *t, unsigned char *keep)
-{
-	haven_status rc = hv_need_actor(ctx);
-	if (rc)
-		return rc;
-	int la = haven_table_find(t, "la_code");
-	size_t n = t->nrows;
-	if (la >= 0) {
-		hv_scope *scope;
-		if ((rc = hv_scope_owner(ctx, &scope)))
-			return rc;
-		n = 0;
-		for (size_t r = 0; r < t->nrows; r++) {
-			const char *code = haven_table_text(t, r, la);
-			keep[r] = !code || hv_scope_has_la(scope, code);
-			n += keep[r];
-		}
-		hv_scope_free(scope);
-	}
-	if ((rc = hv_begin(ctx)))
-		return rc;
-	rc = hv_record(ctx, t->op, t->object, (int64_t)n, t->recipients);
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc)
-		hv_rollback(ctx);
-	return rc;
-}
 
 haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out)
 {
 	hv_clear(ctx);
-	unsigned char *keep = malloc(t->nrows ? t->nrows : 1);
-	if (!keep)
-		return nomem(ctx);
-	memset(keep, 1, t->nrows ? t->nrows : 1);
-	const char *marking = t->released ? HAVEN_MARKING : NULL;
-	haven_status rc = t->released ? gate(ctx, t, keep) : HAVEN_OK;
-	if (!rc) {
-		switch (fmt) {
-		case HAVEN_FMT_TEXT: write_text(t, keep, marking, out); break;
-		case HAVEN_FMT_CSV: write_csv(t, keep, marking, out); break;
-		case HAVEN_FMT_JSON: rc = write_json(ctx, t, keep, marking, out); break;
-		}
+	if (refused(ctx, t))
+		return HAVEN_ERR_DENIED;
+	haven_status rc = HAVEN_OK;
+	switch (fmt) {
+	case HAVEN_FMT_TEXT: write_text(t, t->marking, out); break;
+	case HAVEN_FMT_CSV: write_csv(t, t->marking, out); break;
+	case HAVEN_FMT_JSON: rc = write_json(ctx, t, t->marking, out); break;
+	default: rc = hv_error(ctx, HAVEN_ERR_USAGE, "unknown output format %d", (int)fmt);
 	}
-	free(keep);
 	if (!rc && ferror(out))
 		rc = hv_error(ctx, HAVEN_ERR_IO, "writing output failed");
 	return rc;

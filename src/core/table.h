@@ -1,32 +1,62 @@
 /*
- * table_int.h - building result tables inside the library.
+ * table.h - building result tables inside the library (table.c).
+ *
+ * Every table is made sealed, and says at birth whether it holds disclosed
+ * data (HV_TABLE_DISCLOSED: anything derived from the register, the audit
+ * log or complaints) or not (HV_TABLE_PUBLIC: purposes, boundary lookups,
+ * lists of the store's own users, reports meant for publication).  A
+ * disclosed table names a role for every column (hv_table_roles) and what
+ * its audit entry will say (hv_table_object); the gate releases it.
  */
-#ifndef HAVEN_TABLE_INT_H
-#define HAVEN_TABLE_INT_H
+#ifndef HAVEN_CORE_TABLE_H
+#define HAVEN_CORE_TABLE_H
 
 #include "core/context.h"
 #include "haven/table.h"
 
-/** New empty table with ncols columns named names[0..ncols). Copies names. */
-haven_status hv_table_new(haven_ctx *ctx, const char *title, int ncols, const char *const *names, haven_table **out);
+typedef enum hv_table_class {
+	HV_TABLE_PUBLIC = 1,   /* holds no disclosed data: released as it is, unmarked, unaudited */
+	HV_TABLE_DISCLOSED = 2 /* holds disclosed data: released through scope, control, audit, marking */
+} hv_table_class;
+
+/** New empty sealed table with ncols columns named names[0..ncols) (copied).
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free(). */
+haven_status hv_table_new(haven_ctx *ctx, const char *title, hv_table_class cls, int ncols, const char *const *names,
+                          haven_table **out);
+
+/** A sealed table of every row of a prepared statement (already bound),
+ *  columns named as the statement names them; a BLOB column is read as a
+ *  geometry (WKB).  The statement is reset, not finalized.
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free(). */
+haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, hv_table_class cls, sqlite3_stmt *st,
+                                haven_table **out);
+
+/** Give columns their roles: spec is "column=role[:sub] ..." separated by
+ *  spaces, roles as haven_role (label, area:la|district|pfa|region, home,
+ *  count:children|episodes|homes|places, rate, geometry:point|area, text).
+ * \return HAVEN_ERR_USAGE for an unknown column, role or sub (a bug). */
+haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec);
+
+/** What the audit entry says was consulted when t is released (copied);
+ *  the title when never set.  Never the data itself. */
+haven_status hv_table_object(haven_ctx *ctx, haven_table *t, const char *object);
 
 /** Append an empty row (all NULL); then set its cells. */
 haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t);
 haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const char *s); /* NULL -> NULL cell */
 haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v);
 haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v);
+/** A geometry cell from n bytes of ISO WKB in EPSG:27700 (copied). */
+haven_status hv_table_set_geom(haven_ctx *ctx, haven_table *t, int col, const unsigned char *wkb, size_t n);
 
-/** Build a table from every row of a prepared statement (already bound),
- *  columns named as the statement names them.  The statement is reset,
- *  not finalized. */
-haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, sqlite3_stmt *st, haven_table **out);
-
-/** The value a CSV cell written by haven stands for.  haven's CSV writer
- *  puts an apostrophe before a text cell that a spreadsheet would run as a
- *  formula (one that, after any apostrophes, begins with = + - @ TAB or CR;
- *  not a plain decimal number such as "-1.5491"); this takes one away again:
- *  cell + 1 when cell begins with an apostrophe and is such a cell, else cell
- *  itself.  Borrowed: points into cell. */
-const char *hv_csv_value(const char *cell);
+/** The library's own reading of its tables, sealed or not, for computing
+ *  (counting places, finding a row): never for output.  Same conventions as
+ *  the public accessors; text and WKB borrowed. */
+size_t hv_table_rows(const haven_table *t);
+haven_cell_type hv_table_cell_type(const haven_table *t, size_t row, int col);
+const char *hv_table_cell_text(const haven_table *t, size_t row, int col);
+int64_t hv_table_cell_int(const haven_table *t, size_t row, int col);
+double hv_table_cell_real(const haven_table *t, size_t row, int col);
+const unsigned char *hv_table_cell_geom(const haven_table *t, size_t row, int col, size_t *len);
 
 #endif

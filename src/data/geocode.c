@@ -11,7 +11,8 @@
 
 #include "ref/areas.h"
 #include "core/crs.h"
-#include "gate/gate.h"
+#include "core/table.h"
+#include "data/homes.h"
 #include "govern/govern.h"
 #include "ref/gazetteer.h"
 #include "haven/geocode.h"
@@ -138,26 +139,27 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 {
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	double t0 = hv_monotonic();
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
-	double t0 = hv_monotonic();
-
 	placer p;
 	if ((rc = placer_load(ctx, &p)))
 		return rc;
 	hv_gazetteer *g = NULL;
+	hv_scope *scope = NULL;
 	sqlite3_stmt *sel = NULL, *up = NULL;
-	if ((rc = hv_gazetteer_open(ctx, &g)))
+	char object[160] = "";
+	if ((rc = hv_gazetteer_open(ctx, &g)) || (rc = hv_scope_actor(ctx, &scope)))
 		goto out;
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)) || (rc = hv_homes_view(ctx, NULL, scope)))
 		goto out;
+	/* The homes the user may see: a user of another authority in the store
+	 * places only those of their own area. */
 	rc = hv_prepare(ctx,
-	                "SELECT id, urn, postcode, uprn, la_code, geo_method FROM home_version"
-	                " WHERE valid_to IS NULL AND (geo_method IS NULL OR (?1 AND geo_method <> 'manual'))"
-	                " ORDER BY urn",
+	                "SELECT id, urn, postcode, uprn, la_code, geo_method FROM temp.homes"
+	                " WHERE geo_method IS NULL OR (?1 AND geo_method <> 'manual') ORDER BY urn",
 	                &sel);
 	if (!rc)
 		rc = hv_prepare(ctx, update_sql, &up);
@@ -236,23 +238,16 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 		rc = hv_error_sql(ctx, "reading homes to geocode");
 		goto out;
 	}
-	rc = hv_query_int(ctx,
-	                  "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND geo_method = 'manual'",
-	                  &rep->manual_kept);
-	if (!rc && rep->homes > 0) {
-		char object[160];
+	rc = hv_query_int(ctx, "SELECT count(*) FROM temp.homes WHERE geo_method = 'manual'", &rep->manual_kept);
+	if (!rc && rep->homes > 0)
 		snprintf(object, sizeof object,
 		         "home_version: locations of %lld homes from the gazetteer and boundaries (%s)", (long long)rep->homes,
 		         redo ? "all again" : "those without one");
-		rc = hv_record(ctx, HV_AUDIT_COMBINATION, object, rep->homes, NULL);
-	}
-	if (!rc)
-		rc = hv_commit(ctx);
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(up);
-	if (rc)
-		hv_rollback(ctx);
+	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_COMBINATION, *object ? object : NULL, rep->homes, NULL);
+	hv_scope_free(scope);
 	hv_gazetteer_close(g);
 	placer_free(&p);
 	rep->seconds = hv_monotonic() - t0;
@@ -262,9 +257,8 @@ out:
 haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double n, const char *reason)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (!reason || !*reason)
@@ -273,13 +267,23 @@ haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double
 		return hv_error(ctx, HAVEN_ERR_CRS,
 		                "point (%.1f, %.1f) is not in Great Britain in EPSG:27700 (easting, northing in metres)",
 		                e, n);
+	char home_la[16];
+	if ((rc = hv_homes_la(ctx, urn, home_la, sizeof home_la)))
+		return rc;
+	if (!*home_la)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "no current home with URN %s", urn);
+	hv_scope *scope = NULL;
+	if ((rc = hv_scope_actor(ctx, &scope)))
+		return rc;
+	rc = hv_homes_view(ctx, NULL, scope);
+	hv_scope_free(scope);
 	sqlite3_stmt *sel;
-	if ((rc = hv_prepare(ctx, "SELECT id, la_code FROM home_version WHERE urn = ? AND valid_to IS NULL", &sel)))
+	if (rc || (rc = hv_prepare(ctx, "SELECT id, la_code FROM temp.homes WHERE urn = ?", &sel)))
 		return rc;
 	sqlite3_bind_text(sel, 1, urn, -1, SQLITE_STATIC);
 	if (sqlite3_step(sel) != SQLITE_ROW) {
 		sqlite3_finalize(sel);
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "no current home with URN %s", urn);
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "no current home with URN %s in your scope", urn);
 	}
 	int64_t id = sqlite3_column_int64(sel, 0);
 	char la[16];
@@ -294,21 +298,15 @@ haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double
 	char at[21];
 	hv_format_time(hv_now(ctx), at);
 	sqlite3_stmt *up = NULL;
-	rc = hv_begin(ctx);
+	char object[128];
+	snprintf(object, sizeof object, "home_version: location of home %s set by hand", urn);
+	rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE);
 	if (!rc)
 		rc = hv_prepare(ctx, update_sql, &up);
 	if (!rc)
 		rc = write_location(ctx, up, id, "manual", 1.0, NULL, &pl, reason, at, &e, &n);
-	if (!rc) {
-		char object[128];
-		snprintf(object, sizeof object, "home_version: location of home %s set by hand", urn);
-		rc = hv_record(ctx, HV_AUDIT_ALTERATION, object, 1, NULL);
-	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc)
-		hv_rollback(ctx);
 	sqlite3_finalize(up);
+	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, 1, NULL);
 	if (!rc && strcmp(pl.la_check, "mismatch") == 0)
 		hv_notice(ctx, "note: the point is in %s, not in the home's local authority %s", pl.la_found, la);
 	else if (!rc && strcmp(pl.la_check, "outside") == 0)
@@ -321,26 +319,38 @@ haven_status haven_geocode_issues(haven_ctx *ctx, haven_table **out)
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
-	if (rc)
-		return rc;
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	hv_scope *scope = NULL;
+	if (!rc && !(rc = hv_scope_actor(ctx, &scope)))
+		rc = hv_homes_view(ctx, NULL, scope);
+	hv_scope_free(scope);
 	sqlite3_stmt *st;
-	rc = hv_prepare(ctx,
-	                "SELECT urn, name, postcode, la_code, coalesce(geo_method, 'not_run') AS method,"
-	                " geo_confidence AS confidence, geo_la_check AS la_check, geo_la_found AS la_found,"
-	                " CASE WHEN geo_method IS NULL THEN 'not geocoded yet: run haven geocode'"
-	                "  WHEN geo_method = 'unmatched' THEN 'unmatched: postcode and sector unknown'"
-	                "  WHEN geo_la_check = 'mismatch' THEN 'placed in ' || geo_la_found || ', register says ' || la_code"
-	                "  WHEN geo_la_check = 'outside' THEN 'placed outside every LA boundary'"
-	                "  ELSE 'approximate: postcode sector centroid' END AS issue"
-	                " FROM home_version WHERE valid_to IS NULL AND (geo_method IS NULL"
-	                "  OR geo_method IN ('unmatched', 'sector') OR geo_la_check IN ('mismatch', 'outside'))"
-	                " ORDER BY la_code, urn",
-	                &st);
-	if (rc)
+	if (rc || (rc = hv_prepare(ctx,
+	                           "SELECT urn, name, postcode, la_code, coalesce(geo_method, 'not_run') AS method,"
+	                           " geo_confidence AS confidence, geo_la_check AS la_check, geo_la_found AS la_found,"
+	                           " CASE WHEN geo_method IS NULL THEN 'not geocoded yet: run haven geocode'"
+	                           "  WHEN geo_method = 'unmatched' THEN 'unmatched: postcode and sector unknown'"
+	                           "  WHEN geo_la_check = 'mismatch' THEN 'placed in ' || geo_la_found || ', register"
+	                           " says ' || la_code"
+	                           "  WHEN geo_la_check = 'outside' THEN 'placed outside every LA boundary'"
+	                           "  ELSE 'approximate: postcode sector centroid' END AS issue"
+	                           " FROM temp.homes WHERE geo_method IS NULL"
+	                           "  OR geo_method IN ('unmatched', 'sector') OR geo_la_check IN ('mismatch', 'outside')"
+	                           " ORDER BY la_code, urn",
+	                           &st)))
 		return rc;
-	rc = hv_table_disclosed(ctx, "Homes to check", st, HV_AUDIT_CONSULTATION, "home_version: geocoding report",
-	                        out);
+	rc = hv_table_from_stmt(ctx, "Homes to check", HV_TABLE_DISCLOSED, st, out);
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = hv_table_roles(ctx, *out,
+		                    "urn=home name=text postcode=text la_code=area:la method=label confidence=label "
+		                    "la_check=label la_found=label issue=text");
+	if (!rc)
+		rc = hv_table_object(ctx, *out, "home_version: geocoding report");
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }

@@ -26,7 +26,7 @@
 #include "govern/scope.h"
 #include "core/source.h"
 #include "core/sql.h"
-#include "gate/gate.h"
+#include "data/homes.h"
 #include "govern/govern.h"
 #include "core/table.h"
 
@@ -1378,9 +1378,8 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	haven_register_report local;
 	haven_register_report *rep = report ? report : &local;
 	memset(rep, 0, sizeof *rep);
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (!path || !received)
@@ -1407,15 +1406,16 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	if (!rc && rep->verified)
 		rep->extract = m.extract;
 	if (!rc)
-		rc = hv_begin(ctx);
+		rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE);
 	if (rc) {
 		free(data);
 		return rc;
 	}
 	rc = import_locked(ctx, path, data, len, received, rep->sha256, rep->verified ? &m : NULL, rep);
 	free(data);
+	char object[400] = "";
 	if (!rc && !rep->noop) {
-		char object[400], origin[160];
+		char origin[160];
 		if (rep->verified)
 			snprintf(origin, sizeof origin, ", manifest verified (extract %lld of %s)",
 			         (long long)m.extract, m.issuer);
@@ -1428,12 +1428,8 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 		         "dropped%s",
 		         received, base_name(path), rep->sha256, (long long)rep->homes, (long long)rep->dropped,
 		         origin);
-		rc = hv_record(ctx, HV_AUDIT_COLLECTION, object, rep->homes, NULL);
 	}
-	if (!rc && !rep->noop)
-		rc = hv_commit(ctx);
-	else
-		hv_rollback(ctx);
+	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, rep->homes, NULL);
 	if (rc) {
 		/* Nothing was kept: say so in the counts too. */
 		char sha[65];
@@ -1447,11 +1443,26 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 
 /* ---- listings ------------------------------------------------------------ */
 
+/* A sealed listing of disclosed data from st, its columns given roles, its
+ * audit entry naming the title. */
+static haven_status listing(haven_ctx *ctx, const char *title, sqlite3_stmt *st, const char *roles, haven_table **out)
+{
+	haven_status rc = hv_table_from_stmt(ctx, title, HV_TABLE_DISCLOSED, st, out);
+	if (!rc)
+		rc = hv_table_roles(ctx, *out, roles);
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 haven_status haven_register_changes(haven_ctx *ctx, const char *since, const char *area, haven_table **out)
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (since && !hv_parse_date(since, NULL))
@@ -1478,7 +1489,10 @@ haven_status haven_register_changes(haven_ctx *ctx, const char *since, const cha
 	char title[128];
 	snprintf(title, sizeof title, "Register changes%s%s%s%s", since ? " since " : "", since ? since : "",
 	         area ? " in " : "", area ? area : "");
-	rc = hv_table_disclosed(ctx, title, st, HV_AUDIT_CONSULTATION, title, out);
+	rc = listing(ctx, title, st,
+	             "received=label urn=home name=text kind=label old_value=text new_value=text la_code=area:la "
+	             "la_name=label",
+	             out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1487,7 +1501,8 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	static const struct {
@@ -1525,9 +1540,16 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	                     ? sqlite3_mprintf(" LEFT JOIN area a ON a.kind = '%q' AND a.code = v.%s",
 	                                       groupings[g].area_kind, col)
 	                     : sqlite3_mprintf("%s", "");
+	/* The homes on the date that the user may see: counts of a user of
+	 * another authority in the store are of their own area only. */
+	hv_scope *scope = NULL;
+	if (!(rc = hv_scope_actor(ctx, &scope)))
+		rc = hv_homes_view(ctx, date, scope);
+	hv_scope_free(scope);
+	if (rc)
+		return rc;
 	char *sql = join ? sqlite3_mprintf(
-	                           "WITH v AS (SELECT * FROM home_version WHERE valid_from <= ?1"
-	                           " AND (valid_to IS NULL OR valid_to > ?1))"
+	                           "WITH v AS (SELECT * FROM temp.homes)"
 	                           " SELECT area_code, area_name, registration_status, sector, homes, places FROM ("
 	                           "SELECT 0 AS grp, v.%s AS area_code, %s AS area_name,"
 	                           " v.registration_status AS registration_status, v.sector AS sector,"
@@ -1548,10 +1570,13 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	sqlite3_free(sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	char title[128];
+	char title[128], roles[160];
 	snprintf(title, sizeof title, "Homes and places by %s, as at %s", groupings[g].what, date);
-	rc = hv_table_disclosed(ctx, title, st, HV_AUDIT_CONSULTATION, title, out);
+	snprintf(roles, sizeof roles,
+	         "area_code=area:%s area_name=label registration_status=label sector=label homes=count:homes "
+	         "places=count:places",
+	         groupings[g].area_kind ? groupings[g].area_kind : "la");
+	rc = listing(ctx, title, st, roles, out);
 	sqlite3_finalize(st);
 	return rc;
 }

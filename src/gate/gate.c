@@ -1,41 +1,239 @@
 /*
- * gate.c - recording operations on disclosed data as the acting user.
- * The output half of the gate is haven_table_write() in table.c.
+ * gate.c - haven_release: the one thing that unseals a result table.
+ *
+ * A table of disclosed data leaves only for an audience, in this order:
+ *   1. someone is acting, with a valid purpose (haven_act);
+ *   2. every column has a role, else nothing is released (fail closed);
+ *   3. an audience that may have aggregates only (DfE, the Children's
+ *      Commissioner, probation, the public) is refused a table with a home,
+ *      free-text or point column;
+ *   4. every row is kept only if every area code, home and geometry in it
+ *      lies in the audience's scope - the acting user's (the store owner's
+ *      scope intersected with the user's authority's), or a recipient's;
+ *   5. counts are put through disclosure control (control.c);
+ *   6. the consultation (or disclosure) is appended to the audit log and
+ *      committed before any cell can be read;
+ *   7. the table is marked OFFICIAL-SENSITIVE and unsealed.
+ * A table made as holding no disclosed data is unsealed as it is.  See
+ * docs/disclosure.md ("The gate") for the contract and its tests.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/sql.h"
+#include "core/table_seal.h"
+#include "data/homes.h"
 #include "gate/gate.h"
 #include "govern/govern.h"
+#include "govern/scope.h"
+#include "haven/gate.h"
+#include "haven/store.h"
+#include "ref/areas.h"
 
-haven_status hv_record(haven_ctx *ctx, hv_audit_op op, const char *object, int64_t rows, const char *recipients)
+static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+
+/* Whether the geometry (WKB) meets an LA in scope. */
+static haven_status geom_in_scope(haven_ctx *ctx, const hv_scope *s, hv_areas **las, const unsigned char *wkb,
+                                  size_t n, int *in)
 {
-	haven_status rc = hv_need_actor(ctx);
-	if (rc)
+	*in = 0;
+	haven_status rc = HAVEN_OK;
+	if (!*las && (rc = hv_areas_load(ctx, "la", las)))
 		return rc;
-	const hv_actor *a = &ctx->actor;
-	hv_audit_entry e = {
-		.operation = op,
-		.user = a->user,
-		.authority = a->authority,
-		.purpose = a->purpose,
-		.justification = a->reason,
-		.object = object,
-		.rows = rows,
-		.recipients = recipients,
-		.authoriser = a->exceptional ? a->authoriser : NULL,
-	};
-	if ((rc = hv_audit_append(ctx, &e, NULL)))
-		return rc;
-	return hv_actor_consume(ctx);
+	GEOSWKBReader *rd = GEOSWKBReader_create_r(ctx->geos);
+	GEOSGeometry *g = rd ? GEOSWKBReader_read_r(ctx->geos, rd, wkb, n) : NULL;
+	if (!g)
+		rc = hv_error(ctx, HAVEN_ERR_GEOS, "a geometry in the table cannot be read: %s", ctx->geos_msg);
+	for (size_t i = 0; !rc && !*in && i < hv_scope_la_count(s); i++) {
+		long k = hv_areas_index(*las, hv_scope_la(s, i));
+		*in = k >= 0 && hv_areas_intersects(*las, k, g);
+	}
+	if (g)
+		GEOSGeom_destroy_r(ctx->geos, g);
+	if (rd)
+		GEOSWKBReader_destroy_r(ctx->geos, rd);
+	return rc;
 }
 
-haven_status hv_table_disclosed(haven_ctx *ctx, const char *title, sqlite3_stmt *st, hv_audit_op op,
-                                const char *object, haven_table **out)
+/* An ONS GSS code: a letter and eight digits (E08000035).  An area cell that
+ * is not one - the summaries' "unlocated" and "total" rows - names no area;
+ * its counts come from homes already read in scope (data/homes.c). */
+static int gss_code(const char *s)
 {
-	haven_status rc = hv_table_from_stmt(ctx, title, st, out);
-	if (!rc && (rc = hv_table_release(ctx, *out, op, object, NULL))) {
-		haven_table_free(*out);
-		*out = NULL;
+	if (!s || !strchr("EWSNKL", s[0]))
+		return 0;
+	for (int i = 1; i <= 8; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[9] == '\0';
+}
+
+/* keep[r] = every area, home and geometry of row r is in scope s. */
+static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_scope *s, unsigned char *keep,
+                                size_t *kept)
+{
+	size_t rows = hv_table_rows(t);
+	int ncols = haven_table_ncols(t);
+	hv_areas *las = NULL;
+	haven_status rc = HAVEN_OK;
+	*kept = 0;
+	for (size_t r = 0; !rc && r < rows; r++) {
+		int in = 1;
+		for (int c = 0; !rc && in && c < ncols; c++) {
+			const char *sub;
+			haven_role role = haven_table_role(t, c, &sub);
+			if (hv_table_cell_type(t, r, c) == HAVEN_CELL_NULL || hv_scope_is_national(s))
+				continue;
+			if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c)))
+				rc = hv_scope_has_area(ctx, s, sub, hv_table_cell_text(t, r, c), &in);
+			else if (role == HAVEN_ROLE_HOME) {
+				char la[16];
+				if (!(rc = hv_homes_la(ctx, hv_table_cell_text(t, r, c), la, sizeof la)))
+					in = hv_scope_has_la(s, la);
+			} else if (role == HAVEN_ROLE_GEOMETRY) {
+				size_t n;
+				const unsigned char *wkb = hv_table_cell_geom(t, r, c, &n);
+				rc = geom_in_scope(ctx, s, &las, wkb, n, &in);
+			}
+		}
+		keep[r] = (unsigned char)(in && !rc);
+		*kept += keep[r];
+	}
+	hv_areas_free(las);
+	return rc;
+}
+
+/* A column an aggregates-only audience may not have, or NULL. */
+static const char *record_level(const haven_table *t)
+{
+	for (int c = 0; c < haven_table_ncols(t); c++) {
+		const char *sub;
+		haven_role role = haven_table_role(t, c, &sub);
+		if (role == HAVEN_ROLE_HOME || role == HAVEN_ROLE_TEXT ||
+		    (role == HAVEN_ROLE_GEOMETRY && strcmp(sub, "point") == 0))
+			return haven_table_colname(t, c);
+	}
+	return NULL;
+}
+
+/* Append the audit entry, in the caller's transaction if one is open, else
+ * in one of its own committed before returning. */
+static haven_status audit(haven_ctx *ctx, hv_audit_op op, const char *object, size_t rows, const char *recipients)
+{
+	int own = sqlite3_get_autocommit(ctx->db);
+	haven_status rc = own ? hv_begin(ctx) : HAVEN_OK;
+	if (!rc)
+		rc = hv_record(ctx, op, object, (int64_t)rows, recipients);
+	if (own) {
+		if (!rc)
+			rc = hv_commit(ctx);
+		if (rc)
+			hv_rollback(ctx);
 	}
 	return rc;
+}
+
+/* Steps 2 to 7 for a disclosed table, given the audience's scope. */
+static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only,
+                            const char *who, hv_audit_op op, const char *recipients, const char *marking)
+{
+	for (int c = 0; c < haven_table_ncols(t); c++)
+		if (haven_table_role(t, c, NULL) == HAVEN_ROLE_NONE)
+			return hv_error(ctx, HAVEN_ERR_DENIED,
+			                "'%s': column '%s' has no role, so the table cannot be released (a table of "
+			                "disclosed data says what each column holds)",
+			                haven_table_title(t), haven_table_colname(t, c));
+	const char *col = aggregates_only ? record_level(t) : NULL;
+	if (col)
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "%s may receive aggregates only, and '%s' names homes or people (column '%s')", who,
+		                haven_table_title(t), col);
+	size_t rows = hv_table_rows(t), kept = 0;
+	unsigned char *keep = malloc(rows ? rows : 1);
+	if (!keep)
+		return nomem(ctx);
+	haven_status rc = filter_rows(ctx, t, s, keep, &kept);
+	if (!rc)
+		rc = hv_control_counts(ctx, t, keep, aggregates_only);
+	if (!rc)
+		rc = audit(ctx, op, hv_table_object_of(t), kept, recipients);
+	if (!rc) {
+		hv_table_keep_rows(t, keep);
+		hv_table_unseal(t, marking);
+	}
+	free(keep);
+	return rc;
+}
+
+/* The table is still sealed, and says whether it holds disclosed data. */
+static haven_status unseal_public(haven_ctx *ctx, haven_table *t, int *done)
+{
+	*done = 0;
+	if (!haven_table_sealed(t))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is already released", haven_table_title(t));
+	if (hv_table_class_of(t) == HV_TABLE_PUBLIC) {
+		hv_table_unseal(t, NULL);
+		*done = 1;
+	}
+	return HAVEN_OK;
+}
+
+haven_status haven_release(haven_ctx *ctx, haven_table *t, haven_audience audience)
+{
+	hv_clear(ctx);
+	if (!t)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "no table to release");
+	int done;
+	haven_status rc = unseal_public(ctx, t, &done);
+	if (rc || done)
+		return rc;
+	if ((rc = hv_need_actor(ctx)))
+		return rc;
+	hv_scope *s = NULL;
+	if (audience == HAVEN_AUDIENCE_PUBLIC) {
+		if (!(rc = hv_scope_owner(ctx, &s)))
+			rc = release(ctx, t, s, 1, "the public", HV_AUDIT_DISCLOSURE, "the public (a published table)", NULL);
+	} else if (audience == HAVEN_AUDIENCE_ACTOR) {
+		char who[160];
+		snprintf(who, sizeof who, "user '%s' of %s (a %s authority)", ctx->actor.user, ctx->actor.authority,
+		         ctx->actor.authority_kind);
+		if (!(rc = hv_scope_actor(ctx, &s)))
+			rc = release(ctx, t, s, hv_scope_aggregates_only(ctx), who, HV_AUDIT_CONSULTATION, NULL,
+			             HAVEN_MARKING);
+	} else {
+		rc = hv_error(ctx, HAVEN_ERR_USAGE, "unknown audience %d", (int)audience);
+	}
+	hv_scope_free(s);
+	return rc;
+}
+
+haven_status hv_release_to(haven_ctx *ctx, haven_table *t, const char *recipient, const char *recipients)
+{
+	int done;
+	haven_status rc = unseal_public(ctx, t, &done);
+	if (rc || done)
+		return rc;
+	if ((rc = hv_need_actor(ctx)))
+		return rc;
+	hv_scope *s = NULL;
+	if (!(rc = hv_scope_load(ctx, recipient, &s)))
+		rc = release(ctx, t, s, 0, recipient, HV_AUDIT_DISCLOSURE, recipients, HAVEN_MARKING);
+	hv_scope_free(s);
+	return rc;
+}
+
+haven_status hv_release_oversight(haven_ctx *ctx, haven_table *t)
+{
+	int done;
+	haven_status rc = unseal_public(ctx, t, &done);
+	if (rc || done)
+		return rc;
+	/* Not recorded in the log it exports: an export for an independent
+	 * check must not alter the evidence it is checked against (nor append
+	 * to a log under attack).  docs/disclosure.md says what it holds. */
+	static const char *const admin[] = {"admin", NULL};
+	if ((rc = hv_need_role(ctx, admin)))
+		return rc;
+	hv_table_unseal(t, HAVEN_MARKING);
+	return HAVEN_OK;
 }

@@ -612,7 +612,7 @@ static const char *const export_cols[] = {
 static haven_status export_table(haven_ctx *ctx, haven_table **out, hv_hash root)
 {
 	haven_table *t;
-	haven_status rc = hv_table_new(ctx, "audit log", EXPORT_NCOLS, export_cols, &t);
+	haven_status rc = hv_table_new(ctx, "audit log", HV_TABLE_DISCLOSED, EXPORT_NCOLS, export_cols, &t);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
@@ -677,114 +677,30 @@ static haven_status export_table(haven_ctx *ctx, haven_table **out, hv_hash root
 	}
 	hv_audit_tree_root(&tree, root);
 	*out = t;
-	return HAVEN_OK;
+	return hv_table_object(ctx, t, "the audit log (export)");
 }
 
-/* A table cell as a typed JSON value. */
-static cJSON *cell_json(const haven_table *t, size_t r, int c)
+haven_status hv_audit_export_doc(haven_ctx *ctx, hv_audit_export *doc)
 {
-	switch (haven_table_type(t, r, c)) {
-	case HAVEN_CELL_INT: return cJSON_CreateNumber((double)haven_table_int(t, r, c));
-	case HAVEN_CELL_REAL: return cJSON_CreateNumber(haven_table_real(t, r, c));
-	case HAVEN_CELL_TEXT: return cJSON_CreateString(haven_table_text(t, r, c));
-	case HAVEN_CELL_NULL: break;
-	}
-	return cJSON_CreateNull();
-}
-
-/* Write v as JSON (compact) after prefix; 0 when out of memory. */
-static int put_json(FILE *out, const char *prefix, cJSON *v)
-{
-	char *s = v ? cJSON_PrintUnformatted(v) : NULL;
-	cJSON_Delete(v);
-	if (!s)
-		return 0;
-	fputs(prefix, out);
-	fputs(s, out);
-	cJSON_free(s);
-	return 1;
-}
-
-/* The JSON export document, streamed one entry per line so a long log
- * needs no more memory than its table. */
-static haven_status write_json(haven_ctx *ctx, const haven_table *t, const hv_hash root, FILE *out)
-{
-	char origin[256], rhex[65];
-	haven_status rc = origin_of(ctx, 0, origin, sizeof origin);
-	if (rc)
-		return rc;
-	int nkeys = 0;
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-	if ((rc = store_key(ctx, &nkeys, pk)))
-		return rc;
-	sodium_bin2hex(rhex, sizeof rhex, root, HV_HASH_BYTES);
-	cJSON *keys = cJSON_CreateArray();
-	if (keys && nkeys > 0) {
-		char pk64[HAVEN_AUDIT_PUBKEY_B64];
-		sodium_bin2base64(pk64, sizeof pk64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
-		if (!cJSON_AddItemToArray(keys, cJSON_CreateString(pk64))) {
-			cJSON_Delete(keys);
-			keys = NULL;
-		}
-	}
-	int ok = put_json(out, "{\n  \"format\": ", cJSON_CreateString("haven-audit-export-v1")) &&
-	         put_json(out, ",\n  \"origin\": ", cJSON_CreateString(origin)) &&
-	         put_json(out, ",\n  \"tree_size\": ", cJSON_CreateNumber((double)haven_table_nrows(t))) &&
-	         put_json(out, ",\n  \"root_hash\": ", cJSON_CreateString(rhex)) &&
-	         put_json(out, ",\n  \"public_keys\": ", keys);
-	if (ok)
-		fputs(",\n  \"entries\": [", out);
-	for (size_t r = 0; ok && r < haven_table_nrows(t); r++) {
-		cJSON *o = cJSON_CreateObject();
-		for (int c = 0; o && c < haven_table_ncols(t); c++) {
-			cJSON *v = cell_json(t, r, c);
-			if (!v || !cJSON_AddItemToObject(o, haven_table_colname(t, c), v)) {
-				cJSON_Delete(v);
-				cJSON_Delete(o);
-				o = NULL;
-			}
-		}
-		ok = put_json(out, r ? ",\n    " : "\n    ", o);
-	}
-	if (!ok)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	fputs(haven_table_nrows(t) ? "\n  ]\n}\n" : "]\n}\n", out);
-	if (ferror(out))
-		return hv_error(ctx, HAVEN_ERR_IO, "writing the audit export failed");
-	return HAVEN_OK;
-}
-
-haven_status haven_audit_export(haven_ctx *ctx, haven_format fmt, FILE *out)
-{
-	hv_clear(ctx);
+	memset(doc, 0, sizeof *doc);
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
+	/* One read transaction: the entries, the root and the key agree. */
 	int own = sqlite3_get_autocommit(ctx->db);
 	if (own && (rc = hv_exec(ctx, "BEGIN")))
 		return rc;
-	haven_table *t = NULL;
-	hv_hash root;
-	rc = export_table(ctx, &t, root);
-	if (!rc && fmt == HAVEN_FMT_JSON)
-		rc = write_json(ctx, t, root, out);
+	rc = export_table(ctx, &doc->entries, doc->root);
+	if (!rc)
+		rc = origin_of(ctx, 0, doc->origin, sizeof doc->origin);
+	if (!rc)
+		rc = store_key(ctx, &doc->nkeys, doc->public_key);
 	if (own)
 		hv_rollback(ctx);
-	if (!rc && fmt != HAVEN_FMT_JSON)
-		rc = haven_table_write(ctx, t, fmt, out);
-	haven_table_free(t);
+	if (rc) {
+		haven_table_free(doc->entries);
+		doc->entries = NULL;
+	}
 	return rc;
 }
 
-haven_status haven_audit_export_file(haven_ctx *ctx, haven_format fmt, const char *path, int overwrite)
-{
-	hv_clear(ctx);
-	hv_output o;
-	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o);
-	if (!rc)
-		rc = haven_audit_export(ctx, fmt, o.f);
-	if (!rc)
-		rc = hv_output_commit(ctx, &o);
-	hv_output_abort(&o);
-	return rc;
-}

@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #include "core/context.h"
+#include "core/table.h"
 #include "haven/audit.h"
 
 #define HV_HASH_BYTES 32
@@ -165,5 +168,18 @@ haven_status hv_audit_consistency_proof(haven_ctx *ctx, const unsigned char (*le
 int hv_audit_consistency_verify(uint64_t m, uint64_t n, const unsigned char root1[HV_HASH_BYTES],
                                 const unsigned char root2[HV_HASH_BYTES], const unsigned char (*proof)[HV_HASH_BYTES],
                                 size_t len);
+
+/** Everything an export of the log holds, read in one transaction. */
+typedef struct hv_audit_export {
+	haven_table *entries;                   /* sealed; one row per entry (caller frees) */
+	unsigned char root[HV_HASH_BYTES];      /* the whole tree's root */
+	char origin[256];                       /* the checkpoint origin line */
+	int nkeys;                              /* store's checkpoint keys recorded (0 or 1) */
+	unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+} hv_audit_export;
+
+/** Read the log for export (out/audit_export.c writes it, after the gate
+ *  has released doc->entries to an admin). */
+haven_status hv_audit_export_doc(haven_ctx *ctx, hv_audit_export *doc);
 
 #endif

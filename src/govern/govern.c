@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "govern/govern.h"
+#include "govern/scope.h"
 #include "core/keys.h"
 #include "core/sql.h"
 #include "core/table.h"
@@ -595,7 +596,8 @@ static const char *const admin_only[] = {"admin", NULL};
 haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_role(ctx, admin_only);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN);
 	if (rc)
 		return rc;
 	if ((rc = check_authority(ctx, a->kind, a->code, a->areas, a->n_areas)))
@@ -614,7 +616,7 @@ haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 		areas = own, n_areas = 1;
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE)))
 		return rc;
 	sqlite3_stmt *st;
 	rc = hv_prepare(
@@ -638,10 +640,36 @@ haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 	}
 	if (!rc)
 		rc = insert_areas(ctx, a->code, areas, n_areas);
+	/* Its scope is recorded now if the boundaries make it known, else by
+	 * the next boundary load; it never changes with later loads. */
+	int recorded = 0;
 	if (!rc)
-		rc = hv_commit(ctx);
+		rc = hv_scope_record(ctx, a->code, &recorded);
+	char object[320];
+	snprintf(object, sizeof object, "authority %s (%s, %s) registered; its scope %s", a->code, a->kind, a->name,
+	         recorded ? "recorded" : "to be recorded when its boundaries are loaded");
+	return hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, 1, NULL);
+}
+
+haven_status haven_authority_rescope(haven_ctx *ctx, const char *code, size_t *added, size_t *removed)
+{
+	hv_clear(ctx);
+	size_t a = 0, r = 0;
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
 	if (rc)
-		hv_rollback(ctx);
+		return rc;
+	rc = hv_scope_rescope(ctx, code ? code : "", &a, &r);
+	char object[200];
+	snprintf(object, sizeof object, "scope of authority %s recorded again from the boundaries loaded: %zu local "
+	         "authorities added, %zu removed", code ? code : "", a, r);
+	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, (int64_t)(a + r), NULL);
+	if (!rc) {
+		if (added)
+			*added = a;
+		if (removed)
+			*removed = r;
+	}
 	return rc;
 }
 
@@ -656,7 +684,8 @@ static haven_status list(haven_ctx *ctx, const char *title, const char *sql, con
 		return rc;
 	if (arg)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	rc = hv_table_from_stmt(ctx, title, st, out);
+	/* The store's own governance records: no disclosed data. */
+	rc = hv_table_from_stmt(ctx, title, HV_TABLE_PUBLIC, st, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -671,6 +700,9 @@ haven_status haven_authority_list(haven_ctx *ctx, haven_table **out)
 	            " (SELECT count(*) FROM app_user u WHERE u.authority_code = a.code AND u.disabled_at IS NULL) "
 	            "   AS users, "
 	            " (SELECT count(*) FROM authority_key k WHERE k.authority_code = a.code) AS keys, "
+	            " CASE WHEN a.scope = 'national' THEN 'national' WHEN a.scope_recorded_at IS NULL THEN "
+	            "  'not recorded yet' ELSE (SELECT count(*) FROM authority_scope s WHERE s.authority_code = a.code)"
+	            "  || ' LAs' END AS scope_recorded, "
 	            " a.created_at "
 	            "FROM authority a ORDER BY a.code",
 	            NULL, out);

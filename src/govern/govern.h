@@ -1,10 +1,11 @@
 /*
  * govern_int.h - checks every module makes before touching disclosed data.
  */
-#ifndef HAVEN_GOVERN_INT_H
-#define HAVEN_GOVERN_INT_H
+#ifndef HAVEN_GOVERN_GOVERN_H
+#define HAVEN_GOVERN_GOVERN_H
 
 #include "core/context.h"
+#include "govern/audit.h"
 #include "haven/govern.h"
 #include "haven/store.h"
 
@@ -19,6 +20,38 @@ haven_status hv_need_role(haven_ctx *ctx, const char *const *roles);
  *  HAVEN_ERR_DENIED if it was used already (a replay).  A no-op for use
  *  under a registered purpose. */
 haven_status hv_actor_consume(haven_ctx *ctx);
+
+/* ---- governed operations (op.c) ------------------------------------------ */
+
+/** Append an audit entry for op as the acting user (hv_need_actor first),
+ *  with the actor's authority, purpose, reason and authoriser, and consume
+ *  an exceptional-use authorisation.  Must run inside the caller's
+ *  transaction.  object says what was processed, never the data itself.
+ *  recipients: required for HV_AUDIT_DISCLOSURE, else NULL. */
+haven_status hv_record(haven_ctx *ctx, hv_audit_op op, const char *object, int64_t rows, const char *recipients);
+
+/** What an operation needs (hv_op_begin). */
+enum {
+	HV_OP_ACTOR = 1u << 0,  /* someone acting (any role) */
+	HV_OP_WRITE = 1u << 1,  /* runs in its own write transaction (BEGIN IMMEDIATE) */
+	HV_OP_ADMIN = 1u << 2,  /* the actor is an admin */
+	HV_OP_SENIOR = 1u << 3, /* the actor is a senior */
+};
+
+typedef struct hv_op {
+	unsigned flags;
+	int began; /* a transaction is open */
+} hv_op;
+
+/** Start a governed operation: a store open, and as flags say, an actor, a
+ *  role, and a write transaction.  On an error nothing is open. */
+haven_status hv_op_begin(haven_ctx *ctx, hv_op *op, unsigned flags);
+
+/** End it: when rc is HAVEN_OK and object is not NULL, record the audit
+ *  entry (what, object, rows, recipients); then commit, or on any error roll
+ *  back.  Returns the first error, or HAVEN_OK. */
+haven_status hv_op_end(haven_ctx *ctx, hv_op *op, haven_status rc, hv_audit_op what, const char *object, int64_t rows,
+                       const char *recipients);
 
 /** Set up governance for a store whose governance tables were just made
  *  (migration 3), inside the migration's transaction: record a probation

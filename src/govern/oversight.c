@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "govern/audit.h"
-#include "gate/gate.h"
 #include "govern/govern.h"
 #include "haven/oversight.h"
 #include "core/sql.h"
@@ -22,7 +21,8 @@ haven_status haven_transparency_report(haven_ctx *ctx, const char *from, const c
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	int64_t d0, d1;
@@ -69,7 +69,9 @@ haven_status haven_transparency_report(haven_ctx *ctx, const char *from, const c
 	         "Use of the children's homes register beyond its intended purposes, %s to %s "
 	         "(audit log of %lld entries verified)",
 	         from, to, (long long)ar.entries);
-	rc = hv_table_from_stmt(ctx, title, st, out);
+	/* Counts per public authority and month: made to be published, no
+	 * disclosed data. */
+	rc = hv_table_from_stmt(ctx, title, HV_TABLE_PUBLIC, st, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -119,9 +121,8 @@ static haven_status link_audit(haven_ctx *ctx, int64_t id, const int64_t *seqs, 
 haven_status haven_complaint_add(haven_ctx *ctx, const haven_complaint *c, int64_t *id)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	static const char *const about[] = {"home", "child", NULL};
@@ -153,7 +154,7 @@ haven_status haven_complaint_add(haven_ctx *ctx, const haven_complaint *c, int64
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
 	sqlite3_stmt *ins = NULL;
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	rc = hv_prepare(ctx,
 	                "INSERT INTO complaint(about, urn, advocate, summary, status, received_on, recorded_by,"
@@ -174,17 +175,10 @@ haven_status haven_complaint_add(haven_ctx *ctx, const haven_complaint *c, int64
 	int64_t cid = sqlite3_last_insert_rowid(ctx->db);
 	if (!rc)
 		rc = link_audit(ctx, cid, c->audit_seqs, c->n_audit);
-	if (!rc) {
-		char object[96];
-		snprintf(object, sizeof object, "complaint %lld about a %s recorded", (long long)cid, c->about);
-		rc = hv_record(ctx, HV_AUDIT_COLLECTION, object, 1, NULL);
-	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc) {
-		hv_rollback(ctx);
+	char object[96];
+	snprintf(object, sizeof object, "complaint %lld about a %s recorded", (long long)cid, c->about);
+	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, object, 1, NULL)))
 		return rc;
-	}
 	if (id)
 		*id = cid;
 	return HAVEN_OK;
@@ -194,9 +188,8 @@ haven_status haven_complaint_update(haven_ctx *ctx, int64_t id, const char *stat
                                     const int64_t *audit_seqs, size_t n_audit)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (!one_of(status, complaint_status))
@@ -208,7 +201,7 @@ haven_status haven_complaint_update(haven_ctx *ctx, int64_t id, const char *stat
 		return hv_error(ctx, HAVEN_ERR_MISSING, "a complaint %s needs its outcome (--outcome TEXT)", status);
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	sqlite3_stmt *up;
 	rc = hv_prepare(ctx, "UPDATE complaint SET status = ?, outcome = coalesce(?, outcome), updated_at = ? WHERE id = ?",
@@ -226,23 +219,17 @@ haven_status haven_complaint_update(haven_ctx *ctx, int64_t id, const char *stat
 	}
 	if (!rc)
 		rc = link_audit(ctx, id, audit_seqs, n_audit);
-	if (!rc) {
-		char object[96];
-		snprintf(object, sizeof object, "complaint %lld moved to %s", (long long)id, status);
-		rc = hv_record(ctx, HV_AUDIT_ALTERATION, object, 1, NULL);
-	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc)
-		hv_rollback(ctx);
-	return rc;
+	char object[96];
+	snprintf(object, sizeof object, "complaint %lld moved to %s", (long long)id, status);
+	return hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, 1, NULL);
 }
 
 haven_status haven_complaint_list(haven_ctx *ctx, const char *status, haven_table **out)
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (status && !one_of(status, complaint_status))
@@ -258,8 +245,18 @@ haven_status haven_complaint_list(haven_ctx *ctx, const char *status, haven_tabl
 	if (rc)
 		return rc;
 	hv_bind_text_or_null(st, 1, status);
-	rc = hv_table_disclosed(ctx, "Complaints", st, HV_AUDIT_CONSULTATION, "complaints", out);
+	rc = hv_table_from_stmt(ctx, "Complaints", HV_TABLE_DISCLOSED, st, out);
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = hv_table_roles(ctx, *out,
+		                    "id=label received=label about=label urn=home advocate=text summary=text status=label "
+		                    "outcome=text recorded_by=text updated_at=label audit_entries=label");
+	if (!rc)
+		rc = hv_table_object(ctx, *out, "complaints");
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -285,9 +282,8 @@ haven_status haven_erase(haven_ctx *ctx, const char *before, haven_erase_report 
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
 	static const char *const roles[] = {"senior", "admin", NULL};
-	haven_status rc = hv_need_store(ctx);
-	if (!rc)
-		rc = hv_need_actor(ctx);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (!rc)
 		rc = hv_need_role(ctx, roles);
 	if (rc)
@@ -297,7 +293,7 @@ haven_status haven_erase(haven_ctx *ctx, const char *before, haven_erase_report 
 	if (!before || !hv_parse_date(before, NULL) || strcmp(before, today) > 0)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "--before wants a date YYYY-MM-DD not after today, not '%s'",
 		                before ? before : "");
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	rc = run_count(ctx, "DELETE FROM home_version WHERE valid_to IS NOT NULL AND valid_to < ?1", before,
 	               &rep->versions);
@@ -310,19 +306,12 @@ haven_status haven_erase(haven_ctx *ctx, const char *before, haven_erase_report 
 		               "DELETE FROM enforcement WHERE action_date < ?1"
 		               " AND urn NOT IN (SELECT urn FROM home_version)",
 		               before, &rep->enforcement);
-	if (!rc) {
-		char object[256];
-		snprintf(object, sizeof object,
-		         "disclosed data expired before %s: %lld home versions, %lld change records, %lld enforcement "
-		         "actions",
-		         before, (long long)rep->versions, (long long)rep->changes, (long long)rep->enforcement);
-		rc = hv_record(ctx, HV_AUDIT_ERASURE, object, rep->versions + rep->changes + rep->enforcement, NULL);
-	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc) {
-		hv_rollback(ctx);
+	char object[256];
+	snprintf(object, sizeof object,
+	         "disclosed data expired before %s: %lld home versions, %lld change records, %lld enforcement actions",
+	         before, (long long)rep->versions, (long long)rep->changes, (long long)rep->enforcement);
+	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ERASURE, object, rep->versions + rep->changes + rep->enforcement, NULL);
+	if (rc)
 		memset(rep, 0, sizeof *rep);
-	}
 	return rc;
 }

@@ -361,7 +361,7 @@ haven_status haven_disclose_request_list(haven_ctx *ctx, haven_table **out)
 	hv_today(ctx, today);
 	snprintf(title, sizeof title, "Disclosure requests on %s", today);
 	haven_table *t;
-	if ((rc = hv_table_new(ctx, title, (int)(sizeof names / sizeof names[0]), names, &t)))
+	if ((rc = hv_table_new(ctx, title, HV_TABLE_PUBLIC, (int)(sizeof names / sizeof names[0]), names, &t)))
 		return rc;
 	sqlite3_stmt *st = NULL;
 	rc = hv_preparef(ctx, &st, "%s ORDER BY r.id", sql_requests);
@@ -422,7 +422,7 @@ haven_status haven_disclose_request_due(haven_ctx *ctx, int within_days, haven_t
 	static const char *const names[] = {"id",  "authority", "authority_name", "requester", "last_confirmed",
 	                                    "due", "days_left", "status"};
 	haven_table *t;
-	if ((rc = hv_table_new(ctx, title, (int)(sizeof names / sizeof names[0]), names, &t)))
+	if ((rc = hv_table_new(ctx, title, HV_TABLE_PUBLIC, (int)(sizeof names / sizeof names[0]), names, &t)))
 		return rc;
 	/* Monthly requests in force, soonest due first: the due date is the
 	 * anniversary of the later of the two dates, which orders as they do. */

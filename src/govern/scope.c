@@ -1,24 +1,27 @@
 /*
- * scope.c - the area an authority may see, as a set of local authority codes.
+ * scope.c - the area an authority may see, as a recorded set of local
+ * authority codes.
  *
  * The 2013 protocol gives each receiver the homes of its own area: a police
  * force those in its police force area, a local authority its own, the
  * national bodies everything.  Homes carry the register's local authority
- * (home_version.la_code), so a scope is held as the set of LA codes it
- * covers.  An authority's rows in authority_area name its areas: an 'la' row
- * is that LA; a 'pfa' row is every LA whose point on surface
- * (GEOSPointOnSurface, a point guaranteed inside the LA, unlike a centroid)
- * lies in the force area's polygon, found through the PFA STRtree
- * (areas.c).  English counties and unitary authorities nest in force areas,
- * so the point decides cleanly even though the two boundary sets were
- * generalised separately and their edges do not quite meet.
+ * (home_version.la_code), so a scope is a set of LA codes.  It is
+ * **recorded** (authority_scope) when the authority is registered, or, for
+ * one scoped by police force area, at the first boundary load that makes it
+ * known; from then on it changes only by an admin's audited 'authority
+ * rescope'.  Loading other boundaries - an enlarged force polygon, say -
+ * never widens anyone's scope: the load only says what the new boundaries
+ * would give.  An area scope is computed from area_la (ref/areas.c): a PFA
+ * holds each LA whose point on surface lies in it.
+ *
+ * What a user sees is the intersection of what the store holds for its
+ * owner and what the user's own authority may see (hv_scope_actor).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref/areas.h"
-#include "govern/scope.h"
 #include "core/sql.h"
+#include "govern/scope.h"
 
 struct hv_scope {
 	int national;
@@ -27,115 +30,7 @@ struct hv_scope {
 	char describe[512];
 };
 
-/* One 'la' area of the store. */
-typedef struct la_area {
-	char *code, *name;
-	double x, y; /* a point on its surface; only when PFAs are needed */
-} la_area;
-
-typedef struct la_list {
-	la_area *v; /* sorted by code */
-	size_t n;
-} la_list;
-
-static haven_status nomem(haven_ctx *ctx)
-{
-	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-}
-
-static void la_list_free(la_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].code);
-		free(l->v[i].name);
-	}
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-static long la_list_find(const la_list *l, const char *code)
-{
-	size_t lo = 0, hi = l->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->v[mid].code, code);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-/* A point on the surface of one LA's geometry (WKB). */
-static haven_status surface_point(haven_ctx *ctx, GEOSWKBReader *rd, sqlite3_stmt *st, la_area *a)
-{
-	const unsigned char *wkb = sqlite3_column_blob(st, 2);
-	int len = sqlite3_column_bytes(st, 2);
-	if (!wkb || len <= 0)
-		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s has no geometry in the store", a->code);
-	GEOSGeometry *g = GEOSWKBReader_read_r(ctx->geos, rd, wkb, (size_t)len);
-	if (!g)
-		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s: cannot read its geometry: %s", a->code,
-		                ctx->geos_msg);
-	GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, g);
-	int ok = p && GEOSGeomGetX_r(ctx->geos, p, &a->x) == 1 && GEOSGeomGetY_r(ctx->geos, p, &a->y) == 1;
-	if (p)
-		GEOSGeom_destroy_r(ctx->geos, p);
-	GEOSGeom_destroy_r(ctx->geos, g);
-	if (!ok)
-		return hv_error(ctx, HAVEN_ERR_GEOS, "la area %s: no point on its surface: %s", a->code, ctx->geos_msg);
-	return HAVEN_OK;
-}
-
-/* Every 'la' area of the store, with a point on its surface when points is set. */
-static haven_status la_list_load(haven_ctx *ctx, const char *authority, int points, la_list *out)
-{
-	memset(out, 0, sizeof *out);
-	int64_t count = 0;
-	haven_status rc = hv_query_int(ctx, "SELECT count(*) FROM area WHERE kind = 'la'", &count);
-	if (rc)
-		return rc;
-	if (count == 0)
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-		                "the scope of authority %s is a set of local authorities, and the store has no la "
-		                "boundaries: load them with 'haven boundaries load STORE --kind la FILE'",
-		                authority);
-	out->v = calloc((size_t)count, sizeof *out->v);
-	if (!out->v)
-		return nomem(ctx);
-	sqlite3_stmt *st;
-	if ((rc = hv_prepare(ctx,
-	                     points ? "SELECT code, name, ST_AsBinary(geom) FROM area WHERE kind = 'la' ORDER BY code"
-	                            : "SELECT code, name FROM area WHERE kind = 'la' ORDER BY code",
-	                     &st)))
-		return rc;
-	GEOSWKBReader *rd = points ? GEOSWKBReader_create_r(ctx->geos) : NULL;
-	if (points && !rd)
-		rc = nomem(ctx);
-	int s = SQLITE_DONE;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == (size_t)count) {
-			rc = hv_error(ctx, HAVEN_ERR_SQL, "area table changed while reading it");
-			break;
-		}
-		la_area *a = &out->v[out->n++];
-		a->code = strdup((const char *)sqlite3_column_text(st, 0));
-		a->name = strdup((const char *)sqlite3_column_text(st, 1));
-		if (!a->code || !a->name)
-			rc = nomem(ctx);
-		else if (points)
-			rc = surface_point(ctx, rd, st, a);
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = hv_error_sql(ctx, "reading la areas");
-	sqlite3_finalize(st);
-	if (rd)
-		GEOSWKBReader_destroy_r(ctx->geos, rd);
-	return rc;
-}
+static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
 
 void hv_scope_free(hv_scope *s)
 {
@@ -147,149 +42,196 @@ void hv_scope_free(hv_scope *s)
 	free(s);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Add code to s once; s->la has room for every LA of the store. */
-static haven_status scope_add(haven_ctx *ctx, hv_scope *s, const char *code)
+/* Append code to s (growing it); duplicates are removed by finish(). */
+static haven_status push(haven_ctx *ctx, hv_scope *s, const char *code)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->la[i], code) == 0)
-			return HAVEN_OK;
+	char **v = realloc(s->la, (s->n + 1) * sizeof *v);
+	if (!v)
+		return nomem(ctx);
+	s->la = v;
 	if (!(s->la[s->n] = strdup(code)))
 		return nomem(ctx);
 	s->n++;
 	return HAVEN_OK;
 }
 
-/* Append "Name (CODE)" to the description's list of areas. */
-static void describe_area(hv_scope *s, const char *name, const char *code)
+/* Sort and drop duplicates. */
+static void finish(hv_scope *s)
 {
-	size_t l = strlen(s->describe);
-	snprintf(s->describe + l, sizeof s->describe - l, "%s%s (%s)", l ? ", " : "", name, code);
+	if (!s->n)
+		return;
+	qsort(s->la, s->n, sizeof *s->la, cmp_str);
+	size_t w = 1;
+	for (size_t i = 1; i < s->n; i++) {
+		if (strcmp(s->la[i], s->la[w - 1]) == 0)
+			free(s->la[i]);
+		else
+			s->la[w++] = s->la[i];
+	}
+	s->n = w;
 }
 
-typedef struct area_row {
-	char kind[4];
-	char *code;
-} area_row;
-
-/* The authority's rows in authority_area, into *rows (caller frees). */
-static haven_status read_area_rows(haven_ctx *ctx, const char *authority, area_row **rows, size_t *n)
+/* Push every text of column 0 of st's rows. */
+static haven_status push_rows(haven_ctx *ctx, hv_scope *s, sqlite3_stmt *st)
 {
-	*rows = NULL;
-	*n = 0;
+	haven_status rc = HAVEN_OK;
+	int r;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+		rc = push(ctx, s, (const char *)sqlite3_column_text(st, 0));
+	if (!rc && r != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading a scope");
+	return rc;
+}
+
+/* "West Yorkshire (E23000010), ...: 5 local authorities", the names from the
+ * store's boundaries where it has them. */
+static haven_status describe(haven_ctx *ctx, const char *authority, hv_scope *s)
+{
 	sqlite3_stmt *st;
 	haven_status rc = hv_prepare(ctx,
-	                             "SELECT area_kind, area_code FROM authority_area WHERE authority_code = ?"
-	                             " ORDER BY area_kind, area_code",
+	                             "SELECT coalesce((SELECT name FROM area a WHERE a.kind = x.area_kind"
+	                             "  AND a.code = x.area_code), x.area_code), x.area_code"
+	                             " FROM authority_area x WHERE x.authority_code = ? ORDER BY x.area_kind, x.area_code",
 	                             &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, authority, -1, SQLITE_STATIC);
-	size_t cap = 0;
-	int s;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			area_row *v = realloc(*rows, cap * sizeof *v);
-			if (!v) {
-				rc = nomem(ctx);
-				break;
-			}
-			*rows = v;
-		}
-		area_row *r = &(*rows)[*n];
-		snprintf(r->kind, sizeof r->kind, "%s", (const char *)sqlite3_column_text(st, 0));
-		if (!(r->code = strdup((const char *)sqlite3_column_text(st, 1)))) {
-			rc = nomem(ctx);
-			break;
-		}
-		(*n)++;
+	s->describe[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		size_t l = strlen(s->describe);
+		snprintf(s->describe + l, sizeof s->describe - l, "%s%s (%s)", l ? ", " : "",
+		         (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
 	}
-	if (!rc && s != SQLITE_DONE)
-		rc = hv_error_sql(ctx, "reading an authority's areas");
+	sqlite3_finalize(st);
+	size_t l = strlen(s->describe);
+	snprintf(s->describe + l, sizeof s->describe - l, "%s%zu local authorit%s", l ? ": " : "", s->n,
+	         s->n == 1 ? "y" : "ies");
+	return HAVEN_OK;
+}
+
+/* The authority's kind of scope: *national, and *found. */
+static haven_status scope_kind(haven_ctx *ctx, const char *code, int *national, int *recorded)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "SELECT scope, scope_recorded_at IS NOT NULL FROM authority WHERE code = ?", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*national = strcmp((const char *)sqlite3_column_text(st, 0), "national") == 0;
+		*recorded = sqlite3_column_int(st, 1);
+	} else {
+		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND, "authority %s is not registered in this store", code);
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-/* Fill an 'areas' scope from the authority's rows. */
-static haven_status build_areas(haven_ctx *ctx, const char *authority, const area_row *rows, size_t nrows, hv_scope *s)
+/* Whether the store holds an area of kind (code NULL: any). */
+static haven_status area_held(haven_ctx *ctx, const char *kind, const char *code, int *held)
 {
-	int need_pfa = 0;
-	for (size_t i = 0; i < nrows; i++)
-		need_pfa |= strcmp(rows[i].kind, "pfa") == 0;
-	la_list las;
-	hv_areas *pfa = NULL;
-	haven_status rc = la_list_load(ctx, authority, need_pfa, &las);
-	if (!rc && need_pfa && (rc = hv_areas_load(ctx, "pfa", &pfa))) {
-		char msg[sizeof ctx->errmsg];
-		snprintf(msg, sizeof msg, "%s", ctx->errmsg);
-		rc = hv_error(ctx, rc, "authority %s is scoped by police force area, and %s", authority, msg);
-	}
-	if (!rc && !(s->la = calloc(las.n ? las.n : 1, sizeof *s->la)))
-		rc = nomem(ctx);
-	for (size_t i = 0; !rc && i < nrows; i++) {
-		const area_row *r = &rows[i];
-		if (strcmp(r->kind, "la") == 0) {
-			long k = la_list_find(&las, r->code);
-			if (k < 0) {
-				rc = hv_error(
-				    ctx, HAVEN_ERR_NOT_FOUND,
-				    "authority %s covers local authority %s, which is not among the store's la "
-				    "boundaries (load current ones with 'haven boundaries load STORE --kind la FILE')",
-				    authority, r->code);
-				break;
-			}
-			describe_area(s, las.v[k].name, r->code);
-			rc = scope_add(ctx, s, r->code);
-			continue;
-		}
-		long p = hv_areas_index(pfa, r->code);
-		if (p < 0) {
-			rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-			              "authority %s covers police force area %s, which is not among the store's pfa "
-			              "boundaries",
-			              authority, r->code);
-			break;
-		}
-		describe_area(s, hv_areas_name(pfa, p), r->code);
-		for (size_t k = 0; !rc && k < las.n; k++)
-			if (hv_areas_find(pfa, las.v[k].x, las.v[k].y) == p)
-				rc = scope_add(ctx, s, las.v[k].code);
-	}
-	if (!rc) {
-		qsort(s->la, s->n, sizeof *s->la, cmp_str);
-		size_t l = strlen(s->describe);
-		snprintf(s->describe + l, sizeof s->describe - l, ": %zu local authorit%s", s->n,
-		         s->n == 1 ? "y" : "ies");
-	}
-	hv_areas_free(pfa);
-	la_list_free(&las);
-	return rc;
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "SELECT 1 FROM area WHERE kind = ?1 AND (?2 IS NULL OR code = ?2) LIMIT 1", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 2, code);
+	*held = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return HAVEN_OK;
 }
 
-haven_status hv_scope_load(haven_ctx *ctx, const char *authority_code, hv_scope **out)
+/* What the store's boundaries say the authority's areas hold, into a new
+ * scope.  When they cannot say yet (no pfa boundaries for a force area),
+ * *pending is set and *out stays NULL: the scope is to be recorded by a
+ * later boundary load.  HAVEN_ERR_VALUE for an area the loaded boundaries
+ * do not have (a former LA's code, say). */
+static haven_status compute(haven_ctx *ctx, const char *code, hv_scope **out, int *pending)
+{
+	*out = NULL;
+	*pending = 0;
+	hv_scope *s = calloc(1, sizeof *s);
+	if (!s)
+		return nomem(ctx);
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(
+	    ctx, "SELECT area_kind, area_code FROM authority_area WHERE authority_code = ? ORDER BY area_kind, area_code",
+	    &st);
+	if (rc) {
+		hv_scope_free(s);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_stmt *las = NULL;
+	int areas = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		const char *area = (const char *)sqlite3_column_text(st, 1);
+		int la = strcmp(kind, "la") == 0, kind_held = 0, la_held = 0, held = 0;
+		areas++;
+		if ((rc = area_held(ctx, kind, NULL, &kind_held)) || (rc = area_held(ctx, "la", NULL, &la_held)) ||
+		    (rc = area_held(ctx, kind, area, &held)))
+			break;
+		if (!la && (!kind_held || !la_held)) {
+			*pending = 1; /* a force area's LAs need both boundary sets */
+			break;
+		}
+		if (kind_held && !held) {
+			rc = hv_error(ctx, HAVEN_ERR_VALUE,
+			              "authority %s covers %s %s, which is not among the store's %s boundaries (load "
+			              "current ones with 'haven boundaries load STORE --kind %s FILE')",
+			              code, la ? "local authority" : "police force area", area, kind, kind);
+			break;
+		}
+		if (la) {
+			rc = push(ctx, s, area); /* an LA is its own scope, boundaries or not */
+			continue;
+		}
+		if (!las && (rc = hv_prepare(ctx, "SELECT la_code FROM area_la WHERE kind = ? AND code = ?", &las)))
+			break;
+		sqlite3_bind_text(las, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(las, 2, area, -1, SQLITE_STATIC);
+		rc = push_rows(ctx, s, las);
+		sqlite3_reset(las);
+	}
+	sqlite3_finalize(las);
+	sqlite3_finalize(st);
+	if (!rc && *pending) {
+		hv_scope_free(s);
+		return HAVEN_OK;
+	}
+	if (!rc && !areas)
+		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		              "authority %s sees the homes of named areas, and no area is recorded for it "
+		              "(authority_area)",
+		              code);
+	if (rc) {
+		hv_scope_free(s);
+		return rc;
+	}
+	finish(s);
+	*out = s;
+	return HAVEN_OK;
+}
+
+haven_status hv_scope_load(haven_ctx *ctx, const char *code, hv_scope **out)
 {
 	*out = NULL;
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
-	if (!authority_code || !*authority_code)
+	if (!code || !*code)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "no authority code given");
-	sqlite3_stmt *st;
-	if ((rc = hv_prepare(ctx, "SELECT scope FROM authority WHERE code = ?", &st)))
+	int national = 0, recorded = 0;
+	if ((rc = scope_kind(ctx, code, &national, &recorded)))
 		return rc;
-	sqlite3_bind_text(st, 1, authority_code, -1, SQLITE_STATIC);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	int national = found && strcmp((const char *)sqlite3_column_text(st, 0), "national") == 0;
-	sqlite3_finalize(st);
-	if (!found)
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "authority %s is not registered in this store",
-		                authority_code);
-
+	if (!national && !recorded)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "the scope of authority %s is not recorded yet: it is recorded from the la and pfa "
+		                "boundaries when an admin loads them (haven boundaries load)",
+		                code);
 	hv_scope *s = calloc(1, sizeof *s);
 	if (!s)
 		return nomem(ctx);
@@ -299,19 +241,16 @@ haven_status hv_scope_load(haven_ctx *ctx, const char *authority_code, hv_scope 
 		*out = s;
 		return HAVEN_OK;
 	}
-	area_row *rows;
-	size_t nrows;
-	rc = read_area_rows(ctx, authority_code, &rows, &nrows);
-	if (!rc && nrows == 0)
-		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-		              "authority %s sees the homes of named areas, and no area is recorded for it "
-		              "(authority_area)",
-		              authority_code);
-	if (!rc)
-		rc = build_areas(ctx, authority_code, rows, nrows, s);
-	for (size_t i = 0; i < nrows; i++)
-		free(rows[i].code);
-	free(rows);
+	sqlite3_stmt *st;
+	if (!(rc = hv_prepare(ctx, "SELECT la_code FROM authority_scope WHERE authority_code = ?", &st))) {
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+		rc = push_rows(ctx, s, st);
+		sqlite3_finalize(st);
+	}
+	if (!rc) {
+		finish(s);
+		rc = describe(ctx, code, s);
+	}
 	if (rc) {
 		hv_scope_free(s);
 		return rc;
@@ -334,10 +273,222 @@ haven_status hv_scope_owner(haven_ctx *ctx, hv_scope **out)
 	return hv_scope_load(ctx, owner, out);
 }
 
-int hv_scope_is_national(const hv_scope *s)
+/* ---- recording ------------------------------------------------------------ */
+
+/* Replace the recorded scope of code with s (NULL: national) and date it. */
+static haven_status store_scope(haven_ctx *ctx, const char *code, const hv_scope *s)
 {
-	return s->national;
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "DELETE FROM authority_scope WHERE authority_code = ?", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "recording a scope");
+	sqlite3_finalize(st);
+	if (!rc && s && !(rc = hv_prepare(ctx, "INSERT INTO authority_scope(authority_code, la_code) VALUES(?, ?)", &st))) {
+		for (size_t i = 0; !rc && i < s->n; i++) {
+			sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, s->la[i], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = hv_error_sql(ctx, "recording a scope");
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+	}
+	if (!rc && !(rc = hv_prepare(ctx, "UPDATE authority SET scope_recorded_at = ? WHERE code = ?", &st))) {
+		char now[21];
+		hv_format_time(hv_now(ctx), now);
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "recording a scope");
+		sqlite3_finalize(st);
+	}
+	return rc;
 }
+
+haven_status hv_scope_record(haven_ctx *ctx, const char *code, int *recorded)
+{
+	*recorded = 0;
+	int national = 0, done = 0;
+	haven_status rc = scope_kind(ctx, code, &national, &done);
+	if (rc)
+		return rc;
+	if (national)
+		rc = store_scope(ctx, code, NULL);
+	else {
+		hv_scope *s = NULL;
+		int pending;
+		rc = compute(ctx, code, &s, &pending);
+		if (!rc && pending)
+			return HAVEN_OK; /* not known yet: recorded by a later boundary load */
+		if (!rc)
+			rc = store_scope(ctx, code, s);
+		hv_scope_free(s);
+	}
+	*recorded = !rc;
+	return rc;
+}
+
+/* Codes of authorities whose scope is by area (national ones need no
+ * boundaries), recorded or not. */
+static haven_status area_authorities(haven_ctx *ctx, int recorded, hv_scope **codes)
+{
+	*codes = calloc(1, sizeof **codes);
+	if (!*codes)
+		return nomem(ctx);
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx,
+	                             recorded ? "SELECT code FROM authority WHERE scope = 'areas' AND scope_recorded_at"
+	                                        " IS NOT NULL ORDER BY code"
+	                                      : "SELECT code FROM authority WHERE scope_recorded_at IS NULL ORDER BY code",
+	                             &st);
+	if (!rc) {
+		rc = push_rows(ctx, *codes, st);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+haven_status hv_scope_after_boundaries(haven_ctx *ctx)
+{
+	hv_scope *pending = NULL, *held = NULL;
+	haven_status rc = area_authorities(ctx, 0, &pending);
+	for (size_t i = 0; !rc && i < pending->n; i++) {
+		int done;
+		haven_status st = hv_scope_record(ctx, pending->la[i], &done);
+		if (st == HAVEN_ERR_VALUE || st == HAVEN_ERR_NOT_FOUND) {
+			/* One authority's areas not among the boundaries must not stop
+			 * the load; it stays unrecorded, and says why. */
+			hv_notice(ctx, "scope of authority %s not recorded: %s", pending->la[i], ctx->errmsg);
+			hv_clear(ctx);
+		} else if ((rc = st) == HAVEN_OK && done) {
+			hv_scope *s;
+			if (!(rc = hv_scope_load(ctx, pending->la[i], &s)) && !s->national)
+				hv_notice(ctx, "scope of authority %s recorded: %s", pending->la[i], hv_scope_describe(s));
+			hv_scope_free(s);
+		}
+	}
+	if (!rc)
+		rc = area_authorities(ctx, 1, &held);
+	for (size_t i = 0; !rc && held && i < held->n; i++) {
+		hv_scope *now = NULL, *was = NULL;
+		int later;
+		if (compute(ctx, held->la[i], &now, &later) == HAVEN_OK && now &&
+		    !(rc = hv_scope_load(ctx, held->la[i], &was))) {
+			size_t more = 0, fewer = 0;
+			for (size_t k = 0; k < now->n; k++)
+				more += !hv_scope_has_la(was, now->la[k]);
+			for (size_t k = 0; k < was->n; k++)
+				fewer += !hv_scope_has_la(now, was->la[k]);
+			if (more || fewer)
+				hv_notice(ctx,
+				          "the boundaries now loaded would give authority %s %zu local authorities (%zu more, "
+				          "%zu fewer than recorded); its recorded scope (%s) is unchanged: an admin may "
+				          "adopt the new one with 'haven authority rescope'",
+				          held->la[i], now->n, more, fewer, hv_scope_describe(was));
+		}
+		hv_clear(ctx);
+		hv_scope_free(now);
+		hv_scope_free(was);
+	}
+	hv_scope_free(pending);
+	hv_scope_free(held);
+	return rc;
+}
+
+haven_status hv_scope_rescope(haven_ctx *ctx, const char *code, size_t *added, size_t *removed)
+{
+	*added = *removed = 0;
+	int national = 0, done = 0;
+	haven_status rc = scope_kind(ctx, code, &national, &done);
+	if (rc || national)
+		return rc;
+	hv_scope *now = NULL, *was = NULL;
+	int pending;
+	if ((rc = compute(ctx, code, &now, &pending)))
+		return rc;
+	if (pending)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "the scope of authority %s cannot be recorded: load the la and pfa boundaries first", code);
+	if (done && (rc = hv_scope_load(ctx, code, &was))) {
+		hv_scope_free(now);
+		return rc;
+	}
+	for (size_t k = 0; k < now->n; k++)
+		*added += !was || !hv_scope_has_la(was, now->la[k]);
+	for (size_t k = 0; was && k < was->n; k++)
+		*removed += !hv_scope_has_la(now, was->la[k]);
+	rc = store_scope(ctx, code, now);
+	hv_scope_free(now);
+	hv_scope_free(was);
+	return rc;
+}
+
+/* ---- the acting user's view ------------------------------------------------- */
+
+haven_status hv_scope_actor(haven_ctx *ctx, hv_scope **out)
+{
+	*out = NULL;
+	if (!ctx->actor.set)
+		return hv_error(ctx, HAVEN_ERR_DENIED, "nobody is acting on this store");
+	hv_scope *owner = NULL, *mine = NULL;
+	haven_status rc = hv_scope_owner(ctx, &owner);
+	if (rc)
+		return rc;
+	char owner_code[64] = "";
+	hv_meta_get(ctx, "owner_code", owner_code, sizeof owner_code);
+	if (strcmp(owner_code, ctx->actor.authority) == 0) {
+		*out = owner;
+		return HAVEN_OK;
+	}
+	if ((rc = hv_scope_load(ctx, ctx->actor.authority, &mine))) {
+		hv_scope_free(owner);
+		return rc;
+	}
+	hv_scope *s = calloc(1, sizeof *s);
+	if (!s)
+		rc = nomem(ctx);
+	else if (owner->national && mine->national)
+		s->national = 1;
+	else {
+		const hv_scope *narrow = owner->national ? mine : owner, *other = owner->national ? owner : mine;
+		for (size_t i = 0; !rc && i < narrow->n; i++)
+			if (hv_scope_has_la(other, narrow->la[i]))
+				rc = push(ctx, s, narrow->la[i]);
+		finish(s);
+	}
+	if (!rc && !s->national && s->n == 0)
+		rc = hv_error(ctx, HAVEN_ERR_DENIED,
+		              "%s's authority %s may see nothing this store holds: its scope (%s) and the store "
+		              "owner's (%s) do not meet",
+		              ctx->actor.user, ctx->actor.authority, hv_scope_describe(mine), hv_scope_describe(owner));
+	if (!rc)
+		snprintf(s->describe, sizeof s->describe, "%.200s, within %.300s", hv_scope_describe(mine),
+		         hv_scope_describe(owner));
+	hv_scope_free(owner);
+	hv_scope_free(mine);
+	if (rc) {
+		hv_scope_free(s);
+		return rc;
+	}
+	*out = s;
+	return HAVEN_OK;
+}
+
+int hv_scope_aggregates_only(const haven_ctx *ctx)
+{
+	static const char *const kinds[] = {"dfe", "occ", "probation"};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(ctx->actor.authority_kind, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- questions -------------------------------------------------------------- */
+
+int hv_scope_is_national(const hv_scope *s) { return s->national; }
 
 int hv_scope_has_la(const hv_scope *s, const char *la_code)
 {
@@ -348,17 +499,30 @@ int hv_scope_has_la(const hv_scope *s, const char *la_code)
 	return bsearch(&la_code, s->la, s->n, sizeof *s->la, cmp_str) != NULL;
 }
 
-size_t hv_scope_la_count(const hv_scope *s)
+haven_status hv_scope_has_area(haven_ctx *ctx, const hv_scope *s, const char *kind, const char *code, int *in)
 {
-	return s->national ? 0 : s->n;
+	*in = s->national;
+	if (*in || !code)
+		return HAVEN_OK;
+	if (strcmp(kind, "la") == 0) {
+		*in = hv_scope_has_la(s, code);
+		return HAVEN_OK;
+	}
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "SELECT la_code FROM area_la WHERE kind = ? AND code = ?", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	int r;
+	while (!*in && (r = sqlite3_step(st)) == SQLITE_ROW)
+		*in = hv_scope_has_la(s, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return HAVEN_OK;
 }
 
-const char *hv_scope_la(const hv_scope *s, size_t i)
-{
-	return i < hv_scope_la_count(s) ? s->la[i] : NULL;
-}
+size_t hv_scope_la_count(const hv_scope *s) { return s->national ? 0 : s->n; }
 
-const char *hv_scope_describe(const hv_scope *s)
-{
-	return s->describe;
-}
+const char *hv_scope_la(const hv_scope *s, size_t i) { return i < hv_scope_la_count(s) ? s->la[i] : NULL; }
+
+const char *hv_scope_describe(const hv_scope *s) { return s->describe; }

@@ -21,8 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "govern/disclosure.h"
 #include "gate/gate.h"
 #include "govern/govern.h"
@@ -31,10 +29,12 @@
 #include "govern/scope.h"
 #include "core/sql.h"
 #include "core/table.h"
+#include "data/homes.h"
 
 /* The Schedule 5 fields, named as docs/formats.md names the register's
- * columns, and the marking.  Nothing else leaves: not the provision type,
- * sector, UPRN, geocoding, nor anything kept in home_version.extra. */
+ * columns; the release adds the protective marking.  Nothing else leaves:
+ * not the provision type, sector, UPRN, geocoding, nor anything kept in
+ * home_version.extra. */
 static const char sql_homes[] =
     "SELECT v.urn AS urn, v.name AS name, v.address1 AS address_1, v.address2 AS address_2,"
     " v.address3 AS address_3, v.town AS town, v.postcode AS postcode, v.telephone AS telephone,"
@@ -42,11 +42,13 @@ static const char sql_homes[] =
     " v.responsible_individual AS responsible_individual, v.places AS places,"
     " v.la_code AS local_authority, v.registration_status AS registration_status,"
     " (SELECT group_concat(action_date || ' ' || nature, '; ') FROM (SELECT action_date, nature"
-    "   FROM enforcement e WHERE e.urn = v.urn ORDER BY action_date, nature)) AS enforcement_actions,"
-    " '" HAVEN_MARKING "' AS protective_marking"
-    " FROM home_version v WHERE v.valid_to IS NULL"
-    " AND (?1 = 1 OR v.la_code IN (SELECT value FROM json_each(?2)))"
-    " ORDER BY v.urn";
+    "   FROM enforcement e WHERE e.urn = v.urn ORDER BY action_date, nature)) AS enforcement_actions"
+    " FROM temp.homes v ORDER BY v.urn";
+
+static const char roles_homes[] =
+    "urn=home name=text address_1=text address_2=text address_3=text town=text postcode=text telephone=text "
+    "registered_person=text registered_person_address=text responsible_individual=text places=count:places "
+    "local_authority=area:la registration_status=label enforcement_actions=text";
 
 static haven_status nomem(haven_ctx *ctx)
 {
@@ -76,28 +78,21 @@ static haven_status need_in_force(haven_ctx *ctx, const hv_request *r)
 	return HAVEN_OK;
 }
 
-/* The current homes in scope, as a table. */
+/* The current homes in scope, as a sealed table. */
 static haven_status select_homes(haven_ctx *ctx, const hv_scope *scope, haven_table **out)
 {
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; arr && i < hv_scope_la_count(scope); i++)
-		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(hv_scope_la(scope, i)))) {
-			cJSON_Delete(arr);
-			arr = NULL;
-		}
-	char *las = arr ? cJSON_PrintUnformatted(arr) : NULL;
-	cJSON_Delete(arr);
-	if (!las)
-		return nomem(ctx);
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx, sql_homes, &st);
-	if (!rc) {
-		sqlite3_bind_int(st, 1, hv_scope_is_national(scope));
-		sqlite3_bind_text(st, 2, las, -1, SQLITE_STATIC);
-		rc = hv_table_from_stmt(ctx, "", st, out);
-		sqlite3_finalize(st);
+	haven_status rc = hv_homes_view(ctx, NULL, scope);
+	if (rc || (rc = hv_prepare(ctx, sql_homes, &st)))
+		return rc;
+	rc = hv_table_from_stmt(ctx, "", HV_TABLE_DISCLOSED, st, out);
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = hv_table_roles(ctx, *out, roles_homes);
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
 	}
-	cJSON_free(las);
 	return rc;
 }
 
@@ -141,10 +136,27 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 	hv_scope_free(scope);
 	if (rc)
 		return rc;
-	rep->homes = (int64_t)haven_table_nrows(t);
+	/* The disclosure leaves through the gate: the recipient's recorded
+	 * scope, the audit entry (in this transaction), the marking. */
+	char recipients[256], object[200];
+	snprintf(recipients, sizeof recipients, "%s (request %lld)", r.authority, (long long)r.id);
+	int64_t next = 0;
+	if ((rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM extract", &next))) {
+		haven_table_free(t);
+		return rc;
+	}
+	snprintf(object, sizeof object, "register extract %lld for request %lld: Schedule 5 fields of the current homes",
+	         (long long)next, (long long)r.id);
+	if (!(rc = hv_table_object(ctx, t, object)))
+		rc = hv_release_to(ctx, t, r.authority, recipients);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	rep->homes = (int64_t)haven_table_nrows(ctx, t);
 	int places = haven_table_find(t, "places");
-	for (size_t i = 0; i < haven_table_nrows(t); i++)
-		rep->places += haven_table_int(t, i, places);
+	for (size_t i = 0; i < (size_t)rep->homes; i++)
+		rep->places += haven_table_int(ctx, t, i, places);
 
 	/* The file's bytes, in memory first so they are hashed as written. */
 	char *buf = NULL;
@@ -223,9 +235,10 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 	haven_extract_report local;
 	haven_extract_report *rep = report ? report : &local;
 	memset(rep, 0, sizeof *rep);
+	hv_op op;
 	haven_status rc = hv_need_hmci(ctx, "making a register extract");
 	if (!rc)
-		rc = hv_need_actor(ctx);
+		rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
 	if (!key_path || !out_path || !*out_path)
@@ -242,21 +255,9 @@ haven_status haven_disclose_extract(haven_ctx *ctx, int64_t request_id, const ch
 		rc = hv_output_open(ctx, j.manifest_path, never, &j.manifest);
 	if (!rc)
 		rc = hv_key_read(ctx, key_path, pk, sk);
-	if (!rc && !(rc = hv_begin(ctx))) {
-		rc = make_extract(ctx, &j, rep);
-		if (!rc) {
-			char object[256], recipients[256];
-			snprintf(object, sizeof object,
-			         "register extract %lld for request %lld: Schedule 5 fields of %lld homes (sha256 %.16s)",
-			         (long long)rep->extract_id, (long long)request_id, (long long)rep->homes, rep->sha256);
-			snprintf(recipients, sizeof recipients, "%s (request %lld)", rep->authority, (long long)request_id);
-			rc = hv_record(ctx, HV_AUDIT_DISCLOSURE, object, rep->homes, recipients);
-		}
-		if (!rc)
-			rc = hv_commit(ctx);
-		if (rc)
-			hv_rollback(ctx);
-	}
+	/* The disclosure's audit entry is the gate's, in this transaction. */
+	if (!rc && !(rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
+		rc = hv_op_end(ctx, &op, make_extract(ctx, &j, rep), HV_AUDIT_DISCLOSURE, NULL, 0, NULL);
 	sodium_memzero(sk, sizeof sk);
 	if (rc) {
 		if (j.placed_data)

@@ -283,3 +283,85 @@ void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, doub
 	*maxx = ar->maxx;
 	*maxy = ar->maxy;
 }
+
+haven_status hv_areas_surface_point(haven_ctx *ctx, const hv_areas *a, long i, double *x, double *y)
+{
+	GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, a->v[i].geom);
+	int ok = p && GEOSGeomGetX_r(ctx->geos, p, x) == 1 && GEOSGeomGetY_r(ctx->geos, p, y) == 1;
+	if (p)
+		GEOSGeom_destroy_r(ctx->geos, p);
+	if (!ok)
+		return hv_error(ctx, HAVEN_ERR_GEOS, "area %s: no point on its surface: %s", a->v[i].code, ctx->geos_msg);
+	return HAVEN_OK;
+}
+
+int hv_areas_intersects(const hv_areas *a, long i, const GEOSGeometry *g)
+{
+	return GEOSPreparedIntersects_r(a->geos, a->v[i].prep, g) == 1;
+}
+
+/* ---- the area-to-LA relation ----------------------------------------------- */
+
+/* Rows of area_la for one kind: each LA whose point on surface lies in an
+ * area of that kind belongs to it (counties and unitary authorities nest in
+ * police force areas and regions); for districts, the other way round: a
+ * district belongs to the LA holding its point on surface. */
+static haven_status relate(haven_ctx *ctx, const hv_areas *la, const char *kind, sqlite3_stmt *ins)
+{
+	hv_areas *k = NULL;
+	haven_status rc = hv_areas_load(ctx, kind, &k);
+	if (rc == HAVEN_ERR_NOT_FOUND) {
+		hv_clear(ctx);
+		return HAVEN_OK;
+	}
+	int district = strcmp(kind, "district") == 0;
+	const hv_areas *from = district ? k : la;
+	hv_areas *into = district ? (hv_areas *)la : k;
+	for (size_t i = 0; !rc && i < from->n; i++) {
+		double x, y;
+		if ((rc = hv_areas_surface_point(ctx, from, (long)i, &x, &y)))
+			break;
+		long j = hv_areas_find(into, x, y);
+		if (j < 0)
+			continue;
+		const char *holder = district ? from->v[i].code : into->v[j].code;
+		const char *la_code = district ? into->v[j].code : from->v[i].code;
+		sqlite3_bind_text(ins, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, holder, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, la_code, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "recording which LAs an area holds");
+		sqlite3_reset(ins);
+	}
+	hv_areas_free(k);
+	return rc;
+}
+
+haven_status hv_area_la_rebuild(haven_ctx *ctx)
+{
+	haven_status rc = hv_exec(ctx, "DELETE FROM area_la");
+	if (rc)
+		return rc;
+	hv_areas *la = NULL;
+	if ((rc = hv_areas_load(ctx, "la", &la)) == HAVEN_ERR_NOT_FOUND) {
+		hv_clear(ctx);
+		return HAVEN_OK;
+	}
+	sqlite3_stmt *ins = NULL;
+	if (!rc)
+		rc = hv_prepare(ctx, "INSERT OR IGNORE INTO area_la(kind, code, la_code) VALUES(?, ?, ?)", &ins);
+	for (size_t i = 0; !rc && i < la->n; i++) {
+		sqlite3_bind_text(ins, 1, "la", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, la->v[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, la->v[i].code, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "recording which LAs an area holds");
+		sqlite3_reset(ins);
+	}
+	static const char *const kinds[] = {"district", "pfa", "region"};
+	for (size_t k = 0; !rc && k < sizeof kinds / sizeof kinds[0]; k++)
+		rc = relate(ctx, la, kinds[k], ins);
+	sqlite3_finalize(ins);
+	hv_areas_free(la);
+	return rc;
+}

@@ -39,6 +39,21 @@ int hv_areas_covers(hv_areas *a, long i, double e, double n);
  *  coastline. */
 long hv_areas_nearest(hv_areas *a, double e, double n, double max_dist, double *dist);
 
+/** A point on the surface of area i (GEOSPointOnSurface: inside it,
+ *  unlike a centroid). */
+haven_status hv_areas_surface_point(haven_ctx *ctx, const hv_areas *a, long i, double *x, double *y);
+
+/** 1 if area i intersects g (borrowed; EPSG:27700). */
+int hv_areas_intersects(const hv_areas *a, long i, const GEOSGeometry *g);
+
+/** Rebuild area_la, which LAs each area holds, from the store's boundaries,
+ *  inside the caller's transaction: every la area holds itself; a police
+ *  force area or region holds each LA whose point on surface lies in it; a
+ *  district belongs to the LA holding its point on surface.  Run after every
+ *  boundary load; the gate uses it to tell whether a row's area is in scope,
+ *  and scopes are recorded from it. */
+haven_status hv_area_la_rebuild(haven_ctx *ctx);
+
 /** Envelope of area i. */
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);
 

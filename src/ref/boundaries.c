@@ -32,8 +32,8 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "haven/boundaries.h"
 #include "ref/areas.h"
+#include "ref/boundaries.h"
 #include "core/crs.h"
 #include "ref/gazetteer.h"
 #include "haven/postcode.h"
@@ -788,7 +788,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 			GEOSWKBWriter_setByteOrder_r(ctx->geos, L.wr, GEOS_WKB_NDR);
 		}
 	}
-	if (!rc && !(rc = hv_begin(ctx))) {
+	if (!rc) {
 		sqlite3_stmt *del;
 		int64_t held = 0;
 		sqlite3_stmt *cnt;
@@ -816,10 +816,9 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 		r->repaired = L.repaired;
 		if (!rc)
 			rc = record_load(ctx, o, r);
+		/* Which LAs each area holds, for scopes and the gate. */
 		if (!rc)
-			rc = hv_commit(ctx);
-		if (rc)
-			hv_rollback(ctx);
+			rc = hv_area_la_rebuild(ctx);
 	}
 	if (L.rd)
 		GEOSWKBReader_destroy_r(ctx->geos, L.rd);
@@ -835,23 +834,20 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 	return rc;
 }
 
-haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report)
+haven_status hv_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report)
 {
-	hv_clear(ctx);
 	double t0 = hv_monotonic();
 	haven_boundaries_report r;
 	memset(&r, 0, sizeof r);
 	if (report)
 		memset(report, 0, sizeof *report);
-	haven_status rc = hv_need_store(ctx);
-	if (rc)
-		return rc;
 	if (!opts || !opts->path || !*opts->path)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "no boundary file given");
 	if (!known_kind(opts->kind))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "area kind '%s' is not one of la, district, pfa, region",
 		                opts->kind ? opts->kind : "");
-	if ((rc = load(ctx, opts, &r)))
+	haven_status rc = load(ctx, opts, &r);
+	if (rc)
 		return rc;
 	r.seconds = hv_monotonic() - t0;
 	if (report)
@@ -866,7 +862,8 @@ static haven_status where_point(haven_ctx *ctx, double e, double n, const char *
 {
 	static const char *const cols[] = {"kind", "code", "name", "match"};
 	haven_table *t;
-	haven_status rc = hv_table_new(ctx, title, 4, cols, &t);
+	/* Open boundary data: no disclosed data in it. */
+	haven_status rc = hv_table_new(ctx, title, HV_TABLE_PUBLIC, 4, cols, &t);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
@@ -906,7 +903,7 @@ static haven_status where_point(haven_ctx *ctx, double e, double n, const char *
 		hv_areas_free(a);
 	}
 	sqlite3_finalize(st);
-	if (!rc && haven_table_nrows(t) == 0)
+	if (!rc && hv_table_rows(t) == 0)
 		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
 		              "the store has no boundaries: load them with 'haven boundaries load STORE --kind KIND FILE'");
 	if (rc) {

@@ -796,16 +796,13 @@ static haven_status load_rows(loader *L, const char *path)
 	return HAVEN_OK;
 }
 
-haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_gazetteer_opts *opts,
-                                  haven_gazetteer_report *report)
+haven_status hv_gazetteer_load(haven_ctx *ctx, const char *path, const haven_gazetteer_opts *opts,
+                               haven_gazetteer_report *report)
 {
-	hv_clear(ctx);
 	double t0 = hv_monotonic();
 	if (report)
 		memset(report, 0, sizeof *report);
-	haven_status rc = hv_need_store(ctx);
-	if (rc)
-		return rc;
+	haven_status rc = HAVEN_OK;
 	if (!path)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "no gazetteer file given");
 	static const haven_gazetteer_opts no_opts = {0, NULL, NULL, NULL, NULL, NULL, 0};
@@ -834,14 +831,8 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 	if (!rc) {
 		L.b->n = 0;
 		L.r.uprn = L.uprn;
-		if (!(rc = hv_begin(ctx))) {
-			rc = load_rows(&L, path);
-			finalize_all(&L);
-			if (!rc)
-				rc = hv_commit(ctx);
-			if (rc)
-				hv_rollback(ctx);
-		}
+		rc = load_rows(&L, path);
+		finalize_all(&L);
 	}
 	if (cache_set) {
 		char sql[64];
@@ -849,9 +840,6 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 	}
 	if (!rc) {
-		/* Hand the space of a big write-ahead log back; a reader holding
-		 * it open only means the log is truncated later. */
-		sqlite3_wal_checkpoint_v2(ctx->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		if (L.fixed > 0)
 			hv_notice(ctx, "%s: corrected an O/0 or I/1 slip in %lld postcode%s", path, (long long)L.fixed,
 			          L.fixed == 1 ? "" : "s");

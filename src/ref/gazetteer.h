@@ -5,6 +5,7 @@
 #define HAVEN_GAZETTEER_INT_H
 
 #include "core/context.h"
+#include "haven/gazetteer.h"
 
 typedef struct hv_gazetteer hv_gazetteer;
 
@@ -28,5 +29,13 @@ haven_status hv_gazetteer_sector(hv_gazetteer *g, const char *sector, int *found
 
 /** Point of a UPRN; *found 0 or 1. */
 haven_status hv_gazetteer_uprn(hv_gazetteer *g, int64_t uprn, int *found, double *e, double *n);
+
+/** Replace the postcode (or UPRN) tables from path inside the caller's
+ *  write transaction (the caller rolls back on any error, and after commit
+ *  may truncate the write-ahead log: hv_sql_checkpoint).  Arguments and
+ *  errors as haven_gazetteer_load(); the public one is the governed
+ *  operation around it (src/govern/reference.c). */
+haven_status hv_gazetteer_load(haven_ctx *ctx, const char *path, const haven_gazetteer_opts *opts,
+                               haven_gazetteer_report *report);
 
 #endif

@@ -7,7 +7,6 @@
 # and then holds only homes in the five West Yorkshire LAs: exactly as many
 # as the HMCI store holds there.  Then the refusals: a wrong requester role,
 # a future confirmation, a lapsed, a withdrawn and a fulfilled request.
-# Authorities and keys are put in with SQL (no 'authority add' command yet).
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 H=$HAVEN_BIN
@@ -52,8 +51,7 @@ dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 "$H" -q register import "$HM" "$T/synth/register.csv" --received 2025-03-31
 expect 0 audit keygen "$T/hmci.key"
 PUB=$(sed -n 's/^public key: //p' "$T/out")
-sqlite3 "$HM" "INSERT INTO authority VALUES('E23000010', 'police', 'West Yorkshire Police', 'areas', '2025-04-01T00:00:00Z');
-               INSERT INTO authority_area VALUES('E23000010', 'pfa', 'E23000010');"
+"$H" -q authority add "$HM" --kind police --code E23000010 --name "West Yorkshire Police" >/dev/null
 
 expect 30 request add "$HM" --authority E23000010 --requester "Supt. A. Person" --role senior-official \
 	--date 2025-04-01 --kind monthly --deliver-to "CJSM mailbox"
@@ -109,9 +107,8 @@ has_err "exists; an extract is never overwritten"
 # Before HMCI's key is known, the extract is refused.
 expect 31 register import "$WY" "$T/wy.csv" --received 2025-04-15
 has_err "not signed by a known HMCI key"
-sqlite3 "$WY" "INSERT INTO authority VALUES('HMCI', 'hmci', 'HMCI (Ofsted)', 'national', '2025-04-01T00:00:00Z');
-               INSERT INTO authority_key(authority_code, public_key, label, added_at)
-               VALUES('HMCI', '$PUB', 'extract signing key', '2025-04-01T00:00:00Z');"
+"$H" -q authority add "$WY" --kind hmci --code HMCI --name "HMCI (Ofsted)" >/dev/null
+"$H" -q authority key add "$WY" --authority HMCI --public-key "$PUB" --label "extract signing key" >/dev/null
 
 # One byte changed: refused, the store untouched.
 mkdir "$T/tampered"

@@ -3,8 +3,9 @@
 # three monthly files, the JSON and CSV listings, and the exit status (the
 # haven_status number) of each kind of bad file.  LA areas are the real ONS
 # codes and names of tests/fixtures/register/la.csv, put in with SQL as small
-# squares; the store is owned by a national authority (DfE), so every home
-# is in its scope and no force area boundaries are needed.
+# squares; the store is owned by HMCI, a national authority whose users see
+# homes (DfE's see aggregates only), so every home is in its scope and no
+# force area boundaries are needed.
 set -euo pipefail
 
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_FIXTURES:?run through ctest}"
@@ -35,7 +36,7 @@ run() {
 
 dump() { sqlite3 "$S" .dump | sha256sum | cut -d' ' -f1; }
 
-run 0 init "$S" --owner-kind dfe --owner-code DFE --owner-name "Department for Education"
+run 0 init "$S" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)"
 sqlite3 "$S" <<SQL
 .load mod_spatialite
 .import --csv $F/la.csv la_fixture

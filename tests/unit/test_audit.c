@@ -1047,21 +1047,21 @@ static void test_export(void **state)
 	cJSON_Delete(doc);
 	free(buf);
 
-	/* CSV: a header and one row per entry, the last giving the root. */
+	/* CSV: a header and one row per entry, the last giving the root; marked. */
 	buf = NULL;
 	f = open_memstream(&buf, &blen);
 	tu_ok(ctx, haven_audit_export(ctx, HAVEN_FMT_CSV, f));
 	fclose(f);
 	assert_memory_equal(buf, "seq,at,operation,user,authority,purpose,justification,object,rows,recipients,"
-	                         "authoriser,entry,leaf_hash,tree_size,root_hash\r\n",
+	                         "authoriser,entry,leaf_hash,tree_size,root_hash,protective_marking\r\n",
 	                    strlen("seq,at,operation,user,authority,purpose,justification,object,rows,recipients,"
-	                           "authoriser,entry,leaf_hash,tree_size,root_hash\r\n"));
+	                           "authoriser,entry,leaf_hash,tree_size,root_hash,protective_marking\r\n"));
 	int lines = 0;
 	for (char *p = buf; (p = strstr(p, "\r\n")); p += 2)
 		lines++;
 	assert_int_equal(lines, 10);
-	char tail[80];
-	snprintf(tail, sizeof tail, ",9,%s\r\n", rep.root);
+	char tail[128];
+	snprintf(tail, sizeof tail, ",9,%s,OFFICIAL-SENSITIVE\r\n", rep.root);
 	assert_string_equal(buf + blen - strlen(tail), tail);
 	free(buf);
 	haven_ctx_free(ctx);

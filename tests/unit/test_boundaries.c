@@ -16,6 +16,7 @@
 #include "haven/boundaries.h"
 #include "core/context.h"
 #include "core/sql.h"
+#include "core/table.h"
 #include "testutil.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -114,9 +115,9 @@ static const char *cell(const haven_table *t, const char *kind, const char *col)
 {
 	int c = haven_table_find(t, col), k = haven_table_find(t, "kind");
 	assert_true(c >= 0 && k >= 0);
-	for (size_t r = 0; r < haven_table_nrows(t); r++)
-		if (strcmp(haven_table_text(t, r, k), kind) == 0)
-			return haven_table_text(t, r, c);
+	for (size_t r = 0; r < hv_table_rows(t); r++)
+		if (strcmp(hv_table_cell_text(t, r, k), kind) == 0)
+			return hv_table_cell_text(t, r, c);
 	fail_msg("no row for kind %s", kind);
 	return NULL;
 }
@@ -217,7 +218,7 @@ static void test_where_spot_checks(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		haven_table *t;
 		tu_ok(ctx, haven_boundaries_where_lonlat(ctx, cases[i].lon, cases[i].lat, &t));
-		assert_int_equal(haven_table_nrows(t), 4);
+		assert_int_equal(hv_table_rows(t), 4);
 		assert_int_equal(haven_table_ncols(t), 4);
 		const struct {
 			const char *kind, *code, *name;
@@ -584,7 +585,7 @@ static void test_reload_replaces(void **state)
 	 * one la and one pfa. */
 	haven_table *t;
 	tu_ok(ctx, haven_boundaries_where_lonlat(ctx, -1.575, 53.80, &t));
-	assert_int_equal(haven_table_nrows(t), 2);
+	assert_int_equal(hv_table_rows(t), 2);
 	assert_string_equal(cell(t, "la", "code"), "E99000001");
 	assert_string_equal(cell(t, "pfa", "code"), "E99000001");
 	haven_table_free(t);

@@ -9,7 +9,6 @@
 
 #include "govern/audit.h"
 #include "core/context.h"
-#include "gate/gate.h"
 #include "core/sql.h"
 #include "testutil.h"
 
@@ -72,19 +71,25 @@ static void test_gate(void **state)
 	/* 1: imports were recorded as collections, one per snapshot. */
 	assert_int_equal(audit_count(ctx, "operation = 'collection' AND user_name = 'admin'"), 3);
 
-	/* 2: a listing of disclosed data needs someone acting. */
+	/* 2: a listing of disclosed data is sealed: it cannot be written or
+	 * read, and it cannot be released with nobody acting. */
+	act(ctx, "ana", NULL, NULL, 0);
 	haven_table *t;
 	tu_ok(ctx, haven_register_summary(ctx, "la", NULL, &t));
-	haven_store_close(ctx);
-	tu_ok(ctx, haven_store_open(ctx, tu_tmp("gate.db")));
 	char *out = render(ctx, HAVEN_ERR_DENIED, t, HAVEN_FMT_TEXT);
-	tu_assert_msg(ctx, "nobody is acting");
+	tu_assert_msg(ctx, "is sealed");
 	assert_int_equal(strlen(out), 0);
 	free(out);
+	haven_store_close(ctx);
+	tu_ok(ctx, haven_store_open(ctx, tu_tmp("gate.db")));
+	tu_assert_status(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR), HAVEN_ERR_DENIED);
+	tu_assert_msg(ctx, "nobody is acting");
 	assert_int_equal(audit_count(ctx, "1"), before);
 
-	/* 3: acting, each format is marked and each write is one consultation. */
+	/* 3: acting, the release is one consultation, and every format of the
+	 * released table is marked. */
 	act(ctx, "ana", NULL, NULL, 0);
+	tu_release(ctx, t);
 	out = render(ctx, HAVEN_OK, t, HAVEN_FMT_TEXT);
 	assert_non_null(strstr(out, "OFFICIAL-SENSITIVE\nHomes and places by local authority"));
 	free(out);
@@ -101,23 +106,24 @@ static void test_gate(void **state)
 	free(out);
 	haven_table_free(t);
 	assert_int_equal(audit_count(ctx, "operation = 'consultation' AND user_name = 'ana' AND purpose = 'regulation'"),
-	                 3);
-	assert_int_equal(audit_count(ctx, "object LIKE 'Homes and places by local authority, as at 2025-03-31'"), 3);
+	                 1);
+	assert_int_equal(audit_count(ctx, "object LIKE 'Homes and places by local authority, as at 2025-03-31'"), 1);
 
 	/* 4: reference data (where) is not disclosed data: no actor, no entry, no marking. */
 	haven_store_close(ctx);
 	tu_ok(ctx, haven_store_open(ctx, tu_tmp("gate.db")));
 	tu_ok(ctx, haven_boundaries_where(ctx, 430000, 434000, &t));
+	tu_release(ctx, t);
 	out = render(ctx, HAVEN_OK, t, HAVEN_FMT_TEXT);
 	assert_null(strstr(out, "OFFICIAL-SENSITIVE"));
 	free(out);
 	haven_table_free(t);
-	assert_int_equal(audit_count(ctx, "1"), before + 3);
+	assert_int_equal(audit_count(ctx, "1"), before + 1);
 
 	/* 5: the log still verifies. */
 	haven_audit_report ar;
 	tu_ok(ctx, haven_audit_verify(ctx, NULL, &ar));
-	assert_int_equal(ar.entries, before + 3);
+	assert_int_equal(ar.entries, before + 1);
 	haven_ctx_free(ctx);
 }
 
@@ -138,24 +144,28 @@ static void test_transparency(void **state)
 	act(ctx, "ana", "research on placement moves", "commissioned review of stability", auth);
 	haven_table *t;
 	tu_ok(ctx, haven_register_changes(ctx, NULL, NULL, &t));
+	tu_release(ctx, t);
 	free(render(ctx, HAVEN_OK, t, HAVEN_FMT_CSV));
-	/* 1: single use: a second write under the same authorisation is refused. */
-	free(render(ctx, HAVEN_ERR_DENIED, t, HAVEN_FMT_CSV));
+	haven_table_free(t);
+	/* 1: single use: a second release under the same authorisation is refused. */
+	tu_ok(ctx, haven_register_changes(ctx, NULL, NULL, &t));
+	tu_assert_status(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR), HAVEN_ERR_DENIED);
 	tu_assert_msg(ctx, "already used");
 	haven_table_free(t);
 	assert_int_equal(audit_count(ctx, "authoriser = 'sam' AND user_name = 'ana'"), 1);
 
 	/* 2: the report: April 2025 (HAVEN_NOW) has 1 exceptional use for X00. */
 	tu_ok(ctx, haven_transparency_report(ctx, "2025-03-01", "2025-04-30", NULL, &t));
-	assert_int_equal(haven_table_nrows(t), 2); /* 2 months x 1 authority */
+	tu_release(ctx, t);
+	assert_int_equal(haven_table_nrows(ctx, t), 2); /* 2 months x 1 authority */
 	int month = haven_table_find(t, "month"), exc = haven_table_find(t, "exceptional_uses");
 	int ops = haven_table_find(t, "operations");
-	assert_string_equal(haven_table_text(t, 0, month), "2025-03");
-	assert_int_equal(haven_table_int(t, 0, exc), 0);
-	assert_int_equal(haven_table_int(t, 0, ops), 0);
-	assert_string_equal(haven_table_text(t, 1, month), "2025-04");
-	assert_int_equal(haven_table_int(t, 1, exc), 1);
-	assert_int_equal(haven_table_int(t, 1, ops), audit_count(ctx, "1"));
+	assert_string_equal(haven_table_text(ctx, t, 0, month), "2025-03");
+	assert_int_equal(haven_table_int(ctx, t, 0, exc), 0);
+	assert_int_equal(haven_table_int(ctx, t, 0, ops), 0);
+	assert_string_equal(haven_table_text(ctx, t, 1, month), "2025-04");
+	assert_int_equal(haven_table_int(ctx, t, 1, exc), 1);
+	assert_int_equal(haven_table_int(ctx, t, 1, ops), audit_count(ctx, "1"));
 	/* publishable: no user names, no URNs */
 	char *out = render(ctx, HAVEN_OK, t, HAVEN_FMT_CSV);
 	assert_null(strstr(out, "ana"));
@@ -227,11 +237,12 @@ static void test_complaints(void **state)
 	tu_ok(ctx, haven_complaint_update(ctx, id, "upheld", "visits stopped; force apologised", NULL, 0));
 	haven_table *t;
 	tu_ok(ctx, haven_complaint_list(ctx, "upheld", &t));
-	assert_int_equal(haven_table_nrows(t), 1);
+	tu_release(ctx, t);
+	assert_int_equal(haven_table_nrows(ctx, t), 1);
 	char want[32];
 	snprintf(want, sizeof want, "%lld", (long long)seq0);
-	assert_string_equal(haven_table_text(t, 0, haven_table_find(t, "audit_entries")), want);
-	assert_string_equal(haven_table_text(t, 0, haven_table_find(t, "recorded_by")), "admin");
+	assert_string_equal(haven_table_text(ctx, t, 0, haven_table_find(t, "audit_entries")), want);
+	assert_string_equal(haven_table_text(ctx, t, 0, haven_table_find(t, "recorded_by")), "admin");
 	haven_table_free(t);
 	haven_ctx_free(ctx);
 }

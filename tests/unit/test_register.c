@@ -79,23 +79,23 @@ static void geocode(haven_ctx *ctx, const char *urn, const char *district, const
 }
 
 /* Text of a cell, integers printed; NULL for a NULL cell. */
-static const char *cell(const haven_table *t, size_t r, int c)
+static const char *cell(haven_ctx *ctx, const haven_table *t, size_t r, int c)
 {
 	static char buf[4][32];
 	static int k;
-	switch (haven_table_type(t, r, c)) {
+	switch (haven_table_type(ctx, t, r, c)) {
 	case HAVEN_CELL_NULL: return NULL;
 	case HAVEN_CELL_INT:
 		k = (k + 1) & 3;
-		snprintf(buf[k], sizeof buf[k], "%lld", (long long)haven_table_int(t, r, c));
+		snprintf(buf[k], sizeof buf[k], "%lld", (long long)haven_table_int(ctx, t, r, c));
 		return buf[k];
-	default: return haven_table_text(t, r, c);
+	default: return haven_table_text(ctx, t, r, c);
 	}
 }
 
-static void expect_cell(const haven_table *t, size_t r, int c, const char *want)
+static void expect_cell(haven_ctx *ctx, const haven_table *t, size_t r, int c, const char *want)
 {
-	const char *got = cell(t, r, c);
+	const char *got = cell(ctx, t, r, c);
 	if (!want && !got)
 		return;
 	if (!want || !got || strcmp(want, got) != 0)
@@ -104,13 +104,13 @@ static void expect_cell(const haven_table *t, size_t r, int c, const char *want)
 }
 
 /* Compare a table to expected rows of ncols strings each (NULL: a NULL cell). */
-static void expect_table(const haven_table *t, const char *const (*want)[8], size_t nwant, int ncols)
+static void expect_table(haven_ctx *ctx, const haven_table *t, const char *const (*want)[8], size_t nwant, int ncols)
 {
-	for (size_t r = 0; r < haven_table_nrows(t) && r < nwant; r++)
+	for (size_t r = 0; r < haven_table_nrows(ctx, t) && r < nwant; r++)
 		for (int c = 0; c < ncols; c++)
-			expect_cell(t, r, c, want[r][c]);
-	if (haven_table_nrows(t) != nwant)
-		fail_msg("%zu rows, want %zu", haven_table_nrows(t), nwant);
+			expect_cell(ctx, t, r, c, want[r][c]);
+	if (haven_table_nrows(ctx, t) != nwant)
+		fail_msg("%zu rows, want %zu", haven_table_nrows(ctx, t), nwant);
 }
 
 /* ---- LA names ----------------------------------------------------------- */
@@ -239,12 +239,13 @@ static void expect_changes(haven_ctx *ctx, const char *since, const char *area, 
 {
 	haven_table *t;
 	tu_ok(ctx, haven_register_changes(ctx, since, area, &t));
+	tu_release(ctx, t);
 	assert_int_equal(haven_table_ncols(t), 8);
 	static const char *const names[] = {"received", "urn",       "name",    "kind",
 	                                    "old_value", "new_value", "la_code", "la_name"};
 	for (int c = 0; c < 8; c++)
 		assert_string_equal(haven_table_colname(t, c), names[c]);
-	expect_table(t, want, n, 8);
+	expect_table(ctx, t, want, n, 8);
 	haven_table_free(t);
 }
 
@@ -252,11 +253,12 @@ static void expect_summary(haven_ctx *ctx, const char *by, const char *as_at, co
 {
 	haven_table *t;
 	tu_ok(ctx, haven_register_summary(ctx, by, as_at, &t));
+	tu_release(ctx, t);
 	assert_int_equal(haven_table_ncols(t), 6);
 	static const char *const names[] = {"area_code", "area_name", "registration_status", "sector", "homes", "places"};
 	for (int c = 0; c < 6; c++)
 		assert_string_equal(haven_table_colname(t, c), names[c]);
-	expect_table(t, want, n, 6);
+	expect_table(ctx, t, want, n, 6);
 	haven_table_free(t);
 }
 

@@ -10,6 +10,7 @@
 
 #include "haven/boundaries.h"
 #include "govern/scope.h"
+#include "ref/areas.h"
 #include "core/sql.h"
 #include "testutil.h"
 
@@ -59,6 +60,9 @@ static void add_authority(haven_ctx *c, const char *code, const char *kind, cons
 		sql(c, q);
 		sqlite3_free(q);
 	}
+	int recorded;
+	tu_ok(c, hv_scope_record(c, code, &recorded));
+	assert_true(recorded);
 }
 
 /* The scope's LA codes as one space-separated string. */
@@ -210,8 +214,9 @@ static void test_kinds_of_authority(void **state)
 	hv_scope_free(s);
 }
 
-/* A police-owned store: the migration records the owner as an authority
- * with its force area, so the owner's scope needs no set-up. */
+/* A police-owned store: its scope is recorded by the first boundary load
+ * that makes it known, and never changed by a later one - a widened force
+ * polygon only says what it would give - until an admin rescopes. */
 static void test_owner_scope(void **state)
 {
 	(void)state;
@@ -220,23 +225,45 @@ static void test_owner_scope(void **state)
 	haven_owner owner = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police"};
 	tu_ok(c, haven_store_create(c, tu_tmp("police.db"), &owner));
 	hv_scope *s;
-	/* No boundaries yet. */
+	/* 1: no boundaries yet: not recorded. */
 	tu_assert_status(c, hv_scope_owner(c, &s), HAVEN_ERR_NOT_FOUND);
-	tu_assert_msg(c, "no la boundaries");
+	tu_assert_msg(c, "the scope of authority E23000010 is not recorded yet");
 	assert_null(s);
+	/* 2: la boundaries alone still cannot say. */
 	char *q = sqlite3_mprintf("ATTACH %Q AS src", tu_tmp("scope.db"));
 	sql(c, q);
 	sqlite3_free(q);
 	sql(c,
 	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
+	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_scope_after_boundaries(c));
 	tu_assert_status(c, hv_scope_owner(c, &s), HAVEN_ERR_NOT_FOUND);
-	tu_assert_msg(c, "authority E23000010 is scoped by police force area, and the store has no pfa boundaries");
+	/* 3: with the force areas it is recorded. */
 	sql(c,
 	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'pfa'");
 	sql(c, "DETACH src");
+	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_scope_after_boundaries(c));
 	tu_ok(c, hv_scope_owner(c, &s));
 	assert_string_equal(joined(s), "E08000032 E08000033 E08000034 E08000035 E08000036");
 	assert_string_equal(hv_scope_describe(s), "West Yorkshire (E23000010): 5 local authorities");
+	hv_scope_free(s);
+	/* 4: a force polygon widened to cover the north of England: the scope
+	 * recorded stays the five West Yorkshire LAs. */
+	sql(c, "UPDATE area SET geom = CastToMultiPolygon(BuildMbr(300000, 350000, 480000, 520000, 27700)) WHERE kind = 'pfa'"
+	       " AND code = 'E23000010'");
+	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_scope_after_boundaries(c));
+	tu_ok(c, hv_scope_owner(c, &s));
+	assert_string_equal(joined(s), "E08000032 E08000033 E08000034 E08000035 E08000036");
+	hv_scope_free(s);
+	/* 5: only a rescope adopts it. */
+	size_t added, removed;
+	tu_ok(c, hv_scope_rescope(c, "E23000010", &added, &removed));
+	assert_true(added > 5);
+	assert_int_equal(removed, 0);
+	tu_ok(c, hv_scope_owner(c, &s));
+	assert_true(hv_scope_la_count(s) == 5 + added);
 	hv_scope_free(s);
 	haven_ctx_free(c);
 }
@@ -244,23 +271,41 @@ static void test_owner_scope(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	add_authority(ctx, "NOAREA", "police", NULL);
-	add_authority(ctx, "OLDLA", "la", "la:E10000023");
-	add_authority(ctx, "BADPFA", "police", "pfa:E23000099");
 	static const struct {
-		const char *code;
+		const char *code, *kind, *areas;
+		haven_status record, load;
 		const char *msg;
 	} cases[] = {
-	    /* 1 */ {"E99999999", "authority E99999999 is not registered in this store"},
-	    /* 2 */ {"NOAREA", "authority NOAREA sees the homes of named areas, and no area is recorded for it"},
-	    /* 3 */ {"OLDLA", "authority OLDLA covers local authority E10000023, which is not among the store's la"},
-	    /* 4 */
-	    {"BADPFA", "authority BADPFA covers police force area E23000099, which is not among the store's pfa"},
+	    /* 1 */ {"E99999999", NULL, NULL, HAVEN_ERR_NOT_FOUND, HAVEN_ERR_NOT_FOUND,
+	             "authority E99999999 is not registered in this store"},
+	    /* 2 */ {"NOAREA", "police", NULL, HAVEN_ERR_NOT_FOUND, HAVEN_ERR_NOT_FOUND,
+	             "authority NOAREA sees the homes of named areas, and no area is recorded for it"},
+	    /* 3 */ {"OLDLA", "la", "la:E10000023", HAVEN_ERR_VALUE, HAVEN_ERR_NOT_FOUND,
+	             "authority OLDLA covers local authority E10000023, which is not among the store's la"},
+	    /* 4 */ {"BADPFA", "police", "pfa:E23000099", HAVEN_ERR_VALUE, HAVEN_ERR_NOT_FOUND,
+	             "authority BADPFA covers police force area E23000099, which is not among the store's pfa"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		hv_scope *s = (hv_scope *)&s;
-		tu_assert_status(ctx, hv_scope_load(ctx, cases[i].code, &s), HAVEN_ERR_NOT_FOUND);
+		if (cases[i].kind) {
+			char *q = sqlite3_mprintf("INSERT INTO authority(code, kind, name, scope, created_at)"
+			                          " VALUES(%Q, %Q, %Q, 'areas', '2025-04-01T00:00:00Z')",
+			                          cases[i].code, cases[i].kind, cases[i].code);
+			sql(ctx, q);
+			sqlite3_free(q);
+			if (cases[i].areas) {
+				const char *colon = strchr(cases[i].areas, ':');
+				q = sqlite3_mprintf("INSERT INTO authority_area VALUES(%Q, %.*Q, %Q)", cases[i].code,
+				                    (int)(colon - cases[i].areas), cases[i].areas, colon + 1);
+				sql(ctx, q);
+				sqlite3_free(q);
+			}
+		}
+		int recorded = 1;
+		tu_assert_status(ctx, hv_scope_record(ctx, cases[i].code, &recorded), cases[i].record);
 		tu_assert_msg(ctx, cases[i].msg);
+		assert_false(recorded);
+		hv_scope *s = (hv_scope *)&s;
+		tu_assert_status(ctx, hv_scope_load(ctx, cases[i].code, &s), cases[i].load);
 		assert_null(s);
 	}
 }

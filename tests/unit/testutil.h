@@ -60,6 +60,13 @@ haven_ctx *tu_new_store(const char *name);
 			fail_msg("message '%s' lacks '%s'", haven_errmsg(ctx), (needle));                 \
 	} while (0)
 
+/** Release t to the acting user (haven_release, HAVEN_AUDIENCE_ACTOR),
+ *  failing the test on error; returns t. */
+#define tu_release(ctx, t)                                                                                 \
+	do {                                                                                              \
+		tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));                                 \
+	} while (0)
+
 /** Act on the open store as user, under the user's default purpose. */
 void tu_act(haven_ctx *ctx, const char *user);
 

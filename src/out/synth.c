@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ref/areas.h"
+#include "haven/gate.h"
 #include "haven/synth.h"
 #include "ref/la.h"
 #include "core/output.h"
@@ -280,7 +281,7 @@ static haven_status build_table(haven_ctx *ctx, hv_source *src, int col[C_MAPPED
 		extra[nextra++] = c;
 	}
 	haven_table *t;
-	if ((rc = hv_table_new(ctx, "", NFIXED + nextra, cols, &t)))
+	if ((rc = hv_table_new(ctx, "", HV_TABLE_PUBLIC, NFIXED + nextra, cols, &t)))
 		goto out;
 	for (size_t i = 0; i < nh && !rc; i++) {
 		char **f = h[i].f;
@@ -414,7 +415,9 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	if ((rc = build_table(ctx, src, col, homes, nh, la, district, &rng, &t)))
 		goto out;
 
-	if (!(rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
+	/* Invented names and addresses, real public fields: no disclosed data,
+	 * released as such. */
+	if (!(rc = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR)) && !(rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
 		rc = hv_output_commit(ctx, &o);
 out:
 	hv_output_abort(&o);
