@@ -69,7 +69,8 @@ int haven_table_sealed(const haven_table *t);
 size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t);
 
 /** Cell accessors.  Text and WKB are borrowed, owned by the table; a NULL
- *  cell reads as type HAVEN_CELL_NULL, text NULL and numbers 0.  A sealed
+ *  cell reads as type HAVEN_CELL_NULL, text NULL and numbers 0; the text of
+ *  a geometry is its WKT (EPSG:27700, to the centimetre).  A sealed
  *  table is refused: NULL cell, and HAVEN_ERR_DENIED on ctx. */
 haven_cell_type haven_table_type(haven_ctx *ctx, const haven_table *t, size_t row, int col);
 const char *haven_table_text(haven_ctx *ctx, const haven_table *t, size_t row, int col);

@@ -359,7 +359,7 @@ haven_cell_type hv_table_cell_type(const haven_table *t, size_t row, int col) { 
 const char *hv_table_cell_text(const haven_table *t, size_t row, int col)
 {
 	const cell *c = at(t, row, col);
-	return c->type == HAVEN_CELL_TEXT ? c->v.s : NULL;
+	return c->type == HAVEN_CELL_TEXT ? c->v.s : c->type == HAVEN_CELL_GEOM ? c->v.g.wkt : NULL;
 }
 
 int64_t hv_table_cell_int(const haven_table *t, size_t row, int col)
