@@ -510,7 +510,7 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
 		/* The first checkpoint records its key; every later one must match. */
 		sqlite3_stmt *st;
 		char now[21];
-		hv_format_time(hv_now(ctx), now);
+		hv_format_time(hv_clock_audit(ctx), now);
 		rc = hv_prepare(ctx, "INSERT INTO audit_key(public_key, recorded_at) VALUES(?, ?)", &st);
 		if (!rc) {
 			sqlite3_bind_blob(st, 1, pk, sizeof pk, SQLITE_STATIC);

@@ -59,7 +59,8 @@ typedef struct hv_audit_entry {
 	const char *authoriser; /* NULL or "" when none */
 } hv_audit_entry;
 
-/** Append e to the log, timed hv_now(ctx).  Must run inside the caller's
+/** Append e to the log, stamped with the system clock (hv_clock_audit:
+ *  never HAVEN_NOW or a clock a test fixed).  Must run inside the caller's
  *  transaction (hv_begin): HAVEN_ERR_USAGE otherwise.  HAVEN_ERR_VALUE for
  *  an entry that breaks the rules above (a missing field, text that is not
  *  UTF-8 or holds control characters other than tab and newline, a field
