@@ -25,6 +25,12 @@
 /** Longest text field an entry may hold, in bytes. */
 #define HV_AUDIT_MAX_FIELD 65535
 
+/** How many seconds an entry's time may be before the latest time of the
+ *  entries ahead of it.  Entries are stamped from the system clock, which
+ *  may be stepped back a little (NTP correcting it); a log whose time goes
+ *  back further was backdated or reordered, and verify refuses it. */
+#define HV_AUDIT_MAX_BACKWARDS 300
+
 /** The six kinds of processing s.62(1) DPA 2018 says must be logged. */
 typedef enum hv_audit_op {
 	HV_AUDIT_COLLECTION = 0,
