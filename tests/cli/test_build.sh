@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_build.sh - how haven is built, read from the build itself (its
-# compile_commands.json) and the binaries: the libraries haven uses are its
-# own business (only what the public headers need reaches a program that
-# links libhaven).
+# compile_commands.json): the libraries haven uses are its own business (only
+# what the public headers need reaches a program that links libhaven); every
+# source is compiled with the project's warnings, -Wconversion among them,
+# as errors.
 set -euo pipefail
 : "${HAVEN_BUILD_DIR:?run through ctest}" "${HAVEN_SOURCE_DIR:?run through ctest}"
 T=$(mktemp -d)
@@ -48,3 +49,22 @@ for f in missing:
 sys.exit(1 if bad or missing else 0)
 PY
 echo "ok: the public headers need only the C library and cJSON; the CLI sees no private dependency"
+
+# 2: every source of the project (library, CLI, tests, tools, benchmarks) is
+#    compiled with HAVEN_WARNINGS as errors, -Wconversion included.
+python3 - "$CC_JSON" "$HAVEN_SOURCE_DIR" <<'PY' || fail "a source is compiled without the project's warnings"
+import json, os, shlex, sys
+cmds, src = json.load(open(sys.argv[1])), sys.argv[2]
+mine = [e for e in cmds if e["file"].startswith(src + os.sep)]
+assert len(mine) > 40, "only %d compile commands for the project's sources" % len(mine)
+bad = 0
+for e in mine:
+    flags = shlex.split(e["command"])
+    for want in ("-Werror", "-Wall", "-Wextra", "-Wconversion"):
+        if want not in flags:
+            print("FAIL: %s is compiled without %s" % (os.path.relpath(e["file"], src), want))
+            bad += 1
+print("%d compile commands checked" % len(mine))
+sys.exit(1 if bad else 0)
+PY
+echo "ok: every source is compiled with -Wall -Wextra -Wconversion -Werror"
