@@ -52,7 +52,7 @@ haven_status haven_errcode(const haven_ctx *ctx);
 void haven_ctx_set_progress(haven_ctx *ctx, haven_progress_fn fn, void *user);
 void haven_ctx_set_notice(haven_ctx *ctx, haven_notice_fn fn, void *user);
 
-/** Library version string, e.g. "0.1.0". Static. */
+/** Library version, "MAJOR.MINOR.PATCH": project(VERSION) in CMakeLists.txt. Static. */
 const char *haven_version(void);
 
 #ifdef __cplusplus

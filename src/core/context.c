@@ -16,9 +16,13 @@
 #include <spatialite.h>
 #include "core/crs.h"
 
-#define HAVEN_VERSION_STRING "0.1.0"
+/* HAVEN_VERSION is project(VERSION) in CMakeLists.txt, given to the compiler
+ * there, so the version is written in one place. */
+#ifndef HAVEN_VERSION
+#error "HAVEN_VERSION is defined by CMakeLists.txt from project(VERSION)"
+#endif
 
-const char *haven_version(void) { return HAVEN_VERSION_STRING; }
+const char *haven_version(void) { return HAVEN_VERSION; }
 
 const char *haven_status_name(haven_status st)
 {

@@ -3,9 +3,10 @@
 # compile_commands.json): the libraries haven uses are its own business (only
 # what the public headers need reaches a program that links libhaven); every
 # source is compiled with the project's warnings, -Wconversion among them,
-# as errors.
+# as errors; the version is written once, in CMakeLists.txt's project().
 set -euo pipefail
 : "${HAVEN_BUILD_DIR:?run through ctest}" "${HAVEN_SOURCE_DIR:?run through ctest}"
+: "${HAVEN_BIN:?run through ctest}" "${HAVEN_RELEASE_BIN:?run through ctest}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -68,3 +69,16 @@ print("%d compile commands checked" % len(mine))
 sys.exit(1 if bad else 0)
 PY
 echo "ok: every source is compiled with -Wall -Wextra -Wconversion -Werror"
+
+# 3: the version is project(VERSION)'s: both binaries print it, and no
+#    source writes it again.
+V=$(sed -n 's/^project(haven VERSION \([0-9][0-9.]*\) .*/\1/p' "$HAVEN_SOURCE_DIR/CMakeLists.txt")
+[[ $V =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "no version in CMakeLists.txt's project() ('$V')"
+for b in "$HAVEN_RELEASE_BIN" "$HAVEN_BIN"; do
+	expect_exit 0 "$b" --version
+	[ "$(cat "$T/out")" = "haven $V" ] || fail "$b --version printed '$(cat "$T/out")', want 'haven $V'"
+done
+if grep -rnF "\"$V\"" "$HAVEN_SOURCE_DIR/src" "$HAVEN_SOURCE_DIR/include"; then
+	fail "the version $V is written in a source file as well as in project()"
+fi
+echo "ok: version $V, from project(), printed by both binaries and written nowhere else"
