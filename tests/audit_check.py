@@ -9,7 +9,9 @@ only Python's standard library and the specification in docs/audit.md (not
 haven's code), this script:
 
   * decodes every entry's canonical bytes and compares each field with the
-    exported fields, and checks the sequence numbers run 0, 1, 2, ...;
+    exported fields, and checks the sequence numbers run 0, 1, 2, ... and
+    that no entry's time is more than MAX_BACKWARDS seconds before the
+    latest time of the entries ahead of it;
   * recomputes every leaf hash, SHA-256(0x00 || bytes), and the RFC 6962
     Merkle tree root after every entry and for the whole log;
   * for each checkpoint (a C2SP signed note), checks the origin, the Ed25519
@@ -31,6 +33,7 @@ import time
 TAG = b"haven-audit-v1"
 TEXT_FIELDS = ("operation", "user", "authority", "purpose", "justification", "object")
 EM_DASH = "\u2014"
+MAX_BACKWARDS = 300  # seconds; docs/audit.md, "What verify checks"
 
 
 class Fail(Exception):
@@ -194,12 +197,17 @@ def unix_time(iso):
     return calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"))
 
 
+def iso_time(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
 # ---- checks ---------------------------------------------------------------
 
 def check_export(doc):
     if doc.get("format") != "haven-audit-export-v1":
         raise Fail("not a haven audit export (format %r)" % doc.get("format"))
     tree, leaves = Tree(), []
+    latest = None  # (at, seq) of the latest entry so far
     for i, e in enumerate(doc["entries"]):
         where = "entry %d" % i
         if e["seq"] != i:
@@ -214,6 +222,11 @@ def check_export(doc):
         for name in ("seq", "at") + TEXT_FIELDS + ("rows", "recipients", "authoriser"):
             if f[name] != (want[name] if want[name] is not None else ""):
                 raise Fail("%s: field '%s' differs from its canonical bytes" % (where, name))
+        if latest and f["at"] < latest[0] - MAX_BACKWARDS:
+            raise Fail("%s is stamped %s, %d s before entry %d (%s): the log's time goes back more than %d s"
+                       % (where, e["at"], latest[0] - f["at"], latest[1], iso_time(latest[0]), MAX_BACKWARDS))
+        if not latest or f["at"] >= latest[0]:
+            latest = (f["at"], i)
         h = leaf_hash(raw)
         if h.hex() != e["leaf_hash"]:
             raise Fail("%s: leaf hash does not match its canonical bytes" % where)

@@ -3,7 +3,8 @@
  *
  * A haven_ctx holds the GEOS and PROJ thread contexts, the open store (a
  * SQLite/SpatiaLite connection), the last error message, and the hooks the
- * caller gives for progress and notices.  Use one context per thread, as
+ * caller gives for progress and notices.  Time is the system clock's:
+ * nothing in this API sets it.  Use one context per thread, as
  * GEOS and PROJ ask.  Process-wide set-up (GDAL drivers, SpatiaLite) is done
  * once by haven_global_init().
  */
@@ -51,12 +52,7 @@ haven_status haven_errcode(const haven_ctx *ctx);
 void haven_ctx_set_progress(haven_ctx *ctx, haven_progress_fn fn, void *user);
 void haven_ctx_set_notice(haven_ctx *ctx, haven_notice_fn fn, void *user);
 
-/** Fix "now" for this context (Unix seconds, UTC), for tests and replays.
- *  A new context takes it from the HAVEN_NOW environment variable when set
- *  (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ), else from the system clock. */
-void haven_ctx_set_now(haven_ctx *ctx, int64_t unix_seconds);
-
-/** Library version string, e.g. "0.1.0". Static. */
+/** Library version, "MAJOR.MINOR.PATCH": project(VERSION) in CMakeLists.txt. Static. */
 const char *haven_version(void);
 
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
 /*
- * context.c - the haven context: GEOS/PROJ handles, error state, hooks, clock.
+ * context.c - the haven context: GEOS/PROJ handles, error state, hooks.
+ * The clock and dates are src/core/clock.c.
  *
  * Open order follows shared/STYLE.md: GEOS, its message handler, PROJ, and
  * (in store.c) SQLite then SpatiaLite; closing runs the other way.
@@ -7,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -16,9 +16,13 @@
 #include <spatialite.h>
 #include "core/crs.h"
 
-#define HAVEN_VERSION_STRING "0.1.0"
+/* HAVEN_VERSION is project(VERSION) in CMakeLists.txt, given to the compiler
+ * there, so the version is written in one place. */
+#ifndef HAVEN_VERSION
+#error "HAVEN_VERSION is defined by CMakeLists.txt from project(VERSION)"
+#endif
 
-const char *haven_version(void) { return HAVEN_VERSION_STRING; }
+const char *haven_version(void) { return HAVEN_VERSION; }
 
 const char *haven_status_name(haven_status st)
 {
@@ -79,7 +83,6 @@ haven_status haven_ctx_new(haven_ctx **out)
 	haven_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx)
 		return HAVEN_ERR_NOMEM;
-	ctx->now = -1;
 	ctx->geos = GEOS_init_r();
 	if (!ctx->geos) {
 		free(ctx);
@@ -93,10 +96,6 @@ haven_status haven_ctx_new(haven_ctx **out)
 		return HAVEN_ERR_PROJ;
 	}
 	proj_log_func(ctx->proj, ctx, proj_message);
-	const char *now = getenv("HAVEN_NOW");
-	int64_t t;
-	if (now && *now && hv_parse_time(now, &t))
-		ctx->now = t;
 	*out = ctx;
 	return HAVEN_OK;
 }
@@ -142,8 +141,6 @@ void haven_ctx_set_notice(haven_ctx *ctx, haven_notice_fn fn, void *user)
 	ctx->notice = fn;
 	ctx->notice_user = user;
 }
-
-void haven_ctx_set_now(haven_ctx *ctx, int64_t unix_seconds) { ctx->now = unix_seconds; }
 
 haven_status hv_error(haven_ctx *ctx, haven_status st, const char *fmt, ...)
 {
@@ -212,100 +209,4 @@ void hv_progress(haven_ctx *ctx, const char *what, int64_t done, int64_t total)
 {
 	if (ctx->progress)
 		ctx->progress(ctx->progress_user, what, done, total);
-}
-
-double hv_monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int64_t hv_now(const haven_ctx *ctx)
-{
-	if (ctx->now >= 0)
-		return ctx->now;
-	return (int64_t)time(NULL);
-}
-
-/* Days from civil date, after H. Hinnant's algorithm (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
-static int digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-int hv_parse_date(const char *s, int64_t *days)
-{
-	if (!s || strlen(s) != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2))
-		return 0;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return 0;
-	if (days)
-		*days = days_from_civil(y, (unsigned)m, (unsigned)d);
-	return 1;
-}
-
-int hv_parse_time(const char *s, int64_t *t)
-{
-	char date[11];
-	int64_t days;
-	size_t n = strlen(s);
-	if (n < 10)
-		return 0;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (!hv_parse_date(date, &days))
-		return 0;
-	int64_t secs = days * 86400;
-	if (n == 10) {
-		*t = secs;
-		return 1;
-	}
-	if (n != 20 || s[10] != 'T' || s[19] != 'Z' || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
-	    s[16] != ':' || !digits(s + 17, 2))
-		return 0;
-	int hh = atoi(s + 11), mm = atoi(s + 14), ss = atoi(s + 17);
-	if (hh > 23 || mm > 59 || ss > 60)
-		return 0;
-	*t = secs + hh * 3600 + mm * 60 + ss;
-	return 1;
-}
-
-void hv_format_time(int64_t t, char buf[21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-void hv_today(const haven_ctx *ctx, char buf[11])
-{
-	char t[21];
-	hv_format_time(hv_now(ctx), t);
-	memcpy(buf, t, 10);
-	buf[10] = '\0';
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "haven/context.h"
+#include "core/clock.h" /* every module reads the time through the clock */
 
 #if defined(__GNUC__)
 #define HV_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -50,7 +51,13 @@ struct haven_ctx {
 	haven_notice_fn notice;
 	void *notice_user;
 
-	int64_t now; /* -1: use the clock */
+	/* Read only by the test clock (clock.c built with HAVEN_TEST_CLOCK;
+	 * the release clock ignores them).  Present in every build, so the
+	 * objects both libraries share agree on the layout. */
+	struct {
+		int now_set, audit_set;
+		int64_t now, audit;
+	} test_clock;
 	PJ *wgs84_to_bng; /* cached lon/lat -> BNG, see crs.c */
 	hv_actor actor;   /* cleared whenever a store is opened or closed */
 };
@@ -91,24 +98,5 @@ void hv_notice(haven_ctx *ctx, const char *fmt, ...) HV_PRINTF(2, 3);
 
 /** Report progress through the caller's hook, rate-limited. */
 void hv_progress(haven_ctx *ctx, const char *what, int64_t done, int64_t total);
-
-/** Seconds on a monotonic clock, for measuring how long work took. */
-double hv_monotonic(void);
-
-/** Current time on this context (Unix seconds, UTC). */
-int64_t hv_now(const haven_ctx *ctx);
-
-/** Format t (Unix seconds, UTC) as "YYYY-MM-DDTHH:MM:SSZ" into buf[21]. */
-void hv_format_time(int64_t t, char buf[21]);
-
-/** Today's date on ctx as "YYYY-MM-DD" into buf[11]. */
-void hv_today(const haven_ctx *ctx, char buf[11]);
-
-/** Parse a strict ISO date "YYYY-MM-DD" (a real calendar date).
- *  Returns 1 and the days since 1970-01-01 in *days when valid, 0 otherwise. */
-int hv_parse_date(const char *s, int64_t *days);
-
-/** Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" into Unix seconds; 1 on success. */
-int hv_parse_time(const char *s, int64_t *t);
 
 #endif

@@ -327,6 +327,33 @@ static haven_status check_row(haven_ctx *ctx, sqlite3_stmt *st, int64_t i, leave
 	return push_leaf(ctx, l, leaf);
 }
 
+/* The latest time of the entries checked so far, and whose it is. */
+typedef struct latest {
+	int64_t at, seq;
+} latest;
+
+/* Check entry seq, stamped at, is not more than HV_AUDIT_MAX_BACKWARDS
+ * before the latest earlier entry (measured from the latest, not the one
+ * before, so a log cannot creep back a little at a time). */
+static haven_status check_time(haven_ctx *ctx, latest *last, int64_t seq, int64_t at)
+{
+	if (seq > 0 && at < last->at - HV_AUDIT_MAX_BACKWARDS) {
+		char a[21], b[21];
+		hv_format_time(at, a);
+		hv_format_time(last->at, b);
+		return hv_error(ctx, HAVEN_ERR_TAMPER,
+		                "entry %lld is stamped %s, %lld s before entry %lld (%s): the log's time goes back "
+		                "more than %d s (entries backdated or reordered)",
+		                (long long)seq, a, (long long)(last->at - at), (long long)last->seq, b,
+		                HV_AUDIT_MAX_BACKWARDS);
+	}
+	if (seq == 0 || at >= last->at) {
+		last->at = at;
+		last->seq = seq;
+	}
+	return HAVEN_OK;
+}
+
 /* Everything haven_audit_verify does, on the open transaction; root
  * receives the recomputed root. */
 static haven_status verify_log(haven_ctx *ctx, const char *cp_text, haven_audit_report *rep, hv_hash root)
@@ -362,8 +389,11 @@ static haven_status verify_log(haven_ctx *ctx, const char *cp_text, haven_audit_
 		rc = hv_prepare(ctx, audit_select, &st);
 	int s = SQLITE_DONE;
 	int64_t i = 0;
+	latest last = {0, 0};
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = check_row(ctx, st, i, &l);
+		if (!rc)
+			rc = check_time(ctx, &last, i, sqlite3_column_int64(st, 1));
 		if (rc == HAVEN_ERR_TAMPER)
 			rep->first_bad = i;
 		i++;
@@ -510,7 +540,7 @@ haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const 
 		/* The first checkpoint records its key; every later one must match. */
 		sqlite3_stmt *st;
 		char now[21];
-		hv_format_time(hv_now(ctx), now);
+		hv_format_time(hv_clock_audit(ctx), now);
 		rc = hv_prepare(ctx, "INSERT INTO audit_key(public_key, recorded_at) VALUES(?, ?)", &st);
 		if (!rc) {
 			sqlite3_bind_blob(st, 1, pk, sizeof pk, SQLITE_STATIC);

@@ -28,6 +28,12 @@
 /** Longest text field an entry may hold, in bytes. */
 #define HV_AUDIT_MAX_FIELD 65535
 
+/** How many seconds an entry's time may be before the latest time of the
+ *  entries ahead of it.  Entries are stamped from the system clock, which
+ *  may be stepped back a little (NTP correcting it); a log whose time goes
+ *  back further was backdated or reordered, and verify refuses it. */
+#define HV_AUDIT_MAX_BACKWARDS 300
+
 /** The six kinds of processing s.62(1) DPA 2018 says must be logged. */
 typedef enum hv_audit_op {
 	HV_AUDIT_COLLECTION = 0,
@@ -62,7 +68,8 @@ typedef struct hv_audit_entry {
 	const char *authoriser; /* NULL or "" when none */
 } hv_audit_entry;
 
-/** Append e to the log, timed hv_now(ctx).  Must run inside the caller's
+/** Append e to the log, stamped with the system clock (hv_clock_audit:
+ *  never HAVEN_NOW or a clock a test fixed).  Must run inside the caller's
  *  transaction (hv_begin): HAVEN_ERR_USAGE otherwise.  HAVEN_ERR_VALUE for
  *  an entry that breaks the rules above (a missing field, text that is not
  *  UTF-8 or holds control characters other than tab and newline, a field

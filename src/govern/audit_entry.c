@@ -324,8 +324,10 @@ haven_status hv_audit_append(haven_ctx *ctx, const hv_audit_entry *e, int64_t *s
 	int64_t next;
 	if ((rc = hv_query_int(ctx, "SELECT coalesce(max(seq) + 1, 0) FROM audit", &next)))
 		return rc;
-	hv_audit_fields f = {next,         hv_now(ctx),      op,        e->user, e->authority,
-	                     e->purpose,   e->justification, e->object, e->rows, e->recipients,
+	/* The system clock, never "now" as a test or a user may set it: the log
+	 * records when the operation happened (src/core/clock.h). */
+	hv_audit_fields f = {next,         hv_clock_audit(ctx), op,        e->user, e->authority,
+	                     e->purpose,   e->justification,    e->object, e->rows, e->recipients,
 	                     e->authoriser};
 	if ((rc = hv_audit_fields_check(ctx, &f))) {
 		char msg[sizeof ctx->errmsg];

@@ -32,6 +32,20 @@ db.close()
 PY
 }
 
+# bad_log DB MESSAGE SEQ CHECK_MESSAGE: haven refuses DB's log (exit 31)
+# saying MESSAGE with SEQ the first bad entry, will not sign a checkpoint of
+# it, and the independent check of its export fails saying CHECK_MESSAGE.
+bad_log() {
+  expect_exit 31 "$H" audit verify "$1"
+  expect_err "$2"
+  expect_err "first bad entry: $3"
+  expect_exit 31 "$H" audit checkpoint "$1" --key "$T/audit.key"
+  expect_err "not signing"
+  "$H" audit export "$1" --format json >"$T/x.json"
+  expect_exit 1 python3 "$CHECK" "$T/x.json"
+  expect_out "$4"
+}
+
 python3 "$CHECK" --self-test
 
 "$H" -q init "$S" --owner-kind police --owner-code E23000001 --owner-name "Metropolitan Police Service" >/dev/null
@@ -94,14 +108,7 @@ echo "log grown to 65: old and new checkpoints verify"
 #  a: edit a field
 copy "$T/a.db"
 attack "$T/a.db" "db.execute(\"UPDATE audit SET purpose = 'curiosity' WHERE seq = 12\")"
-expect_exit 31 "$H" audit verify "$T/a.db"
-expect_err "entry 12: field 'purpose'"
-expect_err "first bad entry: 12"
-expect_exit 31 "$H" audit checkpoint "$T/a.db" --key "$T/audit.key"
-expect_err "not signing"
-"$H" audit export "$T/a.db" --format json >"$T/x.json"
-expect_exit 1 python3 "$CHECK" "$T/x.json"
-expect_out "entry 12: field 'purpose' differs"
+bad_log "$T/a.db" "entry 12: field 'purpose'" 12 "entry 12: field 'purpose' differs"
 echo "edited field: haven exit 31 naming entry 12; independent check fails too"
 
 #  b: rewrite the entry's bytes and hash as well (following docs/audit.md)
@@ -159,6 +166,22 @@ expect_err "not signed by this store's audit key"
 expect_exit 30 "$H" audit checkpoint "$S" --key "$T/other.key"
 expect_err "is not this store's audit key"
 echo "forged checkpoint and another key's checkpoint: refused"
+
+#  f: a log whose time goes back.  Entries are stamped from the system clock;
+#     the helper stamps these explicitly (--at), as no operation can.  Going
+#     back up to 300 s from the latest entry is tolerated (a clock corrected),
+#     more is refused, naming the two entries.
+"$H" -q init "$T/time-ok.db" --owner-kind police --owner-code E23000001 >/dev/null
+"$FILL" "$T/time-ok.db" 3 --at 2025-04-15T09:00:00Z
+"$FILL" "$T/time-ok.db" 1 --at 2025-04-15T08:57:00Z
+expect_exit 0 "$H" audit verify "$T/time-ok.db"
+expect_out "audit log: 4 entries"
+"$H" -q init "$T/time.db" --owner-kind police --owner-code E23000001 >/dev/null
+"$FILL" "$T/time.db" 3 --at 2025-04-15T09:00:00Z --step -300
+bad_log "$T/time.db" "entry 2 is stamped 2025-04-15T08:50:00Z, 600 s before entry 0 (2025-04-15T09:00:00Z): \
+the log's time goes back more than 300 s" 2 "entry 2 is stamped 2025-04-15T08:50:00Z, 600 s before entry 0"
+expect_exit 2 "$FILL" "$T/time.db" 1 --step 60
+echo "a log going back 600 s: refused (haven and independent), 300 s tolerated"
 
 # 6: help lists the group.
 "$H" help audit >"$T/out"

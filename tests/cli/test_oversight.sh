@@ -63,6 +63,17 @@ refused() {
 	fi
 }
 q() { sqlite3 "$S" "$1"; }
+# months AT: for the Unix time AT, "FROM TO M0 M1 M2 M3": the four months
+# ending with AT's (YYYY-MM), the first day of the first and the last of AT's.
+months() {
+	python3 - "$1" <<'PY'
+import calendar, sys, time
+y, m = time.gmtime(int(sys.argv[1]))[:2]
+ms = [((y * 12 + m - 1 - k) // 12, (y * 12 + m - 1 - k) % 12 + 1) for k in (3, 2, 1, 0)]
+print("%04d-%02d-01" % ms[0], "%04d-%02d-%02d" % (y, m, calendar.monthrange(y, m)[1]),
+      *("%04d-%02d" % x for x in ms))
+PY
+}
 # csv_col FILE COLUMN [KEY VALUE]: the values of COLUMN (one a line), of the rows whose KEY is VALUE.
 csv_col() {
 	python3 - "$@" <<'PY'
@@ -95,6 +106,7 @@ check "sam's secret key written 0600" test "$(stat -c %a "$T/sam.key")" = 600
 
 # ---- 2: exceptional use through the CLI.
 USE="review of homes named in a press enquiry"
+T0=$(date -u +%s)
 run 0 "sam authorises ana's exceptional use" -- authorise "$S" --as sam --key "$T/sam.key" --for ana \
 	--use "$USE" --reason "press enquiry about a closed home"
 ID=$(cat "$T/out")
@@ -102,9 +114,13 @@ check "authorise printed an id ('$ID')" grep -qE '^[0-9]+$' <<<"$ID"
 run 0 "ana: register changes under the authorisation" -- register changes "$S" --csv --as ana \
 	--purpose "$USE" --reason "checking the closure dates" --authorisation "$ID"
 check "the listing is marked OFFICIAL-SENSITIVE" grep -q "protective_marking" "$T/out"
+T1=$(date -u +%s)
 check "its audit entry names the use, reason and authoriser" test \
 	"$(q "SELECT user_name, purpose, justification, authoriser FROM audit ORDER BY seq DESC LIMIT 1")" = \
 	"ana|$USE|checking the closure dates|sam"
+# Audit entries are stamped from the system clock, whatever HAVEN_NOW says.
+X_AT=$(q "SELECT at FROM audit WHERE authoriser = 'sam'")
+check "... stamped from the system clock, not HAVEN_NOW" test "$X_AT" -ge "$T0" -a "$X_AT" -le "$T1"
 check "the authorisation is used up" test "$(q "SELECT used_at FROM authorisation WHERE id = $ID")" = \
 	"2025-04-15T09:00:00Z"
 refused 30 "the same authorisation again" "was already used" -- register changes "$S" --csv --as ana \
@@ -113,31 +129,34 @@ refused 30 "an unregistered purpose without authorisation" "needs a senior's aut
 	register changes "$S" --csv --as ana --purpose "press briefing" --reason "asked by the press office"
 run 0 "ana under her registered purpose needs no authorisation" -- register summary "$S" --by la --csv --as ana
 
-# ---- 3: the transparency report.
+# ---- 3: the transparency report, over the month of the exceptional use
+# (M3, the system clock's) and the three before.
+read -r FROM TO M0 M1 M2 M3 <<<"$(months "$X_AT")"
 run 0 "audit keygen" -- audit keygen "$T/cp.key"
 run 0 "audit checkpoint" -- audit checkpoint "$S" --key "$T/cp.key" --out "$T/cp1.txt"
-run 0 "transparency report --csv" -- transparency report "$S" --from 2025-01-01 --to 2025-04-30 --csv
+run 0 "transparency report --csv ($FROM to $TO)" -- transparency report "$S" --from "$FROM" --to "$TO" --csv
 cp "$T/out" "$T/report.csv"
-check "one row per month Jan-Apr 2025, all HMCI" test \
+check "one row per month $M0 to $M3, all HMCI" test \
 	"$(csv_col "$T/report.csv" month | tr '\n' ' ')|$(csv_col "$T/report.csv" authority_code | sort -u)" = \
-	"2025-01 2025-02 2025-03 2025-04 |HMCI"
-check "1 exceptional use in 2025-04" test "$(csv_col "$T/report.csv" exceptional_uses month 2025-04)" = 1
-check "0 exceptional uses in Jan-Mar" test "$(csv_col "$T/report.csv" exceptional_uses | head -3 | tr '\n' ' ')" = \
-	"0 0 0 "
-check "operations in 2025-04 = every audit entry" test \
-	"$(csv_col "$T/report.csv" operations month 2025-04)" = "$(q "SELECT count(*) FROM audit")"
+	"$M0 $M1 $M2 $M3 |HMCI"
+check "1 exceptional use in $M3" test "$(csv_col "$T/report.csv" exceptional_uses month "$M3")" = 1
+check "0 exceptional uses in the three months before" test \
+	"$(csv_col "$T/report.csv" exceptional_uses | head -3 | tr '\n' ' ')" = "0 0 0 "
+check "operations in $M3 = every audit entry of $M3" test \
+	"$(csv_col "$T/report.csv" operations month "$M3")" = \
+	"$(q "SELECT count(*) FROM audit WHERE strftime('%Y-%m', at, 'unixepoch') = '$M3'")"
 check "the CSV names no user" bash -c '! grep -qwE "ana|sam|admin" "$1"' _ "$T/report.csv"
 check "the CSV names no home" bash -c '! grep -qE "SC[0-9]" "$1"' _ "$T/report.csv"
 check "the CSV does not repeat the use" bash -c '! grep -qF "$2" "$1"' _ "$T/report.csv" "$USE"
-run 0 "transparency report --json" -- transparency report "$S" --from 2025-01-01 --to 2025-04-30 --json
+run 0 "transparency report --json" -- transparency report "$S" --from "$FROM" --to "$TO" --json
 check "the JSON parses and agrees" python3 -c '
 import json, sys
 rows = json.load(open(sys.argv[1]))
 got = [(r["month"], r["authority_code"], r["exceptional_uses"]) for r in rows]
-sys.exit(got != [("2025-01", "HMCI", 0), ("2025-02", "HMCI", 0), ("2025-03", "HMCI", 0), ("2025-04", "HMCI", 1)])
-' "$T/out"
+sys.exit(got != [(m, "HMCI", int(m == sys.argv[5])) for m in sys.argv[2:]])
+' "$T/out" "$M0" "$M1" "$M2" "$M3"
 check "the JSON names no user and no home" bash -c '! grep -qwE "ana|sam|admin|SC[0-9]+" "$1"' _ "$T/out"
-run 0 "the report with a kept checkpoint" -- transparency report "$S" --from 2025-01-01 --to 2025-04-30 --csv \
+run 0 "the report with a kept checkpoint" -- transparency report "$S" --from "$FROM" --to "$TO" --csv \
 	--checkpoint "$T/cp1.txt"
 check "... gives the same counts" cmp -s "$T/out" "$T/report.csv"
 run 2 "--to before --from" -- transparency report "$S" --from 2025-04-30 --to 2025-01-01 --csv
@@ -242,8 +261,10 @@ check "its rows are the total erased" test "$(q "SELECT row_count || '|' || user
   coalesce(recipients, '') FROM audit WHERE operation = 'erasure'")" = "$((WANT_V + WANT_C))|admin|"
 run 0 "audit verify after erasure" -- audit verify "$S"
 run 0 "audit verify --checkpoint after erasure" -- audit verify "$S" --checkpoint "$T/cp1.txt"
-run 0 "the report counts both exceptional uses (a listing, a complaint)" -- transparency report "$S" --from 2025-04-01 --to 2025-04-30 --csv
-check "... in 2025-04" test "$(csv_col "$T/out" exceptional_uses month 2025-04)" = 2
+read -r FROM TO M0 M1 M2 M3 <<<"$(months "$(q "SELECT max(at) FROM audit")")"
+run 0 "the report counts both exceptional uses (a listing, a complaint)" -- transparency report "$S" \
+	--from "$FROM" --to "$TO" --csv
+check "... in the months they happened" test "$(csv_col "$T/out" exceptional_uses | awk '{ s += $1 } END { print s }')" = 2
 
 echo "$((n - fails)) passed, $fails failed"
 [[ $fails == 0 ]]

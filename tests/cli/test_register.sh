@@ -14,6 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 S="$T/store.db"
 fails=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 check() { # check DESCRIPTION WANT GOT
 	if [[ "$2" == "$3" ]]; then
@@ -37,15 +38,7 @@ run() {
 dump() { sqlite3 "$S" .dump | sha256sum | cut -d' ' -f1; }
 
 run 0 init "$S" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)"
-sqlite3 "$S" <<SQL
-.load mod_spatialite
-.import --csv $F/la.csv la_fixture
-INSERT INTO area(kind, code, name, geom)
- SELECT 'la', CTYUA24CD, CTYUA24NM, GeomFromText('MULTIPOLYGON(((' || x || ' 200000, ' || (x + 1000) || ' 200000, '
-  || (x + 1000) || ' 201000, ' || x || ' 201000, ' || x || ' 200000)))', 27700)
- FROM (SELECT *, 100000 + rowid * 2000 AS x FROM la_fixture);
-DROP TABLE la_fixture;
-SQL
+fixture_las "$S"
 check "21 LA areas loaded" 21 "$(sqlite3 "$S" "SELECT count(*) FROM area WHERE kind = 'la'")"
 
 run 2 register import "$S" "$F/month1.csv"

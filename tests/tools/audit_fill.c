@@ -1,16 +1,20 @@
 /*
  * audit_fill.c - test helper: append N realistic audit entries to a store.
  *
- *   audit_fill STORE N
+ *   audit_fill STORE N [--at TIME [--step SECONDS]]
  *
  * Built only for the tests (tests/cli/test_audit.sh), never installed: no
  * haven command fakes operations, so the CLI tests make their log with
  * this, through the same hv_audit_append() every operation uses, in one
- * transaction.  Entries are spaced a minute apart from the context's clock
- * (HAVEN_NOW under ctest) and cycle through the six kinds of operation.
+ * transaction.  Entries cycle through the six kinds of operation.  They are
+ * stamped from the system clock, as every entry is, unless --at is given:
+ * then entry i is stamped TIME + i * SECONDS (default 60; negative makes a
+ * log whose time goes backwards) through the test clock's
+ * hv_clock_set_audit(), which only the test library has.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "govern/audit.h"
 #include "haven/store.h"
@@ -38,9 +42,20 @@ static const hv_audit_entry kinds[] = {
 int main(int argc, char **argv)
 {
 	char *end;
-	long n = argc == 3 ? strtol(argv[2], &end, 10) : -1;
-	if (argc != 3 || *end || n < 0) {
-		fprintf(stderr, "usage: audit_fill STORE N\n");
+	long n = argc >= 3 ? strtol(argv[2], &end, 10) : -1;
+	int bad = argc < 3 || *end || n < 0 || argc % 2 == 0;
+	int64_t at = -1, step = 60;
+	for (int a = 3; !bad && a + 1 < argc; a += 2) {
+		if (strcmp(argv[a], "--at") == 0)
+			bad = !hv_parse_time(argv[a + 1], &at);
+		else if (strcmp(argv[a], "--step") == 0) {
+			step = strtoll(argv[a + 1], &end, 10);
+			bad = !*argv[a + 1] || *end;
+		} else
+			bad = 1;
+	}
+	if (bad || (argc > 3 && at < 0)) {
+		fprintf(stderr, "usage: audit_fill STORE N [--at YYYY-MM-DDTHH:MM:SSZ [--step SECONDS]]\n");
 		return 2;
 	}
 	haven_global_init();
@@ -50,9 +65,9 @@ int main(int argc, char **argv)
 		st = haven_store_open(ctx, argv[1]);
 	if (!st)
 		st = hv_begin(ctx);
-	int64_t t0 = hv_now(ctx);
 	for (long i = 0; !st && i < n; i++) {
-		haven_ctx_set_now(ctx, t0 + 60 * i);
+		if (at >= 0)
+			hv_clock_set_audit(ctx, at + step * i);
 		st = hv_audit_append(ctx, &kinds[i % (long)(sizeof kinds / sizeof kinds[0])], NULL);
 	}
 	if (!st)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "govern/audit.h"
@@ -532,17 +533,26 @@ static void test_append_and_verify(void **state)
 	hv_rollback(ctx);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit"), 0);
 
-	/* 3: entries numbered from 0, timed from the context's clock */
+	/* 3: entries numbered from 0, stamped from the system clock: not from
+	 * "now" as HAVEN_NOW (2025-04-15 under ctest) puts it to the test clock */
+	assert_int_equal(hv_now(ctx), 1744707600);
+	int64_t t0 = (int64_t)time(NULL);
 	fill(ctx, 20);
+	int64_t t1 = (int64_t)time(NULL);
 	assert_int_equal(tu_int(ctx, "SELECT min(seq) FROM audit"), 0);
 	assert_int_equal(tu_int(ctx, "SELECT max(seq) FROM audit"), 19);
-	assert_int_equal(tu_int(ctx, "SELECT count(DISTINCT at) FROM audit"), 1);
-	assert_int_equal(tu_int(ctx, "SELECT at FROM audit WHERE seq = 0"), 1744707600); /* HAVEN_NOW */
+	assert_in_range(tu_int(ctx, "SELECT min(at) FROM audit"), t0, t1);
+	assert_in_range(tu_int(ctx, "SELECT max(at) FROM audit"), t0, t1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit WHERE operation = 'disclosure' AND recipients IS NULL"), 0);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit WHERE authoriser IS NOT NULL"), 3);
-	haven_ctx_set_now(ctx, 1744707600 + 3600);
+	/* ... nor from a clock the test fixes, however far back: the log records
+	 * when things happened, not when someone says they did */
+	hv_clock_set(ctx, 631152000); /* 1990-01-01 */
+	assert_int_equal(hv_now(ctx), 631152000);
+	t0 = (int64_t)time(NULL);
 	fill(ctx, 1);
-	assert_int_equal(tu_int(ctx, "SELECT at FROM audit WHERE seq = 20"), 1744707600 + 3600);
+	t1 = (int64_t)time(NULL);
+	assert_in_range(tu_int(ctx, "SELECT at FROM audit WHERE seq = 20"), t0, t1);
 
 	/* 4: verify recomputes the same root as the tree over the stored bytes */
 	tu_ok(ctx, haven_audit_verify(ctx, NULL, &rep));
@@ -990,12 +1000,76 @@ static void test_forged_checkpoints(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* ---- the log's time --------------------------------------------------- */
+
+/* verify refuses a log whose time goes back more than HV_AUDIT_MAX_BACKWARDS
+ * seconds from the latest entry before, naming both entries; so does
+ * checkpoint, which verifies first.  The logs are stamped through the test
+ * clock's hv_clock_set_audit(), as no operation can stamp them. */
+static void test_time_order(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		int64_t at[4]; /* seconds after 2025-04-15T09:00:00Z of entries 0..3 */
+		int64_t bad;   /* the first bad entry, -1 for none */
+		const char *msg;
+	} cases[] = {
+	    {"forward", {0, 60, 120, 180}, -1, ""},
+	    {"the same second", {0, 0, 0, 0}, -1, ""},
+	    {"back by the tolerance", {0, 600, 300, 600}, -1, ""},
+	    {"back by one second more",
+	     {0, 600, 299, 600},
+	     2,
+	     "audit log: entry 2 is stamped 2025-04-15T09:04:59Z, 301 s before entry 1 (2025-04-15T09:10:00Z): "
+	     "the log's time goes back more than 300 s"},
+	    {"back a little at a time, from the latest",
+	     {0, 600, 400, 200},
+	     3,
+	     "entry 3 is stamped 2025-04-15T09:03:20Z, 400 s before entry 1"},
+	    {"the first entry stamped later than the rest",
+	     {86400, 0, 60, 120},
+	     1,
+	     "entry 1 is stamped 2025-04-15T09:00:00Z, 86400 s before entry 0 (2025-04-16T09:00:00Z)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "time-%zu.db", i);
+		haven_ctx *ctx = tu_new_store(name);
+		tu_ok(ctx, hv_begin(ctx));
+		for (int k = 0; k < 4; k++) {
+			hv_clock_set_audit(ctx, 1744707600 + cases[i].at[k]);
+			tu_ok(ctx, hv_audit_append(ctx, &samples[k], NULL));
+		}
+		tu_ok(ctx, hv_commit(ctx));
+		haven_audit_report rep;
+		haven_status st = haven_audit_verify(ctx, NULL, &rep);
+		if (st != (cases[i].bad < 0 ? HAVEN_OK : HAVEN_ERR_TAMPER) || rep.first_bad != cases[i].bad ||
+		    !strstr(haven_errmsg(ctx), cases[i].msg))
+			fail_msg("%s: %s, first bad %lld: %s", cases[i].name, haven_status_name(st),
+			         (long long)rep.first_bad, haven_errmsg(ctx));
+		if (cases[i].bad >= 0) {
+			const char *key = tu_tmp("time.key");
+			unlink(key);
+			tu_ok(ctx, haven_audit_keygen(ctx, key, NULL));
+			char *text = NULL;
+			tu_assert_status(ctx, haven_audit_checkpoint(ctx, key, NULL, &text), HAVEN_ERR_TAMPER);
+			tu_assert_msg(ctx, "not signing a checkpoint");
+			tu_assert_msg(ctx, cases[i].msg);
+			assert_null(text);
+		}
+		haven_ctx_free(ctx);
+	}
+}
+
 /* ---- export ----------------------------------------------------------- */
 
 static void test_export(void **state)
 {
 	(void)state;
 	haven_ctx *ctx = tu_new_store("export.db");
+	/* Stamped through the test clock, for a known "at" to export. */
+	hv_clock_set_audit(ctx, 1744707600);
 	fill(ctx, 9);
 	const char *key = tu_tmp("export.key");
 	unlink(key);
@@ -1076,7 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_encoding_golden),     cmocka_unit_test(test_append_rules),
 		cmocka_unit_test(test_append_and_verify),   cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_tamper),              cmocka_unit_test(test_forged_checkpoints),
-		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_time_order),          cmocka_unit_test(test_export),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	haven_global_cleanup();

@@ -79,7 +79,7 @@ static void set_now(haven_ctx *c, const char *when)
 {
 	int64_t t;
 	assert_true(hv_parse_time(when, &t));
-	haven_ctx_set_now(c, t);
+	hv_clock_set(c, t);
 }
 
 static int64_t add_request(haven_ctx *c, const char *authority, const char *role, const char *date, const char *kind)
