@@ -1,6 +1,7 @@
 /*
  * test_store.c - creating, opening and refusing stores.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -163,6 +164,75 @@ static void test_open_refuses_newer_schema(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* The schema of the file at path, read with plain SQLite (opening it with
+ * haven would migrate it): user_version, then every object in order.
+ * Caller frees. */
+static char *raw_schema(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT (SELECT user_version FROM pragma_user_version) || ':' || "
+	                                    "group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), ';') "
+	                                    "FROM (SELECT * FROM sqlite_master ORDER BY rowid)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *s = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return s;
+}
+
+/* A migration that fails says which version and which module's step
+ * failed, and leaves the store exactly as it was: each case takes a new
+ * store back to an older version (as an older haven left it) with one
+ * object in the way of a module's step. */
+static void test_migration_failure_names_the_step(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *older, *want;
+	} cases[] = {
+	    {"audit at 2",
+	     "DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN "
+	     "issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; ALTER TABLE snapshot DROP COLUMN register_as_at; "
+	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; DROP TABLE request_confirmation; "
+	     "DROP TABLE disclosure_request; DROP TABLE authorisation; DROP TABLE app_user; DROP TABLE purpose; "
+	     "DROP TABLE authority_key; DROP TABLE authority_area; DROP TABLE authority; DROP TRIGGER "
+	     "audit_no_update; DROP TRIGGER audit_no_delete; DROP TABLE audit; PRAGMA user_version = 1;",
+	     "migrating schema to version 2 (audit): table audit_key already exists"},
+	    {"oversight at 3",
+	     "DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN "
+	     "issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; ALTER TABLE snapshot DROP COLUMN register_as_at; "
+	     "DROP TABLE complaint_audit; DROP TABLE extract; DROP TABLE request_confirmation; "
+	     "DROP TABLE disclosure_request; DROP TABLE authorisation; DROP TABLE app_user; DROP TABLE purpose; "
+	     "DROP TABLE authority_key; DROP TABLE authority_area; DROP TABLE authority; PRAGMA user_version = 2;",
+	     "migrating schema to version 3 (oversight): table complaint already exists"},
+	    {"register at 4", "ALTER TABLE snapshot DROP COLUMN register_as_at; PRAGMA user_version = 3;",
+	     "migrating schema to version 4 (register): duplicate column name: origin"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char file[32];
+		snprintf(file, sizeof file, "older%zu.db", i + 1);
+		haven_ctx *ctx = tu_new_store(file);
+		tu_ok(ctx, hv_exec(ctx, cases[i].older));
+		haven_store_close(ctx);
+		char *before = raw_schema(tu_tmp(file));
+		haven_status st = haven_store_open(ctx, tu_tmp(file));
+		if (st != HAVEN_ERR_SQL || !strstr(haven_errmsg(ctx), cases[i].want))
+			fail_msg("%s: got %s '%s', want HAVEN_ERR_SQL '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), cases[i].want);
+		char *after = raw_schema(tu_tmp(file));
+		if (strcmp(before, after) != 0)
+			fail_msg("%s: the failed migration changed the store", cases[i].name);
+		free(before);
+		free(after);
+		haven_ctx_free(ctx);
+	}
+}
+
 static void test_reopen_and_digest_stable(void **state)
 {
 	(void)state;
@@ -212,5 +282,5 @@ static void test_dates(void **state)
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_create_sets_everything), cmocka_unit_test(test_create_refuses_existing_file),
         cmocka_unit_test(test_open_refuses_foreign_files), cmocka_unit_test(test_open_refuses_loose_modes),
-        cmocka_unit_test(test_open_refuses_newer_schema), cmocka_unit_test(test_reopen_and_digest_stable),
-        cmocka_unit_test(test_dates))
+        cmocka_unit_test(test_open_refuses_newer_schema), cmocka_unit_test(test_migration_failure_names_the_step),
+        cmocka_unit_test(test_reopen_and_digest_stable), cmocka_unit_test(test_dates))

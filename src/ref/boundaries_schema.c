@@ -1,0 +1,25 @@
+/*
+ * boundaries_schema.c - the boundaries module's tables in the store, as
+ * steps the store's registry runs (core/module.h, src/store/store.c).
+ */
+#include "core/module.h"
+
+/* Schema 1: ONS boundaries, one row per area of each kind, and a record of
+ * each load.  The geometry column is added by AddGeometryColumn so
+ * SpatiaLite knows its SRID and type. */
+static const char schema_v1[] =
+    "CREATE TABLE area("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK(kind IN ('la','district','pfa','region')),"
+    " code TEXT NOT NULL, name TEXT NOT NULL,"
+    " UNIQUE(kind, code));"
+    "SELECT AddGeometryColumn('area', 'geom', 27700, 'MULTIPOLYGON', 'XY', 1);"
+    "SELECT CreateSpatialIndex('area', 'geom');"
+    "CREATE TABLE area_load("
+    " id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, loaded_at TEXT NOT NULL,"
+    " features INTEGER NOT NULL, repaired INTEGER NOT NULL,"
+    " code_field TEXT NOT NULL, name_field TEXT NOT NULL, source_crs TEXT NOT NULL);";
+
+static const hv_schema_step steps[] = {{1, schema_v1, NULL}};
+
+const hv_module hv_boundaries_module = {"boundaries", steps, sizeof steps / sizeof steps[0]};
