@@ -19,8 +19,12 @@ const cli_cmd cli_commands[] = {
 	 "  --admin NAME        the store's first user, an admin of the owner (default: $HAVEN_USER,\n"
 	 "                      else your login name)\n",
 	 cmd_init},
-	{"info", "STORE [--json]", "summarise what a store holds",
-	 "  --json   print the summary as a JSON object\n", cmd_info},
+	{"info", "STORE [--csv|--json]", "summarise what a store holds: its owner, then each module's counts",
+	 "One row per fact: section (store, boundaries, gazetteer, register, geocoding, audit,\n"
+	 "governance, disclosure, oversight), item and value.  Home counts are disclosed data: run it\n"
+	 "as a user; it is recorded in the audit log and marked OFFICIAL-SENSITIVE.\n"
+	 "  --csv, --json  output format (default: aligned text)\n",
+	 cmd_info},
 	{"boundaries load", "STORE --kind la|district|pfa|region FILE [--code-field F] [--name-field F] [--source-crs CRS] [--force]",
 	 "replace one kind of ONS area boundaries from any vector file (GeoJSON, GPKG, SHP, .zip, .gz)",
 	 "  --kind KIND         la (counties and unitaries), district, pfa (police force areas) or region\n"

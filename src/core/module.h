@@ -1,5 +1,5 @@
 /*
- * module.h - what a module gives the store: its schema steps.
+ * module.h - what a module gives the store: its schema steps and its counts.
  *
  * Each module that keeps tables in the store describes them in one
  * hv_module (beside its code, in <module>_schema.c); src/store/store.c holds
@@ -7,7 +7,8 @@
  * lists every driver.  The store is at schema version V when every module's
  * steps for versions 1..V have run: opening a store at version v runs, for
  * each version from v+1 in order, each module's step for that version in
- * registry order, all in one transaction.  See docs/ARCHITECTURE.md ("The
+ * registry order, all in one transaction.  haven_store_info asks each
+ * module, in registry order, for its counts.  See docs/ARCHITECTURE.md ("The
  * store").
  */
 #ifndef HAVEN_MODULE_H
@@ -15,6 +16,7 @@
 
 #include "core/context.h"
 #include "haven/store.h"
+#include "haven/table.h"
 
 /** One step of a module's schema: the SQL it runs when the store reaches
  *  version (1, 2, ...), then hook, if not NULL, in the same transaction
@@ -33,6 +35,26 @@ typedef struct hv_module {
 	const char *name;
 	const hv_schema_step *steps; /* in version order; NULL: no tables */
 	size_t n_steps;
+	/** Add the module's rows to haven_store_info's table (columns section,
+	 *  item, value) with hv_info_*; NULL: nothing to count. */
+	haven_status (*counts)(haven_ctx *ctx, haven_table *t);
 } hv_module;
+
+/** Rows of haven_store_info's table: section and item say what is
+ *  described, the value is text or an integer.  t borrowed; strings copied. */
+haven_status hv_info_text(haven_ctx *ctx, haven_table *t, const char *section, const char *item, const char *value);
+haven_status hv_info_int(haven_ctx *ctx, haven_table *t, const char *section, const char *item, int64_t value);
+
+/** A count: its item name and the query, with no parameters, that gives it. */
+typedef struct hv_info_item {
+	const char *item, *sql;
+} hv_info_item;
+
+/** One row in section for each of items[0..n), valued by its query. */
+haven_status hv_info_counts(haven_ctx *ctx, haven_table *t, const char *section, const hv_info_item *items, size_t n);
+
+/** One row in section per row of a query of two columns, the item (NULL
+ *  reads "none") and its count. */
+haven_status hv_info_grouped(haven_ctx *ctx, haven_table *t, const char *section, const char *sql);
 
 #endif

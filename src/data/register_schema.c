@@ -3,6 +3,7 @@
  * registry runs (core/module.h, src/store/store.c).
  */
 #include "core/module.h"
+#include "core/sql.h"
 
 /* Schema 1: HMCI register disclosures, one snapshot per import and the
  * history of each home (docs/register.md).  The geometry column is added by
@@ -64,4 +65,31 @@ static const char schema_v4[] = "ALTER TABLE snapshot ADD COLUMN origin TEXT CHE
 
 static const hv_schema_step steps[] = {{1, schema_v1, NULL}, {4, schema_v4, NULL}};
 
-const hv_module hv_register_module = {"register", steps, sizeof steps / sizeof steps[0]};
+/* The snapshots and the homes they hold; the newest snapshot's date when
+ * there is one. */
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {
+	    {"snapshots", "SELECT count(*) FROM snapshot"},
+	    {"homes_current", "SELECT count(*) FROM home_version WHERE valid_to IS NULL"},
+	    {"places_current", "SELECT coalesce(sum(places), 0) FROM home_version WHERE valid_to IS NULL"},
+	    {"homes_ever", "SELECT count(DISTINCT urn) FROM home_version"},
+	    {"synthetic_current", "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND synthetic = 1"},
+	    {"enforcement_actions", "SELECT count(*) FROM enforcement"},
+	    {"changes", "SELECT count(*) FROM register_change"},
+	};
+	haven_status rc = hv_info_counts(ctx, t, "register", items, sizeof items / sizeof items[0]);
+	sqlite3_stmt *st;
+	if (!rc)
+		rc = hv_prepare(ctx, "SELECT max(received) FROM snapshot", &st);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = hv_error_sql(ctx, "reading the newest snapshot");
+	else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		rc = hv_info_text(ctx, t, "register", "latest_snapshot", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+const hv_module hv_register_module = {"register", steps, sizeof steps / sizeof steps[0], counts};

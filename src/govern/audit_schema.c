@@ -41,4 +41,10 @@ static const char schema_v2[] = "CREATE TABLE audit("
 
 static const hv_schema_step steps[] = {{2, schema_v2, NULL}};
 
-const hv_module hv_audit_module = {"audit", steps, sizeof steps / sizeof steps[0]};
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {{"entries", "SELECT count(*) FROM audit"}};
+	return hv_info_counts(ctx, t, "audit", items, sizeof items / sizeof items[0]);
+}
+
+const hv_module hv_audit_module = {"audit", steps, sizeof steps / sizeof steps[0], counts};

@@ -31,4 +31,13 @@ static const char schema_v3[] = "CREATE TABLE disclosure_request("
 
 static const hv_schema_step steps[] = {{3, schema_v3, NULL}};
 
-const hv_module hv_disclose_module = {"disclose", steps, sizeof steps / sizeof steps[0]};
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {
+	    {"requests", "SELECT count(*) FROM disclosure_request"},
+	    {"extracts", "SELECT count(*) FROM extract"},
+	};
+	return hv_info_counts(ctx, t, "disclosure", items, sizeof items / sizeof items[0]);
+}
+
+const hv_module hv_disclose_module = {"disclose", steps, sizeof steps / sizeof steps[0], counts};

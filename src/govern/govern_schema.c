@@ -80,4 +80,14 @@ static const char schema_v3[] =
  * probation owner's areas and adds the store's first user. */
 static const hv_schema_step steps[] = {{3, schema_v3, hv_govern_init}};
 
-const hv_module hv_govern_module = {"govern", steps, sizeof steps / sizeof steps[0]};
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {
+	    {"authorities", "SELECT count(*) FROM authority"},
+	    {"users", "SELECT count(*) FROM app_user WHERE disabled_at IS NULL"},
+	    {"authorisations", "SELECT count(*) FROM authorisation"},
+	};
+	return hv_info_counts(ctx, t, "governance", items, sizeof items / sizeof items[0]);
+}
+
+const hv_module hv_govern_module = {"govern", steps, sizeof steps / sizeof steps[0], counts};

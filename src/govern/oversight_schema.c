@@ -24,4 +24,10 @@ static const char schema_v3[] =
 
 static const hv_schema_step steps[] = {{3, schema_v3, NULL}};
 
-const hv_module hv_oversight_module = {"oversight", steps, sizeof steps / sizeof steps[0]};
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {{"complaints", "SELECT count(*) FROM complaint"}};
+	return hv_info_counts(ctx, t, "oversight", items, sizeof items / sizeof items[0]);
+}
+
+const hv_module hv_oversight_module = {"oversight", steps, sizeof steps / sizeof steps[0], counts};

@@ -22,4 +22,10 @@ static const char schema_v1[] =
 
 static const hv_schema_step steps[] = {{1, schema_v1, NULL}};
 
-const hv_module hv_boundaries_module = {"boundaries", steps, sizeof steps / sizeof steps[0]};
+/* The areas held, by kind. */
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	return hv_info_grouped(ctx, t, "boundaries", "SELECT kind, count(*) FROM area GROUP BY kind ORDER BY kind");
+}
+
+const hv_module hv_boundaries_module = {"boundaries", steps, sizeof steps / sizeof steps[0], counts};

@@ -24,4 +24,16 @@ static const char schema_v1[] =
 
 static const hv_schema_step steps[] = {{1, schema_v1, NULL}};
 
-const hv_module hv_gazetteer_module = {"gazetteer", steps, sizeof steps / sizeof steps[0]};
+static haven_status counts(haven_ctx *ctx, haven_table *t)
+{
+	static const hv_info_item items[] = {
+	    {"postcodes_live", "SELECT count(*) FROM postcode"},
+	    {"postcodes_without_coordinates", "SELECT count(*) FROM postcode WHERE e IS NULL"},
+	    {"postcodes_terminated", "SELECT count(*) FROM postcode_terminated"},
+	    {"postcode_sectors", "SELECT count(*) FROM postcode_sector"},
+	    {"uprns", "SELECT count(*) FROM uprn"},
+	};
+	return hv_info_counts(ctx, t, "gazetteer", items, sizeof items / sizeof items[0]);
+}
+
+const hv_module hv_gazetteer_module = {"gazetteer", steps, sizeof steps / sizeof steps[0], counts};

@@ -18,6 +18,9 @@
 #include "core/module.h"
 #include "core/output.h"
 #include "core/sql.h"
+#include "core/table.h"
+#include "gate/gate.h"
+#include "govern/govern.h"
 #include <spatialite.h>
 
 /* The store's own step at schema 1: meta, the first table, and (when the
@@ -45,18 +48,35 @@ static haven_status write_owner(haven_ctx *ctx, const haven_owner *owner)
 
 static const hv_schema_step store_steps[] = {
     {1, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);", write_owner}};
-static const hv_module store_module = {"store", store_steps, sizeof store_steps / sizeof store_steps[0]};
 
-/* The registry: every module that keeps tables in the store, each defined
- * beside its code (<module>_schema.c).  Order matters: for each version,
- * the modules' steps run in this order, so a step may use what an earlier
- * module made at the same or an earlier version (govern's seeds read meta).
+/* The store itself: its file, schema version, marking and owner. */
+static haven_status store_counts(haven_ctx *ctx, haven_table *t)
+{
+	haven_status rc = hv_info_text(ctx, t, "store", "path", ctx->store_path);
+	if (!rc)
+		rc = hv_info_int(ctx, t, "store", "schema_version", haven_store_schema_version());
+	static const char *const meta_keys[] = {"marking", "owner_kind", "owner_code", "owner_name", "created_at"};
+	for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0] && !rc; i++) {
+		char buf[256];
+		if (!(rc = hv_meta_get(ctx, meta_keys[i], buf, sizeof buf)))
+			rc = hv_info_text(ctx, t, "store", meta_keys[i], buf);
+	}
+	return rc;
+}
+
+static const hv_module store_module = {"store", store_steps, sizeof store_steps / sizeof store_steps[0], store_counts};
+
+/* The registry: every module that keeps tables in the store or counts
+ * in haven_store_info, each defined beside its code (<module>_schema.c).
+ * Order matters: for each version, the modules' steps run in this order, so
+ * a step may use what an earlier module made at the same or an earlier
+ * version (govern's seeds read meta); info's sections come in this order.
  * A new module adds its line here; a module's new tables are a new step at
  * the next version, in its own file (docs/ARCHITECTURE.md, "The store"). */
-extern const hv_module hv_boundaries_module, hv_gazetteer_module, hv_register_module, hv_audit_module, hv_govern_module,
-    hv_disclose_module, hv_oversight_module;
+extern const hv_module hv_boundaries_module, hv_gazetteer_module, hv_register_module, hv_geocode_module,
+    hv_audit_module, hv_govern_module, hv_disclose_module, hv_oversight_module;
 static const hv_module *const modules[] = {
-    &store_module,    &hv_boundaries_module, &hv_gazetteer_module, &hv_register_module,
+    &store_module,    &hv_boundaries_module, &hv_gazetteer_module, &hv_register_module,  &hv_geocode_module,
     &hv_audit_module, &hv_govern_module,     &hv_disclose_module,  &hv_oversight_module,
 };
 #define N_MODULES (sizeof modules / sizeof modules[0])
@@ -247,88 +267,29 @@ haven_status haven_store_open(haven_ctx *ctx, const char *path)
 
 /* ---- info ------------------------------------------------------------- */
 
-static void add_count(haven_ctx *ctx, cJSON *obj, const char *name, const char *sql)
-{
-	int64_t v = 0;
-	if (hv_query_int(ctx, sql, &v) == HAVEN_OK)
-		cJSON_AddNumberToObject(obj, name, (double)v);
-}
-
-/* Add {key: count} pairs from a two-column query (text key, integer count). */
-static void add_grouped(haven_ctx *ctx, cJSON *obj, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (hv_prepare(ctx, sql, &st))
-		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-		cJSON_AddNumberToObject(obj, k ? k : "none", (double)sqlite3_column_int64(st, 1));
-	}
-	sqlite3_finalize(st);
-}
-
-haven_status haven_store_info(haven_ctx *ctx, cJSON **out)
+haven_status haven_store_info(haven_ctx *ctx, haven_table **out)
 {
 	hv_clear(ctx);
 	*out = NULL;
-	haven_status rc = hv_need_store(ctx);
+	/* Counts of homes are disclosed data: someone must be acting, and
+	 * writing the table records the consultation (haven_table_write). */
+	haven_status rc = hv_need_actor(ctx);
 	if (rc)
 		return rc;
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	cJSON_AddStringToObject(root, "store", ctx->store_path);
-	cJSON_AddNumberToObject(root, "schema_version", haven_store_schema_version());
-	char buf[256];
-	static const char *const meta_keys[] = {"marking", "owner_kind", "owner_code", "owner_name", "created_at"};
-	for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++) {
-		hv_meta_get(ctx, meta_keys[i], buf, sizeof buf);
-		cJSON_AddStringToObject(root, meta_keys[i], buf);
+	static const char *const cols[] = {"section", "item", "value"};
+	haven_table *t;
+	if ((rc = hv_table_new(ctx, "Store summary", 3, cols, &t)))
+		return rc;
+	for (size_t m = 0; m < N_MODULES && !rc; m++)
+		if (modules[m]->counts)
+			rc = modules[m]->counts(ctx, t);
+	if (!rc)
+		rc = hv_table_release(ctx, t, HV_AUDIT_CONSULTATION, "store summary", NULL);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
 	}
-
-	cJSON *areas = cJSON_AddObjectToObject(root, "boundaries");
-	add_grouped(ctx, areas, "SELECT kind, count(*) FROM area GROUP BY kind ORDER BY kind");
-
-	cJSON *gaz = cJSON_AddObjectToObject(root, "gazetteer");
-	add_count(ctx, gaz, "postcodes_live", "SELECT count(*) FROM postcode");
-	add_count(ctx, gaz, "postcodes_without_coordinates", "SELECT count(*) FROM postcode WHERE e IS NULL");
-	add_count(ctx, gaz, "postcodes_terminated", "SELECT count(*) FROM postcode_terminated");
-	add_count(ctx, gaz, "postcode_sectors", "SELECT count(*) FROM postcode_sector");
-	add_count(ctx, gaz, "uprns", "SELECT count(*) FROM uprn");
-
-	cJSON *reg = cJSON_AddObjectToObject(root, "register");
-	add_count(ctx, reg, "snapshots", "SELECT count(*) FROM snapshot");
-	sqlite3_stmt *st;
-	if (hv_prepare(ctx, "SELECT received FROM snapshot ORDER BY received DESC LIMIT 1", &st) == HAVEN_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			cJSON_AddStringToObject(reg, "latest_snapshot", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	add_count(ctx, reg, "homes_current", "SELECT count(*) FROM home_version WHERE valid_to IS NULL");
-	add_count(ctx, reg, "places_current", "SELECT coalesce(sum(places), 0) FROM home_version WHERE valid_to IS NULL");
-	add_count(ctx, reg, "homes_ever", "SELECT count(DISTINCT urn) FROM home_version");
-	add_count(ctx, reg, "synthetic_current",
-	          "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND synthetic = 1");
-	add_count(ctx, reg, "enforcement_actions", "SELECT count(*) FROM enforcement");
-	add_count(ctx, reg, "changes", "SELECT count(*) FROM register_change");
-
-	cJSON *gov = cJSON_AddObjectToObject(root, "governance");
-	add_count(ctx, gov, "authorities", "SELECT count(*) FROM authority");
-	add_count(ctx, gov, "users", "SELECT count(*) FROM app_user WHERE disabled_at IS NULL");
-	add_count(ctx, gov, "authorisations", "SELECT count(*) FROM authorisation");
-	add_count(ctx, gov, "requests", "SELECT count(*) FROM disclosure_request");
-	add_count(ctx, gov, "extracts", "SELECT count(*) FROM extract");
-	add_count(ctx, gov, "complaints", "SELECT count(*) FROM complaint");
-	add_count(ctx, gov, "audit_entries", "SELECT count(*) FROM audit");
-
-	cJSON *geo = cJSON_AddObjectToObject(root, "geocoding");
-	cJSON *methods = cJSON_AddObjectToObject(geo, "by_method");
-	add_grouped(ctx, methods,
-	            "SELECT coalesce(geo_method, 'not_run'), count(*) FROM home_version WHERE valid_to IS NULL "
-	            "GROUP BY 1 ORDER BY 1");
-	add_count(ctx, geo, "la_mismatches",
-	          "SELECT count(*) FROM home_version WHERE valid_to IS NULL AND geo_la_check IN ('mismatch','outside')");
-	*out = root;
+	*out = t;
 	return HAVEN_OK;
 }
 

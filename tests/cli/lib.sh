@@ -25,3 +25,12 @@ expect_exit() {
 # PATTERN (a grep basic regular expression).
 expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
+
+# info_section STORE SECTION: one section of 'haven info STORE --json' as a
+# JSON object {item: value} with sorted keys (run as the acting user).
+info_section() {
+  "$HAVEN_BIN" info "$1" --json | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)["rows"]
+print(json.dumps({r["item"]: r["value"] for r in rows if r["section"] == sys.argv[1]}, sort_keys=True))' "$2"
+}

@@ -41,8 +41,11 @@ case_ "init" 0 "OFFICIAL-SENSITIVE" -- init "$S" --owner-kind police --owner-cod
 mode=$(stat -c %a "$S")
 [[ $mode == 600 ]] && echo "ok store mode 600" || { echo "FAIL store mode $mode"; fails=$((fails + 1)); }
 case_ "init refuses an existing file" 3 "File exists" -- init "$S" --owner-kind police --owner-code E23000010
-case_ "info text" 0 "owner_name: West Yorkshire Police" -- info "$S"
-case_ "info json" 0 '"OFFICIAL-SENSITIVE"' -- info "$S" --json
+case_ "info text" 0 "owner_name                     West Yorkshire Police" -- info "$S"
+case_ "info json" 0 '"protective_marking":	"OFFICIAL-SENSITIVE"' -- info "$S" --json
+case_ "info csv" 0 "governance,users,1,OFFICIAL-SENSITIVE" -- info "$S" --csv
+case_ "info runs as a user" 30 "no user given" -- info "$S" --as ""
+case_ "info as an unknown user" 30 "unknown user 'nobody'" -- info "$S" --as nobody
 case_ "info on a missing store" 3 "nope.db" -- info "$T/nope.db"
 
 # Foreign files made private: a file group or others may read is refused

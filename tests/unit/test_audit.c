@@ -4,6 +4,7 @@
  * trees, the canonical encoding's golden bytes, appending, checkpoints and
  * keys, export, and tampering done directly in SQLite as an attacker would.
  */
+#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,7 @@
  * complaints and erasure, on a store holding three monthly snapshots of the
  * register fixture (real ONS LA boundaries).
  */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
