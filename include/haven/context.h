@@ -11,6 +11,7 @@
 #define HAVEN_CONTEXT_H
 
 #include <stdint.h>
+#include "haven/common.h"
 #include "haven/status.h"
 
 #ifdef __cplusplus

@@ -104,7 +104,7 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	if (cli_positional(argc, 1) || !u.name || !u.authority || !u.role)
 		return cli_usage();
 	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	char *path = NULL, pub[HAVEN_GOVERN_PUBKEY_B64];
+	char *path = NULL, pub[HAVEN_PUBKEY_B64];
 	if (!st)
 		st = haven_user_add(ctx, &u, &path, pub);
 	if (!st) {
@@ -113,7 +113,7 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n",
 			       cli_esc(path), pub);
 	}
-	free(path);
+	haven_free(path);
 	return st;
 }
 

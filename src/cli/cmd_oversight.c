@@ -39,7 +39,7 @@ haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	haven_table *t = NULL;
 	st = haven_transparency_report(ctx, from, to, cp, &t);
-	free(cp);
+	haven_free(cp);
 	return cli_write_table(ctx, st, t, fmt);
 }
 

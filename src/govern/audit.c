@@ -114,7 +114,7 @@ static haven_status store_key(haven_ctx *ctx, int *count, unsigned char pk[crypt
 
 /* ---- the secret key file ---------------------------------------------- */
 
-haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_AUDIT_PUBKEY_B64])
+haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64])
 {
 	hv_clear(ctx);
 	return hv_key_generate(ctx, path, pubkey);
@@ -720,7 +720,7 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, const hv_ha
 	sodium_bin2hex(rhex, sizeof rhex, root, HV_HASH_BYTES);
 	cJSON *keys = cJSON_CreateArray();
 	if (keys && nkeys > 0) {
-		char pk64[HAVEN_AUDIT_PUBKEY_B64];
+		char pk64[HAVEN_PUBKEY_B64];
 		sodium_bin2base64(pk64, sizeof pk64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
 		if (!cJSON_AddItemToArray(keys, cJSON_CreateString(pk64))) {
 			cJSON_Delete(keys);

@@ -26,7 +26,7 @@
 #include "testutil.h"
 
 static haven_ctx *hm; /* HMCI store (owner hmci X00 "Test") with the national register */
-static char hm_pub[HV_PUBKEY_B64];
+static char hm_pub[HAVEN_PUBKEY_B64];
 static unsigned char hm_pk[crypto_sign_PUBLICKEYBYTES], hm_sk[crypto_sign_SECRETKEYBYTES];
 
 static const char *const WY_LAS = "'E08000032','E08000033','E08000034','E08000035','E08000036'";
