@@ -31,6 +31,24 @@ S=$T/s.db
 case_ "help lists commands" 0 "register import" -- help
 case_ "help for one command" 0 "--owner-kind KIND" -- help init
 case_ "help for a group" 0 "geocode report" -- help geocode
+# The command table's flags, shown by help: who acts, what writes, what is for admins.
+case_ "help shows a command's flags" 0 "add a user; a senior gets a new signing key [acts as a user] [writes] [admin]" -- help user add
+# line_ NAME LINE -- ARGS...: haven's output holds exactly LINE as one of its lines.
+line_() {
+	local name=$1 line=$2
+	shift 3
+	n=$((n + 1))
+	if "$H" "$@" 2>&1 | grep -qxF -- "$line"; then
+		echo "ok $n $name"
+	else
+		echo "FAIL $n $name: no line '$line' in: haven $*"
+		fails=$((fails + 1))
+	fi
+}
+line_ "help: a listing acts as a user and writes nothing" "list the users, their roles and public keys [acts as a user]" -- help user list
+line_ "help: where needs no user" "which loaded areas (la, district, pfa, region) a point is in" -- help where
+case_ "help lists every command with its flags" 0 "  info                 summarise what a store holds: its owner, then each module's counts [acts as a user]" -- help
+case_ "help explains the flags" 0 "[writes]: changes what the store holds" -- help
 case_ "unknown command suggests" 2 "Did you mean 'info'?" -- inof "$S"
 case_ "unknown group word suggests" 2 "Did you mean 'register" -- registr import
 case_ "group without subcommand" 2 "needs a subcommand" -- register
