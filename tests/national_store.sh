@@ -5,8 +5,10 @@
 # haven tool from the bundled open data.  A store is one file: a copy is
 # cheap.
 #   DIR/boundaries.db  owner hmci X00 "Test", first user admin (as
-#                      tu_new_store makes): the four kinds of ONS boundaries
-#                      (la, district, pfa, region) and the postcode sample
+#                      tu_new_store makes): the la and pfa boundaries, and
+#                      the postcode sample
+# (a test that needs them in a store of another owner copies their rows
+# with tests/tools/copy_rows)
 #   DIR/register.db    that, with the synthetic national register of
 #                      DIR/synth/register.csv (seed 5) imported as at
 #                      2025-03-31 by admin
@@ -21,9 +23,7 @@ mkdir -p "$out.new"
 S=$out.new/boundaries.db
 "$H" -q init "$S" --owner-kind hmci --owner-code X00 --owner-name Test --admin admin >/dev/null
 "$H" -q boundaries load "$S" --kind la "$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$S" --kind district "$D/boundaries/lad_dec2024_en_bgc.geojson.gz" >/dev/null
 "$H" -q boundaries load "$S" --kind pfa "$D/boundaries/pfa_dec2023_ew_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$S" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
 "$H" -q gazetteer load "$S" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
 "$H" -q synth "$S" --from-ofsted "$D/ofsted/ofsted_provider_level_2025-03-31.csv.gz" --seed 5 \
 	--out "$out.new/synth" >/dev/null

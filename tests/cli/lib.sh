@@ -26,6 +26,17 @@ expect_exit() {
 expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
 
+# national_reference STORE TABLE...: the rows of TABLEs of the national store
+# (la and pfa boundaries, the postcode sample; tests/national_store.sh)
+# copied into STORE, in place of loading them again; the test must require
+# the CTest fixture "national".  With no TABLE: the areas and the gazetteer.
+national_reference() {
+  local store=$1
+  shift
+  [ $# -gt 0 ] || set -- area area_load postcode postcode_terminated postcode_sector uprn gazetteer_load
+  "$HAVEN_TEST_TOOLS/copy_rows" "$store" "${HAVEN_NATIONAL:?run through ctest}/boundaries.db" "$@"
+}
+
 # info_section STORE SECTION: one section of 'haven info STORE --json' as a
 # JSON object {item: value} with sorted keys (run as the acting user).
 info_section() {

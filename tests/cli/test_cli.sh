@@ -7,6 +7,7 @@ set -euo pipefail
 H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh" # national_reference
 fails=0
 n=0
 
@@ -83,9 +84,8 @@ before=$(dump "$T/newer.db")
 case_ "a newer schema is refused" 11 "newer than this haven" -- register import "$T/newer.db" "$HAVEN_FIXTURES/register/month1.csv" --received 2025-01-31
 [[ $(dump "$T/newer.db") == "$before" ]] && echo "ok newer store untouched" || { echo "FAIL newer store changed"; fails=$((fails + 1)); }
 
-# where --postcode: real boundaries and a small gazetteer.
-"$H" -q boundaries load "$S" --kind la "$HAVEN_DATA_DIR/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$S" --kind pfa "$HAVEN_DATA_DIR/boundaries/pfa_dec2023_ew_bgc.geojson.gz" >/dev/null
+# where --postcode: real boundaries (the national store's, loaded once per run) and a small gazetteer.
+national_reference "$S" area area_load
 printf 'Postcode,lat,long\nLS6 1AE,53.81428,-1.56166\nLS11AJ,53.79655,-1.54835\nM1 1AE,53.47885,-2.23681\n' >"$T/pc.csv"
 "$H" -q gazetteer load "$S" "$T/pc.csv" >/dev/null
 case_ "where --postcode (spacing and case normalised)" 0 "E23000010  West Yorkshire" -- where "$S" --postcode ls61ae

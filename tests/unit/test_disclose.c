@@ -6,7 +6,7 @@
  * unknown key, an edited manifest) and the owner's scope at import.
  *
  * The HMCI store is a copy of the national store built once per run
- * (tests/national_store.sh): the bundled boundaries, the sample gazetteer,
+ * (tests/national_store.sh): la and pfa boundaries, the sample gazetteer,
  * and haven synth's national register from Ofsted's provider list (4,009
  * homes).  Receiving stores copy its boundaries with SQL.
  */

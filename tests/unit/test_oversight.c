@@ -1,7 +1,7 @@
 /*
  * test_oversight.c - the disclosure gate, the transparency report,
  * complaints and erasure, on a store holding three monthly snapshots of the
- * register fixture (real ONS boundaries, from a copy of the national store).
+ * register fixture (real ONS LA boundaries, from a copy of the national store).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -22,8 +22,8 @@ static void act(haven_ctx *ctx, const char *user, const char *purpose, const cha
 	tu_ok(ctx, haven_act(ctx, &o));
 }
 
-/* An HMCI store with the national boundaries (a copy of the national
- * store), users ana (analyst) and sam (senior), and the three monthly
+/* An HMCI store with LA boundaries (a copy of the national store, which
+ * has pfa too), users ana (analyst) and sam (senior), and the three monthly
  * register fixtures imported by the admin. */
 static haven_ctx *make_store(const char *name)
 {

@@ -12,7 +12,7 @@
 #include "core/sql.h"
 #include "testutil.h"
 
-static haven_ctx *ctx; /* a copy of the national store: the bundled boundaries, la and pfa among them */
+static haven_ctx *ctx; /* a copy of the national store: the bundled la and pfa boundaries */
 
 static int setup(void **state)
 {

@@ -48,7 +48,7 @@ haven_ctx *tu_new_store(const char *name);
 const char *tu_national(const char *rel);
 
 /** New context with a copy of the national store which ("boundaries.db":
- *  the four kinds of ONS boundaries and the postcode sample;
+ *  the la and pfa boundaries and the postcode sample;
  *  "register.db": that and the synthetic national register) at
  *  tu_tmp(name), acting as admin: tu_new_store with the national data
  *  already loaded.  The test must require the fixture "national". */
