@@ -13,8 +13,7 @@
 #include <stdlib.h>
 
 #include "govern/audit.h"
-#include "haven/store.h"
-#include "core/sql.h"
+#include "tool.h"
 
 static const hv_audit_entry kinds[] = {
 	{HV_AUDIT_COLLECTION, "analyst.0417", "E23000001", "safeguarding",
@@ -43,11 +42,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: audit_fill STORE N\n");
 		return 2;
 	}
-	haven_global_init();
 	haven_ctx *ctx;
-	haven_status st = haven_ctx_new(&ctx);
-	if (!st)
-		st = haven_store_open(ctx, argv[1]);
+	haven_status st = tool_open(argv[1], &ctx);
 	if (!st)
 		st = hv_begin(ctx);
 	int64_t t0 = hv_now(ctx);
@@ -55,13 +51,5 @@ int main(int argc, char **argv)
 		haven_ctx_set_now(ctx, t0 + 60 * i);
 		st = hv_audit_append(ctx, &kinds[i % (long)(sizeof kinds / sizeof kinds[0])], NULL);
 	}
-	if (!st)
-		st = hv_commit(ctx);
-	if (st) {
-		fprintf(stderr, "audit_fill: %s\n", haven_errmsg(ctx));
-		hv_rollback(ctx);
-	}
-	haven_ctx_free(ctx);
-	haven_global_cleanup();
-	return (int)st;
+	return tool_end("audit_fill", ctx, st);
 }

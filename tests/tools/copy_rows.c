@@ -13,8 +13,7 @@
  */
 #include <stdio.h>
 
-#include "haven/store.h"
-#include "core/sql.h"
+#include "tool.h"
 
 int main(int argc, char **argv)
 {
@@ -22,11 +21,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: copy_rows STORE FROM TABLE...\n");
 		return 2;
 	}
-	haven_global_init();
 	haven_ctx *ctx;
-	haven_status st = haven_ctx_new(&ctx);
-	if (!st)
-		st = haven_store_open(ctx, argv[1]);
+	haven_status st = tool_open(argv[1], &ctx);
 	sqlite3_stmt *s = NULL;
 	/* ATTACH cannot run inside a transaction: before hv_begin. */
 	if (!st && !(st = hv_preparef(ctx, &s, "ATTACH %Q AS src", argv[2])) && sqlite3_step(s) != SQLITE_DONE)
@@ -40,13 +36,5 @@ int main(int argc, char **argv)
 			st = hv_error_sql(ctx, argv[i]);
 		sqlite3_finalize(s);
 	}
-	if (!st)
-		st = hv_commit(ctx);
-	if (st) {
-		fprintf(stderr, "copy_rows: %s\n", haven_errmsg(ctx));
-		hv_rollback(ctx);
-	}
-	haven_ctx_free(ctx);
-	haven_global_cleanup();
-	return (int)st;
+	return tool_end("copy_rows", ctx, st);
 }
