@@ -22,9 +22,6 @@
 extern "C" {
 #endif
 
-/** Size of a buffer for a public key in base64 (32 bytes -> 44 chars + NUL). */
-#define HAVEN_AUDIT_PUBKEY_B64 45
-
 /** What haven_audit_verify found.  Filled on HAVEN_OK and on
  *  HAVEN_ERR_TAMPER (then first_bad and the context's message say what
  *  failed). */
@@ -42,7 +39,7 @@ typedef struct haven_audit_report {
  *  half to path, mode 0600 (see docs/audit.md for the file's format).
  *  HAVEN_ERR_IO if path exists (never overwritten) or cannot be written.
  * \param pubkey if not NULL, receives the public key in base64. */
-haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_AUDIT_PUBKEY_B64]);
+haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64]);
 
 /** Sign a checkpoint of the open store's log with the key in key_path.
  *  The first checkpoint records the key's public half in the store; later
@@ -51,11 +48,11 @@ haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HA
  *  never signed (HAVEN_ERR_TAMPER).  HAVEN_ERR_DENIED for a key file that
  *  group or others may read.
  * \param previous NULL, or the text of the last checkpoint kept; borrowed
- * \param text     on HAVEN_OK the checkpoint note; caller frees with free() */
+ * \param text     on HAVEN_OK the checkpoint note; caller frees with haven_free() */
 haven_status haven_audit_checkpoint(haven_ctx *ctx, const char *key_path, const char *previous, char **text);
 
 /** Read a checkpoint file (at most 64 KiB).
- * \param text on HAVEN_OK the file's contents; caller frees with free() */
+ * \param text on HAVEN_OK the file's contents; caller frees with haven_free() */
 haven_status haven_audit_checkpoint_load(haven_ctx *ctx, const char *path, char **text);
 
 /** Write a checkpoint's text to a new file at path (never overwriting one:

@@ -12,6 +12,7 @@
 #define HAVEN_CONTEXT_H
 
 #include <stdint.h>
+#include "haven/common.h"
 #include "haven/status.h"
 
 #ifdef __cplusplus

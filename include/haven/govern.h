@@ -94,9 +94,6 @@ haven_status haven_authority_key_list(haven_ctx *ctx, const char *authority, hav
 
 /* ---- users -------------------------------------------------------------- */
 
-/** Size of a buffer for a public key in base64 (44 characters + NUL). */
-#define HAVEN_GOVERN_PUBKEY_B64 45
-
 /** Longest user name, in bytes. */
 #define HAVEN_USER_NAME_MAX 63
 
@@ -121,14 +118,14 @@ typedef struct haven_user_spec {
  *  0700, never overwriting), the store keeps only the public half.
  * \param u          borrowed.
  * \param key_path   if not NULL, receives for a senior the key file written,
- *                   a new string the caller frees with free(); NULL otherwise.
+ *                   a new string the caller frees with haven_free(); NULL otherwise.
  * \param public_key if not NULL, receives a senior's public key ("" otherwise).
  * \return HAVEN_ERR_DUPLICATE for a name taken; HAVEN_ERR_NOT_FOUND for an
  *         unknown authority; HAVEN_ERR_VALUE for a bad name, role or
  *         purpose; HAVEN_ERR_USAGE for a key file given to a non-senior;
  *         HAVEN_ERR_IO when the key file exists or cannot be written. */
 haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key_path,
-                            char public_key[HAVEN_GOVERN_PUBKEY_B64]);
+                            char public_key[HAVEN_PUBKEY_B64]);
 
 /** Every user: name, authority, authority_kind, role, default_purpose,
  *  public_key, created_at, disabled_at.

@@ -11,6 +11,7 @@
 #ifndef HAVEN_HAVEN_H
 #define HAVEN_HAVEN_H
 
+#include "haven/common.h"
 #include "haven/status.h"
 #include "haven/context.h"
 #include "haven/store.h"

@@ -11,8 +11,8 @@
 #define HAVEN_STORE_H
 
 #include <stddef.h>
-#include <cjson/cJSON.h>
 #include "haven/context.h"
+#include "haven/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,9 +54,15 @@ haven_status haven_store_open(haven_ctx *ctx, const char *path);
 /** Close the open store; harmless when none is open. */
 void haven_store_close(haven_ctx *ctx);
 
-/** Summary of the store's contents.
- * \param out on HAVEN_OK a new JSON object; caller frees with cJSON_Delete(). */
-haven_status haven_store_info(haven_ctx *ctx, cJSON **out);
+/** What the store holds, as rows (section, item, value): the store itself
+ *  (path, schema version, marking, owner), then each module's counts
+ *  (boundaries by kind, gazetteer, register, geocoding, audit, governance,
+ *  disclosure, oversight).  value is text or an integer.  Needs someone
+ *  acting (haven_act): home counts are disclosed data, and writing the
+ *  table records the consultation in the audit log.
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free().
+ * \return HAVEN_ERR_DENIED when nobody is acting. */
+haven_status haven_store_info(haven_ctx *ctx, haven_table **out);
 
 /** SHA-256 over the contents of every table in the store, as 64 hex digits
  *  plus NUL in hex[65].  Two stores (or one store at two times) with equal

@@ -9,6 +9,16 @@
 #include <getopt.h>
 #include "haven/haven.h"
 
+/* What a command does, said once in its line of the command table: the
+ * shared code acts on these (no command decides for itself), and 'haven
+ * help' shows the first three. */
+enum {
+	CLI_ACTS = 1u << 0,   /* runs as the acting user: cli_open_store acts on the store (haven_act) */
+	CLI_WRITES = 1u << 1, /* changes what the store holds */
+	CLI_ADMIN = 1u << 2,  /* for the store's admins (the library refuses anyone else) */
+	CLI_REASON = 1u << 3, /* has a --reason option of its own: main leaves --reason in its argv too */
+};
+
 /* One subcommand.  name may be two words ("register import"). */
 typedef struct cli_cmd {
 	const char *name;
@@ -16,6 +26,7 @@ typedef struct cli_cmd {
 	const char *summary;  /* one line */
 	const char *help;     /* options and notes, printed by 'haven help NAME' */
 	haven_status (*run)(haven_ctx *ctx, int argc, char **argv);
+	unsigned flags; /* CLI_ACTS, CLI_WRITES, CLI_ADMIN, CLI_REASON */
 } cli_cmd;
 
 extern const cli_cmd cli_commands[];
@@ -37,19 +48,17 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
  *  Returns HAVEN_OK or prints usage and returns HAVEN_ERR_USAGE. */
 haven_status cli_positional(int argc, int n);
 
-/** Open the store at path on ctx. */
-haven_status cli_open_store(haven_ctx *ctx, const char *path);
-
 /** The acting options --as USER, --purpose CODE_OR_USE, --reason TEXT and
  *  --authorisation ID: main takes them out of argv, wherever they appear
  *  after the command's name, before the command parses its own options.
- *  (A command whose synopsis names --reason also keeps --reason in argv.)
- *  user is NULL unless --as was given. */
+ *  (A command flagged CLI_REASON also keeps --reason in argv.)  user is
+ *  NULL unless --as was given. */
 extern haven_act_opts cli_act;
 
-/** Open the store at path on ctx, then act on it (haven_act) with cli_act,
- *  the user falling back to the HAVEN_USER environment variable. */
-haven_status cli_open_store_as(haven_ctx *ctx, const char *path);
+/** Open the store at path on ctx; for a command flagged CLI_ACTS, then act
+ *  on it (haven_act) with cli_act, the user falling back to the HAVEN_USER
+ *  environment variable.  Every command opens its store through this. */
+haven_status cli_open_store(haven_ctx *ctx, const char *path);
 
 /** A list of strings from a repeatable option, each value split at commas. */
 typedef struct cli_list {
@@ -83,7 +92,7 @@ int cli_format_opt(int c, haven_format *fmt);
 haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt);
 
 /** A listing command: "NAME STORE [--FILTER VALUE] [--csv|--json]".  Opens
- *  the store acting as the user (cli_open_store_as), calls fn with the
+ *  the store (cli_open_store; listings are flagged CLI_ACTS), calls fn with the
  *  filter's value (NULL when not given; filter NULL: the command has none)
  *  and writes the table it makes. */
 typedef haven_status (*cli_listing_fn)(haven_ctx *ctx, const char *filter, haven_table **out);

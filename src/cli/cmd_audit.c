@@ -13,7 +13,7 @@ haven_status cmd_audit_keygen(haven_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{NULL, 0, NULL, 0}};
 	if (cli_getopt(argc, argv, "", opts) != -1 || cli_positional(argc, 1))
 		return cli_usage();
-	char pub[HAVEN_AUDIT_PUBKEY_B64];
+	char pub[HAVEN_PUBKEY_B64];
 	haven_status st = haven_audit_keygen(ctx, argv[optind], pub);
 	if (st)
 		return st;
@@ -53,8 +53,8 @@ haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv)
 	} else if (!st) {
 		fputs(text, stdout);
 	}
-	free(prev);
-	free(text);
+	haven_free(prev);
+	haven_free(text);
 	return st;
 }
 
@@ -78,7 +78,7 @@ haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv)
 	haven_audit_report r = {.first_bad = -1};
 	if (!st)
 		st = haven_audit_verify(ctx, cp, &r);
-	free(cp);
+	haven_free(cp);
 	if (st == HAVEN_ERR_TAMPER && r.first_bad >= 0)
 		fprintf(stderr, "first bad entry: %lld\n", (long long)r.first_bad);
 	if (st)
@@ -118,7 +118,7 @@ haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || (force && !out))
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
 		st = out ? haven_audit_export_file(ctx, fmt, out, force) : haven_audit_export(ctx, fmt, stdout);
 	return st;

@@ -32,7 +32,7 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 	if (!o.kind)
 		return cli_usage();
 	o.path = argv[optind + 1];
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_boundaries_report r;

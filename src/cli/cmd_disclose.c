@@ -33,7 +33,7 @@ haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !o.authority || !o.requester || !o.role || !o.date || !o.kind || !o.deliver_to)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	int64_t id = 0;
 	if (!st)
 		st = haven_disclose_request_add(ctx, &o, &id);
@@ -62,7 +62,7 @@ haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv)
 		return cli_usage();
 	if (!cli_parse_id("request id", argv[optind + 1], &id))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
 		st = haven_disclose_request_confirm(ctx, id, date, by);
 	if (!st)
@@ -86,7 +86,7 @@ haven_status cmd_request_withdraw(haven_ctx *ctx, int argc, char **argv)
 		return cli_usage();
 	if (!cli_parse_id("request id", argv[optind + 1], &id))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
 		st = haven_disclose_request_withdraw(ctx, id, date);
 	if (!st)
@@ -119,7 +119,7 @@ haven_status cmd_request_due(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_table *t = NULL;
@@ -148,7 +148,7 @@ haven_status cmd_disclose_extract(haven_ctx *ctx, int argc, char **argv)
 		return cli_usage();
 	if (!cli_parse_id("request id", request, &id))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	haven_extract_report r;
 	if (!st)
 		st = haven_disclose_extract(ctx, id, key, out, &r);

@@ -34,7 +34,7 @@ haven_status cmd_gazetteer_load(haven_ctx *ctx, int argc, char **argv)
 	if (cli_positional(argc, 2))
 		return HAVEN_ERR_USAGE;
 	const char *store = argv[optind], *file = argv[optind + 1];
-	haven_status st = cli_open_store_as(ctx, store);
+	haven_status st = cli_open_store(ctx, store);
 	if (st)
 		return st;
 	haven_gazetteer_report r;

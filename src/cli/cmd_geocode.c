@@ -19,7 +19,7 @@ haven_status cmd_geocode(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_geocode_report r;
@@ -64,7 +64,7 @@ haven_status cmd_geocode_set(haven_ctx *ctx, int argc, char **argv)
 		        cli_esc(point));
 		return HAVEN_ERR_USAGE;
 	}
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	if ((st = haven_geocode_set(ctx, argv[optind + 1], e, n, reason)))

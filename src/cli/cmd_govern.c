@@ -1,6 +1,6 @@
 /*
  * cmd_govern.c - haven authority add|list|key add|key list, user add|list|disable,
- * purpose list, authorise.  Each runs as the acting user (cli_open_store_as).
+ * purpose list, authorise.  Each runs as the acting user (CLI_ACTS).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ haven_status cmd_authority_add(haven_ctx *ctx, int argc, char **argv)
 	if (!st && (cli_positional(argc, 1) || !a.kind || !a.code || !a.name))
 		st = cli_usage();
 	if (!st)
-		st = cli_open_store_as(ctx, argv[optind]);
+		st = cli_open_store(ctx, argv[optind]);
 	if (!st) {
 		a.areas = (const char *const *)areas.items;
 		a.n_areas = areas.n;
@@ -57,7 +57,7 @@ haven_status cmd_authority_rescope(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !code)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	size_t added = 0, removed = 0;
 	if (!st)
 		st = haven_authority_rescope(ctx, code, &added, &removed);
@@ -90,7 +90,7 @@ haven_status cmd_authority_key_add(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !authority || !key)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	int64_t id = 0;
 	if (!st)
 		st = haven_authority_key_add(ctx, authority, key, label, &id);
@@ -126,8 +126,8 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !u.name || !u.authority || !u.role)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
-	char *path = NULL, pub[HAVEN_GOVERN_PUBKEY_B64];
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	char *path = NULL, pub[HAVEN_PUBKEY_B64];
 	if (!st)
 		st = haven_user_add(ctx, &u, &path, pub);
 	if (!st) {
@@ -136,7 +136,7 @@ haven_status cmd_user_add(haven_ctx *ctx, int argc, char **argv)
 			printf("wrote their secret key %s (mode 0600): give it to them alone\npublic key: %s\n",
 			       cli_esc(path), pub);
 	}
-	free(path);
+	haven_free(path);
 	return st;
 }
 
@@ -150,7 +150,7 @@ haven_status cmd_user_disable(haven_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{NULL, 0, NULL, 0}};
 	if (cli_getopt(argc, argv, "", opts) != -1 || cli_positional(argc, 2))
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
 		st = haven_user_disable(ctx, argv[optind + 1]);
 	if (!st)
@@ -188,7 +188,7 @@ haven_status cmd_authorise(haven_ctx *ctx, int argc, char **argv)
 	/* The senior acts under their own purpose; the reason given is the
 	 * authorisation's, not a justification of the senior's own use. */
 	cli_act.reason = NULL;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	int64_t id = 0;
 	if (!st)
 		st = haven_authorise(ctx, &o, &id);

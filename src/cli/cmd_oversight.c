@@ -31,7 +31,7 @@ haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !from || !to)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	char *cp = NULL;
@@ -39,7 +39,7 @@ haven_status cmd_transparency(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	haven_table *t = NULL;
 	st = haven_transparency_report(ctx, from, to, cp, &t);
-	free(cp);
+	haven_free(cp);
 	return cli_write_table(ctx, st, t, fmt);
 }
 
@@ -109,7 +109,7 @@ haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv)
 		return HAVEN_ERR_USAGE;
 	}
 	cp.audit_seqs = seqs;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	int64_t id = 0;
 	if (!st)
 		st = haven_complaint_add(ctx, &cp, &id);
@@ -148,7 +148,7 @@ haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "haven complaint update: --audit wants audit sequence numbers like 3,7,12\n");
 		return HAVEN_ERR_USAGE;
 	}
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (!st)
 		st = haven_complaint_update(ctx, id, status, outcome, seqs, n);
 	free(seqs);
@@ -175,7 +175,7 @@ haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !before)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_erase_report r;

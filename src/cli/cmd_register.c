@@ -26,7 +26,7 @@ haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 2) || !received)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	const char *file = argv[optind + 1];
@@ -71,7 +71,7 @@ haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_table *t = NULL;
@@ -98,7 +98,7 @@ haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !by)
 		return cli_usage();
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_table *t = NULL;

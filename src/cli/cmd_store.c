@@ -52,50 +52,7 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
-/* Print a JSON object as indented "key: value" lines; keys and text
- * values (the owner's name, the path, ...) are data, so escaped. */
-static void print_obj(const cJSON *o, int depth)
-{
-	for (const cJSON *it = o->child; it; it = it->next) {
-		printf("%*s%s:", depth * 2, "", cli_esc(it->string));
-		if (cJSON_IsObject(it)) {
-			printf(it->child ? "\n" : " none\n");
-			print_obj(it, depth + 1);
-		} else if (cJSON_IsString(it))
-			printf(" %s\n", cli_esc(it->valuestring));
-		else if (cJSON_IsNumber(it))
-			printf(" %.15g\n", it->valuedouble);
-		else
-			printf("\n");
-	}
-}
-
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-	int json = 0, c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'j')
-			json = 1;
-		else
-			return cli_usage();
-	}
-	if (cli_positional(argc, 1))
-		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store(ctx, argv[optind]);
-	if (st)
-		return st;
-	cJSON *info;
-	if ((st = haven_store_info(ctx, &info)))
-		return st;
-	if (json) {
-		char *s = cJSON_Print(info);
-		if (s)
-			printf("%s\n", s);
-		cJSON_free(s);
-	} else {
-		print_obj(info, 0);
-	}
-	cJSON_Delete(info);
-	return HAVEN_OK;
+	return cli_listing0(ctx, argc, argv, haven_store_info);
 }

@@ -18,9 +18,13 @@ const cli_cmd cli_commands[] = {
 	 "                      is its area unless given)\n"
 	 "  --admin NAME        the store's first user, an admin of the owner (default: $HAVEN_USER,\n"
 	 "                      else your login name)\n",
-	 cmd_init},
-	{"info", "STORE [--json]", "summarise what a store holds",
-	 "  --json   print the summary as a JSON object\n", cmd_info},
+	 cmd_init, CLI_WRITES},
+	{"info", "STORE [--csv|--json]", "summarise what a store holds: its owner, then each module's counts",
+	 "One row per fact: section (store, boundaries, gazetteer, register, geocoding, audit,\n"
+	 "governance, disclosure, oversight), item and value.  Home counts are disclosed data: run it\n"
+	 "as a user; it is recorded in the audit log and marked OFFICIAL-SENSITIVE.\n"
+	 "  --csv, --json  output format (default: aligned text)\n",
+	 cmd_info, CLI_ACTS},
 	{"boundaries load", "STORE --kind la|district|pfa|region FILE [--code-field F] [--name-field F] [--source-crs CRS] [--force]",
 	 "replace one kind of ONS area boundaries from any vector file (GeoJSON, GPKG, SHP, .zip, .gz)",
 	 "  --kind KIND         la (counties and unitaries), district, pfa (police force areas) or region\n"
@@ -31,7 +35,7 @@ const cli_cmd cli_commands[] = {
 	 "FILE is read through GDAL; x.zip is opened as /vsizip/x.zip and x.gz as /vsigzip/x.gz.\n"
 	 "  --force             replace the kind's areas even with fewer than half as many\n"
 	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
-	 cmd_boundaries_load},
+	 cmd_boundaries_load, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
 	 "[--lat-field F --lon-field F] [--force]",
 	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
@@ -47,7 +51,7 @@ const cli_cmd cli_commands[] = {
 	 "(oscty or cty, else oslaua, laua or LADyyCD), police force area (pfa) and termination date\n"
 	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
 	 "See docs/gazetteer.md.\n",
-	 cmd_gazetteer_load},
+	 cmd_gazetteer_load, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]",
 	 "which loaded areas (la, district, pfa, region) a point is in",
 	 "  --point E,N         British National Grid easting and northing, metres\n"
@@ -56,7 +60,7 @@ const cli_cmd cli_commands[] = {
 	 "  --csv, --json       output format (default: aligned text)\n"
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
-	 cmd_where},
+	 cmd_where, 0},
 	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--force]",
 	 "write a synthetic register disclosure from Ofsted's published provider list",
 	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
@@ -65,7 +69,7 @@ const cli_cmd cli_commands[] = {
 	 "  --force             replace an existing DIR/register.csv\n"
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
-	 cmd_synth},
+	 cmd_synth, 0},
 	{"register import", "STORE FILE --received YYYY-MM-DD [--unsigned]",
 	 "import a monthly HMCI register disclosure (CSV, XLSX or ODS) as a snapshot",
 	 "  --received DATE   the date the disclosure was received (required; not before the newest\n"
@@ -76,34 +80,35 @@ const cli_cmd cli_commands[] = {
 	 "Importing the same file again does nothing.  A signed extract must be newer than every one\n"
 	 "already imported; a file with no home in scope, or one that would close every current home,\n"
 	 "is refused.  Format: docs/formats.md; model: docs/register.md; manifests: docs/disclosure.md.\n",
-	 cmd_register_import},
+	 cmd_register_import, CLI_ACTS | CLI_WRITES},
 	{"register changes", "STORE [--since DATE] [--area CODE] [--csv|--json]",
 	 "list what changed in the register, snapshot by snapshot",
 	 "  --since DATE   only snapshots received on or after DATE\n"
 	 "  --area CODE    only homes whose LA, or geocoded district, police force area or region, is CODE\n"
 	 "  --csv, --json  output format (default: aligned text)\n"
 	 "Kinds: new, closed, deregistered, reopened, name, address, places, status, details, enforcement.\n",
-	 cmd_register_changes},
+	 cmd_register_changes, CLI_ACTS},
 	{"register summary", "STORE --by la|pfa|region [--as-at DATE] [--csv|--json]",
 	 "count homes and places by area, registration status and sector",
 	 "  --by la|pfa|region  la: the register's local authority; pfa, region: the geocoded area\n"
 	 "                      (homes not geocoded are counted in an 'unlocated' row)\n"
 	 "  --as-at DATE        the versions valid on DATE (default: the newest snapshot's date)\n"
 	 "  --csv, --json       output format (default: aligned text)\n",
-	 cmd_register_summary},
+	 cmd_register_summary, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"
 	 "unmatched 0.  Each point is checked against the LA the register gives.  docs/geocode.md\n",
-	 cmd_geocode},
+	 cmd_geocode, CLI_ACTS | CLI_WRITES},
 	{"geocode report", "STORE [--csv|--json]",
-	 "list homes to check: unmatched, sector-only, or outside the LA the register gives", "", cmd_geocode_report},
+	 "list homes to check: unmatched, sector-only, or outside the LA the register gives", "", cmd_geocode_report,
+	 CLI_ACTS},
 	{"geocode set", "STORE URN --point E,N --reason TEXT", "place a home by hand (BNG metres), recording why",
 	 "  --point E,N     British National Grid easting and northing, metres\n"
 	 "  --reason TEXT   why (kept with the placement; required)\n",
-	 cmd_geocode_set},
+	 cmd_geocode_set, CLI_ACTS | CLI_WRITES | CLI_REASON},
 	{"authority add", "STORE --kind KIND --code CODE --name NAME [--area PFA]...",
-	 "register an authority (admin only)",
+	 "register an authority",
 	 "  --kind KIND   police, la, occ, dfe, probation or hmci\n"
 	 "  --code CODE   police: its police force area code (E23......, W15......); la: its LA code\n"
 	 "                (E06, E08, E09, E10, W06 ......); others: letters, digits, '.', '_', '-'\n"
@@ -111,25 +116,25 @@ const cli_cmd cli_commands[] = {
 	 "  --area PFA    police force areas it works in: one or more for probation (required);\n"
 	 "                for police, in place of its own code; none for la, occ, dfe, hmci\n"
 	 "See docs/governance.md.\n",
-	 cmd_authority_add},
+	 cmd_authority_add, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"authority list", "STORE [--csv|--json]", "list the authorities, their areas, users, keys and recorded scopes",
-	 "", cmd_authority_list},
+	 "", cmd_authority_list, CLI_ACTS},
 	{"authority rescope", "STORE --authority CODE",
-	 "record an authority's scope again from the boundaries now loaded (admin only, audited)",
+	 "record an authority's scope again from the boundaries now loaded (audited)",
 	 "A scope (the local authorities an authority may see) is recorded once, when first known;\n"
 	 "loading boundaries never changes it, only says when new ones would.  This adopts them.\n",
-	 cmd_authority_rescope},
+	 cmd_authority_rescope, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"authority key add", "STORE --authority CODE --public-key B64 [--label TEXT]",
-	 "record a public key an authority signs with, e.g. HMCI's extract-manifest key (admin only)",
+	 "record a public key an authority signs with, e.g. HMCI's extract-manifest key",
 	 "  --authority CODE    a registered authority\n"
 	 "  --public-key B64    the Ed25519 public key, base64 (as 'haven audit keygen' prints)\n"
 	 "  --label TEXT        what the key is for\n",
-	 cmd_authority_key_add},
+	 cmd_authority_key_add, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"authority key list", "STORE [--authority CODE] [--csv|--json]", "list recorded authority keys", "",
-	 cmd_authority_key_list},
+	 cmd_authority_key_list, CLI_ACTS},
 	{"user add", "STORE --name NAME --authority CODE --role analyst|senior|admin [--key-file PATH] "
 	 "[--default-purpose CODE]",
-	 "add a user (admin only); a senior gets a new signing key",
+	 "add a user; a senior gets a new signing key",
 	 "  --name NAME              letters, digits, '.', '_', '-', '@' (at most 63)\n"
 	 "  --authority CODE         the user's authority\n"
 	 "  --role ROLE              analyst, senior (authorises exceptional use) or admin (manages users)\n"
@@ -138,15 +143,16 @@ const cli_cmd cli_commands[] = {
 	 "                           keeps only the public key\n"
 	 "  --default-purpose CODE   the purpose used when --purpose is not given; must be registered\n"
 	 "                           for the authority's kind ('haven purpose list')\n",
-	 cmd_user_add},
-	{"user list", "STORE [--csv|--json]", "list the users, their roles and public keys", "", cmd_user_list},
-	{"user disable", "STORE NAME", "stop a user acting (admin only); authorisations they signed lapse",
+	 cmd_user_add, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
+	{"user list", "STORE [--csv|--json]", "list the users, their roles and public keys", "", cmd_user_list,
+	 CLI_ACTS},
+	{"user disable", "STORE NAME", "stop a user acting; authorisations they signed lapse",
 	 "Users are never deleted: the audit log names them.  The last enabled admin cannot be disabled.\n",
-	 cmd_user_disable},
+	 cmd_user_disable, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"purpose list", "STORE [--kind KIND] [--csv|--json]", "list the registered purposes, by kind of authority",
 	 "  --kind KIND   only the purposes of police, la, occ, dfe, probation or hmci\n"
 	 "Any other use is exceptional: see 'haven help authorise'.\n",
-	 cmd_purpose_list},
+	 cmd_purpose_list, CLI_ACTS},
 	{"authorise", "STORE --key KEYFILE --for USER --use TEXT --reason TEXT [--expires YYYY-MM-DD]",
 	 "sign a single-use authorisation for another user's exceptional use (seniors)",
 	 "  --key KEYFILE        your secret key (from 'haven user add'); mode 0600\n"
@@ -156,7 +162,7 @@ const cli_cmd cli_commands[] = {
 	 "  --expires DATE       valid to the end of DATE (UTC); default 30 days, at most 365\n"
 	 "Run it --as yourself.  The user then acts with --purpose TEXT --reason WHY --authorisation ID;\n"
 	 "the first operation uses it up.  See docs/governance.md.\n",
-	 cmd_authorise},
+	 cmd_authorise, CLI_ACTS | CLI_WRITES | CLI_REASON},
 	{"request add", "STORE --authority CODE --requester NAME --role ROLE --date YYYY-MM-DD --kind one-off|monthly "
 	 "--deliver-to TEXT",
 	 "record a receiver's written request for the register (HMCI stores only)",
@@ -169,27 +175,28 @@ const cli_cmd cli_commands[] = {
 	 "                      12 months, or it lapses)\n"
 	 "  --deliver-to TEXT   where extracts are delivered securely\n"
 	 "See docs/disclosure.md.\n",
-	 cmd_request_add},
+	 cmd_request_add, CLI_ACTS | CLI_WRITES},
 	{"request confirm", "STORE ID --date YYYY-MM-DD --by NAME",
 	 "record the requester's 12-monthly confirmation of a monthly request",
 	 "  --date DATE   the date of the confirmation: not in the future, not before the request or its\n"
 	 "                latest confirmation, not more than 12 months after it (a lapsed request needs a\n"
 	 "                new request)\n"
 	 "  --by NAME     who confirmed\n",
-	 cmd_request_confirm},
+	 cmd_request_confirm, CLI_ACTS | CLI_WRITES},
 	{"request withdraw", "STORE ID --date YYYY-MM-DD", "record that a request was withdrawn: no more extracts for it",
-	 "  --date DATE   when it was withdrawn (not in the future, not before the request)\n", cmd_request_withdraw},
+	 "  --date DATE   when it was withdrawn (not in the future, not before the request)\n", cmd_request_withdraw,
+	 CLI_ACTS | CLI_WRITES},
 	{"request list", "STORE [--csv|--json]", "list disclosure requests with their status and next confirmation due",
 	 "Status: active, lapsed (a monthly request not confirmed within 12 months), fulfilled (a one-off\n"
 	 "request with its extract made), withdrawn.\n"
 	 "  --csv, --json  output format (default: aligned text)\n",
-	 cmd_request_list},
+	 cmd_request_list, CLI_ACTS},
 	{"request due", "STORE [--within DAYS] [--csv|--json]",
 	 "monthly requests whose confirmation falls due soon, and those that lapsed",
 	 "  --within DAYS  how far ahead to look (default 31)\n"
 	 "  --csv, --json  output format (default: aligned text)\n"
 	 "days_left is negative for a lapsed request.\n",
-	 cmd_request_due},
+	 cmd_request_due, CLI_ACTS},
 	{"disclose extract", "STORE --request ID --key KEYFILE --out FILE",
 	 "write the signed, scoped register extract for a request (OFFICIAL-SENSITIVE)",
 	 "  --request ID    the request (refused if lapsed, withdrawn, or one-off and fulfilled)\n"
@@ -198,12 +205,12 @@ const cli_cmd cli_commands[] = {
 	 "                  Neither is ever overwritten.\n"
 	 "Holds the current homes in the requester's scope, with the Schedule 5 columns only.\n"
 	 "See docs/disclosure.md.\n",
-	 cmd_disclose_extract},
+	 cmd_disclose_extract, CLI_ACTS | CLI_WRITES},
 	{"audit keygen", "KEYFILE", "make an Ed25519 key for signing audit checkpoints (secret file, mode 0600)",
 	 "Writes the secret key to KEYFILE, which must not exist, and prints the public key:\n"
 	 "keep a copy of the public key away from the store.  Key files that group or others\n"
 	 "may read are refused.  See docs/audit.md.\n",
-	 cmd_audit_keygen},
+	 cmd_audit_keygen, 0},
 	{"audit checkpoint", "STORE --key KEYFILE [--previous FILE] [--out FILE]",
 	 "sign the audit log's current size and root (a C2SP signed note)",
 	 "  --key KEYFILE     secret key from 'haven audit keygen'; the first checkpoint records\n"
@@ -213,13 +220,13 @@ const cli_cmd cli_commands[] = {
 	 "                    of stdout\n"
 	 "The log is verified first; a tampered log is never signed (exit 31).  Keep every\n"
 	 "checkpoint outside the store: it is what later detects rewriting and truncation.\n",
-	 cmd_audit_checkpoint},
+	 cmd_audit_checkpoint, CLI_WRITES},
 	{"audit verify", "STORE [--checkpoint FILE]", "check the audit log has not been tampered with",
 	 "  --checkpoint FILE   also check FILE's signature by the store's key, that the log is not\n"
 	 "                      shorter, and that it extends FILE's tree (consistency proof)\n"
 	 "Recomputes every entry's bytes and leaf hash from its fields and the RFC 6962 root.\n"
 	 "Exit 31 (HAVEN_ERR_TAMPER) names the first bad entry and what failed.\n",
-	 cmd_audit_verify},
+	 cmd_audit_verify, 0},
 	{"audit export", "STORE [--format csv|json] [--out FILE [--force]]",
 	 "write every audit entry with its canonical bytes, leaf hash and the tree root",
 	 "  --format csv|json   CSV (one row per entry) or JSON (default: a document with the\n"
@@ -228,13 +235,13 @@ const cli_cmd cli_commands[] = {
 	 "  --force             replace an existing FILE\n"
 	 "Each entry carries its canonical bytes (base64), leaf hash (hex) and the tree size and\n"
 	 "root after it, so the log can be checked by other tools (tests/audit_check.py).\n",
-	 cmd_audit_export},
+	 cmd_audit_export, CLI_ACTS | CLI_ADMIN},
 	{"transparency report", "STORE --from DATE --to DATE [--checkpoint FILE] [--csv|--json]",
 	 "publishable count of use beyond the registered purposes, by month and authority",
 	 "  --from, --to DATE    the period (inclusive, UTC dates)\n"
 	 "  --checkpoint FILE    also check the log against a kept checkpoint\n"
 	 "Computed only from an audit log that verifies; names no user and no home.\n",
-	 cmd_transparency},
+	 cmd_transparency, CLI_ACTS},
 	{"complaint add", "STORE --about home|child [--urn URN] [--advocate NAME] --summary TEXT [--audit SEQ,...] "
 	                  "[--received DATE]",
 	 "record a complaint from a home, or a child through an advocate, who feels unfairly targeted",
@@ -243,17 +250,18 @@ const cli_cmd cli_commands[] = {
 	 "  --summary TEXT       what the complaint says (never a child's identity)\n"
 	 "  --audit SEQ,...      the audit entries it concerns\n"
 	 "  --received DATE      when it was received (default today)\n",
-	 cmd_complaint_add},
+	 cmd_complaint_add, CLI_ACTS | CLI_WRITES},
 	{"complaint list", "STORE [--status STATUS] [--csv|--json]", "list complaints with their audit entries", "",
-	 cmd_complaint_list},
+	 cmd_complaint_list, CLI_ACTS},
 	{"complaint update", "STORE ID --status STATUS [--outcome TEXT] [--audit SEQ,...]",
 	 "move a complaint on: open, investigating, upheld, not-upheld, withdrawn",
-	 "  --outcome TEXT   required when upheld or not upheld\n", cmd_complaint_update},
+	 "  --outcome TEXT   required when upheld or not upheld\n", cmd_complaint_update,
+	 CLI_ACTS | CLI_WRITES},
 	{"erase", "STORE --before DATE", "erase disclosed data that expired before DATE (senior or admin)",
 	 "Removes home versions that stopped being current before DATE, change records of snapshots\n"
 	 "received before it, and enforcement actions before it of homes no longer held.  Current\n"
 	 "homes are kept.  The erasure is recorded in the audit log with counts only.\n",
-	 cmd_erase},
+	 cmd_erase, CLI_ACTS | CLI_WRITES},
 };
 
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

@@ -73,14 +73,12 @@ haven_status cli_positional(int argc, int n)
 	return HAVEN_OK;
 }
 
-haven_status cli_open_store(haven_ctx *ctx, const char *path) { return haven_store_open(ctx, path); }
-
 haven_act_opts cli_act;
 
-haven_status cli_open_store_as(haven_ctx *ctx, const char *path)
+haven_status cli_open_store(haven_ctx *ctx, const char *path)
 {
 	haven_status st = haven_store_open(ctx, path);
-	if (st)
+	if (st || !(cli_current->flags & CLI_ACTS))
 		return st;
 	haven_act_opts o = cli_act;
 	if (!o.user)
@@ -261,7 +259,7 @@ static haven_status listing(haven_ctx *ctx, int argc, char **argv, const char *f
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	haven_status st = cli_open_store_as(ctx, argv[optind]);
+	haven_status st = cli_open_store(ctx, argv[optind]);
 	haven_table *t = NULL;
 	if (!st)
 		st = fn ? fn(ctx, value, &t) : fn0(ctx, &t);
@@ -327,13 +325,36 @@ static size_t distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+/* The command's flags as help shows them: " [acts as a user] [writes]
+ * [admin]", or nothing. */
+static void print_flags(FILE *out, unsigned flags)
+{
+	static const struct {
+		unsigned flag;
+		const char *text;
+	} shown[] = {{CLI_ACTS, "acts as a user"}, {CLI_WRITES, "writes"}, {CLI_ADMIN, "admin"}};
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+		if (flags & shown[i].flag)
+			fprintf(out, " [%s]", shown[i].text);
+}
+
+/* One command's line in a list: name, summary and flags. */
+static void print_line(FILE *out, const cli_cmd *c)
+{
+	fprintf(out, "  %-20s %s", c->name, c->summary);
+	print_flags(out, c->flags);
+	fputc('\n', out);
+}
+
 static void print_overview(FILE *out)
 {
 	fprintf(out, "haven %s - safeguarding analysis of the HMCI children's homes register\n\n", haven_version());
 	fprintf(out, "usage: haven [-q] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < cli_ncommands; i++)
-		fprintf(out, "  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
-	fprintf(out, "\nacting options, accepted anywhere after the command's name:\n"
+		print_line(out, &cli_commands[i]);
+	fprintf(out, "\n[acts as a user]: runs as the acting user, under a purpose, and is recorded in the audit\n"
+	             "log; [writes]: changes what the store holds; [admin]: for the store's admins.\n"
+	             "\nacting options, accepted anywhere after the command's name:\n"
 	             "  --as USER              who is acting (default: the HAVEN_USER environment variable)\n"
 	             "  --purpose CODE_OR_USE  a purpose registered for the user's kind of authority (default:\n"
 	             "                         the user's default purpose), or for exceptional use the use itself\n"
@@ -403,7 +424,7 @@ static int help(int argc, char **argv)
 		size_t n = strlen(argv[0]), shown = 0;
 		for (size_t i = 0; i < cli_ncommands; i++)
 			if (strncmp(cli_commands[i].name, argv[0], n) == 0 && cli_commands[i].name[n] == ' ') {
-				printf("  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+				print_line(stdout, &cli_commands[i]);
 				shown++;
 			}
 		if (shown)
@@ -411,7 +432,9 @@ static int help(int argc, char **argv)
 		suggest(argv[0]);
 		return HAVEN_ERR_USAGE;
 	}
-	printf("usage: haven %s %s\n\n%s\n", c->name, c->synopsis, c->summary);
+	printf("usage: haven %s %s\n\n%s", c->name, c->synopsis, c->summary);
+	print_flags(stdout, c->flags);
+	printf("\n");
 	if (c->help && *c->help)
 		printf("\n%s", c->help);
 	/* A command that also heads a group ("geocode"): list the group too. */
@@ -420,7 +443,7 @@ static int help(int argc, char **argv)
 		if (strncmp(cli_commands[i].name, c->name, n) == 0 && cli_commands[i].name[n] == ' ') {
 			if (!shown++)
 				printf("\nrelated commands:\n");
-			printf("  %-20s %s\n", cli_commands[i].name, cli_commands[i].summary);
+			print_line(stdout, &cli_commands[i]);
 		}
 	return 0;
 }
@@ -491,7 +514,7 @@ int main(int argc, char **argv)
 	/* The command sees argv[0] = its (last) name word, and no acting options. */
 	int cargc = argc - i - (words - 1);
 	char **cargv = argv + i + (words - 1);
-	cargc = take_acting_options(cargc, cargv, strstr(cmd->synopsis, "--reason") != NULL);
+	cargc = take_acting_options(cargc, cargv, cmd->flags & CLI_REASON);
 	st = cargc < 0 ? HAVEN_ERR_USAGE : cmd->run(ctx, cargc, cargv);
 	if (st != HAVEN_OK && st != HAVEN_ERR_USAGE)
 		fprintf(stderr, "haven %s: error: %s\n", cmd->name,

@@ -26,9 +26,9 @@ haven_status hv_sodium_ready(haven_ctx *ctx)
 	return HAVEN_OK;
 }
 
-void hv_pubkey_b64(const unsigned char pk[32], char out[HV_PUBKEY_B64])
+void hv_pubkey_b64(const unsigned char pk[32], char out[HAVEN_PUBKEY_B64])
 {
-	sodium_bin2base64(out, HV_PUBKEY_B64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(out, HAVEN_PUBKEY_B64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
 }
 
 int hv_pubkey_parse(const char *b64, unsigned char pk[32])
@@ -39,7 +39,7 @@ int hv_pubkey_parse(const char *b64, unsigned char pk[32])
 	       len == 32 && end && *end == '\0';
 }
 
-haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HV_PUBKEY_B64])
+haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64])
 {
 	haven_status rc = hv_sodium_ready(ctx);
 	if (rc)
@@ -73,7 +73,7 @@ haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HV_PU
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write key file: %s", path, strerror(err));
 	}
 	if (pubkey)
-		sodium_bin2base64(pubkey, HV_PUBKEY_B64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(pubkey, HAVEN_PUBKEY_B64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
 	return HAVEN_OK;
 }
 

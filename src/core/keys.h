@@ -8,16 +8,13 @@
 
 #include "core/context.h"
 
-/* Size of a buffer for a public key in base64: 32 bytes -> 44 chars + NUL. */
-#define HV_PUBKEY_B64 45
-
 /** HAVEN_OK once libsodium is initialised. */
 haven_status hv_sodium_ready(haven_ctx *ctx);
 
 /** Make a new Ed25519 key and write its secret seed to path (created 0600,
  *  never overwriting: HAVEN_ERR_IO if path exists).  pubkey, if not NULL,
  *  receives the public half in base64. */
-haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HV_PUBKEY_B64]);
+haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64]);
 
 /** Read the key file at path into pk and sk.  HAVEN_ERR_DENIED for a file
  *  group or others may read, another user owns, or a symbolic link;
@@ -27,7 +24,7 @@ haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[cryp
 
 /** Public key <-> base64 (sodium's ORIGINAL variant). hv_pubkey_parse
  *  returns 1 for exactly 32 bytes of valid base64. */
-void hv_pubkey_b64(const unsigned char pk[32], char out[HV_PUBKEY_B64]);
+void hv_pubkey_b64(const unsigned char pk[32], char out[HAVEN_PUBKEY_B64]);
 int hv_pubkey_parse(const char *b64, unsigned char pk[32]);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * sql.c - the SQL helpers every module uses on the open store.
+ * sql.c - the SQL helpers every module uses on the open store (core/sql.h).
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/sql.h"

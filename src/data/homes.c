@@ -17,7 +17,7 @@ haven_status hv_homes_view(haven_ctx *ctx, const char *as_at, const hv_scope *sc
 {
 	if (as_at && !hv_parse_date(as_at, NULL))
 		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", as_at);
-	haven_status rc = hv_exec(ctx, "DROP VIEW IF EXISTS temp.homes;"
+	haven_status rc = hv_exec(ctx, "DROP VIEW IF EXISTS temp.homes; DROP VIEW IF EXISTS temp.home_versions;"
 	                               "CREATE TEMP TABLE IF NOT EXISTS homes_scope(la_code TEXT PRIMARY KEY);"
 	                               "DELETE FROM temp.homes_scope;");
 	int all = !scope || hv_scope_is_national(scope);
@@ -43,6 +43,10 @@ haven_status hv_homes_view(haven_ctx *ctx, const char *as_at, const hv_scope *sc
 		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 	rc = hv_exec(ctx, sql);
 	sqlite3_free(sql);
+	if (!rc)
+		rc = hv_exec(ctx, all ? "CREATE TEMP VIEW home_versions AS SELECT * FROM main.home_version v"
+		                      : "CREATE TEMP VIEW home_versions AS SELECT * FROM main.home_version v WHERE 1"
+		                        HOMES_IN_SCOPE);
 	return rc;
 }
 

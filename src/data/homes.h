@@ -16,8 +16,9 @@
 
 /** (Re)make TEMP VIEW homes: the versions valid on as_at ("YYYY-MM-DD";
  *  NULL: the current ones) whose LA is in scope (NULL: every home the store
- *  holds - for store-wide counts and maintenance only).  scope is borrowed
- *  for the call: the view holds a copy of its LAs (temp.homes_scope). */
+ *  holds - for store-wide maintenance only); and TEMP VIEW home_versions:
+ *  every version, of any date, whose LA is in scope.  scope is borrowed for
+ *  the call: the views hold a copy of its LAs (temp.homes_scope). */
 haven_status hv_homes_view(haven_ctx *ctx, const char *as_at, const hv_scope *scope);
 
 /** The register LA of home urn's newest version into la (n bytes); "" for

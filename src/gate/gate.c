@@ -103,6 +103,18 @@ static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_s
 	return rc;
 }
 
+/* Whether any column of t names an area, a home or a place: only then are
+ * its rows filtered by scope. */
+static int scoped(const haven_table *t)
+{
+	for (int c = 0; c < haven_table_ncols(t); c++) {
+		haven_role role = haven_table_role(t, c, NULL);
+		if (role == HAVEN_ROLE_AREA || role == HAVEN_ROLE_HOME || role == HAVEN_ROLE_GEOMETRY)
+			return 1;
+	}
+	return 0;
+}
+
 /* A column an aggregates-only audience may not have, or NULL. */
 static const char *record_level(const haven_table *t)
 {
@@ -133,7 +145,8 @@ static haven_status audit(haven_ctx *ctx, hv_audit_op op, const char *object, si
 	return rc;
 }
 
-/* Steps 2 to 7 for a disclosed table, given the audience's scope. */
+/* Steps 2 to 7 for a disclosed table, given the audience's scope (NULL
+ * only for a table with no scoped column). */
 static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only,
                             const char *who, hv_audit_op op, const char *recipients, const char *marking)
 {
@@ -148,11 +161,12 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 		return hv_error(ctx, HAVEN_ERR_DENIED,
 		                "%s may receive aggregates only, and '%s' names homes or people (column '%s')", who,
 		                haven_table_title(t), col);
-	size_t rows = hv_table_rows(t), kept = 0;
+	size_t rows = hv_table_rows(t), kept = rows;
 	unsigned char *keep = malloc(rows ? rows : 1);
 	if (!keep)
 		return nomem(ctx);
-	haven_status rc = filter_rows(ctx, t, s, keep, &kept);
+	memset(keep, 1, rows ? rows : 1);
+	haven_status rc = s ? filter_rows(ctx, t, s, keep, &kept) : HAVEN_OK;
 	if (!rc)
 		rc = hv_control_counts(ctx, t, keep, aggregates_only);
 	if (!rc)
@@ -197,7 +211,9 @@ haven_status haven_release(haven_ctx *ctx, haven_table *t, haven_audience audien
 		char who[160];
 		snprintf(who, sizeof who, "user '%s' of %s (a %s authority)", ctx->actor.user, ctx->actor.authority,
 		         ctx->actor.authority_kind);
-		if (!(rc = hv_scope_actor(ctx, &s)))
+		/* A table with no area, home or place in it (counts of the
+		 * store, say) is filtered by nothing: no scope needed. */
+		if (!scoped(t) || !(rc = hv_scope_actor(ctx, &s)))
 			rc = release(ctx, t, s, hv_scope_aggregates_only(ctx), who, HV_AUDIT_CONSULTATION, NULL,
 			             HAVEN_MARKING);
 	} else {

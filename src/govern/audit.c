@@ -114,7 +114,7 @@ static haven_status store_key(haven_ctx *ctx, int *count, unsigned char pk[crypt
 
 /* ---- the secret key file ---------------------------------------------- */
 
-haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_AUDIT_PUBKEY_B64])
+haven_status haven_audit_keygen(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64])
 {
 	hv_clear(ctx);
 	return hv_key_generate(ctx, path, pubkey);

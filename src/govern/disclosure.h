@@ -58,7 +58,7 @@ typedef struct hv_manifest {
 	char register_as_at[11];
 	int64_t homes;
 	char sha256[65];
-	char public_key[HV_PUBKEY_B64];
+	char public_key[HAVEN_PUBKEY_B64];
 } hv_manifest;
 
 /** Write m (public_key filled from pk) signed with sk to f, as the

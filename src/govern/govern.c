@@ -276,7 +276,7 @@ typedef struct user_row {
 	char role[16];
 	char default_purpose[MAX_USE + 1];
 	char disabled_at[32];
-	char public_key[HV_PUBKEY_B64];
+	char public_key[HAVEN_PUBKEY_B64];
 } user_row;
 
 static haven_status load_user(haven_ctx *ctx, const char *name, user_row *u)
@@ -727,7 +727,7 @@ haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, cons
 		                public_key ? public_key : "");
 	if (label && *label && (rc = check_text(ctx, "the key's label", label, 255, 0)))
 		return rc;
-	char b64[HV_PUBKEY_B64], now[21];
+	char b64[HAVEN_PUBKEY_B64], now[21];
 	hv_pubkey_b64(pk, b64); /* one spelling per key, so UNIQUE catches a repeat */
 	int dup;
 	if ((rc = exists(ctx, "SELECT 1 FROM authority_key WHERE public_key = ?", b64, &dup)))
@@ -874,7 +874,7 @@ static haven_status check_user(haven_ctx *ctx, const haven_user_spec *u, char ki
 }
 
 haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key_path,
-                            char public_key[HAVEN_GOVERN_PUBKEY_B64])
+                            char public_key[HAVEN_PUBKEY_B64])
 {
 	hv_clear(ctx);
 	if (key_path)
@@ -887,7 +887,7 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 		rc = check_user(ctx, u, kind);
 	if (rc)
 		return rc;
-	char *path = NULL, pub[HV_PUBKEY_B64] = "";
+	char *path = NULL, pub[HAVEN_PUBKEY_B64] = "";
 	int senior = strcmp(u->role, "senior") == 0;
 	if (senior) {
 		if (u->key_file)
@@ -932,7 +932,7 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 		return rc;
 	}
 	if (public_key)
-		snprintf(public_key, HAVEN_GOVERN_PUBKEY_B64, "%s", pub);
+		snprintf(public_key, HAVEN_PUBKEY_B64, "%s", pub);
 	if (key_path)
 		*key_path = path;
 	else

@@ -53,10 +53,11 @@ haven_status hv_op_begin(haven_ctx *ctx, hv_op *op, unsigned flags);
 haven_status hv_op_end(haven_ctx *ctx, hv_op *op, haven_status rc, hv_audit_op what, const char *object, int64_t rows,
                        const char *recipients);
 
-/** Set up governance for a store whose governance tables were just made
- *  (migration 3), inside the migration's transaction: record a probation
- *  owner's areas, and add the first user, an admin of the owner authority
- *  whose default purpose is the first purpose registered for its kind.
+/** Set up governance for a store whose governance tables were just made:
+ *  the govern module's hook at schema 3 (govern_schema.c), inside the
+ *  migration's transaction.  Records a probation owner's areas, and adds
+ *  the first user, an admin of the owner authority whose default purpose
+ *  is the first purpose registered for its kind.
  * \param owner the new store's owner (haven_store_create), or NULL when an
  *              older store is being upgraded; the admin's name is then
  *              $HAVEN_USER, else the operating system's login name. */

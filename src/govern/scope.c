@@ -477,6 +477,15 @@ haven_status hv_scope_actor(haven_ctx *ctx, hv_scope **out)
 	return HAVEN_OK;
 }
 
+haven_status hv_scope_none(haven_ctx *ctx, const char *describe, hv_scope **out)
+{
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return nomem(ctx);
+	snprintf((*out)->describe, sizeof (*out)->describe, "%s", describe);
+	return HAVEN_OK;
+}
+
 int hv_scope_aggregates_only(const haven_ctx *ctx)
 {
 	static const char *const kinds[] = {"dfe", "occ", "probation"};

@@ -27,6 +27,11 @@ haven_status hv_scope_owner(haven_ctx *ctx, hv_scope **out);
  *  acting, or the two do not meet (a user of another force's authority). */
 haven_status hv_scope_actor(haven_ctx *ctx, hv_scope **out);
 
+/** A scope holding no local authority, described as describe (copied):
+ *  what a user whose scope is not known yet may see.  Free with
+ *  hv_scope_free(). */
+haven_status hv_scope_none(haven_ctx *ctx, const char *describe, hv_scope **out);
+
 /** 1 when the acting user's authority may receive aggregates only (DfE,
  *  the Children's Commissioner, probation): never a listing of homes. */
 int hv_scope_aggregates_only(const haven_ctx *ctx);

@@ -51,7 +51,7 @@ static haven_status write_json(haven_ctx *ctx, const hv_audit_export *doc, FILE 
 	sodium_bin2hex(rhex, sizeof rhex, doc->root, HV_HASH_BYTES);
 	cJSON *keys = cJSON_CreateArray();
 	if (keys && doc->nkeys > 0) {
-		char pk64[HAVEN_AUDIT_PUBKEY_B64];
+		char pk64[HAVEN_PUBKEY_B64];
 		sodium_bin2base64(pk64, sizeof pk64, doc->public_key, sizeof doc->public_key,
 		                  sodium_base64_VARIANT_ORIGINAL);
 		if (!cJSON_AddItemToArray(keys, cJSON_CreateString(pk64))) {

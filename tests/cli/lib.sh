@@ -26,6 +26,16 @@ expect_exit() {
 expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
 
+# csv_text VALUE: VALUE as haven's CSV writes a text cell: with a leading
+# apostrophe when a spreadsheet would take it for a formula (docs/formats.md,
+# "CSV output") - a base64 key may begin with '+'.
+csv_text() {
+  case "$1" in
+  [=+@-]*) printf "'%s" "$1" ;;
+  *) printf '%s' "$1" ;;
+  esac
+}
+
 # fixture_las STORE: the LAs of tests/fixtures/register/la.csv (the real ONS
 # codes and names) put into STORE with SQL as small squares: enough for the
 # register fixtures to import into a store of national scope (DfE).
@@ -39,4 +49,24 @@ INSERT INTO area(kind, code, name, geom)
  FROM (SELECT *, 100000 + rowid * 2000 AS x FROM la_fixture);
 DROP TABLE la_fixture;
 SQL
+}
+
+# national_reference STORE TABLE...: the rows of TABLEs of the national store
+# (la and pfa boundaries, the postcode sample; tests/national_store.sh)
+# copied into STORE, in place of loading them again; the test must require
+# the CTest fixture "national".  With no TABLE: the areas and the gazetteer.
+national_reference() {
+  local store=$1
+  shift
+  [ $# -gt 0 ] || set -- area area_load postcode postcode_terminated postcode_sector uprn gazetteer_load
+  "$HAVEN_TEST_TOOLS/copy_rows" "$store" "${HAVEN_NATIONAL:?run through ctest}/boundaries.db" "$@"
+}
+
+# info_section STORE SECTION: one section of 'haven info STORE --json' as a
+# JSON object {item: value} with sorted keys (run as the acting user).
+info_section() {
+  "$HAVEN_BIN" info "$1" --json | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)["rows"]
+print(json.dumps({r["item"]: r["value"] for r in rows if r["section"] == sys.argv[1]}, sort_keys=True))' "$2"
 }

@@ -7,6 +7,7 @@ set -euo pipefail
 H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh" # national_reference
 fails=0
 n=0
 
@@ -31,6 +32,24 @@ S=$T/s.db
 case_ "help lists commands" 0 "register import" -- help
 case_ "help for one command" 0 "--owner-kind KIND" -- help init
 case_ "help for a group" 0 "geocode report" -- help geocode
+# The command table's flags, shown by help: who acts, what writes, what is for admins.
+case_ "help shows a command's flags" 0 "add a user; a senior gets a new signing key [acts as a user] [writes] [admin]" -- help user add
+# line_ NAME LINE -- ARGS...: haven's output holds exactly LINE as one of its lines.
+line_() {
+	local name=$1 line=$2
+	shift 3
+	n=$((n + 1))
+	if "$H" "$@" 2>&1 | grep -qxF -- "$line"; then
+		echo "ok $n $name"
+	else
+		echo "FAIL $n $name: no line '$line' in: haven $*"
+		fails=$((fails + 1))
+	fi
+}
+line_ "help: a listing acts as a user and writes nothing" "list the users, their roles and public keys [acts as a user]" -- help user list
+line_ "help: where needs no user" "which loaded areas (la, district, pfa, region) a point is in" -- help where
+case_ "help lists every command with its flags" 0 "  info                 summarise what a store holds: its owner, then each module's counts [acts as a user]" -- help
+case_ "help explains the flags" 0 "[writes]: changes what the store holds" -- help
 case_ "unknown command suggests" 2 "Did you mean 'info'?" -- inof "$S"
 case_ "unknown group word suggests" 2 "Did you mean 'register" -- registr import
 case_ "group without subcommand" 2 "needs a subcommand" -- register
@@ -41,8 +60,11 @@ case_ "init" 0 "OFFICIAL-SENSITIVE" -- init "$S" --owner-kind police --owner-cod
 mode=$(stat -c %a "$S")
 [[ $mode == 600 ]] && echo "ok store mode 600" || { echo "FAIL store mode $mode"; fails=$((fails + 1)); }
 case_ "init refuses an existing file" 3 "File exists" -- init "$S" --owner-kind police --owner-code E23000010
-case_ "info text" 0 "owner_name: West Yorkshire Police" -- info "$S"
-case_ "info json" 0 '"OFFICIAL-SENSITIVE"' -- info "$S" --json
+case_ "info text" 0 "owner_name                     West Yorkshire Police" -- info "$S"
+case_ "info json" 0 '"protective_marking":	"OFFICIAL-SENSITIVE"' -- info "$S" --json
+case_ "info csv" 0 "governance,users,1,OFFICIAL-SENSITIVE" -- info "$S" --csv
+case_ "info runs as a user" 30 "no user given" -- info "$S" --as ""
+case_ "info as an unknown user" 30 "unknown user 'nobody'" -- info "$S" --as nobody
 case_ "info on a missing store" 3 "nope.db" -- info "$T/nope.db"
 
 # Foreign files made private: a file group or others may read is refused
@@ -62,9 +84,8 @@ before=$(dump "$T/newer.db")
 case_ "a newer schema is refused" 11 "newer than this haven" -- register import "$T/newer.db" "$HAVEN_FIXTURES/register/month1.csv" --received 2025-01-31
 [[ $(dump "$T/newer.db") == "$before" ]] && echo "ok newer store untouched" || { echo "FAIL newer store changed"; fails=$((fails + 1)); }
 
-# where --postcode: real boundaries and a small gazetteer.
-"$H" -q boundaries load "$S" --kind la "$HAVEN_DATA_DIR/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$S" --kind pfa "$HAVEN_DATA_DIR/boundaries/pfa_dec2023_ew_bgc.geojson.gz" >/dev/null
+# where --postcode: real boundaries (the national store's, loaded once per run) and a small gazetteer.
+national_reference "$S" area area_load
 printf 'Postcode,lat,long\nLS6 1AE,53.81428,-1.56166\nLS11AJ,53.79655,-1.54835\nM1 1AE,53.47885,-2.23681\n' >"$T/pc.csv"
 "$H" -q gazetteer load "$S" "$T/pc.csv" >/dev/null
 case_ "where --postcode (spacing and case normalised)" 0 "E23000010  West Yorkshire" -- where "$S" --postcode ls61ae

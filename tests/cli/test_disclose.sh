@@ -13,6 +13,7 @@ H=$HAVEN_BIN
 D=$HAVEN_DATA_DIR
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh" # national_reference; the rest below is this file's own
 HM=$T/hmci.db
 WY=$T/wyp.db
 WY_LAS="'E08000032','E08000033','E08000034','E08000035','E08000036'"
@@ -44,9 +45,7 @@ dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 
 # ---- HMCI: the national register, a key, a request ----------------------------
 "$H" -q init "$HM" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null
-"$H" -q boundaries load "$HM" --kind la "$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$HM" --kind pfa "$D/boundaries/pfa_dec2023_ew_bgc.geojson.gz" >/dev/null
-"$H" -q gazetteer load "$HM" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
+national_reference "$HM" # the bundled la and pfa boundaries and postcode sample, loaded once per run
 "$H" -q synth "$HM" --from-ofsted "$D/ofsted/ofsted_provider_level_2025-03-31.csv.gz" --seed 7 --out "$T/synth"
 "$H" -q register import "$HM" "$T/synth/register.csv" --received 2025-03-31
 expect 0 audit keygen "$T/hmci.key"
@@ -100,9 +99,7 @@ has_err "exists; an extract is never overwritten"
 
 # ---- West Yorkshire Police receives it --------------------------------------------
 "$H" -q init "$WY" --owner-kind police --owner-code E23000010 --owner-name "West Yorkshire Police" >/dev/null
-"$H" -q boundaries load "$WY" --kind la "$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
-"$H" -q boundaries load "$WY" --kind pfa "$D/boundaries/pfa_dec2023_ew_bgc.geojson.gz" >/dev/null
-"$H" -q gazetteer load "$WY" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
+national_reference "$WY"
 
 # Before HMCI's key is known, the extract is refused.
 expect 31 register import "$WY" "$T/wy.csv" --received 2025-04-15

@@ -83,7 +83,7 @@ refused 23 "is not an Ed25519 public key" "$H" authority key add "$S" --authorit
 refused 22 "already recorded" "$H" authority key add "$S" --authority HMCI --public-key "$PUB"
 refused 26 "authority 'NOPE' is not registered" "$H" authority key add "$S" --authority NOPE --public-key "$PUB"
 expect_exit 0 "$H" authority key list "$S" --csv
-expect_out "1,HMCI,$PUB,extract manifests,2025-04-15T09:00:00Z"
+expect_out "1,HMCI,$(csv_text "$PUB"),extract manifests,2025-04-15T09:00:00Z"
 echo "2: authorities (police, probation areas, hmci) and keys; shape and duplicate refusals"
 
 # 3: users; a senior's new key is written outside the store.
@@ -112,7 +112,7 @@ expect_exit 0 "$H" user add "$S" --name gone --authority E23000001 --role analys
 expect_exit 0 "$H" user disable "$S" gone
 refused 30 "'admin' is the last enabled admin" "$H" user disable "$S" admin
 expect_exit 0 "$H" user list "$S" --csv
-expect_out "sup,E23000001,police,senior,safeguarding,$SUPPUB,"
+expect_out "sup,E23000001,police,senior,safeguarding,$(csv_text "$SUPPUB"),"
 echo "3: users; senior keys 0600 in 0700 directories, public half only in the store; admin-only"
 
 # 4: purposes and the acting options.

@@ -29,9 +29,8 @@ refused() {
 }
 
 "$H" -q init "$S" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null
-"$H" -q boundaries load "$S" --kind la "$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" >/dev/null
+national_reference "$S" # la (and pfa) boundaries and the postcode sample, loaded once per run
 "$H" -q boundaries load "$S" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
-"$H" -q gazetteer load "$S" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
 "$H" -q synth "$S" --from-ofsted "$D/ofsted/ofsted_provider_level_2025-03-31.csv.gz" --seed 3 --out "$T/synth" >/dev/null
 R=$T/synth/register.csv
 "$H" -q register import "$S" "$R" --received 2025-03-31 >/dev/null 2>&1

@@ -123,7 +123,7 @@ expect_exit 0 "$H" init "$EV" --owner-kind la --owner-code E08000035 --owner-nam
 no_ctl "$T/out" && has_literal "$T/out" 'Leeds \x1b[5mCity\x1b[0m\x0d\x0a'
 ok "init echoes an owner name with escapes, escaped"
 expect_exit 0 "$H" info "$EV"
-no_ctl "$T/out" && has_literal "$T/out" 'owner_name: Leeds \x1b[5mCity\x1b[0m\x0d\x0a'
+no_ctl "$T/out" && has_literal "$T/out" 'Leeds \x1b[5mCity\x1b[0m\x0d\x0a'
 ok "info shows the owner name's escapes as text"
 
 # Error messages quote file names and content; notices too.

@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "govern/audit.h"
-#include "haven/store.h"
-#include "core/sql.h"
+#include "tool.h"
 
 static const hv_audit_entry kinds[] = {
 	{HV_AUDIT_COLLECTION, "analyst.0417", "E23000001", "safeguarding",
@@ -58,11 +57,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: audit_fill STORE N [--at YYYY-MM-DDTHH:MM:SSZ [--step SECONDS]]\n");
 		return 2;
 	}
-	haven_global_init();
 	haven_ctx *ctx;
-	haven_status st = haven_ctx_new(&ctx);
-	if (!st)
-		st = haven_store_open(ctx, argv[1]);
+	haven_status st = tool_open(argv[1], &ctx);
 	if (!st)
 		st = hv_begin(ctx);
 	for (long i = 0; !st && i < n; i++) {
@@ -70,13 +66,5 @@ int main(int argc, char **argv)
 			hv_clock_set_audit(ctx, at + step * i);
 		st = hv_audit_append(ctx, &kinds[i % (long)(sizeof kinds / sizeof kinds[0])], NULL);
 	}
-	if (!st)
-		st = hv_commit(ctx);
-	if (st) {
-		fprintf(stderr, "audit_fill: %s\n", haven_errmsg(ctx));
-		hv_rollback(ctx);
-	}
-	haven_ctx_free(ctx);
-	haven_global_cleanup();
-	return (int)st;
+	return tool_end("audit_fill", ctx, st);
 }

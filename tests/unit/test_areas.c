@@ -7,27 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "haven/boundaries.h"
 #include "ref/areas.h"
 #include "core/context.h"
 #include "core/crs.h"
 #include "core/sql.h"
 #include "testutil.h"
 
-static haven_ctx *ctx;    /* store with the bundled la and pfa boundaries */
+static haven_ctx *ctx; /* a copy of the national store: the bundled la and pfa boundaries */
 static hv_areas *la, *pfa;
 
 static int setup(void **state)
 {
 	(void)state;
-	ctx = tu_new_store("areas.db");
-	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL, 0};
-	if (haven_boundaries_load(ctx, &o, NULL))
-		return -1;
-	o.kind = "pfa";
-	o.path = tu_data("boundaries/pfa_dec2023_ew_bgc.geojson.gz");
-	if (haven_boundaries_load(ctx, &o, NULL))
-		return -1;
+	ctx = tu_national_store("boundaries.db", "areas.db");
 	if (hv_areas_load(ctx, "la", &la) || hv_areas_load(ctx, "pfa", &pfa))
 		return -1;
 	return 0;

@@ -4,6 +4,7 @@
  * trees, the canonical encoding's golden bytes, appending, checkpoints and
  * keys, export, and tampering done directly in SQLite as an attacker would.
  */
+#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,12 +595,12 @@ static void test_keys(void **state)
 	(void)state;
 	haven_ctx *ctx = tu_new_store("keys.db");
 	fill(ctx, 3);
-	char pub[HAVEN_AUDIT_PUBKEY_B64];
+	char pub[HAVEN_PUBKEY_B64];
 	const char *key = tu_tmp("keys.key");
 	unlink(key);
 	/* 1: a new key is 0600 and never overwritten */
 	tu_ok(ctx, haven_audit_keygen(ctx, key, pub));
-	assert_int_equal(strlen(pub), 44);
+	assert_int_equal(strlen(pub), HAVEN_PUBKEY_B64 - 1);
 	struct stat sb;
 	assert_int_equal(stat(key, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -632,7 +633,7 @@ static void test_keys(void **state)
 	sqlite3_stmt *st;
 	tu_ok(ctx, hv_prepare(ctx, "SELECT public_key FROM audit_key", &st));
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	char stored[HAVEN_AUDIT_PUBKEY_B64];
+	char stored[HAVEN_PUBKEY_B64];
 	sodium_bin2base64(stored, sizeof stored, sqlite3_column_blob(st, 0), 32, sodium_base64_VARIANT_ORIGINAL);
 	sqlite3_finalize(st);
 	assert_string_equal(stored, pub);
@@ -689,10 +690,10 @@ static void test_keys(void **state)
 	char *loaded;
 	tu_ok(ctx, haven_audit_checkpoint_load(ctx, cpf, &loaded));
 	assert_string_equal(loaded, text2);
-	free(loaded);
+	haven_free(loaded);
 	tu_assert_status(ctx, haven_audit_checkpoint_load(ctx, tu_tmp("none.cp"), &loaded), HAVEN_ERR_IO);
-	free(text);
-	free(text2);
+	haven_free(text);
+	haven_free(text2);
 	haven_ctx_free(ctx);
 }
 
@@ -1073,7 +1074,7 @@ static void test_export(void **state)
 	fill(ctx, 9);
 	const char *key = tu_tmp("export.key");
 	unlink(key);
-	char pub[HAVEN_AUDIT_PUBKEY_B64];
+	char pub[HAVEN_PUBKEY_B64];
 	tu_ok(ctx, haven_audit_keygen(ctx, key, pub));
 	free(checkpoint_of(ctx, key));
 	haven_audit_report rep;

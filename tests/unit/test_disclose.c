@@ -5,9 +5,10 @@
  * manifest, and the receiving side: verification (one-byte tampering, an
  * unknown key, an edited manifest) and the owner's scope at import.
  *
- * The HMCI store is built once: la and pfa boundaries, the sample
- * gazetteer, and haven synth's national register from Ofsted's provider
- * list (4,009 homes).  Receiving stores copy its boundaries with SQL.
+ * The HMCI store is a copy of the national store built once per run
+ * (tests/national_store.sh): la and pfa boundaries, the sample gazetteer,
+ * and haven synth's national register from Ofsted's provider list (4,009
+ * homes).  Receiving stores copy its boundaries with SQL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,15 @@
 #include <unistd.h>
 
 #include "govern/disclosure.h"
-#include "haven/boundaries.h"
 #include "haven/disclose.h"
-#include "haven/gazetteer.h"
 #include "haven/register.h"
-#include "haven/synth.h"
 #include "govern/scope.h"
 #include "core/source.h"
 #include "core/sql.h"
 #include "testutil.h"
 
 static haven_ctx *hm; /* HMCI store (owner hmci X00 "Test") with the national register */
-static char hm_pub[HV_PUBKEY_B64];
+static char hm_pub[HAVEN_PUBKEY_B64];
 static unsigned char hm_pk[crypto_sign_PUBLICKEYBYTES], hm_sk[crypto_sign_SECRETKEYBYTES];
 
 static const char *const WY_LAS = "'E08000032','E08000033','E08000034','E08000035','E08000036'";
@@ -188,21 +186,10 @@ static haven_ctx *new_receiver(const char *file, const char *kind, const char *c
 static int setup(void **state)
 {
 	(void)state;
-	hm = tu_new_store("hmci.db");
-	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL, 0};
-	if (haven_boundaries_load(hm, &o, NULL))
-		return -1;
-	o.kind = "pfa";
-	o.path = tu_data("boundaries/pfa_dec2023_ew_bgc.geojson.gz");
-	if (haven_boundaries_load(hm, &o, NULL) ||
-	    haven_gazetteer_load(hm, tu_data("postcodes/gb_postcodes_sample.csv.gz"), NULL, NULL))
-		return -1;
-	haven_synth_report sr;
-	if (haven_synth_from_ofsted(hm, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 5, tu_tmp("synth"),
-	                            0, &sr))
-		return -1;
-	haven_register_report rr;
-	if (haven_register_import(hm, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr) || rr.homes != 4009)
+	/* The national boundaries, gazetteer and synthetic register (seed 5,
+	 * tu_national("synth/register.csv")), imported as at 2025-03-31. */
+	hm = tu_national_store("register.db", "hmci.db");
+	if (tu_int(hm, "SELECT count(*) FROM home_version WHERE valid_to IS NULL") != 4009)
 		return -1;
 	if (hv_key_generate(hm, tu_tmp("hmci.key"), hm_pub) || hv_key_read(hm, tu_tmp("hmci.key"), hm_pk, hm_sk))
 		return -1;
@@ -1049,7 +1036,7 @@ static void test_import_scope(void **state)
 	notices ns = {""};
 	haven_ctx_set_notice(c, on_notice, &ns);
 	haven_register_report r;
-	tu_ok(c, haven_register_import(c, tu_tmp("synth/register.csv"), "2025-03-31", 0, &r));
+	tu_ok(c, haven_register_import(c, tu_national("synth/register.csv"), "2025-03-31", 0, &r));
 	int64_t wy = intf(hm, "SELECT count(*) FROM home_version WHERE snapshot_from = 1 AND la_code IN (%s)", WY_LAS);
 	assert_true(wy > 0);
 	assert_int_equal(r.homes, wy);

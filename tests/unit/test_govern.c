@@ -509,7 +509,7 @@ static void test_tampered(void **state)
 		tu_digest(ctx, after);
 		assert_string_equal(before, after);
 		if (cases[i].how == BAD_PUBKEY) { /* put sup's key back for later cases */
-			char pub[HV_PUBKEY_B64];
+			char pub[HAVEN_PUBKEY_B64];
 			unsigned char pk[32], sk[64];
 			tu_ok(ctx, hv_key_read(ctx, sup_key, pk, sk));
 			hv_pubkey_b64(pk, pub);
@@ -562,7 +562,7 @@ static void test_rules(void **state)
 	/* 6.8: ana2 gets a key by SQL and signs; 6.9: sup2 signs, then is disabled */
 	{
 		unsigned char pk[32], sk[64];
-		char pub[HV_PUBKEY_B64];
+		char pub[HAVEN_PUBKEY_B64];
 		tu_ok(ctx, hv_key_read(ctx, sup2_key, pk, sk));
 		hv_pubkey_b64(pk, pub);
 		char *sql = sqlite3_mprintf("UPDATE app_user SET public_key = %Q WHERE name = 'ana2'", pub);
@@ -680,7 +680,7 @@ static void test_users(void **state)
 	/* 7.10 a senior's key in $HAVEN_KEY_DIR, made 0700; the store keeps the public half only */
 	act_ok(ctx, "admin", NULL);
 	setenv("HAVEN_KEY_DIR", tu_tmp("keys/nested"), 1);
-	char *path = NULL, pub[HAVEN_GOVERN_PUBKEY_B64];
+	char *path = NULL, pub[HAVEN_PUBKEY_B64];
 	haven_user_spec s = {"supt.okafor", "E23000001", "senior", NULL, "safeguarding"};
 	tu_ok(ctx, haven_user_add(ctx, &s, &path, pub));
 	assert_string_equal(path, tu_tmp("keys/nested/supt.okafor.key"));
@@ -690,7 +690,7 @@ static void test_users(void **state)
 	assert_int_equal(stat(tu_tmp("keys/nested"), &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 	unsigned char pk[32], sk[64];
-	char b64[HV_PUBKEY_B64];
+	char b64[HAVEN_PUBKEY_B64];
 	tu_ok(ctx, hv_key_read(ctx, path, pk, sk));
 	hv_pubkey_b64(pk, b64);
 	assert_string_equal(b64, pub);
@@ -698,7 +698,7 @@ static void test_users(void **state)
 	    sqlite3_mprintf("SELECT count(*) FROM app_user WHERE name = 'supt.okafor' AND public_key = %Q", pub);
 	assert_int_equal(tu_int(ctx, sql), 1);
 	sqlite3_free(sql);
-	free(path);
+	haven_free(path);
 
 	/* 7.11 without HAVEN_KEY_DIR: $HOME/.haven/keys, directories 0700 */
 	unsetenv("HAVEN_KEY_DIR");
@@ -712,7 +712,7 @@ static void test_users(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0700);
 	assert_int_equal(stat(tu_tmp("home/.haven/keys"), &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
-	free(path);
+	haven_free(path);
 	if (home)
 		setenv("HOME", home, 1);
 	free(home);
@@ -869,7 +869,7 @@ static void test_authorities(void **state)
 	tu_assert_msg(ctx, "this needs the role admin");
 
 	/* 9: authority keys */
-	char pub[HV_PUBKEY_B64];
+	char pub[HAVEN_PUBKEY_B64];
 	unsigned char pk[32], sk[64];
 	crypto_sign_keypair(pk, sk);
 	hv_pubkey_b64(pk, pub);

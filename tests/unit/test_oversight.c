@@ -1,8 +1,9 @@
 /*
  * test_oversight.c - the disclosure gate, the transparency report,
  * complaints and erasure, on a store holding three monthly snapshots of the
- * register fixture (real ONS LA boundaries).
+ * register fixture (real ONS LA boundaries, from a copy of the national store).
  */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,14 +22,13 @@ static void act(haven_ctx *ctx, const char *user, const char *purpose, const cha
 	tu_ok(ctx, haven_act(ctx, &o));
 }
 
-/* An HMCI store with LA boundaries, users ana (analyst) and sam (senior),
- * and the three monthly register fixtures imported by the admin. */
+/* An HMCI store with LA boundaries (a copy of the national store, which
+ * has pfa too), users ana (analyst) and sam (senior), and the three monthly
+ * register fixtures imported by the admin. */
 static haven_ctx *make_store(const char *name)
 {
-	haven_ctx *ctx = tu_new_store(name);
+	haven_ctx *ctx = tu_national_store("boundaries.db", name);
 	act(ctx, "admin", NULL, NULL, 0);
-	haven_boundaries_opts bo = {.kind = "la", .path = tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz")};
-	tu_ok(ctx, haven_boundaries_load(ctx, &bo, NULL));
 	haven_user_spec ana = {.name = "ana", .authority = "X00", .role = "analyst", .default_purpose = "regulation"};
 	tu_ok(ctx, haven_user_add(ctx, &ana, NULL, NULL));
 	snprintf(senior_key, sizeof senior_key, "%s", tu_tmp("sam.key"));

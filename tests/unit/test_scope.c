@@ -8,24 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "haven/boundaries.h"
 #include "govern/scope.h"
 #include "ref/areas.h"
 #include "core/sql.h"
 #include "testutil.h"
 
-static haven_ctx *ctx; /* store with the bundled la and pfa boundaries */
+static haven_ctx *ctx; /* a copy of the national store: the bundled la and pfa boundaries */
 
 static int setup(void **state)
 {
 	(void)state;
-	ctx = tu_new_store("scope.db");
-	haven_boundaries_opts o = {"la", tu_data("boundaries/ctyua_dec2024_en_bgc.geojson.gz"), NULL, NULL, NULL, 0};
-	if (haven_boundaries_load(ctx, &o, NULL))
-		return -1;
-	o.kind = "pfa";
-	o.path = tu_data("boundaries/pfa_dec2023_ew_bgc.geojson.gz");
-	return haven_boundaries_load(ctx, &o, NULL) ? -1 : 0;
+	ctx = tu_national_store("boundaries.db", "scope.db");
+	return 0;
 }
 
 static int teardown(void **state)

@@ -1,6 +1,7 @@
 /*
  * test_store.c - creating, opening and refusing stores.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -163,6 +164,75 @@ static void test_open_refuses_newer_schema(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* The schema of the file at path, read with plain SQLite (opening it with
+ * haven would migrate it): user_version, then every object in order.
+ * Caller frees. */
+static char *raw_schema(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT (SELECT user_version FROM pragma_user_version) || ':' || "
+	                                    "group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), ';') "
+	                                    "FROM (SELECT * FROM sqlite_master ORDER BY rowid)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *s = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return s;
+}
+
+/* A migration that fails says which version and which module's step
+ * failed, and leaves the store exactly as it was: each case takes a new
+ * store back to an older version (as an older haven left it) with one
+ * object in the way of a module's step. */
+static void test_migration_failure_names_the_step(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *older, *want;
+	} cases[] = {
+	    {"audit at 2",
+	     "DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN "
+	     "issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; ALTER TABLE snapshot DROP COLUMN register_as_at; "
+	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; DROP TABLE request_confirmation; "
+	     "DROP TABLE disclosure_request; DROP TABLE authorisation; DROP TABLE app_user; DROP TABLE purpose; "
+	     "DROP TABLE authority_key; DROP TABLE authority_area; DROP TABLE authority; DROP TRIGGER "
+	     "audit_no_update; DROP TRIGGER audit_no_delete; DROP TABLE audit; PRAGMA user_version = 1;",
+	     "migrating schema to version 2 (audit): table audit_key already exists"},
+	    {"oversight at 3",
+	     "DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN "
+	     "issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; ALTER TABLE snapshot DROP COLUMN register_as_at; "
+	     "DROP TABLE complaint_audit; DROP TABLE extract; DROP TABLE request_confirmation; "
+	     "DROP TABLE disclosure_request; DROP TABLE authorisation; DROP TABLE app_user; DROP TABLE purpose; "
+	     "DROP TABLE authority_key; DROP TABLE authority_area; DROP TABLE authority; PRAGMA user_version = 2;",
+	     "migrating schema to version 3 (oversight): table complaint already exists"},
+	    {"register at 4", "ALTER TABLE snapshot DROP COLUMN register_as_at; PRAGMA user_version = 3;",
+	     "migrating schema to version 4 (register): duplicate column name: origin"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char file[32];
+		snprintf(file, sizeof file, "older%zu.db", i + 1);
+		haven_ctx *ctx = tu_new_store(file);
+		tu_ok(ctx, hv_exec(ctx, cases[i].older));
+		haven_store_close(ctx);
+		char *before = raw_schema(tu_tmp(file));
+		haven_status st = haven_store_open(ctx, tu_tmp(file));
+		if (st != HAVEN_ERR_SQL || !strstr(haven_errmsg(ctx), cases[i].want))
+			fail_msg("%s: got %s '%s', want HAVEN_ERR_SQL '%s'", cases[i].name, haven_status_name(st),
+			         haven_errmsg(ctx), cases[i].want);
+		char *after = raw_schema(tu_tmp(file));
+		if (strcmp(before, after) != 0)
+			fail_msg("%s: the failed migration changed the store", cases[i].name);
+		free(before);
+		free(after);
+		haven_ctx_free(ctx);
+	}
+}
+
 static void test_reopen_and_digest_stable(void **state)
 {
 	(void)state;
@@ -176,11 +246,102 @@ static void test_reopen_and_digest_stable(void **state)
 	tu_ok(ctx, hv_meta_set(ctx, "probe", "1"));
 	tu_digest(ctx, b);
 	assert_string_not_equal(a, b);
-	cJSON *info;
-	tu_ok(ctx, haven_store_info(ctx, &info));
-	assert_string_equal(cJSON_GetObjectItem(info, "marking")->valuestring, "OFFICIAL-SENSITIVE");
-	assert_int_equal(cJSON_GetObjectItem(info, "schema_version")->valueint, haven_store_schema_version());
-	cJSON_Delete(info);
+	haven_ctx_free(ctx);
+}
+
+/* The row of info's table for section and item; fails the test when there
+ * is not exactly one. */
+static size_t info_row(haven_ctx *ctx, const haven_table *t, const char *section, const char *item)
+{
+	size_t found = 0, row = 0;
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++)
+		if (strcmp(haven_table_text(ctx, t, r, 0), section) == 0 &&
+		    strcmp(haven_table_text(ctx, t, r, 1), item) == 0)
+			found++, row = r;
+	if (found != 1)
+		fail_msg("info has %zu rows for %s %s", found, section, item);
+	return row;
+}
+
+/* haven_store_info is a table (section, item, value) with the store's own
+ * rows and every module's counts; it needs someone acting, and writing it
+ * records the consultation and marks it. */
+static void test_info(void **state)
+{
+	(void)state;
+	haven_ctx *ctx = tu_new_store("info.db");
+	haven_boundaries_opts o = {"la", tu_fixture("boundaries/small.geojson"), NULL, NULL, NULL, 0};
+	tu_ok(ctx, haven_boundaries_load(ctx, &o, NULL));
+	haven_table *t = NULL;
+	tu_ok(ctx, haven_store_info(ctx, &t));
+	tu_release(ctx, t);
+	assert_int_equal(haven_table_ncols(t), 3);
+	assert_string_equal(haven_table_colname(t, 0), "section");
+	assert_string_equal(haven_table_colname(t, 1), "item");
+	assert_string_equal(haven_table_colname(t, 2), "value");
+	static const struct {
+		const char *section, *item, *text; /* text NULL: the value is the integer n */
+		int64_t n;
+	} cases[] = {
+	    {"store", "path", NULL, -1}, /* checked below */
+	    {"store", "schema_version", NULL, -1}, /* checked below */
+	    {"store", "marking", "OFFICIAL-SENSITIVE", 0},
+	    {"store", "owner_kind", "hmci", 0},
+	    {"store", "owner_code", "X00", 0},
+	    {"store", "owner_name", "Test", 0},
+	    {"store", "created_at", "2025-04-15T09:00:00Z", 0},
+	    {"boundaries", "la", NULL, 3},
+	    {"gazetteer", "postcodes_live", NULL, 0},
+	    {"gazetteer", "uprns", NULL, 0},
+	    {"register", "snapshots", NULL, 0},
+	    {"register", "homes_current", NULL, 0},
+	    {"geocoding", "la_mismatches", NULL, 0},
+	    {"audit", "entries", NULL, 1}, /* the boundary load: an admin's alteration */
+	    {"governance", "authorities", NULL, 1},
+	    {"governance", "users", NULL, 1},
+	    {"disclosure", "requests", NULL, 0},
+	    {"oversight", "complaints", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t r = info_row(ctx, t, cases[i].section, cases[i].item);
+		if (cases[i].n < 0)
+			continue;
+		int ok = cases[i].text
+		             ? haven_table_type(ctx, t, r, 2) == HAVEN_CELL_TEXT &&
+		                   strcmp(haven_table_text(ctx, t, r, 2), cases[i].text) == 0
+		             : haven_table_type(ctx, t, r, 2) == HAVEN_CELL_INT && haven_table_int(ctx, t, r, 2) == cases[i].n;
+		if (!ok)
+			fail_msg("%s %s: got '%s' %lld", cases[i].section, cases[i].item,
+			         haven_table_text(ctx, t, r, 2) ? haven_table_text(ctx, t, r, 2) : "(null)",
+			         (long long)haven_table_int(ctx, t, r, 2));
+	}
+	assert_string_equal(haven_table_text(ctx, t, info_row(ctx, t, "store", "path"), 2), tu_tmp("info.db"));
+	assert_int_equal(haven_table_int(ctx, t, info_row(ctx, t, "store", "schema_version"), 2), haven_store_schema_version());
+	/* No register yet: no latest snapshot. */
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++)
+		assert_string_not_equal(haven_table_text(ctx, t, r, 1), "latest_snapshot");
+
+	/* Released, it is marked and its consultation recorded. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	tu_ok(ctx, haven_table_write(ctx, t, HAVEN_FMT_CSV, f));
+	fclose(f);
+	assert_non_null(strstr(buf, "section,item,value,protective_marking"));
+	assert_non_null(strstr(buf, "store,owner_code,X00,OFFICIAL-SENSITIVE"));
+	free(buf);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit WHERE operation = 'consultation' AND object = "
+	                             "'store summary' AND user_name = 'admin'"),
+	                 1);
+	haven_table_free(t);
+
+	/* Nobody acting: refused, no table. */
+	haven_store_close(ctx);
+	tu_ok(ctx, haven_store_open(ctx, tu_tmp("info.db")));
+	t = NULL;
+	tu_assert_status(ctx, haven_store_info(ctx, &t), HAVEN_ERR_DENIED);
+	tu_assert_msg(ctx, "nobody is acting");
+	assert_null(t);
 	haven_ctx_free(ctx);
 }
 
@@ -212,5 +373,5 @@ static void test_dates(void **state)
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_create_sets_everything), cmocka_unit_test(test_create_refuses_existing_file),
         cmocka_unit_test(test_open_refuses_foreign_files), cmocka_unit_test(test_open_refuses_loose_modes),
-        cmocka_unit_test(test_open_refuses_newer_schema), cmocka_unit_test(test_reopen_and_digest_stable),
-        cmocka_unit_test(test_dates))
+        cmocka_unit_test(test_open_refuses_newer_schema), cmocka_unit_test(test_migration_failure_names_the_step),
+        cmocka_unit_test(test_reopen_and_digest_stable), cmocka_unit_test(test_info), cmocka_unit_test(test_dates))

@@ -42,6 +42,18 @@ unsigned char *tu_gzip(const void *data, size_t n, int level, size_t flush_at, s
  *  acting as its first user, admin.  Fails the test on error. */
 haven_ctx *tu_new_store(const char *name);
 
+/** $HAVEN_NATIONAL/rel: the national stores built once per ctest run
+ *  (tests/national_store.sh, the CTest fixture "national"), e.g.
+ *  "synth/register.csv". */
+const char *tu_national(const char *rel);
+
+/** New context with a copy of the national store which ("boundaries.db":
+ *  the la and pfa boundaries and the postcode sample;
+ *  "register.db": that and the synthetic national register) at
+ *  tu_tmp(name), acting as admin: tu_new_store with the national data
+ *  already loaded.  The test must require the fixture "national". */
+haven_ctx *tu_national_store(const char *which, const char *name);
+
 /** Assert st == want, printing the context's message when not. */
 #define tu_assert_status(ctx, st, want)                                                                   \
 	do {                                                                                              \
