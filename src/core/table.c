@@ -52,7 +52,10 @@ struct haven_table {
 	const char *marking; /* set by the gate: HAVEN_MARKING for disclosed data, else NULL */
 };
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 haven_status hv_table_new(haven_ctx *ctx, const char *title, hv_table_class cls, int ncols, const char *const *names,
                           haven_table **out)
@@ -114,12 +117,9 @@ static const struct {
 	haven_role role;
 	const char *const subs[5]; /* the subs it takes; {NULL}: none */
 } roles[] = {
-    {"label", HAVEN_ROLE_LABEL, {NULL}},
-    {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", NULL}},
-    {"home", HAVEN_ROLE_HOME, {NULL}},
-    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", NULL}},
-    {"rate", HAVEN_ROLE_RATE, {NULL}},
-    {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}},
+    {"label", HAVEN_ROLE_LABEL, {NULL}}, {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", NULL}},
+    {"home", HAVEN_ROLE_HOME, {NULL}},   {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", NULL}},
+    {"rate", HAVEN_ROLE_RATE, {NULL}},   {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}},
     {"text", HAVEN_ROLE_TEXT, {NULL}},
 };
 #define NROLES (sizeof roles / sizeof roles[0])
@@ -205,8 +205,14 @@ haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t)
 	return HAVEN_OK;
 }
 
-static cell *at_mut(haven_table *t, size_t row, int col) { return &t->cells[row * (size_t)t->ncols + (size_t)col]; }
-static cell *last(haven_table *t, int col) { return at_mut(t, t->nrows - 1, col); }
+static cell *at_mut(haven_table *t, size_t row, int col)
+{
+	return &t->cells[row * (size_t)t->ncols + (size_t)col];
+}
+static cell *last(haven_table *t, int col)
+{
+	return at_mut(t, t->nrows - 1, col);
+}
 
 static haven_status put_text(haven_ctx *ctx, cell *c, const char *s)
 {
@@ -329,12 +335,39 @@ haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, hv_table_clas
 	return HAVEN_OK;
 }
 
+haven_status hv_table_listing(haven_ctx *ctx, const char *title, sqlite3_stmt *st, const char *spec, const char *object,
+                              haven_table **out)
+{
+	haven_status rc = hv_table_from_stmt(ctx, title, HV_TABLE_DISCLOSED, st, out);
+	if (!rc)
+		rc = hv_table_roles(ctx, *out, spec);
+	if (!rc && object)
+		rc = hv_table_object(ctx, *out, object);
+	if (rc && *out) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
-int haven_table_ncols(const haven_table *t) { return t->ncols; }
-const char *haven_table_title(const haven_table *t) { return t->title; }
-const char *haven_table_colname(const haven_table *t, int col) { return t->cols[col].name; }
-int haven_table_sealed(const haven_table *t) { return t->sealed; }
+int haven_table_ncols(const haven_table *t)
+{
+	return t->ncols;
+}
+const char *haven_table_title(const haven_table *t)
+{
+	return t->title;
+}
+const char *haven_table_colname(const haven_table *t, int col)
+{
+	return t->cols[col].name;
+}
+int haven_table_sealed(const haven_table *t)
+{
+	return t->sealed;
+}
 
 int haven_table_find(const haven_table *t, const char *name)
 {
@@ -353,8 +386,14 @@ static const cell *at(const haven_table *t, size_t row, int col)
 	return &t->cells[row * (size_t)t->ncols + (size_t)col];
 }
 
-size_t hv_table_rows(const haven_table *t) { return t->nrows; }
-haven_cell_type hv_table_cell_type(const haven_table *t, size_t row, int col) { return at(t, row, col)->type; }
+size_t hv_table_rows(const haven_table *t)
+{
+	return t->nrows;
+}
+haven_cell_type hv_table_cell_type(const haven_table *t, size_t row, int col)
+{
+	return at(t, row, col)->type;
+}
 
 const char *hv_table_cell_text(const haven_table *t, size_t row, int col)
 {
@@ -393,7 +432,10 @@ static int refused(haven_ctx *ctx, const haven_table *t)
 	return 1;
 }
 
-size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t) { return refused(ctx, t) ? 0 : t->nrows; }
+size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t)
+{
+	return refused(ctx, t) ? 0 : t->nrows;
+}
 
 haven_cell_type haven_table_type(haven_ctx *ctx, const haven_table *t, size_t row, int col)
 {
@@ -427,8 +469,14 @@ const unsigned char *haven_table_geom(haven_ctx *ctx, const haven_table *t, size
 
 /* ---- for the gate (core/table_seal.h) ----------------------------------- */
 
-hv_table_class hv_table_class_of(const haven_table *t) { return t->cls; }
-const char *hv_table_object_of(const haven_table *t) { return t->object ? t->object : t->title; }
+hv_table_class hv_table_class_of(const haven_table *t)
+{
+	return t->cls;
+}
+const char *hv_table_object_of(const haven_table *t)
+{
+	return t->object ? t->object : t->title;
+}
 
 void hv_table_unseal(haven_table *t, const char *marking)
 {
@@ -594,7 +642,8 @@ static void write_csv(const haven_table *t, const char *marking, FILE *out)
 			if (c)
 				fputc(',', out);
 			const cell *ce = at(t, r, c);
-			csv_cell(out, cell_text(ce, buf, sizeof buf), ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
+			csv_cell(out, cell_text(ce, buf, sizeof buf),
+			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);
@@ -604,8 +653,7 @@ static void write_csv(const haven_table *t, const char *marking, FILE *out)
 	}
 }
 
-static haven_status write_json(haven_ctx *ctx, const haven_table *t, const char *marking,
-                               FILE *out)
+static haven_status write_json(haven_ctx *ctx, const haven_table *t, const char *marking, FILE *out)
 {
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr)
@@ -648,7 +696,6 @@ static haven_status write_json(haven_ctx *ctx, const haven_table *t, const char 
 	cJSON_free(s);
 	return HAVEN_OK;
 }
-
 
 haven_status haven_table_write(haven_ctx *ctx, const haven_table *t, haven_format fmt, FILE *out)
 {

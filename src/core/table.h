@@ -31,6 +31,13 @@ haven_status hv_table_new(haven_ctx *ctx, const char *title, hv_table_class cls,
 haven_status hv_table_from_stmt(haven_ctx *ctx, const char *title, hv_table_class cls, sqlite3_stmt *st,
                                 haven_table **out);
 
+/** The usual way a listing of disclosed data is made: a sealed table of
+ *  every row of st (hv_table_from_stmt), its columns given roles, its audit
+ *  entry naming object (NULL: the title).  On failure *out is NULL.
+ * \param out on HAVEN_OK a new table; caller frees with haven_table_free(). */
+haven_status hv_table_listing(haven_ctx *ctx, const char *title, sqlite3_stmt *st, const char *roles,
+                              const char *object, haven_table **out);
+
 /** Give columns their roles: spec is "column=role[:sub] ..." separated by
  *  spaces, roles as haven_role (label, area:la|district|pfa|region, home,
  *  count:children|episodes|homes|places, rate, geometry:point|area, text).

@@ -102,10 +102,10 @@ static void place(placer *p, const char *la_code, double e, double n, placement 
  * ?4 key, ?5 check, ?6 la_found, ?7 district, ?8 pfa, ?9 region, ?10 note,
  * ?11 at, ?12 e, ?13 n (NULL e/n: no point). */
 static const char update_sql[] =
-	"UPDATE home_version SET geo_method = ?2, geo_confidence = ?3, geo_key = ?4, geo_la_check = ?5,"
-	" geo_la_found = ?6, geo_district = ?7, geo_pfa = ?8, geo_region = ?9, geo_note = ?10, geo_at = ?11,"
-	" geom = CASE WHEN ?12 IS NULL THEN NULL ELSE MakePoint(?12, ?13, 27700) END"
-	" WHERE id = ?1";
+    "UPDATE home_version SET geo_method = ?2, geo_confidence = ?3, geo_key = ?4, geo_la_check = ?5,"
+    " geo_la_found = ?6, geo_district = ?7, geo_pfa = ?8, geo_region = ?9, geo_note = ?10, geo_at = ?11,"
+    " geom = CASE WHEN ?12 IS NULL THEN NULL ELSE MakePoint(?12, ?13, 27700) END"
+    " WHERE id = ?1";
 
 static haven_status write_location(haven_ctx *ctx, sqlite3_stmt *up, int64_t id, const char *method, double conf,
                                    const char *key, const placement *pl, const char *note, const char *at,
@@ -241,8 +241,8 @@ haven_status haven_geocode_run(haven_ctx *ctx, int redo, haven_geocode_report *r
 	rc = hv_query_int(ctx, "SELECT count(*) FROM temp.homes WHERE geo_method = 'manual'", &rep->manual_kept);
 	if (!rc && rep->homes > 0)
 		snprintf(object, sizeof object,
-		         "home_version: locations of %lld homes from the gazetteer and boundaries (%s)", (long long)rep->homes,
-		         redo ? "all again" : "those without one");
+		         "home_version: locations of %lld homes from the gazetteer and boundaries (%s)",
+		         (long long)rep->homes, redo ? "all again" : "those without one");
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(up);
@@ -264,9 +264,9 @@ haven_status haven_geocode_set(haven_ctx *ctx, const char *urn, double e, double
 	if (!reason || !*reason)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "a manual placement needs a reason (--reason TEXT)");
 	if (!hv_bng_in_extent(e, n))
-		return hv_error(ctx, HAVEN_ERR_CRS,
-		                "point (%.1f, %.1f) is not in Great Britain in EPSG:27700 (easting, northing in metres)",
-		                e, n);
+		return hv_error(
+		    ctx, HAVEN_ERR_CRS,
+		    "point (%.1f, %.1f) is not in Great Britain in EPSG:27700 (easting, northing in metres)", e, n);
 	char home_la[16];
 	if ((rc = hv_homes_la(ctx, urn, home_la, sizeof home_la)))
 		return rc;
@@ -326,31 +326,25 @@ haven_status haven_geocode_issues(haven_ctx *ctx, haven_table **out)
 		rc = hv_homes_view(ctx, NULL, scope);
 	hv_scope_free(scope);
 	sqlite3_stmt *st;
-	if (rc || (rc = hv_prepare(ctx,
-	                           "SELECT urn, name, postcode, la_code, coalesce(geo_method, 'not_run') AS method,"
-	                           " geo_confidence AS confidence, geo_la_check AS la_check, geo_la_found AS la_found,"
-	                           " CASE WHEN geo_method IS NULL THEN 'not geocoded yet: run haven geocode'"
-	                           "  WHEN geo_method = 'unmatched' THEN 'unmatched: postcode and sector unknown'"
-	                           "  WHEN geo_la_check = 'mismatch' THEN 'placed in ' || geo_la_found || ', register"
-	                           " says ' || la_code"
-	                           "  WHEN geo_la_check = 'outside' THEN 'placed outside every LA boundary'"
-	                           "  ELSE 'approximate: postcode sector centroid' END AS issue"
-	                           " FROM temp.homes WHERE geo_method IS NULL"
-	                           "  OR geo_method IN ('unmatched', 'sector') OR geo_la_check IN ('mismatch', 'outside')"
-	                           " ORDER BY la_code, urn",
-	                           &st)))
+	if (rc ||
+	    (rc = hv_prepare(ctx,
+	                     "SELECT urn, name, postcode, la_code, coalesce(geo_method, 'not_run') AS method,"
+	                     " geo_confidence AS confidence, geo_la_check AS la_check, geo_la_found AS la_found,"
+	                     " CASE WHEN geo_method IS NULL THEN 'not geocoded yet: run haven geocode'"
+	                     "  WHEN geo_method = 'unmatched' THEN 'unmatched: postcode and sector unknown'"
+	                     "  WHEN geo_la_check = 'mismatch' THEN 'placed in ' || geo_la_found || ', register"
+	                     " says ' || la_code"
+	                     "  WHEN geo_la_check = 'outside' THEN 'placed outside every LA boundary'"
+	                     "  ELSE 'approximate: postcode sector centroid' END AS issue"
+	                     " FROM temp.homes WHERE geo_method IS NULL"
+	                     "  OR geo_method IN ('unmatched', 'sector') OR geo_la_check IN ('mismatch', 'outside')"
+	                     " ORDER BY la_code, urn",
+	                     &st)))
 		return rc;
-	rc = hv_table_from_stmt(ctx, "Homes to check", HV_TABLE_DISCLOSED, st, out);
+	rc = hv_table_listing(ctx, "Homes to check", st,
+	                      "urn=home name=text postcode=text la_code=area:la method=label confidence=label "
+	                      "la_check=label la_found=label issue=text",
+	                      "home_version: geocoding report", out);
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_roles(ctx, *out,
-		                    "urn=home name=text postcode=text la_code=area:la method=label confidence=label "
-		                    "la_check=label la_found=label issue=text");
-	if (!rc)
-		rc = hv_table_object(ctx, *out, "home_version: geocoding report");
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
 	return rc;
 }

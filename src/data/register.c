@@ -64,46 +64,43 @@ static const struct column {
 	int required;
 	const char *const aliases[9];
 } columns[NCOLUMNS] = {
-	[C_URN] = {"urn", 1, {"urn", "unique reference number", "provider urn", "ofsted urn", NULL}},
-	[C_NAME] = {"name", 1, {"name", "home name", "provider name", "setting name", "establishment name", NULL}},
-	[C_ADDR1] = {"address_1", 1, {"address_1", "address line 1", "provider address 1", "street", NULL}},
-	[C_ADDR2] = {"address_2", 0, {"address_2", "address line 2", "provider address 2", NULL}},
-	[C_ADDR3] = {"address_3", 0, {"address_3", "address line 3", "provider address 3", NULL}},
-	[C_TOWN] = {"town", 0, {"town", "town/city", "city", "post town", "provider town", NULL}},
-	[C_POSTCODE] = {"postcode", 1, {"postcode", "provider postcode", "postal code", NULL}},
-	[C_TELEPHONE] = {"telephone", 0, {"telephone", "telephone number", "phone", "phone number", "tel", NULL}},
-	[C_RP] = {"registered_person",
-	          0,
-	          {"registered_person", "registered person name", "registered provider", "organisation",
-	           "organisation name", "owner", NULL}},
-	[C_RP_ADDR] = {"registered_person_address",
-	               0,
-	               {"registered_person_address", "registered provider address", "organisation address",
-	                "owner address", NULL}},
-	[C_RI] = {"responsible_individual", 0, {"responsible_individual", "responsible individual name", "ri", NULL}},
-	[C_PLACES] = {"places",
-	              1,
-	              {"places", "number of places", "registered places", "max places", "maximum places",
-	               "capacity", NULL}},
-	[C_LA] = {"local_authority",
-	          1,
-	          {"local_authority", "local authority name", "la", "la name", "local authority code", "la code",
-	           NULL}},
-	[C_STATUS] = {"registration_status",
-	              1,
-	              {"registration_status", "status", "provider status", NULL}},
-	[C_ENFORCEMENT] = {"enforcement_actions", 0, {"enforcement_actions", "enforcement", "enforcement action", NULL}},
-	[C_PROVISION] = {"provision_type",
-	                 0,
-	                 {"provision_type", "type of provision", "provider type", "setting type", NULL}},
-	[C_SECTOR] = {"sector", 0, {"sector", "provider sector", "ownership sector", NULL}},
-	[C_REGDATE] = {"registration_date",
-	               0,
-	               {"registration_date", "date registered", "date of registration", "registered date", NULL}},
-	[C_UPRN] = {"uprn", 0, {"uprn", "unique property reference number", NULL}},
-	[C_SYNTHETIC] = {"synthetic", 0, {"synthetic", NULL}},
-	/* Checked, not stored: the whole store is OFFICIAL-SENSITIVE. */
-	[C_MARKING] = {"protective_marking", 0, {"protective_marking", "protective marking", NULL}},
+    [C_URN] = {"urn", 1, {"urn", "unique reference number", "provider urn", "ofsted urn", NULL}},
+    [C_NAME] = {"name", 1, {"name", "home name", "provider name", "setting name", "establishment name", NULL}},
+    [C_ADDR1] = {"address_1", 1, {"address_1", "address line 1", "provider address 1", "street", NULL}},
+    [C_ADDR2] = {"address_2", 0, {"address_2", "address line 2", "provider address 2", NULL}},
+    [C_ADDR3] = {"address_3", 0, {"address_3", "address line 3", "provider address 3", NULL}},
+    [C_TOWN] = {"town", 0, {"town", "town/city", "city", "post town", "provider town", NULL}},
+    [C_POSTCODE] = {"postcode", 1, {"postcode", "provider postcode", "postal code", NULL}},
+    [C_TELEPHONE] = {"telephone", 0, {"telephone", "telephone number", "phone", "phone number", "tel", NULL}},
+    [C_RP] = {"registered_person",
+              0,
+              {"registered_person", "registered person name", "registered provider", "organisation",
+               "organisation name", "owner", NULL}},
+    [C_RP_ADDR] = {"registered_person_address",
+                   0,
+                   {"registered_person_address", "registered provider address", "organisation address", "owner address",
+                    NULL}},
+    [C_RI] = {"responsible_individual", 0, {"responsible_individual", "responsible individual name", "ri", NULL}},
+    [C_PLACES] = {"places",
+                  1,
+                  {"places", "number of places", "registered places", "max places", "maximum places", "capacity",
+                   NULL}},
+    [C_LA] = {"local_authority",
+              1,
+              {"local_authority", "local authority name", "la", "la name", "local authority code", "la code", NULL}},
+    [C_STATUS] = {"registration_status", 1, {"registration_status", "status", "provider status", NULL}},
+    [C_ENFORCEMENT] = {"enforcement_actions", 0, {"enforcement_actions", "enforcement", "enforcement action", NULL}},
+    [C_PROVISION] = {"provision_type",
+                     0,
+                     {"provision_type", "type of provision", "provider type", "setting type", NULL}},
+    [C_SECTOR] = {"sector", 0, {"sector", "provider sector", "ownership sector", NULL}},
+    [C_REGDATE] = {"registration_date",
+                   0,
+                   {"registration_date", "date registered", "date of registration", "registered date", NULL}},
+    [C_UPRN] = {"uprn", 0, {"uprn", "unique property reference number", NULL}},
+    [C_SYNTHETIC] = {"synthetic", 0, {"synthetic", NULL}},
+    /* Checked, not stored: the whole store is OFFICIAL-SENSITIVE. */
+    [C_MARKING] = {"protective_marking", 0, {"protective_marking", "protective marking", NULL}},
 };
 
 /* ---- a home's versioned values ------------------------------------------ */
@@ -144,26 +141,26 @@ static const struct vcol {
 	int kind;
 	int integer;
 } vcols[NVALUES] = {
-	[V_NAME] = {"name", "name", K_NAME, 0},
-	[V_ADDR1] = {"address1", "address_1", K_ADDRESS, 0},
-	[V_ADDR2] = {"address2", "address_2", K_ADDRESS, 0},
-	[V_ADDR3] = {"address3", "address_3", K_ADDRESS, 0},
-	[V_TOWN] = {"town", "town", K_ADDRESS, 0},
-	[V_POSTCODE] = {"postcode", "postcode", K_ADDRESS, 0},
-	[V_TELEPHONE] = {"telephone", "telephone", K_DETAILS, 0},
-	[V_RP] = {"registered_person", "registered_person", K_DETAILS, 0},
-	[V_RP_ADDR] = {"registered_person_address", "registered_person_address", K_DETAILS, 0},
-	[V_RI] = {"responsible_individual", "responsible_individual", K_DETAILS, 0},
-	[V_PLACES] = {"places", "places", K_PLACES, 1},
-	[V_LA_CODE] = {"la_code", "local_authority", K_DETAILS, 0},
-	[V_LA_NAME] = {"la_name", "la_name", K_NONE, 0}, /* follows la_code */
-	[V_STATUS] = {"registration_status", "registration_status", K_STATUS, 0},
-	[V_PROVISION] = {"provision_type", "provision_type", K_DETAILS, 0},
-	[V_SECTOR] = {"sector", "sector", K_DETAILS, 0},
-	[V_REGDATE] = {"registration_date", "registration_date", K_DETAILS, 0},
-	[V_UPRN] = {"uprn", "uprn", K_DETAILS, 1},
-	[V_SYNTHETIC] = {"synthetic", "synthetic", K_DETAILS, 1},
-	[V_EXTRA] = {"extra", "extra", K_EXTRA, 0},
+    [V_NAME] = {"name", "name", K_NAME, 0},
+    [V_ADDR1] = {"address1", "address_1", K_ADDRESS, 0},
+    [V_ADDR2] = {"address2", "address_2", K_ADDRESS, 0},
+    [V_ADDR3] = {"address3", "address_3", K_ADDRESS, 0},
+    [V_TOWN] = {"town", "town", K_ADDRESS, 0},
+    [V_POSTCODE] = {"postcode", "postcode", K_ADDRESS, 0},
+    [V_TELEPHONE] = {"telephone", "telephone", K_DETAILS, 0},
+    [V_RP] = {"registered_person", "registered_person", K_DETAILS, 0},
+    [V_RP_ADDR] = {"registered_person_address", "registered_person_address", K_DETAILS, 0},
+    [V_RI] = {"responsible_individual", "responsible_individual", K_DETAILS, 0},
+    [V_PLACES] = {"places", "places", K_PLACES, 1},
+    [V_LA_CODE] = {"la_code", "local_authority", K_DETAILS, 0},
+    [V_LA_NAME] = {"la_name", "la_name", K_NONE, 0}, /* follows la_code */
+    [V_STATUS] = {"registration_status", "registration_status", K_STATUS, 0},
+    [V_PROVISION] = {"provision_type", "provision_type", K_DETAILS, 0},
+    [V_SECTOR] = {"sector", "sector", K_DETAILS, 0},
+    [V_REGDATE] = {"registration_date", "registration_date", K_DETAILS, 0},
+    [V_UPRN] = {"uprn", "uprn", K_DETAILS, 1},
+    [V_SYNTHETIC] = {"synthetic", "synthetic", K_DETAILS, 1},
+    [V_EXTRA] = {"extra", "extra", K_EXTRA, 0},
 };
 
 /* Registration statuses that mean the home is no longer registered. */
@@ -269,7 +266,10 @@ static home *homes_add(homes *h)
 
 /* ---- small text helpers ------------------------------------------------ */
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 /* Copy s with leading and trailing white space removed and inner runs of
  * white space made one space; NULL when nothing is left (or no memory: the
@@ -404,7 +404,8 @@ static haven_status map_columns(reader *r)
 			return hv_error(ctx, HAVEN_ERR_MISSING,
 			                "%s: row 1: required column '%s' is missing (accepted names: %s%s%s%s%s)", path,
 			                columns[c].name, columns[c].aliases[0], columns[c].aliases[1] ? ", " : "",
-			                columns[c].aliases[1] ? columns[c].aliases[1] : "", columns[c].aliases[2] ? ", " : "",
+			                columns[c].aliases[1] ? columns[c].aliases[1] : "",
+			                columns[c].aliases[2] ? ", " : "",
 			                columns[c].aliases[2] ? columns[c].aliases[2] : "");
 	}
 	r->extra = calloc((size_t)(ncols ? ncols : 1), sizeof *r->extra);
@@ -430,10 +431,11 @@ static haven_status map_columns(reader *r)
 			return nomem(ctx);
 		for (int k = 0; k < r->nextra; k++)
 			if (hv_colname_eq(r->extra_key[k], key)) {
-				haven_status st = hv_error(ctx, HAVEN_ERR_DUPLICATE,
-				                           "%s: row 1: columns %d ('%s') and %d ('%s') have the same name; "
-				                           "rename one",
-				                           path, r->extra[k] + 1, r->extra_key[k], i + 1, key);
+				haven_status st =
+				    hv_error(ctx, HAVEN_ERR_DUPLICATE,
+				             "%s: row 1: columns %d ('%s') and %d ('%s') have the same name; "
+				             "rename one",
+				             path, r->extra[k] + 1, r->extra_key[k], i + 1, key);
 				free(key);
 				return st;
 			}
@@ -529,14 +531,15 @@ static haven_status parse_enforcement(reader *r, home *h, const char *cell)
 		snprintf(date, sizeof date, "%.10s", it);
 		const char *nature = it + strlen(date);
 		if (!hv_parse_date(date, NULL) || *nature != ' ' || !nature[1]) {
-			rc = hv_source_error(r->src, HAVEN_ERR_VALUE,
-			                     "enforcement_actions item %d '%s' is not 'YYYY-MM-DD nature' (a real date, "
-			                     "a space, then what was done)",
-			                     item, it);
+			rc =
+			    hv_source_error(r->src, HAVEN_ERR_VALUE,
+			                    "enforcement_actions item %d '%s' is not 'YYYY-MM-DD nature' (a real date, "
+			                    "a space, then what was done)",
+			                    item, it);
 		} else if (strcmp(date, r->received) > 0) {
 			rc = hv_source_error(r->src, HAVEN_ERR_VALUE,
-			                     "enforcement_actions item %d is dated %s, after the received date %s", item,
-			                     date, r->received);
+			                     "enforcement_actions item %d is dated %s, after the received date %s",
+			                     item, date, r->received);
 		} else {
 			if (h->nenf == cap) {
 				cap = cap ? cap * 2 : 4;
@@ -588,7 +591,8 @@ static haven_status read_row(reader *r, home *h)
 	/* URN: letters and digits only, kept upper case. */
 	for (char *p = c[C_URN]; *p; p++) {
 		if (!isalnum((unsigned char)*p)) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "urn '%s' may hold only letters and digits", c[C_URN]);
+			rc = hv_source_error(src, HAVEN_ERR_VALUE, "urn '%s' may hold only letters and digits",
+			                     c[C_URN]);
 			goto done;
 		}
 		*p = (char)toupper((unsigned char)*p);
@@ -606,7 +610,8 @@ static haven_status read_row(reader *r, home *h)
 
 	char pc[9];
 	if (haven_postcode_normalise(c[C_POSTCODE], pc, NULL) != HAVEN_OK) {
-		rc = hv_source_error(src, HAVEN_ERR_VALUE, "postcode '%s' is not a possible UK postcode", c[C_POSTCODE]);
+		rc =
+		    hv_source_error(src, HAVEN_ERR_VALUE, "postcode '%s' is not a possible UK postcode", c[C_POSTCODE]);
 		goto done;
 	}
 
@@ -653,7 +658,8 @@ static haven_status read_row(reader *r, home *h)
 		for (size_t i = 0; ok && i < n; i++)
 			ok = isdigit((unsigned char)c[C_UPRN][i]);
 		if (!ok || strtoll(c[C_UPRN], NULL, 10) == 0) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "uprn '%s' is not a UPRN (1 to 12 digits)", c[C_UPRN]);
+			rc = hv_source_error(src, HAVEN_ERR_VALUE, "uprn '%s' is not a UPRN (1 to 12 digits)",
+			                     c[C_UPRN]);
 			goto done;
 		}
 		snprintf(uprn, sizeof uprn, "%lld", strtoll(c[C_UPRN], NULL, 10));
@@ -789,24 +795,24 @@ typedef struct writer {
 } writer;
 
 static const char sql_latest[] =
-	"SELECT id, valid_to, fingerprint, name, address1, address2, address3, town, postcode, telephone,"
-	" registered_person, registered_person_address, responsible_individual, places, la_code, la_name,"
-	" registration_status, provision_type, sector, registration_date, uprn, synthetic, extra"
-	" FROM home_version WHERE urn = ? ORDER BY valid_from DESC LIMIT 1";
+    "SELECT id, valid_to, fingerprint, name, address1, address2, address3, town, postcode, telephone,"
+    " registered_person, registered_person_address, responsible_individual, places, la_code, la_name,"
+    " registration_status, provision_type, sector, registration_date, uprn, synthetic, extra"
+    " FROM home_version WHERE urn = ? ORDER BY valid_from DESC LIMIT 1";
 #define LATEST_V0 3 /* first value column of sql_latest */
 
 static const char sql_insert[] =
-	"INSERT INTO home_version(urn, valid_from, snapshot_from, name, address1, address2, address3, town,"
-	" postcode, telephone, registered_person, registered_person_address, responsible_individual, places,"
-	" la_code, la_name, registration_status, provision_type, sector, registration_date, uprn, synthetic,"
-	" extra, fingerprint) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "INSERT INTO home_version(urn, valid_from, snapshot_from, name, address1, address2, address3, town,"
+    " postcode, telephone, registered_person, registered_person_address, responsible_individual, places,"
+    " la_code, la_name, registration_status, provision_type, sector, registration_date, uprn, synthetic,"
+    " extra, fingerprint) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 #define INSERT_V0 4 /* parameter of the first value */
 
 static const char sql_geo[] =
-	"UPDATE home_version SET (geo_method, geo_confidence, geo_key, geo_la_check, geo_la_found, geo_district,"
-	" geo_pfa, geo_region, geo_note, geo_at, geom) = (SELECT geo_method, geo_confidence, geo_key, geo_la_check,"
-	" geo_la_found, geo_district, geo_pfa, geo_region, geo_note, geo_at, geom FROM home_version WHERE id = ?1)"
-	" WHERE id = ?2";
+    "UPDATE home_version SET (geo_method, geo_confidence, geo_key, geo_la_check, geo_la_found, geo_district,"
+    " geo_pfa, geo_region, geo_note, geo_at, geom) = (SELECT geo_method, geo_confidence, geo_key, geo_la_check,"
+    " geo_la_found, geo_district, geo_pfa, geo_region, geo_note, geo_at, geom FROM home_version WHERE id = ?1)"
+    " WHERE id = ?2";
 
 static void writer_finish(writer *w)
 {
@@ -823,20 +829,22 @@ static haven_status writer_prepare(writer *w)
 	if (!rc)
 		rc = hv_prepare(w->ctx, sql_insert, &w->insert);
 	if (!rc)
-		rc = hv_prepare(w->ctx, "UPDATE home_version SET valid_to = ?, snapshot_to = ? WHERE id = ?", &w->close_v);
+		rc = hv_prepare(w->ctx, "UPDATE home_version SET valid_to = ?, snapshot_to = ? WHERE id = ?",
+		                &w->close_v);
 	if (!rc)
 		rc = hv_prepare(w->ctx, sql_geo, &w->geo);
 	if (!rc)
-		rc = hv_prepare(w->ctx,
-		                "INSERT INTO register_change(snapshot_id, urn, kind, old_value, new_value) VALUES(?,?,?,?,?)",
-		                &w->change);
+		rc = hv_prepare(
+		    w->ctx,
+		    "INSERT INTO register_change(snapshot_id, urn, kind, old_value, new_value) VALUES(?,?,?,?,?)",
+		    &w->change);
 	if (!rc)
 		rc = hv_prepare(w->ctx, "SELECT 1 FROM enforcement WHERE urn = ? AND action_date = ? AND nature = ?",
 		                &w->enf_has);
 	if (!rc)
-		rc = hv_prepare(w->ctx,
-		                "INSERT INTO enforcement(urn, action_date, nature, snapshot_id) VALUES(?,?,?,?)",
-		                &w->enf_add);
+		rc =
+		    hv_prepare(w->ctx, "INSERT INTO enforcement(urn, action_date, nature, snapshot_id) VALUES(?,?,?,?)",
+		               &w->enf_add);
 	return rc;
 }
 
@@ -916,8 +924,9 @@ static haven_status diff_values(writer *w, const char *urn, char *const *old_v, 
 		rc = add_change(w, urn, "places", old_v[V_PLACES], new_v[V_PLACES]);
 	if (!rc && !streq_null(old_v[V_STATUS], new_v[V_STATUS]))
 		rc = add_change(w, urn,
-		                is_not_registered(new_v[V_STATUS]) && !is_not_registered(old_v[V_STATUS]) ? "deregistered"
-		                                                                                        : "status",
+		                is_not_registered(new_v[V_STATUS]) && !is_not_registered(old_v[V_STATUS])
+		                    ? "deregistered"
+		                    : "status",
 		                old_v[V_STATUS], new_v[V_STATUS]);
 	for (int k = 0; !rc && k < NVALUES; k++) {
 		if (vcols[k].kind != K_DETAILS || streq_null(old_v[k], new_v[k]))
@@ -1146,7 +1155,8 @@ static haven_status check_snapshot(haven_ctx *ctx, const char *path, const char 
 {
 	*noop = 0;
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx, "SELECT received FROM snapshot WHERE sha256 = ? ORDER BY received LIMIT 1", &st);
+	haven_status rc =
+	    hv_prepare(ctx, "SELECT received FROM snapshot WHERE sha256 = ? ORDER BY received LIMIT 1", &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
@@ -1163,15 +1173,17 @@ static haven_status check_snapshot(haven_ctx *ctx, const char *path, const char 
 		const char *newest = (const char *)sqlite3_column_text(st, 0);
 		int cmp = strcmp(received, newest);
 		if (cmp < 0)
-			rc = hv_error(ctx, HAVEN_ERR_STALE,
-			              "%s: received %s is older than the newest snapshot, received %s (%s); snapshots must "
-			              "be imported in the order received",
-			              path, received, newest, (const char *)sqlite3_column_text(st, 1));
+			rc = hv_error(
+			    ctx, HAVEN_ERR_STALE,
+			    "%s: received %s is older than the newest snapshot, received %s (%s); snapshots must "
+			    "be imported in the order received",
+			    path, received, newest, (const char *)sqlite3_column_text(st, 1));
 		else if (cmp == 0)
-			rc = hv_error(ctx, HAVEN_ERR_STALE,
-			              "%s: a different file (%s) is already the snapshot received %s; received %s would "
-			              "replace it, which haven never does",
-			              path, (const char *)sqlite3_column_text(st, 1), newest, received);
+			rc =
+			    hv_error(ctx, HAVEN_ERR_STALE,
+			             "%s: a different file (%s) is already the snapshot received %s; received %s would "
+			             "replace it, which haven never does",
+			             path, (const char *)sqlite3_column_text(st, 1), newest, received);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -1389,7 +1401,8 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	char today[11];
 	hv_today(ctx, today);
 	if (strcmp(received, today) > 0)
-		return hv_error(ctx, HAVEN_ERR_VALUE, "received date %s is in the future (today is %s)", received, today);
+		return hv_error(ctx, HAVEN_ERR_VALUE, "received date %s is in the future (today is %s)", received,
+		                today);
 	snprintf(rep->received, sizeof rep->received, "%s", received);
 	/* The file is read once: the bytes hashed for the manifest and the
 	 * snapshot are the bytes parsed, whatever happens to the name (a pipe
@@ -1443,20 +1456,6 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 
 /* ---- listings ------------------------------------------------------------ */
 
-/* A sealed listing of disclosed data from st, its columns given roles, its
- * audit entry naming the title. */
-static haven_status listing(haven_ctx *ctx, const char *title, sqlite3_stmt *st, const char *roles, haven_table **out)
-{
-	haven_status rc = hv_table_from_stmt(ctx, title, HV_TABLE_DISCLOSED, st, out);
-	if (!rc)
-		rc = hv_table_roles(ctx, *out, roles);
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
 haven_status haven_register_changes(haven_ctx *ctx, const char *since, const char *area, haven_table **out)
 {
 	hv_clear(ctx);
@@ -1473,14 +1472,14 @@ haven_status haven_register_changes(haven_ctx *ctx, const char *since, const cha
 	 * on or before the snapshot: the new version for most kinds, the one
 	 * closed for 'closed', the current one for enforcement alone. */
 	static const char sql[] =
-		"SELECT s.received AS received, c.urn AS urn, v.name AS name, c.kind AS kind,"
-		" c.old_value AS old_value, c.new_value AS new_value, v.la_code AS la_code, v.la_name AS la_name"
-		" FROM register_change c JOIN snapshot s ON s.id = c.snapshot_id"
-		" JOIN home_version v ON v.id = (SELECT w.id FROM home_version w WHERE w.urn = c.urn"
-		"  AND w.valid_from <= s.received ORDER BY w.valid_from DESC LIMIT 1)"
-		" WHERE (?1 IS NULL OR s.received >= ?1)"
-		"  AND (?2 IS NULL OR v.la_code = ?2 OR v.geo_district = ?2 OR v.geo_pfa = ?2 OR v.geo_region = ?2)"
-		" ORDER BY s.received, c.urn, c.id";
+	    "SELECT s.received AS received, c.urn AS urn, v.name AS name, c.kind AS kind,"
+	    " c.old_value AS old_value, c.new_value AS new_value, v.la_code AS la_code, v.la_name AS la_name"
+	    " FROM register_change c JOIN snapshot s ON s.id = c.snapshot_id"
+	    " JOIN home_version v ON v.id = (SELECT w.id FROM home_version w WHERE w.urn = c.urn"
+	    "  AND w.valid_from <= s.received ORDER BY w.valid_from DESC LIMIT 1)"
+	    " WHERE (?1 IS NULL OR s.received >= ?1)"
+	    "  AND (?2 IS NULL OR v.la_code = ?2 OR v.geo_district = ?2 OR v.geo_pfa = ?2 OR v.geo_region = ?2)"
+	    " ORDER BY s.received, c.urn, c.id";
 	sqlite3_stmt *st;
 	if ((rc = hv_prepare(ctx, sql, &st)))
 		return rc;
@@ -1489,10 +1488,10 @@ haven_status haven_register_changes(haven_ctx *ctx, const char *since, const cha
 	char title[128];
 	snprintf(title, sizeof title, "Register changes%s%s%s%s", since ? " since " : "", since ? since : "",
 	         area ? " in " : "", area ? area : "");
-	rc = listing(ctx, title, st,
-	             "received=label urn=home name=text kind=label old_value=text new_value=text la_code=area:la "
-	             "la_name=label",
-	             out);
+	rc = hv_table_listing(ctx, title, st,
+	                      "received=label urn=home name=text kind=label old_value=text new_value=text "
+	                      "la_code=area:la la_name=label",
+	                      NULL, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1508,9 +1507,9 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	static const struct {
 		const char *by, *col, *area_kind, *what;
 	} groupings[] = {
-		{"la", "la_code", NULL, "local authority"},
-		{"pfa", "geo_pfa", "pfa", "police force area"},
-		{"region", "geo_region", "region", "region"},
+	    {"la", "la_code", NULL, "local authority"},
+	    {"pfa", "geo_pfa", "pfa", "police force area"},
+	    {"region", "geo_region", "region", "region"},
 	};
 	int g = -1;
 	for (int i = 0; by && i < 3; i++)
@@ -1536,10 +1535,9 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 			                "no register snapshot in the store; run 'haven register import' first");
 	}
 	const char *col = groupings[g].col;
-	char *join = groupings[g].area_kind
-	                     ? sqlite3_mprintf(" LEFT JOIN area a ON a.kind = '%q' AND a.code = v.%s",
-	                                       groupings[g].area_kind, col)
-	                     : sqlite3_mprintf("%s", "");
+	char *join = groupings[g].area_kind ? sqlite3_mprintf(" LEFT JOIN area a ON a.kind = '%q' AND a.code = v.%s",
+	                                                      groupings[g].area_kind, col)
+	                                    : sqlite3_mprintf("%s", "");
 	/* The homes on the date that the user may see: counts of a user of
 	 * another authority in the store are of their own area only. */
 	hv_scope *scope = NULL;
@@ -1548,8 +1546,8 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	hv_scope_free(scope);
 	if (rc)
 		return rc;
-	char *sql = join ? sqlite3_mprintf(
-	                           "WITH v AS (SELECT * FROM temp.homes)"
+	char *sql =
+	    join ? sqlite3_mprintf("WITH v AS (SELECT * FROM temp.homes)"
 	                           " SELECT area_code, area_name, registration_status, sector, homes, places FROM ("
 	                           "SELECT 0 AS grp, v.%s AS area_code, %s AS area_name,"
 	                           " v.registration_status AS registration_status, v.sector AS sector,"
@@ -1561,7 +1559,7 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	                           " UNION ALL SELECT 2, 'total', NULL, NULL, NULL, count(*), coalesce(sum(places), 0)"
 	                           " FROM v) ORDER BY grp, area_code, registration_status, sector",
 	                           col, groupings[g].area_kind ? "a.name" : "v.la_name", join, col, col)
-	                 : NULL;
+	         : NULL;
 	sqlite3_free(join);
 	if (!sql)
 		return nomem(ctx);
@@ -1576,7 +1574,7 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	         "area_code=area:%s area_name=label registration_status=label sector=label homes=count:homes "
 	         "places=count:places",
 	         groupings[g].area_kind ? groupings[g].area_kind : "la");
-	rc = listing(ctx, title, st, roles, out);
+	rc = hv_table_listing(ctx, title, st, roles, NULL, out);
 	sqlite3_finalize(st);
 	return rc;
 }

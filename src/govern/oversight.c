@@ -204,8 +204,8 @@ haven_status haven_complaint_update(haven_ctx *ctx, int64_t id, const char *stat
 	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	sqlite3_stmt *up;
-	rc = hv_prepare(ctx, "UPDATE complaint SET status = ?, outcome = coalesce(?, outcome), updated_at = ? WHERE id = ?",
-	                &up);
+	rc = hv_prepare(
+	    ctx, "UPDATE complaint SET status = ?, outcome = coalesce(?, outcome), updated_at = ? WHERE id = ?", &up);
 	if (!rc) {
 		sqlite3_bind_text(up, 1, status, -1, SQLITE_STATIC);
 		hv_bind_text_or_null(up, 2, outcome);
@@ -235,28 +235,22 @@ haven_status haven_complaint_list(haven_ctx *ctx, const char *status, haven_tabl
 	if (status && !one_of(status, complaint_status))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "status '%s' is not a complaint status", status);
 	sqlite3_stmt *st;
-	rc = hv_prepare(ctx,
-	                "SELECT c.id, c.received_on AS received, c.about, c.urn, c.advocate, c.summary, c.status,"
-	                " c.outcome, c.recorded_by, c.updated_at,"
-	                " (SELECT group_concat(audit_seq, ' ') FROM"
-	                "   (SELECT audit_seq FROM complaint_audit WHERE complaint_id = c.id ORDER BY 1)) AS audit_entries"
-	                " FROM complaint c WHERE ?1 IS NULL OR c.status = ?1 ORDER BY c.id",
-	                &st);
+	rc = hv_prepare(
+	    ctx,
+	    "SELECT c.id, c.received_on AS received, c.about, c.urn, c.advocate, c.summary, c.status,"
+	    " c.outcome, c.recorded_by, c.updated_at,"
+	    " (SELECT group_concat(audit_seq, ' ') FROM"
+	    "   (SELECT audit_seq FROM complaint_audit WHERE complaint_id = c.id ORDER BY 1)) AS audit_entries"
+	    " FROM complaint c WHERE ?1 IS NULL OR c.status = ?1 ORDER BY c.id",
+	    &st);
 	if (rc)
 		return rc;
 	hv_bind_text_or_null(st, 1, status);
-	rc = hv_table_from_stmt(ctx, "Complaints", HV_TABLE_DISCLOSED, st, out);
+	rc = hv_table_listing(ctx, "Complaints", st,
+	                      "id=label received=label about=label urn=home advocate=text summary=text status=label "
+	                      "outcome=text recorded_by=text updated_at=label audit_entries=label",
+	                      "complaints", out);
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_roles(ctx, *out,
-		                    "id=label received=label about=label urn=home advocate=text summary=text status=label "
-		                    "outcome=text recorded_by=text updated_at=label audit_entries=label");
-	if (!rc)
-		rc = hv_table_object(ctx, *out, "complaints");
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
 	return rc;
 }
 
@@ -298,9 +292,10 @@ haven_status haven_erase(haven_ctx *ctx, const char *before, haven_erase_report 
 	rc = run_count(ctx, "DELETE FROM home_version WHERE valid_to IS NOT NULL AND valid_to < ?1", before,
 	               &rep->versions);
 	if (!rc)
-		rc = run_count(ctx,
-		               "DELETE FROM register_change WHERE snapshot_id IN (SELECT id FROM snapshot WHERE received < ?1)",
-		               before, &rep->changes);
+		rc = run_count(
+		    ctx,
+		    "DELETE FROM register_change WHERE snapshot_id IN (SELECT id FROM snapshot WHERE received < ?1)",
+		    before, &rep->changes);
 	if (!rc)
 		rc = run_count(ctx,
 		               "DELETE FROM enforcement WHERE action_date < ?1"

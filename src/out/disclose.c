@@ -85,14 +85,8 @@ static haven_status select_homes(haven_ctx *ctx, const hv_scope *scope, haven_ta
 	haven_status rc = hv_homes_view(ctx, NULL, scope);
 	if (rc || (rc = hv_prepare(ctx, sql_homes, &st)))
 		return rc;
-	rc = hv_table_from_stmt(ctx, "", HV_TABLE_DISCLOSED, st, out);
+	rc = hv_table_listing(ctx, "", st, roles_homes, NULL, out);
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_roles(ctx, *out, roles_homes);
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
 	return rc;
 }
 
@@ -145,8 +139,9 @@ static haven_status make_extract(haven_ctx *ctx, job *j, haven_extract_report *r
 		haven_table_free(t);
 		return rc;
 	}
-	snprintf(object, sizeof object, "register extract %lld for request %lld: Schedule 5 fields of the current homes",
-	         (long long)next, (long long)r.id);
+	snprintf(object, sizeof object,
+	         "register extract %lld for request %lld: Schedule 5 fields of the current homes", (long long)next,
+	         (long long)r.id);
 	if (!(rc = hv_table_object(ctx, t, object)))
 		rc = hv_release_to(ctx, t, r.authority, recipients);
 	if (rc) {
