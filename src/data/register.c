@@ -1534,10 +1534,6 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 			return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
 			                "no register snapshot in the store; run 'haven register import' first");
 	}
-	const char *col = groupings[g].col;
-	char *join = groupings[g].area_kind ? sqlite3_mprintf(" LEFT JOIN area a ON a.kind = '%q' AND a.code = v.%s",
-	                                                      groupings[g].area_kind, col)
-	                                    : sqlite3_mprintf("%s", "");
 	/* The homes on the date that the user may see: counts of a user of
 	 * another authority in the store are of their own area only. */
 	hv_scope *scope = NULL;
@@ -1546,6 +1542,10 @@ haven_status haven_register_summary(haven_ctx *ctx, const char *by, const char *
 	hv_scope_free(scope);
 	if (rc)
 		return rc;
+	const char *col = groupings[g].col;
+	char *join = groupings[g].area_kind ? sqlite3_mprintf(" LEFT JOIN area a ON a.kind = '%q' AND a.code = v.%s",
+	                                                      groupings[g].area_kind, col)
+	                                    : sqlite3_mprintf("%s", "");
 	char *sql =
 	    join ? sqlite3_mprintf("WITH v AS (SELECT * FROM temp.homes)"
 	                           " SELECT area_code, area_name, registration_status, sector, homes, places FROM ("
