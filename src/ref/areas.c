@@ -337,9 +337,19 @@ static haven_status relate(haven_ctx *ctx, const hv_areas *la, const char *kind,
 	return rc;
 }
 
-haven_status hv_area_la_rebuild(haven_ctx *ctx)
+haven_status hv_area_la_rebuild(haven_ctx *ctx, const char *kind)
 {
-	haven_status rc = hv_exec(ctx, "DELETE FROM area_la");
+	/* New la boundaries change every relation; another kind's, only its own. */
+	int all = !kind || strcmp(kind, "la") == 0;
+	sqlite3_stmt *del = NULL;
+	haven_status rc = all ? hv_exec(ctx, "DELETE FROM area_la")
+	                      : hv_prepare(ctx, "DELETE FROM area_la WHERE kind = ?", &del);
+	if (!rc && del) {
+		sqlite3_bind_text(del, 1, kind, -1, SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "clearing which LAs an area holds");
+		sqlite3_finalize(del);
+	}
 	if (rc)
 		return rc;
 	hv_areas *la = NULL;
@@ -350,7 +360,7 @@ haven_status hv_area_la_rebuild(haven_ctx *ctx)
 	sqlite3_stmt *ins = NULL;
 	if (!rc)
 		rc = hv_prepare(ctx, "INSERT OR IGNORE INTO area_la(kind, code, la_code) VALUES(?, ?, ?)", &ins);
-	for (size_t i = 0; !rc && i < la->n; i++) {
+	for (size_t i = 0; !rc && all && i < la->n; i++) {
 		sqlite3_bind_text(ins, 1, "la", -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, la->v[i].code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 3, la->v[i].code, -1, SQLITE_STATIC);
@@ -360,7 +370,8 @@ haven_status hv_area_la_rebuild(haven_ctx *ctx)
 	}
 	static const char *const kinds[] = {"district", "pfa", "region"};
 	for (size_t k = 0; !rc && k < sizeof kinds / sizeof kinds[0]; k++)
-		rc = relate(ctx, la, kinds[k], ins);
+		if (all || strcmp(kind, kinds[k]) == 0)
+			rc = relate(ctx, la, kinds[k], ins);
 	sqlite3_finalize(ins);
 	hv_areas_free(la);
 	return rc;

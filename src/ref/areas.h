@@ -49,10 +49,11 @@ int hv_areas_intersects(const hv_areas *a, long i, const GEOSGeometry *g);
 /** Rebuild area_la, which LAs each area holds, from the store's boundaries,
  *  inside the caller's transaction: every la area holds itself; a police
  *  force area or region holds each LA whose point on surface lies in it; a
- *  district belongs to the LA holding its point on surface.  Run after every
- *  boundary load; the gate uses it to tell whether a row's area is in scope,
- *  and scopes are recorded from it. */
-haven_status hv_area_la_rebuild(haven_ctx *ctx);
+ *  district belongs to the LA holding its point on surface.  kind: the kind
+ *  just loaded - "la" (or NULL) rebuilds every relation, another kind only
+ *  its own.  Run after every boundary load; the gate uses it to tell whether
+ *  a row's area is in scope, and scopes are recorded from it. */
+haven_status hv_area_la_rebuild(haven_ctx *ctx, const char *kind);
 
 /** Envelope of area i. */
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);

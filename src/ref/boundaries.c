@@ -818,7 +818,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 			rc = record_load(ctx, o, r);
 		/* Which LAs each area holds, for scopes and the gate. */
 		if (!rc)
-			rc = hv_area_la_rebuild(ctx);
+			rc = hv_area_la_rebuild(ctx, o->kind);
 	}
 	if (L.rd)
 		GEOSWKBReader_destroy_r(ctx->geos, L.rd);

@@ -31,7 +31,7 @@ static const char schema_v5[] = "CREATE TABLE area_la(kind TEXT NOT NULL, code T
 static haven_status relate_areas(haven_ctx *ctx, const haven_owner *owner)
 {
 	(void)owner;
-	return hv_area_la_rebuild(ctx);
+	return hv_area_la_rebuild(ctx, NULL);
 }
 
 static const hv_schema_step steps[] = {{1, schema_v1, NULL}, {5, schema_v5, relate_areas}};

@@ -26,6 +26,11 @@ expect_exit() {
 expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
 
+# dump STORE: a digest of everything STORE holds, its schema and every
+# table's rows (the sqlite3 shell's SHA3 of the database): the same before
+# and after a refused command means the store was left exactly as it was.
+dump() { sqlite3 "$1" ".sha3sum --schema"; }
+
 # csv_text VALUE: VALUE as haven's CSV writes a text cell: with a leading
 # apostrophe when a spreadsheet would take it for a formula (docs/formats.md,
 # "CSV output") - a base64 key may begin with '+'.

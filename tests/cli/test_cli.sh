@@ -26,7 +26,6 @@ case_() {
 		echo "ok $n $name"
 	fi
 }
-dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 
 S=$T/s.db
 case_ "help lists commands" 0 "register import" -- help

@@ -14,7 +14,6 @@ trap 'rm -rf "$T"' EXIT
 export HAVEN_KEY_DIR=$T/keys
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 q() { sqlite3 "$1" "$2"; }
 # stamped_now DB T0 T1: the newest audit entry of DB is stamped between T0 and T1.
 stamped_now() {

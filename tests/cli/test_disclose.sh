@@ -41,7 +41,6 @@ expect() {
 has_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 has_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
 same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1: $2"; }
-dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 
 # ---- HMCI: the national register, a key, a request ----------------------------
 "$H" -q init "$HM" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null

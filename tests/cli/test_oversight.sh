@@ -14,6 +14,7 @@ set -euo pipefail
 H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh" # dump
 export HAVEN_KEY_DIR=$T/keys
 S=$T/hmci.db
 n=0
@@ -44,7 +45,6 @@ run() {
 	"$H" "$@" >"$T/out" 2>"$T/err" || st=$?
 	if [[ $st == "$want" ]]; then ok "$name (exit $st)"; else bad "$name: exit $st, want $want"; fi
 }
-dump() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
 # refused WANT NAME NEEDLE -- ARGS...: haven ARGS must exit WANT, say NEEDLE on
 # stderr, and leave the store's dump as it was.
 refused() {

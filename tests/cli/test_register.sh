@@ -35,7 +35,6 @@ run() {
 	check "haven $* exits $want" "$want" "$st"
 }
 
-dump() { sqlite3 "$S" .dump | sha256sum | cut -d' ' -f1; }
 
 run 0 init "$S" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)"
 fixture_las "$S"
@@ -55,11 +54,11 @@ run 0 register import "$S" "$F/month3.csv" --received 2025-03-31
 check "month 3 report" "new 1, reopened 1, changed 2, unchanged 5, closed 1" "$(sed -n 2p "$T/out" | sed 's/^ *//')"
 
 # The same file again: nothing changes.
-before=$(dump)
+before=$(dump "$S")
 run 0 register import "$S" "$F/month3.csv" --received 2025-03-31
 grep -q "already imported as the snapshot received 2025-03-31" "$T/out" && echo "ok: re-import says so" ||
 	{ echo "FAIL: re-import message: $(cat "$T/out")"; fails=$((fails + 1)); }
-check "re-import leaves the store as it was" "$before" "$(dump)"
+check "re-import leaves the store as it was" "$before" "$(dump "$S")"
 
 # Changes as JSON: a new home in the force area since February.
 run 0 register changes "$S" --since 2025-02-01 --area E23000005 --json
@@ -105,7 +104,7 @@ bad() { # bad NAME WANT_STATUS WANT_IN_MESSAGE CONTENT
 	grep -q "$1: row .*$3" "$T/err" && echo "ok: $1 message" ||
 		{ echo "FAIL: $1 message: $(cat "$T/err")"; fails=$((fails + 1)); }
 }
-before=$(dump)
+before=$(dump "$S")
 bad quote.csv 20 "unterminated" "$H
 $G
 SC300002,\"Two,2 Road,Leeds,LS1 1AB,4,Leeds,Active
@@ -137,7 +136,7 @@ SC300002,Two,2 Road,Leeds,LS1 1AB,-1,Leeds,Active
 bad la.csv 23 "Gotham" "$H
 SC300002,Two,2 Road,Leeds,LS1 1AB,4,Gotham,Active
 "
-check "bad files leave the store as it was" "$before" "$(dump)"
+check "bad files leave the store as it was" "$before" "$(dump "$S")"
 printf '%s\n%s\n' "$H" "$G" >"$T/older.csv"
 run 25 register import "$S" "$T/older.csv" --received 2025-03-31
 grep -q "a different file (month3.csv) is already the snapshot received 2025-03-31" "$T/err" &&
@@ -145,7 +144,7 @@ grep -q "a different file (month3.csv) is already the snapshot received 2025-03-
 run 25 register import "$S" "$T/older.csv" --received 2025-02-01
 grep -q "2025-02-01 is older than the newest snapshot, received 2025-03-31" "$T/err" &&
 	echo "ok: older names both dates" || { echo "FAIL: $(cat "$T/err")"; fails=$((fails + 1)); }
-check "refused snapshots leave the store as it was" "$before" "$(dump)"
+check "refused snapshots leave the store as it was" "$before" "$(dump "$S")"
 
 if ((fails)); then
 	echo "$fails check(s) failed"

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 			st = hv_error_sql(ctx, argv[i]);
 		sqlite3_finalize(s);
 	}
-	if (!st && !(st = hv_area_la_rebuild(ctx)))
+	if (!st && !(st = hv_area_la_rebuild(ctx, NULL)))
 		st = hv_scope_after_boundaries(ctx);
 	return tool_end("copy_rows", ctx, st);
 }

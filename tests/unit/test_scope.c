@@ -229,14 +229,14 @@ static void test_owner_scope(void **state)
 	sqlite3_free(q);
 	sql(c,
 	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'la'");
-	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_area_la_rebuild(c, NULL));
 	tu_ok(c, hv_scope_after_boundaries(c));
 	tu_assert_status(c, hv_scope_owner(c, &s), HAVEN_ERR_NOT_FOUND);
 	/* 3: with the force areas it is recorded. */
 	sql(c,
 	    "INSERT INTO area(kind, code, name, geom) SELECT kind, code, name, geom FROM src.area WHERE kind = 'pfa'");
 	sql(c, "DETACH src");
-	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_area_la_rebuild(c, NULL));
 	tu_ok(c, hv_scope_after_boundaries(c));
 	tu_ok(c, hv_scope_owner(c, &s));
 	assert_string_equal(joined(s), "E08000032 E08000033 E08000034 E08000035 E08000036");
@@ -246,7 +246,7 @@ static void test_owner_scope(void **state)
 	 * recorded stays the five West Yorkshire LAs. */
 	sql(c, "UPDATE area SET geom = CastToMultiPolygon(BuildMbr(300000, 350000, 480000, 520000, 27700)) WHERE kind = 'pfa'"
 	       " AND code = 'E23000010'");
-	tu_ok(c, hv_area_la_rebuild(c));
+	tu_ok(c, hv_area_la_rebuild(c, NULL));
 	tu_ok(c, hv_scope_after_boundaries(c));
 	tu_ok(c, hv_scope_owner(c, &s));
 	assert_string_equal(joined(s), "E08000032 E08000033 E08000034 E08000035 E08000036");
