@@ -591,7 +591,6 @@ static haven_status exists(haven_ctx *ctx, const char *sql, const char *key, int
 	return rc;
 }
 
-static const char *const admin_only[] = {"admin", NULL};
 
 haven_status haven_authority_add(haven_ctx *ctx, const haven_authority_spec *a)
 {
@@ -712,7 +711,8 @@ haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, cons
                                      int64_t *id)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_role(ctx, admin_only);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN);
 	if (rc)
 		return rc;
 	int found;
@@ -735,7 +735,7 @@ haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, cons
 	if (dup)
 		return hv_error(ctx, HAVEN_ERR_DUPLICATE, "public key %s is already recorded", b64);
 	hv_format_time(hv_now(ctx), now);
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE)))
 		return rc;
 	sqlite3_stmt *st;
 	rc = hv_prepare(
@@ -749,11 +749,7 @@ haven_status haven_authority_key_add(haven_ctx *ctx, const char *authority, cons
 	}
 	if (!rc && id)
 		*id = sqlite3_last_insert_rowid(ctx->db);
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc)
-		hv_rollback(ctx);
-	return rc;
+	return hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, NULL, 0, NULL);
 }
 
 haven_status haven_authority_key_list(haven_ctx *ctx, const char *authority, haven_table **out)
@@ -881,7 +877,8 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 		*key_path = NULL;
 	if (public_key)
 		public_key[0] = '\0';
-	haven_status rc = hv_need_role(ctx, admin_only);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN);
 	char kind[16];
 	if (!rc)
 		rc = check_user(ctx, u, kind);
@@ -906,7 +903,7 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
 	sqlite3_stmt *st;
-	rc = hv_begin(ctx);
+	rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
 	if (!rc)
 		rc = hv_prepare(
 		    ctx,
@@ -922,10 +919,7 @@ haven_status haven_user_add(haven_ctx *ctx, const haven_user_spec *u, char **key
 		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 		rc = step_done(ctx, st, "recording the user");
 	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc) {
-		hv_rollback(ctx);
+	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, NULL, 0, NULL))) {
 		if (path)
 			unlink(path); /* a key nobody is recorded with */
 		free(path);
@@ -954,7 +948,8 @@ haven_status haven_user_list(haven_ctx *ctx, haven_table **out)
 haven_status haven_user_disable(haven_ctx *ctx, const char *name)
 {
 	hv_clear(ctx);
-	haven_status rc = hv_need_role(ctx, admin_only);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN);
 	if (rc)
 		return rc;
 	name = name ? name : "";
@@ -976,7 +971,7 @@ haven_status haven_user_disable(haven_ctx *ctx, const char *name)
 	char now[21];
 	hv_format_time(hv_now(ctx), now);
 	sqlite3_stmt *st;
-	if ((rc = hv_begin(ctx)))
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE)))
 		return rc;
 	rc = hv_prepare(ctx, "UPDATE app_user SET disabled_at = ? WHERE name = ? AND disabled_at IS NULL", &st);
 	if (!rc) {
@@ -984,11 +979,7 @@ haven_status haven_user_disable(haven_ctx *ctx, const char *name)
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
 		rc = step_done(ctx, st, "disabling the user");
 	}
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc)
-		hv_rollback(ctx);
-	return rc;
+	return hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, NULL, 0, NULL);
 }
 
 /* ---- purposes ------------------------------------------------------------ */
@@ -1112,7 +1103,8 @@ haven_status haven_authorise(haven_ctx *ctx, const haven_authorise_opts *o, int6
 	sodium_bin2hex(nonce, sizeof nonce, a.nonce, sizeof a.nonce);
 	sodium_bin2base64(sig64, sizeof sig64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
 	sqlite3_stmt *st;
-	if ((rc = hv_begin(ctx)))
+	hv_op op;
+	if ((rc = hv_op_begin(ctx, &op, HV_OP_SENIOR | HV_OP_WRITE)))
 		return rc;
 	rc = hv_prepare(
 	    ctx,
@@ -1127,10 +1119,7 @@ haven_status haven_authorise(haven_ctx *ctx, const haven_authorise_opts *o, int6
 	}
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(ctx->db);
-	if (!rc)
-		rc = hv_commit(ctx);
-	if (rc) {
-		hv_rollback(ctx);
+	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, NULL, 0, NULL))) {
 		*id = 0;
 		return rc;
 	}
