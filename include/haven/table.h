@@ -40,12 +40,17 @@ typedef enum haven_cell_type {
 typedef enum haven_role {
 	HAVEN_ROLE_NONE = 0, /* not declared */
 	HAVEN_ROLE_LABEL,    /* a category, status, date or number that identifies no home or person */
-	HAVEN_ROLE_AREA,     /* an area's code; the kind (la, district, pfa, region) is the role's sub */
+	HAVEN_ROLE_AREA,     /* an area's code; sub: its kind (la, district, pfa, region, england), or
+	                        "any" when rows of several levels share the column (the kind is read
+	                        from the GSS code's prefix) */
 	HAVEN_ROLE_HOME,     /* a home's URN */
 	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class) */
-	HAVEN_ROLE_RATE,     /* a rate or ratio */
+	HAVEN_ROLE_RATE,     /* a rate or ratio; sub: the column holding its numerator, if the table has it
+	                        (a rate whose numerator is suppressed is suppressed) */
 	HAVEN_ROLE_GEOMETRY, /* a geometry cell; sub: point (a home's place) or area (an aggregate's shape) */
-	HAVEN_ROLE_TEXT      /* free text about a home or a person: names, addresses, telephones, notes */
+	HAVEN_ROLE_TEXT,     /* free text about a home or a person: names, addresses, telephones, notes */
+	HAVEN_ROLE_PARENT    /* the code of the area whose published total counts this row (an LA's
+	                        region, a region's England), for disclosure control; empty at the top */
 } haven_role;
 
 /** Number of columns; title (may be ""), column name: borrowed, owned by
@@ -60,6 +65,14 @@ haven_role haven_table_role(const haven_table *t, int col, const char **sub);
 
 /** Index of the column named name, or -1.  Allowed on a sealed table. */
 int haven_table_find(const haven_table *t, const char *name);
+
+/** The table's metadata (what it is of, its as-at date, the disclosure rule
+ *  applied and what it changed, its sources...): the value of key, or NULL;
+ *  and the keys in the order they were set.  Borrowed, owned by the table.
+ *  Allowed on a sealed table. */
+const char *haven_table_meta(const haven_table *t, const char *key);
+size_t haven_table_meta_count(const haven_table *t);
+const char *haven_table_meta_key(const haven_table *t, size_t i);
 
 /** 1 while t is sealed (not yet released by haven_release). */
 int haven_table_sealed(const haven_table *t);

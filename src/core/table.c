@@ -40,6 +40,12 @@ typedef struct column {
 	char sub[16];
 } column;
 
+typedef struct column_sum {
+	int total;
+	int *parts;
+	size_t n;
+} column_sum;
+
 struct haven_table {
 	char *title;
 	int ncols;
@@ -50,6 +56,11 @@ struct haven_table {
 	int sealed;
 	char *object;        /* what an audit entry names when it is released */
 	const char *marking; /* set by the gate: HAVEN_MARKING for disclosed data, else NULL */
+	column_sum *sums;    /* declared column sums (hv_table_sum) */
+	size_t nsums;
+	char **meta; /* key, value, key, value, ... */
+	size_t nmeta;
+	hv_control_rule rule;
 };
 
 static haven_status nomem(haven_ctx *ctx)
@@ -107,6 +118,12 @@ void haven_table_free(haven_table *t)
 	free(t->cells);
 	free(t->title);
 	free(t->object);
+	for (size_t i = 0; i < t->nsums; i++)
+		free(t->sums[i].parts);
+	free(t->sums);
+	for (size_t i = 0; i < 2 * t->nmeta; i++)
+		free(t->meta[i]);
+	free(t->meta);
 	free(t);
 }
 
@@ -115,12 +132,17 @@ void haven_table_free(haven_table *t)
 static const struct {
 	const char *name;
 	haven_role role;
-	const char *const subs[5]; /* the subs it takes; {NULL}: none */
+	const char *const subs[7]; /* the subs it takes; {NULL}: none */
+	int sub_is_column; /* the sub, optional, names a column of the table */
 } roles[] = {
-    {"label", HAVEN_ROLE_LABEL, {NULL}}, {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", NULL}},
-    {"home", HAVEN_ROLE_HOME, {NULL}},   {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", NULL}},
-    {"rate", HAVEN_ROLE_RATE, {NULL}},   {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}},
-    {"text", HAVEN_ROLE_TEXT, {NULL}},
+    {"label", HAVEN_ROLE_LABEL, {NULL}, 0},
+    {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", "england", "any", NULL}, 0},
+    {"home", HAVEN_ROLE_HOME, {NULL}, 0},
+    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", NULL}, 0},
+    {"rate", HAVEN_ROLE_RATE, {NULL}, 1},
+    {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}, 0},
+    {"text", HAVEN_ROLE_TEXT, {NULL}, 0},
+    {"parent", HAVEN_ROLE_PARENT, {NULL}, 0},
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -153,17 +175,99 @@ haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec)
 			r++;
 		if (r == NROLES)
 			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: '%s' is not a role", role);
-		int ok = !sub && !roles[r].subs[0];
+		int ok = roles[r].sub_is_column ? !sub || haven_table_find(t, sub) >= 0 : !sub && !roles[r].subs[0];
 		for (size_t k = 0; sub && !ok && roles[r].subs[k]; k++)
 			ok = strcmp(roles[r].subs[k], sub) == 0;
 		if (!ok)
 			return hv_error(ctx, HAVEN_ERR_USAGE, "table roles: %s needs %s for column '%s'", role,
-			                roles[r].subs[0] ? "one of its kinds" : "no kind", item);
+			                roles[r].sub_is_column ? "a column of the table"
+			                : roles[r].subs[0]     ? "one of its kinds"
+			                                       : "no kind",
+			                item);
 		t->cols[col].role = roles[r].role;
 		snprintf(t->cols[col].sub, sizeof t->cols[col].sub, "%s", sub ? sub : "");
 	}
 	return HAVEN_OK;
 }
+
+haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, const char *parts)
+{
+	int tc = haven_table_find(t, total);
+	if (tc < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "table sum: no column '%s' in '%s'", total, t->title);
+	column_sum *v = realloc(t->sums, (t->nsums + 1) * sizeof *v);
+	if (!v)
+		return nomem(ctx);
+	t->sums = v;
+	column_sum *cs = &t->sums[t->nsums];
+	memset(cs, 0, sizeof *cs);
+	cs->total = tc;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", parts);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int c = haven_table_find(t, tok);
+		int *p = c < 0 ? NULL : realloc(cs->parts, (cs->n + 1) * sizeof *p);
+		if (!p) {
+			free(cs->parts);
+			return c < 0 ? hv_error(ctx, HAVEN_ERR_USAGE, "table sum: no column '%s' in '%s'", tok, t->title)
+			             : nomem(ctx);
+		}
+		cs->parts = p;
+		cs->parts[cs->n++] = c;
+	}
+	t->nsums++;
+	return HAVEN_OK;
+}
+
+size_t hv_table_sums(const haven_table *t) { return t->nsums; }
+int hv_table_sum_total(const haven_table *t, size_t i) { return t->sums[i].total; }
+
+size_t hv_table_sum_parts(const haven_table *t, size_t i, const int **parts)
+{
+	*parts = t->sums[i].parts;
+	return t->sums[i].n;
+}
+
+haven_status hv_table_meta_set(haven_ctx *ctx, haven_table *t, const char *key, const char *value)
+{
+	char *v = strdup(value ? value : "");
+	if (!v)
+		return nomem(ctx);
+	for (size_t i = 0; i < t->nmeta; i++)
+		if (strcmp(t->meta[2 * i], key) == 0) {
+			free(t->meta[2 * i + 1]);
+			t->meta[2 * i + 1] = v;
+			return HAVEN_OK;
+		}
+	char **m = realloc(t->meta, (2 * t->nmeta + 2) * sizeof *m);
+	char *k = m ? strdup(key) : NULL;
+	if (!k) {
+		if (m)
+			t->meta = m;
+		free(v);
+		return nomem(ctx);
+	}
+	t->meta = m;
+	t->meta[2 * t->nmeta] = k;
+	t->meta[2 * t->nmeta + 1] = v;
+	t->nmeta++;
+	return HAVEN_OK;
+}
+
+const char *haven_table_meta(const haven_table *t, const char *key)
+{
+	for (size_t i = 0; i < t->nmeta; i++)
+		if (strcmp(t->meta[2 * i], key) == 0)
+			return t->meta[2 * i + 1];
+	return NULL;
+}
+
+size_t haven_table_meta_count(const haven_table *t) { return t->nmeta; }
+const char *haven_table_meta_key(const haven_table *t, size_t i) { return i < t->nmeta ? t->meta[2 * i] : NULL; }
+
+void hv_table_set_rule(haven_table *t, const hv_control_rule *rule) { t->rule = *rule; }
+const hv_control_rule *hv_table_rule(const haven_table *t) { return &t->rule; }
 
 haven_role haven_table_role(const haven_table *t, int col, const char **sub)
 {

@@ -44,6 +44,32 @@ haven_status hv_table_listing(haven_ctx *ctx, const char *title, sqlite3_stmt *s
  * \return HAVEN_ERR_USAGE for an unknown column, role or sub (a bug). */
 haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec);
 
+/** Declare that, in every row, column total is the sum of the columns
+ *  parts ("a b c", separated by spaces): disclosure control must not let a
+ *  suppressed part be recovered from the total and the others.  Copied.
+ * \return HAVEN_ERR_USAGE for an unknown column (a bug). */
+haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, const char *parts);
+
+/** The column sums declared: how many, and sum i's total column and its
+ *  part columns (borrowed, owned by the table). */
+size_t hv_table_sums(const haven_table *t);
+int hv_table_sum_total(const haven_table *t, size_t i);
+size_t hv_table_sum_parts(const haven_table *t, size_t i, const int **parts);
+
+/** Set metadata key to value (both copied; a key set again is replaced).
+ *  Exports carry every key; see haven_table_meta(). */
+haven_status hv_table_meta_set(haven_ctx *ctx, haven_table *t, const char *key, const char *value);
+
+/** The disclosure rule a table asks the gate to apply, where it is stricter
+ *  than the gate's defaults (the gate never applies a weaker one). */
+typedef struct hv_control_rule {
+	int threshold; /* counts of children or episodes from 1 to threshold are suppressed; 0: default */
+	int k_homes;   /* district and grid cells holding fewer homes are suppressed; 0: default */
+} hv_control_rule;
+
+void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);
+const hv_control_rule *hv_table_rule(const haven_table *t);
+
 /** What the audit entry says was consulted when t is released (copied);
  *  the title when never set.  Never the data itself. */
 haven_status hv_table_object(haven_ctx *ctx, haven_table *t, const char *object);

@@ -84,8 +84,14 @@ static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_s
 			haven_role role = haven_table_role(t, c, &sub);
 			if (hv_table_cell_type(t, r, c) == HAVEN_CELL_NULL || hv_scope_is_national(s))
 				continue;
-			if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c)))
-				rc = hv_scope_has_area(ctx, s, sub, hv_table_cell_text(t, r, c), &in);
+			if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c))) {
+				const char *code = hv_table_cell_text(t, r, c);
+				const char *kind = strcmp(sub, "any") == 0 ? hv_gss_kind(code) : sub;
+				if (kind)
+					rc = hv_scope_has_area(ctx, s, kind, code, &in);
+				else
+					in = 0; /* a GSS code of a kind haven does not hold: not in anyone's scope */
+			}
 			else if (role == HAVEN_ROLE_HOME) {
 				char la[16];
 				if (!(rc = hv_homes_la(ctx, hv_table_cell_text(t, r, c), la, sizeof la)))

@@ -517,6 +517,10 @@ haven_status hv_scope_has_area(haven_ctx *ctx, const hv_scope *s, const char *ki
 		*in = hv_scope_has_la(s, code);
 		return HAVEN_OK;
 	}
+	if (strcmp(kind, "england") == 0) {
+		*in = s->n > 0; /* England holds every English LA */
+		return HAVEN_OK;
+	}
 	sqlite3_stmt *st;
 	haven_status rc = hv_prepare(ctx, "SELECT la_code FROM area_la WHERE kind = ? AND code = ?", &st);
 	if (rc)

@@ -44,8 +44,9 @@ int hv_scope_is_national(const hv_scope *s);
 /** 1 when homes of local authority la_code are in scope (always, if national). */
 int hv_scope_has_la(const hv_scope *s, const char *la_code);
 
-/** *in = 1 when area (kind la, district, pfa or region; code) holds a local
- *  authority in scope (area_la), or the scope is national. */
+/** *in = 1 when area (kind la, district, pfa, region or england; code)
+ *  holds a local authority in scope (area_la; England holds them all), or
+ *  the scope is national. */
 haven_status hv_scope_has_area(haven_ctx *ctx, const hv_scope *s, const char *kind, const char *code, int *in);
 
 /** The LA codes in an area scope (none for a national one); borrowed. */

@@ -284,6 +284,19 @@ void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, doub
 	*maxy = ar->maxy;
 }
 
+const char *hv_gss_kind(const char *code)
+{
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {{"E06", "la"},       {"E08", "la"},     {"E09", "la"},     {"E10", "la"}, {"W06", "la"},
+	             {"E07", "district"}, {"E23", "pfa"},    {"W15", "pfa"},    {"E12", "region"},
+	             {"E92", "england"},  {"W92", "wales"}};
+	for (size_t i = 0; code && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strncmp(code, kinds[i].prefix, 3) == 0)
+			return kinds[i].kind;
+	return NULL;
+}
+
 haven_status hv_areas_surface_point(haven_ctx *ctx, const hv_areas *a, long i, double *x, double *y)
 {
 	GEOSGeometry *p = GEOSPointOnSurface_r(ctx->geos, a->v[i].geom);

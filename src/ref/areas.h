@@ -55,6 +55,11 @@ int hv_areas_intersects(const hv_areas *a, long i, const GEOSGeometry *g);
  *  a row's area is in scope, and scopes are recorded from it. */
 haven_status hv_area_la_rebuild(haven_ctx *ctx, const char *kind);
 
+/** The kind of area an ONS GSS code names, from its prefix: "la" (E06, E08,
+ *  E09, E10, W06), "district" (E07), "pfa" (E23, W15), "region" (E12),
+ *  "england" (E92), "wales" (W92); NULL for anything else.  Static. */
+const char *hv_gss_kind(const char *code);
+
 /** Envelope of area i. */
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);
 
