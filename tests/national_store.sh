@@ -12,6 +12,8 @@
 #   DIR/register.db    that, with the synthetic national register of
 #                      DIR/synth/register.csv (seed 5) imported as at
 #                      2025-03-31 by admin
+#   DIR/analysis.db    that, with the region and district boundaries
+#                      loaded and the homes geocoded: what analyses read
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 out=${1:?usage: national_store.sh DIR}
@@ -30,5 +32,10 @@ S=$out.new/boundaries.db
 cp "$S" "$out.new/register.db"
 "$H" -q register import "$out.new/register.db" "$out.new/synth/register.csv" --received 2025-03-31 \
 	--as admin >/dev/null
+A=$out.new/analysis.db
+cp "$out.new/register.db" "$A"
+"$H" -q boundaries load "$A" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
+"$H" -q boundaries load "$A" --kind district "$D/boundaries/lad_dec2024_en_bgc.geojson.gz" >/dev/null
+"$H" -q geocode "$A" >/dev/null
 mv "$out.new" "$out"
 echo "national stores in $out: $(ls "$out" | tr '\n' ' ')"

@@ -27,5 +27,6 @@
 #include "haven/audit.h"
 #include "haven/disclose.h"
 #include "haven/gate.h"
+#include "haven/aggregate.h"
 
 #endif

@@ -67,6 +67,10 @@ typedef struct hv_control_rule {
 	int k_homes;   /* district and grid cells holding fewer homes are suppressed; 0: default */
 } hv_control_rule;
 
+/** The gate's default k: district and grid cells of fewer homes are
+ *  suppressed; grid cells merge upward until they hold this many. */
+#define HV_CONTROL_K_HOMES 10
+
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);
 const hv_control_rule *hv_table_rule(const haven_table *t);
 

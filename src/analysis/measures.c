@@ -1,0 +1,97 @@
+/*
+ * measures.c - the registry of measures: one row per measure.
+ *
+ * Names are stable identifiers a script can rely on; never rename one.  A
+ * measure's role is its disclosure class: counts of homes and places are
+ * published by Ofsted per local authority, counts of children are
+ * suppressed when small, rates follow their numerator (src/gate/control.c).
+ */
+#include <string.h>
+
+#include "analysis/measures.h"
+#include "core/context.h"
+
+#define HOMES(name, filter, what)                                                                                      \
+	{                                                                                                              \
+		name, "homes", "count:homes", what, "", HV_M_HOMES, filter, NULL, NULL, 0, NULL                        \
+	}
+#define PLACES(name, filter, what)                                                                                     \
+	{                                                                                                              \
+		name, "places", "count:places", what, "", HV_M_PLACES, filter, NULL, NULL, 0, NULL                     \
+	}
+
+static const hv_measure registry[] = {
+    {"homes", "homes", "count:homes", "children's homes on the register on the as-at date", "", HV_M_HOMES, NULL, NULL,
+     NULL, 0, "homes_private homes_local_authority homes_voluntary homes_health_authority"},
+    {"places", "places", "count:places", "their registered places", "", HV_M_PLACES, NULL, NULL, NULL, 0,
+     "places_private places_local_authority places_voluntary places_health_authority"},
+    HOMES("homes_private", "sector=Private", "homes of the private sector"),
+    HOMES("homes_local_authority", "sector=Local Authority", "homes run by a local authority"),
+    HOMES("homes_voluntary", "sector=Voluntary", "homes of the voluntary sector"),
+    HOMES("homes_health_authority", "sector=Health Authority", "homes run by a health authority"),
+    PLACES("places_private", "sector=Private", "places in private homes"),
+    PLACES("places_local_authority", "sector=Local Authority", "places in local authority homes"),
+    PLACES("places_voluntary", "sector=Voluntary", "places in voluntary homes"),
+    PLACES("places_health_authority", "sector=Health Authority", "places in health authority homes"),
+    HOMES("homes_active", "status=Active", "homes whose registration is active"),
+    HOMES("homes_suspended", "status=Suspended", "homes whose registration is suspended"),
+    {"homes_with_enforcement", "homes", "count:homes", "homes with an enforcement action dated in the period", "",
+     HV_M_ENFORCEMENT, NULL, NULL, NULL, 0, NULL},
+    {"registrations", "homes", "count:homes", "homes first registered in the period (their registration date)", "",
+     HV_M_REGISTERED, NULL, NULL, NULL, 0, NULL},
+    {"closures", "homes", "count:homes",
+     "homes closed or deregistered in the register snapshots received in the period", "", HV_M_CLOSED, NULL, NULL, NULL,
+     0, NULL},
+    {"children_looked_after", "children", "count:children",
+     "children looked after by the local authority on 31 March of the as-at year (DfE)", "", HV_M_STAT, NULL, NULL,
+     "children_looked_after", 0, NULL},
+    {"places_per_10k_children", "places per 10,000 children", "rate:places",
+     "places / children under 18 living in the area x 10,000", "children under 18 (ONS mid-year estimate, DfE)",
+     HV_M_RATE, NULL, "places", "children_under_18", 10000, NULL},
+    {"places_per_100_cla", "places per 100 children looked after", "rate:places",
+     "places in the area's homes / children the local authority looks after x 100: capacity against the LA's "
+     "own need",
+     "children looked after on 31 March (DfE)", HV_M_RATE, NULL, "places", "children_looked_after", 100, NULL},
+};
+#define NREGISTRY (sizeof registry / sizeof registry[0])
+
+const hv_measure *hv_measures(size_t *n)
+{
+	*n = NREGISTRY;
+	return registry;
+}
+
+const hv_measure *hv_measure_find(const char *name)
+{
+	for (size_t i = 0; name && i < NREGISTRY; i++)
+		if (strcmp(registry[i].name, name) == 0)
+			return &registry[i];
+	return NULL;
+}
+
+haven_status haven_measures(haven_ctx *ctx, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	static const char *const names[] = {"name", "unit", "class", "computed", "denominator", "geographies"};
+	haven_table *t;
+	haven_status rc = hv_table_new(ctx, "Measures", HV_TABLE_PUBLIC, 6, names, &t);
+	for (size_t i = 0; !rc && i < NREGISTRY; i++) {
+		const hv_measure *m = &registry[i];
+		/* Statistics are published per LA, region and England; closures
+		 * are counted per area, not on a grid. */
+		const char *where = m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
+		                    : m->kind == HV_M_CLOSED                     ? "la district pfa region england"
+		                                             : "la district pfa region england grid";
+		const char *cells[] = {m->name, m->unit, m->role, m->computed, m->denominator, where};
+		if (!(rc = hv_table_add_row(ctx, t)))
+			for (int c = 0; !rc && c < 6; c++)
+				rc = hv_table_set_text(ctx, t, c, cells[c]);
+	}
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
