@@ -95,6 +95,45 @@ const cli_cmd cli_commands[] = {
 	 "  --as-at DATE        the versions valid on DATE (default: the newest snapshot's date)\n"
 	 "  --csv, --json       output format (default: aligned text)\n",
 	 cmd_register_summary, CLI_ACTS},
+	{"export",
+	 "STORE --geography G [--measures LIST] --format F --out FILE|PG:CONNINFO [--as-at DATE]\n"
+	 "             [--from DATE --to DATE] [--layer NAME] [--crs CRS] [--level L] [--threshold N]\n"
+	 "             [--k-homes N] [--force]  |  --list-measures [--csv|--json]",
+	 "export an aggregate of homes, places and rates by area (GeoJSON, GPKG, FGB, CSV, PostGIS)",
+	 "  --geography G       la (with regions and England), district, pfa, region, england, or\n"
+	 "                      grid:METRES (cells of fewer than k homes merge upward, side doubled)\n"
+	 "  --measures LIST     measure names, comma-separated (default: homes,places); a rate needs\n"
+	 "                      its numerator beside it (places_per_100_cla with places)\n"
+	 "  --format F          geojson (RFC 7946, CRS84), gpkg, fgb, csv (GSS symbols in cells), postgis\n"
+	 "  --out FILE          a new file (mode 0600, written whole); postgis: PG:CONNINFO\n"
+	 "  --as-at DATE        the homes valid on DATE (default: the newest snapshot's date)\n"
+	 "  --from, --to DATE   the period of enforcement, registrations, closures (default: 12 months\n"
+	 "                      to the as-at date)\n"
+	 "  --layer NAME        the layer or table name (default: haven_export)\n"
+	 "  --crs CRS           gpkg, fgb, postgis: output CRS (default EPSG:27700)\n"
+	 "  --level L           only the rows of one level (la, region, england, grid, ...)\n"
+	 "  --threshold N       suppress counts of children from 1 to N (never below the default, 5)\n"
+	 "  --k-homes N         district and grid cells hold at least N homes (never below 10)\n"
+	 "  --force             replace an existing file or table\n"
+	 "  --list-measures     print the registry of measures (name, unit, class, computed)\n"
+	 "Released through the gate: your scope, disclosure control, an audit entry, the marking.\n"
+	 "Aggregates: docs/measures.md; formats and metadata: docs/export.md.\n",
+	 cmd_export, CLI_ACTS},
+	{"map",
+	 "STORE --measure M --geography G --out FILE.png|svg|pdf|html [--as-at DATE] [--from DATE\n"
+	 "             --to DATE] [--level L] [--classes quantile|jenks] [--nclasses N] [--title T]\n"
+	 "             [--threshold N] [--k-homes N] [--force]",
+	 "draw a map of one measure by area: PNG, SVG, PDF, or an offline HTML page",
+	 "  --measure M         a rate is a choropleth, a count proportional circles\n"
+	 "  --geography G       as for export\n"
+	 "  --out FILE          .png, .svg, .pdf (Cairo, British National Grid), or .html (one\n"
+	 "                      self-contained page with Leaflet inlined: no tiles, no network)\n"
+	 "  --level L           the level drawn (default: the geography's own)\n"
+	 "  --classes K         quantile (default) or jenks;  --nclasses N  2 to 9 (default 5)\n"
+	 "  --title T           the map's title (default: from the measure and the date)\n"
+	 "  --as-at, --from, --to, --threshold, --k-homes, --force  as for export\n"
+	 "Released through the gate like an export: suppressed areas are hatched.  docs/maps.md\n",
+	 cmd_map, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -38,6 +38,8 @@ haven_status cmd_complaint_add(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_complaint_list(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_complaint_update(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_erase(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_export(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_map(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
