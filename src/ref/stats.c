@@ -164,7 +164,7 @@ typedef struct importer {
 	const char **fnames, **fvalues; /* their names, and the current row's values */
 	int *indicators;                /* indicator columns, in file order */
 	int nindicators;
-	sqlite3_stmt *ins, *dup;
+	sqlite3_stmt *ins;
 	const char *period, *area; /* the current row's */
 	haven_stats_report r;
 } importer;
@@ -749,7 +749,7 @@ haven_status hv_stats_latest(haven_ctx *ctx, const haven_stats_key *key, const c
 	}
 	if (!rc && !*period && !(rc = missing(ctx, key, filters, 0)))
 		rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND, "dataset '%s' has no %s for %s or before", key->dataset,
-		              key->indicator, not_after);
+		              key->indicator, not_after ? not_after : "any period");
 	cJSON_free(filters);
 	return rc;
 }
