@@ -24,6 +24,7 @@
 #include "haven/boundaries.h"
 #include "haven/register.h"
 #include "haven/gazetteer.h"
+#include "haven/stats.h"
 #include "haven/audit.h"
 #include "haven/disclose.h"
 #include "haven/gate.h"

@@ -52,6 +52,29 @@ const cli_cmd cli_commands[] = {
 	 "(doterm) are read when present.  Rows without a grid reference are kept and counted.\n"
 	 "See docs/gazetteer.md.\n",
 	 cmd_gazetteer_load, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
+	{"stats import", "STORE FILE [--dataset NAME] [--filter-column COLUMN]... [--force]",
+	 "replace a dataset of reference statistics from a DfE tidy CSV (Explore education statistics)",
+	 "  --dataset NAME          the dataset's name (default: FILE's name without .csv and .gz)\n"
+	 "  --filter-column COLUMN  read COLUMN as a filter although it holds numbers (repeat, or\n"
+	 "                          separate with commas)\n"
+	 "  --force                 replace the dataset even with fewer than half its figures\n"
+	 "Columns: time_period, geographic_level (National, Regional, Local authority), country_code,\n"
+	 "region_code, new_la_code or old_la_code (DfE's LA number) and their names, then filters and\n"
+	 "indicators.  A column of numbers is an indicator; figures are kept as published, GSS symbols\n"
+	 "(c, k, low, u, x, z) as symbols.  One bad row leaves the store as it was.  docs/stats.md\n",
+	 cmd_stats_import, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
+	{"stats list", "STORE [--csv|--json]",
+	 "list the reference statistics held: datasets, indicators, filters, time periods, counts",
+	 "  --csv, --json  output format (default: aligned text)\n", cmd_stats_list, 0},
+	{"stats value", "STORE --dataset NAME --indicator NAME --period PERIOD --area CODE [--filter COLUMN=VALUE]...",
+	 "print one figure of reference statistics: a number, or its GSS symbol",
+	 "  --dataset NAME          as 'haven stats list' shows it\n"
+	 "  --indicator NAME        an indicator column of the dataset\n"
+	 "  --period PERIOD         a time period as the file gives it (2025, 202425)\n"
+	 "  --area CODE             an LA's, region's or England's GSS code\n"
+	 "  --filter COLUMN=VALUE   one for each filter column of the dataset\n"
+	 "An area the dataset has no figure for in that period is 'x' (not available).  docs/stats.md\n",
+	 cmd_stats_value, 0},
 	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]",
 	 "which loaded areas (la, district, pfa, region) a point is in",
 	 "  --point E,N         British National Grid easting and northing, metres\n"

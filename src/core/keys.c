@@ -6,6 +6,7 @@
  * 32-byte seed in base64.  A key file is created 0600 and never overwritten;
  * one that group or others could read, that another user owns, or that is a
  * symbolic link is refused, since the key must then be treated as exposed.
+ * Also the SHA-256 (hex) by which an import records the bytes it read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,4 +134,11 @@ haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[cryp
 	sodium_memzero(seed, sizeof seed);
 	sodium_memzero(text, sizeof text);
 	return rc;
+}
+
+void hv_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(d, data, len);
+	sodium_bin2hex(hex, 65, d, sizeof d);
 }

@@ -1,5 +1,6 @@
 /*
- * keys_int.h - Ed25519 key files (libsodium), shared by every signer.
+ * keys_int.h - Ed25519 key files (libsodium), shared by every signer, and the
+ * SHA-256 by which an imported file is recorded.
  */
 #ifndef HAVEN_KEYS_INT_H
 #define HAVEN_KEYS_INT_H
@@ -26,5 +27,9 @@ haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[cryp
  *  returns 1 for exactly 32 bytes of valid base64. */
 void hv_pubkey_b64(const unsigned char pk[32], char out[HAVEN_PUBKEY_B64]);
 int hv_pubkey_parse(const char *b64, unsigned char pk[32]);
+
+/** SHA-256 of len bytes at data (borrowed), as 64 hex digits and a NUL: how
+ *  an import records exactly the bytes it parsed. */
+void hv_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

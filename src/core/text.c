@@ -1,9 +1,13 @@
 /*
  * text.c - text as haven checks and shows it: the one UTF-8 validator, the
  * one escape that keeps data from driving a terminal, and the rules for a
- * CSV cell a spreadsheet would run as a formula.
+ * CSV cell a spreadsheet would run as a formula, and the one reader of a
+ * decimal number in an input file.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -116,3 +120,59 @@ const char *hv_csv_value(const char *s)
 	return s[0] == '\'' && formula_start(s) ? s + 1 : s;
 }
 
+static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+/* Plain "-12.345" forms take a fast path that gives the same double as
+ * strtod (an exact integer divided by an exact power of ten is correctly
+ * rounded); the rest go through strtod, once the whole field is known to
+ * be a decimal number (strtod alone takes hex, "inf", "nan" and stops
+ * before trailing junk). */
+int hv_parse_decimal(const char *s, double *v)
+{
+	while (*s == ' ')
+		s++;
+	const char *p = s;
+	int neg = 0;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	uint64_t m = 0;
+	int digits = 0, frac = 0, dot = 0;
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9') {
+			m = m * 10 + (uint64_t)(*p - '0');
+			digits++;
+			frac += dot;
+		} else if (*p == '.' && !dot) {
+			dot = 1;
+		} else {
+			break;
+		}
+	}
+	if (digits == 0)
+		return 0;
+	const char *end = p;
+	int expo = *end == 'e' || *end == 'E';
+	if (expo) {
+		end++;
+		if (*end == '-' || *end == '+')
+			end++;
+		if (*end < '0' || *end > '9')
+			return 0;
+		while (*end >= '0' && *end <= '9')
+			end++;
+	}
+	while (*end == ' ')
+		end++;
+	if (*end != '\0')
+		return 0;
+	if (!expo && digits <= 15) {
+		double d = (double)m / POW10[frac];
+		*v = neg ? -d : d;
+		return 1;
+	}
+	double d = strtod(s, NULL);
+	if (!isfinite(d))
+		return 0;
+	*v = d;
+	return 1;
+}

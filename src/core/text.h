@@ -22,4 +22,11 @@ int hv_csv_formula(const char *s);
  *  Borrowed: points into cell. */
 const char *hv_csv_value(const char *cell);
 
+/** Parse a decimal number, the whole of s (spaces around it allowed):
+ *  [+-]digits[.digits][e[+-]digits] and nothing else, so hex ("0x39"),
+ *  "inf", "nan" and trailing characters are refused.  1 and *v on success;
+ *  0 otherwise.  The gazetteer's coordinates and the statistics' figures
+ *  are read with it. */
+int hv_parse_decimal(const char *s, double *v);
+
 #endif

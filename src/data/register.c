@@ -24,6 +24,7 @@
 #include "haven/register.h"
 #include "ref/la.h"
 #include "govern/scope.h"
+#include "core/keys.h"
 #include "core/source.h"
 #include "core/sql.h"
 #include "data/homes.h"
@@ -363,14 +364,6 @@ static void fingerprint(char *const *v, char hex[65])
 	}
 	unsigned char d[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&h, d);
-	sodium_bin2hex(hex, 65, d, sizeof d);
-}
-
-/* SHA-256 of the bytes the import parses, as hex. */
-static void data_sha256(const unsigned char *data, size_t len, char hex[65])
-{
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(d, data, len);
 	sodium_bin2hex(hex, 65, d, sizeof d);
 }
 
@@ -1411,7 +1404,7 @@ haven_status haven_register_import(haven_ctx *ctx, const char *path, const char 
 	size_t len;
 	if ((rc = hv_input_read(ctx, path, HV_FILE_MAX, "a register file", &data, &len)))
 		return rc;
-	data_sha256(data, len, rep->sha256);
+	hv_sha256_hex(data, len, rep->sha256); /* of the bytes the import parses */
 	hv_manifest m;
 	rc = hv_manifest_check(ctx, path, rep->sha256, &m, &rep->verified);
 	if (!rc && !rep->verified)

@@ -1,8 +1,9 @@
 /*
  * reference.c - loading open reference data as a governed operation.
  *
- * Boundaries decide every authority's scope and the gazetteer decides where
- * every home is, so loading either is an admin's act, done in one
+ * Boundaries decide every authority's scope, the gazetteer decides where
+ * every home is and reference statistics are the denominators of published
+ * rates, so loading any of them is an admin's act, done in one
  * transaction with its audit entry ("alteration"), and a boundary load
  * records the scopes it makes known for the first time but never changes a
  * recorded one (govern/scope.c).  The loaders themselves are in src/ref.
@@ -15,6 +16,7 @@
 #include "govern/scope.h"
 #include "ref/boundaries.h"
 #include "ref/gazetteer.h"
+#include "ref/stats.h"
 
 static const char *base_name(const char *path)
 {
@@ -67,6 +69,30 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.live + r.terminated, NULL)))
 		return rc;
 	hv_sql_checkpoint(ctx);
+	if (report)
+		*report = r;
+	return HAVEN_OK;
+}
+
+haven_status haven_stats_import(haven_ctx *ctx, const char *path, const haven_stats_opts *opts,
+                                haven_stats_report *report)
+{
+	hv_clear(ctx);
+	haven_stats_report r;
+	memset(&r, 0, sizeof r);
+	if (report)
+		memset(report, 0, sizeof *report);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	if (rc)
+		return rc;
+	rc = hv_stats_import(ctx, path, opts, &r);
+	char object[320] = "";
+	if (!rc)
+		snprintf(object, sizeof object, "statistics: %lld figures of dataset %s from %s", (long long)r.figures,
+		         r.dataset, base_name(path));
+	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.figures, NULL)))
+		return rc;
 	if (report)
 		*report = r;
 	return HAVEN_OK;

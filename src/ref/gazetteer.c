@@ -28,6 +28,7 @@
 #include "ref/gazetteer.h"
 #include "core/source.h"
 #include "core/sql.h"
+#include "core/text.h"
 
 #define BATCH 4096            /* rows per PROJ call and per insert run */
 #define PROGRESS_ROWS 100000  /* rows between progress reports */
@@ -245,64 +246,6 @@ static haven_status detect_columns(loader *L, const haven_gazetteer_opts *o)
 
 /* ---- values ------------------------------------------------------------ */
 
-static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-
-/* Parse a decimal number, the whole field (surrounding blanks allowed):
- * [+-]digits[.digits][e[+-]digits], nothing else, so hex ("0x39"), "inf",
- * "nan" and trailing junk are refused (strtod alone takes them all).
- * Plain "-12.345" forms take a fast path that gives the same double as
- * strtod (an exact integer divided by an exact power of ten is correctly
- * rounded); the rest go through strtod.  Returns 1 on success. */
-static int parse_num(const char *s, double *v)
-{
-	while (*s == ' ')
-		s++;
-	const char *p = s;
-	int neg = 0;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	uint64_t m = 0;
-	int digits = 0, frac = 0, dot = 0;
-	for (;; p++) {
-		if (*p >= '0' && *p <= '9') {
-			m = m * 10 + (uint64_t)(*p - '0');
-			digits++;
-			frac += dot;
-		} else if (*p == '.' && !dot) {
-			dot = 1;
-		} else {
-			break;
-		}
-	}
-	if (digits == 0)
-		return 0;
-	const char *end = p;
-	int expo = *end == 'e' || *end == 'E';
-	if (expo) {
-		end++;
-		if (*end == '-' || *end == '+')
-			end++;
-		if (*end < '0' || *end > '9')
-			return 0;
-		while (*end >= '0' && *end <= '9')
-			end++;
-	}
-	while (*end == ' ')
-		end++;
-	if (*end != '\0')
-		return 0;
-	if (!expo && digits <= 15) {
-		double d = (double)m / POW10[frac];
-		*v = neg ? -d : d;
-		return 1;
-	}
-	double d = strtod(s, NULL);
-	if (!isfinite(d))
-		return 0;
-	*v = d;
-	return 1;
-}
-
 static int is_blank(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -345,9 +288,9 @@ static haven_status read_coords(loader *L, size_t i)
 	if (L->c.coords == COORD_LONLAT) {
 		/* y is latitude.  An empty latitude with an empty or zero
 		 * longitude, or the 99.999999 placeholder, is "no grid reference". */
-		if (ye && (xe || (parse_num(xs, &x) && x == 0.0)))
+		if (ye && (xe || (hv_parse_decimal(xs, &x) && x == 0.0)))
 			return HAVEN_OK;
-		if (!ye && parse_num(ys, &y) && y > 99.0 && y < 100.0)
+		if (!ye && hv_parse_decimal(ys, &y) && y > 99.0 && y < 100.0)
 			return HAVEN_OK;
 	} else if (xe && ye) {
 		return HAVEN_OK;
@@ -355,9 +298,9 @@ static haven_status read_coords(loader *L, size_t i)
 	if (xe || ye)
 		return hv_source_error(L->src, HAVEN_ERR_MISSING, "%s is '%s' but %s is empty", xe ? yname : xname,
 		                       xe ? ys : xs, xe ? xname : yname);
-	if (!parse_num(xs, &x))
+	if (!hv_parse_decimal(xs, &x))
 		return hv_source_error(L->src, HAVEN_ERR_VALUE, "%s '%.40s' is not a number", xname, xs);
-	if (!parse_num(ys, &y))
+	if (!hv_parse_decimal(ys, &y))
 		return hv_source_error(L->src, HAVEN_ERR_VALUE, "%s '%.40s' is not a number", yname, ys);
 	if (L->c.coords == COORD_LONLAT) {
 		if (!hv_lonlat_in_gb(x, y))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_store.sh - the schema the module registry makes is the schema haven
-# made before the registry (and migration 5 since): a new store, and stores
-# of schema 1, 2, 3 and 4 migrated forward, hold exactly the objects and seeded rows that a new
+# made before the registry (and migrations 5 and 6 since): a new store, and stores
+# of schema 1, 2, 3, 4 and 5 migrated forward, hold exactly the objects and seeded rows that a new
 # store of the last commit before the registry held
 # (tests/fixtures/store/schema.txt, see the README there).
 # `bash test_store.sh --write DIR` writes DIR/schema.txt from the binary in
@@ -36,9 +36,10 @@ haven_part() {
 	echo "-- user_version $(sqlite3 "$1" "PRAGMA user_version;")"
 }
 
-# Take a store back to schema 4, 3, 2 or 1 as an older haven left it: without
+# Take a store back to schema 5, 4, 3, 2 or 1 as an older haven left it: without
 # what later migrations made (as test_govern's 10.9 does).
-to4="DROP TABLE authority_scope; DROP TABLE area_la; ALTER TABLE authority DROP COLUMN scope_recorded_at;"
+to5="DROP TABLE stats_value; DROP TABLE stats_load;"
+to4="$to5 DROP TABLE authority_scope; DROP TABLE area_la; ALTER TABLE authority DROP COLUMN scope_recorded_at;"
 to3="$to4 DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN issuer;
      ALTER TABLE snapshot DROP COLUMN extract_seq; ALTER TABLE snapshot DROP COLUMN register_as_at;"
 to2="$to3 DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; DROP TABLE request_confirmation;
@@ -68,7 +69,7 @@ check created "$T/new.db"
 before=$(sqlite3 "$T/new.db" .dump | sha256sum)
 expect_exit 0 "$H" audit verify "$T/new.db"
 [ "$before" = "$(sqlite3 "$T/new.db" .dump | sha256sum)" ] || fail "opening a current store changed it"
-for v in 4 3 2 1; do
+for v in 5 4 3 2 1; do
 	new_store "$T/v$v.db"
 	sql=to$v
 	sqlite3 "$T/v$v.db" "${!sql} PRAGMA user_version = $v;"

@@ -22,18 +22,6 @@ static const char *fx(const char *name)
 	return b;
 }
 
-/* Text of one cell (first row, first column) into buf; "" for NULL. */
-static const char *text1(haven_ctx *ctx, const char *sql, char *buf, size_t n)
-{
-	sqlite3_stmt *st;
-	tu_ok(ctx, hv_prepare(ctx, sql, &st));
-	buf[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
-}
-
 static void test_onspd_fixture(void **state)
 {
 	(void)state;
@@ -58,22 +46,22 @@ static void test_onspd_fixture(void **state)
 	char buf[64];
 	/* Upper tier: the district where the county is a pseudo-code, the
 	 * county in two-tier areas. */
-	assert_string_equal(text1(ctx, "SELECT la_code FROM postcode WHERE pc = 'M1 1AE'", buf, sizeof buf),
+	assert_string_equal(tu_text(ctx, "SELECT la_code FROM postcode WHERE pc = 'M1 1AE'", buf, sizeof buf),
 	                    "E08000003");
-	assert_string_equal(text1(ctx, "SELECT la_code FROM postcode WHERE pc = 'CT1 1AA'", buf, sizeof buf),
+	assert_string_equal(tu_text(ctx, "SELECT la_code FROM postcode WHERE pc = 'CT1 1AA'", buf, sizeof buf),
 	                    "E10000016");
-	assert_string_equal(text1(ctx, "SELECT la_code FROM postcode WHERE pc = 'AB10 1AB'", buf, sizeof buf),
+	assert_string_equal(tu_text(ctx, "SELECT la_code FROM postcode WHERE pc = 'AB10 1AB'", buf, sizeof buf),
 	                    "S12000033");
-	assert_string_equal(text1(ctx, "SELECT pfa_code FROM postcode WHERE pc = 'CT1 1AA'", buf, sizeof buf),
+	assert_string_equal(tu_text(ctx, "SELECT pfa_code FROM postcode WHERE pc = 'CT1 1AA'", buf, sizeof buf),
 	                    "E23000032");
-	assert_string_equal(text1(ctx, "SELECT terminated FROM postcode_terminated WHERE pc = 'M1 1AB'", buf,
+	assert_string_equal(tu_text(ctx, "SELECT terminated FROM postcode_terminated WHERE pc = 'M1 1AB'", buf,
 	                          sizeof buf),
 	                    "200012");
 	/* The load is recorded. */
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM gazetteer_load WHERE kind = 'postcode' AND rows_read = 10 "
 	                             "AND live = 8 AND terminated = 2 AND no_coords = 2"),
 	                 1);
-	assert_string_equal(text1(ctx, "SELECT loaded_at FROM gazetteer_load", buf, sizeof buf),
+	assert_string_equal(tu_text(ctx, "SELECT loaded_at FROM gazetteer_load", buf, sizeof buf),
 	                    "2025-04-15T09:00:00Z");
 
 	/* Lookups. */

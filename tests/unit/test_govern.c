@@ -1017,7 +1017,8 @@ static void test_init(void **state)
 	haven_owner o = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police", .admin = "first"};
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
-	exec(ctx, "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
+	exec(ctx, "DROP TABLE stats_value; DROP TABLE stats_load; "
+	          "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
 	          "DROP TABLE request_confirmation; DROP TABLE disclosure_request; DROP TABLE authorisation; "
 	          "DROP TABLE app_user; DROP TABLE purpose; DROP TABLE authority_key; DROP TABLE authority_area; "
 	          "DROP TABLE authority_scope; DROP TABLE area_la; DROP TABLE authority; DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; "

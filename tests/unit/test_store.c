@@ -212,6 +212,8 @@ static void test_migration_failure_names_the_step(void **state)
 	     "migrating schema to version 3 (oversight): table complaint already exists"},
 	    {"register at 4", "ALTER TABLE snapshot DROP COLUMN register_as_at; PRAGMA user_version = 3;",
 	     "migrating schema to version 4 (register): duplicate column name: origin"},
+	    {"stats at 6", "DROP TABLE stats_value; PRAGMA user_version = 5;",
+	     "migrating schema to version 6 (stats): table stats_load already exists"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char file[32];

@@ -180,6 +180,17 @@ int64_t tu_int(haven_ctx *ctx, const char *sql)
 	return v;
 }
 
+const char *tu_text(haven_ctx *ctx, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx, sql, &st));
+	buf[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
 void tu_westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, double *x, double *y)
 {
 	sqlite3_stmt *st;

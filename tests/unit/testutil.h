@@ -88,6 +88,10 @@ void tu_digest(haven_ctx *ctx, char hex[65]);
 /** Single integer from a SQL query on the open store. */
 int64_t tu_int(haven_ctx *ctx, const char *sql);
 
+/** The text of the first row's first column of a SQL query on the open
+ *  store, copied into buf ("" for no row or NULL); returns buf. */
+const char *tu_text(haven_ctx *ctx, const char *sql, char *buf, size_t n);
+
 /** The main() of a test program: process-wide set-up, the group (with
  *  optional setup/teardown functions, or NULL), clean-up. */
 #define TU_MAIN(setup, teardown, ...)                                                                      \
