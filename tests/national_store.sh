@@ -13,7 +13,8 @@
 #                      DIR/synth/register.csv (seed 5) imported as at
 #                      2025-03-31 by admin
 #   DIR/analysis.db    that, with the region and district boundaries
-#                      loaded and the homes geocoded: what analyses read
+#                      loaded, the homes geocoded and DfE's children looked
+#                      after imported (data/dfe): what analyses read
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 out=${1:?usage: national_store.sh DIR}
@@ -37,5 +38,6 @@ cp "$out.new/register.db" "$A"
 "$H" -q boundaries load "$A" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
 "$H" -q boundaries load "$A" --kind district "$D/boundaries/lad_dec2024_en_bgc.geojson.gz" >/dev/null
 "$H" -q geocode "$A" >/dev/null
+"$H" -q stats import "$A" "$D/dfe/dfe_cla_number_and_rate_per_10k_by_la.csv.gz" >/dev/null
 mv "$out.new" "$out"
 echo "national stores in $out: $(ls "$out" | tr '\n' ' ')"

@@ -431,21 +431,45 @@ static haven_status grid_rows(agg *a, double side, int k)
 
 /* ---- statistics and rates ------------------------------------------------------ */
 
-/* The year of the statistics on 31 March that as_at follows, or the latest
- * held before it: *year, 0 when none is held. */
-static haven_status stats_year(agg *a, const char *stat, int *year)
+/* The static copy of a GSS symbol (rows keep a pointer to it). */
+static const char *symbol(const char *s)
 {
-	int y = atoi(a->as_at);
-	if (strcmp(a->as_at + 5, "03-31") < 0)
-		y--;
-	return hv_stats_year(a->ctx, stat, y, year);
+	static const char *const known[] = {"c", "z", "x", "k", "low", "u"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(s, known[i]) == 0)
+			return known[i];
+	return "x";
+}
+
+/* The period of statistic st to use as at the aggregate's date: the year
+ * of the last 31 March on or before it, or the newest held before that;
+ * "" when the dataset starts later.  A dataset not held at all is an error
+ * that says how to load it. */
+static haven_status stats_period(agg *a, const hv_statistic *st, char period[HV_STATS_PERIOD_MAX])
+{
+	char year[8];
+	snprintf(year, sizeof year, "%.4d", atoi(a->as_at) - (strcmp(a->as_at + 5, "03-31") < 0));
+	haven_stats_key key = {.dataset = st->dataset, .indicator = st->indicator, .filters = st->filters};
+	haven_status rc = hv_stats_latest(a->ctx, &key, year, period);
+	if (rc == HAVEN_ERR_NOT_FOUND && !hv_stats_latest(a->ctx, &key, NULL, period)) {
+		hv_clear(a->ctx); /* held, from a later year only: not available */
+		*period = '\0';
+		return HAVEN_OK;
+	}
+	if (rc == HAVEN_ERR_NOT_FOUND)
+		return hv_error(a->ctx, HAVEN_ERR_NOT_FOUND,
+		                "%s; load DfE's statistics with 'haven stats import STORE FILE' (docs/stats.md)",
+		                haven_errmsg(a->ctx));
+	return rc;
 }
 
 /* Statistics and rates of every row: the statistic of the row's area in
- * the year; a rate is its numerator over it, times the measure's scale.
+ * its period; a rate is its numerator over it, times the measure's scale.
  * Statistics are published for LAs, regions and England; other rows
  * (districts, force areas, grid cells, unlocated homes, a scope's total)
- * hold "x", not available; a zero denominator "z", not applicable. */
+ * hold "x", not available, as do all rows when no period is held; a zero
+ * denominator gives "z", not applicable; a symbol published in place of
+ * the statistic is carried over. */
 static haven_status rates(agg *a, haven_table *t)
 {
 	haven_status rc = HAVEN_OK;
@@ -457,24 +481,29 @@ static haven_status rates(agg *a, haven_table *t)
 		for (size_t q = 0; m->numerator && q < a->nm; q++)
 			if (strcmp(a->ms[q]->name, m->numerator) == 0)
 				nk = (int)q;
-		int year = 0;
-		if ((rc = stats_year(a, m->stat, &year)))
+		char period[HV_STATS_PERIOD_MAX], key[96], value[96];
+		if ((rc = stats_period(a, m->stat, period)))
 			break;
-		char meta[160], value[64];
-		snprintf(meta, sizeof meta, "%s.year", m->name);
-		snprintf(value, sizeof value, "%d (31 March)", year);
-		if (year && (rc = hv_table_meta_set(a->ctx, t, meta, value)))
+		snprintf(key, sizeof key, "%s.period", m->name);
+		snprintf(value, sizeof value, "%s: %s", *period ? period : "none held for the as-at date",
+		         m->stat->dataset);
+		if ((rc = hv_table_meta_set(a->ctx, t, key, value)))
 			break;
+		haven_stats_key sk = {.dataset = m->stat->dataset,
+		                      .indicator = m->stat->indicator,
+		                      .filters = m->stat->filters,
+		                      .time_period = period};
 		for (size_t i = 0; !rc && i < a->n; i++) {
 			row *x = &a->v[i];
 			double d = 0;
-			const char *sym = "x";
+			char sym[HAVEN_STATS_SYMBOL_MAX] = "x";
 			int published =
 			    !strcmp(x->level, "la") || !strcmp(x->level, "region") || !strcmp(x->level, "england");
-			if (year && published && (rc = hv_stats_get(a->ctx, m->stat, year, x->code, &d, &sym)))
+			sk.area_code = x->code;
+			if (*period && published && (rc = hv_stats_value(a->ctx, &sk, &d, sym)))
 				break;
-			if (sym)
-				x->sym[k] = sym;
+			if (*sym)
+				x->sym[k] = symbol(sym);
 			else if (m->kind == HV_M_STAT)
 				x->v[k] = d;
 			else if (d <= 0)

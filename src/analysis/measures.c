@@ -20,6 +20,12 @@
 		name, "places", "count:places", what, "", HV_M_PLACES, filter, NULL, NULL, 0, NULL                     \
 	}
 
+/* DfE's children looked after at 31 March, with the under-18 population
+ * it publishes beside them (docs/stats.md). */
+static const char *const at_31_march[] = {"population_type=Children looked after on 31 March each year", NULL};
+static const hv_statistic cla = {"dfe_cla_number_and_rate_per_10k_by_la", "children_count", at_31_march};
+static const hv_statistic under_18 = {"dfe_cla_number_and_rate_per_10k_by_la", "population_estimate", at_31_march};
+
 static const hv_measure registry[] = {
     {"homes", "homes", "count:homes", "children's homes on the register on the as-at date", "", HV_M_HOMES, NULL, NULL,
      NULL, 0, "homes_private homes_local_authority homes_voluntary homes_health_authority"},
@@ -44,14 +50,14 @@ static const hv_measure registry[] = {
      0, NULL},
     {"children_looked_after", "children", "count:children",
      "children looked after by the local authority on 31 March of the as-at year (DfE)", "", HV_M_STAT, NULL, NULL,
-     "children_looked_after", 0, NULL},
+     &cla, 0, NULL},
     {"places_per_10k_children", "places per 10,000 children", "rate:places",
      "places / children under 18 living in the area x 10,000", "children under 18 (ONS mid-year estimate, DfE)",
-     HV_M_RATE, NULL, "places", "children_under_18", 10000, NULL},
+     HV_M_RATE, NULL, "places", &under_18, 10000, NULL},
     {"places_per_100_cla", "places per 100 children looked after", "rate:places",
      "places in the area's homes / children the local authority looks after x 100: capacity against the LA's "
      "own need",
-     "children looked after on 31 March (DfE)", HV_M_RATE, NULL, "places", "children_looked_after", 100, NULL},
+     "children looked after on 31 March (DfE)", HV_M_RATE, NULL, "places", &cla, 100, NULL},
 };
 #define NREGISTRY (sizeof registry / sizeof registry[0])
 

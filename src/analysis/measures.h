@@ -13,6 +13,13 @@
 #include "core/table.h"
 #include "haven/aggregate.h"
 
+/** A reference statistic (ref/stats.h): a published figure per LA, region
+ *  and England, by year. */
+typedef struct hv_statistic {
+	const char *dataset, *indicator;
+	const char *const *filters; /* "column=value", NULL-terminated */
+} hv_statistic;
+
 /** How a measure's value is obtained for an area (aggregate.c). */
 typedef enum hv_measure_kind {
 	HV_M_HOMES,       /* homes valid on the as-at date, of a sector or status when filter is set */
@@ -31,11 +38,11 @@ typedef struct hv_measure {
 	const char *computed;    /* how it is computed, one sentence */
 	const char *denominator; /* "" or what it is divided by */
 	hv_measure_kind kind;
-	const char *filter;    /* HV_M_HOMES/PLACES: "sector=Private", "status=Active"; NULL: all */
-	const char *numerator; /* HV_M_RATE: the measure divided */
-	const char *stat;      /* HV_M_STAT, HV_M_RATE: the statistic (ref/stats.h names) */
-	double scale;          /* HV_M_RATE: per this many */
-	const char *sum_of;    /* "parts": this measure is the sum of these measures (column sums) */
+	const char *filter;       /* HV_M_HOMES/PLACES: "sector=Private", "status=Active"; NULL: all */
+	const char *numerator;    /* HV_M_RATE: the measure divided */
+	const hv_statistic *stat; /* HV_M_STAT, HV_M_RATE: the statistic (divided by) */
+	double scale;             /* HV_M_RATE: per this many */
+	const char *sum_of;       /* "parts": this measure is the sum of these measures (column sums) */
 } hv_measure;
 
 /** The registry, in its printed order; n receives its length.  Static. */

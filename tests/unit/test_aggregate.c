@@ -390,7 +390,91 @@ static void test_period(void **state)
 	}
 }
 
-/* 6. Bad requests: refused with a message, nothing made. */
+/* A rate of row r: its number, or its symbol in sym. */
+static double rate(const haven_table *t, size_t r, const char *name, const char **sym)
+{
+	int c = col(t, name);
+	*sym = haven_table_type(ctx, t, r, c) == HAVEN_CELL_TEXT ? haven_table_text(ctx, t, r, c) : NULL;
+	return haven_table_real(ctx, t, r, c);
+}
+
+/* 6. Rates: places over DfE's children looked after (x 100) and under-18
+ *    population (x 10,000) of the same area on the last 31 March; the
+ *    symbols DfE published in place of a figure carried over. */
+static void test_rates(void **state)
+{
+	(void)state;
+	haven_table *t =
+	    aggregate("la", "places,children_looked_after,places_per_100_cla,places_per_10k_children", NULL, NULL);
+	static const char *const at_31_march[] = {"population_type=Children looked after on 31 March each year", NULL};
+	size_t checked = 0;
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++) {
+		const char *code = text(t, r, "area_code"), *sym;
+		double per_cla = rate(t, r, "places_per_100_cla", &sym);
+		haven_stats_key k = {.dataset = "dfe_cla_number_and_rate_per_10k_by_la",
+		                     .indicator = "children_count",
+		                     .filters = at_31_march,
+		                     .time_period = "2025",
+		                     .area_code = code};
+		double cla, pop;
+		char s1[HAVEN_STATS_SYMBOL_MAX], s2[HAVEN_STATS_SYMBOL_MAX];
+		tu_ok(ctx, haven_stats_value(ctx, &k, &cla, s1));
+		k.indicator = "population_estimate";
+		tu_ok(ctx, haven_stats_value(ctx, &k, &pop, s2));
+		if (*s1) {
+			assert_non_null(sym);
+			assert_string_equal(sym, s1);
+			continue;
+		}
+		if (sym)
+			fail_msg("%s: places_per_100_cla is '%s'", code, sym);
+		assert_int_equal(num(t, r, "children_looked_after"), (int64_t)cla);
+		double want = (double)num(t, r, "places") / cla * 100;
+		if (per_cla < want - 1e-9 || per_cla > want + 1e-9)
+			fail_msg("%s: %g places per 100 looked after, want %g", code, per_cla, want);
+		double per_10k = rate(t, r, "places_per_10k_children", &sym);
+		want = (double)num(t, r, "places") / pop * 10000;
+		if (sym || per_10k < want - 1e-9 || per_10k > want + 1e-9)
+			fail_msg("%s: %g places per 10,000 children, want %g", code, per_10k, want);
+		checked++;
+	}
+	assert_true(checked >= 150);
+	size_t e = row_of(t, ENGLAND);
+	assert_int_equal(num(t, e, "children_looked_after"), 81770);
+	const char *sym;
+	assert_true(rate(t, e, "places_per_100_cla", &sym) > 19.25 && !sym); /* 15,742 / 81,770 */
+	/* DfE's own symbols: the City of London's looked-after children are
+	 * suppressed ("c"), the Isles of Scilly have none ("z"). */
+	rate(t, row_of(t, "E09000001"), "places_per_100_cla", &sym);
+	assert_string_equal(sym, "c");
+	rate(t, row_of(t, "E06000053"), "places_per_100_cla", &sym);
+	assert_string_equal(sym, "z");
+	assert_string_equal(haven_table_meta(t, "places_per_100_cla.period"),
+	                    "2025: dfe_cla_number_and_rate_per_10k_by_la");
+	haven_table_free(t);
+	/* As at a date before the first year held: not available. */
+	const char *names[] = {"places", "places_per_100_cla"};
+	haven_aggregate_opts o = {.geography = "region", .measures = names, .n_measures = 2, .as_at = "2020-06-30"};
+	tu_ok(ctx, haven_aggregate(ctx, &o, &t));
+	tu_release(ctx, t);
+	rate(t, row_of(t, ENGLAND), "places_per_100_cla", &sym);
+	assert_string_equal(sym, "x");
+	assert_string_equal(haven_table_meta(t, "places_per_100_cla.period"),
+	                    "none held for the as-at date: dfe_cla_number_and_rate_per_10k_by_la");
+	haven_table_free(t);
+	/* Districts and force areas have no statistics. */
+	t = aggregate("pfa", "places,places_per_100_cla", NULL, NULL);
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++) {
+		rate(t, r, "places_per_100_cla", &sym);
+		if (strcmp(text(t, r, "geographic_level"), "england") == 0)
+			assert_null(sym);
+		else
+			assert_string_equal(sym, "x");
+	}
+	haven_table_free(t);
+}
+
+/* 7. Bad requests: refused with a message, nothing made. */
 static void test_errors(void **state)
 {
 	(void)state;
@@ -434,7 +518,7 @@ static void test_errors(void **state)
 	}
 }
 
-/* 7. Who asks: DfE (aggregates only, national) gets the whole table; a
+/* 8. Who asks: DfE (aggregates only, national) gets the whole table; a
  *    police analyst gets the force's LAs and their total, never England's
  *    or a region's label on a part of it. */
 static void test_audiences(void **state)
@@ -468,7 +552,7 @@ static void test_audiences(void **state)
 	tu_act(ctx, "admin");
 }
 
-/* 8. Closures: homes missing from a later snapshot count where they were,
+/* 9. Closures: homes missing from a later snapshot count where they were,
  *    in the period of that snapshot, and leave the homes counted. */
 static void test_closures(void **state)
 {
@@ -519,5 +603,5 @@ static void test_closures(void **state)
 }
 
 TU_MAIN(setup, teardown, cmocka_unit_test(test_la), cmocka_unit_test(test_parts), cmocka_unit_test(test_geographies),
-        cmocka_unit_test(test_grid), cmocka_unit_test(test_period), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_audiences), cmocka_unit_test(test_closures))
+        cmocka_unit_test(test_grid), cmocka_unit_test(test_period), cmocka_unit_test(test_rates),
+        cmocka_unit_test(test_errors), cmocka_unit_test(test_audiences), cmocka_unit_test(test_closures))
