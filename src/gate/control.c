@@ -25,7 +25,10 @@
  *    too narrow gets another complement where the LP's relations pin it, and
  *    is audited again; when no cell is left to suppress, the release is
  *    refused (HAVEN_ERR_DENIED, naming the cell).  Suppressing a cell only
- *    widens every range, so each cell passes once and stays passed.
+ *    widens every range, so each cell passes once and stays passed.  A
+ *    cell's LP holds only the part of the table its range depends on
+ *    (reach()), kept for the next cell of that part until a cell is
+ *    suppressed: a grid of independent cells is many small LPs.
  * 4. A rate whose numerator is suppressed is suppressed, and so is one
  *    that is its published numerator over a suppressed cell of its row
  *    (times a power of ten): it would give that cell back.
@@ -61,7 +64,7 @@ typedef struct ccell {
 	double shown;  /* what is published for a ROUNDED cell */
 	double lo, hi; /* the interval a ROUNDED value stands for */
 	unsigned char state, primary, movable, homes_class;
-	int var; /* its column in the LP, 0 when it is not a variable */
+	int var; /* its column in the LP being built */
 } ccell;
 
 typedef struct member {
@@ -91,8 +94,18 @@ typedef struct ctl {
 	size_t *adj_at, *adj; /* the relations of cell i: adj[adj_at[i] .. adj_at[i + 1]) */
 	size_t *queue;        /* suppressed cells, in the order they are audited */
 	size_t nqueue;
+	/* what reach() found: cells and relations, nearest first, marked seen */
+	size_t *rc_cell, *rc_rel, nrc_cell, nrc_rel;
+	unsigned char *seen_cell, *seen_rel;
+	int *ind; /* a row of the LP: room for the largest relation */
+	double *val;
+	/* the LP of the last cell audited, kept for the next cell of the same
+	 * component while no cell has been suppressed since (lp_gen, the
+	 * number suppressed when it was built): only the objective changes,
+	 * and GLPK starts from the last basis */
 	glp_prob *lp;
-	int lp_dirty, lp_obj; /* lp_obj: the column whose objective coefficient is 1 */
+	size_t lp_gen;
+	int lp_obj;
 	size_t primary, secondary, rounded;
 } ctl;
 
@@ -192,7 +205,6 @@ static void suppress(ctl *x, size_t cell, int primary)
 	x->c[cell].state = SUPPRESSED;
 	x->c[cell].primary = (unsigned char)primary;
 	x->queue[x->nqueue++] = cell;
-	x->lp_dirty = 1;
 	if (primary)
 		x->primary++;
 	else
@@ -508,7 +520,47 @@ static haven_status index_relations(ctl *x)
 		for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++)
 			x->adj[fill[x->mem[m].cell]++] = r;
 	free(fill);
-	return HAVEN_OK;
+	x->rc_cell = malloc((cells ? cells : 1) * sizeof *x->rc_cell);
+	x->rc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->rc_rel);
+	x->seen_cell = calloc(cells ? cells : 1, 1);
+	x->seen_rel = calloc(x->nrel ? x->nrel : 1, 1);
+	size_t widest = 0;
+	for (size_t r = 0; r < x->nrel; r++)
+		widest = x->rel[r].n > widest ? x->rel[r].n : widest;
+	x->ind = malloc((widest + 1) * sizeof *x->ind);
+	x->val = malloc((widest + 1) * sizeof *x->val);
+	return x->rc_cell && x->rc_rel && x->seen_cell && x->seen_rel && x->ind && x->val ? HAVEN_OK : nomem(x->ctx);
+}
+
+/* Everything the audience's knowledge of cell s depends on: the relations
+ * reachable from s through cells it does not know exactly, and those
+ * cells, nearest first (x->rc_rel, x->rc_cell).  Only they can bound s:
+ * the LP of s is theirs alone, so a table of many independent rows (a
+ * grid) costs as many small LPs, not one large one per cell. */
+static void reach(ctl *x, size_t s)
+{
+	for (size_t i = 0; i < x->nrc_cell; i++)
+		x->seen_cell[x->rc_cell[i]] = 0;
+	for (size_t i = 0; i < x->nrc_rel; i++)
+		x->seen_rel[x->rc_rel[i]] = 0;
+	x->nrc_cell = x->nrc_rel = 0;
+	x->rc_cell[x->nrc_cell++] = s;
+	x->seen_cell[s] = 1;
+	for (size_t h = 0; h < x->nrc_cell; h++)
+		for (size_t a = x->adj_at[x->rc_cell[h]]; a < x->adj_at[x->rc_cell[h] + 1]; a++) {
+			size_t r = x->adj[a];
+			if (x->seen_rel[r])
+				continue;
+			x->seen_rel[r] = 1;
+			x->rc_rel[x->nrc_rel++] = r;
+			for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
+				size_t c = x->mem[m].cell;
+				if (!x->seen_cell[c] && x->c[c].state != SHOWN) {
+					x->seen_cell[c] = 1;
+					x->rc_cell[x->nrc_cell++] = c;
+				}
+			}
+		}
 }
 
 /* ---- 3: complementary suppression ----------------------------------------- */
@@ -572,134 +624,83 @@ static void complete(ctl *x)
 	}
 }
 
-/* A complement for cell s, whose range the audit found too narrow: the
- * relations reachable from s through cells the audience does not know
- * exactly, nearest first; the first that pins its one unknown cell, else
- * the first with a candidate.  SIZE_MAX when there is none. */
-static haven_status repair(ctl *x, size_t s, size_t *out)
+static void drop_lp(ctl *x)
 {
-	*out = SIZE_MAX;
-	size_t cells = x->n * (size_t)x->ncnt;
-	unsigned char *seen_cell = calloc(cells, 1), *seen_rel = calloc(x->nrel ? x->nrel : 1, 1);
-	size_t *cq = malloc(cells * sizeof *cq), *rq = malloc((x->nrel ? x->nrel : 1) * sizeof *rq);
-	if (!seen_cell || !seen_rel || !cq || !rq) {
-		free(seen_cell);
-		free(seen_rel);
-		free(cq);
-		free(rq);
-		return nomem(x->ctx);
-	}
-	size_t nc = 0, nr = 0;
-	cq[nc++] = s;
-	seen_cell[s] = 1;
-	for (size_t h = 0; h < nc; h++)
-		for (size_t a = x->adj_at[cq[h]]; a < x->adj_at[cq[h] + 1]; a++) {
-			size_t r = x->adj[a];
-			if (seen_rel[r])
+	if (x->lp)
+		glp_delete_prob(x->lp);
+	x->lp = NULL;
+}
+
+/* A complement for cell s, whose range the audit found too narrow: among
+ * the relations s depends on (reach()), nearest first, the first that pins
+ * its one unknown cell, else the first with a candidate.  SIZE_MAX when
+ * there is none. */
+static size_t repair(ctl *x, size_t s)
+{
+	size_t out = SIZE_MAX;
+	reach(x, s);
+	drop_lp(x); /* reach() has marked another component; a cell is about to be suppressed anyway */
+	for (int pass = 0; pass < 2 && out == SIZE_MAX; pass++)
+		for (size_t h = 0; h < x->nrc_rel && out == SIZE_MAX; h++) {
+			size_t r = x->rc_rel[h], only;
+			if (pass == 0 && (x->rel[r].ge || unshown(x, r, &only) != 1))
 				continue;
-			seen_rel[r] = 1;
-			rq[nr++] = r;
-			for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
-				size_t c = x->mem[m].cell;
-				if (!seen_cell[c] && x->c[c].state != SHOWN) {
-					seen_cell[c] = 1;
-					cq[nc++] = c;
-				}
-			}
+			out = complement(x, r, margin(x, s));
 		}
-	double need = margin(x, s);
-	for (int pass = 0; pass < 2 && *out == SIZE_MAX; pass++)
-		for (size_t h = 0; h < nr && *out == SIZE_MAX; h++) {
-			size_t only;
-			if (pass == 0 && (x->rel[rq[h]].ge || unshown(x, rq[h], &only) != 1))
-				continue;
-			*out = complement(x, rq[h], need);
-		}
-	free(seen_cell);
-	free(seen_rel);
-	free(cq);
-	free(rq);
-	return HAVEN_OK;
+	return out;
 }
 
 /* ---- 3: the audit ------------------------------------------------------------ */
 
-/* The LP of what the audience knows: a variable for every cell it does not
- * know exactly (suppressed: at least 1, as zeros are never suppressed;
- * unknown: at least 0; rounded: the interval), a row for every relation
- * that holds one. */
-static haven_status build_lp(ctl *x)
+/* The LP of what the audience knows about cell s (reach() done): a
+ * variable for every cell it does not know exactly (suppressed: at least
+ * 1, as zeros are never suppressed; unknown: at least 0; rounded: the
+ * interval), a row for every relation. */
+static glp_prob *build_lp(ctl *x)
 {
-	if (x->lp)
-		glp_delete_prob(x->lp);
-	x->lp = glp_create_prob();
-	x->lp_obj = 0;
-	size_t cells = x->n * (size_t)x->ncnt;
-	int nvar = 0;
-	for (size_t i = 0; i < cells; i++) {
-		ccell *cc = &x->c[i];
-		cc->var = cc->state == SHOWN ? 0 : ++nvar;
-	}
-	if (nvar)
-		glp_add_cols(x->lp, nvar);
-	for (size_t i = 0; i < cells; i++) {
-		const ccell *cc = &x->c[i];
+	glp_prob *lp = glp_create_prob();
+	glp_add_cols(lp, (int)x->nrc_cell);
+	for (size_t i = 0; i < x->nrc_cell; i++) {
+		ccell *cc = &x->c[x->rc_cell[i]];
+		cc->var = (int)i + 1;
 		if (cc->state == SUPPRESSED)
-			glp_set_col_bnds(x->lp, cc->var, GLP_LO, 1, 0);
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 1, 0);
 		else if (cc->state == UNKNOWN)
-			glp_set_col_bnds(x->lp, cc->var, GLP_LO, 0, 0);
-		else if (cc->state == ROUNDED)
-			glp_set_col_bnds(x->lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 0, 0);
+		else
+			glp_set_col_bnds(lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
 	}
-	/* GLPK's arrays count from 1 */
-	int *ia = malloc((x->nmem + 1) * sizeof *ia), *ja = malloc((x->nmem + 1) * sizeof *ja);
-	double *ar = malloc((x->nmem + 1) * sizeof *ar);
-	if (!ia || !ja || !ar) {
-		free(ia);
-		free(ja);
-		free(ar);
-		return nomem(x->ctx);
-	}
-	int ne = 0;
-	for (size_t r = 0; r < x->nrel; r++) {
-		size_t only;
-		if (!unshown(x, r, &only))
-			continue;
+	glp_add_rows(lp, (int)x->nrc_rel);
+	for (size_t h = 0; h < x->nrc_rel; h++) {
+		const relation *r = &x->rel[x->rc_rel[h]];
+		int n = 0; /* GLPK's arrays count from 1 */
 		double shown = 0;
-		int row = glp_add_rows(x->lp, 1);
-		for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
+		for (size_t m = r->first; m < r->first + r->n; m++) {
 			const ccell *cc = &x->c[x->mem[m].cell];
-			if (cc->var) {
-				ne++;
-				ia[ne] = row;
-				ja[ne] = cc->var;
-				ar[ne] = x->mem[m].coef;
-			} else {
+			if (cc->state == SHOWN) {
 				shown += x->mem[m].coef * cc->v;
+			} else {
+				x->ind[++n] = cc->var;
+				x->val[n] = x->mem[m].coef;
 			}
 		}
-		glp_set_row_bnds(x->lp, row, x->rel[r].ge ? GLP_LO : GLP_FX, -shown, -shown);
+		glp_set_mat_row(lp, (int)h + 1, n, x->ind, x->val);
+		glp_set_row_bnds(lp, (int)h + 1, r->ge ? GLP_LO : GLP_FX, -shown, -shown);
 	}
-	if (ne)
-		glp_load_matrix(x->lp, ne, ia, ja, ar);
-	free(ia);
-	free(ja);
-	free(ar);
-	x->lp_dirty = 0;
-	return HAVEN_OK;
+	return lp;
 }
 
-/* Optimise cell s's variable one way: *v the bound, *unbounded. */
-static haven_status solve(ctl *x, size_t s, int dir, double *v, int *unbounded)
+/* Optimise lp one way: *v the bound, *unbounded. */
+static haven_status solve(ctl *x, glp_prob *lp, size_t s, int dir, double *v, int *unbounded)
 {
 	glp_smcp parm;
 	glp_init_smcp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
-	glp_set_obj_dir(x->lp, dir);
-	int ret = glp_simplex(x->lp, &parm);
-	int st = glp_get_status(x->lp);
+	glp_set_obj_dir(lp, dir);
+	int ret = glp_simplex(lp, &parm);
+	int st = glp_get_status(lp);
 	*unbounded = st == GLP_UNBND;
-	*v = glp_get_obj_val(x->lp);
+	*v = glp_get_obj_val(lp);
 	if (ret == 0 && (st == GLP_OPT || st == GLP_UNBND))
 		return HAVEN_OK;
 	char what[256];
@@ -717,21 +718,24 @@ static haven_status range(ctl *x, size_t s, double *lo, double *hi)
 	*hi = HUGE_VAL;
 	if (x->adj_at[s] == x->adj_at[s + 1]) /* in no relation */
 		return HAVEN_OK;
-	haven_status rc = x->lp_dirty ? build_lp(x) : HAVEN_OK;
-	if (rc)
-		return rc;
+	if (!x->lp || x->lp_gen != x->nqueue || !x->seen_cell[s]) {
+		drop_lp(x);
+		reach(x, s);
+		x->lp = build_lp(x);
+		x->lp_gen = x->nqueue;
+		x->lp_obj = 0;
+	}
 	if (x->lp_obj)
 		glp_set_obj_coef(x->lp, x->lp_obj, 0);
 	x->lp_obj = x->c[s].var;
 	glp_set_obj_coef(x->lp, x->lp_obj, 1);
 	int unbounded;
-	if ((rc = solve(x, s, GLP_MIN, lo, &unbounded)))
-		return rc;
-	if ((rc = solve(x, s, GLP_MAX, hi, &unbounded)))
-		return rc;
-	if (unbounded)
+	haven_status rc = solve(x, x->lp, s, GLP_MIN, lo, &unbounded);
+	if (!rc)
+		rc = solve(x, x->lp, s, GLP_MAX, hi, &unbounded);
+	if (!rc && unbounded)
 		*hi = HUGE_VAL;
-	return HAVEN_OK;
+	return rc;
 }
 
 /* Audit every suppressed cell, those added on the way included. */
@@ -741,9 +745,8 @@ static haven_status audit(ctl *x)
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
 		size_t s = x->queue[q], c = 0;
 		double lo, hi;
-		while (!rc && !(rc = range(x, s, &lo, &hi)) && hi - lo < margin(x, s) - 1e-7 &&
-		       !(rc = repair(x, s, &c))) {
-			if (c != SIZE_MAX) {
+		while (!rc && !(rc = range(x, s, &lo, &hi)) && hi - lo < margin(x, s) - 1e-7) {
+			if ((c = repair(x, s)) != SIZE_MAX) {
 				suppress(x, c, 0);
 				continue;
 			}
@@ -867,8 +870,13 @@ static haven_status record(ctl *x)
 
 static void ctl_free(ctl *x)
 {
-	if (x->lp)
-		glp_delete_prob(x->lp);
+	drop_lp(x);
+	free(x->rc_cell);
+	free(x->rc_rel);
+	free(x->seen_cell);
+	free(x->seen_rel);
+	free(x->ind);
+	free(x->val);
 	free(x->row);
 	free(x->level);
 	free(x->col);
