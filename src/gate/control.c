@@ -202,6 +202,8 @@ static int paired_homes(const ctl *x, int j)
 
 static void suppress(ctl *x, size_t cell, int primary)
 {
+	if (x->c[cell].state == ROUNDED) /* a complement: no longer shown rounded */
+		x->rounded--;
 	x->c[cell].state = SUPPRESSED;
 	x->c[cell].primary = (unsigned char)primary;
 	x->queue[x->nqueue++] = cell;
