@@ -16,6 +16,7 @@ HAVEN_PACKAGES=(
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
   libgdal-dev gdal-bin
   libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev sqlite3
+  libglpk-dev
 )
 
 haven_setup_packages() {

@@ -334,23 +334,31 @@ haven_status hv_table_set_text(haven_ctx *ctx, haven_table *t, int col, const ch
 	return put_text(ctx, last(t, col), s);
 }
 
-haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v)
+static void put_int(cell *c, int64_t v)
 {
-	(void)ctx;
-	cell *c = last(t, col);
 	clear_cell(c);
 	c->type = HAVEN_CELL_INT;
 	c->v.i = v;
+}
+
+static void put_real(cell *c, double v)
+{
+	clear_cell(c);
+	c->type = HAVEN_CELL_REAL;
+	c->v.r = v;
+}
+
+haven_status hv_table_set_int(haven_ctx *ctx, haven_table *t, int col, int64_t v)
+{
+	(void)ctx;
+	put_int(last(t, col), v);
 	return HAVEN_OK;
 }
 
 haven_status hv_table_set_real(haven_ctx *ctx, haven_table *t, int col, double v)
 {
 	(void)ctx;
-	cell *c = last(t, col);
-	clear_cell(c);
-	c->type = HAVEN_CELL_REAL;
-	c->v.r = v;
+	put_real(last(t, col), v);
 	return HAVEN_OK;
 }
 
@@ -608,6 +616,9 @@ haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int c
 {
 	return put_text(ctx, at_mut(t, row, col), s);
 }
+
+void hv_table_put_int(haven_table *t, size_t row, int col, int64_t v) { put_int(at_mut(t, row, col), v); }
+void hv_table_put_real(haven_table *t, size_t row, int col, double v) { put_real(at_mut(t, row, col), v); }
 
 /* ---- writers ----------------------------------------------------------- */
 

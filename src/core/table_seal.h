@@ -21,6 +21,11 @@ void hv_table_keep_rows(haven_table *t, const unsigned char *keep);
  *  symbols).  s copied; NULL makes a NULL cell. */
 haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int col, const char *s);
 
+/** Replace the cell at (row, col) with a number (disclosure control's
+ *  rounded counts and rates). */
+void hv_table_put_int(haven_table *t, size_t row, int col, int64_t v);
+void hv_table_put_real(haven_table *t, size_t row, int col, double v);
+
 /** Unseal t: its rows can now be read and written; every writer carries
  *  marking (borrowed, static; NULL for none). */
 void hv_table_unseal(haven_table *t, const char *marking);

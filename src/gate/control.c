@@ -1,33 +1,926 @@
 /*
- * control.c - disclosure control of count columns.
+ * control.c - disclosure control: what an audience that may have aggregates
+ * only (DfE, the Children's Commissioner, probation, the public) is shown of
+ * a table's counts and rates.  docs/disclosure.md ("Disclosure control") is
+ * the contract; tests/unit/test_control.c its adversarial cases.
  *
- * The interim rule: an audience that may have aggregates only never sees a
- * count of children or episodes between 1 and HV_CONTROL_MIN_COUNT - 1: it
- * becomes "c", the GSS symbol for a suppressed value.  Counts of homes and
- * places are not suppressed (Ofsted publishes them per local authority).
+ * 1. Primary suppression by disclosure class: a count of children or
+ *    episodes from 1 to the threshold (5; a table may ask for more) becomes
+ *    "c".  Counts of homes and places are published by Ofsted per LA and
+ *    pass at LA, PFA, region and England level; on a district or grid row no
+ *    cell may stand for fewer than K homes (10; a table may ask for more).
+ *    True zeros stay 0: they are never suppressed, so "c" is never a zero.
+ * 2. Rounding: regional and national counts of children and episodes to the
+ *    nearest 10 (rates to 1 decimal, at the end).
+ * 3. Secondary suppression.  The table's published totals are linear
+ *    relations between its cells: a row's parent holds the sum of its
+ *    children, per count column (LA -> region -> England), and a declared
+ *    column sum holds the sum of its parts, per row.  First no relation may
+ *    be left with a single suppressed cell (each gets a complement); then
+ *    every suppressed cell is audited with a linear program (GLPK): its
+ *    minimum and maximum subject to every published value (a rounded one
+ *    as the interval it stands for), every relation and non-negativity.
+ *    The range must be at least the protection margin (the threshold for
+ *    children and episodes, K for homes and places).  A cell whose range is
+ *    too narrow gets another complement where the LP's relations pin it, and
+ *    is audited again; when no cell is left to suppress, the release is
+ *    refused (HAVEN_ERR_DENIED, naming the cell).  Suppressing a cell only
+ *    widens every range, so each cell passes once and stays passed.  A
+ *    cell's LP holds only the part of the table its range depends on
+ *    (reach()), kept for the next cell of that part until a cell is
+ *    suppressed: a grid of independent cells is many small LPs.
+ * 4. A rate whose numerator is suppressed is suppressed, and so is one
+ *    that is its published numerator over a suppressed cell of its row
+ *    (times a power of ten): it would give that cell back.
+ * 5. What was done goes into the table's metadata.
  */
+#include <glpk.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/table_seal.h"
 #include "gate/gate.h"
+#include "ref/areas.h"
 
-haven_status hv_control_counts(haven_ctx *ctx, haven_table *t, const unsigned char *keep, int aggregates_only)
+/* What a count cell is to the audience. */
+enum {
+	SHOWN,      /* published as it is */
+	ROUNDED,    /* published rounded: the audience knows [lo, hi] */
+	SUPPRESSED, /* "c" */
+	UNKNOWN     /* not a number in the table (NULL, or a symbol such as "x"): unknown to everyone */
+};
+
+/* How a row's level changes the rule. */
+enum {
+	LEVEL_OTHER, /* la, pfa, or a table without levels */
+	LEVEL_SMALL, /* district and grid: k-homes */
+	LEVEL_TOTAL  /* region and England: children and episodes rounded */
+};
+
+typedef struct ccell {
+	double v;      /* the true value (when the cell is a number) */
+	double shown;  /* what is published for a ROUNDED cell */
+	double lo, hi; /* the interval a ROUNDED value stands for */
+	unsigned char state, primary, movable, homes_class;
+	int var; /* its column in the LP being built */
+} ccell;
+
+typedef struct member {
+	size_t cell;
+	int coef; /* +1 the total, -1 a part */
+} member;
+
+typedef struct relation {
+	size_t first, n; /* its members, mem[first .. first + n) */
+	int ge;          /* the total holds more than its parts in the table (rows out of scope, other parts) */
+} relation;
+
+typedef struct ctl {
+	haven_ctx *ctx;
+	haven_table *t;
+	int threshold, k;
+	size_t n;    /* rows kept */
+	size_t *row; /* their index in t */
+	unsigned char *level;
+	int ncnt;      /* count columns */
+	int *col;      /* their index in t */
+	ccell *c;      /* n * ncnt, row major */
+	relation *rel; /* the relations (room made by reserve()) */
+	size_t nrel;
+	member *mem;
+	size_t nmem;
+	size_t *adj_at, *adj; /* the relations of cell i: adj[adj_at[i] .. adj_at[i + 1]) */
+	size_t *queue;        /* suppressed cells, in the order they are audited */
+	size_t nqueue;
+	/* what reach() found: cells and relations, nearest first, marked seen */
+	size_t *rc_cell, *rc_rel, nrc_cell, nrc_rel;
+	unsigned char *seen_cell, *seen_rel;
+	int *ind; /* a row of the LP: room for the largest relation */
+	double *val;
+	/* the LP of the last cell audited, kept for the next cell of the same
+	 * component while no cell has been suppressed since (lp_gen, the
+	 * number suppressed when it was built): only the objective changes,
+	 * and GLPK starts from the last basis */
+	glp_prob *lp;
+	size_t lp_gen;
+	int lp_obj;
+	size_t primary, secondary, rounded;
+} ctl;
+
+static haven_status nomem(haven_ctx *ctx)
 {
-	if (!aggregates_only)
-		return HAVEN_OK;
-	haven_status rc = HAVEN_OK;
-	for (int c = 0; !rc && c < haven_table_ncols(t); c++) {
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
+
+static int is_children(const char *sub)
+{
+	return strcmp(sub, "children") == 0 || strcmp(sub, "episodes") == 0;
+}
+
+static double margin(const ctl *x, size_t cell)
+{
+	return x->c[cell].homes_class ? x->k : x->threshold;
+}
+
+/* ---- the table's shape ---------------------------------------------------- */
+
+static int first_col(const haven_table *t, haven_role role)
+{
+	for (int c = 0; c < haven_table_ncols(t); c++)
+		if (haven_table_role(t, c, NULL) == role)
+			return c;
+	return -1;
+}
+
+static const char *text_at(const haven_table *t, size_t r, int c)
+{
+	return c < 0 || hv_table_cell_type(t, r, c) != HAVEN_CELL_TEXT ? NULL : hv_table_cell_text(t, r, c);
+}
+
+static int one_of(const char *s, const char *const *v)
+{
+	for (; s && *v; v++)
+		if (strcmp(s, *v) == 0)
+			return 1;
+	return 0;
+}
+
+/* A row's level: its geographic_level, else the kind of its area.  A
+ * level not known to be an LA or larger (district, grid, a ward, a code
+ * haven does not know) is small: k-homes applies (fail closed). */
+static unsigned char row_level(const haven_table *t, size_t r)
+{
+	static const char *const total[] = {"region", "england", NULL}, *const large[] = {"la", "pfa", "wales", NULL};
+	int lc = haven_table_find(t, "geographic_level"), ac = first_col(t, HAVEN_ROLE_AREA);
+	const char *sub, *lv = text_at(t, r, lc);
+	if (lc < 0 && ac < 0) /* no area: a count of everything the audience may see */
+		return LEVEL_OTHER;
+	if (!lv && ac >= 0) {
+		haven_table_role(t, ac, &sub);
+		lv = strcmp(sub, "any") == 0 ? hv_gss_kind(text_at(t, r, ac)) : sub;
+	}
+	return one_of(lv, total) ? LEVEL_TOTAL : one_of(lv, large) ? LEVEL_OTHER : LEVEL_SMALL;
+}
+
+/* "column 'children' of E08000035 (Leeds)": a cell, for messages. */
+static const char *describe(const ctl *x, size_t cell, char *buf, size_t n)
+{
+	size_t r = x->row[cell / (size_t)x->ncnt];
+	const char *code = text_at(x->t, r, first_col(x->t, HAVEN_ROLE_AREA));
+	const char *name = text_at(x->t, r, haven_table_find(x->t, "area_name"));
+	const char *col = haven_table_colname(x->t, x->col[cell % (size_t)x->ncnt]);
+	if (code && name)
+		snprintf(buf, n, "column '%s' of %s (%s)", col, code, name);
+	else if (code)
+		snprintf(buf, n, "column '%s' of %s", col, code);
+	else
+		snprintf(buf, n, "column '%s' of row %zu", col, r + 1);
+	return buf;
+}
+
+/* The count column named "homes<suffix>" for a places column named
+ * "places<suffix>" (places_private -> homes_private), or -1. */
+static int paired_homes(const ctl *x, int j)
+{
+	const char *name = haven_table_colname(x->t, x->col[j]);
+	if (strncmp(name, "places", 6) != 0)
+		return -1;
+	char want[128];
+	snprintf(want, sizeof want, "homes%s", name + 6);
+	for (int i = 0; i < x->ncnt; i++) {
 		const char *sub;
-		if (haven_table_role(t, c, &sub) != HAVEN_ROLE_COUNT ||
-		    (strcmp(sub, "children") != 0 && strcmp(sub, "episodes") != 0))
-			continue;
-		for (size_t r = 0; !rc && r < hv_table_rows(t); r++) {
-			if (!keep[r] || hv_table_cell_type(t, r, c) == HAVEN_CELL_NULL)
+		haven_table_role(x->t, x->col[i], &sub);
+		if (strcmp(sub, "homes") == 0 && strcmp(haven_table_colname(x->t, x->col[i]), want) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* ---- 1, 2: each cell on its own -------------------------------------------- */
+
+static void suppress(ctl *x, size_t cell, int primary)
+{
+	if (x->c[cell].state == ROUNDED) /* a complement: no longer shown rounded */
+		x->rounded--;
+	x->c[cell].state = SUPPRESSED;
+	x->c[cell].primary = (unsigned char)primary;
+	x->queue[x->nqueue++] = cell;
+	if (primary)
+		x->primary++;
+	else
+		x->secondary++;
+}
+
+/* Whether the non-zero count cell (i, j) is suppressed on its own: a count
+ * of children or episodes up to the threshold; on a small area's row, a
+ * count of fewer than K homes, or the places of fewer than K homes (those
+ * of its paired column of homes, else the row's homes; unknown counts as
+ * fewer). */
+static int too_small(const ctl *x, size_t i, int j, int pair, double homes)
+{
+	const ccell *cc = &x->c[i * (size_t)x->ncnt + (size_t)j];
+	const char *sub;
+	haven_table_role(x->t, x->col[j], &sub);
+	if (!cc->homes_class)
+		return cc->v <= x->threshold;
+	if (x->level[i] != LEVEL_SMALL)
+		return 0;
+	if (strcmp(sub, "homes") == 0)
+		return cc->v < x->k;
+	if (pair >= 0) {
+		const ccell *ph = &x->c[i * (size_t)x->ncnt + (size_t)pair];
+		homes = ph->state == UNKNOWN ? -1 : ph->v;
+	}
+	return homes < x->k;
+}
+
+/* Read the kept rows' count cells; suppress (primary) and round them. */
+static haven_status read_cells(ctl *x, const unsigned char *keep)
+{
+	haven_table *t = x->t;
+	size_t rows = hv_table_rows(t);
+	int nc = haven_table_ncols(t);
+	x->row = malloc((rows ? rows : 1) * sizeof *x->row);
+	x->level = malloc(rows ? rows : 1);
+	x->col = malloc((size_t)(nc ? nc : 1) * sizeof *x->col);
+	if (!x->row || !x->level || !x->col)
+		return nomem(x->ctx);
+	for (size_t r = 0; r < rows; r++)
+		if (keep[r]) {
+			x->level[x->n] = row_level(t, r);
+			x->row[x->n++] = r;
+		}
+	for (int c = 0; c < nc; c++)
+		if (haven_table_role(t, c, NULL) == HAVEN_ROLE_COUNT)
+			x->col[x->ncnt++] = c;
+	size_t cells = x->n * (size_t)x->ncnt;
+	x->c = calloc(cells ? cells : 1, sizeof *x->c);
+	x->queue = malloc((cells ? cells : 1) * sizeof *x->queue);
+	int *pair = malloc((size_t)(x->ncnt ? x->ncnt : 1) * sizeof *pair);
+	if (!x->c || !x->queue || !pair) {
+		free(pair);
+		return nomem(x->ctx);
+	}
+	for (int j = 0; j < x->ncnt; j++)
+		pair[j] = paired_homes(x, j);
+	for (size_t i = 0; i < x->n; i++) {
+		size_t r = x->row[i];
+		/* the row's homes: its largest count of homes (the total of its
+		 * parts), -1 when none is a number */
+		double homes = -1;
+		for (int j = 0; j < x->ncnt; j++) {
+			const char *sub;
+			haven_table_role(t, x->col[j], &sub);
+			haven_cell_type ty = hv_table_cell_type(t, r, x->col[j]);
+			ccell *cc = &x->c[i * (size_t)x->ncnt + (size_t)j];
+			cc->homes_class = !is_children(sub);
+			cc->movable = !cc->homes_class || x->level[i] == LEVEL_SMALL;
+			if (ty != HAVEN_CELL_INT && ty != HAVEN_CELL_REAL) {
+				cc->state = UNKNOWN;
 				continue;
-			int64_t v = hv_table_cell_int(t, r, c);
-			if (v > 0 && v < HV_CONTROL_MIN_COUNT)
-				rc = hv_table_put_text(ctx, t, r, c, "c");
+			}
+			cc->v = hv_table_cell_real(t, r, x->col[j]);
+			if (cc->v < 0) {
+				free(pair);
+				return hv_error(x->ctx, HAVEN_ERR_VALUE,
+				                "'%s': a count is negative (%g in column '%s')", haven_table_title(t),
+				                cc->v, haven_table_colname(t, x->col[j]));
+			}
+			if (strcmp(sub, "homes") == 0 && cc->v > homes)
+				homes = cc->v;
+		}
+		for (int j = 0; j < x->ncnt; j++) {
+			size_t cell = i * (size_t)x->ncnt + (size_t)j;
+			ccell *cc = &x->c[cell];
+			if (cc->state == UNKNOWN || cc->v == 0)
+				continue;
+			if (too_small(x, i, j, pair[j], homes))
+				suppress(x, cell, 1);
+			else if (!cc->homes_class && x->level[i] == LEVEL_TOTAL) {
+				/* half up to the nearest 10; the audience knows the
+				 * true count is in [shown - 5, shown + 4] and, as it
+				 * is shown, above the threshold */
+				cc->state = ROUNDED;
+				cc->shown = floor((cc->v + 5) / 10) * 10;
+				cc->lo = fmax(cc->shown - 5, x->threshold + 1);
+				cc->hi = cc->shown + 4;
+				x->rounded++;
+			}
 		}
 	}
+	free(pair);
+	return HAVEN_OK;
+}
+
+/* ---- 3: the published relations --------------------------------------------- */
+
+/* Room for every relation: a parent's per count column, a column sum's per
+ * row; a cell is a child once and a parent once in the first, a total or
+ * a part once per sum in the second. */
+static haven_status reserve(ctl *x)
+{
+	size_t cells = x->n * (size_t)x->ncnt, rels = cells, mems = 2 * cells;
+	for (size_t s = 0; s < hv_table_sums(x->t); s++) {
+		const int *parts;
+		rels += x->n;
+		mems += x->n * (1 + hv_table_sum_parts(x->t, s, &parts));
+	}
+	x->rel = malloc((rels ? rels : 1) * sizeof *x->rel);
+	x->mem = malloc((mems ? mems : 1) * sizeof *x->mem);
+	return x->rel && x->mem ? HAVEN_OK : nomem(x->ctx);
+}
+
+static void add_member(ctl *x, size_t cell, int coef)
+{
+	x->mem[x->nmem++] = (member){cell, coef};
+	x->rel[x->nrel].n++;
+}
+
+static void open_relation(ctl *x, int ge)
+{
+	x->rel[x->nrel] = (relation){x->nmem, 0, ge};
+}
+
+/* Close the relation being built: check it against the true values.  A
+ * total smaller than its parts is a table that contradicts itself
+ * (refused: it cannot be controlled); a larger one says the total holds
+ * more than the table shows (the relation is then total >= parts). */
+static haven_status close_relation(ctl *x)
+{
+	relation *r = &x->rel[x->nrel];
+	double residual = 0;
+	int known = 1;
+	size_t total = SIZE_MAX;
+	for (size_t m = r->first; m < r->first + r->n; m++) {
+		const ccell *cc = &x->c[x->mem[m].cell];
+		known = known && cc->state != UNKNOWN;
+		residual += x->mem[m].coef * cc->v;
+		if (x->mem[m].coef > 0)
+			total = x->mem[m].cell;
+	}
+	if (r->n < 2 || total == SIZE_MAX) { /* nothing related */
+		x->nmem = r->first;
+		return HAVEN_OK;
+	}
+	if (known && residual < -1e-9) {
+		char what[256];
+		return hv_error(x->ctx, HAVEN_ERR_DENIED,
+		                "'%s': %s is %g, less than the %g of its parts: the table contradicts its own totals, "
+		                "so it cannot be put through disclosure control",
+		                haven_table_title(x->t), describe(x, total, what, sizeof what), x->c[total].v,
+		                x->c[total].v - residual);
+	}
+	r->ge = r->ge || (known && residual > 1e-9);
+	x->nrel++;
+	return HAVEN_OK;
+}
+
+typedef struct code_row {
+	const char *code;
+	size_t i; /* kept row */
+} code_row;
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const code_row *)a)->code, ((const code_row *)b)->code);
+}
+
+/* The kept row whose area code is code, or SIZE_MAX. */
+static size_t find_code(const code_row *v, size_t n, const char *code)
+{
+	code_row key = {code, 0};
+	const code_row *f = code && *code ? bsearch(&key, v, n, sizeof *v, cmp_code) : NULL;
+	return f ? f->i : SIZE_MAX;
+}
+
+/* A kept row and the kept row holding its total. */
+typedef struct link {
+	size_t parent, child;
+} link;
+
+/* By parent, then in the table's order. */
+static int cmp_link(const void *a, const void *b)
+{
+	const link *x = a, *y = b;
+	return x->parent != y->parent ? (x->parent > y->parent) - (x->parent < y->parent)
+	                              : (x->child > y->child) - (x->child < y->child);
+}
+
+/* Parent = sum of its children, per count column, for every kept row that
+ * has kept children; a child dropped (out of the audience's scope) makes
+ * it parent >= children. */
+static haven_status hierarchy(ctl *x, const unsigned char *keep)
+{
+	int ac = first_col(x->t, HAVEN_ROLE_AREA), pc = first_col(x->t, HAVEN_ROLE_PARENT);
+	if (ac < 0 || pc < 0 || !x->n || !x->ncnt)
+		return HAVEN_OK;
+	size_t rows = hv_table_rows(x->t);
+	code_row *codes = malloc(x->n * sizeof *codes);
+	link *links = malloc(x->n * sizeof *links);
+	unsigned char *dropped = calloc(x->n, 1);
+	haven_status rc = codes && links && dropped ? HAVEN_OK : nomem(x->ctx);
+	size_t nc = 0, nl = 0;
+	for (size_t i = 0; !rc && i < x->n; i++) {
+		const char *code = text_at(x->t, x->row[i], ac);
+		if (code && *code)
+			codes[nc++] = (code_row){code, i};
+	}
+	if (!rc)
+		qsort(codes, nc, sizeof *codes, cmp_code);
+	for (size_t r = 0; !rc && r < rows; r++) {
+		size_t p = find_code(codes, nc, text_at(x->t, r, pc));
+		if (p != SIZE_MAX && !keep[r])
+			dropped[p] = 1;
+	}
+	for (size_t i = 0; !rc && i < x->n; i++) {
+		size_t p = find_code(codes, nc, text_at(x->t, x->row[i], pc));
+		if (p != SIZE_MAX && p != i)
+			links[nl++] = (link){p, i};
+	}
+	if (!rc)
+		qsort(links, nl, sizeof *links, cmp_link);
+	for (size_t a = 0; !rc && a < nl;) {
+		size_t b = a, p = links[a].parent;
+		while (b < nl && links[b].parent == p)
+			b++;
+		for (int j = 0; !rc && j < x->ncnt; j++) {
+			open_relation(x, dropped[p]);
+			add_member(x, p * (size_t)x->ncnt + (size_t)j, 1);
+			for (size_t k = a; k < b; k++)
+				add_member(x, links[k].child * (size_t)x->ncnt + (size_t)j, -1);
+			rc = close_relation(x);
+		}
+		a = b;
+	}
+	free(codes);
+	free(links);
+	free(dropped);
+	return rc;
+}
+
+/* The count column index of table column c, or -1. */
+static int count_index(const ctl *x, int c)
+{
+	for (int j = 0; j < x->ncnt; j++)
+		if (x->col[j] == c)
+			return j;
+	return -1;
+}
+
+/* Total = sum of its parts, per row, for every declared column sum of
+ * counts. */
+static haven_status column_sums(ctl *x)
+{
+	haven_status rc = HAVEN_OK;
+	for (size_t s = 0; !rc && s < hv_table_sums(x->t); s++) {
+		const int *parts;
+		size_t np = hv_table_sum_parts(x->t, s, &parts);
+		int total = count_index(x, hv_table_sum_total(x->t, s)), ok = total >= 0;
+		for (size_t p = 0; ok && p < np; p++)
+			ok = count_index(x, parts[p]) >= 0;
+		if (!ok) /* a sum of rates or labels: nothing to protect */
+			continue;
+		for (size_t p = 0; p < np; p++)
+			for (size_t q = 0; q <= p; q++)
+				if (parts[p] == (q < p ? parts[q] : hv_table_sum_total(x->t, s)))
+					return hv_error(x->ctx, HAVEN_ERR_USAGE,
+					                "'%s': the declared sum of column '%s' names column '%s' twice",
+					                haven_table_title(x->t),
+					                haven_table_colname(x->t, hv_table_sum_total(x->t, s)),
+					                haven_table_colname(x->t, parts[p]));
+		for (size_t i = 0; !rc && i < x->n; i++) {
+			size_t base = i * (size_t)x->ncnt;
+			open_relation(x, 0);
+			add_member(x, base + (size_t)total, 1);
+			for (size_t p = 0; p < np; p++)
+				add_member(x, base + (size_t)count_index(x, parts[p]), -1);
+			rc = close_relation(x);
+		}
+	}
+	return rc;
+}
+
+/* adj: the relations of each cell. */
+static haven_status index_relations(ctl *x)
+{
+	size_t cells = x->n * (size_t)x->ncnt;
+	x->adj_at = calloc(cells + 1, sizeof *x->adj_at);
+	x->adj = malloc((x->nmem ? x->nmem : 1) * sizeof *x->adj);
+	if (!x->adj_at || !x->adj)
+		return nomem(x->ctx);
+	for (size_t m = 0; m < x->nmem; m++)
+		x->adj_at[x->mem[m].cell + 1]++;
+	for (size_t i = 0; i < cells; i++)
+		x->adj_at[i + 1] += x->adj_at[i];
+	size_t *fill = malloc((cells ? cells : 1) * sizeof *fill);
+	if (!fill)
+		return nomem(x->ctx);
+	memcpy(fill, x->adj_at, cells * sizeof *fill);
+	for (size_t r = 0; r < x->nrel; r++)
+		for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++)
+			x->adj[fill[x->mem[m].cell]++] = r;
+	free(fill);
+	x->rc_cell = malloc((cells ? cells : 1) * sizeof *x->rc_cell);
+	x->rc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->rc_rel);
+	x->seen_cell = calloc(cells ? cells : 1, 1);
+	x->seen_rel = calloc(x->nrel ? x->nrel : 1, 1);
+	size_t widest = 0;
+	for (size_t r = 0; r < x->nrel; r++)
+		widest = x->rel[r].n > widest ? x->rel[r].n : widest;
+	x->ind = malloc((widest + 1) * sizeof *x->ind);
+	x->val = malloc((widest + 1) * sizeof *x->val);
+	return x->rc_cell && x->rc_rel && x->seen_cell && x->seen_rel && x->ind && x->val ? HAVEN_OK : nomem(x->ctx);
+}
+
+/* Everything the audience's knowledge of cell s depends on: the relations
+ * reachable from s through cells it does not know exactly, and those
+ * cells, nearest first (x->rc_rel, x->rc_cell).  Only they can bound s:
+ * the LP of s is theirs alone, so a table of many independent rows (a
+ * grid) costs as many small LPs, not one large one per cell. */
+static void reach(ctl *x, size_t s)
+{
+	for (size_t i = 0; i < x->nrc_cell; i++)
+		x->seen_cell[x->rc_cell[i]] = 0;
+	for (size_t i = 0; i < x->nrc_rel; i++)
+		x->seen_rel[x->rc_rel[i]] = 0;
+	x->nrc_cell = x->nrc_rel = 0;
+	x->rc_cell[x->nrc_cell++] = s;
+	x->seen_cell[s] = 1;
+	for (size_t h = 0; h < x->nrc_cell; h++)
+		for (size_t a = x->adj_at[x->rc_cell[h]]; a < x->adj_at[x->rc_cell[h] + 1]; a++) {
+			size_t r = x->adj[a];
+			if (x->seen_rel[r])
+				continue;
+			x->seen_rel[r] = 1;
+			x->rc_rel[x->nrc_rel++] = r;
+			for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
+				size_t c = x->mem[m].cell;
+				if (!x->seen_cell[c] && x->c[c].state != SHOWN) {
+					x->seen_cell[c] = 1;
+					x->rc_cell[x->nrc_cell++] = c;
+				}
+			}
+		}
+}
+
+/* ---- 3: complementary suppression ----------------------------------------- */
+
+/* Members of relation r the audience does not know exactly. */
+static size_t unshown(const ctl *x, size_t r, size_t *which)
+{
+	size_t n = 0;
+	for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++)
+		if (x->c[x->mem[m].cell].state != SHOWN) {
+			n++;
+			*which = x->mem[m].cell;
+		}
+	return n;
+}
+
+/* The best complement in relation r for a cell needing range need, or
+ * SIZE_MAX: a part before the total (a total is worth more, and its own
+ * relations would need protecting in turn); among parts the smallest that
+ * is at least need alone, else the largest.  Zeros are never suppressed. */
+static size_t complement(const ctl *x, size_t r, double need)
+{
+	size_t best = SIZE_MAX;
+	int best_tier = 0;
+	double best_key = 0;
+	for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
+		const ccell *cc = &x->c[x->mem[m].cell];
+		if ((cc->state != SHOWN && cc->state != ROUNDED) || !cc->movable || cc->v <= 0)
+			continue;
+		/* tier 0: parts enough alone, smallest first; 1: other parts,
+		 * largest first; 2: the total */
+		int tier = x->mem[m].coef > 0 ? 2 : cc->v >= need ? 0 : 1;
+		double key = tier == 1 ? -cc->v : cc->v;
+		if (best == SIZE_MAX || tier < best_tier || (tier == best_tier && key < best_key)) {
+			best = x->mem[m].cell;
+			best_tier = tier;
+			best_key = key;
+		}
+	}
+	return best;
+}
+
+/* No relation may keep a single cell the audience does not know: each
+ * such cell gets a complement in it (to a fixed point).  A relation
+ * "total >= parts" bounds its one unknown cell on one side only: the audit
+ * decides. */
+static void complete(ctl *x)
+{
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t r = 0; r < x->nrel; r++) {
+			size_t only;
+			if (x->rel[r].ge || unshown(x, r, &only) != 1 || x->c[only].state != SUPPRESSED)
+				continue;
+			size_t c = complement(x, r, margin(x, only));
+			if (c != SIZE_MAX) {
+				suppress(x, c, 0);
+				changed = 1;
+			}
+		}
+	}
+}
+
+static void drop_lp(ctl *x)
+{
+	if (x->lp)
+		glp_delete_prob(x->lp);
+	x->lp = NULL;
+}
+
+/* A complement for cell s, whose range the audit found too narrow: among
+ * the relations s depends on (reach()), nearest first, the first that pins
+ * its one unknown cell, else the first with a candidate.  SIZE_MAX when
+ * there is none. */
+static size_t repair(ctl *x, size_t s)
+{
+	size_t out = SIZE_MAX;
+	reach(x, s);
+	drop_lp(x); /* reach() has marked another component; a cell is about to be suppressed anyway */
+	for (int pass = 0; pass < 2 && out == SIZE_MAX; pass++)
+		for (size_t h = 0; h < x->nrc_rel && out == SIZE_MAX; h++) {
+			size_t r = x->rc_rel[h], only;
+			if (pass == 0 && (x->rel[r].ge || unshown(x, r, &only) != 1))
+				continue;
+			out = complement(x, r, margin(x, s));
+		}
+	return out;
+}
+
+/* ---- 3: the audit ------------------------------------------------------------ */
+
+/* The LP of what the audience knows about cell s (reach() done): a
+ * variable for every cell it does not know exactly (suppressed: at least
+ * 1, as zeros are never suppressed; unknown: at least 0; rounded: the
+ * interval), a row for every relation. */
+static glp_prob *build_lp(ctl *x)
+{
+	glp_prob *lp = glp_create_prob();
+	glp_add_cols(lp, (int)x->nrc_cell);
+	for (size_t i = 0; i < x->nrc_cell; i++) {
+		ccell *cc = &x->c[x->rc_cell[i]];
+		cc->var = (int)i + 1;
+		if (cc->state == SUPPRESSED)
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 1, 0);
+		else if (cc->state == UNKNOWN)
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 0, 0);
+		else
+			glp_set_col_bnds(lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
+	}
+	glp_add_rows(lp, (int)x->nrc_rel);
+	for (size_t h = 0; h < x->nrc_rel; h++) {
+		const relation *r = &x->rel[x->rc_rel[h]];
+		int n = 0; /* GLPK's arrays count from 1 */
+		double shown = 0;
+		for (size_t m = r->first; m < r->first + r->n; m++) {
+			const ccell *cc = &x->c[x->mem[m].cell];
+			if (cc->state == SHOWN) {
+				shown += x->mem[m].coef * cc->v;
+			} else {
+				x->ind[++n] = cc->var;
+				x->val[n] = x->mem[m].coef;
+			}
+		}
+		glp_set_mat_row(lp, (int)h + 1, n, x->ind, x->val);
+		glp_set_row_bnds(lp, (int)h + 1, r->ge ? GLP_LO : GLP_FX, -shown, -shown);
+	}
+	return lp;
+}
+
+/* Optimise lp one way: *v the bound, *unbounded. */
+static haven_status solve(ctl *x, glp_prob *lp, size_t s, int dir, double *v, int *unbounded)
+{
+	glp_smcp parm;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	glp_set_obj_dir(lp, dir);
+	int ret = glp_simplex(lp, &parm);
+	int st = glp_get_status(lp);
+	*unbounded = st == GLP_UNBND;
+	*v = glp_get_obj_val(lp);
+	if (ret == 0 && (st == GLP_OPT || st == GLP_UNBND))
+		return HAVEN_OK;
+	char what[256];
+	return hv_error(x->ctx, HAVEN_ERR_DENIED,
+	                "'%s': the audit of %s failed (%s): the table's values do not satisfy its own totals, so it "
+	                "is not released",
+	                haven_table_title(x->t), describe(x, s, what, sizeof what),
+	                st == GLP_NOFEAS ? "no values fit what is published" : "the solver gave up");
+}
+
+/* The range the audience can narrow suppressed cell s to. */
+static haven_status range(ctl *x, size_t s, double *lo, double *hi)
+{
+	*lo = 1;
+	*hi = HUGE_VAL;
+	if (x->adj_at[s] == x->adj_at[s + 1]) /* in no relation */
+		return HAVEN_OK;
+	if (!x->lp || x->lp_gen != x->nqueue || !x->seen_cell[s]) {
+		drop_lp(x);
+		reach(x, s);
+		x->lp = build_lp(x);
+		x->lp_gen = x->nqueue;
+		x->lp_obj = 0;
+	}
+	if (x->lp_obj)
+		glp_set_obj_coef(x->lp, x->lp_obj, 0);
+	x->lp_obj = x->c[s].var;
+	glp_set_obj_coef(x->lp, x->lp_obj, 1);
+	int unbounded;
+	haven_status rc = solve(x, x->lp, s, GLP_MIN, lo, &unbounded);
+	if (!rc)
+		rc = solve(x, x->lp, s, GLP_MAX, hi, &unbounded);
+	if (!rc && unbounded)
+		*hi = HUGE_VAL;
+	return rc;
+}
+
+/* Audit every suppressed cell, those added on the way included. */
+static haven_status audit(ctl *x)
+{
+	haven_status rc = HAVEN_OK;
+	for (size_t q = 0; !rc && q < x->nqueue; q++) {
+		size_t s = x->queue[q], c = 0;
+		double lo, hi;
+		while (!rc && !(rc = range(x, s, &lo, &hi)) && hi - lo < margin(x, s) - 1e-7) {
+			if ((c = repair(x, s)) != SIZE_MAX) {
+				suppress(x, c, 0);
+				continue;
+			}
+			char what[256];
+			rc = hv_error(
+			    x->ctx, HAVEN_ERR_DENIED,
+			    "'%s': the suppressed %s could be narrowed to %g..%g from the totals published with "
+			    "it (a range of at least %g is needed) and no other cell can be suppressed to "
+			    "protect it, so the table is not released",
+			    haven_table_title(x->t), describe(x, s, what, sizeof what), lo, hi, margin(x, s));
+		}
+	}
+	return rc;
+}
+
+/* ---- 4, 5: writing ------------------------------------------------------------ */
+
+static int shows_c(const haven_table *t, size_t r, int c)
+{
+	const char *s = text_at(t, r, c);
+	return s && strcmp(s, "c") == 0;
+}
+
+/* The suppressed cell of row i that a rate (value rate, numerator cell
+ * num) is the numerator over, times a power of ten (per 1, per 100, per
+ * 10,000 ...), or NULL.  The rate and its published numerator would give
+ * that denominator back, so the rate is suppressed too.  The role names
+ * only the numerator: the denominator is recognised by the arithmetic. */
+static const ccell *denominator(const ctl *x, size_t i, const ccell *num, double rate)
+{
+	if (num->state == UNKNOWN || num->v <= 0 || rate <= 0)
+		return NULL;
+	for (int j = 0; j < x->ncnt; j++) {
+		const ccell *d = &x->c[i * (size_t)x->ncnt + (size_t)j];
+		if (d->state != SUPPRESSED || d == num)
+			continue;
+		double q = rate * d->v / num->v;
+		for (double p = 1; p <= 1e6; p *= 10)
+			if (fabs(q - p) <= 1e-6 * p)
+				return d;
+	}
+	return NULL;
+}
+
+static haven_status write_cells(ctl *x)
+{
+	haven_table *t = x->t;
+	haven_status rc = HAVEN_OK;
+	for (size_t i = 0; !rc && i < x->n; i++)
+		for (int j = 0; !rc && j < x->ncnt; j++) {
+			const ccell *cc = &x->c[i * (size_t)x->ncnt + (size_t)j];
+			if (cc->state == SUPPRESSED)
+				rc = hv_table_put_text(x->ctx, t, x->row[i], x->col[j], "c");
+			else if (cc->state == ROUNDED)
+				hv_table_put_int(t, x->row[i], x->col[j], (int64_t)cc->shown);
+		}
+	/* rates: suppressed with their numerator or denominator, else to 1 decimal */
+	for (int c = 0; !rc && c < haven_table_ncols(t); c++) {
+		const char *sub;
+		if (haven_table_role(t, c, &sub) != HAVEN_ROLE_RATE)
+			continue;
+		int num = *sub ? haven_table_find(t, sub) : -1, j = count_index(x, num);
+		for (size_t i = 0; !rc && i < x->n; i++) {
+			size_t r = x->row[i];
+			haven_cell_type ty = hv_table_cell_type(t, r, c);
+			if (ty == HAVEN_CELL_NULL || shows_c(t, r, c))
+				continue;
+			const ccell *by = j >= 0 ? &x->c[i * (size_t)x->ncnt + (size_t)j] : NULL;
+			int hide = num >= 0 && shows_c(t, r, num);
+			if (!hide && by && (ty == HAVEN_CELL_INT || ty == HAVEN_CELL_REAL))
+				hide = (by = denominator(x, i, by, hv_table_cell_real(t, r, c))) != NULL;
+			if (hide) {
+				/* counted with the kind of suppression it follows */
+				rc = hv_table_put_text(x->ctx, t, r, c, "c");
+				if (by && by->state == SUPPRESSED && !by->primary)
+					x->secondary++;
+				else
+					x->primary++;
+			} else if (ty == HAVEN_CELL_REAL) {
+				hv_table_put_real(t, r, c, round(hv_table_cell_real(t, r, c) * 10) / 10);
+				x->rounded++;
+			}
+		}
+	}
+	return rc;
+}
+
+static haven_status set_meta(haven_ctx *ctx, haven_table *t, const char *rule, size_t primary, size_t secondary,
+                             size_t rounded)
+{
+	char n[3][32];
+	snprintf(n[0], sizeof n[0], "%zu", primary + secondary);
+	snprintf(n[1], sizeof n[1], "%zu", primary);
+	snprintf(n[2], sizeof n[2], "%zu", secondary);
+	haven_status rc = hv_table_meta_set(ctx, t, "disclosure_rule", rule);
+	if (!rc)
+		rc = hv_table_meta_set(ctx, t, "cells_suppressed", n[0]);
+	if (!rc)
+		rc = hv_table_meta_set(ctx, t, "cells_suppressed_primary", n[1]);
+	if (!rc)
+		rc = hv_table_meta_set(ctx, t, "cells_suppressed_secondary", n[2]);
+	if (!rc) {
+		snprintf(n[0], sizeof n[0], "%zu", rounded);
+		rc = hv_table_meta_set(ctx, t, "cells_rounded", n[0]);
+	}
+	return rc;
+}
+
+static haven_status record(ctl *x)
+{
+	char rule[1024];
+	snprintf(rule, sizeof rule,
+	         "counts of children and episodes from 1 to %d suppressed (c); counts of homes and places in district "
+	         "and grid cells of fewer than %d homes suppressed; complementary suppression where totals are "
+	         "published, every suppressed cell audited by linear programming to a range of at least %d "
+	         "(children, episodes) or %d (homes, places); regional and national counts of children and episodes "
+	         "rounded to the nearest 10, rates to 1 decimal; zeros are true zeros",
+	         x->threshold, x->k, x->threshold, x->k);
+	return set_meta(x->ctx, x->t, rule, x->primary, x->secondary, x->rounded);
+}
+
+static void ctl_free(ctl *x)
+{
+	drop_lp(x);
+	free(x->rc_cell);
+	free(x->rc_rel);
+	free(x->seen_cell);
+	free(x->seen_rel);
+	free(x->ind);
+	free(x->val);
+	free(x->row);
+	free(x->level);
+	free(x->col);
+	free(x->c);
+	free(x->rel);
+	free(x->mem);
+	free(x->adj_at);
+	free(x->adj);
+	free(x->queue);
+}
+
+haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned char *keep, int aggregates_only)
+{
+	if (first_col(t, HAVEN_ROLE_COUNT) < 0 && first_col(t, HAVEN_ROLE_RATE) < 0)
+		return HAVEN_OK;
+	if (!aggregates_only)
+		return set_meta(ctx, t,
+		                "none: a record-level audience, who may list the homes and records the counts are made "
+		                "of",
+		                0, 0, 0);
+	const hv_control_rule *want = hv_table_rule(t);
+	ctl x = {.ctx = ctx, .t = t};
+	/* a table may ask for a stricter rule, never a weaker one */
+	x.threshold = want->threshold > HV_CONTROL_THRESHOLD ? want->threshold : HV_CONTROL_THRESHOLD;
+	x.k = want->k_homes > HV_CONTROL_K_HOMES ? want->k_homes : HV_CONTROL_K_HOMES;
+	haven_status rc = read_cells(&x, keep);
+	if (!rc)
+		rc = reserve(&x);
+	if (!rc)
+		rc = hierarchy(&x, keep);
+	if (!rc)
+		rc = column_sums(&x);
+	if (!rc)
+		rc = index_relations(&x);
+	if (!rc) {
+		complete(&x);
+		rc = audit(&x);
+	}
+	if (!rc)
+		rc = write_cells(&x);
+	if (!rc)
+		rc = record(&x);
+	ctl_free(&x);
 	return rc;
 }

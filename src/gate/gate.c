@@ -174,7 +174,7 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 	memset(keep, 1, rows ? rows : 1);
 	haven_status rc = s ? filter_rows(ctx, t, s, keep, &kept) : HAVEN_OK;
 	if (!rc)
-		rc = hv_control_counts(ctx, t, keep, aggregates_only);
+		rc = hv_control_apply(ctx, t, keep, aggregates_only);
 	if (!rc)
 		rc = audit(ctx, op, hv_table_object_of(t), kept, recipients);
 	if (!rc) {

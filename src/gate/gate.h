@@ -17,14 +17,28 @@ haven_status hv_release_to(haven_ctx *ctx, haven_table *t, const char *recipient
  *  for an independent check must not change what it is checked against). */
 haven_status hv_release_oversight(haven_ctx *ctx, haven_table *t);
 
-/** The smallest count of children or episodes an aggregates-only audience
- *  is shown; smaller ones (1 or 2) become the GSS symbol "c". */
-#define HV_CONTROL_MIN_COUNT 3
+/** Disclosure control's defaults: counts of children or episodes from 1 to
+ *  HV_CONTROL_THRESHOLD are suppressed; district and grid cells of fewer
+ *  than HV_CONTROL_K_HOMES homes are suppressed.  A table may ask for more
+ *  (hv_table_set_rule), never less.  They are also the protection margins
+ *  of the audit (control.c, docs/disclosure.md). */
+#define HV_CONTROL_THRESHOLD 5
+#define HV_CONTROL_K_HOMES 10
 
-/** Disclosure control over the rows keep[] marks: for an aggregates-only
- *  audience, every count of children or episodes from 1 to
- *  HV_CONTROL_MIN_COUNT - 1 is suppressed ("c").  The interim rule; counts
- *  of homes and places are published by Ofsted and pass. */
-haven_status hv_control_counts(haven_ctx *ctx, haven_table *t, const unsigned char *keep, int aggregates_only);
+/** Disclosure control over the rows keep[] marks (control.c).  For an
+ *  aggregates-only audience: primary suppression ("c") of small counts of
+ *  children and episodes and of district and grid cells of fewer than K
+ *  homes; rounding of regional and national counts of children and
+ *  episodes (nearest 10) and of rates (1 decimal); complementary
+ *  suppression where totals are published (parent rows, declared column
+ *  sums), every suppressed cell audited with a linear program; rates of a
+ *  suppressed numerator suppressed.  A record-level audience's table is
+ *  left as it is.  Either way a table with counts or rates gets metadata
+ *  saying what was done (disclosure_rule, cells_suppressed,
+ *  cells_suppressed_primary, cells_suppressed_secondary, cells_rounded).
+ *  t is changed in place; keep borrowed.
+ * \return HAVEN_ERR_DENIED when a suppressed cell cannot be protected, or
+ *  the table contradicts its own totals: nothing may then be released. */
+haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned char *keep, int aggregates_only);
 
 #endif

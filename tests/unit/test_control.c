@@ -1,0 +1,505 @@
+/*
+ * test_control.c - disclosure control in the gate (src/gate/control.c,
+ * docs/disclosure.md "Disclosure control"): adversarial tables, one numbered
+ * case each, released as a DfE user (an aggregates-only audience) of a
+ * store with national scope, so every row stays and only control acts.
+ *
+ * A case is a table written as text: column names, their roles, declared
+ * column sums, rows of cells separated by '|' ("" a NULL cell; a number in a
+ * count or rate column is a number, anything else text).  The expected
+ * outcome is every row's count and rate cells after the release, rows
+ * separated by " / ", with the metadata's counts, or the refusal.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/table.h"
+#include "gate/gate.h"
+#include "testutil.h"
+
+static haven_ctx *ctx;
+
+static int setup(void **state)
+{
+	(void)state;
+	ctx = tu_new_store("control.db");
+	haven_authority_spec dfe = {.kind = "dfe", .code = "DFE", .name = "Department for Education"};
+	tu_ok(ctx, haven_authority_add(ctx, &dfe));
+	haven_user_spec dee = {.name = "dee", .authority = "DFE", .role = "analyst", .default_purpose = "policy"};
+	haven_user_spec ana = {.name = "ana", .authority = "X00", .role = "analyst", .default_purpose = "regulation"};
+	tu_ok(ctx, haven_user_add(ctx, &dee, NULL, NULL));
+	tu_ok(ctx, haven_user_add(ctx, &ana, NULL, NULL));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	haven_ctx_free(ctx);
+	return 0;
+}
+
+/* The usual columns of an aggregate table, before its measures. */
+#define AREA "geographic_level area_code parent "
+#define AREA_ROLES "geographic_level=label area_code=area:any parent=parent "
+
+/* A sealed table: names separated by spaces; sums "total=part part;..." */
+static haven_table *make(const char *names, const char *roles, const char *sums, const char *rows,
+                         const hv_control_rule *rule)
+{
+	char nb[512], *cols[32];
+	int n = 0;
+	snprintf(nb, sizeof nb, "%s", names);
+	for (char *s = NULL, *tok = strtok_r(nb, " ", &s); tok; tok = strtok_r(NULL, " ", &s))
+		cols[n++] = tok;
+	haven_table *t;
+	tu_ok(ctx, hv_table_new(ctx, "adversarial", HV_TABLE_DISCLOSED, n, (const char *const *)cols, &t));
+	tu_ok(ctx, hv_table_roles(ctx, t, roles));
+	char sb[512];
+	snprintf(sb, sizeof sb, "%s", sums ? sums : "");
+	for (char *s = NULL, *sum = strtok_r(sb, ";", &s); sum; sum = strtok_r(NULL, ";", &s)) {
+		char *eq = strchr(sum, '=');
+		*eq = '\0';
+		tu_ok(ctx, hv_table_sum(ctx, t, sum, eq + 1));
+	}
+	if (rule)
+		hv_table_set_rule(t, rule);
+	char rb[2048];
+	snprintf(rb, sizeof rb, "%s", rows);
+	for (char *s = NULL, *row = strtok_r(rb, ";", &s); row; row = strtok_r(NULL, ";", &s)) {
+		tu_ok(ctx, hv_table_add_row(ctx, t));
+		char *p = row;
+		for (int c = 0; c < n; c++) {
+			char *v = strsep(&p, "|"), *end;
+			if (!v || !*v)
+				continue;
+			haven_role role = haven_table_role(t, c, NULL);
+			double d = strtod(v, &end);
+			if (*end || (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE))
+				tu_ok(ctx, hv_table_set_text(ctx, t, c, v));
+			else if (role == HAVEN_ROLE_COUNT)
+				tu_ok(ctx, hv_table_set_int(ctx, t, c, (int64_t)d));
+			else
+				tu_ok(ctx, hv_table_set_real(ctx, t, c, d));
+		}
+	}
+	return t;
+}
+
+/* The count and rate cells of every row of a released table. */
+static const char *measures(const haven_table *t)
+{
+	static char buf[2048];
+	size_t l = 0;
+	buf[0] = '\0';
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++) {
+		l += (size_t)snprintf(buf + l, sizeof buf - l, "%s", r ? " / " : "");
+		const char *sep = "";
+		for (int c = 0; c < haven_table_ncols(t); c++) {
+			haven_role role = haven_table_role(t, c, NULL);
+			if (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE)
+				continue;
+			switch (haven_table_type(ctx, t, r, c)) {
+			case HAVEN_CELL_INT:
+				l += (size_t)snprintf(buf + l, sizeof buf - l, "%s%lld", sep,
+				                      (long long)haven_table_int(ctx, t, r, c));
+				break;
+			case HAVEN_CELL_REAL:
+				l += (size_t)snprintf(buf + l, sizeof buf - l, "%s%g", sep,
+				                      haven_table_real(ctx, t, r, c));
+				break;
+			case HAVEN_CELL_NULL: l += (size_t)snprintf(buf + l, sizeof buf - l, "%s-", sep); break;
+			default:
+				l += (size_t)snprintf(buf + l, sizeof buf - l, "%s%s", sep,
+				                      haven_table_text(ctx, t, r, c));
+			}
+			sep = " ";
+		}
+	}
+	return buf;
+}
+
+static int64_t audit_rows(void)
+{
+	return tu_int(ctx, "SELECT count(*) FROM audit");
+}
+
+typedef struct control_case {
+	const char *n, *what;
+	const char *names, *roles, *sums, *rows;
+	hv_control_rule rule;
+	const char *want;        /* the measures released, or NULL when refused */
+	int suppressed, rounded; /* the metadata's cells_suppressed, cells_rounded */
+	const char *msg;         /* when refused: part of the message */
+} control_case;
+
+static const control_case cases[] = {
+    {"1",
+     "one suppressed cell in a row with a published total: the smallest part that protects it alone joins it",
+     AREA "a b c total",
+     AREA_ROLES "a=count:children b=count:children c=count:children total=count:children",
+     "total=a b c",
+     "la|E08000035||3|20|7|30",
+     {0, 0},
+     "c 20 c 30",
+     2,
+     0,
+     NULL},
+    {"2",
+     "a 2x2 block: one cell of a table with row and column totals needs three more",
+     AREA "a b t",
+     AREA_ROLES "a=count:children b=count:children t=count:children",
+     "t=a b",
+     "la|E10000023||31|51|82;district|E07000163|E10000023|3|12|15;district|E07000164|E10000023|8|9|17;"
+     "district|E07000165|E10000023|20|30|50",
+     {0, 0},
+     "31 51 82 / c c 15 / c c 17 / 20 30 50",
+     4,
+     0,
+     NULL},
+    {"3.1",
+     "a region holding a single LA: the region is suppressed with it; England and the other region, "
+     "rounded, leave it a range of 6 (England - 97 in [95, 104])",
+     AREA "children",
+     AREA_ROLES "children=count:children",
+     NULL,
+     "england|E92000001||100;region|E12000001|E92000001|3;region|E12000002|E92000001|97;"
+     "la|E06000047|E12000001|3;la|E08000021|E12000002|40;la|E08000037|E12000002|57",
+     {0, 0},
+     "100 / c / 100 / c / 40 / 57",
+     2,
+     2,
+     NULL},
+    {"3.2",
+     "a region holding a single LA, where the roundings leave it 1 to 5 (England - 99): an LA of the "
+     "other region is suppressed, so that region's total is only known rounded",
+     AREA "children",
+     AREA_ROLES "children=count:children",
+     NULL,
+     "england|E92000001||100;region|E12000001|E92000001|1;region|E12000002|E92000001|99;"
+     "la|E06000047|E12000001|1;la|E08000021|E12000002|42;la|E08000037|E12000002|57",
+     {0, 0},
+     "100 / c / 100 / c / c / 57",
+     3,
+     2,
+     NULL},
+    {"4.1",
+     "a value equal to the threshold is suppressed; one above it is not",
+     "area_code children",
+     "area_code=area:la children=count:children",
+     NULL,
+     "E08000035|5;E08000036|6;E08000032|1;E08000033|0",
+     {0, 0},
+     "c / 6 / c / 0",
+     2,
+     0,
+     NULL},
+    {"4.2",
+     "a table asking for a threshold of 10",
+     "area_code children",
+     "area_code=area:la children=count:children",
+     NULL,
+     "E08000035|7;E08000036|10;E08000032|11",
+     {10, 0},
+     "c / c / 11",
+     2,
+     0,
+     NULL},
+    {"4.3",
+     "a table asking for a weaker threshold (3) gets the default",
+     "area_code children",
+     "area_code=area:la children=count:children",
+     NULL,
+     "E08000035|5;E08000036|4",
+     {3, 0},
+     "c / c",
+     2,
+     0,
+     NULL},
+    {"5",
+     "a zero stays 0 and is never a complement, though the smallest part",
+     AREA "a b c total",
+     AREA_ROLES "a=count:children b=count:children c=count:children total=count:children",
+     "total=a b c",
+     "la|E08000035||3|0|40|43;la|E08000036||0|0|0|0",
+     {0, 0},
+     "c 0 c 43 / 0 0 0 0",
+     2,
+     0,
+     NULL},
+    {"6",
+     "a rate with a suppressed numerator (primary, then secondary) is suppressed; other rates to 1 decimal",
+     AREA "a b t rate_a rate_b per_10k",
+     AREA_ROLES "a=count:children b=count:children t=count:children rate_a=rate:a rate_b=rate:b per_10k=rate",
+     "t=a b",
+     "la|E08000035||3|20|23|1.234|8.7|2.25;la|E08000036||30|20|50|12.36|8.04|3",
+     {0, 0},
+     "c c 23 c c 2.3 / 30 20 50 12.4 8 3",
+     4,
+     4,
+     NULL},
+    {"6.2",
+     "a rate over a suppressed denominator (places per 100 children looked after, 3 of them) is "
+     "suppressed, as places / rate would give it back; a rate over a population not in the table stays",
+     AREA "looked_after places per_100_cla per_10k",
+     AREA_ROLES "looked_after=count:children places=count:places "
+                "per_100_cla=rate:places per_10k=rate:places",
+     NULL,
+     "la|E06000053||3|12|400|54.56;la|E08000035||80|12|15|1.2",
+     {0, 0},
+     "c 12 c 54.6 / 80 12 15 1.2",
+     2,
+     3,
+     NULL},
+    {"7.1",
+     "a grid cell with one rural home: its homes and places suppressed; a part of fewer than K homes too; "
+     "district and LA rows of 10 and 2 homes as they are",
+     AREA "homes homes_private homes_voluntary places places_private",
+     AREA_ROLES "homes=count:homes homes_private=count:homes homes_voluntary=count:homes places=count:places "
+                "places_private=count:places",
+     "homes=homes_private homes_voluntary",
+     "grid|grid1000_430000_433000||1|1|0|3|3;grid|grid1000_431000_433000||12|9|3|40|30;"
+     "district|E07000163||10|10|0|35|35;la|E08000035||2|2|0|6|6",
+     {0, 0},
+     "c c 0 c c / 12 c c 40 c / 10 10 0 35 35 / 2 2 0 6 6",
+     7,
+     0,
+     NULL},
+    {"7.2",
+     "a table asking for K = 20",
+     AREA "homes homes_private homes_voluntary places places_private",
+     AREA_ROLES "homes=count:homes homes_private=count:homes homes_voluntary=count:homes places=count:places "
+                "places_private=count:places",
+     "homes=homes_private homes_voluntary",
+     "grid|grid1000_431000_433000||12|9|3|40|30",
+     {0, 20},
+     "c c c c c",
+     5,
+     0,
+     NULL},
+    {"7.3",
+     "rows without a geographic_level: a grid cell and a ward (a level haven does not know) are small "
+     "areas, an LA is not",
+     "area_code homes",
+     "area_code=area:any homes=count:homes",
+     NULL,
+     "grid1000_430000_433000|3;E05001234|4;E08000035|2",
+     {0, 0},
+     "c / c / 2",
+     2,
+     0,
+     NULL},
+    {"8.1",
+     "two small cells suppressed together protect nothing (their sum is 3): only the LP sees it, and "
+     "another part joins them",
+     AREA "a b c total",
+     AREA_ROLES "a=count:children b=count:children c=count:children total=count:children",
+     "total=a b c",
+     "la|E08000035||1|2|40|43",
+     {0, 0},
+     "c c c 43",
+     3,
+     0,
+     NULL},
+    {"8.2",
+     "a district that cannot be protected (its sibling is 0, its LA's count of homes is published): refused",
+     AREA "homes",
+     AREA_ROLES "homes=count:homes",
+     NULL,
+     "la|E06000017||3;district|E07000001|E06000017|3;district|E07000002|E06000017|0",
+     {0, 0},
+     NULL,
+     0,
+     0,
+     "the suppressed column 'homes' of E07000001 could be narrowed to 3..3"},
+    /* The LP adds complements until L1.a + L2.c is no longer fixed: with P's
+     * b and the LAs' totals suppressed, L1.t + L2.t = 16 leaves L1.a and
+     * L2.c 1..13 each, and every other cell suppressed a range of 5 or more */
+    {"8.3",
+     "a cycle: every relation holds two suppressed cells, yet the totals give L1.a + L2.c = 4 (L1.a 1..3)",
+     AREA "a b c t",
+     AREA_ROLES "a=count:children b=count:children c=count:children t=count:children",
+     "t=a b c",
+     "pfa|E23000010||9|12|8|29;la|E08000032|E23000010|3|6|0|9;la|E08000033|E23000010|0|6|1|7;"
+     "la|E08000034|E23000010|6|0|7|13",
+     {0, 0},
+     "c c c 29 / c c 0 c / 0 c c c / c 0 c 13",
+     11,
+     0,
+     NULL},
+    {"9",
+     "complementary suppression protects a district under its LA's published counts: the smallest sibling "
+     "of at least K homes, and of at least K places",
+     AREA "homes places",
+     AREA_ROLES "homes=count:homes places=count:places",
+     NULL,
+     "la|E10000023||60|200;district|E07000163|E10000023|4|12;district|E07000164|E10000023|15|50;"
+     "district|E07000165|E10000023|11|40;district|E07000166|E10000023|30|98",
+     {0, 0},
+     "60 200 / c c / 15 50 / c c / 30 98",
+     4,
+     0,
+     NULL},
+    {"10",
+     "rounding: regional and national children to the nearest 10 (45 up, 1184 down), LAs and homes as they "
+     "are, rates to 1 decimal",
+     AREA "children homes per_10k",
+     AREA_ROLES "children=count:children homes=count:homes per_10k=rate:children",
+     NULL,
+     "england|E92000001||1229|2000|61.25;region|E12000001|E92000001|45|300|12.36;"
+     "region|E12000002|E92000001|1184|1700|7.04;la|E06000047|E12000001|45|300|12.36;"
+     "la|E08000021|E12000002|600|900|5;la|E08000037|E12000002|584|800|4.44",
+     {0, 0},
+     "1230 2000 61.3 / 50 300 12.4 / 1180 1700 7 / 45 300 12.4 / 600 900 5 / 584 800 4.4",
+     0,
+     9,
+     NULL},
+    {"10.2",
+     "with a threshold of 20 the roundings are not enough: the other region, rounded, becomes the "
+     "complement, and is no longer counted as rounded",
+     AREA "children",
+     AREA_ROLES "children=count:children",
+     NULL,
+     "england|E92000001||200;region|E12000001|E92000001|15;region|E12000002|E92000001|185;"
+     "la|E06000047|E12000001|15",
+     {20, 0},
+     "200 / c / c / c",
+     3,
+     1,
+     NULL},
+    {"12",
+     "a table contradicting its own totals (a parent smaller than its children): refused",
+     AREA "children",
+     AREA_ROLES "children=count:children",
+     NULL,
+     "pfa|E23000010||10;la|E08000035|E23000010|6;la|E08000036|E23000010|7",
+     {0, 0},
+     NULL,
+     0,
+     0,
+     "column 'children' of E23000010 is 10, less than the 13 of its parts"},
+};
+
+/* Every case is run and every failure printed before the test fails. */
+static void test_cases(void **state)
+{
+	(void)state;
+	int failed = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const control_case *k = &cases[i];
+		tu_act(ctx, "dee");
+		haven_table *t = make(k->names, k->roles, k->sums, k->rows, &k->rule);
+		int64_t before = audit_rows();
+		haven_status st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+		char want[2][16], got[512];
+		snprintf(want[0], sizeof want[0], "%d", k->suppressed);
+		snprintf(want[1], sizeof want[1], "%d", k->rounded);
+		if (!k->want) {
+			/* refused: nothing released, nothing recorded */
+			if (st != HAVEN_ERR_DENIED || !strstr(haven_errmsg(ctx), k->msg) || !haven_table_sealed(t) ||
+			    audit_rows() != before) {
+				print_error(
+				    "case %s (%s): got %s '%s', want HAVEN_ERR_DENIED '%s', sealed, unrecorded\n", k->n,
+				    k->what, haven_status_name(st), haven_errmsg(ctx), k->msg);
+				failed++;
+			}
+		} else if (st != HAVEN_OK) {
+			print_error("case %s (%s): %s\n", k->n, k->what, haven_errmsg(ctx));
+			failed++;
+		} else if (strcmp(measures(t), k->want) != 0 ||
+		           strcmp(haven_table_meta(t, "cells_suppressed"), want[0]) != 0 ||
+		           strcmp(haven_table_meta(t, "cells_rounded"), want[1]) != 0) {
+			snprintf(got, sizeof got, "%s", measures(t));
+			print_error("case %s (%s):\n got  %s (suppressed %s, rounded %s)\n want %s (suppressed %s, "
+			            "rounded %s)\n",
+			            k->n, k->what, got, haven_table_meta(t, "cells_suppressed"),
+			            haven_table_meta(t, "cells_rounded"), k->want, want[0], want[1]);
+			failed++;
+		}
+		haven_table_free(t);
+	}
+	if (failed)
+		fail_msg("%d case(s) failed", failed);
+}
+
+/* 11: the metadata says what was done; a record-level audience gets no
+ * control; the public gets the same as DfE. */
+static void test_metadata(void **state)
+{
+	(void)state;
+	const control_case *two = &cases[1];
+	/* 11.1 the rule in a sentence, with its thresholds and margins; the
+	 * suppressions split into primary and secondary */
+	tu_act(ctx, "dee");
+	haven_table *t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	const char *rule = haven_table_meta(t, "disclosure_rule");
+	assert_non_null(strstr(rule, "children and episodes from 1 to 5 suppressed"));
+	assert_non_null(strstr(rule, "fewer than 10 homes"));
+	assert_non_null(strstr(rule, "range of at least 5 (children, episodes) or 10 (homes, places)"));
+	assert_non_null(strstr(rule, "nearest 10"));
+	assert_string_equal(haven_table_meta(t, "cells_suppressed"), "4");
+	assert_string_equal(haven_table_meta(t, "cells_suppressed_primary"), "1");
+	assert_string_equal(haven_table_meta(t, "cells_suppressed_secondary"), "3");
+	assert_string_equal(haven_table_meta(t, "cells_rounded"), "0");
+	haven_table_free(t);
+	/* 11.2 a stricter rule asked for is the one stated */
+	hv_control_rule strict = {8, 25};
+	t = make(two->names, two->roles, two->sums, two->rows, &strict);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "from 1 to 8 suppressed"));
+	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "fewer than 25 homes"));
+	haven_table_free(t);
+	/* 11.3 a record-level audience (HMCI's analyst): the counts as they are */
+	tu_act(ctx, "ana");
+	t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	assert_string_equal(measures(t), "31 51 82 / 3 12 15 / 8 9 17 / 20 30 50");
+	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "none: a record-level audience"));
+	assert_string_equal(haven_table_meta(t, "cells_suppressed"), "0");
+	haven_table_free(t);
+	/* 11.4 the public: as DfE */
+	t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_PUBLIC));
+	assert_string_equal(measures(t), two->want);
+	haven_table_free(t);
+}
+
+/* 13: rows out of the audience's scope leave a parent holding more than
+ * the children shown: the relation is parent >= children, and the one
+ * child shown needs no complement; with its sibling shown it does. */
+static void test_rows_out_of_scope(void **state)
+{
+	(void)state;
+	static const char *rows = "pfa|E23000010||20;la|E08000035|E23000010|3;la|E08000036|E23000010|17";
+	static const unsigned char keep_all[] = {1, 1, 1}, keep_two[] = {1, 1, 0};
+	const struct {
+		const char *n;
+		const unsigned char *keep;
+		const char *want;
+	} sub[] = {{"13.1", keep_two, "20 / c"}, {"13.2", keep_all, "20 / c / c"}};
+	for (size_t i = 0; i < 2; i++) {
+		haven_table *t = make(AREA "children", AREA_ROLES "children=count:children", NULL, rows, NULL);
+		tu_ok(ctx, hv_control_apply(ctx, t, sub[i].keep, 1));
+		/* read through the library's own accessors: the table is still sealed */
+		char got[64] = "";
+		for (size_t r = 0; r < 3; r++) {
+			if (!sub[i].keep[r])
+				continue;
+			size_t l = strlen(got);
+			const char *s = hv_table_cell_text(t, r, 3);
+			if (s)
+				snprintf(got + l, sizeof got - l, "%s%s", l ? " / " : "", s);
+			else
+				snprintf(got + l, sizeof got - l, "%s%lld", l ? " / " : "",
+				         (long long)hv_table_cell_int(t, r, 3));
+		}
+		if (strcmp(got, sub[i].want) != 0)
+			fail_msg("case %s: got %s, want %s", sub[i].n, got, sub[i].want);
+		haven_table_free(t);
+	}
+}
+
+TU_MAIN(setup, teardown, cmocka_unit_test(test_cases), cmocka_unit_test(test_metadata),
+        cmocka_unit_test(test_rows_out_of_scope))
