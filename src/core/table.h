@@ -67,8 +67,13 @@ typedef struct hv_control_rule {
 	int k_homes;   /* district and grid cells holding fewer homes are suppressed; 0: default */
 } hv_control_rule;
 
-/** The gate's default k: district and grid cells of fewer homes are
- *  suppressed; grid cells merge upward until they hold this many. */
+/** Disclosure control's defaults: counts of children or episodes from 1 to
+ *  HV_CONTROL_THRESHOLD are suppressed; district and grid cells of fewer
+ *  than HV_CONTROL_K_HOMES homes are suppressed (and grid cells merge
+ *  upward until they hold that many, analysis/aggregate.c).  A table may
+ *  ask for more (hv_table_set_rule), never less.  They are also the
+ *  protection margins of the audit (gate/control.c, docs/disclosure.md). */
+#define HV_CONTROL_THRESHOLD 5
 #define HV_CONTROL_K_HOMES 10
 
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);

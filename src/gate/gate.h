@@ -17,14 +17,6 @@ haven_status hv_release_to(haven_ctx *ctx, haven_table *t, const char *recipient
  *  for an independent check must not change what it is checked against). */
 haven_status hv_release_oversight(haven_ctx *ctx, haven_table *t);
 
-/** Disclosure control's defaults: counts of children or episodes from 1 to
- *  HV_CONTROL_THRESHOLD are suppressed; district and grid cells of fewer
- *  than HV_CONTROL_K_HOMES homes are suppressed.  A table may ask for more
- *  (hv_table_set_rule), never less.  They are also the protection margins
- *  of the audit (control.c, docs/disclosure.md). */
-#define HV_CONTROL_THRESHOLD 5
-#define HV_CONTROL_K_HOMES 10
-
 /** Disclosure control over the rows keep[] marks (control.c).  For an
  *  aggregates-only audience: primary suppression ("c") of small counts of
  *  children and episodes and of district and grid cells of fewer than K
