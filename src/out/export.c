@@ -506,6 +506,13 @@ static haven_status make_meta(job *j)
 	return HAVEN_OK;
 }
 
+/* What GDAL said first: the cause, where its last words are often only
+ * the consequence ("CREATE INDEX failed" after the server's reason). */
+static const char *gdal_msg(const hv_gdal_watch *w)
+{
+	return w->failed ? w->msg : CPLGetLastErrorMsg();
+}
+
 /* GDAL's failure, or HAVEN_OK. */
 static haven_status gdal_failed(job *j, const hv_gdal_watch *w, const char *what)
 {
@@ -514,7 +521,8 @@ static haven_status gdal_failed(job *j, const hv_gdal_watch *w, const char *what
 	return hv_error(j->ctx, HAVEN_ERR_GDAL, "%s: %s: %s", j->where, what, w->msg);
 }
 
-static haven_status add_field(job *j, OGRLayerH lyr, const char *name, OGRFieldType type, int *index)
+static haven_status add_field(job *j, OGRLayerH lyr, const char *name, OGRFieldType type, int *index,
+                              const hv_gdal_watch *w)
 {
 	OGRFieldDefnH fd = OGR_Fld_Create(name, type);
 	OGRErr e = fd ? OGR_L_CreateField(lyr, fd, TRUE) : OGRERR_NOT_ENOUGH_MEMORY;
@@ -523,7 +531,7 @@ static haven_status add_field(job *j, OGRLayerH lyr, const char *name, OGRFieldT
 	*index = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lyr)) - 1;
 	if (e != OGRERR_NONE)
 		return hv_error(j->ctx, HAVEN_ERR_GDAL, "%s: cannot add the field '%s': %s", j->where, name,
-		                CPLGetLastErrorMsg());
+		                gdal_msg(w));
 	return HAVEN_OK;
 }
 
@@ -575,36 +583,34 @@ static int set_cell(job *j, OGRFeatureH ft, const field *fd, size_t r)
 
 /* The layer, its fields, its metadata and every kept row, into ds; in one
  * transaction where the dataset has them (GeoPackage, PostGIS). */
-static haven_status fill(job *j, GDALDatasetH ds, char **lco)
+static haven_status fill(job *j, GDALDatasetH ds, char **lco, const hv_gdal_watch *w)
 {
 	haven_ctx *ctx = j->ctx;
 	int tx = GDALDatasetTestCapability(ds, ODsCTransactions);
 	if (tx && GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
-		return hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot start a transaction: %s", j->where,
-		                CPLGetLastErrorMsg());
+		return hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot start a transaction: %s", j->where, gdal_msg(w));
 	OGRLayerH lyr = GDALDatasetCreateLayer(ds, j->layer, j->srs, j->gtype, lco);
 	haven_status rc = lyr ? HAVEN_OK
 	                      : hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot create the layer '%s': %s", j->where,
-	                                 j->layer, CPLGetLastErrorMsg());
+	                                 j->layer, gdal_msg(w));
 	for (int i = 0; !rc && i < j->nfields; i++) {
 		field *fd = &j->fields[i];
 		const char *name = haven_table_colname(j->t, fd->col);
 		char sym[256];
 		snprintf(sym, sizeof sym, "%s_symbol", name);
-		rc = add_field(j, lyr, name, fd->type, &fd->ogr);
+		rc = add_field(j, lyr, name, fd->type, &fd->ogr, w);
 		if (!rc && fd->measure && j->f->typed)
-			rc = add_field(j, lyr, sym, OFTString, &fd->symbol);
+			rc = add_field(j, lyr, sym, OFTString, &fd->symbol, w);
 	}
 	int marking = -1;
 	if (!rc && !j->f->typed && j->marking)
-		rc = add_field(j, lyr, "protective_marking", OFTString, &marking);
+		rc = add_field(j, lyr, "protective_marking", OFTString, &marking, w);
 	const cJSON *m;
 	cJSON_ArrayForEach(m, j->meta)
 	{
 		if (!rc && j->f->meta == META_GDAL &&
 		    GDALSetMetadataItem((GDALMajorObjectH)lyr, m->string, m->valuestring, NULL) != CE_None)
-			rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot set its metadata: %s", j->where,
-			              CPLGetLastErrorMsg());
+			rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot set its metadata: %s", j->where, gdal_msg(w));
 	}
 	OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
 	for (size_t r = 0; !rc && r < j->nrows; r++) {
@@ -625,12 +631,12 @@ static haven_status fill(job *j, GDALDatasetH ds, char **lco)
 			j->geoms[r] = NULL;
 		}
 		if (!rc && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
-			rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot write row %zu: %s", j->where, r + 1,
-			              CPLGetLastErrorMsg());
+			rc =
+			    hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot write row %zu: %s", j->where, r + 1, gdal_msg(w));
 		OGR_F_Destroy(ft);
 	}
 	if (tx && !rc && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot commit: %s", j->where, CPLGetLastErrorMsg());
+		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot commit: %s", j->where, gdal_msg(w));
 	else if (tx && rc)
 		GDALDatasetRollbackTransaction(ds);
 	return rc;
@@ -727,7 +733,7 @@ static haven_status gdal_write(job *j, char **lco, const char *tmp)
 	 * password). */
 	if (!ds)
 		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: GDAL cannot %s: %s", j->where,
-		              tmp ? "create the file" : "open the database", w.failed ? w.msg : CPLGetLastErrorMsg());
+		              tmp ? "create the file" : "open the database", gdal_msg(&w));
 	else if (!tmp && !j->o->overwrite) {
 		OGRLayerH old = GDALDatasetGetLayerByName(ds, j->layer);
 		w.failed = 0; /* looking for a table that is not there is no failure */
@@ -735,7 +741,7 @@ static haven_status gdal_write(job *j, char **lco, const char *tmp)
 			rc = hv_error(ctx, HAVEN_ERR_IO, "%s: exists; %s", j->where, refusal_text);
 	}
 	if (!rc)
-		rc = fill(j, ds, lco);
+		rc = fill(j, ds, lco, &w);
 	if (ds)
 		GDALClose(ds);
 	if (!rc)
