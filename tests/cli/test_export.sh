@@ -10,8 +10,6 @@
 # refused; --level and --crs.  The PostGIS export: test_export_pg.sh.
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}" "${HAVEN_TEST_TOOLS:?run through ctest}"
-H=$HAVEN_BIN
-D=$HAVEN_DATA_DIR
 X=$HAVEN_TEST_TOOLS/export_table
 CHECK=$(dirname "${BASH_SOURCE[0]}")/../export_check.py
 T=$(mktemp -d)
@@ -26,14 +24,9 @@ features() { ogrinfo -ro -so -al "$1" | sed -n 's/^Feature Count: //p'; }
 meta() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("metadata", d)[sys.argv[2]])' "$1" "$2"; }
 FORBID=urn,name,address,address_1,postcode,telephone,registered_person,responsible_individual,child
 
-# A copy of the national store (la and pfa boundaries, the synthetic
-# register), with the regions, and a DfE analyst.
+# The national store with the regions and a DfE analyst, dee.
 S=$T/national.db
-cp "${HAVEN_NATIONAL:?run through ctest}/register.db" "$S"
-chmod 600 "$S"
-"$H" -q boundaries load "$S" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
-"$H" -q authority add "$S" --kind dfe --code DFE --name "Department for Education" >/dev/null
-"$H" -q user add "$S" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
+national_dfe_store "$S"
 ALL=163 # 153 LAs, 9 regions, England
 HOMES=$(sqlite3 "$S" "SELECT count(*) FROM home_version WHERE valid_to IS NULL")
 

@@ -20,8 +20,6 @@ if [ -z "$PGBIN" ] || ! command -v psql >/dev/null; then
 		"scripts/setup.sh lists them)"
 	exit 77
 fi
-H=$HAVEN_BIN
-D=$HAVEN_DATA_DIR
 X=$HAVEN_TEST_TOOLS/export_table
 T=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -63,13 +61,9 @@ psql -X -q -v ON_ERROR_STOP=1 "$CONN" -c "CREATE EXTENSION postgis" ||
 ok "$("$PGBIN/postgres" --version) with PostGIS on 127.0.0.1:$PORT"
 sql() { psql -X -At -v ON_ERROR_STOP=1 "$CONN" -c "$1"; }
 
-# The national store, with the regions and a DfE analyst (as test_export.sh).
+# The national store with the regions and a DfE analyst, dee.
 S=$T/national.db
-cp "${HAVEN_NATIONAL:?run through ctest}/register.db" "$S"
-chmod 600 "$S"
-"$H" -q boundaries load "$S" --kind region "$D/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
-"$H" -q authority add "$S" --kind dfe --code DFE --name "Department for Education" >/dev/null
-"$H" -q user add "$S" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
+national_dfe_store "$S"
 HOMES=$(sqlite3 "$S" "SELECT count(*) FROM home_version WHERE valid_to IS NULL")
 
 # ---- 1: the table, read back with SQL --------------------------------------------
