@@ -147,6 +147,7 @@ static haven_table *released(void)
 {
 	haven_table *t = make(NULL);
 	tu_release(ctx, t);
+	assert_string_equal(haven_table_marking(t), "OFFICIAL-SENSITIVE");
 	return t;
 }
 
@@ -746,6 +747,32 @@ static void test_geojson_grid(void **state)
 	haven_table_free(t);
 }
 
+/* 12: a table released for publication is unmarked: its export carries
+ * the metadata without a marking, and CSV has no marking column. */
+static void test_published(void **state)
+{
+	(void)state;
+	haven_table *t = make(NULL);
+	assert_null(haven_table_marking(t)); /* sealed */
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_PUBLIC));
+	assert_null(haven_table_marking(t));
+	char path[1100], side[1200];
+	snprintf(path, sizeof path, "%s/public.csv", case_dir("published"));
+	snprintf(side, sizeof side, "%s.meta.json", path);
+	hv_export_opts o = {.format = "csv", .path = path};
+	tu_ok(ctx, hv_export_write(ctx, t, &o));
+	size_t n;
+	char *s = tu_read(path, &n);
+	assert_non_null(strstr(s, "places_per_10k_children\r\n"));
+	assert_null(strstr(s, "OFFICIAL-SENSITIVE"));
+	free(s);
+	cJSON *m = read_json(side);
+	assert_null(cJSON_GetObjectItemCaseSensitive(m, "protective_marking"));
+	assert_int_equal(cJSON_GetArraySize(m), NMETA);
+	cJSON_Delete(m);
+	haven_table_free(t);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_formats), cmocka_unit_test(test_vsimem), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_existing), cmocka_unit_test(test_options), cmocka_unit_test(test_failed_write),
-        cmocka_unit_test(test_csv_formula), cmocka_unit_test(test_geojson_grid))
+        cmocka_unit_test(test_csv_formula), cmocka_unit_test(test_geojson_grid), cmocka_unit_test(test_published))
