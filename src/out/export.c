@@ -57,8 +57,9 @@ typedef struct format {
 	const char *const *lco; /* layer creation options */
 } format;
 
-/* RFC 7946: GDAL reprojects to CRS84, winds exterior rings anticlockwise,
- * writes bbox members and no crs member. */
+/* RFC 7946 (the geometries are already CRS84 on its grid: make_geoms):
+ * GDAL winds exterior rings anticlockwise, writes bbox members and no crs
+ * member; the foreign members come in NATIVE_DATA (options()). */
 static const char *const geojson_lco[] = {"RFC7946=YES", "WRITE_BBOX=YES", "COORDINATE_PRECISION=6",
                                           "NATIVE_MEDIA_TYPE=application/vnd.geo+json", NULL};
 static const char *const gpkg_lco[] = {"FID=fid", "SPATIAL_INDEX=YES", NULL};
@@ -79,8 +80,8 @@ static const format formats[] = {
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
 /* The GSS symbols a measure cell may hold instead of a number: suppressed,
- * not applicable, not available, rounds to zero, low reliability,
- * unreliable. */
+ * not applicable, not available, rounds to zero, a low figure, low
+ * reliability. */
 static const char *const symbols[] = {"c", "z", "x", "k", "low", "u"};
 #define NSYMBOLS (sizeof symbols / sizeof symbols[0])
 
@@ -107,7 +108,6 @@ typedef struct job {
 	const char *marking;      /* the table's, or NULL */
 	size_t nrows;             /* the table's rows */
 	unsigned char *keep;      /* keep[r]: row r is exported */
-	size_t kept;              /* how many */
 	int gcol;                 /* the geometry column, or -1 */
 	field *fields;            /* one per attribute column */
 	int nfields;              /* how many */
@@ -235,11 +235,9 @@ static haven_status select_rows(job *j)
 	if (j->o->level && lc < 0)
 		return hv_error(j->ctx, HAVEN_ERR_USAGE, "'%s' has no geographic_level column to keep level '%s' of",
 		                haven_table_title(j->t), j->o->level);
-	j->kept = 0;
 	for (size_t r = 0; r < j->nrows; r++) {
 		const char *lv = j->o->level ? haven_table_text(j->ctx, j->t, r, lc) : NULL;
 		j->keep[r] = (unsigned char)(!j->o->level || (lv && strcmp(lv, j->o->level) == 0));
-		j->kept += j->keep[r];
 	}
 	return HAVEN_OK;
 }
@@ -251,7 +249,7 @@ static haven_status plan_fields(job *j)
 	haven_ctx *ctx = j->ctx;
 	const haven_table *t = j->t;
 	int ncols = haven_table_ncols(t);
-	if (!(j->fields = calloc((size_t)ncols, sizeof *j->fields)))
+	if (!(j->fields = calloc((size_t)(ncols ? ncols : 1), sizeof *j->fields)))
 		return nomem(ctx);
 	for (int c = 0; c < ncols; c++) {
 		if (c == j->gcol)
