@@ -639,6 +639,17 @@ static void test_failed_write(void **state)
 	haven_table_free(t);
 }
 
+/* t exported as CSV to out.csv in a new case directory named dir; path
+ * receives its name; returns its text (free it). */
+static char *export_csv(const haven_table *t, const char *dir, char path[1100])
+{
+	snprintf(path, 1100, "%s/out.csv", case_dir(dir));
+	hv_export_opts o = {.format = "csv", .path = path};
+	tu_ok(ctx, hv_export_write(ctx, t, &o));
+	size_t n;
+	return tu_read(path, &n);
+}
+
 /* 10: CSV text cells a spreadsheet would run as formulas are neutralised,
  * as in every CSV haven writes; numbers are left alone. */
 static void test_csv_formula(void **state)
@@ -652,13 +663,8 @@ static void test_csv_formula(void **state)
 	tu_ok(ctx, hv_table_set_text(ctx, t, 0, "=HYPERLINK(\"x\")"));
 	tu_ok(ctx, hv_table_set_int(ctx, t, 1, -1));
 	tu_release(ctx, t);
-	const char *dir = case_dir("formula");
 	char path[1100];
-	snprintf(path, sizeof path, "%s/f.csv", dir);
-	hv_export_opts o = {.format = "csv", .path = path};
-	tu_ok(ctx, hv_export_write(ctx, t, &o));
-	size_t n;
-	char *s = tu_read(path, &n);
+	char *s = export_csv(t, "formula", path);
 	assert_non_null(strstr(s, "\r\n\"'=HYPERLINK(\"\"x\"\")\",-1,OFFICIAL-SENSITIVE\r\n"));
 	free(s);
 	haven_table_free(t);
@@ -757,12 +763,8 @@ static void test_published(void **state)
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_PUBLIC));
 	assert_null(haven_table_marking(t));
 	char path[1100], side[1200];
-	snprintf(path, sizeof path, "%s/public.csv", case_dir("published"));
+	char *s = export_csv(t, "published", path);
 	snprintf(side, sizeof side, "%s.meta.json", path);
-	hv_export_opts o = {.format = "csv", .path = path};
-	tu_ok(ctx, hv_export_write(ctx, t, &o));
-	size_t n;
-	char *s = tu_read(path, &n);
 	assert_non_null(strstr(s, "places_per_10k_children\r\n"));
 	assert_null(strstr(s, "OFFICIAL-SENSITIVE"));
 	free(s);
