@@ -8,8 +8,10 @@ HAVEN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export HAVEN_ROOT
 
 # Build tools and the libraries haven links (headers + runtime), plus the
-# SpatiaLite module, GDAL's command-line tools (used by tests to make fixtures)
-# and python3 (the standard-library checks in tests/).
+# SpatiaLite module, GDAL's command-line tools (used by tests to make fixtures
+# and to open exports), python3 (the standard-library checks in tests/), and
+# PostgreSQL with PostGIS (tests/cli/test_export_pg.sh starts a server of its
+# own to test the PostGIS export).
 HAVEN_PACKAGES=(
   build-essential cmake pkg-config git python3
   libgeos-dev libproj-dev proj-data
@@ -17,6 +19,7 @@ HAVEN_PACKAGES=(
   libgdal-dev gdal-bin
   libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev sqlite3
   libglpk-dev
+  postgresql-15 postgresql-15-postgis-3
 )
 
 haven_setup_packages() {

@@ -29,11 +29,23 @@ typedef struct haven_export_opts {
 	int overwrite;      /* replace an existing file or table */
 } haven_export_opts;
 
-/** Write released table t (haven_release'd) as o says.
- * \return HAVEN_ERR_DENIED for a sealed table, or one with a column naming
- *         a home or a person, or a home's point; HAVEN_ERR_USAGE for an
- *         unknown format or CRS; HAVEN_ERR_IO for an existing file without
- *         overwrite, or when GDAL cannot write. */
+/** Write released table t (haven_release'd) as o says: one layer whose
+ *  geometry is t's geometry column (role geometry:area) and whose
+ *  attributes are its other columns, typed by their cells (integer, real,
+ *  text); a GSS symbol in a count or rate column ("c", "z", "x", "k",
+ *  "low", "u") is a NULL field with the symbol in the text field
+ *  NAME_symbol, except in CSV, where it is the cell.  The marking and every
+ *  metadata key of t go with it: GeoJSON's foreign member "metadata",
+ *  GeoPackage metadata, the table comment in PostGIS, a sidecar
+ *  PATH.meta.json for CSV and FlatGeobuf.  A file is written whole (a
+ *  temporary name put in place, 0600, never through a link); a PostGIS
+ *  table is made in one transaction.  An existing file or table is kept
+ *  unless o->overwrite.  t and o borrowed.
+ * \return HAVEN_ERR_DENIED for a sealed table, or one with a column of
+ *  role home, text, geometry:point or none (an export never names a home or
+ *  a person); HAVEN_ERR_USAGE for bad options or a cell a column cannot
+ *  hold; HAVEN_ERR_CRS for an unknown CRS; HAVEN_ERR_IO when PATH exists
+ *  or cannot be written; HAVEN_ERR_GDAL when GDAL fails. */
 haven_status haven_export_write(haven_ctx *ctx, const haven_table *t, const haven_export_opts *o);
 
 /** What an export or a map wrote. */

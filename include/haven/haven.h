@@ -29,5 +29,7 @@
 #include "haven/disclose.h"
 #include "haven/gate.h"
 #include "haven/aggregate.h"
+#include "haven/export.h"
+#include "haven/map.h"
 
 #endif
