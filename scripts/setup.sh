@@ -9,13 +9,17 @@ export HAVEN_ROOT
 
 # Build tools and the libraries haven links (headers + runtime), plus the
 # SpatiaLite module, GDAL's command-line tools (used by tests to make fixtures)
-# and python3 (the standard-library checks in tests/).
+# python3 (the standard-library checks in tests/); for maps, Cairo, the
+# DejaVu fonts and Leaflet (inlined into HTML maps), and for their tests
+# poppler's pdftotext (a PDF map's text) and Chromium (an HTML map opened
+# headless).
 HAVEN_PACKAGES=(
   build-essential cmake pkg-config git python3
   libgeos-dev libproj-dev proj-data
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
   libgdal-dev gdal-bin
   libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev sqlite3
+  libcairo2-dev libfontconfig-dev fonts-dejavu-core libjs-leaflet poppler-utils chromium
 )
 
 haven_setup_packages() {

@@ -1,0 +1,56 @@
+/*
+ * map.h - maps of an aggregate table (map.c): a PNG, SVG or PDF page drawn
+ * with Cairo on the British National Grid, or one self-contained offline
+ * HTML page with Leaflet.  docs/maps.md.
+ */
+#ifndef HAVEN_OUT_MAP_H
+#define HAVEN_OUT_MAP_H
+
+#include "core/table.h"
+
+typedef struct hv_map_opts {
+	const char *measure; /* the column to map */
+	const char *level;   /* draw the rows whose geographic_level is this ("la", "region", ...) */
+	const char *path;    /* FILE.png, .svg, .pdf or .html: the format by its extension */
+	const char *classes; /* "quantile" (default) or "jenks" */
+	int nclasses;        /* 0: 5 */
+	const char *title;   /* NULL: from the table's title and metadata */
+	int overwrite;       /* replace an existing file */
+} hv_map_opts;
+
+/** Draw the measure of the rows of released aggregate table t at o->level
+ *  into the file o->path: a choropleth for a rate, proportional circles for
+ *  a count; a cell holding a GSS symbol is drawn as that symbol (hatched
+ *  when suppressed).  The file is created new, 0600, and put in place whole
+ *  (core/output.h); an existing one is replaced only with o->overwrite.
+ *  t and o are borrowed.
+ * \return HAVEN_ERR_DENIED for a sealed table or one naming homes or
+ *  people; HAVEN_ERR_USAGE for an unknown format, measure, classification
+ *  or number of classes; HAVEN_ERR_NOT_FOUND for a level with no rows;
+ *  HAVEN_ERR_VALUE for a measure cell neither a number nor a symbol;
+ *  HAVEN_ERR_IO when the file cannot be written. */
+haven_status hv_map_write(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o);
+
+/** The most classes a map has (the palette's length). */
+#define HV_MAP_MAX_CLASSES 9
+
+/** Class breaks of the n values v (any order, borrowed) into at most k
+ *  classes (1..HV_MAP_MAX_CLASSES) by method "quantile" or "jenks" (Fisher's
+ *  exact natural breaks: least total squared deviation from the class
+ *  means).  breaks[0] is the least value and breaks[i + 1] the greatest
+ *  value of class i; class i holds the values above breaks[i] up to
+ *  breaks[i + 1], the first class its least value too.  Quantile class i
+ *  ends at the value of rank ceil((i + 1) n / k) in increasing order.
+ *  Fewer classes come back when the values have fewer distinct values than
+ *  k or quantiles coincide; *nclasses says how many (0 when n is 0).
+ *  breaks needs k + 1 entries.
+ * \return HAVEN_ERR_USAGE for an unknown method or k out of range;
+ *  HAVEN_ERR_NOMEM. */
+haven_status hv_map_breaks(haven_ctx *ctx, const double *v, size_t n, const char *method, int k, double *breaks,
+                           int *nclasses);
+
+/** The class of value x under breaks[0..nclasses] (hv_map_breaks): the
+ *  first i with x <= breaks[i + 1]; the last class for anything greater. */
+int hv_map_class(const double *breaks, int nclasses, double x);
+
+#endif
