@@ -21,6 +21,7 @@
  * through fontconfig.
  */
 #define GEOS_USE_ONLY_R_API
+#include <cjson/cJSON.h>
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -32,7 +33,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/crs.h"
 #include "core/output.h"
+#include "core/source.h"
 #include "gate/gate.h"
 #include "out/map.h"
 
@@ -470,7 +473,8 @@ static haven_status read_map(map *m)
 #define MAP_H (PAGE_H - MAP_Y - 78.0)
 #define PANEL_X (MAP_X + MAP_W + 20.0)
 #define PANEL_W (PAGE_W - MARGIN - PANEL_X)
-#define RMAX 12.0 /* the radius of the greatest count's circle */
+#define RMAX 12.0      /* the radius of the greatest count's circle */
+#define HTML_RMAX 16.0 /* the same in CSS pixels, on the HTML page */
 
 typedef struct rgb {
 	double r, g, b;
@@ -952,16 +956,30 @@ static double round_down(double x)
 	return floor(x / p) * p;
 }
 
-/* Nested circles for three round counts, each labelled at its top (a
+/* The counts the legend's circles show: the greatest count to one
+ * significant digit, a third and a tenth of it, so rounded; fewer when they
+ * coincide or a count would be below 1.  Returns how many. */
+static int legend_counts(const map *m, double v[3])
+{
+	double top = round_down(m->vmax);
+	double want[3] = {top, round_down(top / 3), round_down(top / 10)};
+	int n = 0;
+	for (int i = 0; i < 3 && m->vmax > 0; i++) {
+		if ((n && want[i] >= v[n - 1]) || (m->integral && want[i] < 1))
+			break;
+		v[n++] = want[i];
+	}
+	return n;
+}
+
+/* Nested circles for the legend's counts, each labelled at its top (a
  * label at least a line below the one above); returns the y below them. */
 static double circle_legend(map *m, cairo_t *cr, double x, double y)
 {
-	double top = round_down(m->vmax), values[3] = {top, round_down(top / 3), round_down(top / 10)};
-	double base = y + 2 * RMAX, cx = x + RMAX, label_y = -INFINITY;
+	double values[3], base = y + 2 * RMAX, cx = x + RMAX, label_y = -INFINITY;
+	int n = legend_counts(m, values);
 	rgb c = hex(CIRCLE);
-	for (int i = 0; i < 3; i++) {
-		if ((i && values[i] >= values[i - 1]) || (m->integral && values[i] < 1))
-			break;
+	for (int i = 0; i < n; i++) {
 		double r = radius(m, values[i]), ty = base - 2 * r;
 		cairo_new_sub_path(cr);
 		cairo_arc(cr, cx, base - r, r, 0, 2 * M_PI);
@@ -985,6 +1003,16 @@ static double circle_legend(map *m, cairo_t *cr, double x, double y)
 	return fmax(base, label_y) + 8;
 }
 
+/* How the legend reads: the classes, or the circles. */
+static const char *how(const map *m)
+{
+	if (m->count)
+		return "Circle area in proportion to the count";
+	if (m->o->classes && strcmp(m->o->classes, "jenks") == 0)
+		return "Classes: natural breaks (Jenks)";
+	return "Classes: quantiles (about as many areas in each)";
+}
+
 /* The legend at the top of the panel; returns the y below it. */
 static double legend(map *m, cairo_t *cr, double x, double y)
 {
@@ -995,11 +1023,7 @@ static double legend(map *m, cairo_t *cr, double x, double y)
 	text(cr, x, y + 10, LEFT, label);
 	colour(cr, GREY_TEXT);
 	font(cr, m->regular, 7.5);
-	const char *how = !m->count ? (m->o->classes && strcmp(m->o->classes, "jenks") == 0
-	                                   ? "Classes: natural breaks (Jenks)"
-	                                   : "Classes: quantiles (about as many areas in each)")
-	                            : "Circle area in proportion to the count";
-	text(cr, x, y + 21, LEFT, how);
+	text(cr, x, y + 21, LEFT, how(m));
 	y += 30;
 	if (m->count && m->vmax > 0)
 		y = circle_legend(m, cr, x, y);
@@ -1073,38 +1097,54 @@ static haven_status draw_inset(map *m, cairo_t *cr, double x, double y, double w
 	return rc;
 }
 
-/* What the footer says, each a paragraph. */
-static void footer(map *m, cairo_t *cr)
+/* What a map's footer says, each a paragraph ("": none): the sources'
+ * attributions, the disclosure rule and what it changed, the dates and how
+ * the map is drawn (projection). */
+typedef struct notes {
+	const char *attribution; /* borrowed from the table, or static */
+	char rule[1024];
+	char dates[1024];
+} notes;
+
+static void footer_notes(const map *m, const char *projection, notes *n)
 {
 	const haven_table *t = m->t;
-	const char *attr = haven_table_meta(t, "attribution");
+	n->attribution = haven_table_meta(t, "attribution");
 	/* The boundaries drawn are ONS's, licensed on this condition. */
-	if (!attr || !*attr)
-		attr = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-		       "Contains OS data (c) Crown copyright and database right 2024.";
-	char buf[1024], when[64], as_at[64];
-	double y = MAP_Y + MAP_H + 16;
-	colour(cr, GREY_TEXT);
-	font(cr, m->regular, 7);
-	y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, attr);
+	if (!n->attribution || !*n->attribution)
+		n->attribution = "Source: Office for National Statistics licensed under the Open Government Licence "
+		                 "v.3.0. Contains OS data (c) Crown copyright and database right 2024.";
+	n->rule[0] = '\0';
 	const char *rule = haven_table_meta(t, "disclosure_rule");
 	if (rule && *rule) {
 		const char *sup = haven_table_meta(t, "cells_suppressed"), *rnd = haven_table_meta(t, "cells_rounded");
-		snprintf(buf, sizeof buf, "Disclosure control: %s.%s%s%s%s%s", rule, sup ? " Cells suppressed: " : "",
-		         sup ? sup : "", rnd ? (sup ? "; rounded: " : " Cells rounded: ") : "", rnd ? rnd : "",
-		         sup || rnd ? "." : "");
-		y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, buf);
+		snprintf(n->rule, sizeof n->rule, "Disclosure control: %s.%s%s%s%s%s", rule,
+		         sup ? " Cells suppressed: " : "", sup ? sup : "",
+		         rnd ? (sup ? "; rounded: " : " Cells rounded: ") : "", rnd ? rnd : "", sup || rnd ? "." : "");
 	}
 	const char *gen = haven_table_meta(t, "generated_at");
-	char now[21];
+	char now[21], when[64], as_at[64];
 	hv_format_time(hv_now(m->ctx), now);
 	date_words(gen && *gen ? gen : now, when, sizeof when);
 	date_words(haven_table_meta(t, "as_at"), as_at, sizeof as_at);
 	const char *snaps = haven_table_meta(t, "source_snapshots");
-	snprintf(buf, sizeof buf, "%s%s%s%s%s%sMap on the British National Grid (EPSG:27700). Made %s by haven %s.",
-	         *as_at ? "Data as at " : "", as_at, *as_at ? ". " : "", snaps && *snaps ? "Register snapshots: " : "",
-	         snaps && *snaps ? snaps : "", snaps && *snaps ? ". " : "", when, haven_version());
-	wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, buf);
+	int has_snaps = snaps && *snaps;
+	snprintf(n->dates, sizeof n->dates, "%s%s%s%s%s%s%s. Made %s by haven %s.", *as_at ? "Data as at " : "", as_at,
+	         *as_at ? ". " : "", has_snaps ? "Register snapshots: " : "", has_snaps ? snaps : "",
+	         has_snaps ? ". " : "", projection, when, haven_version());
+}
+
+static void footer(map *m, cairo_t *cr)
+{
+	notes n;
+	footer_notes(m, "Map on the British National Grid (EPSG:27700)", &n);
+	double y = MAP_Y + MAP_H + 16;
+	colour(cr, GREY_TEXT);
+	font(cr, m->regular, 7);
+	y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.attribution);
+	if (*n.rule)
+		y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.rule);
+	wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.dates);
 }
 
 static haven_status draw_page(map *m, cairo_t *cr)
@@ -1251,21 +1291,369 @@ static haven_status write_cairo(map *m, int fmt)
 	return hv_output_commit(ctx, &out);
 }
 
+/* ---- the HTML page ---------------------------------------------------------- */
+
+/* Debian's libjs-leaflet: inlined into every HTML map, never linked to. */
+#define LEAFLET_DIR "/usr/share/javascript/leaflet"
+
+/* The page's own style: the same layout as the printed page. */
+static const char page_css[] = "html,body{margin:0;background:#fff;color:#252525;font-family:'DejaVu Sans',sans-serif}"
+                               ".marking{text-align:center;font-weight:bold;font-size:13px;padding:6px 0}"
+                               "header{padding:0 24px}h1{font-size:22px;margin:6px 0 2px}"
+                               ".sub{color:#595959;margin:0 0 10px}"
+                               "main{display:flex;gap:20px;padding:0 24px}"
+                               "#map{flex:1 1 auto;height:72vh;min-height:420px;border:1px solid #d9d9d9}"
+                               ".leaflet-container{background:#fff;font-family:inherit}"
+                               "aside{flex:0 0 300px;font-size:12px}aside h2{font-size:14px;margin:0}"
+                               ".how{color:#595959;font-size:11px;margin:2px 0 8px}"
+                               "aside ul{list-style:none;padding:0;margin:0}"
+                               "aside li{display:flex;align-items:center;gap:8px;margin:4px 0}"
+                               "footer{padding:10px 24px 0;color:#595959;font-size:11px}footer p{margin:2px 0}";
+
+/* The page's script: draws the GeoJSON (haven-data) as the config
+ * (haven-map) says - the same classes, colours and symbols as the printed
+ * map - with a tooltip naming each area, its value or symbol.  Text from
+ * the data is set as text (textContent), never as markup. */
+static const char page_js[] =
+    "(function () {\n"
+    "'use strict';\n"
+    "function json(id) { return JSON.parse(document.getElementById(id).textContent); }\n"
+    "var cfg = json('haven-map'), data = json('haven-data');\n"
+    "var map = L.map('map', {attributionControl: false, zoomSnap: 0.25});\n"
+    "L.control.scale({imperial: false}).addTo(map);\n"
+    "function symbolOf(p) {\n"
+    "  var s = p[cfg.measure + '_symbol'];\n"
+    "  if (s) return cfg.symbols[s] ? s : 'x';\n"
+    "  return typeof p[cfg.measure] === 'number' ? null : 'x';\n"
+    "}\n"
+    "function classOf(v) {\n"
+    "  var n = cfg.breaks.length - 1;\n"
+    "  for (var i = 0; i < n - 1; i++) if (v <= cfg.breaks[i + 1]) return i;\n"
+    "  return n - 1;\n"
+    "}\n"
+    "function fillOf(p) {\n"
+    "  var s = symbolOf(p);\n"
+    "  if (s) return cfg.symbols[s].fill;\n"
+    "  return cfg.count ? cfg.base : cfg.colours[classOf(p[cfg.measure])];\n"
+    "}\n"
+    "function tip(p) {\n"
+    "  var s = symbolOf(p), div = document.createElement('div'), b = document.createElement('b');\n"
+    "  b.textContent = p.area_name || p.area_code;\n"
+    "  div.appendChild(b);\n"
+    "  div.appendChild(document.createElement('br'));\n"
+    "  div.appendChild(document.createTextNode(cfg.label + ': ' + (s ? s + ' (' + cfg.symbols[s].meaning + ')'\n"
+    "    : p[cfg.measure].toLocaleString('en-GB', {maximumFractionDigits: 2}))));\n"
+    "  return div;\n"
+    "}\n"
+    "var areas = L.geoJSON(data, {\n"
+    "  style: function (f) {\n"
+    "    return {fillColor: fillOf(f.properties), fillOpacity: 1, color: cfg.edge, weight: 0.7};\n"
+    "  },\n"
+    "  onEachFeature: function (f, layer) {\n"
+    "    layer.bindTooltip(tip(f.properties), {sticky: true});\n"
+    "    layer.on('mouseover', function () { layer.setStyle({weight: 2.5, color: '#252525'}); });\n"
+    "    layer.on('mouseout', function () { areas.resetStyle(layer); });\n"
+    "  }\n"
+    "}).addTo(map);\n"
+    "map.fitBounds(areas.getBounds());\n"
+    "if (cfg.count) {\n"
+    "  var circles = data.features.filter(function (f) {\n"
+    "    var p = f.properties;\n"
+    "    return !symbolOf(p) && p[cfg.measure] > 0 && cfg.points[p.area_code];\n"
+    "  });\n"
+    "  circles.sort(function (a, b) { return b.properties[cfg.measure] - a.properties[cfg.measure]; });\n"
+    "  circles.forEach(function (f) {\n"
+    "    var p = f.properties;\n"
+    "    L.circleMarker(cfg.points[p.area_code], {radius: cfg.rmax * Math.sqrt(p[cfg.measure] / cfg.vmax),\n"
+    "      color: '#fff', weight: 0.8, fillColor: cfg.circle, fillOpacity: 0.75})\n"
+    "      .bindTooltip(tip(p), {sticky: true}).addTo(map);\n"
+    "  });\n"
+    "}\n"
+    "})();\n";
+
+/* The hatching of a suppressed area, as the printed map draws it. */
+static const char hatch_svg[] =
+    "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs>"
+    "<pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" patternTransform=\"rotate(45)\">"
+    "<rect width=\"5\" height=\"5\" fill=\"#ffffff\"/>"
+    "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"5\" stroke=\"#525252\" stroke-width=\"1.4\"/></pattern></defs></svg>\n";
+
+/* s as HTML text: escaped, its control characters shown (printable). */
+static void html_text(FILE *f, const char *s)
+{
+	char *p = printable(s);
+	for (const char *c = p ? p : ""; *c; c++)
+		switch (*c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*c, f);
+		}
+	free(p);
+}
+
+/* n bytes of JSON inside a <script> element: every '<' (which JSON holds
+ * only inside strings) as \u003c, so no text in it can end the element. */
+static void json_script(FILE *f, const char *id, const char *json, size_t n)
+{
+	fprintf(f, "<script type=\"application/json\" id=\"%s\">", id);
+	for (size_t i = 0; i < n; i++)
+		if (json[i] == '<')
+			fputs("\\u003c", f);
+		else
+			fputc(json[i], f);
+	fputs("</script>\n", f);
+}
+
+/* A legend swatch: fill is a colour or the hatching. */
+static void html_swatch(FILE *f, const char *fill)
+{
+	fprintf(f,
+	        "<svg width=\"22\" height=\"13\"><rect x=\"0.5\" y=\"0.5\" width=\"21\" height=\"12\" fill=\"%s\" "
+	        "stroke=\"#969696\" stroke-width=\"0.6\"/></svg>",
+	        fill);
+}
+
+static const char *hex_colour(unsigned v, char buf[8])
+{
+	snprintf(buf, 8, "#%06x", v & 0xffffffu);
+	return buf;
+}
+
+/* A symbol's fill on the page: the hatching, or its colour. */
+static const char *html_fill(int symbol, char buf[8])
+{
+	return strcmp(symbols[symbol].symbol, "c") == 0 ? "url(#hatch)" : hex_colour(symbol_colour(symbol), buf);
+}
+
+/* The legend, as the printed page's: classes (or circles) and symbols. */
+static void html_legend(const map *m, FILE *f)
+{
+	char label[128], c[8];
+	measure_label(m->o->measure, label, sizeof label);
+	fputs("<aside><h2>", f);
+	html_text(f, label);
+	fputs("</h2><p class=\"how\">", f);
+	fputs(how(m), f);
+	fputs("</p><ul>\n", f);
+	for (int i = 0; !m->count && i < m->nclasses; i++) {
+		class_label(m, i, label, sizeof label);
+		fputs("<li>", f);
+		html_swatch(f, hex_colour(palette[m->nclasses - 1][i], c));
+		fputs("<span>", f);
+		html_text(f, label);
+		fputs("</span></li>\n", f);
+	}
+	double values[3];
+	for (int i = 0; m->count && i < legend_counts(m, values); i++) {
+		double r = HTML_RMAX * sqrt(values[i] / m->vmax);
+		number(values[i], m->integral ? 0 : 1, label, sizeof label);
+		fprintf(f,
+		        "<li><svg width=\"%d\" height=\"%d\"><circle cx=\"%g\" cy=\"%g\" r=\"%g\" fill=\"%s\" "
+		        "fill-opacity=\"0.75\" stroke=\"#ffffff\"/></svg><span>",
+		        (int)(2 * HTML_RMAX + 2), (int)(2 * HTML_RMAX + 2), HTML_RMAX + 1, HTML_RMAX + 1, r,
+		        hex_colour(CIRCLE, c));
+		html_text(f, label);
+		fputs("</span></li>\n", f);
+	}
+	for (size_t i = 0; i < NSYMBOLS; i++)
+		if (m->present & (1u << i)) {
+			fputs("<li>", f);
+			html_swatch(f, html_fill((int)i, c));
+			fprintf(f, "<span><b>%s</b> %s</span></li>\n", symbols[i].symbol, symbols[i].meaning);
+		}
+	fputs("</ul></aside>\n", f);
+}
+
+/* What the page's script needs: the measure, classes, colours, symbols,
+ * and for a count each area's point on surface in longitude and latitude. */
+static haven_status html_config(map *m, char **out)
+{
+	haven_ctx *ctx = m->ctx;
+	char label[128], c[8];
+	measure_label(m->o->measure, label, sizeof label);
+	cJSON *cfg = cJSON_CreateObject(), *breaks = cJSON_AddArrayToObject(cfg, "breaks"),
+	      *colours = cJSON_AddArrayToObject(cfg, "colours"), *syms = cJSON_AddObjectToObject(cfg, "symbols"),
+	      *points = cJSON_AddObjectToObject(cfg, "points");
+	int ok = cfg && breaks && colours && syms && points && cJSON_AddStringToObject(cfg, "measure", m->o->measure) &&
+	         cJSON_AddStringToObject(cfg, "label", label) && cJSON_AddBoolToObject(cfg, "count", m->count) &&
+	         cJSON_AddStringToObject(cfg, "base", hex_colour(BASE, c)) &&
+	         cJSON_AddStringToObject(cfg, "edge", hex_colour(m->count ? EDGE_COUNT : 0x737373, c)) &&
+	         cJSON_AddStringToObject(cfg, "circle", hex_colour(CIRCLE, c)) &&
+	         cJSON_AddNumberToObject(cfg, "rmax", HTML_RMAX) && cJSON_AddNumberToObject(cfg, "vmax", m->vmax);
+	for (int i = 0; ok && m->nclasses && i <= m->nclasses; i++)
+		ok = cJSON_AddItemToArray(breaks, cJSON_CreateNumber(m->breaks[i])) &&
+		     (i == m->nclasses ||
+		      cJSON_AddItemToArray(colours, cJSON_CreateString(hex_colour(palette[m->nclasses - 1][i], c))));
+	for (size_t i = 0; ok && i < NSYMBOLS; i++) {
+		cJSON *s = cJSON_AddObjectToObject(syms, symbols[i].symbol);
+		ok = s && cJSON_AddStringToObject(s, "meaning", symbols[i].meaning) &&
+		     cJSON_AddStringToObject(s, "fill", html_fill((int)i, c));
+	}
+	haven_status rc = HAVEN_OK;
+	for (size_t i = 0; ok && !rc && m->count && i < m->rows.n; i++) {
+		const area *a = &m->rows.a[i];
+		double lon, lat;
+		if (a->symbol >= 0 || a->value <= 0 || (rc = hv_bng_to_lonlat(ctx, a->px, a->py, &lon, &lat)))
+			continue;
+		cJSON *p = cJSON_CreateArray();
+		ok = p && cJSON_AddItemToObject(points, a->code, p) &&
+		     cJSON_AddItemToArray(p, cJSON_CreateNumber(lat)) &&
+		     cJSON_AddItemToArray(p, cJSON_CreateNumber(lon));
+	}
+	*out = ok && !rc ? cJSON_PrintUnformatted(cfg) : NULL;
+	cJSON_Delete(cfg);
+	if (!rc && !*out)
+		rc = nomem(ctx);
+	return rc;
+}
+
+/* Leaflet's file name, whole: HAVEN_ERR_IO naming the package when absent. */
+static haven_status read_leaflet(haven_ctx *ctx, const char *name, unsigned char **data, size_t *len)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", LEAFLET_DIR, name);
+	haven_status rc = hv_input_read(ctx, path, 4 << 20, "Leaflet", data, len);
+	if (rc == HAVEN_ERR_IO) {
+		char msg[sizeof ctx->errmsg];
+		snprintf(msg, sizeof msg, "%s", haven_errmsg(ctx));
+		rc = hv_error(ctx, rc, "%s (an HTML map inlines Leaflet: Debian's libjs-leaflet)", msg);
+	}
+	return rc;
+}
+
+/* Leaflet's file without its last line when that names a source map
+ * ("//# sourceMappingURL=" in the script, the same in a comment in the style): a
+ * browser's developer tools would fetch it. */
+static size_t without_source_map(const unsigned char *text, size_t n)
+{
+	size_t end = n;
+	while (end && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+		end--;
+	size_t start = end;
+	while (start && text[start - 1] != '\n')
+		start--;
+	const char *line = (const char *)text + start;
+	return strncmp(line, "//# sourceMappingURL=", 21) == 0 || strncmp(line, "/*# sourceMappingURL=", 21) == 0
+	           ? start
+	           : n;
+}
+
+/* The page: everything inlined, so that it opens offline and asks nothing
+ * of any server; its Content-Security-Policy forbids every fetch as well. */
+static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
+{
+	haven_ctx *ctx = m->ctx;
+	unsigned char *css = NULL, *js = NULL;
+	size_t css_n, js_n;
+	char *cfg = NULL;
+	haven_status rc = read_leaflet(ctx, "leaflet.css", &css, &css_n);
+	if (!rc)
+		rc = read_leaflet(ctx, "leaflet.min.js", &js, &js_n);
+	if (!rc)
+		rc = html_config(m, &cfg);
+	if (!rc && (strstr((const char *)css, "</") || strstr((const char *)js, "</script")))
+		rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: Leaflet holds text that would end its element", LEAFLET_DIR);
+	if (rc) {
+		free(css);
+		free(js);
+		return rc;
+	}
+	char title[512], sub[512];
+	titles(m, title, sizeof title, sub, sizeof sub);
+	const char *marking = hv_table_marking(m->t);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+	      "style-src 'unsafe-inline'; img-src data:\">\n"
+	      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
+	      f);
+	html_text(f, title);
+	fputs("</title>\n<style>\n", f);
+	fwrite(css, 1, without_source_map(css, css_n), f);
+	fprintf(f, "\n%s\n</style>\n<script>\n", page_css);
+	fwrite(js, 1, without_source_map(js, js_n), f);
+	fputs("\n</script>\n</head>\n<body>\n", f);
+	if (marking) {
+		fputs("<div class=\"marking\">", f);
+		html_text(f, marking);
+		fputs("</div>\n", f);
+	}
+	fputs("<header><h1>", f);
+	html_text(f, title);
+	fputs("</h1><p class=\"sub\">", f);
+	html_text(f, sub);
+	fputs("</p></header>\n<main><div id=\"map\"></div>\n", f);
+	html_legend(m, f);
+	fputs("</main>\n<footer>", f);
+	notes nt;
+	footer_notes(m, "Map in longitude and latitude (Web Mercator), no background tiles", &nt);
+	const char *paras[] = {nt.attribution, nt.rule, nt.dates};
+	for (int i = 0; i < 3; i++)
+		if (*paras[i]) {
+			fputs("<p>", f);
+			html_text(f, paras[i]);
+			fputs("</p>", f);
+		}
+	fputs("</footer>\n", f);
+	if (marking) {
+		fputs("<div class=\"marking\">", f);
+		html_text(f, marking);
+		fputs("</div>\n", f);
+	}
+	fputs(hatch_svg, f);
+	json_script(f, "haven-data", geojson, n);
+	json_script(f, "haven-map", cfg, strlen(cfg));
+	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_js);
+	free(css);
+	free(js);
+	cJSON_free(cfg);
+	return HAVEN_OK;
+}
+
+/* Read the table for a map of o: the rows, classes and symbols. */
+static haven_status begin(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o, map *m)
+{
+	*m = (map){.ctx = ctx, .t = t, .o = o};
+	return read_map(m);
+}
+
+static void end(map *m)
+{
+	layer_free(&m->rows);
+	layer_free(&m->regions);
+	if (m->regular)
+		cairo_font_face_destroy(m->regular);
+	if (m->bold)
+		cairo_font_face_destroy(m->bold);
+}
+
+haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o, const char *geojson,
+                               size_t n)
+{
+	map m;
+	haven_status rc = begin(ctx, t, o, &m);
+	hv_output out;
+	if (!rc && !(rc = hv_output_open(ctx, o->path, o->overwrite ? NULL : "not replaced without --force", &out))) {
+		if ((rc = write_page(&m, out.f, geojson, n)))
+			hv_output_abort(&out);
+		else
+			rc = hv_output_commit(ctx, &out);
+	}
+	end(&m);
+	return rc;
+}
+
 haven_status hv_map_write(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o)
 {
 	int fmt = format_of(o->path);
-	if (fmt < 0)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg, .pdf or .html file",
-		                o->path ? o->path : "");
-	map m = {.ctx = ctx, .t = t, .o = o};
-	haven_status rc = read_map(&m);
+	if (fmt < 0 || fmt == FMT_HTML)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg or .pdf file", o->path ? o->path : "");
+	map m;
+	haven_status rc = begin(ctx, t, o, &m);
 	if (!rc)
-		rc = fmt == FMT_HTML ? hv_error(ctx, HAVEN_ERR_USAGE, "html: not yet") : write_cairo(&m, fmt);
-	layer_free(&m.rows);
-	layer_free(&m.regions);
-	if (m.regular)
-		cairo_font_face_destroy(m.regular);
-	if (m.bold)
-		cairo_font_face_destroy(m.bold);
+		rc = write_cairo(&m, fmt);
+	end(&m);
 	return rc;
 }

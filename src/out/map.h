@@ -31,6 +31,15 @@ typedef struct hv_map_opts {
  *  HAVEN_ERR_IO when the file cannot be written. */
 haven_status hv_map_write(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o);
 
+/** The HTML page of what hv_map_write would draw: geojson, n bytes of
+ *  RFC 7946 GeoJSON of t's rows at o->level as the export's writer makes it
+ *  (each column a property, a symbol in NAME_symbol beside a null), inlined
+ *  with Leaflet, the legend and the table's marking into the one file
+ *  o->path, created as hv_map_write creates its files.  Borrowed.
+ * \return as hv_map_write. */
+haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o, const char *geojson,
+                               size_t n);
+
 /** The most classes a map has (the palette's length). */
 #define HV_MAP_MAX_CLASSES 9
 
