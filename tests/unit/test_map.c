@@ -32,17 +32,13 @@ static haven_ctx *ctx;
 /* The symbol (or NULL) the next table holds in place of code's measures. */
 static const char *symbol_code, *symbol;
 
-/* Deterministic values spread over a range, a few per class. */
+/* Values spread over a range, a few per class; symbol in symbol_code's. */
 static const char *cell(const char *measure, const char *level, const char *code, size_t row, char *buf)
 {
 	(void)level;
 	if (symbol_code && strcmp(code, symbol_code) == 0)
 		return symbol;
-	if (strcmp(measure, RATE) == 0)
-		snprintf(buf, 32, "%.2f", 5 + (double)(row * 37 % 97) * 0.5);
-	else
-		snprintf(buf, 32, "%zu", (1 + row * 13 % 40) * (strcmp(measure, "places") == 0 ? 4 : 1));
-	return buf;
+	return tu_spread(measure, row, buf);
 }
 
 /* A released aggregate table with sym in place of code's values (NULL: none). */
@@ -436,7 +432,7 @@ static void test_refusals(void **state)
 	     0,
 	     {.measure = "homes", .level = "la", .path = "m.jpg"},
 	     HAVEN_ERR_USAGE,
-	     ".png, .svg, .pdf or .html"},
+	     ".png, .svg or .pdf"},
 	    {"5.8 unknown classes",
 	     0,
 	     {.measure = RATE, .level = "la", .path = "m.png", .classes = "equal"},

@@ -277,3 +277,12 @@ haven_table *tu_aggregate(haven_ctx *ctx, const char *levels, tu_cell_fn cell)
 	}
 	return t;
 }
+
+const char *tu_spread(const char *measure, size_t row, char *buf)
+{
+	if (strcmp(measure, "places_per_10k_children") == 0)
+		snprintf(buf, 32, "%.2f", 5 + (double)(row * 37 % 97) * 0.5);
+	else
+		snprintf(buf, 32, "%zu", (1 + row * 13 % 40) * (strcmp(measure, "places") == 0 ? 4 : 1));
+	return buf;
+}

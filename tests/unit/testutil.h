@@ -119,4 +119,9 @@ typedef const char *(*tu_cell_fn)(const char *measure, const char *level, const 
  *  cells_suppressed, attribution.  Caller frees with haven_table_free(). */
 haven_table *tu_aggregate(haven_ctx *ctx, const char *levels, tu_cell_fn cell);
 
+/** Values for tu_aggregate's row row, spread so that every class of a map
+ *  has a few: places_per_10k_children from 5 to 53 in halves, homes from 1
+ *  to 40, places 4 times that; printed into buf (32 bytes), returned. */
+const char *tu_spread(const char *measure, size_t row, char *buf);
+
 #endif
