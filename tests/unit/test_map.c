@@ -8,6 +8,8 @@
  *   4  what the page says (the PDF's text): title, date, legend, symbols,
  *      marking, attributions
  *   5  refusals and bad input: nothing written
+ *   6  the HTML page: one file, Leaflet inlined, no fetch, data that cannot
+ *      break out of its element, the same legend
  * The aggregate tables are built with the internal API (tu_aggregate) from
  * the bundled ONS la and region boundaries, as src/analysis builds them.
  */
@@ -495,5 +497,90 @@ static void test_refusals(void **state)
 	haven_table_free(homes);
 }
 
+/* ---- 6 the HTML page ------------------------------------------------------------- */
+
+/* GeoJSON as the export writes it (RFC 7946: longitude, latitude), two
+ * areas; one name tries to end the element holding the data. */
+static const char geojson[] =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"area_code\":\"E06000065\",\"area_name\":\"North Yorkshire\","
+    "\"places_per_10k_children\":null,\"places_per_10k_children_symbol\":\"c\"},\"geometry\":{\"type\":"
+    "\"Polygon\",\"coordinates\":[[[-2,54],[-1,54],[-1,54.5],[-2,54]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"area_code\":\"E06000001\",\"area_name\":\"</script><script>"
+    "alert(1)</script>\",\"places_per_10k_children\":12.5,\"places_per_10k_children_symbol\":null},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.3,54.6],[-1.2,54.6],[-1.2,54.7],[-1.3,54.6]]]}}]}";
+
+static int count_of(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void test_html(void **state)
+{
+	(void)state;
+	haven_table *t = table("la region england", NORTH_YORKSHIRE, "c");
+	char path[1024];
+	snprintf(path, sizeof path, "%s", tu_tmp("map.html"));
+	unlink(path);
+	hv_map_opts o = {.measure = RATE, .level = "la", .path = path, .title = "Places <per> 10k & more"};
+	tu_ok(ctx, hv_map_write_html(ctx, t, &o, geojson, strlen(geojson)));
+	struct stat sb;
+	assert_int_equal(lstat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	size_t n;
+	char *page = tu_read(path, &n);
+	static const struct {
+		const char *name, *text;
+		int times;
+	} want[] = {
+	    {"6.1 a document", "<!DOCTYPE html>", 1},
+	    {"6.2 every fetch forbidden",
+	     "content=\"default-src 'none'; script-src 'unsafe-inline'; style-src "
+	     "'unsafe-inline'; img-src data:\"",
+	     1},
+	    {"6.3 no source map named", "sourceMappingURL", 0},
+	    {"6.3 Leaflet's script inlined", "noConflict=function", 1},
+	    {"6.4 Leaflet's style inlined", ".leaflet-tooltip-right:before{left:0;margin-left:-12px", 1},
+	    {"6.5 no script or style is fetched", "<script src", 0},
+	    {"6.6 nor any stylesheet", "<link", 0},
+	    {"6.7 the data cannot end its element", "</script><script>alert(1)", 0},
+	    {"6.8 ... it is escaped", "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>", 1},
+	    {"6.9 the title escaped", "Places &lt;per&gt; 10k &amp; more", 2},
+	    {"6.10 the marking above and below", "<div class=\"marking\">OFFICIAL-SENSITIVE</div>", 2},
+	    {"6.11 the same classes as the printed map", "<span>43.5 to 53.0</span>", 1},
+	    {"6.12 the suppressed area hatched in the legend", "fill=\"url(#hatch)\"", 1},
+	    {"6.13 and named", "<b>c</b> suppressed (disclosure control)", 1},
+	    {"6.14 the sources", "Contains Ofsted and Department for Education data", 1},
+	    {"6.15 the classes' colours for the page's script",
+	     "\"colours\":[\"#ffffcc\",\"#a1dab4\",\"#41b6c4\","
+	     "\"#2c7fb8\",\"#253494\"]",
+	     1},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (count_of(page, want[i].text) != want[i].times)
+			fail_msg("%s: '%s' %d times, want %d", want[i].name, want[i].text, count_of(page, want[i].text),
+			         want[i].times);
+	/* 6.16 Every script element is closed once: nothing in the data ends one. */
+	assert_int_equal(count_of(page, "<script"), count_of(page, "</script>"));
+	free(page);
+
+	/* 6.17 A count: each area's point on surface, in latitude and
+	 * longitude, for its circle. */
+	o.measure = "homes";
+	o.overwrite = 1;
+	tu_ok(ctx, hv_map_write_html(ctx, t, &o, geojson, strlen(geojson)));
+	page = tu_read(path, &n);
+	char *leeds = strstr(page, "\"E08000035\":[");
+	assert_non_null(leeds);
+	double lat = strtod(leeds + 13, &leeds), lon = strtod(leeds + 1, NULL);
+	if (lat < 53.7 || lat > 53.95 || lon < -1.8 || lon > -1.3)
+		fail_msg("6.17 Leeds's circle at %g, %g", lat, lon);
+	free(page);
+	haven_table_free(t);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_breaks), cmocka_unit_test(test_files), cmocka_unit_test(test_pixels),
-        cmocka_unit_test(test_text), cmocka_unit_test(test_refusals))
+        cmocka_unit_test(test_text), cmocka_unit_test(test_refusals), cmocka_unit_test(test_html))
