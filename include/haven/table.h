@@ -77,6 +77,12 @@ const char *haven_table_meta_key(const haven_table *t, size_t i);
 /** 1 while t is sealed (not yet released by haven_release). */
 int haven_table_sealed(const haven_table *t);
 
+/** The protective marking the gate gave t when it released it
+ *  ("OFFICIAL-SENSITIVE" for disclosed data), which every copy of its rows
+ *  must carry; NULL for a table of no disclosed data, one released for
+ *  publication, or one still sealed.  Static. */
+const char *haven_table_marking(const haven_table *t);
+
 /** Number of rows.  A sealed table is refused: 0, and HAVEN_ERR_DENIED on
  *  ctx (haven_errcode, haven_errmsg). */
 size_t haven_table_nrows(haven_ctx *ctx, const haven_table *t);

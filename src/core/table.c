@@ -473,6 +473,10 @@ int haven_table_sealed(const haven_table *t)
 {
 	return t->sealed;
 }
+const char *haven_table_marking(const haven_table *t)
+{
+	return t->sealed ? NULL : t->marking;
+}
 
 int haven_table_find(const haven_table *t, const char *name)
 {
