@@ -267,7 +267,6 @@ size_t haven_table_meta_count(const haven_table *t) { return t->nmeta; }
 const char *haven_table_meta_key(const haven_table *t, size_t i) { return i < t->nmeta ? t->meta[2 * i] : NULL; }
 
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule) { t->rule = *rule; }
-const char *hv_table_marking(const haven_table *t) { return t->marking; }
 const hv_control_rule *hv_table_rule(const haven_table *t) { return &t->rule; }
 
 haven_role haven_table_role(const haven_table *t, int col, const char **sub)

@@ -70,11 +70,6 @@ typedef struct hv_control_rule {
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);
 const hv_control_rule *hv_table_rule(const haven_table *t);
 
-/** The protective marking the gate gave t when it released it
- *  (HAVEN_MARKING for disclosed data), or NULL: what every output of the
- *  table carries.  Borrowed, static. */
-const char *hv_table_marking(const haven_table *t);
-
 /** What the audit entry says was consulted when t is released (copied);
  *  the title when never set.  Never the data itself. */
 haven_status hv_table_object(haven_ctx *ctx, haven_table *t, const char *object);

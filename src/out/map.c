@@ -22,6 +22,8 @@
  */
 #define GEOS_USE_ONLY_R_API
 #include <cjson/cJSON.h>
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -37,6 +39,7 @@
 #include "core/output.h"
 #include "core/source.h"
 #include "gate/gate.h"
+#include "out/export.h"
 #include "out/map.h"
 
 /* ---- class breaks -------------------------------------------------------- */
@@ -877,7 +880,7 @@ static void titles(const map *m, char *title, size_t tn, char *sub, size_t sn)
 /* ---- the page ------------------------------------------------------------ */
 
 /* A length of 1, 2 or 5 times a power of ten, at most x. */
-static double nice(double x)
+static double nice_length(double x)
 {
 	if (x <= 0)
 		return 0;
@@ -888,7 +891,7 @@ static double nice(double x)
 /* A scale bar for view v at most w points long, its left end at (x, y). */
 static void scale_bar(map *m, cairo_t *cr, const view *v, double x, double y, double w)
 {
-	double metres = nice(w / v->s);
+	double metres = nice_length(w / v->s);
 	double len = metres * v->s;
 	for (int i = 0; i < 4; i++) {
 		cairo_rectangle(cr, x + len * i / 4, y, len / 4, 3.5);
@@ -1151,7 +1154,7 @@ static haven_status draw_page(map *m, cairo_t *cr)
 {
 	colour(cr, 0xffffff);
 	cairo_paint(cr);
-	const char *marking = hv_table_marking(m->t);
+	const char *marking = haven_table_marking(m->t);
 	if (marking) {
 		colour(cr, INK);
 		font(cr, m->bold, 10);
@@ -1263,7 +1266,7 @@ static haven_status write_cairo(map *m, int fmt)
 		titles(m, title, sizeof title, sub, sizeof sub);
 		/* The creation date is "now" as haven knows it, not the clock cairo reads. */
 		hv_format_time(hv_now(ctx), now);
-		const char *marking = hv_table_marking(m->t);
+		const char *marking = haven_table_marking(m->t);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, sub);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, marking ? marking : "");
@@ -1563,7 +1566,7 @@ static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
 	}
 	char title[512], sub[512];
 	titles(m, title, sizeof title, sub, sizeof sub);
-	const char *marking = hv_table_marking(m->t);
+	const char *marking = haven_table_marking(m->t);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
 	      "style-src 'unsafe-inline'; img-src data:\">\n"
@@ -1612,6 +1615,41 @@ static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
 	return HAVEN_OK;
 }
 
+/* The page around geojson, into the file o->path. */
+static haven_status write_html(map *m, const char *geojson, size_t n)
+{
+	hv_output out;
+	haven_status rc =
+	    hv_output_open(m->ctx, m->o->path, m->o->overwrite ? NULL : "not replaced without --force", &out);
+	if (rc)
+		return rc;
+	if ((rc = write_page(m, out.f, geojson, n))) {
+		hv_output_abort(&out);
+		return rc;
+	}
+	return hv_output_commit(m->ctx, &out);
+}
+
+/* The rows at the level as GeoJSON from the export's writer (RFC 7946, in
+ * memory: one writer of GeoJSON), and the page around it. */
+static haven_status export_html(map *m)
+{
+	haven_ctx *ctx = m->ctx;
+	char mem[64];
+	snprintf(mem, sizeof mem, "/vsimem/haven-map-%p.geojson", (void *)m);
+	hv_export_opts eo = {.format = "geojson", .path = mem, .level = m->o->level, .overwrite = 1};
+	haven_status rc = hv_export_write(ctx, m->t, &eo);
+	vsi_l_offset n = 0;
+	GByte *json = rc ? NULL : VSIGetMemFileBuffer(mem, &n, TRUE);
+	if (!rc && !json)
+		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: the map's GeoJSON was not written", mem);
+	if (!rc)
+		rc = write_html(m, (const char *)json, (size_t)n);
+	CPLFree(json);
+	VSIUnlink(mem);
+	return rc;
+}
+
 /* Read the table for a map of o: the rows, classes and symbols. */
 static haven_status begin(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o, map *m)
 {
@@ -1634,13 +1672,8 @@ haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const hv_ma
 {
 	map m;
 	haven_status rc = begin(ctx, t, o, &m);
-	hv_output out;
-	if (!rc && !(rc = hv_output_open(ctx, o->path, o->overwrite ? NULL : "not replaced without --force", &out))) {
-		if ((rc = write_page(&m, out.f, geojson, n)))
-			hv_output_abort(&out);
-		else
-			rc = hv_output_commit(ctx, &out);
-	}
+	if (!rc)
+		rc = write_html(&m, geojson, n);
 	end(&m);
 	return rc;
 }
@@ -1648,12 +1681,13 @@ haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const hv_ma
 haven_status hv_map_write(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o)
 {
 	int fmt = format_of(o->path);
-	if (fmt < 0 || fmt == FMT_HTML)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg or .pdf file", o->path ? o->path : "");
+	if (fmt < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg, .pdf or .html file",
+		                o->path ? o->path : "");
 	map m;
 	haven_status rc = begin(ctx, t, o, &m);
 	if (!rc)
-		rc = write_cairo(&m, fmt);
+		rc = fmt == FMT_HTML ? export_html(&m) : write_cairo(&m, fmt);
 	end(&m);
 	return rc;
 }

@@ -21,7 +21,8 @@ typedef struct hv_map_opts {
 /** Draw the measure of the rows of released aggregate table t at o->level
  *  into the file o->path: a choropleth for a rate, proportional circles for
  *  a count; a cell holding a GSS symbol is drawn as that symbol (hatched
- *  when suppressed).  The file is created new, 0600, and put in place whole
+ *  when suppressed).  An HTML page holds the rows as GeoJSON written by
+ *  hv_export_write, and Leaflet, inlined (hv_map_write_html).  The file is created new, 0600, and put in place whole
  *  (core/output.h); an existing one is replaced only with o->overwrite.
  *  t and o are borrowed.
  * \return HAVEN_ERR_DENIED for a sealed table or one naming homes or
@@ -31,11 +32,11 @@ typedef struct hv_map_opts {
  *  HAVEN_ERR_IO when the file cannot be written. */
 haven_status hv_map_write(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o);
 
-/** The HTML page of what hv_map_write would draw: geojson, n bytes of
- *  RFC 7946 GeoJSON of t's rows at o->level as the export's writer makes it
- *  (each column a property, a symbol in NAME_symbol beside a null), inlined
- *  with Leaflet, the legend and the table's marking into the one file
- *  o->path, created as hv_map_write creates its files.  Borrowed.
+/** The HTML page hv_map_write writes, around a given GeoJSON: geojson, n
+ *  bytes of RFC 7946 GeoJSON of t's rows at o->level as the export's writer
+ *  makes it (each column a property, a symbol in NAME_symbol beside a
+ *  null), inlined with Leaflet, the legend and the table's marking into the
+ *  one file o->path.  Borrowed.
  * \return as hv_map_write. */
 haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const hv_map_opts *o, const char *geojson,
                                size_t n);

@@ -434,7 +434,7 @@ static void test_refusals(void **state)
 	     0,
 	     {.measure = "homes", .level = "la", .path = "m.jpg"},
 	     HAVEN_ERR_USAGE,
-	     ".png, .svg or .pdf"},
+	     ".png, .svg, .pdf or .html"},
 	    {"5.8 unknown classes",
 	     0,
 	     {.measure = RATE, .level = "la", .path = "m.png", .classes = "equal"},
@@ -578,6 +578,24 @@ static void test_html(void **state)
 	double lat = strtod(leeds + 13, &leeds), lon = strtod(leeds + 1, NULL);
 	if (lat < 53.7 || lat > 53.95 || lon < -1.8 || lon > -1.3)
 		fail_msg("6.17 Leeds's circle at %g, %g", lat, lon);
+	free(page);
+
+	/* 6.18 Through hv_map_write: the rows at the level as the export's
+	 * GeoJSON (RFC 7946), its symbols beside nulls. */
+	snprintf(path, sizeof path, "%s", tu_tmp("written.html"));
+	hv_map_opts w = {.measure = RATE, .level = "la", .path = path};
+	tu_ok(ctx, hv_map_write(ctx, t, &w));
+	page = tu_read(path, &n);
+	char *data = strstr(page, "<script type=\"application/json\" id=\"haven-data\">");
+	assert_non_null(data);
+	char *data_end = strstr(data, "</script>");
+	*data_end = '\0';
+	if (count_of(data, "\"type\": \"Feature\"") != 153 || count_of(data, "\"geographic_level\": \"region\"") ||
+	    count_of(data, "\"places_per_10k_children_symbol\": \"c\"") != 1 ||
+	    !strstr(data, "\"area_code\": \"E08000035\""))
+		fail_msg("6.18 the page's GeoJSON: %d features, %d regions, %d suppressed",
+		         count_of(data, "\"type\": \"Feature\""), count_of(data, "\"geographic_level\": \"region\""),
+		         count_of(data, "\"places_per_10k_children_symbol\": \"c\""));
 	free(page);
 	haven_table_free(t);
 }
