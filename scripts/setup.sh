@@ -9,9 +9,11 @@ export HAVEN_ROOT
 
 # Build tools and the libraries haven links (headers + runtime), plus the
 # SpatiaLite module, GDAL's command-line tools (used by tests to make fixtures
-# and to open exports), python3 (the standard-library checks in tests/), and
-# PostgreSQL with PostGIS (tests/cli/test_export_pg.sh starts a server of its
-# own to test the PostGIS export).
+# and to open exports), python3 (the standard-library checks in tests/),
+# PostgreSQL with PostGIS (tests/cli/test_export_pg.sh starts a server of
+# its own to test the PostGIS export); for maps, Cairo, the DejaVu fonts and
+# Leaflet (inlined into HTML maps), and for their tests poppler's pdftotext
+# (a PDF map's text) and Chromium (an HTML map opened headless).
 HAVEN_PACKAGES=(
   build-essential cmake pkg-config git python3
   libgeos-dev libproj-dev proj-data
@@ -20,6 +22,7 @@ HAVEN_PACKAGES=(
   libcjson-dev libcmocka-dev libsodium-dev libcsv-dev zlib1g-dev sqlite3
   libglpk-dev
   postgresql-15 postgresql-15-postgis-3
+  libcairo2-dev libfontconfig-dev fonts-dejavu-core libjs-leaflet poppler-utils chromium
 )
 
 haven_setup_packages() {

@@ -26,10 +26,18 @@ typedef struct haven_map_opts {
 	int overwrite;       /* replace an existing file */
 } haven_map_opts;
 
-/** Draw released table t (haven_release'd) as o says.
- * \return HAVEN_ERR_DENIED for a sealed table; HAVEN_ERR_USAGE for an
- *         unknown measure, level or extension; HAVEN_ERR_IO for an existing
- *         file without overwrite, or when it cannot be written. */
+/** Draw the measure of the rows of released aggregate table t at o->level
+ *  into the file o->path: a choropleth for a rate, proportional circles for
+ *  a count; a cell holding a GSS symbol is drawn as that symbol (hatched
+ *  when suppressed).  An HTML page holds the rows as GeoJSON written by
+ *  haven_export_write, and Leaflet, inlined.  The file is created new,
+ *  0600, and put in place whole; an existing one is replaced only with
+ *  o->overwrite.  t and o are borrowed.
+ * \return HAVEN_ERR_DENIED for a sealed table or one naming homes or
+ *  people; HAVEN_ERR_USAGE for an unknown format, measure, classification
+ *  or number of classes; HAVEN_ERR_NOT_FOUND for a level with no rows;
+ *  HAVEN_ERR_VALUE for a measure cell neither a number nor a symbol;
+ *  HAVEN_ERR_IO when the file cannot be written. */
 haven_status haven_map_write(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o);
 
 /** The aggregate a of the measure o->measure (with its numerator, and

@@ -62,14 +62,29 @@ haven_status hv_crs_points(haven_ctx *ctx, PJ *pj, double *x, double *y, size_t 
 	return HAVEN_OK;
 }
 
+/* The context's lon/lat -> BNG transformation, made on first use. */
+static haven_status wgs84_to_bng(haven_ctx *ctx)
+{
+	return ctx->wgs84_to_bng ? HAVEN_OK : hv_crs_to_bng(ctx, "EPSG:4326", &ctx->wgs84_to_bng);
+}
+
 haven_status hv_lonlat_to_bng(haven_ctx *ctx, double lon, double lat, double *e, double *n)
 {
-	if (!ctx->wgs84_to_bng) {
-		haven_status rc = hv_crs_to_bng(ctx, "EPSG:4326", &ctx->wgs84_to_bng);
-		if (rc)
-			return rc;
-	}
-	return hv_crs_point(ctx, ctx->wgs84_to_bng, lon, lat, e, n);
+	haven_status rc = wgs84_to_bng(ctx);
+	return rc ? rc : hv_crs_point(ctx, ctx->wgs84_to_bng, lon, lat, e, n);
+}
+
+haven_status hv_bng_to_lonlat(haven_ctx *ctx, double e, double n, double *lon, double *lat)
+{
+	haven_status rc = wgs84_to_bng(ctx);
+	if (rc)
+		return rc;
+	PJ_COORD r = proj_trans(ctx->wgs84_to_bng, PJ_INV, proj_coord(e, n, 0, 0));
+	if (!isfinite(r.xy.x) || !isfinite(r.xy.y))
+		return hv_error(ctx, HAVEN_ERR_PROJ, "cannot transform (%.1f, %.1f) from EPSG:27700", e, n);
+	*lon = r.xy.x;
+	*lat = r.xy.y;
+	return HAVEN_OK;
 }
 
 void hv_crs_cleanup(haven_ctx *ctx)

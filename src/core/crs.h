@@ -39,6 +39,10 @@ haven_status hv_crs_points(haven_ctx *ctx, PJ *pj, double *x, double *y, size_t 
  *  for the life of the context. */
 haven_status hv_lonlat_to_bng(haven_ctx *ctx, double lon, double lat, double *e, double *n);
 
+/** The other way: BNG (e, n) to WGS84 (lon, lat), by the same cached
+ *  transformation run backwards (for maps drawn in longitude and latitude). */
+haven_status hv_bng_to_lonlat(haven_ctx *ctx, double e, double n, double *lon, double *lat);
+
 /** Free the context's cached transformation (called by haven_ctx_free). */
 void hv_crs_cleanup(haven_ctx *ctx);
 

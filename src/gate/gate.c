@@ -121,8 +121,7 @@ static int scoped(const haven_table *t)
 	return 0;
 }
 
-/* A column an aggregates-only audience may not have, or NULL. */
-static const char *record_level(const haven_table *t)
+const char *hv_gate_record_column(const haven_table *t)
 {
 	for (int c = 0; c < haven_table_ncols(t); c++) {
 		const char *sub;
@@ -162,7 +161,7 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 			                "'%s': column '%s' has no role, so the table cannot be released (a table of "
 			                "disclosed data says what each column holds)",
 			                haven_table_title(t), haven_table_colname(t, c));
-	const char *col = aggregates_only ? record_level(t) : NULL;
+	const char *col = aggregates_only ? hv_gate_record_column(t) : NULL;
 	if (col)
 		return hv_error(ctx, HAVEN_ERR_DENIED,
 		                "%s may receive aggregates only, and '%s' names homes or people (column '%s')", who,

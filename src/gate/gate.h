@@ -17,6 +17,12 @@ haven_status hv_release_to(haven_ctx *ctx, haven_table *t, const char *recipient
  *  for an independent check must not change what it is checked against). */
 haven_status hv_release_oversight(haven_ctx *ctx, haven_table *t);
 
+/** A column of t naming homes or people - a home, free text or a home's
+ *  place (geometry:point) - or NULL: an aggregates-only audience is refused
+ *  such a table, and no export or map ever carries one.  The column's name,
+ *  borrowed from t. */
+const char *hv_gate_record_column(const haven_table *t);
+
 /** Disclosure control over the rows keep[] marks (control.c).  For an
  *  aggregates-only audience: primary suppression ("c") of small counts of
  *  children and episodes and of district and grid cells of fewer than K

@@ -38,6 +38,7 @@
 #include "core/keys.h"
 #include "core/output.h"
 #include "core/text.h"
+#include "gate/gate.h"
 #include "haven/export.h"
 
 /* Where a format keeps the table's metadata. */
@@ -198,6 +199,12 @@ static haven_status check_options(haven_ctx *ctx, const haven_export_opts *o, co
 static haven_status check_columns(job *j)
 {
 	const haven_table *t = j->t;
+	const char *record = hv_gate_record_column(t);
+	if (record)
+		return hv_error(j->ctx, HAVEN_ERR_DENIED,
+		                "'%s' cannot be exported: column '%s' names homes or people; an export holds aggregates "
+		                "only",
+		                haven_table_title(t), record);
 	j->gcol = -1;
 	for (int c = 0; c < haven_table_ncols(t); c++) {
 		const char *sub, *name = haven_table_colname(t, c);
@@ -207,15 +214,6 @@ static haven_status check_columns(job *j)
 			                "'%s' cannot be exported: column '%s' has no role, so nothing says it names no "
 			                "home or person",
 			                haven_table_title(t), name);
-		if (role == HAVEN_ROLE_HOME || role == HAVEN_ROLE_TEXT ||
-		    (role == HAVEN_ROLE_GEOMETRY && strcmp(sub, "point") == 0))
-			return hv_error(j->ctx, HAVEN_ERR_DENIED,
-			                "'%s' cannot be exported: column '%s' names homes or people (%s); an export "
-			                "holds aggregates only",
-			                haven_table_title(t), name,
-			                role == HAVEN_ROLE_HOME   ? "a URN"
-			                : role == HAVEN_ROLE_TEXT ? "free text"
-			                                          : "a home's place");
 		if (role == HAVEN_ROLE_GEOMETRY && j->gcol >= 0)
 			return hv_error(j->ctx, HAVEN_ERR_USAGE,
 			                "'%s' has two geometry columns, '%s' and '%s'; a layer has one",

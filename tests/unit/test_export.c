@@ -459,9 +459,9 @@ static void test_refused(void **state)
 		const char *n, *extra, *needle;
 		int release;
 	} cases[] = {
-	    {"6.1", "urn=home", "column 'urn' names homes or people (a URN)", 1},
-	    {"6.2", "name=text", "column 'name' names homes or people (free text)", 1},
-	    {"6.3", "place=geometry:point", "column 'place' names homes or people (a home's place)", 1},
+	    {"6.1", "urn=home", "column 'urn' names homes or people", 1},
+	    {"6.2", "name=text", "column 'name' names homes or people", 1},
+	    {"6.3", "place=geometry:point", "column 'place' names homes or people", 1},
 	    {"6.4", "note=label", "is sealed: release it with haven_release() before exporting it", 0},
 	};
 	const char *dir = case_dir("refused");

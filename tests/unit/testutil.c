@@ -13,6 +13,7 @@
 
 #include "core/context.h"
 #include "core/sql.h"
+#include "core/table.h"
 #include "testutil.h"
 
 static char tmpdir[256];
@@ -219,4 +220,80 @@ void tu_westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, doub
 	GEOSGeom_destroy_r(ctx->geos, pts);
 	GEOSGeom_destroy_r(ctx->geos, g);
 	GEOSWKBReader_destroy_r(ctx->geos, rd);
+}
+
+haven_table *tu_aggregate(haven_ctx *ctx, const char *levels, tu_cell_fn cell)
+{
+	static const char *const cols[] = {
+	    "geographic_level",       "area_code", "area_name", "parent", "geom", "homes", "places",
+	    "places_per_10k_children"};
+	haven_table *t;
+	tu_ok(ctx, hv_table_new(ctx, "Children's homes and places", HV_TABLE_DISCLOSED, 8, cols, &t));
+	tu_ok(ctx, hv_table_roles(ctx, t,
+	                          "geographic_level=label area_code=area:any area_name=label parent=parent "
+	                          "geom=geometry:area homes=count:homes places=count:places "
+	                          "places_per_10k_children=rate:places"));
+	static const char *const meta[][2] = {
+	    {"as_at", "2025-03-31"},
+	    {"source_snapshots", "2025-03-31"},
+	    {"generated_at", "2025-04-15T09:00:00Z"},
+	    {"disclosure_rule", "counts of children from 1 to 2 suppressed"},
+	    {"cells_suppressed", "0"},
+	    {"attribution", "Source: Office for National Statistics licensed under the Open Government Licence "
+	                    "v.3.0. Contains OS data (c) Crown copyright and database right 2024. Contains Ofsted "
+	                    "and Department for Education data licensed under the Open Government Licence v3.0."}};
+	for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+		tu_ok(ctx, hv_table_meta_set(ctx, t, meta[i][0], meta[i][1]));
+	/* Each level's rows as hv_aggregate lists them: an LA's parent is the
+	 * region holding its point on surface (area_la), a region's England.
+	 * England's shape is its regions collected, not dissolved (quicker). */
+	static const char *const sql[][2] = {
+	    {"la", "SELECT 'la', a.code, a.name, coalesce((SELECT r.code FROM area_la r WHERE r.kind = 'region' "
+	           "AND r.la_code = a.code), ''), ST_AsBinary(a.geom) FROM area a WHERE a.kind = 'la' ORDER BY a.code"},
+	    {"region", "SELECT 'region', code, name, 'E92000001', ST_AsBinary(geom) FROM area WHERE kind = 'region' "
+	               "ORDER BY code"},
+	    {"england",
+	     "SELECT 'england', 'E92000001', 'England', '', ST_AsBinary(CastToMultiPolygon(ST_Collect(geom))) "
+	     "FROM area WHERE kind = 'region'"}};
+	size_t row = 0;
+	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
+		if (!strstr(levels, sql[k][0]))
+			continue;
+		sqlite3_stmt *st;
+		tu_ok(ctx, hv_prepare(ctx, sql[k][1], &st));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			tu_ok(ctx, hv_table_add_row(ctx, t));
+			for (int c = 0; c < 4; c++)
+				tu_ok(ctx, hv_table_set_text(ctx, t, c, (const char *)sqlite3_column_text(st, c)));
+			tu_ok(ctx, hv_table_set_geom(ctx, t, 4, sqlite3_column_blob(st, 4),
+			                             (size_t)sqlite3_column_bytes(st, 4)));
+			for (int c = 5; c < 8; c++) {
+				char buf[32];
+				const char *v =
+				    cell(cols[c], sql[k][0], (const char *)sqlite3_column_text(st, 1), row, buf);
+				char *end;
+				long long i = v ? strtoll(v, &end, 10) : 0;
+				if (!v)
+					continue;
+				if (*v && !*end)
+					tu_ok(ctx, hv_table_set_int(ctx, t, c, i));
+				else if (strtod(v, &end), *v && !*end)
+					tu_ok(ctx, hv_table_set_real(ctx, t, c, strtod(v, NULL)));
+				else
+					tu_ok(ctx, hv_table_set_text(ctx, t, c, v));
+			}
+			row++;
+		}
+		sqlite3_finalize(st);
+	}
+	return t;
+}
+
+const char *tu_spread(const char *measure, size_t row, char *buf)
+{
+	if (strcmp(measure, "places_per_10k_children") == 0)
+		snprintf(buf, 32, "%.2f", 5 + (double)(row * 37 % 97) * 0.5);
+	else
+		snprintf(buf, 32, "%zu", (1 + row * 13 % 40) * (strcmp(measure, "places") == 0 ? 4 : 1));
+	return buf;
 }

@@ -108,4 +108,24 @@ const char *tu_text(haven_ctx *ctx, const char *sql, char *buf, size_t n);
  *  (a point every other part of the area lies east of). */
 void tu_westmost_vertex(haven_ctx *ctx, const char *kind, const char *code, double *x, double *y);
 
+/** A measure cell of tu_aggregate's table: its text (a number, or a GSS
+ *  symbol such as "c"), or NULL for an empty cell; buf (32 bytes) is there
+ *  to print a number into. */
+typedef const char *(*tu_cell_fn)(const char *measure, const char *level, const char *code, size_t row, char *buf);
+
+/** An aggregate table as src/analysis makes it, sealed and disclosed, from
+ *  the areas of the open store: the rows of the levels named in levels
+ *  ("la region england"; la and region need those boundaries loaded), with
+ *  geographic_level, area_code (area:any), area_name, parent, geom
+ *  (geometry:area, the area's polygon), homes (count:homes), places
+ *  (count:places), places_per_10k_children (rate:places), cells from cell;
+ *  metadata as_at, source_snapshots, generated_at, disclosure_rule,
+ *  cells_suppressed, attribution.  Caller frees with haven_table_free(). */
+haven_table *tu_aggregate(haven_ctx *ctx, const char *levels, tu_cell_fn cell);
+
+/** Values for tu_aggregate's row row, spread so that every class of a map
+ *  has a few: places_per_10k_children from 5 to 53 in halves, homes from 1
+ *  to 40, places 4 times that; printed into buf (32 bytes), returned. */
+const char *tu_spread(const char *measure, size_t row, char *buf);
+
 #endif

@@ -1,0 +1,43 @@
+/*
+ * map.h - the insides of maps (map.c) that tests reach: the HTML page
+ * around a GeoJSON, and class breaks.  haven_map_write() is in haven/map.h.
+ * docs/maps.md.
+ */
+#ifndef HAVEN_OUT_MAP_H
+#define HAVEN_OUT_MAP_H
+
+#include "core/table.h"
+#include "haven/map.h"
+
+/** The HTML page haven_map_write writes, around a given GeoJSON: geojson, n
+ *  bytes of RFC 7946 GeoJSON of t's rows at o->level as the export's writer
+ *  makes it (each column a property, a symbol in NAME_symbol beside a
+ *  null), inlined with Leaflet, the legend and the table's marking into the
+ *  one file o->path.  Borrowed.
+ * \return as haven_map_write. */
+haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o, const char *geojson,
+                               size_t n);
+
+/** The most classes a map has (the palette's length). */
+#define HV_MAP_MAX_CLASSES 9
+
+/** Class breaks of the n values v (any order, borrowed) into at most k
+ *  classes (1..HV_MAP_MAX_CLASSES) by method "quantile" or "jenks" (Fisher's
+ *  exact natural breaks: least total squared deviation from the class
+ *  means).  breaks[0] is the least value and breaks[i + 1] the greatest
+ *  value of class i; class i holds the values above breaks[i] up to
+ *  breaks[i + 1], the first class its least value too.  Quantile class i
+ *  ends at the value of rank ceil((i + 1) n / k) in increasing order.
+ *  Fewer classes come back when the values have fewer distinct values than
+ *  k or quantiles coincide; *nclasses says how many (0 when n is 0).
+ *  breaks needs k + 1 entries.
+ * \return HAVEN_ERR_USAGE for an unknown method or k out of range;
+ *  HAVEN_ERR_NOMEM. */
+haven_status hv_map_breaks(haven_ctx *ctx, const double *v, size_t n, const char *method, int k, double *breaks,
+                           int *nclasses);
+
+/** The class of value x under breaks[0..nclasses] (hv_map_breaks): the
+ *  first i with x <= breaks[i + 1]; the last class for anything greater. */
+int hv_map_class(const double *breaks, int nclasses, double x);
+
+#endif
