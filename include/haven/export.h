@@ -50,9 +50,9 @@ haven_status haven_export_write(haven_ctx *ctx, const haven_table *t, const have
 
 /** What an export or a map wrote. */
 typedef struct haven_output_report {
-	size_t rows;       /* rows written (areas drawn) */
-	long suppressed;   /* cells the gate suppressed ("c") */
-	long rounded;      /* cells it rounded */
+	size_t rows;     /* rows written (areas drawn) */
+	long suppressed; /* cells the gate suppressed ("c") */
+	long rounded;    /* cells it rounded */
 } haven_output_report;
 
 /** The aggregate a (haven_aggregate), released to the acting user through

@@ -44,7 +44,9 @@ typedef enum haven_role {
 	                        "any" when rows of several levels share the column (the kind is read
 	                        from the GSS code's prefix) */
 	HAVEN_ROLE_HOME,     /* a home's URN */
-	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class) */
+	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class), or
+	                        published: an official statistic as its publisher released it (already
+	                        controlled, perhaps rounded: it passes as it is, and adds up to nothing) */
 	HAVEN_ROLE_RATE,     /* a rate or ratio; sub: the column holding its numerator, if the table has it
 	                        (a rate whose numerator is suppressed is suppressed) */
 	HAVEN_ROLE_GEOMETRY, /* a geometry cell; sub: point (a home's place) or area (an aggregate's shape) */

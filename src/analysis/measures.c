@@ -48,7 +48,7 @@ static const hv_measure registry[] = {
     {"closures", "homes", "count:homes",
      "homes closed or deregistered in the register snapshots received in the period", "", HV_M_CLOSED, NULL, NULL, NULL,
      0, NULL},
-    {"children_looked_after", "children", "count:children",
+    {"children_looked_after", "children", "count:published",
      "children looked after by the local authority on 31 March of the as-at year (DfE)", "", HV_M_STAT, NULL, NULL,
      &cla, 0, NULL},
     {"places_per_10k_children", "places per 10,000 children", "rate:places",

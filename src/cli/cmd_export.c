@@ -7,11 +7,14 @@
 #include "commands.h"
 
 /* The options an export and a map share: what the aggregate is of. */
-#define AGGREGATE_OPTIONS                                                                                   \
-	{"geography", required_argument, NULL, 'g'}, {"as-at", required_argument, NULL, 'd'},                \
-	    {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},                    \
-	    {"threshold", required_argument, NULL, 'T'}, {"k-homes", required_argument, NULL, 'K'},          \
-	    {"out", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'F'}
+#define AGGREGATE_OPTIONS                                                                                              \
+	{"geography", required_argument, NULL, 'g'}, {"as-at", required_argument, NULL, 'd'},                          \
+	    {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},                              \
+	    {"threshold", required_argument, NULL, 'T'}, {"k-homes", required_argument, NULL, 'K'},                    \
+	    {"out", required_argument, NULL, 'o'},                                                                     \
+	{                                                                                                              \
+		"force", no_argument, NULL, 'F'                                                                        \
+	}
 
 /* Parse one of AGGREGATE_OPTIONS into a; 1 if c was one, 0 if not, -1 on a
  * bad value (printed). */
@@ -84,9 +87,10 @@ haven_status cmd_export(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (!st && list) {
 		haven_table *t = NULL;
-		st = cli_positional(argc, 0);
-		if (!st)
-			st = cli_write_table(ctx, haven_measures(ctx, &t), t, fmt);
+		if (!(st = cli_positional(argc, 0))) {
+			st = haven_measures(ctx, &t);
+			st = cli_write_table(ctx, st, t, fmt);
+		}
 	} else if (!st && (cli_positional(argc, 1) || !a.geography || !e.format || !e.path))
 		st = cli_usage();
 	else if (!st && !(st = cli_open_store(ctx, argv[optind]))) {

@@ -40,16 +40,22 @@ static haven_status exists(haven_ctx *ctx, const hv_output *o)
 	return hv_error(ctx, HAVEN_ERR_IO, "%s: exists; %s", o->path, o->refusal);
 }
 
+haven_status hv_output_vacant(haven_ctx *ctx, const char *path, const char *refusal)
+{
+	struct stat sb;
+	hv_output o = {.path = path, .refusal = refusal};
+	return refusal && lstat(path, &sb) == 0 ? exists(ctx, &o) : HAVEN_OK;
+}
+
 haven_status hv_output_open(haven_ctx *ctx, const char *path, const char *refusal, hv_output *o)
 {
 	memset(o, 0, sizeof *o);
 	o->path = path;
 	o->refusal = refusal;
-	struct stat sb;
-	if (refusal && lstat(path, &sb) == 0)
-		return exists(ctx, o);
-	haven_status rc = hv_sodium_ready(ctx);
+	haven_status rc = hv_output_vacant(ctx, path, refusal);
 	if (rc)
+		return rc;
+	if ((rc = hv_sodium_ready(ctx)))
 		return rc;
 	size_t n = strlen(path) + sizeof ".tmp-01234567";
 	if (!(o->tmp = malloc(n)))

@@ -33,6 +33,12 @@ typedef struct hv_output {
  *  borrowed until hv_output_commit or hv_output_abort. */
 haven_status hv_output_open(haven_ctx *ctx, const char *path, const char *refusal, hv_output *o);
 
+/** HAVEN_OK when path may be written: nothing is there, or refusal is NULL;
+ *  else HAVEN_ERR_IO as hv_output_open says.  For a command to refuse
+ *  early, before it does anything the file is for (the file may still be
+ *  taken by the time it is written: hv_output_open checks again). */
+haven_status hv_output_vacant(haven_ctx *ctx, const char *path, const char *refusal);
+
 /** Flush and sync o->f and put the file in place as path: hard-linked,
  *  which never replaces anything, or, when allowed, renamed over path (which
  *  replaces a symbolic link there, never what it points to).  Whatever the

@@ -252,9 +252,12 @@ static haven_status read_cells(ctl *x, const unsigned char *keep)
 			x->level[x->n] = row_level(t, r);
 			x->row[x->n++] = r;
 		}
-	for (int c = 0; c < nc; c++)
-		if (haven_table_role(t, c, NULL) == HAVEN_ROLE_COUNT)
+	/* An official statistic passes as its publisher released it. */
+	for (int c = 0; c < nc; c++) {
+		const char *sub;
+		if (haven_table_role(t, c, &sub) == HAVEN_ROLE_COUNT && strcmp(sub, "published") != 0)
 			x->col[x->ncnt++] = c;
+	}
 	size_t cells = x->n * (size_t)x->ncnt;
 	x->c = calloc(cells ? cells : 1, sizeof *x->c);
 	x->queue = malloc((cells ? cells : 1) * sizeof *x->queue);

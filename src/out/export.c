@@ -40,6 +40,7 @@
 #include "core/text.h"
 #include "gate/gate.h"
 #include "haven/export.h"
+#include "out/export.h"
 
 /* Where a format keeps the table's metadata. */
 typedef enum meta_home {
@@ -87,7 +88,7 @@ static const char *const symbols[] = {"c", "z", "x", "k", "low", "u"};
 #define NSYMBOLS (sizeof symbols / sizeof symbols[0])
 
 /* The levels of the aggregate table's geographic_level column. */
-static const char *const levels[] = {"la", "district", "pfa", "region", "england", "grid"};
+static const char *const levels[] = {"la", "district", "pfa", "region", "england", "grid", "unlocated", "scope"};
 #define NLEVELS (sizeof levels / sizeof levels[0])
 
 static const char refusal_text[] = "not replaced without --force";
@@ -190,7 +191,8 @@ static haven_status check_options(haven_ctx *ctx, const haven_export_opts *o, co
 		return hv_error(ctx, HAVEN_ERR_CRS, "CRS '%s': give it as AUTHORITY:CODE, e.g. EPSG:4326", o->crs);
 	if (o->level && !one_of(o->level, levels, NLEVELS))
 		return hv_error(ctx, HAVEN_ERR_USAGE,
-		                "level '%s' is not one of la, district, pfa, region, england, grid", o->level);
+		                "level '%s' is not one of la, district, pfa, region, england, grid, unlocated, scope",
+		                o->level);
 	return HAVEN_OK;
 }
 
@@ -237,6 +239,16 @@ static haven_status select_rows(job *j)
 		const char *lv = j->o->level ? haven_table_text(j->ctx, j->t, r, lc) : NULL;
 		j->keep[r] = (unsigned char)(!j->o->level || (lv && strcmp(lv, j->o->level) == 0));
 	}
+	/* GDAL's FlatGeobuf writer (3.6) drops a feature without geometry
+	 * without a word: a total with no polygon of its own (England, a
+	 * scope's total, unlocated homes) would vanish.  Refused instead. */
+	int ac = haven_table_find(j->t, "area_name");
+	for (size_t r = 0; strcmp(j->f->name, "fgb") == 0 && j->gcol >= 0 && r < j->nrows; r++)
+		if (j->keep[r] && haven_table_type(j->ctx, j->t, r, j->gcol) == HAVEN_CELL_NULL)
+			return hv_error(j->ctx, HAVEN_ERR_USAGE,
+			                "FlatGeobuf cannot hold a row without a polygon, and row %zu ('%s') has none: export "
+			                "one level that has polygons (--level la, region, ...) or use gpkg",
+			                r + 1, ac >= 0 && haven_table_text(j->ctx, j->t, r, ac) ? haven_table_text(j->ctx, j->t, r, ac) : "?");
 	return HAVEN_OK;
 }
 
@@ -743,6 +755,18 @@ static haven_status gdal_write(job *j, char **lco, const char *tmp)
 	if (!rc)
 		rc = gdal_failed(j, &w, "writing");
 	hv_gdal_watch_end();
+	return rc;
+}
+
+haven_status hv_export_check(haven_ctx *ctx, const haven_export_opts *o)
+{
+	const format *f;
+	haven_status rc = check_options(ctx, o, &f);
+	if (rc || f->meta == META_COMMENT || is_mem(o->path) || o->overwrite)
+		return rc;
+	rc = hv_output_vacant(ctx, o->path, refusal_text);
+	if (!rc && f->meta == META_SIDECAR)
+		rc = hv_output_vacant(ctx, CPLSPrintf("%s.meta.json", o->path), refusal_text);
 	return rc;
 }
 

@@ -1678,6 +1678,18 @@ haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven
 	return rc;
 }
 
+haven_status hv_map_check(haven_ctx *ctx, const haven_map_opts *o)
+{
+	if (format_of(o->path) < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg, .pdf or .html file",
+		                o->path ? o->path : "");
+	if (o->classes && strcmp(o->classes, "quantile") != 0 && strcmp(o->classes, "jenks") != 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "classes '%s': a map's classes are quantile or jenks", o->classes);
+	if (o->nclasses < 0 || o->nclasses > HV_MAP_MAX_CLASSES)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "%d classes: a map has 1 to %d", o->nclasses, HV_MAP_MAX_CLASSES);
+	return hv_output_vacant(ctx, o->path, o->overwrite ? NULL : "not replaced without --force");
+}
+
 haven_status haven_map_write(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o)
 {
 	int fmt = format_of(o->path);

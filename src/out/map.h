@@ -9,6 +9,12 @@
 #include "core/table.h"
 #include "haven/map.h"
 
+/** Whether o can be drawn, as far as can be told before there is a table:
+ *  the file's extension, the classes, an existing file without
+ *  o->overwrite.  Errors as haven_map_write().  So that a command refuses
+ *  before it releases anything (a release is audited). */
+haven_status hv_map_check(haven_ctx *ctx, const haven_map_opts *o);
+
 /** The HTML page haven_map_write writes, around a given GeoJSON: geojson, n
  *  bytes of RFC 7946 GeoJSON of t's rows at o->level as the export's writer
  *  makes it (each column a property, a symbol in NAME_symbol beside a

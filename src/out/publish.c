@@ -4,8 +4,9 @@
  *
  * One road for both: aggregate (analysis/aggregate.c), release to the
  * acting user (gate/gate.c: scope, disclosure control, the audit entry,
- * the marking), write (out/export.c, out/map.c).  The audit entry is
- * committed before a byte is written.
+ * the marking), write (out/export.c, out/map.c).  The options are checked
+ * first, so that nothing is released (and audited) for a file that cannot
+ * be written; the audit entry is committed before a byte is written.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "haven/export.h"
 #include "haven/gate.h"
 #include "haven/map.h"
+#include "out/export.h"
+#include "out/map.h"
 
 /* The report of released table t. */
 static void report_of(haven_ctx *ctx, const haven_table *t, const char *level, haven_output_report *r)
@@ -62,7 +65,8 @@ haven_status haven_export(haven_ctx *ctx, const haven_aggregate_opts *a, const h
                           haven_output_report *report)
 {
 	hv_clear(ctx);
-	return publish(ctx, a, o->level, export_fn, o, report);
+	haven_status rc = hv_export_check(ctx, o);
+	return rc ? rc : publish(ctx, a, o->level, export_fn, o, report);
 }
 
 haven_status haven_map(haven_ctx *ctx, const haven_aggregate_opts *a, const haven_map_opts *o,
@@ -91,5 +95,6 @@ haven_status haven_map(haven_ctx *ctx, const haven_aggregate_opts *a, const have
 	haven_map_opts mo = *o;
 	if (!mo.level)
 		mo.level = grid ? "grid" : a->geography;
-	return publish(ctx, &agg, mo.level, map_fn, &mo, report);
+	haven_status rc = hv_map_check(ctx, &mo);
+	return rc ? rc : publish(ctx, &agg, mo.level, map_fn, &mo, report);
 }

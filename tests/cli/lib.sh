@@ -76,15 +76,14 @@ rows = json.load(sys.stdin)["rows"]
 print(json.dumps({r["item"]: r["value"] for r in rows if r["section"] == sys.argv[1]}, sort_keys=True))' "$2"
 }
 
-# national_dfe_store STORE: a copy of the national store with the synthetic
-# register (tests/national_store.sh), the region boundaries loaded, and a
-# DfE analyst "dee": what an export of the national table of areas needs
-# (tests/tools/export_table).  The test must require the CTest fixture
+# national_dfe_store STORE: a copy of the national analysis store (the
+# synthetic register geocoded, every boundary, DfE's children looked after;
+# tests/national_store.sh) with a DfE analyst "dee": what an export of the
+# national aggregate needs.  The test must require the CTest fixture
 # "national".
 national_dfe_store() {
-  cp "${HAVEN_NATIONAL:?run through ctest}/register.db" "$1"
+  cp "${HAVEN_NATIONAL:?run through ctest}/analysis.db" "$1"
   chmod 600 "$1"
-  "$HAVEN_BIN" -q boundaries load "$1" --kind region "$HAVEN_DATA_DIR/boundaries/rgn_dec2023_en_bgc.geojson.gz" >/dev/null
   "$HAVEN_BIN" -q authority add "$1" --kind dfe --code DFE --name "Department for Education" >/dev/null
   "$HAVEN_BIN" -q user add "$1" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
 }

@@ -379,6 +379,18 @@ static const control_case cases[] = {
      0,
      0,
      "column 'children' of E23000010 is 10, less than the 13 of its parts"},
+    {"12.2",
+     "an official statistic (count:published) passes as its publisher released it: small, rounded, not adding "
+     "up to its total (DfE's regional 14,620 looked after against the 14,622 of its LAs) and suppressing nothing",
+     AREA "cla places per_100",
+     AREA_ROLES "cla=count:published places=count:places per_100=rate:places",
+     NULL,
+     "region|E12000002||14620|900|6.156;la|E08000021|E12000002|3|500|16666.667;la|E08000037|E12000002|14619|400|2.736",
+     {0, 0},
+     "14620 900 6.2 / 3 500 16666.7 / 14619 400 2.7",
+     0,
+     3,
+     NULL},
 };
 
 /* Every case is run and every failure printed before the test fails. */

@@ -339,7 +339,7 @@ static void test_text(void **state)
 	     {"OFFICIAL-SENSITIVE", "Children's homes and places",
 	      "Places per 10k children by local authority, as at 31 March 2025", "c suppressed (disclosure control)",
 	      "London", "Office for National Statistics", "Contains Ofsted and Department for Education data",
-	      "Disclosure control: counts of children from 1 to 2 suppressed. Cells suppressed: 0."}},
+	      "Disclosure control: none: a record-level audience"}},
 	    {"4.2 a count: circles, another symbol, a title given",
 	     "homes",
 	     "z",

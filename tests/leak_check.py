@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""leak_check.py - no output names a home: a byte search, independent of haven.
+
+    leak_check.py REGISTER.csv FILE...
+
+Reads the register disclosure REGISTER.csv (haven's register format, or the
+synthetic one) with the standard library and searches the raw bytes of
+every FILE - text or binary, whatever its format - for anything that
+identifies a home: its URN, name, first address line, postcode and
+telephone.  (Not its registered person: for a council's home that is the
+council, whose name is an area's.)
+
+Values are compared as runs of letters and digits, whatever separates them
+in the file: "Heather Villa" is found as "Heather Villa", "Heather,Villa"
+or "heather-villa" alike (case is ignored), a postcode with or without its
+space, a telephone however it is spaced.  A URN is found as a whole run of
+digits.  Names and addresses of fewer than 6 characters are not searched
+(an initial and a surname match words at random).  Prints "ok: ..." and
+exits 0, or prints every hit (file, field, value) and exits 1.
+"""
+import collections
+import csv
+import re
+import sys
+
+FIELDS = {
+    "urn": ("urn", "URN"),
+    "name": ("name", "Name"),
+    "address": ("address_1", "Address 1"),
+    "postcode": ("postcode", "Postcode"),
+    "telephone": ("telephone", "Telephone"),
+}
+TOKEN = re.compile(rb"[A-Za-z0-9]+")
+
+
+def tokens(b):
+    return [t.lower() for t in TOKEN.findall(b)]
+
+
+def needles(register):
+    """{(field, value): token tuple} for every identifying value."""
+    out = {}
+    with open(register, newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            for field, columns in FIELDS.items():
+                value = next((row[c].strip() for c in columns if row.get(c)), "")
+                if not value or (len(value) < 6 and field != "urn"):
+                    continue
+                toks = tokens(value.encode())
+                if field in ("postcode", "telephone"):
+                    # however it is spaced: one run of its characters too
+                    out[(field, value + " (unspaced)")] = (b"".join(toks),)
+                out[(field, value)] = tuple(toks)
+    return out
+
+
+def search(path, wanted):
+    """The (field, value) of wanted found in the file's bytes."""
+    toks = tokens(open(path, "rb").read())
+    where = collections.defaultdict(list)
+    for i, t in enumerate(toks):
+        where[t].append(i)
+    hits = []
+    for key, seq in wanted.items():
+        if not seq:
+            continue
+        # look only where the needle's rarest token is
+        k = min(range(len(seq)), key=lambda j: len(where.get(seq[j], ())))
+        for i in where.get(seq[k], ()):
+            start = i - k
+            if start >= 0 and tuple(toks[start:start + len(seq)]) == seq:
+                hits.append(key)
+                break
+    return hits
+
+
+def main(argv):
+    if len(argv) < 3:
+        print("usage: leak_check.py REGISTER.csv FILE...")
+        return 2
+    wanted = needles(argv[1])
+    hits = 0
+    for path in argv[2:]:
+        for field, value in search(path, wanted):
+            print("%s: the %s %r of the register" % (path, field, value))
+            hits += 1
+    if hits:
+        return 1
+    print("ok: %d files, %d identifying values of the register searched, none found" % (len(argv) - 2, len(wanted)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
