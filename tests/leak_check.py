@@ -10,10 +10,12 @@ identifies a home: its URN, name, first address line, postcode and
 telephone.  (Not its registered person: for a council's home that is the
 council, whose name is an area's.)
 
-Values are compared as runs of letters and digits, whatever separates them
-in the file: "Heather Villa" is found as "Heather Villa", "Heather,Villa"
-or "heather-villa" alike (case is ignored), a postcode with or without its
-space, a telephone however it is spaced.  A URN is found as a whole run of
+Values are compared as runs of letters and digits, whatever text separates
+them in the file (one to three spaces or punctuation marks): "Heather
+Villa" is found as "Heather Villa", "Heather, Villa" or "heather-villa"
+alike (case is ignored), a postcode with or without its space, a telephone
+however it is spaced.  (Not across control or binary bytes: in a compressed
+or binary file, two short runs of letters around a random byte are noise.)  A URN is found as a whole run of
 digits.  Names and addresses of fewer than 6 characters are not searched
 (an initial and a surname match words at random).  Prints "ok: ..." and
 exits 0, or prints every hit (file, field, value) and exits 1.
@@ -54,9 +56,21 @@ def needles(register):
     return out
 
 
+def joined(data, spans, start, n):
+    """Whether runs start .. start + n - 1 are separated by text only."""
+    for i in range(start + 1, start + n):
+        sep = data[spans[i - 1][1]:spans[i][0]]
+        if not 1 <= len(sep) <= 3 or any(b < 0x20 or b > 0x7E for b in sep):
+            return False
+    return True
+
+
 def search(path, wanted):
     """The (field, value) of wanted found in the file's bytes."""
-    toks = tokens(open(path, "rb").read())
+    data = open(path, "rb").read()
+    found = list(TOKEN.finditer(data))
+    toks = [m.group().lower() for m in found]
+    spans = [m.span() for m in found]
     where = collections.defaultdict(list)
     for i, t in enumerate(toks):
         where[t].append(i)
@@ -68,7 +82,7 @@ def search(path, wanted):
         k = min(range(len(seq)), key=lambda j: len(where.get(seq[j], ())))
         for i in where.get(seq[k], ()):
             start = i - k
-            if start >= 0 and tuple(toks[start:start + len(seq)]) == seq:
+            if start >= 0 and tuple(toks[start:start + len(seq)]) == seq and joined(data, spans, start, len(seq)):
                 hits.append(key)
                 break
     return hits

@@ -14,7 +14,7 @@
  * levels still add up.
  *
  * Grid cells are built from the homes' points on the British National
- * Grid and merge upward (the side doubled, up to GRID_LEVELS times) while
+ * Grid and merge upward (the side doubled, up to GRID_MAX_SIDE) while
  * they hold fewer than k homes.  A merged cell's polygon is its whole
  * square less the finer cells published inside it, so that no cell's
  * polygon is drawn around the homes it holds.
@@ -33,7 +33,7 @@
 
 #define ENGLAND "E92000001"
 #define MAX_MEASURES 64
-#define GRID_LEVELS 6 /* a grid cell may grow to 2^6 = 64 times its side */
+#define GRID_MAX_SIDE 64000.0 /* cells merge up to 64 km squares (a larger cell is a map of nothing) */
 #define NONE ((size_t)-1)
 
 static haven_status nomem(haven_ctx *ctx)
@@ -385,7 +385,10 @@ static haven_status grid_rows(agg *a, double side, int k)
 		rc = nomem(a->ctx);
 	/* Level by level, the cells still short of k homes sorted by position;
 	 * those sharing a square merge, then move up a level. */
-	for (int level = 0; !rc && level <= GRID_LEVELS; level++) {
+	int top = 0; /* the last level: the side doubled while it stays within GRID_MAX_SIDE */
+	while (side * (double)((int64_t)2 << top) <= GRID_MAX_SIDE)
+		top++;
+	for (int level = 0; !rc && level <= top; level++) {
 		size_t m = 0;
 		for (size_t j = 0; j < n; j++)
 			if (cells[j].live && !cells[j].done)
@@ -402,7 +405,7 @@ static haven_status grid_rows(agg *a, double side, int k)
 			cell *c = by[i];
 			if (!c->live)
 				continue;
-			if (c->v[a->homes_col] >= k || level == GRID_LEVELS)
+			if (c->v[a->homes_col] >= k || level == top)
 				c->done = 1;
 			else {
 				c->ix = half(c->ix);
@@ -567,8 +570,27 @@ static haven_status describe(agg *a, const char *geo, haven_table **out)
 	const char *names[5 + MAX_MEASURES] = {"geographic_level", "area_code", "area_name", "parent", "geom"};
 	for (size_t k = 0; k < a->nm; k++)
 		names[5 + k] = a->ms[k]->name;
-	char title[160];
-	snprintf(title, sizeof title, "Children's homes by %s, as at %s", geo, a->as_at);
+	/* "Children's homes by local authority, England": the date is the
+	 * metadata's (as_at), the scope's total is named in its row. */
+	char title[160], by[64];
+	static const char *const words[][2] = {{"la", "local authority"}, {"district", "local authority district"},
+	                                       {"pfa", "police force area"}, {"region", "region"}};
+	snprintf(by, sizeof by, "%s", geo);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(geo, words[i][0]) == 0)
+			snprintf(by, sizeof by, "%s", words[i][1]);
+	if (strncmp(geo, "grid:", 5) == 0) {
+		double side = atof(geo + 5);
+		if (fmod(side, 1000) == 0)
+			snprintf(by, sizeof by, "%.0f km grid square", side / 1000);
+		else
+			snprintf(by, sizeof by, "%.0f m grid square", side);
+	}
+	const char *where = a->v[a->england].code && strcmp(a->v[a->england].code, ENGLAND) == 0 ? ", England" : "";
+	if (strcmp(geo, "england") == 0)
+		snprintf(title, sizeof title, "Children's homes in England");
+	else
+		snprintf(title, sizeof title, "Children's homes by %s%s", by, where);
 	haven_table *t;
 	haven_status rc = hv_table_new(a->ctx, title, HV_TABLE_DISCLOSED, (int)(5 + a->nm), names, &t);
 	if (rc)
@@ -606,7 +628,7 @@ static haven_status describe(agg *a, const char *geo, haven_table **out)
 		sqlite3_finalize(st);
 	}
 	const char *meta[][2] = {{"geography", geo},     {"as_at", a->as_at},           {"period", period},
-	                         {"generated_at", when}, {"source_snapshot", snapshot}, {"attribution", ATTRIBUTION}};
+	                         {"generated_at", when}, {"source_snapshots", snapshot}, {"attribution", ATTRIBUTION}};
 	for (size_t i = 0; !rc && i < sizeof meta / sizeof meta[0]; i++)
 		rc = hv_table_meta_set(a->ctx, t, meta[i][0], meta[i][1]);
 	for (size_t k = 0; !rc && k < a->nm; k++) {

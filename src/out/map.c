@@ -473,7 +473,7 @@ static haven_status read_map(map *m)
 #define MAP_X MARGIN
 #define MAP_Y 88.0
 #define MAP_W 480.0
-#define MAP_H (PAGE_H - MAP_Y - 78.0)
+#define MAP_H (PAGE_H - MAP_Y - 96.0)
 #define PANEL_X (MAP_X + MAP_W + 20.0)
 #define PANEL_W (PAGE_W - MARGIN - PANEL_X)
 #define RMAX 12.0      /* the radius of the greatest count's circle */
@@ -742,9 +742,9 @@ static void text(cairo_t *cr, double x, double y, int align, const char *s)
 	free(p);
 }
 
-/* s wrapped into lines at most w wide from baseline y, lead apart; returns
- * the baseline after the last. */
-static double wrapped(cairo_t *cr, double x, double y, double w, double lead, const char *s)
+/* s wrapped into lines at most w wide from baseline y, lead apart, drawn
+ * when draw; returns the baseline after the last. */
+static double wrap(cairo_t *cr, double x, double y, double w, double lead, const char *s, int draw)
 {
 	char *p = printable(s);
 	if (!p)
@@ -764,14 +764,27 @@ static double wrapped(cairo_t *cr, double x, double y, double w, double lead, co
 		}
 		char c = *end;
 		*end = '\0';
-		cairo_move_to(cr, x, y);
-		cairo_show_text(cr, line);
+		if (draw) {
+			cairo_move_to(cr, x, y);
+			cairo_show_text(cr, line);
+		}
 		*end = c;
 		y += lead;
 		line = end + strspn(end, " ");
 	}
 	free(p);
 	return y;
+}
+
+static double wrapped(cairo_t *cr, double x, double y, double w, double lead, const char *s)
+{
+	return wrap(cr, x, y, w, lead, s, 1);
+}
+
+/* The height wrapped() would take. */
+static double wrapped_height(cairo_t *cr, double w, double lead, const char *s)
+{
+	return wrap(cr, 0, 0, w, lead, s, 0);
 }
 
 static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -844,10 +857,20 @@ static void class_label(const map *m, int i, char *buf, size_t n)
 		snprintf(buf, n, "%s to %s", a, b);
 }
 
-/* "places_per_10k_children" as "Places per 10k children". */
-static void measure_label(const char *name, char *buf, size_t n)
+/* The measure in words: its unit as the table's metadata gives it
+ * ("measure.places_per_100_cla": "places per 100 children looked after:
+ * ..."), else its name ("places_per_10k_children" as "Places per 10k
+ * children"); capitalised. */
+static void measure_label(const map *m, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s", name);
+	const char *name = m->o->measure;
+	char key[128];
+	snprintf(key, sizeof key, "measure.%s", name);
+	const char *meta = haven_table_meta(m->t, key);
+	if (meta && strchr(meta, ':'))
+		snprintf(buf, n, "%.*s", (int)(strchr(meta, ':') - meta), meta);
+	else
+		snprintf(buf, n, "%s", name);
 	for (char *p = buf; *p; p++)
 		if (*p == '_')
 			*p = ' ';
@@ -870,7 +893,7 @@ static const char *level_words(const char *level)
 static void titles(const map *m, char *title, size_t tn, char *sub, size_t sn)
 {
 	char label[128], as_at[64];
-	measure_label(m->o->measure, label, sizeof label);
+	measure_label(m, label, sizeof label);
 	const char *t = m->o->title ? m->o->title : haven_table_title(m->t);
 	snprintf(title, tn, "%s", t && *t ? t : label);
 	date_words(haven_table_meta(m->t, "as_at"), as_at, sizeof as_at);
@@ -1020,7 +1043,7 @@ static const char *how(const map *m)
 static double legend(map *m, cairo_t *cr, double x, double y)
 {
 	char label[128];
-	measure_label(m->o->measure, label, sizeof label);
+	measure_label(m, label, sizeof label);
 	colour(cr, INK);
 	font(cr, m->bold, 10);
 	text(cr, x, y + 10, LEFT, label);
@@ -1141,10 +1164,15 @@ static void footer(map *m, cairo_t *cr)
 {
 	notes n;
 	footer_notes(m, "Map on the British National Grid (EPSG:27700)", &n);
-	double y = MAP_Y + MAP_H + 16;
 	colour(cr, GREY_TEXT);
 	font(cr, m->regular, 7);
-	y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.attribution);
+	/* Set from the bottom up, so that it ends above the marking there
+	 * however many lines it takes. */
+	double w = PAGE_W - 2 * MARGIN;
+	double h = wrapped_height(cr, w, 9, n.attribution) + wrapped_height(cr, w, 9, n.dates) +
+	           (*n.rule ? wrapped_height(cr, w, 9, n.rule) : 0);
+	double y = fmax(MAP_Y + MAP_H + 14, PAGE_H - 24 - h + 9);
+	y = wrapped(cr, MARGIN, y, w, 9, n.attribution);
 	if (*n.rule)
 		y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.rule);
 	wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.dates);
@@ -1435,7 +1463,7 @@ static const char *html_fill(int symbol, char buf[8])
 static void html_legend(const map *m, FILE *f)
 {
 	char label[128], c[8];
-	measure_label(m->o->measure, label, sizeof label);
+	measure_label(m, label, sizeof label);
 	fputs("<aside><h2>", f);
 	html_text(f, label);
 	fputs("</h2><p class=\"how\">", f);
@@ -1476,7 +1504,7 @@ static haven_status html_config(map *m, char **out)
 {
 	haven_ctx *ctx = m->ctx;
 	char label[128], c[8];
-	measure_label(m->o->measure, label, sizeof label);
+	measure_label(m, label, sizeof label);
 	cJSON *cfg = cJSON_CreateObject(), *breaks = cJSON_AddArrayToObject(cfg, "breaks"),
 	      *colours = cJSON_AddArrayToObject(cfg, "colours"), *syms = cJSON_AddObjectToObject(cfg, "symbols"),
 	      *points = cJSON_AddObjectToObject(cfg, "points");

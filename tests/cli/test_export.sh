@@ -172,6 +172,11 @@ same "the force's five LAs and the scope's total" "la:E08000032 la:E08000033 la:
 python3 "$(dirname "${BASH_SOURCE[0]}")/../leak_check.py" "$HAVEN_NATIONAL/synth/register.csv" "$T"/*.geojson \
 	"$T"/*.gpkg "$T"/*.fgb "$T"/*.csv "$T"/*.json >"$T/check" || { cat "$T/check"; fail "an export names a home"; }
 ok "$(cat "$T/check")"
+if python3 "$(dirname "${BASH_SOURCE[0]}")/../leak_check.py" "$HAVEN_NATIONAL/synth/register.csv" \
+	"$HAVEN_NATIONAL/synth/register.csv" >"$T/check"; then
+	fail "leak_check.py found nothing in the register itself"
+fi
+ok "and leak_check.py finds the register in the register: $(wc -l <"$T/check") hits"
 
 # ---- 10: bad requests: a clear error, nothing written, the store as it was -------
 before=$(dump "$S")
