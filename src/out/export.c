@@ -31,6 +31,7 @@
 #include <ogr_srs_api.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,6 +102,29 @@ typedef struct field {
 	int symbol;        /* the index of NAME_symbol, or -1 */
 } field;
 
+struct job;
+
+/* The geometries' worker (shape_rows()) and what it shares with the
+ * writer, under mu: rows below done are ready in job->geoms. */
+typedef struct shaper {
+	struct job *j;
+	const char *crs;    /* the layer's CRS, or NULL: EPSG:27700, no transform */
+	int geojson;        /* put on GeoJSON's grid */
+	int polygons;       /* every geometry is a (multi)polygon */
+	int started;        /* mu and ready are initialised */
+	int thread_started; /* thread runs shape_rows() */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t ready; /* done, failed or finished changed */
+	size_t done;          /* rows [0, done) are shaped */
+	int failed;           /* the shaper failed on row done: code, msg say why */
+	haven_status code;
+	int finished; /* the shaper has returned */
+	int stop;     /* the writer asks the shaper to stop */
+	char msg[512];
+	char geos_msg[400]; /* GEOS's last message to the shaper's handle */
+} shaper;
+
 typedef struct job {
 	haven_ctx *ctx;
 	const haven_table *t;
@@ -113,7 +137,8 @@ typedef struct job {
 	int gcol;                 /* the geometry column, or -1 */
 	field *fields;            /* one per attribute column */
 	int nfields;              /* how many */
-	OGRGeometryH *geoms;      /* per row: its geometry in the layer's CRS, or NULL */
+	OGRGeometryH *geoms;      /* per row: its geometry, in the layer's CRS once shaped, or NULL */
+	shaper shape;             /* shapes geoms beside the writer */
 	OGRwkbGeometryType gtype; /* the layer's geometry type */
 	OGRSpatialReferenceH srs; /* the layer's CRS, or NULL when it has no geometry */
 	cJSON *meta;              /* the marking and the table's metadata */
@@ -203,10 +228,11 @@ static haven_status check_columns(job *j)
 	const haven_table *t = j->t;
 	const char *record = hv_gate_record_column(t);
 	if (record)
-		return hv_error(j->ctx, HAVEN_ERR_DENIED,
-		                "'%s' cannot be exported: column '%s' names homes or people; an export holds aggregates "
-		                "only",
-		                haven_table_title(t), record);
+		return hv_error(
+		    j->ctx, HAVEN_ERR_DENIED,
+		    "'%s' cannot be exported: column '%s' names homes or people; an export holds aggregates "
+		    "only",
+		    haven_table_title(t), record);
 	j->gcol = -1;
 	for (int c = 0; c < haven_table_ncols(t); c++) {
 		const char *sub, *name = haven_table_colname(t, c);
@@ -245,10 +271,13 @@ static haven_status select_rows(job *j)
 	int ac = haven_table_find(j->t, "area_name");
 	for (size_t r = 0; strcmp(j->f->name, "fgb") == 0 && j->gcol >= 0 && r < j->nrows; r++)
 		if (j->keep[r] && haven_table_type(j->ctx, j->t, r, j->gcol) == HAVEN_CELL_NULL)
-			return hv_error(j->ctx, HAVEN_ERR_USAGE,
-			                "FlatGeobuf cannot hold a row without a polygon, and row %zu ('%s') has none: export "
-			                "one level that has polygons (--level la, region, ...) or use gpkg",
-			                r + 1, ac >= 0 && haven_table_text(j->ctx, j->t, r, ac) ? haven_table_text(j->ctx, j->t, r, ac) : "?");
+			return hv_error(
+			    j->ctx, HAVEN_ERR_USAGE,
+			    "FlatGeobuf cannot hold a row without a polygon, and row %zu ('%s') has none: export "
+			    "one level that has polygons (--level la, region, ...) or use gpkg",
+			    r + 1,
+			    ac >= 0 && haven_table_text(j->ctx, j->t, r, ac) ? haven_table_text(j->ctx, j->t, r, ac)
+			                                                     : "?");
 	return HAVEN_OK;
 }
 
@@ -348,14 +377,13 @@ static int round_ring(OGRGeometryH r, OGRGeometryH *out)
 	return 0;
 }
 
-/* GEOS's view of OGR geometry g (NULL: GEOS's message on the context). */
-static GEOSGeometry *to_geos(haven_ctx *ctx, OGRGeometryH g)
+/* GEOS's view of OGR geometry g (NULL: GEOS's message on its handle). */
+static GEOSGeometry *to_geos(GEOSContextHandle_t geos, OGRGeometryH g)
 {
 	size_t n = (size_t)OGR_G_WkbSize(g);
 	unsigned char *wkb = malloc(n ? n : 1);
-	GEOSGeometry *a = wkb && OGR_G_ExportToIsoWkb(g, wkbNDR, wkb) == OGRERR_NONE
-	                      ? GEOSGeomFromWKB_buf_r(ctx->geos, wkb, n)
-	                      : NULL;
+	GEOSGeometry *a =
+	    wkb && OGR_G_ExportToIsoWkb(g, wkbNDR, wkb) == OGRERR_NONE ? GEOSGeomFromWKB_buf_r(geos, wkb, n) : NULL;
 	free(wkb);
 	return a;
 }
@@ -366,8 +394,8 @@ static GEOSGeometry *to_geos(haven_ctx *ctx, OGRGeometryH g)
  * under 10 cm), and then a ring has no winding RFC 7946's right-hand rule
  * can give; such a polygon is snapped to the grid by GEOS instead, which
  * keeps it valid (a polygon at a time: snapping is costly, and most need
- * no more than rounding).  0, or -1 with the context's error set. */
-static int on_grid(haven_ctx *ctx, OGRGeometryH p, OGRGeometryH out)
+ * no more than rounding).  0, or -1 with GEOS's message on its handle. */
+static int on_grid(GEOSContextHandle_t geos, OGRGeometryH p, OGRGeometryH out)
 {
 	OGRGeometryH q = OGR_G_CreateGeometry(wkbPolygon), ring;
 	int rc = q ? 0 : -1;
@@ -379,17 +407,17 @@ static int on_grid(haven_ctx *ctx, OGRGeometryH p, OGRGeometryH out)
 	}
 	GEOSGeometry *a = NULL, *b = NULL;
 	char valid = 0;
-	if (!rc && !OGR_G_IsEmpty(q) && (!(a = to_geos(ctx, q)) || (valid = GEOSisValid_r(ctx->geos, a)) == 2))
+	if (!rc && !OGR_G_IsEmpty(q) && (!(a = to_geos(geos, q)) || (valid = GEOSisValid_r(geos, a)) == 2))
 		rc = -1;
 	if (!rc && !OGR_G_IsEmpty(q) && valid)
 		OGR_G_AddGeometry(out, q);
 	if (!rc && !OGR_G_IsEmpty(q) && !valid) {
-		GEOSGeom_destroy_r(ctx->geos, a);
+		GEOSGeom_destroy_r(geos, a);
 		size_t n;
 		unsigned char *wkb = NULL;
 		OGRGeometryH res = NULL;
-		if ((a = to_geos(ctx, p)) && (b = GEOSGeom_setPrecision_r(ctx->geos, a, 1 / GRID_SCALE, 0)) &&
-		    (wkb = GEOSGeomToWKB_buf_r(ctx->geos, b, &n)) &&
+		if ((a = to_geos(geos, p)) && (b = GEOSGeom_setPrecision_r(geos, a, 1 / GRID_SCALE, 0)) &&
+		    (wkb = GEOSGeomToWKB_buf_r(geos, b, &n)) &&
 		    OGR_G_CreateFromWkb(wkb, NULL, &res, (int)n) == OGRERR_NONE) {
 			/* a polygon, several (a pinched one splits), or nothing */
 			res = OGR_G_ForceToMultiPolygon(res);
@@ -402,38 +430,158 @@ static int on_grid(haven_ctx *ctx, OGRGeometryH p, OGRGeometryH out)
 		if (res)
 			OGR_G_DestroyGeometry(res);
 		if (wkb)
-			GEOSFree_r(ctx->geos, wkb);
+			GEOSFree_r(geos, wkb);
 	}
 	if (a)
-		GEOSGeom_destroy_r(ctx->geos, a);
+		GEOSGeom_destroy_r(geos, a);
 	if (b)
-		GEOSGeom_destroy_r(ctx->geos, b);
+		GEOSGeom_destroy_r(geos, b);
 	if (q)
 		OGR_G_DestroyGeometry(q);
 	return rc;
 }
 
 /* Multipolygon g on GeoJSON's grid, polygon by polygon.  Takes g; returns a
- * new one, or NULL with the context's error set. */
-static OGRGeometryH polygons_on_grid(haven_ctx *ctx, OGRGeometryH g)
+ * new one, or NULL with GEOS's message on its handle. */
+static OGRGeometryH polygons_on_grid(GEOSContextHandle_t geos, OGRGeometryH g)
 {
 	OGRGeometryH out = OGR_G_CreateGeometry(wkbMultiPolygon);
 	int rc = out ? 0 : -1;
 	for (int i = 0; !rc && i < OGR_G_GetGeometryCount(g); i++)
-		rc = on_grid(ctx, OGR_G_GetGeometryRef(g, i), out);
+		rc = on_grid(geos, OGR_G_GetGeometryRef(g, i), out);
 	OGR_G_DestroyGeometry(g);
 	if (rc && out) {
 		OGR_G_DestroyGeometry(out);
 		out = NULL;
 	}
-	if (!out)
-		hv_error(ctx, HAVEN_ERR_GEOS, "a geometry cannot be put on GeoJSON's grid: %s", ctx->geos_msg);
 	return out;
 }
 
-/* The layer's CRS, and each row's geometry in it: EPSG:27700 unless o->crs;
- * GeoJSON's CRS84, on its grid.  Polygons become multipolygons, so that the
- * layer has one geometry type. */
+static void shaper_geos_message(const char *msg, void *user)
+{
+	shaper *s = user;
+	snprintf(s->geos_msg, sizeof s->geos_msg, "%s", msg);
+}
+
+/* The shaper's thread: each kept row's geometry transformed to the layer's
+ * CRS, made a multipolygon, and put on GeoJSON's grid, in row order, each
+ * handed over as it is done.  Everything it uses is its own (GEOS handle,
+ * PROJ objects, GDAL's thread-local errors), so that it runs beside the
+ * writer; it stops at the first failure, or when the writer stops. */
+static void *shape_rows(void *arg)
+{
+	shaper *s = arg;
+	job *j = s->j;
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	GEOSContextHandle_t geos = GEOS_init_r();
+	OGRSpatialReferenceH from = OSRNewSpatialReference(NULL), to = OSRNewSpatialReference(NULL);
+	OGRCoordinateTransformationH ct = NULL;
+	int failed = !geos || !from || !to;
+	if (failed) {
+		s->code = HAVEN_ERR_NOMEM;
+		snprintf(s->msg, sizeof s->msg, "out of memory");
+	} else
+		GEOSContext_setErrorMessageHandler_r(geos, shaper_geos_message, s);
+	if (!failed && s->crs) {
+		OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
+		OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
+		if (OSRImportFromEPSG(from, 27700) != OGRERR_NONE || OSRSetFromUserInput(to, s->crs) != OGRERR_NONE ||
+		    !(ct = OCTNewCoordinateTransformation(from, to))) {
+			s->code = HAVEN_ERR_CRS;
+			snprintf(s->msg, sizeof s->msg, "cannot transform EPSG:27700 to %s: %s", s->crs,
+			         CPLGetLastErrorMsg());
+			failed = 1;
+		}
+	}
+	for (size_t r = 0; !failed && r < j->nrows; r++) {
+		pthread_mutex_lock(&s->mu);
+		int stop = s->stop;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		OGRGeometryH g = j->geoms[r];
+		if (g && ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
+			s->code = HAVEN_ERR_PROJ;
+			snprintf(s->msg, sizeof s->msg, "cannot transform its geometry to %s: %s", s->crs,
+			         CPLGetLastErrorMsg());
+			failed = 1;
+		}
+		if (g && !failed && s->polygons)
+			g = OGR_G_ForceToMultiPolygon(g);
+		if (g && !failed && s->polygons && s->geojson && !(g = polygons_on_grid(geos, g))) {
+			s->code = HAVEN_ERR_GEOS;
+			snprintf(s->msg, sizeof s->msg, "cannot be put on GeoJSON's grid: %.400s", s->geos_msg);
+			failed = 1;
+		}
+		pthread_mutex_lock(&s->mu);
+		j->geoms[r] = g;
+		s->failed = failed;
+		s->done = failed ? r : r + 1;
+		pthread_cond_broadcast(&s->ready);
+		pthread_mutex_unlock(&s->mu);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->failed = failed;
+	s->finished = 1;
+	pthread_cond_broadcast(&s->ready);
+	pthread_mutex_unlock(&s->mu);
+	if (ct)
+		OCTDestroyCoordinateTransformation(ct);
+	if (from)
+		OSRDestroySpatialReference(from);
+	if (to)
+		OSRDestroySpatialReference(to);
+	if (geos)
+		GEOS_finish_r(geos);
+	CPLPopErrorHandler();
+	return NULL;
+}
+
+/* Row r's geometry, once the shaper has made it: the writer waits for it.
+ * NULL with *rc HAVEN_OK for a row without one; NULL with the context's
+ * error set when the shaper failed on it or before it. */
+static OGRGeometryH shaped(job *j, size_t r, haven_status *rc)
+{
+	shaper *s = &j->shape;
+	*rc = HAVEN_OK;
+	if (!j->geoms)
+		return NULL;
+	pthread_mutex_lock(&s->mu);
+	while (s->done <= r && !s->failed && !s->finished)
+		pthread_cond_wait(&s->ready, &s->mu);
+	int ok = s->done > r;
+	pthread_mutex_unlock(&s->mu);
+	if (!ok)
+		*rc = hv_error(j->ctx, s->code ? s->code : HAVEN_ERR_GEOS, "'%s': row %zu: %s", haven_table_title(j->t),
+		               s->done + 1, s->msg);
+	OGRGeometryH g = ok ? j->geoms[r] : NULL;
+	if (ok)
+		j->geoms[r] = NULL;
+	return g;
+}
+
+/* The writer is done with the shaper: it stops, and is waited for. */
+static void shaper_end(job *j)
+{
+	shaper *s = &j->shape;
+	if (!s->started)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_mutex_unlock(&s->mu);
+	if (s->thread_started)
+		pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->ready);
+	pthread_mutex_destroy(&s->mu);
+	s->started = 0;
+}
+
+/* The layer's CRS (EPSG:27700 unless o->crs; GeoJSON's CRS84) and each
+ * kept row's geometry read; the shaper set going on them (shape_rows()),
+ * in a thread of its own beside the writer where it can have one - for a
+ * national GeoJSON the reprojection and grid take as long as GDAL's
+ * writing.  Polygons become multipolygons, so that the layer has one
+ * geometry type. */
 static haven_status make_geoms(job *j)
 {
 	haven_ctx *ctx = j->ctx;
@@ -445,24 +593,25 @@ static haven_status make_geoms(job *j)
 	int geojson = j->f->meta == META_MEMBER;
 	const char *crs = geojson ? "EPSG:4326" : j->o->crs;
 	OGRSpatialReferenceH bng = OSRNewSpatialReference(NULL);
-	OGRCoordinateTransformationH ct = NULL;
 	haven_status rc = HAVEN_OK;
 	if (!bng || OSRImportFromEPSG(bng, 27700) != OGRERR_NONE)
 		rc = hv_error(ctx, HAVEN_ERR_CRS, "EPSG:27700 is unknown to GDAL (is proj-data installed?)");
 	else
 		OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
+	int same = 1;
 	if (!rc && crs) {
 		j->srs = OSRNewSpatialReference(NULL);
 		if (!j->srs || OSRSetFromUserInput(j->srs, crs) != OGRERR_NONE)
 			rc = hv_error(ctx, HAVEN_ERR_CRS, "CRS '%s' is unknown to GDAL", crs);
 		else
 			OSRSetAxisMappingStrategy(j->srs, OAMS_TRADITIONAL_GIS_ORDER);
-		if (!rc && !OSRIsSame(bng, j->srs) && !(ct = OCTNewCoordinateTransformation(bng, j->srs)))
-			rc = hv_error(ctx, HAVEN_ERR_CRS, "cannot transform EPSG:27700 to %s", crs);
+		same = !rc && OSRIsSame(bng, j->srs);
 	} else if (!rc) {
 		j->srs = bng;
 		bng = NULL;
 	}
+	if (bng)
+		OSRDestroySpatialReference(bng);
 	int polygons = 1;
 	const char *col = haven_table_colname(j->t, j->gcol);
 	for (size_t r = 0; !rc && r < j->nrows; r++) {
@@ -472,29 +621,29 @@ static haven_status make_geoms(job *j)
 		size_t n;
 		const unsigned char *wkb = haven_table_geom(ctx, j->t, r, j->gcol, &n);
 		if (ty != HAVEN_CELL_GEOM || n > INT32_MAX ||
-		    OGR_G_CreateFromWkb(wkb, NULL, &j->geoms[r], (int)n) != OGRERR_NONE) {
-			rc = hv_error(ctx, HAVEN_ERR_USAGE, "'%s': column '%s', row %zu: not a geometry",
-			              haven_table_title(j->t), col, r + 1);
-			break;
-		}
+		    OGR_G_CreateFromWkb(wkb, NULL, &j->geoms[r], (int)n) != OGRERR_NONE)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "'%s': column '%s', row %zu: not a geometry",
+			                haven_table_title(j->t), col, r + 1);
 		OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(j->geoms[r]));
 		polygons = polygons && (gt == wkbPolygon || gt == wkbMultiPolygon);
-		if (ct && OGR_G_Transform(j->geoms[r], ct) != OGRERR_NONE)
-			rc = hv_error(ctx, HAVEN_ERR_PROJ, "'%s': row %zu: cannot transform its geometry to %s",
-			              haven_table_title(j->t), r + 1, crs);
 	}
-	for (size_t r = 0; !rc && polygons && r < j->nrows; r++) {
-		if (j->geoms[r])
-			j->geoms[r] = OGR_G_ForceToMultiPolygon(j->geoms[r]);
-		if (j->geoms[r] && geojson && !(j->geoms[r] = polygons_on_grid(ctx, j->geoms[r])))
-			rc = haven_errcode(ctx);
-	}
+	if (rc)
+		return rc;
 	j->gtype = polygons ? wkbMultiPolygon : wkbUnknown;
-	if (ct)
-		OCTDestroyCoordinateTransformation(ct);
-	if (bng)
-		OSRDestroySpatialReference(bng);
-	return rc;
+	shaper *s = &j->shape;
+	*s = (shaper){.j = j, .crs = same ? NULL : crs, .geojson = geojson, .polygons = polygons};
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return nomem(ctx);
+	if (pthread_cond_init(&s->ready, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		return nomem(ctx);
+	}
+	s->started = 1;
+	/* without a thread, the rows are shaped here, before the writer */
+	s->thread_started = pthread_create(&s->thread, NULL, shape_rows, s) == 0;
+	if (!s->thread_started)
+		shape_rows(s);
+	return HAVEN_OK;
 }
 
 /* The marking, then every metadata key of the table in the order set. */
@@ -634,10 +783,9 @@ static haven_status fill(job *j, GDALDatasetH ds, char **lco, const hv_gdal_watc
 				rc = nomem(ctx);
 		if (marking >= 0)
 			OGR_F_SetFieldString(ft, marking, j->marking);
-		if (j->geoms && j->geoms[r]) {
-			OGR_F_SetGeometryDirectly(ft, j->geoms[r]);
-			j->geoms[r] = NULL;
-		}
+		OGRGeometryH g = rc ? NULL : shaped(j, r, &rc);
+		if (g)
+			OGR_F_SetGeometryDirectly(ft, g);
 		if (!rc && OGR_L_CreateFeature(lyr, ft) != OGRERR_NONE)
 			rc =
 			    hv_error(ctx, HAVEN_ERR_GDAL, "%s: cannot write row %zu: %s", j->where, r + 1, gdal_msg(w));
@@ -813,6 +961,7 @@ static haven_status write_file(job *j, char **lco)
 
 static void job_free(job *j)
 {
+	shaper_end(j);
 	for (size_t r = 0; j->geoms && r < j->nrows; r++)
 		if (j->geoms[r])
 			OGR_G_DestroyGeometry(j->geoms[r]);
