@@ -1017,7 +1017,10 @@ static void test_init(void **state)
 	haven_owner o = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police", .admin = "first"};
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
-	exec(ctx, "DROP TABLE stats_value; DROP TABLE stats_load; "
+	exec(ctx, "DROP TABLE idx_missing_episode_found; DROP TABLE idx_missing_episode_last_seen; "
+	          "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key; "
+	          "DELETE FROM geometry_columns WHERE f_table_name = 'missing_episode'; "
+	          "DROP TABLE stats_value; DROP TABLE stats_load; "
 	          "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
 	          "DROP TABLE request_confirmation; DROP TABLE disclosure_request; DROP TABLE authorisation; "
 	          "DROP TABLE app_user; DROP TABLE purpose; DROP TABLE authority_key; DROP TABLE authority_area; "
