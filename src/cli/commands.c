@@ -118,6 +118,34 @@ const cli_cmd cli_commands[] = {
 	 "  --as-at DATE        the versions valid on DATE (default: the newest snapshot's date)\n"
 	 "  --csv, --json       output format (default: aligned text)\n",
 	 cmd_register_summary, CLI_ACTS},
+	{"key init", "KEYFILE", "make the key that pseudonymises child identifiers (secret file, mode 0600)",
+	 "Writes 32 random bytes to KEYFILE, which must not exist, and prints the key's fingerprint\n"
+	 "(what a store records).  Keep the key outside the store, backed up: without it no later\n"
+	 "import can give the same child the same pseudonym.  docs/missing.md\n",
+	 cmd_key_init, 0},
+	{"missing import", "STORE FILE --source police|la --key KEYFILE [--skip-invalid --rejects FILE] [--tolerance HOURS]",
+	 "import a police or LA file of children missing from care (CSV, .csv.gz, XLSX)",
+	 "  --source S          police or la: whose reports the file holds\n"
+	 "  --key KEYFILE       the pseudonymisation key ('haven key init'); the store refuses a key\n"
+	 "                      whose fingerprint is not the one its first import recorded\n"
+	 "  --skip-invalid      import the valid rows; write the others to --rejects FILE (a new file,\n"
+	 "                      mode 0600, marked; the child identifier replaced by its pseudonym)\n"
+	 "  --tolerance HOURS   police and LA reports of one child at one home starting at most this\n"
+	 "                      far apart are one episode (default 24)\n"
+	 "Child identifiers become HMAC-SHA-256 pseudonyms before anything is stored.  A report seen\n"
+	 "before is unchanged, or, corrected, supersedes the old version (kept as history).  Every\n"
+	 "import rebuilds the episodes.  All or nothing without --skip-invalid.  Columns:\n"
+	 "docs/formats.md (\"Missing episode file\"); model: docs/missing.md.\n",
+	 cmd_missing_import, CLI_ACTS | CLI_WRITES},
+	{"missing linkage", "STORE [--by month|quarter|year] [--area la|pfa|region|england] [--format text|csv|json]",
+	 "count episodes known to the police only, the LA only, or both, by area and period",
+	 "  --by P              month (default), quarter or year of the start\n"
+	 "  --area A            la (the home's LA that day, default), pfa, region or england\n"
+	 "  --format F          text (default), csv or json (also --csv, --json)\n"
+	 "Columns: period, area_code, area_name, episodes, police_only, la_only, both, conflicts\n"
+	 "(both, where the two records disagree).  Counts only, released through the gate: DfE and\n"
+	 "the Children's Commissioner see them under disclosure control.  docs/missing.md\n",
+	 cmd_missing_linkage, CLI_ACTS},
 	{"export",
 	 "STORE --geography G [--measures LIST] --format F --out FILE|PG:CONNINFO [--as-at DATE]\n"
 	 "             [--from DATE --to DATE] [--layer NAME] [--crs CRS] [--level L] [--threshold N]\n"

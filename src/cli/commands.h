@@ -48,6 +48,9 @@ haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_key_init(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_missing_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
 
 #endif

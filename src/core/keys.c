@@ -6,6 +6,8 @@
  * 32-byte seed in base64.  A key file is created 0600 and never overwritten;
  * one that group or others could read, that another user owns, or that is a
  * symbolic link is refused, since the key must then be treated as exposed.
+ * The pseudonymisation key of missing-episode imports (HMAC-SHA-256, 32
+ * random bytes) is kept the same way, under its own tag.
  * Also the SHA-256 (hex) by which an import records the bytes it read.
  */
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include "core/output.h"
 
 #define KEY_TAG "haven-ed25519-secret-key-v1"
+#define HMAC_TAG "haven-hmac-sha256-key-v1"
 
 haven_status hv_sodium_ready(haven_ctx *ctx)
 {
@@ -40,48 +43,52 @@ int hv_pubkey_parse(const char *b64, unsigned char pk[32])
 	       len == 32 && end && *end == '\0';
 }
 
-haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64])
+/* Write text (len bytes) to a new key file at path: created 0600 from the
+ * first byte, never over anything already there (a key overwritten would
+ * orphan every signature or pseudonym made with it). */
+static haven_status write_key_file(haven_ctx *ctx, const char *path, const char *text, size_t len)
 {
-	haven_status rc = hv_sodium_ready(ctx);
-	if (rc)
-		return rc;
-	unsigned char seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-	randombytes_buf(seed, sizeof seed);
-	crypto_sign_seed_keypair(pk, sk, seed);
-	char b64[sodium_base64_ENCODED_LEN(crypto_sign_SEEDBYTES, sodium_base64_VARIANT_ORIGINAL)];
-	sodium_bin2base64(b64, sizeof b64, seed, sizeof seed, sodium_base64_VARIANT_ORIGINAL);
-	char text[sizeof KEY_TAG + sizeof b64 + 2];
-	int len = snprintf(text, sizeof text, "%s\n%s\n", KEY_TAG, b64);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(sk, sizeof sk);
-	sodium_memzero(b64, sizeof b64);
-
-	/* hv_file_create: never overwrite a key, which would orphan every
-	 * checkpoint signed with it.  0600 from the first byte. */
 	int fd = hv_file_create(path);
 	if (fd < 0) {
-		sodium_memzero(text, sizeof text);
 		if (errno == EEXIST)
 			return hv_error(ctx, HAVEN_ERR_IO, "%s: exists; a key is never overwritten", path);
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot create key file: %s", path, strerror(errno));
 	}
-	int ok = write(fd, text, (size_t)len) == len && fsync(fd) == 0;
+	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
 	int err = errno;
 	ok = close(fd) == 0 && ok;
-	sodium_memzero(text, sizeof text);
 	if (!ok) {
 		unlink(path);
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot write key file: %s", path, strerror(err));
 	}
-	if (pubkey)
-		sodium_bin2base64(pubkey, HAVEN_PUBKEY_B64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
 	return HAVEN_OK;
 }
 
-/* Read the key file at path into sk (and pk), refusing a file that group
- * or others may read, or that someone else owns. */
-haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
-                         unsigned char sk[crypto_sign_SECRETKEYBYTES])
+/* Make a key file of tag and n random bytes; the bytes into secret if not NULL. */
+static haven_status generate(haven_ctx *ctx, const char *path, const char *tag, unsigned char *secret, size_t n)
+{
+	haven_status rc = hv_sodium_ready(ctx);
+	if (rc)
+		return rc;
+	unsigned char raw[64];
+	randombytes_buf(raw, n);
+	char b64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
+	sodium_bin2base64(b64, sizeof b64, raw, n, sodium_base64_VARIANT_ORIGINAL);
+	char text[64 + sizeof b64 + 2];
+	int len = snprintf(text, sizeof text, "%s\n%s\n", tag, b64);
+	rc = write_key_file(ctx, path, text, (size_t)len);
+	if (!rc && secret)
+		memcpy(secret, raw, n);
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(b64, sizeof b64);
+	sodium_memzero(text, sizeof text);
+	return rc;
+}
+
+/* Read the key file at path, tagged tag, into its n secret bytes, refusing
+ * a file that group or others may read, that someone else owns, or that is
+ * a symbolic link. */
+static haven_status read_key_file(haven_ctx *ctx, const char *path, const char *tag, unsigned char *secret, size_t n)
 {
 	/* O_NONBLOCK: a FIFO in the key's place must be refused below, not
 	 * waited on here. */
@@ -108,32 +115,63 @@ haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[cryp
 		                path);
 	}
 	char text[256];
-	ssize_t n = read(fd, text, sizeof text - 1);
+	ssize_t got = read(fd, text, sizeof text - 1);
 	close(fd);
-	if (n < 0)
+	if (got < 0)
 		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot read key file: %s", path, strerror(errno));
-	text[n] = '\0';
+	text[got] = '\0';
 	haven_status rc = HAVEN_OK;
-	size_t tag = strlen(KEY_TAG);
-	unsigned char seed[crypto_sign_SEEDBYTES];
-	size_t seedlen = 0;
+	size_t taglen = strlen(tag), len = 0;
 	const char *end = NULL;
-	char *b64 = text + tag + 1;
-	char *nl = (size_t)n > tag + 1 ? strchr(b64, '\n') : NULL;
-	if ((size_t)n <= tag + 1 || strncmp(text, KEY_TAG, tag) != 0 || text[tag] != '\n' || !nl || nl[1] != '\0')
-		rc =
-		    hv_error(ctx, HAVEN_ERR_FORMAT,
-		             "%s: not a haven key file (two lines: '%s', then the key in base64)", path, KEY_TAG);
-	else if (sodium_base642bin(seed, sizeof seed, b64, (size_t)(nl - b64), NULL, &seedlen, &end,
+	char *b64 = text + taglen + 1;
+	char *nl = (size_t)got > taglen + 1 ? strchr(b64, '\n') : NULL;
+	if ((size_t)got <= taglen + 1 || strncmp(text, tag, taglen) != 0 || text[taglen] != '\n' || !nl ||
+	    nl[1] != '\0')
+		rc = hv_error(ctx, HAVEN_ERR_FORMAT,
+		              "%s: not a haven key file (two lines: '%s', then the key in base64)", path, tag);
+	else if (sodium_base642bin(secret, n, b64, (size_t)(nl - b64), NULL, &len, &end,
 	                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	         seedlen != sizeof seed || end != nl)
-		rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: the key line is not %d bytes of base64", path,
-		              crypto_sign_SEEDBYTES);
-	else
+	         len != n || end != nl)
+		rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: the key line is not %zu bytes of base64", path, n);
+	sodium_memzero(text, sizeof text);
+	if (rc)
+		sodium_memzero(secret, n);
+	return rc;
+}
+
+haven_status hv_key_generate(haven_ctx *ctx, const char *path, char pubkey[HAVEN_PUBKEY_B64])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	haven_status rc = generate(ctx, path, KEY_TAG, seed, sizeof seed);
+	if (!rc && pubkey) {
+		crypto_sign_seed_keypair(pk, sk, seed);
+		sodium_bin2base64(pubkey, HAVEN_PUBKEY_B64, pk, sizeof pk, sodium_base64_VARIANT_ORIGINAL);
+		sodium_memzero(sk, sizeof sk);
+	}
+	sodium_memzero(seed, sizeof seed);
+	return rc;
+}
+
+haven_status hv_key_read(haven_ctx *ctx, const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                         unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+	haven_status rc = read_key_file(ctx, path, KEY_TAG, seed, sizeof seed);
+	if (!rc)
 		crypto_sign_seed_keypair(pk, sk, seed);
 	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(text, sizeof text);
 	return rc;
+}
+
+haven_status hv_hmac_key_generate(haven_ctx *ctx, const char *path)
+{
+	return generate(ctx, path, HMAC_TAG, NULL, crypto_auth_hmacsha256_KEYBYTES);
+}
+
+haven_status hv_hmac_key_read(haven_ctx *ctx, const char *path, unsigned char key[crypto_auth_hmacsha256_KEYBYTES])
+{
+	haven_status rc = hv_sodium_ready(ctx);
+	return rc ? rc : read_key_file(ctx, path, HMAC_TAG, key, crypto_auth_hmacsha256_KEYBYTES);
 }
 
 void hv_sha256_hex(const void *data, size_t len, char hex[65])

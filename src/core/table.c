@@ -727,7 +727,7 @@ static void write_text(const haven_table *t, const char *marking, FILE *out)
 /* The one CSV cell writer: RFC 4180 quoting, and a text cell that a
  * spreadsheet would take for a formula gets a leading apostrophe (number
  * says the cell is numeric: never touched).  hv_csv_value undoes it. */
-static void csv_cell(FILE *out, const char *s, int number)
+void hv_csv_cell(FILE *out, const char *s, int number)
 {
 	const char *prefix = !number && hv_csv_formula(s) ? "'" : "";
 	if (!strpbrk(s, ",\"\r\n")) {
@@ -751,7 +751,7 @@ static void write_csv(const haven_table *t, const char *marking, FILE *out)
 	for (int c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_cell(out, t->cols[c].name, 0);
+		hv_csv_cell(out, t->cols[c].name, 0);
 	}
 	if (marking)
 		fputs(",protective_marking", out);
@@ -761,12 +761,12 @@ static void write_csv(const haven_table *t, const char *marking, FILE *out)
 			if (c)
 				fputc(',', out);
 			const cell *ce = at(t, r, c);
-			csv_cell(out, cell_text(ce, buf, sizeof buf),
+			hv_csv_cell(out, cell_text(ce, buf, sizeof buf),
 			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);
-			csv_cell(out, marking, 0);
+			hv_csv_cell(out, marking, 0);
 		}
 		fputs("\r\n", out);
 	}

@@ -11,6 +11,8 @@
 #ifndef HAVEN_CORE_TABLE_H
 #define HAVEN_CORE_TABLE_H
 
+#include <stdio.h>
+
 #include "core/context.h"
 #include "haven/table.h"
 
@@ -100,5 +102,11 @@ const char *hv_table_cell_text(const haven_table *t, size_t row, int col);
 int64_t hv_table_cell_int(const haven_table *t, size_t row, int col);
 double hv_table_cell_real(const haven_table *t, size_t row, int col);
 const unsigned char *hv_table_cell_geom(const haven_table *t, size_t row, int col, size_t *len);
+
+/** Write s as one CSV cell (RFC 4180 quoting; a text cell a spreadsheet
+ *  would evaluate is neutralised with an apostrophe unless number is set):
+ *  the one CSV cell writer, for files written row by row (an import's
+ *  rejects) as well as for tables. */
+void hv_csv_cell(FILE *out, const char *s, int number);
 
 #endif

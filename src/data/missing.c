@@ -1,0 +1,1381 @@
+/*
+ * missing.c - children missing from care: importing police and LA reports
+ * under keyed pseudonyms, their history, and the linkage of the two
+ * records of an episode.  docs/missing.md is the contract; the columns are
+ * in docs/formats.md ("Missing episode file").
+ *
+ * An import streams the file (memory does not grow with it): each row is
+ * checked, its child identifier replaced at once by HMAC-SHA-256 under the
+ * key (the raw identifier is never bound to a statement, written to a
+ * reject file or put in a message), and written with prepared statements
+ * in the operation's one transaction.  A report whose content (the SHA-256
+ * of its normalised fields) is unchanged is counted and left alone; a
+ * changed one gets a new version that the old one points to.  Then the
+ * episodes are rebuilt from the current reports in one ordered pass (child,
+ * home, start): each group of one child at one home is paired one to one,
+ * so the linkage is a sort, never a comparison of every pair.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/crs.h"
+#include "core/keys.h"
+#include "core/output.h"
+#include "core/source.h"
+#include "core/sql.h"
+#include "core/table.h"
+#include "data/homes.h"
+#include "data/missing.h"
+#include "govern/govern.h"
+#include "govern/scope.h"
+#include "haven/missing.h"
+#include "haven/postcode.h"
+#include "haven/store.h"
+#include "ref/gazetteer.h"
+#include "ref/la.h"
+
+#define FINGERPRINT_TAG "haven missing-from-care key fingerprint v1"
+#define REF_MAX 100         /* bytes in a source reference */
+#define CHILD_MAX 200       /* bytes in a child identifier */
+#define CONFLICT_METRES 100 /* two points further apart than this disagree */
+
+/* ---- pseudonyms, fingerprints, times -------------------------------------- */
+
+void hv_missing_pseudonym(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], const char *id, size_t len,
+                          char hex[65])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, crypto_auth_hmacsha256_KEYBYTES);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)id, len);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(hex, 65, mac, sizeof mac);
+}
+
+void hv_missing_fingerprint(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], char hex[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)FINGERPRINT_TAG, sizeof FINGERPRINT_TAG);
+	crypto_hash_sha256_update(&st, key, crypto_auth_hmacsha256_KEYBYTES);
+	crypto_hash_sha256_final(&st, d);
+	sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+/* n digits at s into *v; 1 when they are all digits. */
+static int digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+int hv_missing_time(const char *s, char out[20], int64_t *secs)
+{
+	int y, mo, d, h, mi, sec = 0;
+	const char *t;
+	size_t len = strlen(s);
+	if (len >= 16 && s[4] == '-' && s[7] == '-' && (s[10] == ' ' || s[10] == 'T')) {
+		if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
+			return 0;
+		t = s + 11;
+	} else if (len >= 16 && s[2] == '/' && s[5] == '/' && s[10] == ' ') {
+		if (!digits(s, 2, &d) || !digits(s + 3, 2, &mo) || !digits(s + 6, 4, &y))
+			return 0;
+		t = s + 11;
+	} else
+		return 0;
+	size_t tl = strlen(t);
+	if (!(tl == 5 || (tl == 8 && t[5] == ':')) || t[2] != ':' || !digits(t, 2, &h) || !digits(t + 3, 2, &mi) ||
+	    (tl == 8 && !digits(t + 6, 2, &sec)))
+		return 0;
+	if (h > 23 || mi > 59 || sec > 59)
+		return 0;
+	char buf[64];
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+	int64_t days;
+	if (!hv_parse_date(buf, &days))
+		return 0;
+	snprintf(buf + 10, sizeof buf - 10, "T%02d:%02d:%02d", h, mi, sec);
+	memcpy(out, buf, 20);
+	*secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	return 1;
+}
+
+/* ---- pairing -------------------------------------------------------------- */
+
+typedef struct cand {
+	int64_t gap; /* |police - la|, seconds */
+	size_t p, l;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->gap != y->gap)
+		return x->gap < y->gap ? -1 : 1;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->l < y->l ? -1 : x->l > y->l;
+}
+
+int hv_missing_pair(const int64_t *police, size_t np, const int64_t *la, size_t nl, int64_t tol, long *match_p,
+                    long *match_l)
+{
+	for (size_t i = 0; i < np; i++)
+		match_p[i] = -1;
+	for (size_t j = 0; j < nl; j++)
+		match_l[j] = -1;
+	if (!np || !nl)
+		return 0;
+	/* The candidates: a sweep over the two sorted lists, each police start
+	 * against the LA starts in its window. */
+	size_t n = 0, cap = 0, lo = 0;
+	cand *c = NULL;
+	for (size_t i = 0; i < np; i++) {
+		while (lo < nl && la[lo] < police[i] - tol)
+			lo++;
+		for (size_t j = lo; j < nl && la[j] <= police[i] + tol; j++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				cand *g = realloc(c, cap * sizeof *c);
+				if (!g) {
+					free(c);
+					return -1;
+				}
+				c = g;
+			}
+			int64_t gap = police[i] - la[j];
+			c[n++] = (cand){gap < 0 ? -gap : gap, i, j};
+		}
+	}
+	qsort(c, n, sizeof *c, cand_cmp);
+	for (size_t k = 0; k < n; k++)
+		if (match_p[c[k].p] < 0 && match_l[c[k].l] < 0) {
+			match_p[c[k].p] = (long)c[k].l;
+			match_l[c[k].l] = (long)c[k].p;
+		}
+	free(c);
+	return 0;
+}
+
+/* ---- reading a file ------------------------------------------------------- */
+
+enum {
+	C_REF,
+	C_CHILD,
+	C_URN,
+	C_PLACING,
+	C_FROM,
+	C_TO,
+	C_LS_PC,
+	C_LS_E,
+	C_LS_N,
+	C_LS_LON,
+	C_LS_LAT,
+	C_F_PC,
+	C_F_E,
+	C_F_N,
+	C_F_LON,
+	C_F_LAT,
+	C_RISK,
+	C_CSE,
+	C_CCE,
+	C_RIO,
+	C_RIH,
+	C_RII,
+	C_RID,
+	C_N
+};
+
+static const struct column {
+	const char *name; /* as docs/formats.md names it */
+	int required;
+	const char *const names[4];
+} columns[C_N] = {
+    [C_REF] = {"source_ref", 1, {"source_ref", "source_reference", NULL}},
+    [C_CHILD] = {"child_id", 1, {"child_id", "child_identifier", NULL}},
+    [C_URN] = {"urn", 1, {"urn", NULL}},
+    [C_PLACING] = {"placing_la", 0, {"placing_la", NULL}},
+    [C_FROM] = {"missing_from", 1, {"missing_from", NULL}},
+    [C_TO] = {"returned_at", 0, {"returned_at", NULL}},
+    [C_LS_PC] = {"last_seen_postcode", 0, {"last_seen_postcode", NULL}},
+    [C_LS_E] = {"last_seen_easting", 0, {"last_seen_easting", NULL}},
+    [C_LS_N] = {"last_seen_northing", 0, {"last_seen_northing", NULL}},
+    [C_LS_LON] = {"last_seen_lon", 0, {"last_seen_lon", NULL}},
+    [C_LS_LAT] = {"last_seen_lat", 0, {"last_seen_lat", NULL}},
+    [C_F_PC] = {"found_postcode", 0, {"found_postcode", NULL}},
+    [C_F_E] = {"found_easting", 0, {"found_easting", NULL}},
+    [C_F_N] = {"found_northing", 0, {"found_northing", NULL}},
+    [C_F_LON] = {"found_lon", 0, {"found_lon", NULL}},
+    [C_F_LAT] = {"found_lat", 0, {"found_lat", NULL}},
+    [C_RISK] = {"risk", 0, {"risk", NULL}},
+    [C_CSE] = {"cse_concern", 0, {"cse_concern", NULL}},
+    [C_CCE] = {"cce_concern", 0, {"cce_concern", NULL}},
+    [C_RIO] = {"ri_offered", 0, {"ri_offered", NULL}},
+    [C_RIH] = {"ri_held", 0, {"ri_held", NULL}},
+    [C_RII] = {"ri_independent", 0, {"ri_independent", NULL}},
+    [C_RID] = {"ri_date", 0, {"ri_date", NULL}},
+};
+
+/* One report as checked: text borrowed from the source's row or static. */
+typedef struct mreport {
+	const char *ref, *urn, *placing, *risk;
+	char child[65];
+	char from[20], to[20];
+	int64_t from_s, to_s;
+	int has_to;
+	int flag[5]; /* cse, cce, ri_offered, ri_held, ri_independent: -1 (not given), 0, 1 */
+	char ri_date[11];
+	int has_ls, has_f;
+	double ls_x, ls_y, f_x, f_y;
+	char content[65];
+} mreport;
+
+typedef struct importer {
+	haven_ctx *ctx;
+	const haven_missing_opts *o;
+	hv_source *src;
+	int col[C_N];
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+	char limit[21]; /* times after this are in the future */
+	char today[11];
+	hv_gazetteer *gz;
+	hv_lanames *las;
+	int las_tried;
+	sqlite3_stmt *home, *seen, *current, *insert, *supersede;
+	int64_t next_id, load_id;
+	char now[21];
+	hv_output rej;
+	int rej_open;
+	haven_missing_report *rep;
+} importer;
+
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
+
+static const char *field(const importer *im, int c)
+{
+	return im->col[c] < 0 ? "" : hv_source_field(im->src, im->col[c]);
+}
+
+/* A row's fault: its status and reason (without file and row). */
+typedef struct fault {
+	haven_status st;
+	char why[400];
+} fault;
+
+static haven_status bad(fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
+static haven_status bad(fault *f, haven_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof f->why, fmt, ap);
+	va_end(ap);
+	return f->st = st;
+}
+
+/* A yes/no cell: -1 when empty. */
+static haven_status yes_no(fault *f, const char *name, const char *v, int *out)
+{
+	*out = -1;
+	if (!*v)
+		return HAVEN_OK;
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "y"))
+		*out = 1;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "n"))
+		*out = 0;
+	else
+		return bad(f, HAVEN_ERR_VALUE, "%s '%.40s' is not yes or no", name, v);
+	return HAVEN_OK;
+}
+
+static haven_status risk_grade(fault *f, const char *v, const char **out)
+{
+	static const char *const grades[][2] = {
+	    {"no apparent risk", "none"}, {"none", "none"}, {"low", "low"}, {"medium", "medium"}, {"high", "high"}};
+	*out = NULL;
+	if (!*v)
+		return HAVEN_OK;
+	for (size_t i = 0; i < sizeof grades / sizeof grades[0]; i++)
+		if (!strcasecmp(v, grades[i][0])) {
+			*out = grades[i][1];
+			return HAVEN_OK;
+		}
+	return bad(f, HAVEN_ERR_VALUE, "risk '%.40s' is not one of: no apparent risk, low, medium, high", v);
+}
+
+/* A clock time: required or not; not in the future. */
+static haven_status clock_time(importer *im, fault *f, const char *name, const char *v, char out[20], int64_t *secs)
+{
+	if (!hv_missing_time(v, out, secs))
+		return bad(f, HAVEN_ERR_VALUE,
+		           "%s '%.40s' is not a real date and time (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM)", name,
+		           v);
+	if (strcmp(out, im->limit) > 0)
+		return bad(f, HAVEN_ERR_VALUE, "%s %s is in the future", name, out);
+	return HAVEN_OK;
+}
+
+/* One of the ways a place is given: postcode, E/N or lon/lat (at most one). */
+static haven_status place(importer *im, fault *f, const char *name, int pc, int e, int n, int lon, int lat, int *has,
+                          double *x, double *y)
+{
+	const char *vpc = field(im, pc), *ve = field(im, e), *vn = field(im, n), *vlon = field(im, lon),
+	           *vlat = field(im, lat);
+	int forms = (*vpc != 0) + (*ve || *vn) + (*vlon || *vlat);
+	*has = 0;
+	if (!forms)
+		return HAVEN_OK;
+	if (forms > 1)
+		return bad(f, HAVEN_ERR_VALUE, "%s is given in more than one form (postcode, E/N, lon/lat); give one",
+		           name);
+	haven_ctx *ctx = im->ctx;
+	if (*vpc) {
+		char canon[9];
+		if (haven_postcode_normalise(vpc, canon, NULL))
+			return bad(f, HAVEN_ERR_VALUE, "%s_postcode '%.20s' is not a UK postcode", name, vpc);
+		if (!im->gz) {
+			haven_status rc = hv_gazetteer_open(ctx, &im->gz);
+			if (rc)
+				return bad(f, rc, "%s_postcode %s: %s", name, canon, haven_errmsg(ctx));
+		}
+		hv_gz_match m;
+		haven_status rc = hv_gazetteer_postcode(im->gz, canon, &m, x, y);
+		if (rc)
+			return bad(f, rc, "%s", haven_errmsg(ctx));
+		if (m != HV_GZ_LIVE && m != HV_GZ_TERMINATED)
+			return bad(f, HAVEN_ERR_VALUE, "%s_postcode %s is not in the gazetteer%s", name, canon,
+			           m == HV_GZ_NO_COORDS ? " with a grid reference" : "");
+	} else if (*ve || *vn) {
+		if (!hv_parse_decimal(ve, x) || !hv_parse_decimal(vn, y))
+			return bad(f, HAVEN_ERR_VALUE, "%s_easting and %s_northing must both be numbers (metres)", name,
+			           name);
+		if (!hv_bng_in_extent(*x, *y))
+			return bad(f, HAVEN_ERR_CRS, "%s at E %.0f, N %.0f is outside Great Britain", name, *x, *y);
+	} else {
+		double lo, la;
+		if (!hv_parse_decimal(vlon, &lo) || !hv_parse_decimal(vlat, &la))
+			return bad(f, HAVEN_ERR_VALUE, "%s_lon and %s_lat must both be numbers (degrees)", name, name);
+		if (!hv_lonlat_in_gb(lo, la))
+			return bad(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name, lo, la);
+		haven_status rc = hv_lonlat_to_bng(ctx, lo, la, x, y);
+		if (rc)
+			return bad(f, rc, "%s: %s", name, haven_errmsg(ctx));
+		if (!hv_bng_in_extent(*x, *y))
+			return bad(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name, lo, la);
+	}
+	/* Kept to the centimetre, so the content hash is stable. */
+	*x = round(*x * 100) / 100;
+	*y = round(*y * 100) / 100;
+	*has = 1;
+	return HAVEN_OK;
+}
+
+/* The placing LA as an ONS code: a code, DfE's LA number or a name. */
+static haven_status placing_la(importer *im, fault *f, const char *v, const char **out)
+{
+	*out = NULL;
+	if (!*v)
+		return HAVEN_OK;
+	if (hv_gss_code(v)) {
+		*out = v;
+		return HAVEN_OK;
+	}
+	if (strlen(v) == 3 && v[0] >= '0' && v[0] <= '9') {
+		if (!(*out = hv_la_dfe_number(v, NULL)))
+			return bad(f, HAVEN_ERR_VALUE, "placing_la '%s' is not a DfE LA number haven knows", v);
+		return HAVEN_OK;
+	}
+	if (!im->las_tried) {
+		im->las_tried = 1;
+		haven_status rc = hv_lanames_load(im->ctx, &im->las);
+		if (rc && rc != HAVEN_ERR_NOT_FOUND)
+			return bad(f, rc, "%s", haven_errmsg(im->ctx));
+		hv_clear(im->ctx);
+	}
+	if (!im->las)
+		return bad(f, HAVEN_ERR_VALUE,
+		           "placing_la '%.60s': no LA boundaries are loaded to know names by; give its ONS code", v);
+	const char *name;
+	haven_status rc = hv_lanames_resolve(im->ctx, im->las, v, out, &name);
+	if (rc)
+		return bad(f, rc, "placing_la: %s", haven_errmsg(im->ctx));
+	return HAVEN_OK;
+}
+
+static void hash_text(crypto_hash_sha256_state *h, const char *s)
+{
+	if (s)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s) + 1);
+	else
+		crypto_hash_sha256_update(h, (const unsigned char *)"\x1e", 1);
+}
+
+static void content_hash(mreport *r)
+{
+	crypto_hash_sha256_state h;
+	char buf[64];
+	crypto_hash_sha256_init(&h);
+	hash_text(&h, r->child);
+	hash_text(&h, r->urn);
+	hash_text(&h, r->placing);
+	hash_text(&h, r->from);
+	hash_text(&h, r->has_to ? r->to : NULL);
+	hash_text(&h, r->risk);
+	for (int i = 0; i < 5; i++) {
+		snprintf(buf, sizeof buf, "%d", r->flag[i]);
+		hash_text(&h, buf);
+	}
+	hash_text(&h, r->ri_date[0] ? r->ri_date : NULL);
+	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_ls, r->ls_x, r->ls_y);
+	hash_text(&h, buf);
+	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_f, r->f_x, r->f_y);
+	hash_text(&h, buf);
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(r->content, sizeof r->content, d, sizeof d);
+}
+
+/* Check the current row into r.  The child identifier is pseudonymised
+ * first of all, and nothing below quotes it. */
+static haven_status check_row(importer *im, mreport *r, fault *f)
+{
+	memset(r, 0, sizeof *r);
+	f->st = HAVEN_OK;
+	f->why[0] = '\0';
+	const char *child = field(im, C_CHILD);
+	size_t clen = strlen(child);
+	while (clen && (child[clen - 1] == ' ' || child[clen - 1] == '\t'))
+		clen--;
+	while (clen && (*child == ' ' || *child == '\t'))
+		child++, clen--;
+	if (clen)
+		hv_missing_pseudonym(im->key, child, clen, r->child);
+
+	r->ref = field(im, C_REF);
+	if (!*r->ref)
+		return bad(f, HAVEN_ERR_MISSING, "source_ref is empty");
+	if (strlen(r->ref) > REF_MAX)
+		return bad(f, HAVEN_ERR_VALUE, "source_ref is longer than %d bytes", REF_MAX);
+	if (!clen)
+		return bad(f, HAVEN_ERR_MISSING, "child_id is empty");
+	if (clen > CHILD_MAX)
+		return bad(f, HAVEN_ERR_VALUE, "child_id is longer than %d bytes", CHILD_MAX);
+
+	r->urn = field(im, C_URN);
+	if (!*r->urn)
+		return bad(f, HAVEN_ERR_MISSING, "urn is empty");
+	sqlite3_bind_text(im->home, 1, r->urn, -1, SQLITE_STATIC);
+	int known = sqlite3_step(im->home);
+	sqlite3_reset(im->home);
+	if (known != SQLITE_ROW && known != SQLITE_DONE)
+		return bad(f, hv_error_sql(im->ctx, "looking up a home"), "%s", haven_errmsg(im->ctx));
+	if (known != SQLITE_ROW)
+		return bad(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
+
+	haven_status rc;
+	if ((rc = placing_la(im, f, field(im, C_PLACING), &r->placing)))
+		return rc;
+	const char *from = field(im, C_FROM), *to = field(im, C_TO);
+	if (!*from)
+		return bad(f, HAVEN_ERR_MISSING, "missing_from is empty");
+	if ((rc = clock_time(im, f, "missing_from", from, r->from, &r->from_s)))
+		return rc;
+	if (*to) {
+		if ((rc = clock_time(im, f, "returned_at", to, r->to, &r->to_s)))
+			return rc;
+		if (strcmp(r->to, r->from) < 0)
+			return bad(f, HAVEN_ERR_VALUE, "returned_at %s is before missing_from %s", r->to, r->from);
+		r->has_to = 1;
+	}
+	if ((rc = place(im, f, "last_seen", C_LS_PC, C_LS_E, C_LS_N, C_LS_LON, C_LS_LAT, &r->has_ls, &r->ls_x,
+	                &r->ls_y)) ||
+	    (rc = place(im, f, "found", C_F_PC, C_F_E, C_F_N, C_F_LON, C_F_LAT, &r->has_f, &r->f_x, &r->f_y)))
+		return rc;
+	if ((rc = risk_grade(f, field(im, C_RISK), &r->risk)))
+		return rc;
+	static const int flags[5] = {C_CSE, C_CCE, C_RIO, C_RIH, C_RII};
+	for (int i = 0; i < 5; i++)
+		if ((rc = yes_no(f, columns[flags[i]].name, field(im, flags[i]), &r->flag[i])))
+			return rc;
+	const char *rid = field(im, C_RID);
+	if (*rid) {
+		if (!hv_parse_date(rid, NULL))
+			return bad(f, HAVEN_ERR_VALUE, "ri_date '%.20s' is not a date (YYYY-MM-DD)", rid);
+		if (strncmp(rid, r->from, 10) < 0)
+			return bad(f, HAVEN_ERR_VALUE, "ri_date %s is before missing_from %s", rid, r->from);
+		if (strcmp(rid, im->today) > 0)
+			return bad(f, HAVEN_ERR_VALUE, "ri_date %s is in the future", rid);
+		snprintf(r->ri_date, sizeof r->ri_date, "%s", rid);
+	}
+	content_hash(r);
+	return HAVEN_OK;
+}
+
+/* ---- the reject file ------------------------------------------------------ */
+
+static haven_status rejects_open(importer *im)
+{
+	haven_status rc = hv_output_open(im->ctx, im->o->rejects, "a reject file is never overwritten", &im->rej);
+	if (rc)
+		return rc;
+	im->rej_open = 1;
+	int n = hv_source_ncols(im->src);
+	for (int i = 0; i < n; i++) {
+		hv_csv_cell(im->rej.f, i == im->col[C_CHILD] ? "child_pseudonym" : hv_source_colname(im->src, i), 0);
+		fputc(',', im->rej.f);
+	}
+	fputs("row,reason,protective_marking\r\n", im->rej.f);
+	return HAVEN_OK;
+}
+
+/* The raw row, its child identifier replaced by the pseudonym, and why. */
+static void reject(importer *im, const mreport *r, const fault *f)
+{
+	int n = hv_source_ncols(im->src);
+	char row[24];
+	for (int i = 0; i < n; i++) {
+		hv_csv_cell(im->rej.f, i == im->col[C_CHILD] ? r->child : hv_source_field(im->src, i), 0);
+		fputc(',', im->rej.f);
+	}
+	snprintf(row, sizeof row, "%lld", (long long)hv_source_row(im->src));
+	hv_csv_cell(im->rej.f, row, 1);
+	fputc(',', im->rej.f);
+	hv_csv_cell(im->rej.f, f->why, 0);
+	fputc(',', im->rej.f);
+	hv_csv_cell(im->rej.f, HAVEN_MARKING, 0);
+	fputs("\r\n", im->rej.f);
+	im->rep->rejected++;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static haven_status prepare_all(importer *im)
+{
+	haven_status rc;
+	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_seen(ref TEXT PRIMARY KEY, row INTEGER)"
+	                           " WITHOUT ROWID; DELETE FROM temp.missing_seen;")) ||
+	    (rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
+	    (rc = hv_prepare(im->ctx,
+	                     "INSERT INTO temp.missing_seen(ref, row) VALUES(?1, ?2) ON CONFLICT(ref) DO UPDATE"
+	                     " SET row = row RETURNING row",
+	                     &im->seen)) ||
+	    (rc = hv_prepare(im->ctx,
+	                     "SELECT id, content FROM missing_report"
+	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
+	                     &im->current)) ||
+	    (rc = hv_prepare(im->ctx,
+	                     "INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn,"
+	                     " placing_la, missing_from, returned_at, risk, cse, cce, ri_offered, ri_held,"
+	                     " ri_independent, ri_date, last_seen_x, last_seen_y, found_x, found_y, content)"
+	                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                     &im->insert)) ||
+	    (rc = hv_prepare(im->ctx, "UPDATE missing_report SET superseded_by = ?, superseded_at = ? WHERE id = ?",
+	                     &im->supersede)))
+		return rc;
+	return HAVEN_OK;
+}
+
+static void finalize_all(importer *im)
+{
+	sqlite3_finalize(im->home);
+	sqlite3_finalize(im->seen);
+	sqlite3_finalize(im->current);
+	sqlite3_finalize(im->insert);
+	sqlite3_finalize(im->supersede);
+	im->home = im->seen = im->current = im->insert = im->supersede = NULL;
+}
+
+/* The row that first gave r's reference, or 0 for the first time. */
+static haven_status seen_before(importer *im, const char *ref, int64_t *first)
+{
+	int64_t row = hv_source_row(im->src);
+	sqlite3_bind_text(im->seen, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->seen, 2, row);
+	*first = 0;
+	int s = sqlite3_step(im->seen);
+	if (s == SQLITE_ROW && sqlite3_column_int64(im->seen, 0) != row)
+		*first = sqlite3_column_int64(im->seen, 0);
+	while (s == SQLITE_ROW)
+		s = sqlite3_step(im->seen);
+	sqlite3_reset(im->seen);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(im->ctx, "checking source references");
+}
+
+static void bind_flag(sqlite3_stmt *st, int i, int v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, v);
+}
+
+static void bind_point(sqlite3_stmt *st, int i, int has, double x, double y)
+{
+	if (has) {
+		sqlite3_bind_double(st, i, x);
+		sqlite3_bind_double(st, i + 1, y);
+	} else {
+		sqlite3_bind_null(st, i);
+		sqlite3_bind_null(st, i + 1);
+	}
+}
+
+static haven_status write_report(importer *im, const mreport *r)
+{
+	haven_ctx *ctx = im->ctx;
+	sqlite3_stmt *st = im->current;
+	sqlite3_bind_text(st, 1, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
+	int64_t old = 0;
+	int same = 0, s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		old = sqlite3_column_int64(st, 0);
+		same = !strcmp((const char *)sqlite3_column_text(st, 1), r->content);
+	}
+	sqlite3_reset(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return hv_error_sql(ctx, "looking up a report");
+	if (same) {
+		im->rep->unchanged++;
+		return HAVEN_OK;
+	}
+	int64_t id = im->next_id++;
+	if (old) {
+		/* Foreign keys are deferred for the operation: the old version
+		 * points to the new one before it is written, so that the one
+		 * current version per reference holds throughout. */
+		sqlite3_bind_int64(im->supersede, 1, id);
+		sqlite3_bind_text(im->supersede, 2, im->now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(im->supersede, 3, old);
+		s = sqlite3_step(im->supersede);
+		sqlite3_reset(im->supersede);
+		if (s != SQLITE_DONE)
+			return hv_error_sql(ctx, "superseding a report");
+		im->rep->superseded++;
+	} else
+		im->rep->added++;
+	st = im->insert;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, im->load_id);
+	sqlite3_bind_int64(st, 5, hv_source_row(im->src));
+	sqlite3_bind_text(st, 6, r->child, 64, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->urn, -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 8, r->placing);
+	sqlite3_bind_text(st, 9, r->from, -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 10, r->has_to ? r->to : NULL);
+	hv_bind_text_or_null(st, 11, r->risk);
+	for (int i = 0; i < 5; i++)
+		bind_flag(st, 12 + i, r->flag[i]);
+	hv_bind_text_or_null(st, 17, r->ri_date[0] ? r->ri_date : NULL);
+	bind_point(st, 18, r->has_ls, r->ls_x, r->ls_y);
+	bind_point(st, 20, r->has_f, r->f_x, r->f_y);
+	sqlite3_bind_text(st, 22, r->content, 64, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "adding a report");
+}
+
+static haven_status map_columns(importer *im)
+{
+	for (int c = 0; c < C_N; c++) {
+		haven_status rc = hv_source_column(im->src, columns[c].names, columns[c].name, &im->col[c]);
+		if (rc)
+			return rc;
+		if (columns[c].required && im->col[c] < 0)
+			return hv_source_error_row(im->src, 1, HAVEN_ERR_MISSING, "no column '%s' (docs/formats.md)",
+			                           columns[c].name);
+	}
+	return HAVEN_OK;
+}
+
+static haven_status read_rows(importer *im)
+{
+	haven_status rc;
+	mreport r;
+	fault f;
+	for (;;) {
+		int has;
+		if ((rc = hv_source_next(im->src, &has)))
+			return rc;
+		if (!has)
+			break;
+		im->rep->rows++;
+		rc = check_row(im, &r, &f);
+		if (!rc && f.st == HAVEN_OK) {
+			int64_t first;
+			if ((rc = seen_before(im, r.ref, &first)))
+				return rc;
+			if (first)
+				bad(&f, HAVEN_ERR_DUPLICATE,
+				    "source_ref '%s' is also at row %lld; a reference is unique in a file", r.ref,
+				    (long long)first);
+		}
+		if (f.st) {
+			if (!im->o->skip_invalid || f.st == HAVEN_ERR_SQL || f.st == HAVEN_ERR_NOMEM)
+				return hv_source_error(im->src, f.st, "%s", f.why);
+			reject(im, &r, &f);
+			continue;
+		}
+		if ((rc = write_report(im, &r)))
+			return rc;
+		if (im->rep->rows % 65536 == 0)
+			hv_progress(im->ctx, "importing reports", im->rep->rows, 0);
+	}
+	if (im->rep->rows == 0)
+		return hv_error(im->ctx, HAVEN_ERR_MISSING, "%s: holds no reports", hv_source_path(im->src));
+	return HAVEN_OK;
+}
+
+/* ---- linkage -------------------------------------------------------------- */
+
+/* The versions of every home: (urn, valid_from, la_code), sorted, for the
+ * LA of a home on a day. */
+typedef struct hversion {
+	char urn[16];
+	char from[11];
+	char la[10];
+} hversion;
+
+typedef struct linker {
+	haven_ctx *ctx;
+	int64_t tol;
+	hversion *hv;
+	size_t nhv;
+	sqlite3_stmt *ins;
+	haven_missing_report *rep;
+} linker;
+
+static int hversion_cmp(const void *a, const void *b)
+{
+	const hversion *x = a, *y = b;
+	int c = strcmp(x->urn, y->urn);
+	return c ? c : strcmp(x->from, y->from);
+}
+
+static haven_status load_versions(linker *k)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(k->ctx, "SELECT urn, valid_from, la_code FROM temp.home_versions", &st);
+	size_t cap = 0;
+	while (!rc) {
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			break;
+		if (s != SQLITE_ROW) {
+			rc = hv_error_sql(k->ctx, "reading the register's history");
+			break;
+		}
+		if (k->nhv == cap) {
+			cap = cap ? cap * 2 : 1024;
+			hversion *g = realloc(k->hv, cap * sizeof *g);
+			if (!g) {
+				rc = nomem(k->ctx);
+				break;
+			}
+			k->hv = g;
+		}
+		hversion *v = &k->hv[k->nhv++];
+		snprintf(v->urn, sizeof v->urn, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(v->from, sizeof v->from, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(v->la, sizeof v->la, "%s", (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (!rc && k->nhv)
+		qsort(k->hv, k->nhv, sizeof *k->hv, hversion_cmp);
+	return rc;
+}
+
+/* The home's LA on day (the version valid then; before its first version,
+ * the first), or NULL. */
+static const char *host_la(const linker *k, const char *urn, const char *day)
+{
+	size_t lo = 0, hi = k->nhv;
+	while (lo < hi) { /* the first version of urn */
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(k->hv[mid].urn, urn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == k->nhv || strcmp(k->hv[lo].urn, urn))
+		return NULL;
+	size_t best = lo;
+	for (size_t i = lo; i < k->nhv && !strcmp(k->hv[i].urn, urn) && strncmp(k->hv[i].from, day, 10) <= 0; i++)
+		best = i;
+	return k->hv[best].la;
+}
+
+/* A current report as linkage reads it. */
+typedef struct rrow {
+	int64_t id, start;
+	int police;
+	char *text[6]; /* placing_la, missing_from, returned_at, risk, ri_date, urn */
+	int flag[5];
+	int has_ls, has_f;
+	double ls_x, ls_y, f_x, f_y;
+} rrow;
+
+enum { T_PLACING, T_FROM, T_TO, T_RISK, T_RID, T_URN };
+
+static void rrow_clear(rrow *r)
+{
+	for (int i = 0; i < 6; i++)
+		free(r->text[i]);
+	memset(r, 0, sizeof *r);
+}
+
+static int risk_rank(const char *r)
+{
+	if (!r)
+		return -1;
+	return !strcmp(r, "high") ? 3 : !strcmp(r, "medium") ? 2 : !strcmp(r, "low") ? 1 : 0;
+}
+
+static int streq(const char *a, const char *b)
+{
+	return !strcmp(a, b);
+}
+
+static void note(char *conflict, size_t n, const char *what)
+{
+	size_t len = strlen(conflict);
+	snprintf(conflict + len, n - len, "%s%s", len ? "," : "", what);
+}
+
+static int points_differ(int ha, double ax, double ay, int hb, double bx, double by)
+{
+	return ha && hb && hypot(ax - bx, ay - by) > CONFLICT_METRES;
+}
+
+/* Write one episode of report p (police), l (LA) or both. */
+static haven_status episode(linker *k, const char *child, const rrow *p, const rrow *l)
+{
+	const rrow *one = p ? p : l;
+	sqlite3_stmt *st = k->ins;
+	char conflict[200] = "";
+	const char *from = one->text[T_FROM], *to = one->text[T_TO], *placing = one->text[T_PLACING],
+	           *risk = one->text[T_RISK], *rid = one->text[T_RID];
+	int flag[5];
+	memcpy(flag, one->flag, sizeof flag);
+	const rrow *ls = one, *found = one;
+	if (p && l) {
+		if (strcmp(l->text[T_FROM], from) < 0)
+			from = l->text[T_FROM];
+		const char *pt = p->text[T_TO], *lt = l->text[T_TO];
+		if ((pt == NULL) != (lt == NULL) || (pt && lt && !streq(pt, lt)))
+			note(conflict, sizeof conflict, "returned_at");
+		to = pt && lt ? (strcmp(pt, lt) > 0 ? pt : lt) : pt ? pt : lt;
+		if (p->text[T_PLACING] && l->text[T_PLACING] && !streq(p->text[T_PLACING], l->text[T_PLACING]))
+			note(conflict, sizeof conflict, "placing_la");
+		placing = l->text[T_PLACING] ? l->text[T_PLACING] : p->text[T_PLACING];
+		if (p->text[T_RISK] && l->text[T_RISK] && !streq(p->text[T_RISK], l->text[T_RISK]))
+			note(conflict, sizeof conflict, "risk");
+		risk = risk_rank(p->text[T_RISK]) >= risk_rank(l->text[T_RISK]) ? p->text[T_RISK] : l->text[T_RISK];
+		static const char *const names[5] = {"cse_concern", "cce_concern", "ri_offered", "ri_held",
+		                                     "ri_independent"};
+		for (int i = 0; i < 5; i++) {
+			if (p->flag[i] >= 0 && l->flag[i] >= 0 && p->flag[i] != l->flag[i])
+				note(conflict, sizeof conflict, names[i]);
+			if (i < 2) /* a concern in either */
+				flag[i] = p->flag[i] > l->flag[i] ? p->flag[i] : l->flag[i];
+			else /* the LA's return interviews */
+				flag[i] = l->flag[i] >= 0 ? l->flag[i] : p->flag[i];
+		}
+		if (p->text[T_RID] && l->text[T_RID] && !streq(p->text[T_RID], l->text[T_RID]))
+			note(conflict, sizeof conflict, "ri_date");
+		rid = l->text[T_RID] ? l->text[T_RID] : p->text[T_RID];
+		if (points_differ(p->has_ls, p->ls_x, p->ls_y, l->has_ls, l->ls_x, l->ls_y))
+			note(conflict, sizeof conflict, "last_seen");
+		if (points_differ(p->has_f, p->f_x, p->f_y, l->has_f, l->f_x, l->f_y))
+			note(conflict, sizeof conflict, "found");
+		ls = p->has_ls ? p : l;
+		found = p->has_f ? p : l;
+		k->rep->both++;
+		if (*conflict)
+			k->rep->conflicts++;
+	}
+	k->rep->episodes++;
+	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 3, placing);
+	hv_bind_text_or_null(st, 4, host_la(k, one->text[T_URN], from));
+	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
+	hv_bind_text_or_null(st, 6, to);
+	if (to) {
+		char f[20], t[20];
+		int64_t fs, ts;
+		hv_missing_time(from, f, &fs);
+		hv_missing_time(to, t, &ts);
+		sqlite3_bind_double(st, 7, (double)(ts - fs) / 3600.0);
+	} else
+		sqlite3_bind_null(st, 7);
+	hv_bind_text_or_null(st, 8, risk);
+	for (int i = 0; i < 5; i++)
+		bind_flag(st, 9 + i, flag[i]);
+	hv_bind_text_or_null(st, 14, rid);
+	if (p)
+		sqlite3_bind_int64(st, 15, p->id);
+	else
+		sqlite3_bind_null(st, 15);
+	if (l)
+		sqlite3_bind_int64(st, 16, l->id);
+	else
+		sqlite3_bind_null(st, 16);
+	hv_bind_text_or_null(st, 17, *conflict ? conflict : NULL);
+	bind_point(st, 18, ls->has_ls, ls->ls_x, ls->ls_y);
+	bind_point(st, 20, found->has_f, found->f_x, found->f_y);
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "writing an episode");
+}
+
+/* Pair and write one group: every current report of one child at one home,
+ * in order of start. */
+static haven_status link_group(linker *k, const char *child, rrow *g, size_t n)
+{
+	size_t np = 0, nl = 0;
+	int64_t *pt = malloc((n + 1) * sizeof *pt), *lt = malloc((n + 1) * sizeof *lt);
+	size_t *pi = malloc((n + 1) * sizeof *pi), *li = malloc((n + 1) * sizeof *li);
+	long *mp = malloc((n + 1) * sizeof *mp), *ml = malloc((n + 1) * sizeof *ml);
+	haven_status rc = HAVEN_OK;
+	if (!pt || !lt || !pi || !li || !mp || !ml)
+		rc = nomem(k->ctx);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (g[i].police) {
+			pt[np] = g[i].start;
+			pi[np++] = i;
+		} else {
+			lt[nl] = g[i].start;
+			li[nl++] = i;
+		}
+	}
+	if (!rc && hv_missing_pair(pt, np, lt, nl, k->tol, mp, ml))
+		rc = nomem(k->ctx);
+	/* Episodes in order of their first report. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (g[i].police) {
+			size_t a = 0;
+			while (pi[a] != i)
+				a++;
+			rc = episode(k, child, &g[i], mp[a] >= 0 ? &g[li[mp[a]]] : NULL);
+		} else {
+			size_t b = 0;
+			while (li[b] != i)
+				b++;
+			if (ml[b] < 0)
+				rc = episode(k, child, NULL, &g[i]);
+		}
+	}
+	free(pt);
+	free(lt);
+	free(pi);
+	free(li);
+	free(mp);
+	free(ml);
+	return rc;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i, int *oom)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	if (!s)
+		return NULL;
+	char *d = strdup((const char *)s);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+static int col_flag(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+/* Rebuild missing_episode from the current reports (inside the caller's
+ * transaction; temp.home_versions made). */
+static haven_status rebuild(haven_ctx *ctx, double tolerance_h, haven_missing_report *rep)
+{
+	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600), .rep = rep};
+	rep->episodes = rep->both = rep->conflicts = 0;
+	sqlite3_stmt *rd = NULL;
+	haven_status rc = hv_exec(ctx, "DELETE FROM missing_episode");
+	if (!rc)
+		rc = load_versions(&k);
+	if (!rc)
+		rc = hv_prepare(
+		    ctx,
+		    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
+		    " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
+		    " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		    " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
+		    " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
+		    &k.ins);
+	if (!rc)
+		rc = hv_prepare(ctx,
+		                "SELECT id, source = 'police', child, urn, placing_la, missing_from, returned_at, risk,"
+		                " ri_date, cse, cce, ri_offered, ri_held, ri_independent, last_seen_x, last_seen_y,"
+		                " found_x, found_y FROM missing_report WHERE superseded_by IS NULL"
+		                " ORDER BY child, urn, missing_from, source DESC, id",
+		                &rd);
+	size_t n = 0, cap = 0;
+	rrow *g = NULL;
+	char child[65] = "", urn[64] = "";
+	while (!rc) {
+		int s = sqlite3_step(rd);
+		if (s != SQLITE_ROW && s != SQLITE_DONE) {
+			rc = hv_error_sql(ctx, "reading the reports");
+			break;
+		}
+		const char *c = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 2) : NULL;
+		const char *u = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 3) : NULL;
+		if (n && (!c || strcmp(c, child) || strcmp(u, urn))) {
+			rc = link_group(&k, child, g, n);
+			for (size_t i = 0; i < n; i++)
+				rrow_clear(&g[i]);
+			n = 0;
+			if (rc)
+				break;
+		}
+		if (s == SQLITE_DONE)
+			break;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			rrow *ng = realloc(g, ncap * sizeof *ng);
+			if (!ng) {
+				rc = nomem(ctx);
+				break;
+			}
+			memset(ng + cap, 0, (ncap - cap) * sizeof *ng);
+			g = ng;
+			cap = ncap;
+		}
+		snprintf(child, sizeof child, "%s", c);
+		snprintf(urn, sizeof urn, "%s", u);
+		rrow *r = &g[n++];
+		int oom = 0;
+		r->id = sqlite3_column_int64(rd, 0);
+		r->police = sqlite3_column_int(rd, 1);
+		r->text[T_URN] = dup_col(rd, 3, &oom);
+		r->text[T_PLACING] = dup_col(rd, 4, &oom);
+		r->text[T_FROM] = dup_col(rd, 5, &oom);
+		r->text[T_TO] = dup_col(rd, 6, &oom);
+		r->text[T_RISK] = dup_col(rd, 7, &oom);
+		r->text[T_RID] = dup_col(rd, 8, &oom);
+		for (int i = 0; i < 5; i++)
+			r->flag[i] = col_flag(rd, 9 + i);
+		r->has_ls = sqlite3_column_type(rd, 14) != SQLITE_NULL;
+		r->ls_x = sqlite3_column_double(rd, 14);
+		r->ls_y = sqlite3_column_double(rd, 15);
+		r->has_f = sqlite3_column_type(rd, 16) != SQLITE_NULL;
+		r->f_x = sqlite3_column_double(rd, 16);
+		r->f_y = sqlite3_column_double(rd, 17);
+		char norm[20];
+		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
+			rc = oom ? nomem(ctx)
+			         : hv_error(ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
+	}
+	for (size_t i = 0; i < cap; i++)
+		rrow_clear(&g[i]);
+	free(g);
+	free(k.hv);
+	sqlite3_finalize(rd);
+	sqlite3_finalize(k.ins);
+	return rc;
+}
+
+/* ---- the governed import -------------------------------------------------- */
+
+haven_status haven_key_init(haven_ctx *ctx, const char *path, char fingerprint[65])
+{
+	hv_clear(ctx);
+	if (!path)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "key init needs a key file");
+	haven_status rc = hv_hmac_key_generate(ctx, path);
+	if (rc || !fingerprint)
+		return rc;
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+	if (!(rc = hv_hmac_key_read(ctx, path, key)))
+		hv_missing_fingerprint(key, fingerprint);
+	sodium_memzero(key, sizeof key);
+	return rc;
+}
+
+/* The key's fingerprint against the store's: *record 1 when the store has
+ * none yet (the first import records it). */
+static haven_status check_key(importer *im, const char *fp, int *record)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(im->ctx, "SELECT fingerprint FROM missing_key WHERE id = 1", &st);
+	if (rc)
+		return rc;
+	*record = 1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*record = 0;
+		if (strcmp((const char *)sqlite3_column_text(st, 0), fp))
+			rc = hv_error(
+			    im->ctx, HAVEN_ERR_TAMPER,
+			    "%s: this key's fingerprint (%.16s...) is not the one this store's pseudonyms were "
+			    "made with (%.16s...); its pseudonyms would not match, so the import is refused",
+			    im->o->key, fp, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The file's SHA-256, read once through the input checks. */
+static haven_status file_sha(haven_ctx *ctx, const char *path, char hex[65])
+{
+	int fd;
+	int64_t size;
+	haven_status rc = hv_input_open(ctx, path, &fd, &size);
+	if (rc)
+		return rc;
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	unsigned char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		crypto_hash_sha256_update(&h, buf, (size_t)n);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: cannot read: %s", path, strerror(err));
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(hex, 65, d, sizeof d);
+	return HAVEN_OK;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static haven_status record_load(importer *im, const char *path, const char *fp, int record_key)
+{
+	haven_ctx *ctx = im->ctx;
+	sqlite3_stmt *st;
+	haven_status rc;
+	if (record_key) {
+		if ((rc =
+		         hv_prepare(ctx, "INSERT INTO missing_key(id, fingerprint, recorded_at) VALUES(1, ?, ?)", &st)))
+			return rc;
+		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, im->now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "recording the key's fingerprint");
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+	}
+	if ((rc = hv_prepare(ctx,
+	                     "INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added,"
+	                     " superseded, unchanged, rejected) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                     &st)))
+		return rc;
+	const haven_missing_report *r = im->rep;
+	sqlite3_bind_int64(st, 1, im->load_id);
+	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, base_name(path), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->rows);
+	sqlite3_bind_int64(st, 7, r->added);
+	sqlite3_bind_int64(st, 8, r->superseded);
+	sqlite3_bind_int64(st, 9, r->unchanged);
+	sqlite3_bind_int64(st, 10, r->rejected);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "recording the load");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static haven_status check_opts(haven_ctx *ctx, const char *path, const haven_missing_opts *o)
+{
+	if (!path || !o || !o->source || !o->key)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "missing import needs a file, --source and --key");
+	if (strcmp(o->source, "police") && strcmp(o->source, "la"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--source must be police or la, not '%s'", o->source);
+	if (!o->skip_invalid != !o->rejects)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--skip-invalid and --rejects FILE go together");
+	if (o->tolerance_h < 0 || o->tolerance_h > 24 * 14 || isnan(o->tolerance_h))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--tolerance must be from 0 to 336 hours");
+	return HAVEN_OK;
+}
+
+haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_missing_opts *opts,
+                                  haven_missing_report *report)
+{
+	hv_clear(ctx);
+	haven_missing_report local;
+	haven_missing_report *rep = report ? report : &local;
+	memset(rep, 0, sizeof *rep);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	if (rc || (rc = check_opts(ctx, path, opts)))
+		return rc;
+	haven_missing_opts o = *opts;
+	if (o.tolerance_h == 0)
+		o.tolerance_h = HAVEN_MISSING_TOLERANCE_H;
+	importer im = {.ctx = ctx, .o = &o, .rep = rep};
+	char fp[65];
+	if ((rc = hv_hmac_key_read(ctx, o.key, im.key)))
+		return rc;
+	hv_missing_fingerprint(im.key, fp);
+	if ((o.rejects && (rc = hv_output_vacant(ctx, o.rejects, "a reject file is never overwritten"))) ||
+	    (rc = file_sha(ctx, path, rep->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
+		sodium_memzero(im.key, sizeof im.key);
+		return rc;
+	}
+	int record_key = 0;
+	hv_scope *scope = NULL;
+	int64_t now = hv_now(ctx);
+	hv_format_time(now, im.now);
+	hv_format_time(now + 3600, im.limit); /* clock times in London are at most an hour ahead of UTC */
+	im.limit[19] = '\0';
+	hv_today(ctx, im.today);
+	char tol_was[32] = "", tol[32];
+	snprintf(tol, sizeof tol, "%g", o.tolerance_h);
+	if (!(rc = check_key(&im, fp, &record_key)) && !(rc = hv_exec(ctx, "PRAGMA defer_foreign_keys = ON")) &&
+	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
+	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
+	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
+	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
+	    !(rc = prepare_all(&im)) && !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = map_columns(&im)) &&
+	    !(o.skip_invalid && (rc = rejects_open(&im))))
+		rc = read_rows(&im);
+	hv_scope_free(scope);
+	finalize_all(&im);
+	sodium_memzero(im.key, sizeof im.key);
+	hv_source_close(im.src);
+	hv_gazetteer_close(im.gz);
+	hv_lanames_free(im.las);
+	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_seen");
+	rep->noop = !rc && !rep->added && !rep->superseded && !strcmp(tol_was, tol);
+	if (!rc && !rep->noop && !(rc = record_load(&im, path, fp, record_key)) &&
+	    !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
+		rc = rebuild(ctx, o.tolerance_h, rep);
+	if (!rc && rep->noop && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
+	    !(rc = hv_query_int(ctx,
+	                        "SELECT count(*) FROM missing_episode"
+	                        " WHERE police_report IS NOT NULL AND la_report IS NOT NULL",
+	                        &rep->both)))
+		rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode WHERE conflict IS NOT NULL",
+		                  &rep->conflicts);
+	if (!rc && im.rej_open) {
+		im.rej_open = 0;
+		rc = hv_output_commit(ctx, &im.rej);
+	} else if (im.rej_open)
+		hv_output_abort(&im.rej);
+	char object[400] = "";
+	if (!rc && !rep->noop)
+		snprintf(object, sizeof object,
+		         "missing reports from a %s file %s (sha256 %.16s): %lld rows, %lld added, %lld superseded, "
+		         "%lld unchanged, %lld rejected; %lld episodes",
+		         o.source, base_name(path), rep->sha256, (long long)rep->rows, (long long)rep->added,
+		         (long long)rep->superseded, (long long)rep->unchanged, (long long)rep->rejected,
+		         (long long)rep->episodes);
+	haven_status end =
+	    hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, rep->added + rep->superseded, NULL);
+	if (end && !rc && o.rejects)
+		unlink(o.rejects); /* the import did not happen: neither did its rejects */
+	if (end) {
+		char sha[65];
+		memcpy(sha, rep->sha256, sizeof sha);
+		memset(rep, 0, sizeof *rep);
+		memcpy(rep->sha256, sha, sizeof sha);
+	}
+	return end;
+}
+
+/* ---- linkage counts ------------------------------------------------------- */
+
+haven_status haven_missing_linkage(haven_ctx *ctx, const char *by, const char *area, haven_table **out)
+{
+	hv_clear(ctx);
+	if (out)
+		*out = NULL;
+	if (!out)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "missing linkage needs somewhere to put its table");
+	by = by ? by : "month";
+	area = area ? area : "la";
+	const char *period = !strcmp(by, "month") ? "substr(e.missing_from, 1, 7)"
+	                     : !strcmp(by, "quarter")
+	                         ? "substr(e.missing_from, 1, 4) || '-Q' || ((CAST(substr(e.missing_from, 6, 2) AS "
+	                           "INTEGER) + 2) / 3)"
+	                     : !strcmp(by, "year") ? "substr(e.missing_from, 1, 4)"
+	                                           : NULL;
+	if (!period)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--by must be month, quarter or year, not '%s'", by);
+	const char *code, *join = "";
+	if (!strcmp(area, "la"))
+		code = "e.host_la";
+	else if (!strcmp(area, "pfa") || !strcmp(area, "region")) {
+		code = "x.code";
+		join = !strcmp(area, "pfa") ? " LEFT JOIN area_la x ON x.kind = 'pfa' AND x.la_code = e.host_la"
+		                            : " LEFT JOIN area_la x ON x.kind = 'region' AND x.la_code = e.host_la";
+	} else if (!strcmp(area, "england"))
+		code = "'E92000001'";
+	else
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--area must be la, pfa, region or england, not '%s'", area);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	if (rc)
+		return rc;
+	hv_scope *scope = NULL;
+	if ((rc = hv_scope_actor(ctx, &scope)) || (rc = hv_homes_view(ctx, NULL, scope))) {
+		hv_scope_free(scope);
+		return rc;
+	}
+	int national = hv_scope_is_national(scope);
+	hv_scope_free(scope);
+	sqlite3_stmt *st;
+	rc = hv_preparef(ctx, &st,
+	                 "SELECT %s AS period, %s AS area_code,"
+	                 " CASE WHEN %s IS NULL THEN 'unlocated' WHEN %s = 'E92000001' THEN 'England'"
+	                 " ELSE coalesce((SELECT name FROM area a WHERE a.kind = '%s' AND a.code = %s), %s) END"
+	                 " AS area_name,"
+	                 " count(*) AS episodes,"
+	                 " sum(e.la_report IS NULL) AS police_only,"
+	                 " sum(e.police_report IS NULL) AS la_only,"
+	                 " sum(e.police_report IS NOT NULL AND e.la_report IS NOT NULL) AS both,"
+	                 " sum(e.conflict IS NOT NULL) AS conflicts"
+	                 " FROM missing_episode e%s"
+	                 " WHERE %s"
+	                 " GROUP BY 1, 2 ORDER BY 1, 2",
+	                 period, code, code, code, area, code, code, join,
+	                 national ? "1" : "e.host_la IN (SELECT la_code FROM temp.homes_scope)");
+	if (rc)
+		return rc;
+	char roles[200], object[120];
+	snprintf(roles, sizeof roles,
+	         "period=label area_code=area:%s area_name=label episodes=count:episodes police_only=count:episodes "
+	         "la_only=count:episodes both=count:episodes conflicts=count:episodes",
+	         area);
+	snprintf(object, sizeof object, "missing-episode linkage by %s and %s", area, by);
+	rc = hv_table_listing(ctx, "Missing episodes: police and LA records", st, roles, object, out);
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = hv_table_sum(ctx, *out, "episodes", "police_only la_only both");
+	if (rc) {
+		haven_table_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
