@@ -1,0 +1,384 @@
+/*
+ * test_missing.c - children missing from care (src/data/missing.c): clock
+ * times, pseudonyms and fingerprints against known answers, key files, the
+ * one-to-one pairing, and imports into a real store holding the register
+ * fixture (every refusal leaves the store's digest as it was; linkage by
+ * the library).  The command line and the search for raw identifiers:
+ * tests/cli/test_missing.sh.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/keys.h"
+#include "core/source.h"
+#include "core/sql.h"
+#include "data/missing.h"
+#include "haven/missing.h"
+#include "haven/register.h"
+#include "testutil.h"
+
+/* ---- clock times ---------------------------------------------------------- */
+
+static const struct time_case {
+	int n;
+	const char *in;
+	const char *want; /* NULL: refused */
+} times[] = {
+    {1, "2025-03-01 22:00", "2025-03-01T22:00:00"},
+    {2, "2025-03-01T22:00:59", "2025-03-01T22:00:59"},
+    {3, "01/03/2025 22:00", "2025-03-01T22:00:00"},
+    {4, "2024-02-29 00:00", "2024-02-29T00:00:00"},
+    {5, "2025-02-29 00:00", NULL},  /* not a leap year */
+    {6, "2025-03-01 24:00", NULL},  /* no hour 24 */
+    {7, "2025-03-01 23:60", NULL},  /* no minute 60 */
+    {8, "2025-03-01", NULL},        /* a date alone */
+    {9, "2025-13-01 10:00", NULL},  /* no month 13 */
+    {10, "31/04/2025 10:00", NULL}, /* 30 days hath April */
+    {11, "2025-03-01 10:00Z", NULL},
+    {12, "2025-3-1 10:00", NULL},
+    {13, "", NULL},
+    {14, "2025-03-01 10:00:60", NULL},
+};
+
+static void test_times(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		char out[20];
+		int64_t secs;
+		int got = hv_missing_time(times[i].in, out, &secs);
+		if (got != (times[i].want != NULL))
+			fail_msg("time case %d: '%s' %s", times[i].n, times[i].in, got ? "accepted" : "refused");
+		if (got)
+			assert_string_equal(out, times[i].want);
+	}
+	char a[20], b[20];
+	int64_t sa, sb;
+	assert_true(hv_missing_time("2025-03-12 08:00", a, &sa));
+	assert_true(hv_missing_time("13/03/2025 08:00", b, &sb));
+	assert_int_equal(sb - sa, 86400);
+}
+
+/* ---- pseudonyms and fingerprints ------------------------------------------ */
+
+static const struct hmac_case {
+	int n;
+	const char *id;
+	const char *want; /* HMAC-SHA-256 under the key 00 01 ... 1f (Python's hmac) */
+} hmacs[] = {
+    {1, "abc", "f0133729c4163dede81e21cd47839256da58171238c8a0d874397c73b14e1e47"},
+    {2, "", "d38b42096d80f45f826b44a9d5607de72496a415d3f4a1a8c88e3bb9da8dc1cb"},
+    {3, "RAWKID-ALPHA-01", "d29bac1933a742b4524d367cc027720c15ee1205e9156528be0e308faefc01cb"},
+};
+
+static void test_pseudonyms(void **state)
+{
+	(void)state;
+	unsigned char key[32];
+	for (int i = 0; i < 32; i++)
+		key[i] = (unsigned char)i;
+	for (size_t i = 0; i < sizeof hmacs / sizeof hmacs[0]; i++) {
+		char hex[65];
+		hv_missing_pseudonym(key, hmacs[i].id, strlen(hmacs[i].id), hex);
+		if (strcmp(hex, hmacs[i].want))
+			fail_msg("hmac case %d: %s", hmacs[i].n, hex);
+	}
+	char fp[65], other[65];
+	hv_missing_fingerprint(key, fp);
+	assert_string_equal(fp, "24ca77968573e3bb46669147fa2f46e6443407ebff7e0591f8d196b3754cc580");
+	key[31] ^= 1;
+	hv_missing_fingerprint(key, other);
+	assert_string_not_equal(fp, other);
+}
+
+/* ---- key files ------------------------------------------------------------- */
+
+enum key_setup { KEY_NEW, KEY_LOOSE, KEY_LINK, KEY_NONE, KEY_SIGNING, KEY_EXISTS };
+
+static const struct key_case {
+	int n;
+	enum key_setup setup;
+	haven_status want;
+	const char *needle;
+} keys[] = {
+    {1, KEY_NEW, HAVEN_OK, ""},
+    {2, KEY_LOOSE, HAVEN_ERR_DENIED, "lets group or others read it"},
+    {3, KEY_LINK, HAVEN_ERR_DENIED, "symbolic link"},
+    {4, KEY_NONE, HAVEN_ERR_IO, "cannot open key file"},
+    {5, KEY_SIGNING, HAVEN_ERR_FORMAT, "not a haven key file"},
+    {6, KEY_EXISTS, HAVEN_ERR_IO, "exists; a key is never overwritten"},
+};
+
+static void test_keys(void **state)
+{
+	(void)state;
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const struct key_case *c = &keys[i];
+		char name[32];
+		snprintf(name, sizeof name, "key%d", c->n);
+		const char *path = tu_tmp(name);
+		unlink(path);
+		char fp[65] = "";
+		unsigned char key[32];
+		haven_status st = HAVEN_OK;
+		if (c->setup != KEY_NONE && c->setup != KEY_SIGNING)
+			tu_ok(ctx, haven_key_init(ctx, path, fp));
+		if (c->setup == KEY_LOOSE)
+			assert_int_equal(chmod(path, 0640), 0);
+		if (c->setup == KEY_LINK) {
+			const char *link_path = tu_tmp("key-link");
+			unlink(link_path);
+			assert_int_equal(symlink(path, link_path), 0);
+			path = link_path;
+		}
+		if (c->setup == KEY_SIGNING)
+			tu_ok(ctx, hv_key_generate(ctx, path, NULL));
+		if (c->setup == KEY_EXISTS)
+			st = haven_key_init(ctx, path, NULL);
+		else
+			st = hv_hmac_key_read(ctx, path, key);
+		if (st != c->want || !strstr(haven_errmsg(ctx), c->needle))
+			fail_msg("key case %d: got %s '%s'", c->n, haven_status_name(st), haven_errmsg(ctx));
+		if (c->setup == KEY_NEW) {
+			struct stat sb;
+			assert_int_equal(stat(path, &sb), 0);
+			assert_int_equal(sb.st_mode & 0777, 0600);
+			char again[65];
+			hv_missing_fingerprint(key, again);
+			assert_string_equal(fp, again);
+		}
+	}
+	haven_ctx_free(ctx);
+}
+
+/* ---- pairing --------------------------------------------------------------- */
+
+#define H 3600
+static const struct pair_case {
+	int n;
+	int64_t police[4];
+	size_t np;
+	int64_t la[4];
+	size_t nl;
+	int64_t tol;
+	long want_p[4]; /* LA index of each police report, -1: alone */
+} pairs[] = {
+    {1, {0}, 1, {30 * 60}, 1, 24 * H, {0}},
+    {2, {0}, 1, {24 * H}, 1, 24 * H, {0}},      /* the edge is in */
+    {3, {0}, 1, {24 * H + 1}, 1, 24 * H, {-1}}, /* a second past it is out */
+    {4, {0}, 1, {-24 * H}, 1, 24 * H, {0}},     /* before, too */
+    /* one LA report between two police ones: the nearer takes it */
+    {5, {0, 10 * H}, 2, {8 * H}, 1, 24 * H, {-1, 0}},
+    /* nearest first, not first come: police 0 would take LA 0 greedily by time */
+    {6, {0, 2 * H}, 2, {3 * H, 30 * H}, 2, 24 * H, {-1, 0}},
+    /* one to one: two police reports, two LA reports, crossed distances */
+    {7, {0, 5 * H}, 2, {1 * H, 6 * H}, 2, 24 * H, {0, 1}},
+    /* a tie: the earlier police report first */
+    {8, {0, 2 * H}, 2, {1 * H}, 1, 24 * H, {0, -1}},
+    {9, {0}, 1, {0}, 0, 24 * H, {-1}},
+    {10, {0, 1, 2}, 3, {0, 1, 2}, 3, 0, {0, 1, 2}},
+};
+
+static void test_pairing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		const struct pair_case *c = &pairs[i];
+		long mp[4], ml[4];
+		assert_int_equal(hv_missing_pair(c->police, c->np, c->la, c->nl, c->tol, mp, ml), 0);
+		for (size_t p = 0; p < c->np; p++) {
+			if (mp[p] != c->want_p[p])
+				fail_msg("pair case %d: police %zu paired with %ld, want %ld", c->n, p, mp[p],
+				         c->want_p[p]);
+			if (mp[p] >= 0 && ml[mp[p]] != (long)p)
+				fail_msg("pair case %d: not one to one", c->n);
+		}
+	}
+}
+
+/* ---- imports into a store ---------------------------------------------------- */
+
+/* A store with the register fixture's homes (month 1) and a key (its path
+ * into key: tu_tmp's buffers are reused). */
+static haven_ctx *missing_store(const char *name, char key[512])
+{
+	haven_ctx *ctx = tu_new_store(name);
+	hv_source *src;
+	tu_ok(ctx, hv_source_open(ctx, tu_fixture("register/la.csv"), &src));
+	for (int has, i = 0;; i++) {
+		tu_ok(ctx, hv_source_next(src, &has));
+		if (!has)
+			break;
+		char *sql =
+		    sqlite3_mprintf("INSERT INTO area(kind, code, name, geom) VALUES('la', %Q, %Q,"
+		                    " GeomFromText('MULTIPOLYGON(((%d 200000, %d 200000, %d 201000, %d 200000)))',"
+		                    " 27700))",
+		                    hv_source_field(src, 0), hv_source_field(src, 1), 100000 + 2000 * i,
+		                    101000 + 2000 * i, 101000 + 2000 * i, 100000 + 2000 * i);
+		tu_ok(ctx, hv_exec(ctx, sql));
+		sqlite3_free(sql);
+	}
+	hv_source_close(src);
+	haven_register_report r;
+	tu_ok(ctx, haven_register_import(ctx, tu_fixture("register/month1.csv"), "2025-01-31", 0, &r));
+	snprintf(key, 512, "%s", tu_tmp("import.key"));
+	unlink(key);
+	tu_ok(ctx, haven_key_init(ctx, key, NULL));
+	return ctx;
+}
+
+#define HEAD "source_ref,child_id,urn,missing_from,returned_at,last_seen_easting,last_seen_northing,risk\n"
+#define ROW1 "R1,KID-1,SC100001,2025-03-01 10:00,2025-03-01 12:00,,,low\n"
+
+static const struct import_case {
+	int n;
+	const char *source;
+	const char *body;
+	haven_status want;
+	const char *needle; /* in the message, after "FILE: " */
+} imports[] = {
+    {1, "police", HEAD ROW1 "R2,KID-2,SC999999,2025-03-01 10:00,,,,\n", HAVEN_ERR_NOT_FOUND,
+     "row 3: urn 'SC999999' is not a home in the register"},
+    {2, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-01 10:00,2025-03-01 09:59,,,\n", HAVEN_ERR_VALUE,
+     "row 3: returned_at 2025-03-01T09:59:00 is before missing_from"},
+    {3, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-02-29 10:00,,,,\n", HAVEN_ERR_VALUE,
+     "row 3: missing_from '2025-02-29 10:00' is not a real date and time"},
+    {4, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-04-16 10:00,,,,\n", HAVEN_ERR_VALUE,
+     "row 3: missing_from 2025-04-16T10:00:00 is in the future"},
+    {5, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-01 10:00,,700001,100000,\n", HAVEN_ERR_CRS,
+     "row 3: last_seen at E 700001, N 100000 is outside Great Britain"},
+    {6, "police", HEAD ROW1 "R1,KID-2,SC100002,2025-03-01 10:00,,,,\n", HAVEN_ERR_DUPLICATE,
+     "row 3: source_ref 'R1' is also at row 2"},
+    {7, "police", HEAD ROW1 "R2,\"KID-2,SC100002,2025-03-01 10:00,,,,\n", HAVEN_ERR_FORMAT, "row 3"},
+    {8, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-01 10:00,,,,extreme\n", HAVEN_ERR_VALUE,
+     "row 3: risk 'extreme' is not one of"},
+    {9, "police", "source_ref,urn,missing_from\nR1,SC100001,2025-03-01 10:00\n", HAVEN_ERR_MISSING,
+     "row 1: no column 'child_id'"},
+    {10, "fire", HEAD ROW1, HAVEN_ERR_USAGE, "--source must be police or la"},
+    {11, "police", HEAD, HAVEN_ERR_MISSING, "holds no reports"},
+    {12, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-01 10:00,,384000,,\n", HAVEN_ERR_VALUE,
+     "row 3: last_seen_easting and last_seen_northing must both be numbers"},
+};
+
+static void test_import_refusals(void **state)
+{
+	(void)state;
+	char key[512];
+	haven_ctx *ctx = missing_store("refusals.db", key);
+	char before[65], after[65];
+	tu_digest(ctx, before);
+	for (size_t i = 0; i < sizeof imports / sizeof imports[0]; i++) {
+		const struct import_case *c = &imports[i];
+		char name[32];
+		snprintf(name, sizeof name, "import%d.csv", c->n);
+		const char *path = tu_write(name, c->body);
+		haven_missing_opts o = {.source = c->source, .key = key};
+		haven_missing_report r;
+		haven_status st = haven_missing_import(ctx, path, &o, &r);
+		if (st != c->want || !strstr(haven_errmsg(ctx), c->needle))
+			fail_msg("import case %d: got %s '%s'", c->n, haven_status_name(st), haven_errmsg(ctx));
+		if (strstr(haven_errmsg(ctx), "KID-"))
+			fail_msg("import case %d: the message quotes a child identifier", c->n);
+		tu_digest(ctx, after);
+		if (strcmp(before, after))
+			fail_msg("import case %d: the store changed", c->n);
+	}
+	haven_ctx_free(ctx);
+}
+
+/* Imports in turn into one store: what each reports, and the episodes. */
+static const struct step_case {
+	int n;
+	const char *source;
+	const char *body;
+	double tolerance;
+	int64_t added, superseded, unchanged, episodes, both, conflicts;
+	int noop;
+} steps[] = {
+    {1, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-02 10:00,,,,high\n", 0, 2, 0, 0, 2, 0, 0, 0},
+    {2, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-02 10:00,,,,high\n", 0, 0, 0, 2, 2, 0, 0, 1},
+    /* the LA's: KID-1 within the tolerance, KID-2 a different return */
+    {3, "la",
+     HEAD "L1,KID-1,SC100001,2025-03-01 11:00,2025-03-01 12:00,,,low\n"
+          "L2,KID-2,SC100002,2025-03-02 09:00,2025-03-02 10:30,,,medium\n",
+     0, 2, 0, 0, 2, 2, 1, 0},
+    /* a correction of R2: now returned at 10:30 and medium (no conflict) */
+    {4, "police", HEAD ROW1 "R2,KID-2,SC100002,2025-03-02 10:00,2025-03-02 10:30,,,medium\n", 0, 0, 1, 1, 2, 2, 0, 0},
+    /* the same reports with a tolerance of 30 minutes: KID-1's are apart */
+    {5, "la",
+     HEAD "L1,KID-1,SC100001,2025-03-01 11:00,2025-03-01 12:00,,,low\n"
+          "L2,KID-2,SC100002,2025-03-02 09:00,2025-03-02 10:30,,,medium\n",
+     0.5, 0, 0, 2, 4, 0, 0, 0},
+};
+
+static void test_import_steps(void **state)
+{
+	(void)state;
+	char key[512];
+	haven_ctx *ctx = missing_store("steps.db", key);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		const struct step_case *c = &steps[i];
+		char name[32], before[65], after[65];
+		snprintf(name, sizeof name, "step%d.csv", c->n);
+		haven_missing_opts o = {.source = c->source, .key = key, .tolerance_h = c->tolerance};
+		haven_missing_report r;
+		tu_digest(ctx, before);
+		tu_ok(ctx, haven_missing_import(ctx, tu_write(name, c->body), &o, &r));
+		tu_digest(ctx, after);
+		if (r.added != c->added || r.superseded != c->superseded || r.unchanged != c->unchanged ||
+		    r.episodes != c->episodes || r.both != c->both || r.conflicts != c->conflicts || r.noop != c->noop)
+			fail_msg(
+			    "step %d: added %lld superseded %lld unchanged %lld episodes %lld both %lld conflicts %lld "
+			    "noop %d",
+			    c->n, (long long)r.added, (long long)r.superseded, (long long)r.unchanged,
+			    (long long)r.episodes, (long long)r.both, (long long)r.conflicts, r.noop);
+		if (c->noop && strcmp(before, after))
+			fail_msg("step %d: a no-op changed the store", c->n);
+		if (tu_int(ctx, "SELECT count(*) FROM missing_episode") != c->episodes)
+			fail_msg("step %d: the episodes table disagrees with the report", c->n);
+	}
+	/* The history: R2's two versions, the first superseded by the second. */
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM missing_report WHERE source_ref = 'R2'"), 2);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM missing_report o JOIN missing_report n"
+	                             " ON o.superseded_by = n.id WHERE o.source_ref = 'R2' AND o.returned_at IS NULL"
+	                             " AND n.returned_at = '2025-03-02T10:30:00' AND n.superseded_by IS NULL"),
+	                 1);
+	/* No raw identifier in any row of any table. */
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM missing_report WHERE child LIKE '%KID%'"), 0);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit WHERE object LIKE '%KID-%'"), 0);
+	haven_ctx_free(ctx);
+}
+
+/* The linkage table: counts by period, and its roles for the gate. */
+static void test_linkage_table(void **state)
+{
+	(void)state;
+	char key[512];
+	haven_ctx *ctx = missing_store("linkage.db", key);
+	haven_missing_opts o = {.source = "police", .key = key};
+	tu_ok(ctx, haven_missing_import(ctx, tu_write("lk_p.csv", HEAD ROW1 "R2,KID-2,SC100002,2025-04-02 10:00,,,,\n"),
+	                                &o, NULL));
+	o.source = "la";
+	tu_ok(ctx, haven_missing_import(ctx, tu_write("lk_l.csv", HEAD "L1,KID-1,SC100001,2025-03-01 11:00,,,,\n"), &o,
+	                                NULL));
+	haven_table *t = NULL;
+	tu_assert_status(ctx, haven_missing_linkage(ctx, "week", NULL, &t), HAVEN_ERR_USAGE);
+	tu_ok(ctx, haven_missing_linkage(ctx, "month", "england", &t));
+	tu_release(ctx, t);
+	assert_int_equal(haven_table_nrows(ctx, t), 2);
+	/* 2025-03: one episode, both; 2025-04: one, police only (a conflict: return). */
+	assert_string_equal(haven_table_text(ctx, t, 0, 0), "2025-03");
+	assert_int_equal(haven_table_int(ctx, t, 0, 3), 1);
+	assert_int_equal(haven_table_int(ctx, t, 0, 6), 1);
+	assert_int_equal(haven_table_int(ctx, t, 0, 7), 1);
+	assert_int_equal(haven_table_int(ctx, t, 1, 4), 1);
+	haven_table_free(t);
+	haven_ctx_free(ctx);
+}
+
+TU_MAIN(NULL, NULL, cmocka_unit_test(test_times), cmocka_unit_test(test_pseudonyms), cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_pairing), cmocka_unit_test(test_import_refusals), cmocka_unit_test(test_import_steps),
+        cmocka_unit_test(test_linkage_table))
