@@ -39,9 +39,10 @@
 #include "ref/la.h"
 
 #define FINGERPRINT_TAG "haven missing-from-care key fingerprint v1"
-#define REF_MAX 100         /* bytes in a source reference */
-#define CHILD_MAX 200       /* bytes in a child identifier */
-#define CONFLICT_METRES 100 /* two points further apart than this disagree */
+#define REF_MAX 100                  /* bytes in a source reference */
+#define CHILD_MAX 200                /* bytes in a child identifier */
+#define CONFLICT_METRES 100          /* two points further apart than this disagree */
+#define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
@@ -158,7 +159,8 @@ int hv_missing_pair(const int64_t *police, size_t np, const int64_t *la, size_t 
 			c[n++] = (cand){gap < 0 ? -gap : gap, i, j};
 		}
 	}
-	qsort(c, n, sizeof *c, cand_cmp);
+	if (n)
+		qsort(c, n, sizeof *c, cand_cmp);
 	for (size_t k = 0; k < n; k++)
 		if (match_p[c[k].p] < 0 && match_l[c[k].l] < 0) {
 			match_p[c[k].p] = (long)c[k].l;
@@ -250,9 +252,11 @@ typedef struct importer {
 	char limit[21]; /* times after this are in the future */
 	char today[11];
 	hv_gazetteer *gz;
+	PJ *pj; /* lon/lat to BNG (lonlat_to_bng) */
 	hv_lanames *las;
 	int las_tried;
-	sqlite3_stmt *home, *seen, *current, *insert, *supersede;
+	sqlite3_stmt *home, *seen, *current, *insert, *supersede, *current_again;
+	sqlite3_stmt *touch; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	char now[21];
 	hv_output rej;
@@ -328,6 +332,30 @@ static haven_status clock_time(importer *im, fault *f, const char *name, const c
 	return HAVEN_OK;
 }
 
+/* lon/lat to BNG by the one operation PROJ chooses for Great Britain's
+ * middle, found once: PROJ weighs every candidate operation for each point
+ * otherwise, at a thousand times the cost.  (Debian's PROJ has no OSTN15
+ * grid: the operation is the 7-parameter Helmert, about 2-3 m, everywhere
+ * in Great Britain, src/core/crs.c.) */
+static haven_status lonlat_to_bng(importer *im, double lon, double lat, double *x, double *y)
+{
+	haven_ctx *ctx = im->ctx;
+	if (!im->pj) {
+		PJ *all;
+		double e, n;
+		haven_status rc = hv_crs_to_bng(ctx, "EPSG:4326", &all);
+		if (rc)
+			return rc;
+		if (!(rc = hv_crs_point(ctx, all, -2.0, 54.0, &e, &n)) &&
+		    !(im->pj = proj_trans_get_last_used_operation(all)))
+			rc = hv_error(ctx, HAVEN_ERR_PROJ, "PROJ did not say which operation it used");
+		proj_destroy(all);
+		if (rc)
+			return rc;
+	}
+	return hv_crs_point(ctx, im->pj, lon, lat, x, y);
+}
+
 /* One of the ways a place is given: postcode, E/N or lon/lat (at most one). */
 static haven_status place(importer *im, fault *f, const char *name, int pc, int e, int n, int lon, int lat, int *has,
                           double *x, double *y)
@@ -370,7 +398,7 @@ static haven_status place(importer *im, fault *f, const char *name, int pc, int 
 			return bad(f, HAVEN_ERR_VALUE, "%s_lon and %s_lat must both be numbers (degrees)", name, name);
 		if (!hv_lonlat_in_gb(lo, la))
 			return bad(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name, lo, la);
-		haven_status rc = hv_lonlat_to_bng(ctx, lo, la, x, y);
+		haven_status rc = lonlat_to_bng(im, lo, la, x, y);
 		if (rc)
 			return bad(f, rc, "%s: %s", name, haven_errmsg(ctx));
 		if (!hv_bng_in_extent(*x, *y))
@@ -566,24 +594,30 @@ static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
 	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_seen(ref TEXT PRIMARY KEY, row INTEGER)"
-	                           " WITHOUT ROWID; DELETE FROM temp.missing_seen;")) ||
+	                           " WITHOUT ROWID; DELETE FROM temp.missing_seen;"
+	                           "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
+	                           " PRIMARY KEY(child, urn)) WITHOUT ROWID; DELETE FROM temp.missing_touched;")) ||
+	    (rc = hv_prepare(im->ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn) VALUES(?, ?)",
+	                     &im->touch)) ||
 	    (rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "INSERT INTO temp.missing_seen(ref, row) VALUES(?1, ?2) ON CONFLICT(ref) DO UPDATE"
 	                     " SET row = row RETURNING row",
 	                     &im->seen)) ||
 	    (rc = hv_prepare(im->ctx,
-	                     "SELECT id, content FROM missing_report"
+	                     "SELECT id, content, child, urn FROM missing_report"
 	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
 	                     &im->current)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn,"
 	                     " placing_la, missing_from, returned_at, risk, cse, cce, ri_offered, ri_held,"
-	                     " ri_independent, ri_date, last_seen_x, last_seen_y, found_x, found_y, content)"
-	                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                     " ri_independent, ri_date, last_seen_x, last_seen_y, found_x, found_y, content,"
+	                     " superseded_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	                     &im->insert)) ||
 	    (rc = hv_prepare(im->ctx, "UPDATE missing_report SET superseded_by = ?, superseded_at = ? WHERE id = ?",
-	                     &im->supersede)))
+	                     &im->supersede)) ||
+	    (rc = hv_prepare(im->ctx, "UPDATE missing_report SET superseded_by = NULL WHERE id = ?",
+	                     &im->current_again)))
 		return rc;
 	return HAVEN_OK;
 }
@@ -595,7 +629,9 @@ static void finalize_all(importer *im)
 	sqlite3_finalize(im->current);
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
-	im->home = im->seen = im->current = im->insert = im->supersede = NULL;
+	sqlite3_finalize(im->current_again);
+	sqlite3_finalize(im->touch);
+	im->home = im->seen = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
@@ -633,6 +669,16 @@ static void bind_point(sqlite3_stmt *st, int i, int has, double x, double y)
 	}
 }
 
+/* Note that the episodes of child at urn are to be linked again. */
+static haven_status touch(importer *im, const char *child, const char *urn)
+{
+	sqlite3_bind_text(im->touch, 1, child, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->touch, 2, urn, -1, SQLITE_TRANSIENT);
+	int s = sqlite3_step(im->touch);
+	sqlite3_reset(im->touch);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(im->ctx, "noting a group to link");
+}
+
 static haven_status write_report(importer *im, const mreport *r)
 {
 	haven_ctx *ctx = im->ctx;
@@ -641,31 +687,35 @@ static haven_status write_report(importer *im, const mreport *r)
 	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
 	int64_t old = 0;
 	int same = 0, s = sqlite3_step(st);
+	haven_status rc = HAVEN_OK;
 	if (s == SQLITE_ROW) {
 		old = sqlite3_column_int64(st, 0);
 		same = !strcmp((const char *)sqlite3_column_text(st, 1), r->content);
+		if (!same) /* the old version's group is linked again too */
+			rc = touch(im, (const char *)sqlite3_column_text(st, 2),
+			           (const char *)sqlite3_column_text(st, 3));
 	}
 	sqlite3_reset(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return hv_error_sql(ctx, "looking up a report");
+	if (rc)
+		return rc;
 	if (same) {
 		im->rep->unchanged++;
 		return HAVEN_OK;
 	}
+	if ((rc = touch(im, r->child, r->urn)))
+		return rc;
+	/* A correction is written without a moment of two current versions
+	 * (the unique index) or of a reference to a missing row (no deferred
+	 * foreign keys, whose outstanding count would make SQLite scan the
+	 * referring tables at every insert): the new version is written
+	 * pointing to itself, the old one then points to it, and the new one
+	 * becomes current. */
 	int64_t id = im->next_id++;
-	if (old) {
-		/* Foreign keys are deferred for the operation: the old version
-		 * points to the new one before it is written, so that the one
-		 * current version per reference holds throughout. */
-		sqlite3_bind_int64(im->supersede, 1, id);
-		sqlite3_bind_text(im->supersede, 2, im->now, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(im->supersede, 3, old);
-		s = sqlite3_step(im->supersede);
-		sqlite3_reset(im->supersede);
-		if (s != SQLITE_DONE)
-			return hv_error_sql(ctx, "superseding a report");
+	if (old)
 		im->rep->superseded++;
-	} else
+	else
 		im->rep->added++;
 	st = im->insert;
 	sqlite3_bind_int64(st, 1, id);
@@ -685,9 +735,27 @@ static haven_status write_report(importer *im, const mreport *r)
 	bind_point(st, 18, r->has_ls, r->ls_x, r->ls_y);
 	bind_point(st, 20, r->has_f, r->f_x, r->f_y);
 	sqlite3_bind_text(st, 22, r->content, 64, SQLITE_STATIC);
+	if (old)
+		sqlite3_bind_int64(st, 23, id);
+	else
+		sqlite3_bind_null(st, 23);
 	s = sqlite3_step(st);
 	sqlite3_reset(st);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "adding a report");
+	if (s != SQLITE_DONE)
+		return hv_error_sql(ctx, "adding a report");
+	if (!old)
+		return HAVEN_OK;
+	sqlite3_bind_int64(im->supersede, 1, id);
+	sqlite3_bind_text(im->supersede, 2, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->supersede, 3, old);
+	s = sqlite3_step(im->supersede);
+	sqlite3_reset(im->supersede);
+	if (s == SQLITE_DONE) {
+		sqlite3_bind_int64(im->current_again, 1, id);
+		s = sqlite3_step(im->current_again);
+		sqlite3_reset(im->current_again);
+	}
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "superseding a report");
 }
 
 static haven_status map_columns(importer *im)
@@ -757,7 +825,6 @@ typedef struct linker {
 	hversion *hv;
 	size_t nhv;
 	sqlite3_stmt *ins;
-	haven_missing_report *rep;
 } linker;
 
 static int hversion_cmp(const void *a, const void *b)
@@ -905,11 +972,7 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 			note(conflict, sizeof conflict, "found");
 		ls = p->has_ls ? p : l;
 		found = p->has_f ? p : l;
-		k->rep->both++;
-		if (*conflict)
-			k->rep->conflicts++;
 	}
-	k->rep->episodes++;
 	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 3, placing);
@@ -1006,14 +1069,44 @@ static int col_flag(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
 }
 
-/* Rebuild missing_episode from the current reports (inside the caller's
- * transaction; temp.home_versions made). */
-static haven_status rebuild(haven_ctx *ctx, double tolerance_h, haven_missing_report *rep)
+/* The episodes of the groups (child, home) an import touched, deleted one
+ * group at a time: one DELETE of many rows would run the R*Trees' triggers
+ * for each under one statement journal, which spills to disk. */
+static haven_status unlink_touched(haven_ctx *ctx)
 {
-	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600), .rep = rep};
-	rep->episodes = rep->both = rep->conflicts = 0;
+	sqlite3_stmt *rd, *del;
+	haven_status rc = hv_prepare(ctx, "SELECT child, urn FROM temp.missing_touched", &rd);
+	if (rc)
+		return rc;
+	if ((rc = hv_prepare(ctx, "DELETE FROM missing_episode WHERE child = ? AND urn = ?", &del))) {
+		sqlite3_finalize(rd);
+		return rc;
+	}
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(rd)) == SQLITE_ROW) {
+		sqlite3_bind_value(del, 1, sqlite3_column_value(rd, 0));
+		sqlite3_bind_value(del, 2, sqlite3_column_value(rd, 1));
+		if (sqlite3_step(del) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "removing episodes to link again");
+		sqlite3_reset(del);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the groups to link");
+	sqlite3_finalize(rd);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+/* Link the episodes again from the current reports (inside the caller's
+ * transaction; temp.home_versions made): every group when all is set (the
+ * tolerance changed), else the groups the import touched - the same
+ * episodes as linking every group, since a group's episodes depend on its
+ * reports alone. */
+static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
+{
+	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600)};
 	sqlite3_stmt *rd = NULL;
-	haven_status rc = hv_exec(ctx, "DELETE FROM missing_episode");
+	haven_status rc = all ? hv_exec(ctx, "DELETE FROM missing_episode") : unlink_touched(ctx);
 	if (!rc)
 		rc = load_versions(&k);
 	if (!rc)
@@ -1026,12 +1119,15 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, haven_missing_re
 		    " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
 		    &k.ins);
 	if (!rc)
-		rc = hv_prepare(ctx,
-		                "SELECT id, source = 'police', child, urn, placing_la, missing_from, returned_at, risk,"
-		                " ri_date, cse, cce, ri_offered, ri_held, ri_independent, last_seen_x, last_seen_y,"
-		                " found_x, found_y FROM missing_report WHERE superseded_by IS NULL"
-		                " ORDER BY child, urn, missing_from, source DESC, id",
-		                &rd);
+		rc = hv_preparef(
+		    ctx, &rd,
+		    "SELECT r.id, r.source = 'police', r.child, r.urn, r.placing_la, r.missing_from,"
+		    " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
+		    " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
+		    " FROM %s WHERE r.superseded_by IS NULL ORDER BY %s.child, %s.urn, r.missing_from",
+		    all ? "missing_report r"
+		        : "temp.missing_touched t JOIN missing_report r ON r.child = t.child AND r.urn = t.urn",
+		    all ? "r" : "t", all ? "r" : "t");
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
 	char child[65] = "", urn[64] = "";
@@ -1167,11 +1263,42 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static haven_status record_load(importer *im, const char *path, const char *fp, int record_key)
+/* The load's row, written first (every report refers to it) and counted at
+ * the end (load_count); removed again for a no-op. */
+static haven_status load_begin(importer *im, const char *path)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(im->ctx,
+	                             "INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added,"
+	                             " superseded, unchanged, rejected) VALUES(?, ?, ?, ?, ?, 0, 0, 0, 0, 0)",
+	                             &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, im->load_id);
+	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, base_name(path), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, im->rep->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, im->now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = hv_error_sql(im->ctx, "recording the load");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static haven_status load_count(importer *im, const char *fp, int record_key)
 {
 	haven_ctx *ctx = im->ctx;
 	sqlite3_stmt *st;
 	haven_status rc;
+	if (im->rep->noop) {
+		if ((rc = hv_prepare(ctx, "DELETE FROM missing_load WHERE id = ?", &st)))
+			return rc;
+		sqlite3_bind_int64(st, 1, im->load_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "removing the load of a no-op");
+		sqlite3_finalize(st);
+		return rc;
+	}
 	if (record_key) {
 		if ((rc =
 		         hv_prepare(ctx, "INSERT INTO missing_key(id, fingerprint, recorded_at) VALUES(1, ?, ?)", &st)))
@@ -1185,21 +1312,17 @@ static haven_status record_load(importer *im, const char *path, const char *fp, 
 			return rc;
 	}
 	if ((rc = hv_prepare(ctx,
-	                     "INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added,"
-	                     " superseded, unchanged, rejected) VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                     "UPDATE missing_load SET rows_read = ?, added = ?, superseded = ?, unchanged = ?,"
+	                     " rejected = ? WHERE id = ?",
 	                     &st)))
 		return rc;
 	const haven_missing_report *r = im->rep;
-	sqlite3_bind_int64(st, 1, im->load_id);
-	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, base_name(path), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, im->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, r->rows);
-	sqlite3_bind_int64(st, 7, r->added);
-	sqlite3_bind_int64(st, 8, r->superseded);
-	sqlite3_bind_int64(st, 9, r->unchanged);
-	sqlite3_bind_int64(st, 10, r->rejected);
+	sqlite3_bind_int64(st, 1, r->rows);
+	sqlite3_bind_int64(st, 2, r->added);
+	sqlite3_bind_int64(st, 3, r->superseded);
+	sqlite3_bind_int64(st, 4, r->unchanged);
+	sqlite3_bind_int64(st, 5, r->rejected);
+	sqlite3_bind_int64(st, 6, im->load_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = hv_error_sql(ctx, "recording the load");
 	sqlite3_finalize(st);
@@ -1252,10 +1375,22 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	hv_today(ctx, im.today);
 	char tol_was[32] = "", tol[32];
 	snprintf(tol, sizeof tol, "%g", o.tolerance_h);
-	if (!(rc = check_key(&im, fp, &record_key)) && !(rc = hv_exec(ctx, "PRAGMA defer_foreign_keys = ON")) &&
+	/* A bigger page cache for the operation: the reports, their indexes,
+	 * the episodes and their R*Trees are written in one transaction, and a
+	 * small cache spills its dirty pages to the log again and again.  A
+	 * bound, not a growth: memory stays flat whatever the file's size. */
+	int64_t cache = 0;
+	int cache_set = 0;
+	if (!hv_query_int(ctx, "PRAGMA cache_size", &cache)) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
+		cache_set = !hv_exec(ctx, sql);
+	}
+	hv_exec(ctx, "PRAGMA temp_store = MEMORY");
+	if (!(rc = check_key(&im, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
-	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
+	    !(rc = load_begin(&im, path)) && !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
 	    !(rc = prepare_all(&im)) && !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = map_columns(&im)) &&
 	    !(o.skip_invalid && (rc = rejects_open(&im))))
@@ -1265,19 +1400,28 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	sodium_memzero(im.key, sizeof im.key);
 	hv_source_close(im.src);
 	hv_gazetteer_close(im.gz);
+	if (im.pj)
+		proj_destroy(im.pj);
 	hv_lanames_free(im.las);
 	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_seen");
 	rep->noop = !rc && !rep->added && !rep->superseded && !strcmp(tol_was, tol);
-	if (!rc && !rep->noop && !(rc = record_load(&im, path, fp, record_key)) &&
-	    !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
-		rc = rebuild(ctx, o.tolerance_h, rep);
-	if (!rc && rep->noop && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
+	if (!rc)
+		rc = load_count(&im, fp, record_key);
+	if (!rc && !rep->noop && !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
+		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0);
+	if (!rc && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
 	    !(rc = hv_query_int(ctx,
 	                        "SELECT count(*) FROM missing_episode"
 	                        " WHERE police_report IS NOT NULL AND la_report IS NOT NULL",
 	                        &rep->both)))
 		rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode WHERE conflict IS NOT NULL",
 		                  &rep->conflicts);
+	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_touched");
+	if (cache_set) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
+	}
 	if (!rc && im.rej_open) {
 		im.rej_open = 0;
 		rc = hv_output_commit(ctx, &im.rej);
