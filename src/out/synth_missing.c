@@ -237,6 +237,16 @@ static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit 
 	    (rc = hv_source_column(src, c_group, "CLA_group", &cg)) ||
 	    (rc = hv_source_column(src, c_num, "number", &cn)))
 		goto out;
+	const int need[] = {cy, cl, cc, cr, cg, cn};
+	static const char *const need_names[] = {"time_period", "geographic_level", "new_la_code",
+	                                         "region_code", "CLA_group",        "number"};
+	for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
+		if (need[k] < 0) {
+			rc = hv_error(ctx, HAVEN_ERR_MISSING,
+			              "%s: no '%s' column; is this DfE's 'missing or away from placement' file?",
+			              m->dfe_path, need_names[k]);
+			goto out;
+		}
 	int has;
 	while (!(rc = hv_source_next(src, &has)) && has) {
 		if (strcmp(hv_source_field(src, cl), "Local authority") != 0)
@@ -567,7 +577,7 @@ static void place_locations(gen *g, ep *x, uint64_t *rng)
 }
 
 /* Seconds a child is missing: most back within hours, some after a day or
- * two, a few after weeks. */
+ * two, a few after weeks (at most 90 days). */
 static int64_t duration(uint64_t *rng)
 {
 	double u = unif(rng), h;
@@ -577,6 +587,8 @@ static int64_t duration(uint64_t *rng)
 		h = exp(log(30.0) + 0.6 * gauss(rng));
 	else
 		h = exp(log(144.0) + 0.9 * gauss(rng));
+	if (h > 90 * 24)
+		h = 90 * 24;
 	int64_t s = (int64_t)(h * HOUR) / 60 * 60;
 	return s < 15 * 60 ? 15 * 60 : s;
 }
@@ -784,11 +796,12 @@ static haven_status gen_unit(gen *g, const unit *u, int32_t ui, const long tg[2]
 		if (rc)
 			break;
 		/* A police-only and an LA-only record of the same child and home
-		 * within a day would be taken for one episode: make it one. */
+		 * within a day (the linkage's default tolerance, 24 h, and a margin)
+		 * would be taken for one episode: make it one. */
 		for (size_t i = first; i < g->ne; i++) {
 			if (g->e[i].src == S_BOTH)
 				continue;
-			for (size_t j = i + 1; j < g->ne && g->e[j].start < g->e[i].start + 24 * HOUR; j++)
+			for (size_t j = i + 1; j < g->ne && g->e[j].start <= g->e[i].start + 26 * HOUR; j++)
 				if (g->e[j].src != S_BOTH && g->e[j].src != g->e[i].src && g->e[j].home == g->e[i].home)
 					g->e[j].src = S_BOTH;
 		}
