@@ -15,8 +15,9 @@
  * The choices and their reasons are in docs/synth.md.
  *
  * Every LA-year draws from its own generator, seeded from the seed, the LA
- * and the year, so a run of one year gives that year's children of a run of
- * all five.
+ * and the year, so a run of the last year alone gives the same rows for it
+ * as a run of all five (an earlier year differs only in children still
+ * missing at its end).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -958,7 +959,7 @@ static haven_status write_file(gen *g, const unit *units, int source, FILE *f, i
 		else
 			snprintf(ref, sizeof ref, "%s/MFC/%02d/%05lld", pla, u->year % 100,
 			         (long long)++seq[(size_t)x->placing * NYEARS_MAX + (size_t)yi]);
-		snprintf(child, sizeof child, "YP%02d-%04d-%05d", u->year % 100, (int)x->unit, (int)x->child + 1);
+		snprintf(child, sizeof child, "%s-%02d-%05d", u->code, u->year % 100, (int)x->child + 1);
 		int64_t st = source == S_POLICE ? x->start : x->la_start, rt = source == S_POLICE ? x->ret : x->la_ret;
 		fmt_time(st, from);
 		if (rt >= 0)

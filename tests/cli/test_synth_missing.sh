@@ -8,7 +8,8 @@
 #     DfE's scaled national figures and 10 % of every LA's with 100 or more
 #     scaled incidents, in every year; the patterns docs/synth.md promises;
 #  2. the same seed gives the same bytes; the register is the same with or
-#     without episode files; another seed gives other episodes;
+#     without episode files; another seed gives other episodes; 2023 alone
+#     is 2023 of the five years;
 #  3. one year (--missing-years) and another share (--missing-share) are
 #     calibrated the same way;
 #  4. the checker fails on files that break the contract or the calibration;
@@ -58,6 +59,11 @@ cmp "$T/a/register.csv" "$T/r/register.csv" || fail "2: the register differs wit
 synth --seed 10 --out "$T/c" --missing-from-dfe "$DFE" --missing-years 2023 >/dev/null
 synth --seed 9 --out "$T/c9" --missing-from-dfe "$DFE" --missing-years 2023 >/dev/null
 cmp -s "$T/c/la_episodes.csv" "$T/c9/la_episodes.csv" && fail "2: another seed gives the same episodes"
+# A year's rows do not depend on the other years generated.
+for f in police la; do
+	cmp <(head -1 "$T/a/${f}_episodes.csv"; grep -E '^[^,]*,E[0-9]{8}-23-' "$T/a/${f}_episodes.csv") \
+		"$T/c9/${f}_episodes.csv" || fail "2: 2023 alone is not 2023 of 2019-2023 ($f)"
+done
 echo "2 ok: deterministic"
 
 # 3. One year, another share.
