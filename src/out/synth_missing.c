@@ -123,8 +123,8 @@ static const double hour_w[24] = {3.0, 2.0, 1.2, 0.8, 0.5, 0.4, 0.4, 0.6, 1.0, 1
 #define P_OWN_LA 0.40
 #define P_REGION 0.35 /* elsewhere in its region; the rest further away */
 /* Which records an episode has. */
-#define P_BOTH 0.68
-#define P_POLICE_ONLY 0.25 /* the rest: the LA's record only */
+#define P_BOTH 0.58
+#define P_POLICE_ONLY 0.35 /* the rest: the LA's record only */
 
 /* Found-location hot spots planted for the clustering work (docs/synth.md). */
 static const struct {
