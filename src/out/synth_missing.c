@@ -756,9 +756,11 @@ static haven_status gen_unit(gen *g, const unit *u, int32_t ui, const long tg[2]
 				move_at = n;
 		}
 		if (home < 0) {
+			char day[16];
+			fmt_day(floordiv(starts[0], DAY), day);
 			rc = hv_error(g->ctx, HAVEN_ERR_NOT_FOUND,
-			              "no home of the register was open on %lld days after 1970",
-			              (long long)floordiv(starts[0], DAY));
+			              "no home of the register was open on %s, when a child placed by %s went missing",
+			              day, u->code);
 			break;
 		}
 		/* The child: risk, exploitation concerns. */
