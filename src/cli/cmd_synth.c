@@ -1,11 +1,33 @@
 /*
- * cmd_synth.c - haven synth: a synthetic register from Ofsted's provider list.
+ * cmd_synth.c - haven synth: a synthetic register from Ofsted's provider list,
+ * and with DfE's missing-from-care figures, police and LA episode files.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+
+/* "2023" or "2019-2023" into *a and *b; 1 on success. */
+static int parse_years(const char *s, int *a, int *b)
+{
+	uint64_t x, y;
+	char first[8];
+	const char *dash = strchr(s, '-');
+	if (!dash)
+		return cli_parse_uint(s, 9999, &x) && (*a = *b = (int)x, 1);
+	if ((size_t)(dash - s) >= sizeof first)
+		return 0;
+	memcpy(first, s, (size_t)(dash - s));
+	first[dash - s] = '\0';
+	if (!cli_parse_uint(first, 9999, &x) || !cli_parse_uint(dash + 1, 9999, &y))
+		return 0;
+	*a = (int)x;
+	*b = (int)y;
+	return 1;
+}
 
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 {
@@ -13,15 +35,38 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 	                                     {"seed", required_argument, NULL, 's'},
 	                                     {"out", required_argument, NULL, 'o'},
 	                                     {"force", no_argument, NULL, 'F'},
+	                                     {"missing-from-dfe", required_argument, NULL, 'm'},
+	                                     {"missing-years", required_argument, NULL, 'y'},
+	                                     {"missing-share", required_argument, NULL, 'S'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *from = NULL, *out = NULL;
+	haven_synth_missing m = {0};
 	uint64_t seed = 1;
 	int force = 0, c;
+	char *end;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'f': from = optarg; break;
 		case 'o': out = optarg; break;
 		case 'F': force = 1; break;
+		case 'm': m.dfe_path = optarg; break;
+		case 'y':
+			if (!parse_years(optarg, &m.first_year, &m.last_year)) {
+				fprintf(stderr, "haven synth: --missing-years wants YYYY or YYYY-YYYY, not '%s'\n",
+				        cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			m.share = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(m.share > 0 && m.share <= 1)) {
+				fprintf(stderr,
+				        "haven synth: --missing-share wants a number above 0 and at most 1, not '%s'\n",
+				        cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			break;
 		case 's':
 			if (!cli_parse_uint(optarg, UINT64_MAX, &seed)) {
 				fprintf(stderr, "haven synth: --seed wants a whole number from 0 to %llu, not '%s'\n",
@@ -34,16 +79,36 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1) || !from || !out)
 		return cli_usage();
+	if (!m.dfe_path && (m.first_year || m.share > 0)) {
+		fprintf(stderr, "haven synth: --missing-years and --missing-share need --missing-from-dfe FILE\n");
+		return HAVEN_ERR_USAGE;
+	}
 	haven_status st = cli_open_store(ctx, argv[optind]);
 	if (st)
 		return st;
 	haven_synth_report r;
-	if ((st = haven_synth_from_ofsted(ctx, from, seed, out, force, &r)))
+	if ((st = haven_synth_from_ofsted(ctx, from, seed, out, force, &m, &r)))
 		return st;
 	printf("synthetic register: %lld children's homes with %lld places in %lld local authorities "
 	       "(of %lld providers) -> %s/register.csv\n",
 	       (long long)r.homes, (long long)r.places, (long long)r.authorities, (long long)r.rows_read, cli_esc(out));
-	printf("  postcodes drawn from %lld live postcodes in the gazetteer, seed %llu, %.2f s\n",
-	       (long long)r.postcodes_scanned, (unsigned long long)seed, r.seconds);
+	printf("  postcodes drawn from %lld live postcodes in the gazetteer, seed %llu\n",
+	       (long long)r.postcodes_scanned, (unsigned long long)seed);
+	if (m.dfe_path) {
+		printf("missing from care, years ending March %d-%d: children's homes' share of DfE's figures %.2f\n",
+		       r.first_year, r.last_year, r.missing_share);
+		printf("  %lld episodes of %lld children (%lld missing more than once) placed by %lld LA-years "
+		       "(%lld LA-years suppressed by DfE: none generated)\n",
+		       (long long)r.episodes, (long long)r.children, (long long)r.repeat_children,
+		       (long long)r.la_years, (long long)r.la_years_suppressed);
+		double e = r.episodes ? (double)r.episodes : 1;
+		printf("  recorded by both %lld, the police only %lld, the LA only %lld; back within 24 h %.1f%%, "
+		       "still missing %lld; at a home outside the placing LA %.1f%%\n",
+		       (long long)r.both, (long long)r.police_only, (long long)r.la_only,
+		       100.0 * (double)r.within_24h / e, (long long)r.still_missing, 100.0 * (double)r.out_of_area / e);
+		printf("  -> %s/police_episodes.csv (%lld rows), %s/la_episodes.csv (%lld rows)\n", cli_esc(out),
+		       (long long)r.police_rows, cli_esc(out), (long long)r.la_rows);
+	}
+	printf("  %.2f s\n", r.seconds);
 	return HAVEN_OK;
 }

@@ -84,12 +84,16 @@ const cli_cmd cli_commands[] = {
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
 	 "or 'none'.\n",
 	 cmd_where, 0},
-	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--force]",
+	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--missing-from-dfe FILE] [--force]",
 	 "write a synthetic register disclosure from Ofsted's published provider list",
 	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
-	 "  --seed N            random seed (default 1): the same seed gives the same file\n"
+	 "  --seed N            random seed (default 1): the same seed gives the same files\n"
 	 "  --out DIR           writes DIR/register.csv (a new file, mode 0600)\n"
-	 "  --force             replace an existing DIR/register.csv\n"
+	 "  --missing-from-dfe FILE  also DIR/police_episodes.csv and DIR/la_episodes.csv: children\n"
+	 "                    missing from the homes, calibrated to DfE's missing-or-away figures by LA\n"
+	 "  --missing-years Y[-Y]  years ending March to generate (default 2019-2023)\n"
+	 "  --missing-share X   children's homes' share of DfE's figures (default 0.35)\n"
+	 "  --force             replace existing files\n"
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",
 	 cmd_synth, 0},

@@ -8,6 +8,10 @@
  * (reservoir sampling) as large as that LA's number of homes.  Invented
  * fields come from small word lists and Ofcom's ranges of telephone numbers
  * reserved for drama, so no invented number can ring a real line.
+ *
+ * With DfE's missing-from-care figures, the same scan also keeps a sample of
+ * live postcodes per LA (another generator, so the register is the same
+ * either way), and synth_missing.c writes the episode files.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +28,7 @@
 #include "core/source.h"
 #include "core/sql.h"
 #include "core/table.h"
+#include "out/synth_missing.h"
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
 static uint64_t next_u64(uint64_t *s)
@@ -211,9 +216,10 @@ static haven_status read_homes(haven_ctx *ctx, hv_source *src, hv_lanames *names
 	return HAVEN_OK;
 }
 
-/* Pass 2: a uniform random sample of live postcodes inside each LA. */
-static haven_status sample_postcodes(haven_ctx *ctx, hv_areas *la, la_sample *s, uint64_t *rng,
-                                     haven_synth_report *rep)
+/* Pass 2: a uniform random sample of live postcodes inside each LA; with
+ * pool, another of up to HV_SYNTH_POOL in every LA, drawn with rng2. */
+static haven_status sample_postcodes(haven_ctx *ctx, hv_areas *la, la_sample *s, uint64_t *rng, hv_synth_pcs *pool,
+                                     int64_t *pool_seen, uint64_t *rng2, haven_synth_report *rep)
 {
 	sqlite3_stmt *st;
 	haven_status rc =
@@ -225,6 +231,16 @@ static haven_status sample_postcodes(haven_ctx *ctx, hv_areas *la, la_sample *s,
 		double e = sqlite3_column_double(st, 1), n = sqlite3_column_double(st, 2);
 		rep->postcodes_scanned++;
 		long i = hv_areas_find(la, e, n);
+		if (i >= 0 && pool) {
+			int64_t slot = pool_seen[i] < HV_SYNTH_POOL ? pool_seen[i]
+			                                            : (int64_t)below(rng2, (uint64_t)pool_seen[i] + 1);
+			pool_seen[i]++;
+			if (slot < HV_SYNTH_POOL) {
+				snprintf(pool[i].pc[slot], 9, "%s", (const char *)sqlite3_column_text(st, 0));
+				if (pool[i].n < HV_SYNTH_POOL)
+					pool[i].n++;
+			}
+		}
 		if (i < 0 || s[i].need == 0)
 			continue;
 		la_sample *ls = &s[i];
@@ -316,8 +332,11 @@ out:
 	return rc;
 }
 
+/* The episode files beside the register. */
+static const char *const episode_files[2] = {"police_episodes.csv", "la_episodes.csv"};
+
 haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, uint64_t seed, const char *out_dir,
-                                     int overwrite, haven_synth_report *rep)
+                                     int overwrite, const haven_synth_missing *missing, haven_synth_report *rep)
 {
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
@@ -333,8 +352,16 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	size_t nh = 0;
 	la_sample *s = NULL;
 	haven_table *t = NULL;
-	char *path = NULL;
-	hv_output o = {0};
+	char *path = NULL, *epath[2] = {NULL, NULL};
+	hv_output o = {0}, eo[2] = {{0}, {0}};
+	haven_synth_missing mm = {0};
+	int with_missing = missing && missing->dfe_path;
+	hv_synth_pcs *pool = NULL;
+	int64_t *pool_seen = NULL;
+	hv_synth_home *hs = NULL;
+	uint64_t rng2 = seed ^ 0x6D697373696E67ULL;
+	if (with_missing && (rc = hv_synth_missing_check(ctx, missing, &mm)))
+		return rc;
 
 	if ((rc = hv_lanames_load(ctx, &names)) || (rc = hv_areas_load(ctx, "la", &la)))
 		goto out;
@@ -360,6 +387,14 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	}
 	if ((rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o)))
 		goto out;
+	for (int k = 0; with_missing && k < 2; k++) {
+		if (!(epath[k] = sqlite3_mprintf("%s/%s", out_dir, episode_files[k]))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = hv_output_open(ctx, epath[k], overwrite ? NULL : "not replaced without --force", &eo[k])))
+			goto out;
+	}
 	if ((rc = hv_source_open(ctx, ofsted_path, &src)))
 		goto out;
 	hv_source_hold(src); /* every home is kept until the file is written */
@@ -394,7 +429,16 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 			goto out;
 		}
 	}
-	if ((rc = sample_postcodes(ctx, la, s, &rng, rep)))
+	if (with_missing && (!(pool = calloc(nla, sizeof *pool)) || !(pool_seen = calloc(nla, sizeof *pool_seen)))) {
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; pool && i < nla; i++)
+		if (!(pool[i].pc = calloc(HV_SYNTH_POOL, sizeof *pool[i].pc))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	if ((rc = sample_postcodes(ctx, la, s, &rng, pool, pool_seen, &rng2, rep)))
 		goto out;
 	for (size_t i = 0; i < nh; i++) {
 		la_sample *ls = &s[homes[i].la];
@@ -417,10 +461,43 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 
 	/* Invented names and addresses, real public fields: no disclosed data,
 	 * released as such. */
-	if (!(rc = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR)) && !(rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
-		rc = hv_output_commit(ctx, &o);
+	if ((rc = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR)) || (rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
+		goto out;
+	if (with_missing) {
+		if (!(hs = calloc(nh ? nh : 1, sizeof *hs))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < nh; i++) {
+			char iso[11];
+			uk_date_to_iso(homes[i].f[col[C_REGDATE]], iso);
+			hv_parse_date(iso, &hs[i].reg_day);
+			hs[i].urn = homes[i].f[col[C_URN]];
+			hs[i].pc = homes[i].pc;
+			hs[i].la = homes[i].la;
+			hs[i].places = strtoll(homes[i].f[col[C_PLACES]], NULL, 10);
+			hs[i].e = homes[i].e;
+			hs[i].n = homes[i].n;
+		}
+		if ((rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep)))
+			goto out;
+	}
+	/* Every file written: put them in place. */
+	if (!(rc = hv_output_commit(ctx, &o)))
+		for (int k = 0; with_missing && k < 2 && !rc; k++)
+			rc = hv_output_commit(ctx, &eo[k]);
 out:
 	hv_output_abort(&o);
+	hv_output_abort(&eo[0]);
+	hv_output_abort(&eo[1]);
+	if (pool)
+		for (size_t i = 0; i < hv_areas_count(la); i++)
+			free(pool[i].pc);
+	free(pool);
+	free(pool_seen);
+	free(hs);
+	sqlite3_free(epath[0]);
+	sqlite3_free(epath[1]);
 	rep->seconds = hv_monotonic() - t0;
 	if (s)
 		for (size_t i = 0; i < hv_areas_count(la); i++) {

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		die(ctx, "gazetteer", st);
 	haven_synth_report sr;
 	if ((st = haven_synth_from_ofsted(ctx, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 7,
-	                                  tu_tmp("synth"), 0, &sr)))
+	                                  tu_tmp("synth"), 0, NULL, &sr)))
 		die(ctx, "synth", st);
 	haven_register_report rr;
 	if ((st = haven_register_import(ctx, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr)))
@@ -57,11 +57,11 @@ int main(int argc, char **argv)
 	/* Copies of every home under new URNs: same postcodes and LAs. */
 	for (int k = 1; k < copies; k++) {
 		char *sql = sqlite3_mprintf(
-			"INSERT INTO home_version(urn, valid_from, snapshot_from, name, address1, postcode, places,"
-			" la_code, la_name, registration_status, fingerprint)"
-			" SELECT urn || '-%d', valid_from, snapshot_from, name, address1, postcode, places, la_code,"
-			" la_name, registration_status, fingerprint FROM home_version WHERE urn NOT LIKE '%%-%%'",
-			k);
+		    "INSERT INTO home_version(urn, valid_from, snapshot_from, name, address1, postcode, places,"
+		    " la_code, la_name, registration_status, fingerprint)"
+		    " SELECT urn || '-%d', valid_from, snapshot_from, name, address1, postcode, places, la_code,"
+		    " la_name, registration_status, fingerprint FROM home_version WHERE urn NOT LIKE '%%-%%'",
+		    k);
 		st = hv_exec(ctx, sql);
 		sqlite3_free(sql);
 		if (st)
