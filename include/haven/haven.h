@@ -31,5 +31,6 @@
 #include "haven/aggregate.h"
 #include "haven/export.h"
 #include "haven/map.h"
+#include "haven/trends.h"
 
 #endif

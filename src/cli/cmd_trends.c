@@ -1,0 +1,140 @@
+/*
+ * cmd_trends.c - haven missing trends, haven missing outliers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "haven/trends.h"
+
+/* --format text|csv|json (or --csv, --json); 1 when c was one of them. */
+static int format_opt(int c, haven_format *fmt, haven_status *st)
+{
+	if (c != 'f')
+		return cli_format_opt(c, fmt);
+	if (strcmp(optarg, "text") == 0)
+		*fmt = HAVEN_FMT_TEXT;
+	else if (strcmp(optarg, "csv") == 0)
+		*fmt = HAVEN_FMT_CSV;
+	else if (strcmp(optarg, "json") == 0)
+		*fmt = HAVEN_FMT_JSON;
+	else {
+		fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(optarg));
+		*st = HAVEN_ERR_USAGE;
+	}
+	return 1;
+}
+
+/* Release t to the acting user, write it, then draw it when chart is set. */
+static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt, const char *chart,
+                                  const char *measure, int force)
+{
+	if (!st)
+		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+	if (!st)
+		st = haven_table_write(ctx, t, fmt, stdout);
+	if (!st && chart)
+		st = haven_trends_chart(ctx, t, measure, chart, force);
+	if (!st && chart && !cli_quiet)
+		fprintf(stderr, "wrote %s\n", cli_esc(chart));
+	haven_table_free(t);
+	return st;
+}
+
+haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
+	                                     {"area", required_argument, NULL, 'a'},
+	                                     {"from", required_argument, NULL, 's'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"chart", required_argument, NULL, 'c'},
+	                                     {"measure", required_argument, NULL, 'm'},
+	                                     {"force", no_argument, NULL, 'F'},
+	                                     CLI_FORMAT_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_trends_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *chart = NULL, *measure = "episodes";
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'b')
+			o.by = optarg;
+		else if (c == 'a')
+			o.area = optarg;
+		else if (c == 's')
+			o.from = optarg;
+		else if (c == 't')
+			o.to = optarg;
+		else if (c == 'c')
+			chart = optarg;
+		else if (c == 'm')
+			measure = optarg;
+		else if (c == 'F')
+			force = 1;
+		else if (!format_opt(c, &fmt, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1) || !o.by || !o.area)
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_trends(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, chart, measure, force);
+}
+
+haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"from", required_argument, NULL, 's'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     {"inspection", no_argument, NULL, 'i'},
+	                                     {"all", no_argument, NULL, 'A'},
+	                                     {"funnel", required_argument, NULL, 'u'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"force", no_argument, NULL, 'F'},
+	                                     CLI_FORMAT_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_outliers_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *funnel = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 's')
+			o.from = optarg;
+		else if (c == 't')
+			o.to = optarg;
+		else if (c == 'i')
+			o.inspection = 1;
+		else if (c == 'A')
+			o.all = 1;
+		else if (c == 'u')
+			funnel = optarg;
+		else if (c == 'F')
+			force = 1;
+		else if (!format_opt(c, &fmt, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1))
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	/* The funnel first: an aggregates-only audience gets its national line
+	 * and limits, then the listing's refusal. */
+	if (funnel) {
+		if ((st = haven_trends_funnel(ctx, &o, funnel, force)))
+			return st;
+		if (!cli_quiet)
+			fprintf(stderr, "wrote %s\n", cli_esc(funnel));
+	}
+	haven_table *t = NULL;
+	st = haven_trends_outliers(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, NULL, NULL, 0);
+}
