@@ -75,14 +75,15 @@ static void tick_label(double v, double step, char *buf, size_t n)
 	snprintf(buf, n, "%.*f", decimals > 4 ? 4 : decimals, v);
 }
 
-/* The frame, the y axis with its ticks and grid, and its label. */
+/* The frame, the y axis with its grid, its ticks (size 0: none) and its
+ * label (NULL: none). */
 static void y_axis(const hv_page *pg, cairo_t *cr, frame *f, const char *label, double size)
 {
 	double step = nice_step(f->y1 - f->y0 > 0 ? f->y1 - f->y0 : 1, 5);
 	f->y1 = ceil(f->y1 / step) * step;
 	if (f->y1 <= f->y0)
 		f->y1 = f->y0 + step;
-	hv_page_font(cr, pg->regular, size);
+	hv_page_font(cr, pg->regular, size > 0 ? size : 5);
 	cairo_set_line_width(cr, 0.4);
 	for (double v = f->y0; v <= f->y1 + step / 2; v += step) {
 		char buf[32];
@@ -90,6 +91,8 @@ static void y_axis(const hv_page *pg, cairo_t *cr, frame *f, const char *label, 
 		cairo_move_to(cr, f->x, py(f, v));
 		cairo_line_to(cr, f->x + f->w, py(f, v));
 		cairo_stroke(cr);
+		if (size <= 0)
+			continue;
 		hv_page_colour(cr, HV_PAGE_GREY_TEXT);
 		tick_label(v, step, buf, sizeof buf);
 		hv_page_text(cr, f->x - 4, py(f, v) + size / 3, HV_RIGHT, buf);
@@ -100,9 +103,9 @@ static void y_axis(const hv_page *pg, cairo_t *cr, frame *f, const char *label, 
 	cairo_stroke(cr);
 	if (label) {
 		cairo_save(cr);
-		cairo_move_to(cr, f->x - 40, f->y + f->h / 2);
+		cairo_translate(cr, f->x - 40, f->y + f->h / 2);
 		cairo_rotate(cr, -M_PI / 2);
-		hv_page_font(cr, pg->regular, size + 1);
+		hv_page_font(cr, pg->regular, fmax(size, 5) + 1);
 		hv_page_text(cr, 0, 0, HV_CENTRE, label);
 		cairo_restore(cr);
 	}
@@ -273,7 +276,7 @@ static haven_status draw_trends(hv_page *pg, cairo_t *cr, void *arg)
 			           x1,
 			           0,
 			           c->max > 0 ? c->max : 1};
-			y_axis(pg, cr, &f, NULL, 5);
+			y_axis(pg, cr, &f, NULL, i % 8 ? 0 : 5); /* one scale: ticks in the first column */
 			hv_page_colour(cr, line_colours[0]);
 			line(cr, c, &c->s[i], &f, 0.9);
 			hv_page_colour(cr, HV_PAGE_INK);
@@ -463,11 +466,14 @@ static haven_status read_funnel(haven_ctx *ctx, funnel *fu)
 	if (!fu->homes || fu->xmax <= 0)
 		fu->xmax = 12; /* a children's home has a few places: most have 1 to 12 */
 	fu->xmax = ceil(fu->xmax * 1.05);
+	/* Up to the 99.8% limit of a home of one place, or three times the
+	 * reference: a home open a few days of the period has a rate far above
+	 * anything else, and is drawn at the top edge. */
 	double lo, hi;
-	hv_poisson_limits(fu->rate * 1, 0.998, &lo, &hi);
-	fu->ymax = fmax(fu->ymax, fu->rate * 2) * 1.05;
-	if (fu->ymax < hi * 0.5)
-		fu->ymax = hi * 0.5;
+	hv_poisson_limits(fu->rate, 0.998, &lo, &hi);
+	fu->ymax = fmin(fu->ymax * 1.05, fmax(hi * 1.1, fu->rate * 3));
+	if (fu->ymax <= 0)
+		fu->ymax = 1;
 	return HAVEN_OK;
 }
 
