@@ -91,19 +91,31 @@ double hv_gamma_p(double a, double x)
 	return fmax(0, 1 - exp(-x + a * log(x) - gln) * h);
 }
 
-double hv_chi2_quantile(double p, double df)
+/* The x from lo up with f(x, arg) = q, f monotone in x (rising when up,
+ * else falling): hi doubled until it brackets q, then bisection to a
+ * relative 1e-12. */
+static double bisect(double (*f)(double, double), double arg, double q, double lo, double hi, int up)
 {
-	double a = df / 2, lo = 0, hi = fmax(1, df);
-	while (hv_gamma_p(a, hi / 2) < p)
+	while (up ? f(hi, arg) < q : f(hi, arg) > q)
 		hi *= 2;
 	for (int i = 0; i < 400 && hi - lo > 1e-12 * hi; i++) {
 		double mid = (lo + hi) / 2;
-		if (hv_gamma_p(a, mid / 2) < p)
+		if (up ? f(mid, arg) < q : f(mid, arg) > q)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return (lo + hi) / 2;
+}
+
+static double chi2_cdf(double x, double df)
+{
+	return hv_gamma_p(df / 2, x / 2);
+}
+
+double hv_chi2_quantile(double p, double df)
+{
+	return bisect(chi2_cdf, df, p, 0, fmax(1, df), 1);
 }
 
 void hv_poisson_ci(double o, double level, double *lo, double *hi)
@@ -117,19 +129,9 @@ void hv_poisson_ci(double o, double level, double *lo, double *hi)
  * even the smallest s gives less. */
 static double shape_for(double e, double q)
 {
-	double lo = 1e-9, hi = e + 20 * sqrt(e) + 50;
-	if (hv_gamma_p(lo, e) < q)
+	if (hv_gamma_p(1e-9, e) < q)
 		return 0;
-	while (hv_gamma_p(hi, e) > q)
-		hi *= 2;
-	for (int i = 0; i < 400 && hi - lo > 1e-12 * hi; i++) {
-		double mid = (lo + hi) / 2;
-		if (hv_gamma_p(mid, e) > q)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (lo + hi) / 2;
+	return bisect(hv_gamma_p, e, q, 1e-9, e + 20 * sqrt(e) + 50, 0);
 }
 
 void hv_poisson_limits(double e, double level, double *lo, double *hi)
@@ -880,20 +882,31 @@ static int cmp_code_id(const void *a, const void *b)
 	return strcmp(sort_codes_by[*(const uint32_t *)a], sort_codes_by[*(const uint32_t *)b]);
 }
 
-static haven_status trend_meta(tr *t, haven_table *tb)
+/* The metadata every table of episodes carries (period, scope, when),
+ * then n pairs of its own. */
+static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2], size_t n)
 {
 	char from[11], to[11], when[21], period[32];
 	day_text(t->from, from);
 	day_text(t->to, to);
 	snprintf(period, sizeof period, "%s/%s", from, to);
 	hv_format_time(hv_now(t->ctx), when);
+	haven_status rc;
+	if ((rc = hv_table_meta_set(t->ctx, tb, "period", period)) ||
+	    (rc = hv_table_meta_set(t->ctx, tb, "scope", hv_scope_describe(t->scope))) ||
+	    (rc = hv_table_meta_set(t->ctx, tb, "generated_at", when)))
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = hv_table_meta_set(t->ctx, tb, meta[i][0], meta[i][1]);
+	return rc;
+}
+
+static haven_status trend_meta(tr *t, haven_table *tb)
+{
 	static const char *const bys[] = {"month", "quarter", "year"};
-	const char *meta[][2] = {
+	const char *const meta[][2] = {
 	    {"by", bys[t->by]},
 	    {"area", kinds[t->kind].words},
-	    {"period", period},
-	    {"scope", hv_scope_describe(t->scope)},
-	    {"generated_at", when},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
 	                 "the children it places and those at homes in its area"},
@@ -905,10 +918,7 @@ static haven_status trend_meta(tr *t, haven_table *tb)
 	    {"places", "registered places of the area's open homes, place-days in the period over its days "
 	               "(the register's history; a home's first version from its registration date)"},
 	};
-	haven_status rc = HAVEN_OK;
-	for (size_t i = 0; !rc && i < sizeof meta / sizeof meta[0]; i++)
-		rc = hv_table_meta_set(t->ctx, tb, meta[i][0], meta[i][1]);
-	return rc;
+	return set_meta(t, tb, meta, sizeof meta / sizeof meta[0]);
 }
 
 haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
@@ -1103,121 +1113,106 @@ static haven_status outlier_row(tr *t, haven_table *tb, const home_rate *x, sqli
 
 static haven_status outlier_meta(tr *t, haven_table *tb, double rate, double e, double p)
 {
-	char from[11], to[11], period[32], when[21], ref[256];
-	day_text(t->from, from);
-	day_text(t->to, to);
-	snprintf(period, sizeof period, "%s/%s", from, to);
-	hv_format_time(hv_now(t->ctx), when);
+	char ref[256];
 	snprintf(ref, sizeof ref, "%.6f episodes per place (%.0f episodes over %.2f places: %s)", rate, e, p,
 	         t->national ? "every home in England" : "every home in the scope");
-	const char *meta[][2] = {
-	    {"period", period},
-	    {"scope", hv_scope_describe(t->scope)},
-	    {"generated_at", when},
+	const char *const meta[][2] = {
 	    {"reference_rate", ref},
 	    {"limits", "exact Poisson control limits of the expected count at 95% and 99.8% (the chi-square/gamma "
 	               "relation: the upper limit is the count whose exact lower confidence bound is the expected "
 	               "count), shown as episodes per place"},
 	};
-	haven_status rc = HAVEN_OK;
-	for (size_t i = 0; !rc && i < sizeof meta / sizeof meta[0]; i++)
-		rc = hv_table_meta_set(t->ctx, tb, meta[i][0], meta[i][1]);
+	return set_meta(t, tb, meta, sizeof meta / sizeof meta[0]);
+}
+
+/* What outliers and the national line share: the episodes and places of
+ * the period per home, and the sealed table they are put in. */
+typedef struct rated {
+	tr t;
+	home_rate *h;
+	size_t n;
+	double rate, te, tp; /* the reference rate; its episodes and places */
+} rated;
+
+static haven_status rated_begin(haven_ctx *ctx, const haven_outliers_opts *o, rated *r, const char *title, int ncols,
+                                const char *const *cols, const char *roles, haven_table **tb)
+{
+	hv_clear(ctx);
+	memset(r, 0, sizeof *r);
+	*tb = NULL;
+	haven_status rc = begin(&r->t, ctx, "month", "home", o->from, o->to);
+	if (!rc)
+		rc = home_rates(&r->t, &r->h, &r->n, &r->rate, &r->te, &r->tp);
+	if (!rc)
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, ncols, cols, tb);
+	if (!rc)
+		rc = hv_table_roles(ctx, *tb, roles);
+	if (!rc)
+		rc = outlier_meta(&r->t, *tb, r->rate, r->te, r->tp);
+	return rc;
+}
+
+/* Free what r holds; on rc HAVEN_OK hand tb over to *out, else free it. */
+static haven_status rated_end(rated *r, haven_status rc, haven_table *tb, haven_table **out)
+{
+	free(r->h);
+	tr_free(&r->t);
+	*out = rc ? NULL : tb;
+	if (rc)
+		haven_table_free(tb);
 	return rc;
 }
 
 haven_status haven_trends_outliers(haven_ctx *ctx, const haven_outliers_opts *o, haven_table **out)
 {
-	hv_clear(ctx);
-	*out = NULL;
-	tr t;
-	haven_status rc = begin(&t, ctx, "month", "home", o->from, o->to);
-	home_rate *h = NULL;
-	size_t n = 0;
-	double rate = 0, te = 0, tp = 0;
-	haven_table *tb = NULL;
-	sqlite3_stmt *insp = NULL;
-	if (!rc)
-		rc = home_rates(&t, &h, &n, &rate, &te, &tp);
-	if (!rc && n)
-		qsort(h, n, sizeof *h, cmp_ratio);
 	static const char *const cols[] = {"urn",      "places",    "episodes", "expected",  "episodes_per_place",
 	                                   "upper_95", "upper_998", "above",    "judgement", "inspection_date"};
-	if (!rc)
-		rc = hv_table_new(ctx,
-		                  o->inspection
-		                      ? "Homes judged Good or Outstanding above the 99.8% limit of missing episodes"
-		                  : o->all ? "Missing episodes per place by home"
-		                           : "Homes above the 99.8% limit of missing episodes per place",
-		                  HV_TABLE_DISCLOSED, o->inspection ? 10 : 8, cols, &tb);
-	if (!rc)
-		rc = hv_table_roles(ctx, tb,
-		                    o->inspection
-		                        ? "urn=home places=count:places episodes=count:episodes expected=rate:episodes"
-		                          " episodes_per_place=rate:episodes upper_95=rate:episodes"
-		                          " upper_998=rate:episodes above=label judgement=label inspection_date=label"
-		                        : "urn=home places=count:places episodes=count:episodes expected=rate:episodes"
-		                          " episodes_per_place=rate:episodes upper_95=rate:episodes"
-		                          " upper_998=rate:episodes above=label");
-	if (!rc)
-		rc = outlier_meta(&t, tb, rate, te, tp);
+	const char *title = o->inspection ? "Homes judged Good or Outstanding above the 99.8% limit of missing episodes"
+	                    : o->all      ? "Missing episodes per place by home"
+	                                  : "Homes above the 99.8% limit of missing episodes per place";
+	char roles[512];
+	snprintf(roles, sizeof roles,
+	         "urn=home places=count:places episodes=count:episodes expected=rate:episodes"
+	         " episodes_per_place=rate:episodes upper_95=rate:episodes upper_998=rate:episodes above=label%s",
+	         o->inspection ? " judgement=label inspection_date=label" : "");
+	rated r;
+	haven_table *tb;
+	haven_status rc = rated_begin(ctx, o, &r, title, o->inspection ? 10 : 8, cols, roles, &tb);
+	sqlite3_stmt *insp = NULL;
+	if (!rc && r.n)
+		qsort(r.h, r.n, sizeof *r.h, cmp_ratio);
 	if (!rc && o->inspection)
 		rc = hv_prepare(ctx,
 		                "SELECT json_extract(extra, '$.\"" JUDGEMENT "\"'),"
 		                " json_extract(extra, '$.\"Latest full inspection date\"') FROM temp.home_versions"
 		                " WHERE urn = ? AND json_valid(extra) ORDER BY valid_from DESC LIMIT 1",
 		                &insp);
-	for (size_t i = 0; !rc && i < n; i++) {
+	for (size_t i = 0; !rc && i < r.n; i++) {
 		int keep = 1;
-		if (!o->all && !(h[i].episodes > h[i].u998))
-			continue;
-		rc = outlier_row(&t, tb, &h[i], insp, &keep);
+		if (o->all || r.h[i].episodes > r.h[i].u998)
+			rc = outlier_row(&r.t, tb, &r.h[i], insp, &keep);
 	}
 	if (insp)
 		sqlite3_finalize(insp);
-	free(h);
-	tr_free(&t);
-	if (rc) {
-		haven_table_free(tb);
-		return rc;
-	}
-	*out = tb;
-	return HAVEN_OK;
+	return rated_end(&r, rc, tb, out);
 }
 
 haven_status hv_trends_national(haven_ctx *ctx, const haven_outliers_opts *o, haven_table **out)
 {
-	hv_clear(ctx);
-	*out = NULL;
-	tr t;
-	haven_status rc = begin(&t, ctx, "month", "home", o->from, o->to);
-	home_rate *h = NULL;
-	size_t n = 0;
-	double rate = 0, te = 0, tp = 0;
-	haven_table *tb = NULL;
 	static const char *const cols[] = {"area_code", "episodes", "places", "episodes_per_place"};
-	if (!rc)
-		rc = home_rates(&t, &h, &n, &rate, &te, &tp);
-	if (!rc)
-		rc = hv_table_new(ctx, "Missing episodes per place", HV_TABLE_DISCLOSED, 4, cols, &tb);
-	if (!rc)
-		rc = hv_table_roles(ctx, tb,
-		                    t.national ? "area_code=area:england episodes=count:episodes places=count:places"
-		                                 " episodes_per_place=rate:episodes"
-		                               : "area_code=label episodes=count:episodes places=count:places"
-		                                 " episodes_per_place=rate:episodes");
-	if (!rc)
-		rc = outlier_meta(&t, tb, rate, te, tp);
+	rated r;
+	haven_table *tb;
+	/* the area's role: England's code, or the scope's total (no area) */
+	haven_status rc = rated_begin(ctx, o, &r, "Missing episodes per place", 4, cols,
+	                              "area_code=label episodes=count:episodes places=count:places"
+	                              " episodes_per_place=rate:episodes",
+	                              &tb);
+	if (!rc && r.t.national)
+		rc = hv_table_roles(ctx, tb, "area_code=area:england");
 	if (!rc && !(rc = hv_table_add_row(ctx, tb)) &&
-	    !(rc = hv_table_set_text(ctx, tb, 0, t.national ? ENGLAND : "scope")) &&
-	    !(rc = hv_table_set_int(ctx, tb, 1, (int64_t)te)) &&
-	    !(rc = hv_table_set_real(ctx, tb, 2, round_to(tp, 0.01))))
-		rc = hv_table_set_real(ctx, tb, 3, rate);
-	free(h);
-	tr_free(&t);
-	if (rc) {
-		haven_table_free(tb);
-		return rc;
-	}
-	*out = tb;
-	return HAVEN_OK;
+	    !(rc = hv_table_set_text(ctx, tb, 0, r.t.national ? ENGLAND : "scope")) &&
+	    !(rc = hv_table_set_int(ctx, tb, 1, (int64_t)r.te)) &&
+	    !(rc = hv_table_set_real(ctx, tb, 2, round_to(r.tp, 0.01))))
+		rc = hv_table_set_real(ctx, tb, 3, r.rate);
+	return rated_end(&r, rc, tb, out);
 }

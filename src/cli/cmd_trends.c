@@ -8,12 +8,23 @@
 #include "commands.h"
 #include "haven/trends.h"
 
-/* --format text|csv|json (or --csv, --json); 1 when c was one of them. */
-static int format_opt(int c, haven_format *fmt, haven_status *st)
+/* The options both commands take: --from, --to, --force and --format
+ * text|csv|json (or --csv, --json); 1 when c was one of them. */
+#define COMMON_OPTIONS                                                                                                 \
+	{"from", required_argument, NULL, 's'}, {"to", required_argument, NULL, 't'},                                  \
+	    {"format", required_argument, NULL, 'f'}, {"force", no_argument, NULL, 'F'}, CLI_FORMAT_OPTIONS
+
+static int common_opt(int c, const char **from, const char **to, haven_format *fmt, int *force, haven_status *st)
 {
-	if (c != 'f')
+	if (c == 's')
+		*from = optarg;
+	else if (c == 't')
+		*to = optarg;
+	else if (c == 'F')
+		*force = 1;
+	else if (c != 'f')
 		return cli_format_opt(c, fmt);
-	if (strcmp(optarg, "text") == 0)
+	else if (strcmp(optarg, "text") == 0)
 		*fmt = HAVEN_FMT_TEXT;
 	else if (strcmp(optarg, "csv") == 0)
 		*fmt = HAVEN_FMT_CSV;
@@ -46,13 +57,9 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
 	                                     {"area", required_argument, NULL, 'a'},
-	                                     {"from", required_argument, NULL, 's'},
-	                                     {"to", required_argument, NULL, 't'},
-	                                     {"format", required_argument, NULL, 'f'},
 	                                     {"chart", required_argument, NULL, 'c'},
 	                                     {"measure", required_argument, NULL, 'm'},
-	                                     {"force", no_argument, NULL, 'F'},
-	                                     CLI_FORMAT_OPTIONS,
+	                                     COMMON_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	haven_trends_opts o = {0};
 	haven_format fmt = HAVEN_FMT_TEXT;
@@ -64,17 +71,11 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 			o.by = optarg;
 		else if (c == 'a')
 			o.area = optarg;
-		else if (c == 's')
-			o.from = optarg;
-		else if (c == 't')
-			o.to = optarg;
 		else if (c == 'c')
 			chart = optarg;
 		else if (c == 'm')
 			measure = optarg;
-		else if (c == 'F')
-			force = 1;
-		else if (!format_opt(c, &fmt, &st))
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
 			return cli_usage();
 		if (st)
 			return st;
@@ -90,14 +91,10 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"from", required_argument, NULL, 's'},
-	                                     {"to", required_argument, NULL, 't'},
-	                                     {"inspection", no_argument, NULL, 'i'},
+	static const struct option opts[] = {{"inspection", no_argument, NULL, 'i'},
 	                                     {"all", no_argument, NULL, 'A'},
 	                                     {"funnel", required_argument, NULL, 'u'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"force", no_argument, NULL, 'F'},
-	                                     CLI_FORMAT_OPTIONS,
+	                                     COMMON_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	haven_outliers_opts o = {0};
 	haven_format fmt = HAVEN_FMT_TEXT;
@@ -105,19 +102,13 @@ haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
 	int force = 0, c;
 	haven_status st = HAVEN_OK;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 's')
-			o.from = optarg;
-		else if (c == 't')
-			o.to = optarg;
-		else if (c == 'i')
+		if (c == 'i')
 			o.inspection = 1;
 		else if (c == 'A')
 			o.all = 1;
 		else if (c == 'u')
 			funnel = optarg;
-		else if (c == 'F')
-			force = 1;
-		else if (!format_opt(c, &fmt, &st))
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
 			return cli_usage();
 		if (st)
 			return st;

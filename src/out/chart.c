@@ -111,14 +111,16 @@ static void y_axis(const hv_page *pg, cairo_t *cr, frame *f, const char *label, 
 	}
 }
 
-static void title_block(const hv_page *pg, cairo_t *cr, const char *title, const char *sub)
+/* The marking, the title and under it sub, then the period and scope of
+ * released table t. */
+static void head(const hv_page *pg, cairo_t *cr, const haven_table *t, const char *title, const char *sub)
 {
-	hv_page_colour(cr, HV_PAGE_INK);
-	hv_page_font(cr, pg->bold, 17);
-	hv_page_text(cr, MARGIN, 52, HV_LEFT, title);
-	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
-	hv_page_font(cr, pg->regular, 10.5);
-	hv_page_text(cr, MARGIN, 70, HV_LEFT, sub);
+	hv_page_marking(pg, cr, haven_table_marking(t));
+	const char *period = haven_table_meta(t, "period"), *scope = haven_table_meta(t, "scope");
+	char line[512];
+	snprintf(line, sizeof line, "%s, %s%s%s", sub, period ? period : "", scope ? "; scope: " : "",
+	         scope ? scope : "");
+	hv_page_title(pg, cr, MARGIN, title, line);
 }
 
 /* ---- trends ------------------------------------------------------------------ */
@@ -237,12 +239,7 @@ static void line(cairo_t *cr, const trend_chart *c, const series *s, const frame
 static haven_status draw_trends(hv_page *pg, cairo_t *cr, void *arg)
 {
 	trend_chart *c = arg;
-	hv_page_marking(pg, cr, haven_table_marking(c->t));
-	char sub[512];
-	const char *period = haven_table_meta(c->t, "period"), *scope = haven_table_meta(c->t, "scope");
-	snprintf(sub, sizeof sub, "%s, %s%s%s", c->measure, period ? period : "", scope ? "; scope: " : "",
-	         scope ? scope : "");
-	title_block(pg, cr, haven_table_title(c->t), sub);
+	head(pg, cr, c->t, haven_table_title(c->t), c->measure);
 	double x1 = c->np > 1 ? (double)(c->np - 1) : 1;
 	if (c->ns <= MAX_LINES) {
 		frame f = {MARGIN + 50, PLOT_Y, PAGE_W - 2 * MARGIN - 50 - 190, PLOT_H, 0,
@@ -356,12 +353,9 @@ static void limit_curve(cairo_t *cr, const funnel *fu, const frame *f, double le
 static haven_status draw_funnel(hv_page *pg, cairo_t *cr, void *arg)
 {
 	funnel *fu = arg;
-	hv_page_marking(pg, cr, haven_table_marking(fu->t));
-	char sub[512];
-	const char *period = haven_table_meta(fu->t, "period"), *scope = haven_table_meta(fu->t, "scope");
-	snprintf(sub, sizeof sub, "Episodes per registered place, %s; reference %.3f per place%s%s",
-	         period ? period : "", fu->rate, scope ? "; scope: " : "", scope ? scope : "");
-	title_block(pg, cr, "Missing episodes per place by home, with Poisson control limits", sub);
+	char sub[128];
+	snprintf(sub, sizeof sub, "Episodes per registered place against a reference of %.3f", fu->rate);
+	head(pg, cr, fu->t, "Missing episodes per place by home, with Poisson control limits", sub);
 	frame f = {MARGIN + 50, PLOT_Y, PAGE_W - 2 * MARGIN - 50 - 190, PLOT_H, 0, fu->xmax, 0, fu->ymax};
 	y_axis(pg, cr, &f, "episodes per place", 8);
 	/* x ticks */

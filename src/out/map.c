@@ -1038,12 +1038,7 @@ static haven_status draw_page(map *m, cairo_t *cr)
 	hv_page_marking(m->pg, cr, haven_table_marking(m->t));
 	char title[512], sub[512];
 	titles(m, title, sizeof title, sub, sizeof sub);
-	colour(cr, INK);
-	hv_page_font(cr, m->bold, 17);
-	hv_page_text(cr, MARGIN, 52, HV_LEFT, title);
-	colour(cr, GREY_TEXT);
-	hv_page_font(cr, m->regular, 10.5);
-	hv_page_text(cr, MARGIN, 70, HV_LEFT, sub);
+	hv_page_title(m->pg, cr, MARGIN, title, sub);
 
 	double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
 	for (size_t i = 0; i < m->rows.n; i++) {

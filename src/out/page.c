@@ -128,6 +128,16 @@ void hv_page_date_words(const char *iso, char *buf, size_t n)
 		snprintf(buf, n, "%s", iso ? iso : "");
 }
 
+void hv_page_title(const hv_page *pg, cairo_t *cr, double x, const char *title, const char *sub)
+{
+	hv_page_colour(cr, HV_PAGE_INK);
+	hv_page_font(cr, pg->bold, 17);
+	hv_page_text(cr, x, 52, HV_LEFT, title);
+	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
+	hv_page_font(cr, pg->regular, 10.5);
+	hv_page_text(cr, x, 70, HV_LEFT, sub);
+}
+
 void hv_page_marking(const hv_page *pg, cairo_t *cr, const char *marking)
 {
 	if (!marking)
