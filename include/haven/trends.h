@@ -55,6 +55,28 @@ typedef struct haven_outliers_opts {
  * \param out on HAVEN_OK a new sealed table (release, then free with haven_table_free()). */
 haven_status haven_trends_outliers(haven_ctx *ctx, const haven_outliers_opts *o, haven_table **out);
 
+/** What scorecard to make.  Borrowed for the call. */
+typedef struct haven_scorecard_opts {
+	const char *from, *to; /* as for haven_trends_opts */
+	const char *by;        /* "placing" (the placing LA, default) or "host" (the LA of the home) */
+} haven_scorecard_opts;
+
+/** The local-authority scorecard of the episodes the acting user may see
+ *  over the period: a first row for England (or the scope's total), then
+ *  one per LA: episodes, children, children missing more than once, and as
+ *  shares and hours each beside its difference from the first row: repeat
+ *  share, risk mix (none, low, medium, high), return interviews offered,
+ *  held and held independently, median hours missing.  docs/missing.md
+ *  ("Scorecard").
+ * \param out on HAVEN_OK a new sealed table (release, then free with haven_table_free()). */
+haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *o, haven_table **out);
+
+/** Draw a released scorecard t as a ranked bar chart of the column measure
+ *  (NULL: ri_held_pct), highest first, with the first row's value as a
+ *  line, into path (.png or .svg).  Errors as haven_trends_chart. */
+haven_status haven_trends_scorecard_chart(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
+                                          int overwrite);
+
 /** Draw the funnel plot of the outliers (o->from, o->to) into path (.png
  *  or .svg; created new, 0600, replaced only with overwrite): the national
  *  rate, the 95% and 99.8% limits over the places a home can have, and a

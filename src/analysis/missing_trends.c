@@ -309,7 +309,11 @@ typedef struct episode {
 	int32_t period; /* index from the first period */
 	float hours;    /* NAN while missing */
 	uint8_t flags;
+	uint8_t risk; /* R_NONE .. R_HIGH, R_UNKNOWN */
 } episode;
+
+enum { R_NONE, R_LOW, R_MEDIUM, R_HIGH, R_UNKNOWN, NRISK };
+static const char *const risks[] = {"none", "low", "medium", "high"};
 
 typedef struct tr {
 	haven_ctx *ctx;
@@ -507,7 +511,7 @@ static haven_status read_episodes(tr *t)
 	    hv_prepare(t->ctx,
 	               "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
 	               " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
-	               " ri_independent FROM missing_episode WHERE missing_from >= ?1 AND missing_from < ?2",
+	               " ri_independent, risk FROM missing_episode WHERE missing_from >= ?1 AND missing_from < ?2",
 	               &st);
 	if (rc)
 		return rc;
@@ -538,6 +542,11 @@ static haven_status read_episodes(tr *t)
 		x->period = (int32_t)(period_of(t->by, z) - t->first);
 		int returned = flag(st, 6) && sqlite3_column_type(st, 5) != SQLITE_NULL;
 		x->hours = returned ? (float)sqlite3_column_double(st, 5) : NAN;
+		const char *risk = (const char *)sqlite3_column_text(st, 11);
+		x->risk = R_UNKNOWN;
+		for (uint8_t k = 0; risk && k < R_UNKNOWN; k++)
+			if (strcmp(risk, risks[k]) == 0)
+				x->risk = k;
 		x->flags = (uint8_t)((returned ? F_RETURNED : 0) | (flag(st, 7) ? F_EXPLOIT : 0) |
 		                     (flag(st, 8) ? F_OFFERED : 0) | (flag(st, 9) ? F_HELD : 0) |
 		                     (flag(st, 10) ? F_INDEPENDENT : 0));
@@ -721,6 +730,7 @@ static int cmp_double(const void *a, const void *b)
 /* What a run of episodes (one area and period, sorted by child) adds up to. */
 typedef struct stats {
 	int64_t episodes, children, repeat, returned, exploit, offered, held, independent;
+	int64_t risk[NRISK];
 	double median, p90;
 } stats;
 
@@ -746,6 +756,7 @@ static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, s
 		if (f & F_RETURNED)
 			(*buf)[s->returned++] = e[i].hours;
 		s->exploit += (f & F_EXPLOIT) != 0;
+		s->risk[e[i].risk]++;
 		s->offered += (f & F_RETURNED) && (f & F_OFFERED);
 		s->held += (f & F_RETURNED) && (f & F_HELD);
 		s->independent += (f & F_RETURNED) && (f & F_HELD) && (f & F_INDEPENDENT);
@@ -1009,6 +1020,168 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	free(buf);
 	free(ids);
 	free(used);
+	tr_free(&t);
+	if (rc) {
+		haven_table_free(tb);
+		return rc;
+	}
+	*out = tb;
+	return HAVEN_OK;
+}
+
+/* ---- the scorecard ------------------------------------------------------------ */
+
+/* The scorecard's figures, each a share in percent or hours; "vs England"
+ * columns are the difference from the top row's. */
+enum { S_REPEAT, S_NONE, S_LOW, S_MEDIUM, S_HIGH, S_OFFERED, S_HELD, S_INDEPENDENT, S_MEDIAN, NSCORE };
+static const char *const score_names[NSCORE] = {"repeat_pct",      "risk_none_pct",      "risk_low_pct",
+                                                "risk_medium_pct", "risk_high_pct",      "ri_offered_pct",
+                                                "ri_held_pct",     "ri_independent_pct", "median_hours"};
+
+static double share(int64_t num, int64_t den)
+{
+	return den ? round_to(100.0 * (double)num / (double)den, 0.1) : NAN;
+}
+
+static void scores(const stats *s, double v[NSCORE])
+{
+	int64_t graded = s->risk[R_NONE] + s->risk[R_LOW] + s->risk[R_MEDIUM] + s->risk[R_HIGH];
+	v[S_REPEAT] = share(s->repeat, s->children);
+	for (int k = 0; k < 4; k++)
+		v[S_NONE + k] = share(s->risk[k], graded);
+	v[S_OFFERED] = share(s->offered, s->returned);
+	v[S_HELD] = share(s->held, s->returned);
+	v[S_INDEPENDENT] = share(s->independent, s->returned);
+	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
+}
+
+static haven_status score_row(tr *t, haven_table *tb, const char *level, const char *code, const char *name,
+                              const stats *s, const double top[NSCORE])
+{
+	haven_ctx *ctx = t->ctx;
+	double v[NSCORE];
+	scores(s, v);
+	haven_status rc;
+	if ((rc = hv_table_add_row(ctx, tb)) || (rc = hv_table_set_text(ctx, tb, 0, level)) ||
+	    (rc = hv_table_set_text(ctx, tb, 1, code)) || (rc = hv_table_set_text(ctx, tb, 2, name)) ||
+	    (rc = hv_table_set_int(ctx, tb, 3, s->episodes)) || (rc = hv_table_set_int(ctx, tb, 4, s->children)) ||
+	    (rc = hv_table_set_int(ctx, tb, 5, s->repeat)))
+		return rc;
+	for (int k = 0; !rc && k < NSCORE; k++) {
+		rc = set_num(ctx, tb, 6 + 2 * k, v[k], 0.01);
+		if (!rc && top && !isnan(v[k]) && !isnan(top[k]))
+			rc = hv_table_set_real(ctx, tb, 7 + 2 * k, round_to(v[k] - top[k], 0.01));
+	}
+	return rc;
+}
+
+static int cmp_child(const void *a, const void *b)
+{
+	const episode *x = a, *y = b;
+	return (x->child > y->child) - (x->child < y->child);
+}
+
+haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *o, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	const char *by = o->by ? o->by : "placing";
+	if (strcmp(by, "placing") != 0 && strcmp(by, "host") != 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
+	tr t;
+	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
+	const char *names[6 + 2 * NSCORE] = {"geographic_level", "area_code", "area_name",
+	                                     "episodes",         "children",  "children_repeat"};
+	char vs[NSCORE][48];
+	sqlite3_str *spec = sqlite3_str_new(ctx->db);
+	sqlite3_str_appendf(spec,
+	                    "geographic_level=label area_code=%s area_name=label episodes=count:episodes"
+	                    " children=count:children children_repeat=count:children",
+	                    kinds[t.kind].role);
+	for (int k = 0; k < NSCORE; k++) {
+		snprintf(vs[k], sizeof vs[k], "%s_vs_england", score_names[k]);
+		names[6 + 2 * k] = score_names[k];
+		names[7 + 2 * k] = vs[k];
+		const char *num = k == S_REPEAT ? "children_repeat" : "episodes";
+		sqlite3_str_appendf(spec, " %s=rate:%s %s=rate:%s", score_names[k], num, vs[k], num);
+	}
+	char *roles = sqlite3_str_finish(spec);
+	haven_table *tb = NULL;
+	episode *all = NULL;
+	double *buf = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st = NULL;
+	if (!rc && !roles)
+		rc = nomem(ctx);
+	char title[160];
+	snprintf(title, sizeof title, "Children missing from care: scorecard by %s", kinds[t.kind].words);
+	if (!rc)
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 6 + 2 * NSCORE, names, &tb);
+	if (!rc)
+		rc = hv_table_roles(ctx, tb, roles);
+	sqlite3_free(roles);
+	static const char *const meta[][2] = {
+	    {"figures", "repeat_pct: children missing more than once, of the children; risk_*_pct: the episodes of "
+	                "each risk grading, of those graded; ri_*_pct: return interviews offered, held and held by "
+	                "an independent person, of the episodes returned; median_hours: of the episodes returned; "
+	                "*_vs_england: the difference from the first row (percentage points, hours)"}};
+	if (!rc)
+		rc = set_meta(&t, tb, meta, 1);
+	/* the top row: every episode, children counted once */
+	stats top;
+	double topv[NSCORE];
+	if (!rc && !(all = malloc((t.ne ? t.ne : 1) * sizeof *all)))
+		rc = nomem(ctx);
+	if (!rc) {
+		memcpy(all, t.e, t.ne * sizeof *all);
+		qsort(all, t.ne, sizeof *all, cmp_child);
+		rc = run_stats(&t, all, t.ne, &buf, &cap, &top);
+	}
+	if (!rc) {
+		scores(&top, topv);
+		rc = score_row(&t, tb, t.national ? "england" : "scope", t.codes.s[t.top],
+		               t.national ? "England" : "all episodes in the scope", &top, NULL);
+	}
+	/* each LA: its episodes, whatever their period */
+	for (size_t i = 0; !rc && i < t.ne; i++)
+		t.e[i].period = 0;
+	if (!rc && t.ne)
+		qsort(t.e, t.ne, sizeof *t.e, cmp_episode);
+	uint32_t *ids = NULL;
+	size_t na = 0;
+	if (!rc && !(ids = malloc((t.codes.n + 1) * sizeof *ids)))
+		rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < t.ne; i++)
+		if (!na || ids[na - 1] != t.e[i].area)
+			ids[na++] = t.e[i].area;
+	sort_codes_by = (const char *const *)t.codes.s;
+	if (!rc && na)
+		qsort(ids, na, sizeof *ids, cmp_code_id);
+	if (!rc && !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = 'la' AND code = ?2", &st))) {
+		for (size_t a = 0; !rc && a < na; a++) {
+			size_t l = 0, h = t.ne;
+			while (l < h) {
+				size_t m = l + (h - l) / 2;
+				if (t.e[m].area < ids[a])
+					l = m + 1;
+				else
+					h = m;
+			}
+			size_t j = l;
+			while (j < t.ne && t.e[j].area == ids[a])
+				j++;
+			char name[256];
+			stats s;
+			if (!(rc = area_name(&t, st, ids[a], name, sizeof name)) &&
+			    !(rc = run_stats(&t, t.e + l, j - l, &buf, &cap, &s)))
+				rc = score_row(&t, tb, "la", t.codes.s[ids[a]], *name ? name : NULL, &s, topv);
+		}
+	}
+	if (st)
+		sqlite3_finalize(st);
+	free(ids);
+	free(all);
+	free(buf);
 	tr_free(&t);
 	if (rc) {
 		haven_table_free(tb);

@@ -37,16 +37,20 @@ static int common_opt(int c, const char **from, const char **to, haven_format *f
 	return 1;
 }
 
-/* Release t to the acting user, write it, then draw it when chart is set. */
+typedef haven_status (*chart_fn)(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
+                                 int overwrite);
+
+/* Release t to the acting user, write it, then draw it with draw when chart
+ * is set. */
 static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt, const char *chart,
-                                  const char *measure, int force)
+                                  chart_fn draw, const char *measure, int force)
 {
 	if (!st)
 		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
 	if (!st)
 		st = haven_table_write(ctx, t, fmt, stdout);
 	if (!st && chart)
-		st = haven_trends_chart(ctx, t, measure, chart, force);
+		st = draw(ctx, t, measure, chart, force);
 	if (!st && chart && !cli_quiet)
 		fprintf(stderr, "wrote %s\n", cli_esc(chart));
 	haven_table_free(t);
@@ -63,7 +67,7 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	haven_trends_opts o = {0};
 	haven_format fmt = HAVEN_FMT_TEXT;
-	const char *chart = NULL, *measure = "episodes";
+	const char *chart = NULL, *measure = NULL;
 	int force = 0, c;
 	haven_status st = HAVEN_OK;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
@@ -86,7 +90,7 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 		return st;
 	haven_table *t = NULL;
 	st = haven_trends(ctx, &o, &t);
-	return release_write(ctx, st, t, fmt, chart, measure, force);
+	return release_write(ctx, st, t, fmt, chart, haven_trends_chart, measure, force);
 }
 
 haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
@@ -127,5 +131,38 @@ haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
 	}
 	haven_table *t = NULL;
 	st = haven_trends_outliers(ctx, &o, &t);
-	return release_write(ctx, st, t, fmt, NULL, NULL, 0);
+	return release_write(ctx, st, t, fmt, NULL, NULL, NULL, 0);
+}
+
+haven_status cmd_missing_scorecard(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
+	                                     {"chart", required_argument, NULL, 'c'},
+	                                     {"measure", required_argument, NULL, 'm'},
+	                                     COMMON_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_scorecard_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *chart = NULL, *measure = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'b')
+			o.by = optarg;
+		else if (c == 'c')
+			chart = optarg;
+		else if (c == 'm')
+			measure = optarg;
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1))
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_trends_scorecard(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, chart, haven_trends_scorecard_chart, measure, force);
 }

@@ -182,6 +182,17 @@ const cli_cmd cli_commands[] = {
 	 "Lists homes: refused to aggregates-only audiences (DfE), whose funnel has no points.\n"
 	 "docs/missing.md (\"Outliers\")\n",
 	 cmd_missing_outliers, CLI_ACTS},
+	{"missing scorecard",
+	 "STORE [--from DATE] [--to DATE] [--by placing|host] [--chart FILE.png|svg [--measure M]]\n"
+	 "             [--force] [--format text|csv|json]",
+	 "the local-authority scorecard of children missing from care, against England",
+	 "  --by B              placing (default): the LA that placed the child; host: the LA of the home\n"
+	 "  --from, --to DATE   the period (default: every episode held)\n"
+	 "  --chart FILE        a ranked bar chart (.png or .svg) of --measure (default ri_held_pct)\n"
+	 "Per LA: episodes, children, repeat share, risk mix, return interviews offered, held and\n"
+	 "independent, median hours missing, each beside its difference from England.\n"
+	 "docs/missing.md (\"Scorecard\")\n",
+	 cmd_missing_scorecard, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -501,3 +501,126 @@ haven_status haven_trends_funnel(haven_ctx *ctx, const haven_outliers_opts *o, c
 	haven_table_free(t);
 	return rc;
 }
+
+/* ---- the scorecard's ranked bars -------------------------------------------------- */
+
+typedef struct bar {
+	const char *label; /* borrowed from the table */
+	double v;
+} bar;
+
+typedef struct ranked {
+	const haven_table *t;
+	const char *measure;
+	bar *b;
+	size_t n, gaps;
+	double top; /* the first row's value, NAN when not a number */
+	double max;
+} ranked;
+
+static int cmp_bar(const void *a, const void *b)
+{
+	const bar *x = a, *y = b;
+	return (x->v < y->v) - (x->v > y->v);
+}
+
+static haven_status draw_ranked(hv_page *pg, cairo_t *cr, void *arg)
+{
+	ranked *r = arg;
+	char sub[160];
+	snprintf(sub, sizeof sub, "%s, highest first", r->measure);
+	head(pg, cr, r->t, haven_table_title(r->t), sub);
+	double row = fmin(12, (pg->h - PLOT_Y - 120) / (double)(r->n ? r->n : 1));
+	double size = fmax(3, fmin(8, row * 0.8));
+	frame f = {MARGIN + 150,
+	           PLOT_Y,
+	           pg->w - 2 * MARGIN - 160,
+	           row * (double)(r->n ? r->n : 1),
+	           0,
+	           fmax(r->max, isnan(r->top) ? 0 : r->top) * 1.05,
+	           0,
+	           1};
+	if (f.x1 <= 0)
+		f.x1 = 1;
+	hv_page_font(cr, pg->regular, size);
+	for (size_t i = 0; i < r->n; i++) {
+		double y = f.y + row * (double)i;
+		hv_page_colour(cr, line_colours[0]);
+		cairo_rectangle(cr, f.x, y + row * 0.1, px(&f, r->b[i].v) - f.x, row * 0.8);
+		cairo_fill(cr);
+		hv_page_colour(cr, HV_PAGE_INK);
+		hv_page_text(cr, f.x - 4, y + row * 0.5 + size / 3, HV_RIGHT, r->b[i].label);
+	}
+	if (!isnan(r->top)) {
+		hv_page_colour(cr, 0xcc3311);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, px(&f, r->top), f.y - 4);
+		cairo_line_to(cr, px(&f, r->top), f.y + f.h + 4);
+		cairo_stroke(cr);
+		char label[96];
+		snprintf(label, sizeof label, "first row (England or the scope): %.1f", r->top);
+		hv_page_font(cr, pg->regular, 8);
+		hv_page_text(cr, px(&f, r->top), f.y - 8, HV_CENTRE, label);
+	}
+	double step = nice_step(f.x1, 6);
+	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
+	hv_page_font(cr, pg->regular, 8);
+	for (double v = 0; v <= f.x1 + step / 2; v += step) {
+		char buf[32];
+		tick_label(v, step, buf, sizeof buf);
+		hv_page_text(cr, px(&f, v), f.y + f.h + 12, HV_CENTRE, buf);
+	}
+	char note[160] = "";
+	if (r->gaps)
+		snprintf(note, sizeof note, "%zu areas not shown: suppressed by disclosure control (c) or no value.",
+		         r->gaps);
+	hv_page_text(cr, MARGIN, f.y + f.h + 26, HV_LEFT, note);
+	hv_page_notes notes;
+	hv_page_notes_of(pg->ctx, r->t, "Ranked by value", 0, &notes);
+	hv_page_footer(pg, cr, &notes, MARGIN, pg->w - 2 * MARGIN, f.y + f.h + 40);
+	return HAVEN_OK;
+}
+
+haven_status haven_trends_scorecard_chart(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
+                                          int overwrite)
+{
+	hv_clear(ctx);
+	if (haven_table_sealed(t))
+		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
+	int fmt;
+	haven_status rc = check_path(ctx, path, overwrite, &fmt);
+	if (rc)
+		return rc;
+	ranked r = {.t = t, .measure = measure ? measure : "ri_held_pct", .top = NAN};
+	int mc = haven_table_find(t, r.measure), nc = haven_table_find(t, "area_name"),
+	    ac = haven_table_find(t, "area_code");
+	haven_role role = mc >= 0 ? haven_table_role(t, mc, NULL) : HAVEN_ROLE_NONE;
+	if (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a number column of '%s'", r.measure,
+		                haven_table_title(t));
+	size_t rows = haven_table_nrows(ctx, t);
+	if (!(r.b = malloc((rows ? rows : 1) * sizeof *r.b)))
+		return nomem(ctx);
+	for (size_t i = 0; i < rows; i++) {
+		haven_cell_type ty = haven_table_type(ctx, t, i, mc);
+		int number = ty == HAVEN_CELL_INT || ty == HAVEN_CELL_REAL;
+		if (i == 0) { /* the first row: England or the scope */
+			r.top = number ? haven_table_real(ctx, t, i, mc) : NAN;
+			continue;
+		}
+		if (!number) {
+			r.gaps++;
+			continue;
+		}
+		const char *name = nc >= 0 ? haven_table_text(ctx, t, i, nc) : NULL;
+		r.b[r.n].label = name ? name : haven_table_text(ctx, t, i, ac);
+		r.b[r.n].v = haven_table_real(ctx, t, i, mc);
+		r.max = fmax(r.max, r.b[r.n++].v);
+	}
+	qsort(r.b, r.n, sizeof *r.b, cmp_bar);
+	/* portrait: a bar a line */
+	rc = hv_page_write(ctx, path, fmt, overwrite, PAGE_H, PAGE_W, PNG_SCALE, haven_table_title(t), r.measure,
+	                   haven_table_marking(t), draw_ranked, &r);
+	free(r.b);
+	return rc;
+}

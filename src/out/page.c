@@ -131,7 +131,12 @@ void hv_page_date_words(const char *iso, char *buf, size_t n)
 void hv_page_title(const hv_page *pg, cairo_t *cr, double x, const char *title, const char *sub)
 {
 	hv_page_colour(cr, HV_PAGE_INK);
-	hv_page_font(cr, pg->bold, 17);
+	/* 17 points, smaller (to 10) when that would not fit the page */
+	double size = 17;
+	char *p = hv_page_printable(title);
+	for (hv_page_font(cr, pg->bold, size); p && size > 10 && hv_page_text_width(cr, p) > pg->w - 2 * x;)
+		hv_page_font(cr, pg->bold, --size);
+	free(p);
 	hv_page_text(cr, x, 52, HV_LEFT, title);
 	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
 	hv_page_font(cr, pg->regular, 10.5);

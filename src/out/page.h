@@ -60,7 +60,8 @@ double hv_page_wrapped_height(cairo_t *cr, double w, double lead, const char *s)
  *  else as it is. */
 void hv_page_date_words(const char *iso, char *buf, size_t n);
 
-/** The page's title at x, and under it sub in grey. */
+/** The page's title at x (smaller, down to 10 points, when it would not
+ *  fit), and under it sub in grey. */
 void hv_page_title(const hv_page *pg, cairo_t *cr, double x, const char *title, const char *sub);
 
 /** The marking (NULL: none) centred at the top and bottom of the page. */
