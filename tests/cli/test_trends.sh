@@ -184,11 +184,29 @@ expect_exit 0 "$H" missing trends "$S" --by year --area host-la --csv --as lee
 same "6.2 by host LA: only Leeds's homes are named" "$LEEDS" \
 	"$(tail -n +2 "$T/out" | cut -d, -f4 | grep -v unlocated | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
-# ---- 7: no pseudonym leaves; refusals leave the store as it was ----------------------
+# ---- 7: the scorecard --------------------------------------------------------------
+expect_exit 0 "$H" missing scorecard "$S" --csv --chart "$T/scorecard.png"
+is_png "$T/scorecard.png" || fail "7.1 the scorecard's chart is not a PNG"
+same "7.1 the scorecard's first row is England, every episode" "england,E92000001,England,$ALL" \
+	"$(sed -n 2p "$T/out" | cut -d, -f1-4)"
+same "7.2 then every placing LA" "$(sqlite3 "$S" "SELECT count(DISTINCT placing_la) FROM missing_episode")" \
+	"$(($(wc -l <"$T/out") - 2))"
+expect_exit 0 "$H" missing scorecard "$S" --by host --format csv --chart "$T/scorecard.svg" --measure median_hours
+is_svg "$T/scorecard.svg" || fail "7.3 the scorecard's chart is not an SVG"
+same "7.3 by host LA: every LA with a home that had an episode" \
+	"$(sqlite3 "$S" "SELECT count(DISTINCT host_la) FROM missing_episode")" "$(($(wc -l <"$T/out") - 2))"
+expect_exit 0 "$H" missing scorecard "$S" --csv --as dee
+same "7.4 DfE: England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
+expect_exit 0 "$H" missing scorecard "$S" --by host --csv --as ana
+same "7.5 police by host LA: the force's LAs and the scope's total" \
+	"E08000032 E08000033 E08000034 E08000035 E08000036 scope" \
+	"$(tail -n +2 "$T/out" | cut -d, -f2 | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- 8: no pseudonym leaves; refusals leave the store as it was ----------------------
 if grep -rl "$(printf '%064x' 1)" "$T" --include='*.csv' --include='*.svg' --include=out 2>/dev/null; then
-	fail "7.1 a pseudonym is in an output"
+	fail "8.1 a pseudonym is in an output"
 fi
-ok "7.1 no pseudonym in any output"
+ok "8.1 no pseudonym in any output"
 before=$(dump "$S")
 expect_exit 2 "$H" missing trends "$S" --by week --area la
 expect_err "--by 'week': use month, quarter or year"
@@ -197,4 +215,6 @@ expect_exit 23 "$H" missing trends "$S" --by month --area la --from 2024-02-30
 expect_err "'2024-02-30' is not a date"
 expect_exit 2 "$H" missing trends "$S" --by month --area la --format xml
 expect_exit 2 "$H" missing outliers "$S" --funnel "$T/funnel.pdf"
-same "7.2 refused requests leave the store as it was" "$before" "$(dump "$S")"
+expect_exit 2 "$H" missing scorecard "$S" --by region
+expect_err "--by 'region': use placing or host"
+same "8.2 refused requests leave the store as it was" "$before" "$(dump "$S")"

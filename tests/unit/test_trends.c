@@ -461,6 +461,65 @@ static void test_outliers(void **state)
 	haven_table_free(t);
 }
 
+/* 8. The scorecard by placing LA, January to March. */
+static void test_scorecard(void **state)
+{
+	(void)state;
+	tu_act(ctx, "admin");
+	haven_scorecard_opts o = {.from = "2025-01-01", .to = "2025-03-31"};
+	haven_table *t;
+	tu_ok(ctx, haven_trends_scorecard(ctx, &o, &t));
+	tu_release(ctx, t);
+	/* 8.1 England first: 36 episodes of 4 children, a, b and d more than
+	 * once (75%); every episode graded low; 35 returned, of which
+	 * interviews were offered after 34 (a 3, b 1, d 30: 97.1%), held after
+	 * 33 (94.3%), independently after 1 (2.9%); the median of 1, 2 (31
+	 * times), 4, 6, 10 is 2 */
+	assert_string_equal(cell(t, 0, "area_code"), "E92000001");
+	static const expect england[] = {{"episodes", "36"},
+	                                 {"children", "4"},
+	                                 {"children_repeat", "3"},
+	                                 {"repeat_pct", "75"},
+	                                 {"risk_low_pct", "100"},
+	                                 {"risk_high_pct", "0"},
+	                                 {"ri_offered_pct", "97.1"},
+	                                 {"ri_held_pct", "94.3"},
+	                                 {"ri_independent_pct", "2.9"},
+	                                 {"median_hours", "2"},
+	                                 {"repeat_pct_vs_england", ""}};
+	for (size_t i = 0; i < sizeof england / sizeof england[0]; i++)
+		if (strcmp(cell(t, 0, england[i].col), england[i].want) != 0)
+			fail_msg("8.1 England %s: got '%s', want '%s'", england[i].col, cell(t, 0, england[i].col),
+			         england[i].want);
+	/* 8.2 Bristol placed a: 3 episodes, all repeats (100%, 25 points
+	 * above England); interviews held after 2 of 3 (66.7%, 27.6 points
+	 * below); median 4 hours, 2 above */
+	size_t r = 0;
+	while (r < haven_table_nrows(ctx, t) && strcmp(cell(t, r, "area_code"), BRISTOL) != 0)
+		r++;
+	assert_true(r < haven_table_nrows(ctx, t));
+	static const expect bristol[] = {{"geographic_level", "la"},
+	                                 {"area_name", "Bristol, City of"},
+	                                 {"episodes", "3"},
+	                                 {"repeat_pct", "100"},
+	                                 {"repeat_pct_vs_england", "25"},
+	                                 {"ri_held_pct", "66.7"},
+	                                 {"ri_held_pct_vs_england", "-27.6"},
+	                                 {"median_hours", "4"},
+	                                 {"median_hours_vs_england", "2"}};
+	for (size_t i = 0; i < sizeof bristol / sizeof bristol[0]; i++)
+		if (strcmp(cell(t, r, bristol[i].col), bristol[i].want) != 0)
+			fail_msg("8.2 Bristol %s: got '%s', want '%s'", bristol[i].col, cell(t, r, bristol[i].col),
+			         bristol[i].want);
+	/* 8.3 the LAs: Bristol, Leeds, Manchester, and c's unrecorded one */
+	assert_int_equal(haven_table_nrows(ctx, t), 5);
+	haven_table_free(t);
+	/* 8.4 --by anything else */
+	o.by = "region";
+	tu_assert_status(ctx, haven_trends_scorecard(ctx, &o, &t), HAVEN_ERR_USAGE);
+	tu_assert_msg(ctx, "--by 'region': use placing or host");
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_quantiles), cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_host_la), cmocka_unit_test(test_other_areas), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_dfe), cmocka_unit_test(test_outliers))
+        cmocka_unit_test(test_dfe), cmocka_unit_test(test_outliers), cmocka_unit_test(test_scorecard))
