@@ -978,7 +978,7 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	char spec[512];
 	snprintf(spec, sizeof spec,
 	         "period=label period_start=label geographic_level=label area_code=%s area_name=label"
-	         " episodes=count:episodes children=count:children children_repeat=count:children"
+	         " episodes=count:episodes children=count:distinct children_repeat=count:distinct"
 	         " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
 	         " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
 	         " ri_independent_pct=rate:episodes places=count:places episodes_per_100_places=rate:episodes",
@@ -1096,7 +1096,7 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	sqlite3_str *spec = sqlite3_str_new(ctx->db);
 	sqlite3_str_appendf(spec,
 	                    "geographic_level=label area_code=%s area_name=label episodes=count:episodes"
-	                    " children=count:children children_repeat=count:children",
+	                    " children=count:distinct children_repeat=count:distinct",
 	                    kinds[t.kind].role);
 	for (int k = 0; k < NSCORE; k++) {
 		snprintf(vs[k], sizeof vs[k], "%s_vs_england", score_names[k]);

@@ -138,7 +138,7 @@ static const struct {
     {"label", HAVEN_ROLE_LABEL, {NULL}, 0},
     {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", "england", "any", "placing", NULL}, 0},
     {"home", HAVEN_ROLE_HOME, {NULL}, 0},
-    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", "published", NULL}, 0},
+    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", "published", "distinct", NULL}, 0},
     {"rate", HAVEN_ROLE_RATE, {NULL}, 1},
     {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}, 0},
     {"text", HAVEN_ROLE_TEXT, {NULL}, 0},

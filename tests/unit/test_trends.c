@@ -520,6 +520,79 @@ static void test_scorecard(void **state)
 	tu_assert_msg(ctx, "--by 'region': use placing or host");
 }
 
+/* 9. The measures of 'haven export' (src/analysis/measures.c). */
+static void test_measures(void **state)
+{
+	(void)state;
+	tu_act(ctx, "admin");
+	const char *names[] = {"missing_episodes",        "missing_children",
+	                       "missing_children_repeat", "missing_episodes_per_100_places",
+	                       "missing_ri_held_pct",     "places"};
+	haven_aggregate_opts o = {
+	    .geography = "la", .measures = names, .n_measures = 6, .from = "2025-01-01", .to = "2025-03-31"};
+	haven_table *t;
+	tu_ok(ctx, haven_aggregate(ctx, &o, &t));
+	tu_release(ctx, t);
+	int ac = haven_table_find(t, "area_code");
+	static const struct {
+		const char *code, *episodes, *children, *repeat, *per_100, *held;
+	} cases[] = {
+	    /* 9.1 Manchester's home: 5 episodes of 3 children, a repeated; Oak
+	     * House's 4 places on the as-at date (2025-04-10): 125 per 100;
+	     * interviews held after 2 of the 4 returned */
+	    {MANCHESTER, "5", "3", "1", "125", "50"},
+	    /* 9.2 Leeds: 30 of d, 2 places, every interview held */
+	    {LEEDS, "30", "1", "1", "1500", "100"},
+	    /* 9.3 Salford: b once, 5 places */
+	    {SALFORD, "1", "1", "0", "20", "100"},
+	    /* 9.4 Bristol: no episode at its home (4 places): 0 per 100, and no
+	     * share of interviews ("z") */
+	    {BRISTOL, "0", "0", "0", "0", "z"},
+	    /* 9.5 England: 36 episodes of 4 children, b counted once though
+	     * missing from Manchester and Salford; a, b, d repeated; 36 over the
+	     * 34 places of the homes on the register: 105.88; held after 33 of
+	     * the 35 returned */
+	    {"E92000001", "36", "4", "3", "105.8823529", "94.28571429"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t r = 0;
+		while (r < haven_table_nrows(ctx, t) && strcmp(haven_table_text(ctx, t, r, ac), cases[i].code) != 0)
+			r++;
+		assert_true(r < haven_table_nrows(ctx, t));
+		const char *got[] = {cell(t, r, "missing_episodes"), cell(t, r, "missing_children"),
+		                     cell(t, r, "missing_children_repeat"),
+		                     cell(t, r, "missing_episodes_per_100_places"), cell(t, r, "missing_ri_held_pct")};
+		const char *want[] = {cases[i].episodes, cases[i].children, cases[i].repeat, cases[i].per_100,
+		                      cases[i].held};
+		for (int k = 0; k < 5; k++)
+			if (strcmp(got[k], want[k]) != 0)
+				fail_msg("9.%zu %s %s: got '%s', want '%s'", i + 1, cases[i].code, names[k], got[k],
+				         want[k]);
+	}
+	haven_table_free(t);
+	/* 9.6 DfE: the same table under disclosure control; Manchester's 5
+	 * episodes and 3 children suppressed, and England's 4 children too (a
+	 * count from 1 to 5 is suppressed at any level) */
+	tu_act(ctx, "dee");
+	tu_ok(ctx, haven_aggregate(ctx, &o, &t));
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	size_t r = 0;
+	while (strcmp(haven_table_text(ctx, t, r, ac), MANCHESTER) != 0)
+		r++;
+	assert_string_equal(cell(t, r, "missing_episodes"), "c");
+	assert_string_equal(cell(t, r, "missing_children"), "c");
+	assert_string_equal(cell(t, 0, "missing_children"), "c");
+	assert_string_equal(cell(t, 0, "missing_episodes"), "40"); /* 36, rounded to the nearest 10 */
+	haven_table_free(t);
+	/* 9.7 not on a grid */
+	tu_act(ctx, "admin");
+	const char *grid[] = {"homes", "missing_episodes"};
+	haven_aggregate_opts og = {.geography = "grid:10000", .measures = grid, .n_measures = 2};
+	tu_assert_status(ctx, haven_aggregate(ctx, &og, &t), HAVEN_ERR_USAGE);
+	tu_assert_msg(ctx, "not available on a grid");
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_quantiles), cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_host_la), cmocka_unit_test(test_other_areas), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_dfe), cmocka_unit_test(test_outliers), cmocka_unit_test(test_scorecard))
+        cmocka_unit_test(test_dfe), cmocka_unit_test(test_outliers), cmocka_unit_test(test_scorecard),
+        cmocka_unit_test(test_measures))
