@@ -32,5 +32,6 @@
 #include "haven/export.h"
 #include "haven/map.h"
 #include "haven/missing.h"
+#include "haven/trends.h"
 
 #endif

@@ -42,9 +42,13 @@ typedef enum haven_role {
 	HAVEN_ROLE_LABEL,    /* a category, status, date or number that identifies no home or person */
 	HAVEN_ROLE_AREA,     /* an area's code; sub: its kind (la, district, pfa, region, england), or
 	                        "any" when rows of several levels share the column (the kind is read
-	                        from the GSS code's prefix) */
+	                        from the GSS code's prefix), or "placing": the LA that placed the
+	                        children a row counts (in scope when the LA is, or when the table
+	                        was counted under the audience's own scope) */
 	HAVEN_ROLE_HOME,     /* a home's URN */
-	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class), or
+	HAVEN_ROLE_COUNT,    /* a count; sub: children, episodes, homes, places (its disclosure class),
+	                        distinct (people counted once per row, who do not add up to a parent's
+	                        count: suppressed as children are, in no parent's total), or
 	                        published: an official statistic as its publisher released it (already
 	                        controlled, perhaps rounded: it passes as it is, and adds up to nothing) */
 	HAVEN_ROLE_RATE,     /* a rate or ratio; sub: the column holding its numerator, if the table has it

@@ -273,6 +273,163 @@ static haven_status fill_areas(agg *a, size_t first, size_t last, const char *ke
 	return rc;
 }
 
+/* ---- children missing from care ----------------------------------------------- */
+
+/* One episode counted in one row: the row, the child's pseudonym (32
+ * bytes), returned, interview held. */
+typedef struct mpair {
+	size_t row;
+	unsigned char child[32];
+	unsigned char returned, held;
+} mpair;
+
+static int cmp_mpair(const void *p, const void *q)
+{
+	const mpair *x = p, *y = q;
+	if (x->row != y->row)
+		return (x->row > y->row) - (x->row < y->row);
+	return memcmp(x->child, y->child, sizeof x->child);
+}
+
+static int has_missing(const agg *a)
+{
+	for (size_t k = 0; k < a->nm; k++)
+		if (a->ms[k]->kind == HV_M_MISSING)
+			return 1;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : 0;
+}
+
+/* The measures of kind HV_M_MISSING of every row, after add_up: each
+ * episode that began in the period at a home in the scope counts in the
+ * row of its home's area (its newest version's, key) and in every row
+ * above it, so that children are counted once per row however many homes
+ * and areas they went missing from; places are those of the area's homes
+ * on the as-at date, summed up the same chain. */
+static haven_status missing_measures(agg *a, size_t first, size_t last, const char *key)
+{
+	if (!has_missing(a))
+		return HAVEN_OK;
+	double *places = calloc(a->n, sizeof *places);
+	mpair *v = NULL;
+	size_t n = 0, cap = 0;
+	haven_status rc = places ? HAVEN_OK : nomem(a->ctx);
+	sqlite3_stmt *st = NULL;
+	char to[11];
+	/* the period's last day, whole: missing_from is a time */
+	if (!rc && !(rc = hv_prepare(a->ctx, "SELECT date(?, '+1 day')", &st))) {
+		sqlite3_bind_text(st, 1, a->to, -1, SQLITE_STATIC);
+		snprintf(to, sizeof to, "%s",
+		         sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+		             ? (const char *)sqlite3_column_text(st, 0)
+		             : a->to);
+		sqlite3_finalize(st);
+	}
+	if (!rc)
+		rc = hv_preparef(a->ctx, &st, "SELECT %s, sum(h.places) FROM temp.homes h GROUP BY 1", key);
+	int r = SQLITE_DONE;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+		for (size_t i = (size_t)(row_of(a, first, last, (const char *)sqlite3_column_text(st, 0)) - a->v);
+		     i != NONE; i = a->v[i].parent)
+			places[i] += sqlite3_column_double(st, 1);
+	if (!rc && r != SQLITE_DONE)
+		rc = hv_error_sql(a->ctx, "counting places");
+	if (st)
+		sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = hv_preparef(a->ctx, &st,
+		                 "SELECT %s, e.child, e.returned_at IS NOT NULL, coalesce(e.ri_held = 1, 0)"
+		                 " FROM missing_episode e JOIN temp.home_versions h ON h.id = (SELECT w.id FROM"
+		                 " temp.home_versions w WHERE w.urn = e.urn ORDER BY w.valid_from DESC LIMIT 1)"
+		                 " WHERE e.missing_from >= ?1 AND e.missing_from < ?2",
+		                 key);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, a->from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+	}
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *child = (const char *)sqlite3_column_text(st, 1);
+		for (size_t i = (size_t)(row_of(a, first, last, (const char *)sqlite3_column_text(st, 0)) - a->v);
+		     i != NONE; i = a->v[i].parent) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 4096;
+				mpair *w = realloc(v, cap * sizeof *v);
+				if (!w) {
+					rc = nomem(a->ctx);
+					break;
+				}
+				v = w;
+			}
+			mpair *p = &v[n++];
+			p->row = i;
+			for (int b = 0; b < 32; b++)
+				p->child[b] =
+				    child && strlen(child) >= 64
+				        ? (unsigned char)(hexval(child[2 * b]) << 4 | hexval(child[2 * b + 1]))
+				        : 0;
+			p->returned = (unsigned char)sqlite3_column_int(st, 2);
+			p->held = (unsigned char)sqlite3_column_int(st, 3);
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = hv_error_sql(a->ctx, "reading the episodes");
+	if (st)
+		sqlite3_finalize(st);
+	if (!rc && n)
+		qsort(v, n, sizeof *v, cmp_mpair);
+	/* per row: episodes, children, repeats, returned, held */
+	double *f = !rc ? calloc(5 * a->n + 1, sizeof *f) : NULL; /* f[5 i + 0..4] */
+	if (!rc && !f)
+		rc = nomem(a->ctx);
+	for (size_t i = 0, j; !rc && i < n; i = j) {
+		double *g = &f[5 * v[i].row];
+		for (j = i; j < n && v[j].row == v[i].row;) {
+			size_t c = j;
+			while (j < n && v[j].row == v[i].row && !memcmp(v[j].child, v[c].child, 32)) {
+				g[3] += v[j].returned;
+				g[4] += v[j].returned && v[j].held;
+				j++;
+			}
+			g[0] += (double)(j - c);
+			g[1]++;
+			g[2] += j - c > 1;
+		}
+	}
+	/* a share with no denominator is not applicable: "z" */
+	for (size_t i = 0; !rc && i < a->n; i++) {
+		const double *g = &f[5 * i];
+		row *x = &a->v[i];
+		for (size_t k = 0; k < a->nm; k++) {
+			const hv_measure *m = a->ms[k];
+			if (m->kind != HV_M_MISSING)
+				continue;
+			int which = !strcmp(m->filter, "episodes")   ? 0
+			            : !strcmp(m->filter, "children") ? 1
+			            : !strcmp(m->filter, "repeat")   ? 2
+			                                             : -1;
+			if (which >= 0)
+				x->v[k] = g[which];
+			else if (!strcmp(m->filter, "ri_held_pct") ? g[3] <= 0 : places[i] <= 0)
+				x->sym[k] = "z";
+			else
+				x->v[k] = !strcmp(m->filter, "ri_held_pct") ? g[4] / g[3] * m->scale
+				                                            : g[0] / places[i] * m->scale;
+		}
+	}
+	free(f);
+	free(v);
+	free(places);
+	return rc;
+}
+
 /* ---- grid ------------------------------------------------------------------ */
 
 typedef struct cell {
@@ -555,7 +712,7 @@ static haven_status build(agg *a, haven_table *t)
 			int c = 5 + (int)k;
 			if (x->sym[k])
 				rc = hv_table_set_text(a->ctx, t, c, x->sym[k]);
-			else if (a->ms[k]->kind == HV_M_RATE)
+			else if (a->ms[k]->kind == HV_M_RATE || (a->ms[k]->kind == HV_M_MISSING && a->ms[k]->scale > 0))
 				rc = hv_table_set_real(a->ctx, t, c, x->v[k]);
 			else
 				rc = hv_table_set_int(a->ctx, t, c, (int64_t)llround(x->v[k]));
@@ -573,8 +730,10 @@ static haven_status describe(agg *a, const char *geo, haven_table **out)
 	/* "Children's homes by local authority, England": the date is the
 	 * metadata's (as_at), the scope's total is named in its row. */
 	char title[160], by[64];
-	static const char *const words[][2] = {{"la", "local authority"}, {"district", "local authority district"},
-	                                       {"pfa", "police force area"}, {"region", "region"}};
+	static const char *const words[][2] = {{"la", "local authority"},
+	                                       {"district", "local authority district"},
+	                                       {"pfa", "police force area"},
+	                                       {"region", "region"}};
 	snprintf(by, sizeof by, "%s", geo);
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strcmp(geo, words[i][0]) == 0)
@@ -627,8 +786,12 @@ static haven_status describe(agg *a, const char *geo, haven_table **out)
 			snprintf(snapshot, sizeof snapshot, "%s", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 	}
-	const char *meta[][2] = {{"geography", geo},     {"as_at", a->as_at},           {"period", period},
-	                         {"generated_at", when}, {"source_snapshots", snapshot}, {"attribution", ATTRIBUTION}};
+	const char *meta[][2] = {{"geography", geo},
+	                         {"as_at", a->as_at},
+	                         {"period", period},
+	                         {"generated_at", when},
+	                         {"source_snapshots", snapshot},
+	                         {"attribution", ATTRIBUTION}};
 	for (size_t i = 0; !rc && i < sizeof meta / sizeof meta[0]; i++)
 		rc = hv_table_meta_set(a->ctx, t, meta[i][0], meta[i][1]);
 	for (size_t k = 0; !rc && k < a->nm; k++) {
@@ -690,7 +853,8 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 			if (a->ms[q] == a->ms[k])
 				return hv_error(ctx, HAVEN_ERR_USAGE, "the measure %s is asked for twice", names[k]);
 		hv_measure_kind kind = a->ms[k]->kind;
-		if (*side > 0 && (kind == HV_M_CLOSED || kind == HV_M_STAT || kind == HV_M_RATE))
+		if (*side > 0 &&
+		    (kind == HV_M_CLOSED || kind == HV_M_STAT || kind == HV_M_RATE || kind == HV_M_MISSING))
 			return hv_error(
 			    ctx, HAVEN_ERR_USAGE,
 			    "the measure %s is not available on a grid (it is known per area, not per home)", names[k]);
@@ -700,7 +864,7 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 	/* A rate is published beside its numerator: the gate suppresses a
 	 * rate whose numerator it suppresses. */
 	for (size_t k = 0; k < a->nm; k++) {
-		int has = a->ms[k]->kind != HV_M_RATE;
+		int has = !a->ms[k]->numerator;
 		for (size_t q = 0; !has && q < a->nm; q++)
 			has = strcmp(a->ms[q]->name, a->ms[k]->numerator) == 0;
 		if (!has)
@@ -810,6 +974,14 @@ haven_status haven_aggregate(haven_ctx *ctx, const haven_aggregate_opts *o, have
 	}
 	if (!rc)
 		add_up(&a);
+	/* children are not added up: every row counts its own */
+	if (!rc && side <= 0 && g->kind)
+		rc = missing_measures(&a, first, last, g->key);
+	else if (!rc && side <= 0) {
+		char top[32];
+		snprintf(top, sizeof top, "'%s'", a.v[a.england].code);
+		rc = missing_measures(&a, a.england, a.england + 1, top);
+	}
 	haven_table *t = NULL;
 	if (!rc)
 		rc = describe(&a, o->geography, &t);

@@ -58,6 +58,21 @@ static const hv_measure registry[] = {
      "places in the area's homes / children the local authority looks after x 100: capacity against the LA's "
      "own need",
      "children looked after on 31 March (DfE)", HV_M_RATE, NULL, "places", &cla, 100, NULL},
+    {"missing_episodes", "episodes", "count:episodes",
+     "episodes of children missing from care that began in the period at the area's homes", "", HV_M_MISSING,
+     "episodes", NULL, NULL, 0, NULL},
+    {"missing_children", "children", "count:distinct",
+     "children missing from the area's homes in the period, each counted once", "", HV_M_MISSING, "children", NULL,
+     NULL, 0, NULL},
+    {"missing_children_repeat", "children", "count:distinct",
+     "children missing from the area's homes more than once in the period", "", HV_M_MISSING, "repeat", NULL, NULL, 0,
+     NULL},
+    {"missing_episodes_per_100_places", "episodes per 100 places", "rate:missing_episodes",
+     "missing_episodes / the registered places of the area's homes on the as-at date x 100", "places on the as-at date",
+     HV_M_MISSING, "per_100_places", "missing_episodes", NULL, 100, NULL},
+    {"missing_ri_held_pct", "percent of returned episodes", "rate:missing_episodes",
+     "episodes after which a return interview was held / episodes ended by the child's return x 100",
+     "episodes returned in the period", HV_M_MISSING, "ri_held_pct", "missing_episodes", NULL, 100, NULL},
 };
 #define NREGISTRY (sizeof registry / sizeof registry[0])
 
@@ -87,8 +102,9 @@ haven_status haven_measures(haven_ctx *ctx, haven_table **out)
 		/* Statistics are published per LA, region and England; closures
 		 * are counted per area, not on a grid. */
 		const char *where = m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
-		                    : m->kind == HV_M_CLOSED                     ? "la district pfa region england"
-		                                             : "la district pfa region england grid";
+		                    : m->kind == HV_M_CLOSED || m->kind == HV_M_MISSING
+		                        ? "la district pfa region england"
+		                        : "la district pfa region england grid";
 		const char *cells[] = {m->name, m->unit, m->role, m->computed, m->denominator, where};
 		if (!(rc = hv_table_add_row(ctx, t)))
 			for (int c = 0; !rc && c < 6; c++)

@@ -28,7 +28,10 @@ typedef enum hv_measure_kind {
 	HV_M_REGISTERED,  /* homes registered (registration date) in the period */
 	HV_M_CLOSED,      /* homes closed or deregistered in snapshots received in the period */
 	HV_M_STAT,        /* a published statistic (src/ref/stats.c) */
-	HV_M_RATE         /* numerator measure / denominator statistic x scale */
+	HV_M_RATE,        /* numerator measure / denominator statistic x scale */
+	HV_M_MISSING      /* of the episodes of children missing from care that began in the period at the
+	                     area's homes (missing_episode): filter says which figure - "episodes",
+	                     "children", "repeat", "per_100_places", "ri_held_pct" */
 } hv_measure_kind;
 
 typedef struct hv_measure {

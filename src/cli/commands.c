@@ -189,6 +189,42 @@ const cli_cmd cli_commands[] = {
 	 "  --as-at, --from, --to, --threshold, --k-homes, --force  as for export\n"
 	 "Released through the gate like an export: suppressed areas are hatched.  docs/maps.md\n",
 	 cmd_map, CLI_ACTS},
+	{"missing trends",
+	 "STORE --by month|quarter|year --area la|host-la|pfa|region|home|england [--from DATE]\n"
+	 "             [--to DATE] [--format text|csv|json] [--chart FILE.png|svg [--measure M]] [--force]",
+	 "trends of children missing from care by area and period",
+	 "  --by P              month, quarter or year (calendar)\n"
+	 "  --area A            la: the placing local authority; host-la, pfa, region: where the home\n"
+	 "                      is; home: per URN (record level); england: one row per period\n"
+	 "  --from, --to DATE   episodes starting in these days (default: every episode held)\n"
+	 "  --format F          text (default), csv or json (or --csv, --json)\n"
+	 "  --chart FILE        also draw a line chart per area (.png or .svg) of --measure (default\n"
+	 "                      episodes; any number column); --force replaces an existing file\n"
+	 "Released through the gate: episodes in your scope, counts under disclosure control for\n"
+	 "aggregates-only audiences.  docs/missing.md (\"Trends\")\n",
+	 cmd_missing_trends, CLI_ACTS},
+	{"missing outliers",
+	 "STORE [--from DATE] [--to DATE] [--inspection] [--all] [--funnel FILE.png|svg] [--force]\n"
+	 "             [--format text|csv|json]",
+	 "homes whose rate of missing episodes per place is above the 99.8% Poisson limit",
+	 "  --from, --to DATE   the period (default: every episode held)\n"
+	 "  --inspection        only homes judged Good or Outstanding at their latest full inspection\n"
+	 "  --all               every home with places in the period, flagged by the limit it exceeds\n"
+	 "  --funnel FILE       draw the funnel plot (.png or .svg); --force replaces an existing file\n"
+	 "Lists homes: refused to aggregates-only audiences (DfE), whose funnel has no points.\n"
+	 "docs/missing.md (\"Outliers\")\n",
+	 cmd_missing_outliers, CLI_ACTS},
+	{"missing scorecard",
+	 "STORE [--from DATE] [--to DATE] [--by placing|host] [--chart FILE.png|svg [--measure M]]\n"
+	 "             [--force] [--format text|csv|json]",
+	 "the local-authority scorecard of children missing from care, against England",
+	 "  --by B              placing (default): the LA that placed the child; host: the LA of the home\n"
+	 "  --from, --to DATE   the period (default: every episode held)\n"
+	 "  --chart FILE        a ranked bar chart (.png or .svg) of --measure (default ri_held_pct)\n"
+	 "Per LA: episodes, children, repeat share, risk mix, return interviews offered, held and\n"
+	 "independent, median hours missing, each beside its difference from England.\n"
+	 "docs/missing.md (\"Scorecard\")\n",
+	 cmd_missing_scorecard, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

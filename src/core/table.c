@@ -132,13 +132,13 @@ void haven_table_free(haven_table *t)
 static const struct {
 	const char *name;
 	haven_role role;
-	const char *const subs[7]; /* the subs it takes; {NULL}: none */
+	const char *const subs[8]; /* the subs it takes; {NULL}: none */
 	int sub_is_column; /* the sub, optional, names a column of the table */
 } roles[] = {
     {"label", HAVEN_ROLE_LABEL, {NULL}, 0},
-    {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", "england", "any", NULL}, 0},
+    {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", "england", "any", "placing", NULL}, 0},
     {"home", HAVEN_ROLE_HOME, {NULL}, 0},
-    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", "published", NULL}, 0},
+    {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", "published", "distinct", NULL}, 0},
     {"rate", HAVEN_ROLE_RATE, {NULL}, 1},
     {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}, 0},
     {"text", HAVEN_ROLE_TEXT, {NULL}, 0},

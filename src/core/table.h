@@ -41,8 +41,8 @@ haven_status hv_table_listing(haven_ctx *ctx, const char *title, sqlite3_stmt *s
                               const char *object, haven_table **out);
 
 /** Give columns their roles: spec is "column=role[:sub] ..." separated by
- *  spaces, roles as haven_role (label, area:la|district|pfa|region, home,
- *  count:children|episodes|homes|places, rate, geometry:point|area, text).
+ *  spaces, roles as haven_role (label, area:la|district|pfa|region|england|any|placing, home,
+ *  count:children|episodes|homes|places|distinct, rate, geometry:point|area, text).
  * \return HAVEN_ERR_USAGE for an unknown column, role or sub (a bug). */
 haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec);
 

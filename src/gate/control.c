@@ -116,7 +116,7 @@ static haven_status nomem(haven_ctx *ctx)
 
 static int is_children(const char *sub)
 {
-	return strcmp(sub, "children") == 0 || strcmp(sub, "episodes") == 0;
+	return strcmp(sub, "children") == 0 || strcmp(sub, "episodes") == 0 || strcmp(sub, "distinct") == 0;
 }
 
 static double margin(const ctl *x, size_t cell)
@@ -449,6 +449,10 @@ static haven_status hierarchy(ctl *x, const unsigned char *keep)
 		while (b < nl && links[b].parent == p)
 			b++;
 		for (int j = 0; !rc && j < x->ncnt; j++) {
+			const char *sub;
+			haven_table_role(x->t, x->col[j], &sub);
+			if (strcmp(sub, "distinct") == 0) /* children counted once per row do not add up */
+				continue;
 			open_relation(x, dropped[p]);
 			add_member(x, p * (size_t)x->ncnt + (size_t)j, 1);
 			for (size_t k = a; k < b; k++)

@@ -68,6 +68,17 @@ static int gss_code(const char *s)
 	return s[9] == '\0';
 }
 
+/* A placing LA names who placed the children a row counts, not where they
+ * are: its row is in scope when the LA is, or when the table was counted
+ * under exactly the audience's scope (its "scope" metadata), from the
+ * episodes that scope may see - those at homes in it, and for an LA those
+ * of the children it places (analysis/missing_trends.c, docs/missing.md). */
+static int placing_in_scope(const haven_table *t, const hv_scope *s, const char *code)
+{
+	const char *counted = haven_table_meta(t, "scope");
+	return hv_scope_has_la(s, code) || (counted && strcmp(counted, hv_scope_describe(s)) == 0);
+}
+
 /* keep[r] = every area, home and geometry of row r is in scope s. */
 static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_scope *s, unsigned char *keep,
                                 size_t *kept)
@@ -84,7 +95,9 @@ static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_s
 			haven_role role = haven_table_role(t, c, &sub);
 			if (hv_table_cell_type(t, r, c) == HAVEN_CELL_NULL || hv_scope_is_national(s))
 				continue;
-			if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c))) {
+			if (role == HAVEN_ROLE_AREA && strcmp(sub, "placing") == 0 && gss_code(hv_table_cell_text(t, r, c)))
+				in = placing_in_scope(t, s, hv_table_cell_text(t, r, c));
+			else if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c))) {
 				const char *code = hv_table_cell_text(t, r, c);
 				const char *kind = strcmp(sub, "any") == 0 ? hv_gss_kind(code) : sub;
 				if (kind)

@@ -41,6 +41,7 @@
 #include "gate/gate.h"
 #include "haven/export.h"
 #include "out/map.h"
+#include "out/page.h"
 
 /* ---- class breaks -------------------------------------------------------- */
 
@@ -205,12 +206,13 @@ typedef struct map {
 	layer regions; /* the region rows, outlined over a map of a finer level */
 	int nclasses;  /* 0 when no row has a value */
 	double breaks[HV_MAP_MAX_CLASSES + 1];
-	int integral;              /* every value is a whole number */
-	double vmax;               /* the greatest value: a circle's radius is RMAX at it */
-	unsigned present;          /* bit i: symbols[i] is drawn */
-	int inset;                 /* London is drawn again, in an inset */
-	double lx0, ly0, lx1, ly1; /* the inset's extent, metres */
-	cairo_font_face_t *regular, *bold;
+	int integral;                      /* every value is a whole number */
+	double vmax;                       /* the greatest value: a circle's radius is RMAX at it */
+	unsigned present;                  /* bit i: symbols[i] is drawn */
+	int inset;                         /* London is drawn again, in an inset */
+	double lx0, ly0, lx1, ly1;         /* the inset's extent, metres */
+	hv_page *pg;                       /* while a page is drawn */
+	cairo_font_face_t *regular, *bold; /* its faces (the page's) */
 } map;
 
 static haven_status nomem(haven_ctx *ctx)
@@ -698,110 +700,6 @@ static haven_status draw_areas(map *m, cairo_t *cr, const view *v, const char *o
 
 /* ---- text ---------------------------------------------------------------- */
 
-enum { LEFT, CENTRE, RIGHT };
-
-/* s as text that cannot carry control characters or bad UTF-8 (the one
- * escape haven_text_escape makes): malloc'd, NULL when out of memory. */
-static char *printable(const char *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	haven_text_escape(f, s ? s : "");
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static void font(cairo_t *cr, cairo_font_face_t *face, double size)
-{
-	cairo_set_font_face(cr, face);
-	cairo_set_font_size(cr, size);
-}
-
-static double text_width(cairo_t *cr, const char *s)
-{
-	cairo_text_extents_t e;
-	cairo_text_extents(cr, s, &e);
-	return e.x_advance;
-}
-
-/* s in the current font with its baseline at y, aligned at x. */
-static void text(cairo_t *cr, double x, double y, int align, const char *s)
-{
-	char *p = printable(s);
-	if (!p)
-		return;
-	double w = text_width(cr, p);
-	cairo_move_to(cr, align == LEFT ? x : align == CENTRE ? x - w / 2 : x - w, y);
-	cairo_show_text(cr, p);
-	free(p);
-}
-
-/* s wrapped into lines at most w wide from baseline y, lead apart, drawn
- * when draw; returns the baseline after the last. */
-static double wrap(cairo_t *cr, double x, double y, double w, double lead, const char *s, int draw)
-{
-	char *p = printable(s);
-	if (!p)
-		return y;
-	char *line = p;
-	while (*line) {
-		char *end = line, *fit = NULL;
-		while (*end) {
-			char *next = end + strcspn(end + 1, " ") + 1;
-			char c = *next;
-			*next = '\0';
-			int ok = text_width(cr, line) <= w;
-			*next = c;
-			if (!ok && fit)
-				break;
-			fit = end = next;
-		}
-		char c = *end;
-		*end = '\0';
-		if (draw) {
-			cairo_move_to(cr, x, y);
-			cairo_show_text(cr, line);
-		}
-		*end = c;
-		y += lead;
-		line = end + strspn(end, " ");
-	}
-	free(p);
-	return y;
-}
-
-static double wrapped(cairo_t *cr, double x, double y, double w, double lead, const char *s)
-{
-	return wrap(cr, x, y, w, lead, s, 1);
-}
-
-/* The height wrapped() would take. */
-static double wrapped_height(cairo_t *cr, double w, double lead, const char *s)
-{
-	return wrap(cr, 0, 0, w, lead, s, 0);
-}
-
-static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                     "July",    "August",   "September", "October", "November", "December"};
-
-/* "2025-03-31" (or a time that starts so) as "31 March 2025"; anything
- * else as it is. */
-static void date_words(const char *iso, char *buf, size_t n)
-{
-	int y, mo, d;
-	char tail;
-	if (iso && sscanf(iso, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) >= 3 && mo >= 1 && mo <= 12)
-		snprintf(buf, n, "%d %s %d", d, months[mo - 1], y);
-	else
-		snprintf(buf, n, "%s", iso ? iso : "");
-}
-
 /* A number for the legend: thousands separated, decimals places after the point. */
 static void number(double v, int decimals, char *buf, size_t n)
 {
@@ -896,7 +794,7 @@ static void titles(const map *m, char *title, size_t tn, char *sub, size_t sn)
 	measure_label(m, label, sizeof label);
 	const char *t = m->o->title ? m->o->title : haven_table_title(m->t);
 	snprintf(title, tn, "%s", t && *t ? t : label);
-	date_words(haven_table_meta(m->t, "as_at"), as_at, sizeof as_at);
+	hv_page_date_words(haven_table_meta(m->t, "as_at"), as_at, sizeof as_at);
 	snprintf(sub, sn, "%s by %s%s%s", label, level_words(m->o->level), *as_at ? ", as at " : "", as_at);
 }
 
@@ -924,14 +822,14 @@ static void scale_bar(map *m, cairo_t *cr, const view *v, double x, double y, do
 		cairo_set_line_width(cr, 0.5);
 		cairo_stroke(cr);
 	}
-	font(cr, m->regular, 7);
+	hv_page_font(cr, m->regular, 7);
 	char a[32], b[32];
 	double km = metres / 1000;
 	snprintf(a, sizeof a, "%g", km / 2);
 	snprintf(b, sizeof b, "%g km", km);
-	text(cr, x, y + 12, CENTRE, "0");
-	text(cr, x + len / 2, y + 12, CENTRE, a);
-	text(cr, x + len, y + 12, LEFT, b);
+	hv_page_text(cr, x, y + 12, HV_CENTRE, "0");
+	hv_page_text(cr, x + len / 2, y + 12, HV_CENTRE, a);
+	hv_page_text(cr, x + len, y + 12, HV_LEFT, b);
 }
 
 /* Grid north: the British National Grid's, up the page. */
@@ -949,8 +847,8 @@ static void north_arrow(map *m, cairo_t *cr, double x, double y)
 	cairo_close_path(cr);
 	cairo_set_line_width(cr, 0.7);
 	cairo_stroke(cr);
-	font(cr, m->bold, 9);
-	text(cr, x, y + 29, CENTRE, "N");
+	hv_page_font(cr, m->bold, 9);
+	hv_page_text(cr, x, y + 29, HV_CENTRE, "N");
 }
 
 /* A legend row: a swatch at (x, y) and its label; returns the next row's y. */
@@ -968,8 +866,8 @@ static double legend_row(map *m, cairo_t *cr, double x, double y, int symbol, un
 	cairo_set_line_width(cr, 0.4);
 	cairo_stroke(cr);
 	colour(cr, INK);
-	font(cr, m->regular, 8.5);
-	text(cr, x + 25, y + 8.5, LEFT, label);
+	hv_page_font(cr, m->regular, 8.5);
+	hv_page_text(cr, x + 25, y + 8.5, HV_LEFT, label);
 	return y + 15;
 }
 
@@ -1023,8 +921,8 @@ static double circle_legend(map *m, cairo_t *cr, double x, double y)
 		char label[64];
 		number(values[i], m->integral ? 0 : 1, label, sizeof label);
 		colour(cr, INK);
-		font(cr, m->regular, 8);
-		text(cr, x + 2 * RMAX + 11, label_y, LEFT, label);
+		hv_page_font(cr, m->regular, 8);
+		hv_page_text(cr, x + 2 * RMAX + 11, label_y, HV_LEFT, label);
 	}
 	return fmax(base, label_y) + 8;
 }
@@ -1045,11 +943,11 @@ static double legend(map *m, cairo_t *cr, double x, double y)
 	char label[128];
 	measure_label(m, label, sizeof label);
 	colour(cr, INK);
-	font(cr, m->bold, 10);
-	text(cr, x, y + 10, LEFT, label);
+	hv_page_font(cr, m->bold, 10);
+	hv_page_text(cr, x, y + 10, HV_LEFT, label);
 	colour(cr, GREY_TEXT);
-	font(cr, m->regular, 7.5);
-	text(cr, x, y + 21, LEFT, how(m));
+	hv_page_font(cr, m->regular, 7.5);
+	hv_page_text(cr, x, y + 21, HV_LEFT, how(m));
 	y += 30;
 	if (m->count && m->vmax > 0)
 		y = circle_legend(m, cr, x, y);
@@ -1100,8 +998,8 @@ static void plan_inset(map *m, const view *main)
 static haven_status draw_inset(map *m, cairo_t *cr, double x, double y, double w, double h, const view *main)
 {
 	colour(cr, INK);
-	font(cr, m->bold, 8.5);
-	text(cr, x, y + 9, LEFT, "London");
+	hv_page_font(cr, m->bold, 8.5);
+	hv_page_text(cr, x, y + 9, HV_LEFT, "London");
 	y += 14;
 	h -= 14 + 20;
 	double ew = m->lx1 - m->lx0, eh = m->ly1 - m->ly0;
@@ -1123,80 +1021,24 @@ static haven_status draw_inset(map *m, cairo_t *cr, double x, double y, double w
 	return rc;
 }
 
-/* What a map's footer says, each a paragraph ("": none): the sources'
- * attributions, the disclosure rule and what it changed, the dates and how
- * the map is drawn (projection). */
-typedef struct notes {
-	const char *attribution; /* borrowed from the table, or static */
-	char rule[1024];
-	char dates[1024];
-} notes;
-
-static void footer_notes(const map *m, const char *projection, notes *n)
+static void footer_notes(const map *m, const char *projection, hv_page_notes *n)
 {
-	const haven_table *t = m->t;
-	n->attribution = haven_table_meta(t, "attribution");
-	/* The boundaries drawn are ONS's, licensed on this condition. */
-	if (!n->attribution || !*n->attribution)
-		n->attribution = "Source: Office for National Statistics licensed under the Open Government Licence "
-		                 "v.3.0. Contains OS data (c) Crown copyright and database right 2024.";
-	n->rule[0] = '\0';
-	const char *rule = haven_table_meta(t, "disclosure_rule");
-	if (rule && *rule) {
-		const char *sup = haven_table_meta(t, "cells_suppressed"), *rnd = haven_table_meta(t, "cells_rounded");
-		snprintf(n->rule, sizeof n->rule, "Disclosure control: %s.%s%s%s%s%s", rule,
-		         sup ? " Cells suppressed: " : "", sup ? sup : "",
-		         rnd ? (sup ? "; rounded: " : " Cells rounded: ") : "", rnd ? rnd : "", sup || rnd ? "." : "");
-	}
-	const char *gen = haven_table_meta(t, "generated_at");
-	char now[21], when[64], as_at[64];
-	hv_format_time(hv_now(m->ctx), now);
-	date_words(gen && *gen ? gen : now, when, sizeof when);
-	date_words(haven_table_meta(t, "as_at"), as_at, sizeof as_at);
-	const char *snaps = haven_table_meta(t, "source_snapshots");
-	int has_snaps = snaps && *snaps;
-	snprintf(n->dates, sizeof n->dates, "%s%s%s%s%s%s%s. Made %s by haven %s.", *as_at ? "Data as at " : "", as_at,
-	         *as_at ? ". " : "", has_snaps ? "Register snapshots: " : "", has_snaps ? snaps : "",
-	         has_snaps ? ". " : "", projection, when, haven_version());
+	hv_page_notes_of(m->ctx, m->t, projection, 1, n);
 }
 
 static void footer(map *m, cairo_t *cr)
 {
-	notes n;
+	hv_page_notes n;
 	footer_notes(m, "Map on the British National Grid (EPSG:27700)", &n);
-	colour(cr, GREY_TEXT);
-	font(cr, m->regular, 7);
-	/* Set from the bottom up, so that it ends above the marking there
-	 * however many lines it takes. */
-	double w = PAGE_W - 2 * MARGIN;
-	double h = wrapped_height(cr, w, 9, n.attribution) + wrapped_height(cr, w, 9, n.dates) +
-	           (*n.rule ? wrapped_height(cr, w, 9, n.rule) : 0);
-	double y = fmax(MAP_Y + MAP_H + 14, PAGE_H - 24 - h + 9);
-	y = wrapped(cr, MARGIN, y, w, 9, n.attribution);
-	if (*n.rule)
-		y = wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.rule);
-	wrapped(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 9, n.dates);
+	hv_page_footer(m->pg, cr, &n, MARGIN, PAGE_W - 2 * MARGIN, MAP_Y + MAP_H + 14);
 }
 
 static haven_status draw_page(map *m, cairo_t *cr)
 {
-	colour(cr, 0xffffff);
-	cairo_paint(cr);
-	const char *marking = haven_table_marking(m->t);
-	if (marking) {
-		colour(cr, INK);
-		font(cr, m->bold, 10);
-		text(cr, PAGE_W / 2, 22, CENTRE, marking);
-		text(cr, PAGE_W / 2, PAGE_H - 12, CENTRE, marking);
-	}
+	hv_page_marking(m->pg, cr, haven_table_marking(m->t));
 	char title[512], sub[512];
 	titles(m, title, sizeof title, sub, sizeof sub);
-	colour(cr, INK);
-	font(cr, m->bold, 17);
-	text(cr, MARGIN, 52, LEFT, title);
-	colour(cr, GREY_TEXT);
-	font(cr, m->regular, 10.5);
-	text(cr, MARGIN, 70, LEFT, sub);
+	hv_page_title(m->pg, cr, MARGIN, title, sub);
 
 	double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
 	for (size_t i = 0; i < m->rows.n; i++) {
@@ -1227,99 +1069,34 @@ static haven_status draw_page(map *m, cairo_t *cr)
 
 /* ---- files --------------------------------------------------------------- */
 
-enum { FMT_PNG, FMT_SVG, FMT_PDF, FMT_HTML };
+enum { FMT_PNG = HV_PAGE_PNG, FMT_SVG = HV_PAGE_SVG, FMT_PDF = HV_PAGE_PDF, FMT_HTML };
 
 static int format_of(const char *path)
 {
-	static const char *const ext[] = {".png", ".svg", ".pdf", ".html"};
 	const char *dot = path ? strrchr(path, '.') : NULL;
-	for (int i = 0; dot && i < 4; i++)
-		if (strcasecmp(dot, ext[i]) == 0)
-			return i;
-	return -1;
+	if (dot && strcasecmp(dot, ".html") == 0)
+		return FMT_HTML;
+	return hv_page_format(path, 3);
 }
 
-static cairo_status_t put(void *closure, const unsigned char *data, unsigned int len)
+static haven_status draw_map_page(hv_page *pg, cairo_t *cr, void *arg)
 {
-	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* DejaVu Sans in style (Book, Bold), found through fontconfig. */
-static haven_status load_font(haven_ctx *ctx, const char *style, cairo_font_face_t **out)
-{
-	char spec[64];
-	snprintf(spec, sizeof spec, "DejaVu Sans:style=%s", style);
-	FcPattern *p = FcNameParse((const FcChar8 *)spec), *match = NULL;
-	FcResult res;
-	FcChar8 *family = NULL;
-	if (p && FcConfigSubstitute(NULL, p, FcMatchPattern)) {
-		FcDefaultSubstitute(p);
-		match = FcFontMatch(NULL, p, &res);
-	}
-	FcPatternDestroy(p);
-	if (!match || FcPatternGetString(match, FC_FAMILY, 0, &family) != FcResultMatch ||
-	    strcmp((const char *)family, "DejaVu Sans") != 0) {
-		if (match)
-			FcPatternDestroy(match);
-		return hv_error(ctx, HAVEN_ERR_IO,
-		                "no font DejaVu Sans %s: maps are lettered in it (Debian's "
-		                "fonts-dejavu-core)",
-		                style);
-	}
-	*out = cairo_ft_font_face_create_for_pattern(match);
-	FcPatternDestroy(match);
-	return HAVEN_OK;
+	map *m = arg;
+	m->pg = pg;
+	m->regular = pg->regular;
+	m->bold = pg->bold;
+	haven_status rc = draw_page(m, cr);
+	m->pg = NULL;
+	m->regular = m->bold = NULL;
+	return rc;
 }
 
 static haven_status write_cairo(map *m, int fmt)
 {
-	haven_ctx *ctx = m->ctx;
-	const char *path = m->o->path;
-	haven_status rc = load_font(ctx, "Book", &m->regular);
-	if (!rc)
-		rc = load_font(ctx, "Bold", &m->bold);
-	hv_output out;
-	if (rc || (rc = hv_output_open(ctx, path, m->o->overwrite ? NULL : "not replaced without --force", &out)))
-		return rc;
-	cairo_surface_t *s;
-	if (fmt == FMT_PNG) {
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(PAGE_W * PNG_SCALE),
-		                               (int)(PAGE_H * PNG_SCALE));
-	} else if (fmt == FMT_SVG) {
-		s = cairo_svg_surface_create_for_stream(put, out.f, PAGE_W, PAGE_H);
-		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
-	} else {
-		s = cairo_pdf_surface_create_for_stream(put, out.f, PAGE_W, PAGE_H);
-		char title[512], sub[512], now[21];
-		titles(m, title, sizeof title, sub, sizeof sub);
-		/* The creation date is "now" as haven knows it, not the clock cairo reads. */
-		hv_format_time(hv_now(ctx), now);
-		const char *marking = haven_table_marking(m->t);
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, sub);
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, marking ? marking : "");
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "haven");
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, now);
-	}
-	cairo_t *cr = cairo_create(s);
-	if (fmt == FMT_PNG)
-		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
-	rc = draw_page(m, cr);
-	cairo_status_t st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (!rc && !st && fmt == FMT_PNG)
-		st = cairo_surface_write_to_png_stream(s, put, out.f);
-	cairo_surface_finish(s);
-	if (!st)
-		st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	if (!rc && st)
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: cannot draw the map: %s", path, cairo_status_to_string(st));
-	if (rc) {
-		hv_output_abort(&out);
-		return rc;
-	}
-	return hv_output_commit(ctx, &out);
+	char title[512], sub[512];
+	titles(m, title, sizeof title, sub, sizeof sub);
+	return hv_page_write(m->ctx, m->o->path, fmt, m->o->overwrite, PAGE_W, PAGE_H, PNG_SCALE, title, sub,
+	                     haven_table_marking(m->t), draw_map_page, m);
 }
 
 /* ---- the HTML page ---------------------------------------------------------- */
@@ -1412,7 +1189,7 @@ static const char hatch_svg[] =
 /* s as HTML text: escaped, its control characters shown (printable). */
 static void html_text(FILE *f, const char *s)
 {
-	char *p = printable(s);
+	char *p = hv_page_printable(s);
 	for (const char *c = p ? p : ""; *c; c++)
 		switch (*c) {
 		case '&': fputs("&amp;", f); break;
@@ -1618,7 +1395,7 @@ static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
 	fputs("</p></header>\n<main><div id=\"map\"></div>\n", f);
 	html_legend(m, f);
 	fputs("</main>\n<footer>", f);
-	notes nt;
+	hv_page_notes nt;
 	footer_notes(m, "Map in longitude and latitude (Web Mercator), no background tiles", &nt);
 	const char *paras[] = {nt.attribution, nt.rule, nt.dates};
 	for (int i = 0; i < 3; i++)
@@ -1689,10 +1466,6 @@ static void end(map *m)
 {
 	layer_free(&m->rows);
 	layer_free(&m->regions);
-	if (m->regular)
-		cairo_font_face_destroy(m->regular);
-	if (m->bold)
-		cairo_font_face_destroy(m->bold);
 }
 
 haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o, const char *geojson,
@@ -1712,7 +1485,8 @@ haven_status hv_map_check(haven_ctx *ctx, const haven_map_opts *o)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a map is a .png, .svg, .pdf or .html file",
 		                o->path ? o->path : "");
 	if (o->classes && strcmp(o->classes, "quantile") != 0 && strcmp(o->classes, "jenks") != 0)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "classes '%s': a map's classes are quantile or jenks", o->classes);
+		return hv_error(ctx, HAVEN_ERR_USAGE, "classes '%s': a map's classes are quantile or jenks",
+		                o->classes);
 	if (o->nclasses < 0 || o->nclasses > HV_MAP_MAX_CLASSES)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "%d classes: a map has 1 to %d", o->nclasses, HV_MAP_MAX_CLASSES);
 	return hv_output_vacant(ctx, o->path, o->overwrite ? NULL : "not replaced without --force");

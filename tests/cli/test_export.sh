@@ -42,7 +42,7 @@ for m in "homes,homes,count:homes" "places,places,count:places" \
 	grep -q "^$m," "$T/out" || { cat "$T/out"; fail "--list-measures lacks $m"; }
 done
 MEASURES=$(tail -n +2 "$T/out" | cut -d, -f1 | paste -sd, -)
-same "--list-measures: every measure, with unit and class" 18 "$(tail -n +2 "$T/out" | wc -l)"
+same "--list-measures: every measure, with unit and class" 23 "$(tail -n +2 "$T/out" | wc -l)"
 # X STORE FORMAT OUT [OPTION...]: haven export of every measure by LA.
 X() {
 	local s=$1 f=$2 o=$3

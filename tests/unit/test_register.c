@@ -20,40 +20,10 @@
 
 /* ---- set-up -------------------------------------------------------------- */
 
-static void insert_area(haven_ctx *ctx, const char *kind, const char *code, const char *name, int i)
-{
-	double x = 100000.0 + 2000.0 * i, y = 200000.0;
-	char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO area(kind, code, name, geom) VALUES('%q', '%q', '%q', "
-	                            "GeomFromText('MULTIPOLYGON(((%.0f %.0f, %.0f %.0f, %.0f %.0f, %.0f %.0f, %.0f "
-	                            "%.0f)))', 27700))",
-	                            kind, code, name, x, y, x + 1000, y, x + 1000, y + 1000, x, y + 1000, x, y);
-	tu_ok(ctx, hv_exec(ctx, sql));
-	sqlite3_free(sql);
-}
-
-/* The fixture's LAs as 'la' areas, and their police force areas and regions. */
-static void load_areas(haven_ctx *ctx)
-{
-	hv_source *src;
-	tu_ok(ctx, hv_source_open(ctx, tu_fixture("register/la.csv"), &src));
-	int has, i = 0;
-	while (1) {
-		tu_ok(ctx, hv_source_next(src, &has));
-		if (!has)
-			break;
-		insert_area(ctx, "la", hv_source_field(src, 0), hv_source_field(src, 1), i);
-		insert_area(ctx, "pfa", hv_source_field(src, 2), hv_source_field(src, 3), 100 + i);
-		insert_area(ctx, "region", hv_source_field(src, 4), hv_source_field(src, 5), 200 + i);
-		i++;
-	}
-	hv_source_close(src);
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM area WHERE kind = 'la'"), 21);
-}
-
 static haven_ctx *new_register_store(const char *name)
 {
 	haven_ctx *ctx = tu_new_store(name);
-	load_areas(ctx);
+	tu_fixture_areas(ctx);
 	return ctx;
 }
 

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "core/context.h"
+#include "core/source.h"
 #include "core/sql.h"
 #include "core/table.h"
 #include "testutil.h"
@@ -296,4 +297,33 @@ const char *tu_spread(const char *measure, size_t row, char *buf)
 	else
 		snprintf(buf, 32, "%zu", (1 + row * 13 % 40) * (strcmp(measure, "places") == 0 ? 4 : 1));
 	return buf;
+}
+
+static void insert_area(haven_ctx *ctx, const char *kind, const char *code, const char *name, int i)
+{
+	double x = 100000.0 + 2000.0 * i, y = 200000.0;
+	char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO area(kind, code, name, geom) VALUES('%q', '%q', '%q', "
+	                            "GeomFromText('MULTIPOLYGON(((%.0f %.0f, %.0f %.0f, %.0f %.0f, %.0f %.0f, %.0f "
+	                            "%.0f)))', 27700))",
+	                            kind, code, name, x, y, x + 1000, y, x + 1000, y + 1000, x, y + 1000, x, y);
+	tu_ok(ctx, hv_exec(ctx, sql));
+	sqlite3_free(sql);
+}
+
+void tu_fixture_areas(haven_ctx *ctx)
+{
+	hv_source *src;
+	tu_ok(ctx, hv_source_open(ctx, tu_fixture("register/la.csv"), &src));
+	int has, i = 0;
+	while (1) {
+		tu_ok(ctx, hv_source_next(src, &has));
+		if (!has)
+			break;
+		insert_area(ctx, "la", hv_source_field(src, 0), hv_source_field(src, 1), i);
+		insert_area(ctx, "pfa", hv_source_field(src, 2), hv_source_field(src, 3), 100 + i);
+		insert_area(ctx, "region", hv_source_field(src, 4), hv_source_field(src, 5), 200 + i);
+		i++;
+	}
+	hv_source_close(src);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM area WHERE kind = 'la'"), 21);
 }

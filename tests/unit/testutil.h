@@ -128,4 +128,10 @@ haven_table *tu_aggregate(haven_ctx *ctx, const char *levels, tu_cell_fn cell);
  *  to 40, places 4 times that; printed into buf (32 bytes), returned. */
 const char *tu_spread(const char *measure, size_t row, char *buf);
 
+/** The LAs of tests/fixtures/register/la.csv (real ONS codes and names) as
+ *  'la' areas, and their police force areas and regions, each a small
+ *  square: enough for the register fixtures to import.  Fails the test on
+ *  error. */
+void tu_fixture_areas(haven_ctx *ctx);
+
 #endif

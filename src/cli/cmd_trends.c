@@ -1,0 +1,168 @@
+/*
+ * cmd_trends.c - haven missing trends, haven missing outliers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "haven/trends.h"
+
+/* The options both commands take: --from, --to, --force and --format
+ * text|csv|json (or --csv, --json); 1 when c was one of them. */
+#define COMMON_OPTIONS                                                                                                 \
+	{"from", required_argument, NULL, 's'}, {"to", required_argument, NULL, 't'},                                  \
+	    {"format", required_argument, NULL, 'f'}, {"force", no_argument, NULL, 'F'}, CLI_FORMAT_OPTIONS
+
+static int common_opt(int c, const char **from, const char **to, haven_format *fmt, int *force, haven_status *st)
+{
+	if (c == 's')
+		*from = optarg;
+	else if (c == 't')
+		*to = optarg;
+	else if (c == 'F')
+		*force = 1;
+	else if (c != 'f')
+		return cli_format_opt(c, fmt);
+	else if (strcmp(optarg, "text") == 0)
+		*fmt = HAVEN_FMT_TEXT;
+	else if (strcmp(optarg, "csv") == 0)
+		*fmt = HAVEN_FMT_CSV;
+	else if (strcmp(optarg, "json") == 0)
+		*fmt = HAVEN_FMT_JSON;
+	else {
+		fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(optarg));
+		*st = HAVEN_ERR_USAGE;
+	}
+	return 1;
+}
+
+typedef haven_status (*chart_fn)(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
+                                 int overwrite);
+
+/* Release t to the acting user, write it, then draw it with draw when chart
+ * is set. */
+static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt, const char *chart,
+                                  chart_fn draw, const char *measure, int force)
+{
+	if (!st)
+		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+	if (!st)
+		st = haven_table_write(ctx, t, fmt, stdout);
+	if (!st && chart)
+		st = draw(ctx, t, measure, chart, force);
+	if (!st && chart && !cli_quiet)
+		fprintf(stderr, "wrote %s\n", cli_esc(chart));
+	haven_table_free(t);
+	return st;
+}
+
+haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
+	                                     {"area", required_argument, NULL, 'a'},
+	                                     {"chart", required_argument, NULL, 'c'},
+	                                     {"measure", required_argument, NULL, 'm'},
+	                                     COMMON_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_trends_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *chart = NULL, *measure = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'b')
+			o.by = optarg;
+		else if (c == 'a')
+			o.area = optarg;
+		else if (c == 'c')
+			chart = optarg;
+		else if (c == 'm')
+			measure = optarg;
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1) || !o.by || !o.area)
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_trends(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, chart, haven_trends_chart, measure, force);
+}
+
+haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"inspection", no_argument, NULL, 'i'},
+	                                     {"all", no_argument, NULL, 'A'},
+	                                     {"funnel", required_argument, NULL, 'u'},
+	                                     COMMON_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_outliers_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *funnel = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'i')
+			o.inspection = 1;
+		else if (c == 'A')
+			o.all = 1;
+		else if (c == 'u')
+			funnel = optarg;
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1))
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	/* The funnel first: an aggregates-only audience gets its national line
+	 * and limits, then the listing's refusal. */
+	if (funnel) {
+		if ((st = haven_trends_funnel(ctx, &o, funnel, force)))
+			return st;
+		if (!cli_quiet)
+			fprintf(stderr, "wrote %s\n", cli_esc(funnel));
+	}
+	haven_table *t = NULL;
+	st = haven_trends_outliers(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, NULL, NULL, NULL, 0);
+}
+
+haven_status cmd_missing_scorecard(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
+	                                     {"chart", required_argument, NULL, 'c'},
+	                                     {"measure", required_argument, NULL, 'm'},
+	                                     COMMON_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_scorecard_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	const char *chart = NULL, *measure = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'b')
+			o.by = optarg;
+		else if (c == 'c')
+			chart = optarg;
+		else if (c == 'm')
+			measure = optarg;
+		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1))
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_trends_scorecard(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, chart, haven_trends_scorecard_chart, measure, force);
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# test_trends.sh - haven missing trends and haven missing outliers on the
+# national store (the synthetic register of 4,009 homes, geocoded, every
+# boundary), with 6,000 episodes of 900 children put into missing_report
+# and missing_episode with SQL as schema 7 describes them (a load, one
+# police report per episode, the episode linked to it) and 150 more at one
+# home in Leeds, which must stand out.  Asserted: totals against the
+# store's own rows; CSV and JSON that parse; charts and funnels that open
+# as PNG and SVG, 0600, kept unless --force; DfE refused every per-home
+# output, its funnel drawn without homes, its small counts suppressed; a
+# West Yorkshire Police analyst sees the episodes at homes in the force's
+# five LAs only, and the LAs that placed those children; a Leeds analyst
+# the children Leeds places and the homes in Leeds; no pseudonym in any
+# output; refused requests leave the store as it was.
+set -euo pipefail
+: "${HAVEN_BIN:?run through ctest}"
+H=$HAVEN_BIN
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ok() { echo "ok: $*"; }
+same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
+WY="'E08000032','E08000033','E08000034','E08000035','E08000036'"
+LEEDS=E08000035
+
+S=$T/national.db
+national_dfe_store "$S"
+"$H" -q authority add "$S" --kind police --code E23000010 --name "West Yorkshire Police"
+"$H" -q user add "$S" --name ana --authority E23000010 --role analyst --default-purpose safeguarding
+"$H" -q authority add "$S" --kind la --code $LEEDS --name "Leeds City Council"
+"$H" -q user add "$S" --name lee --authority $LEEDS --role analyst --default-purpose safeguarding
+
+# Episodes: episode i at the (i * 7919 mod n)th current home, child i mod
+# 900, starting on day i * 37 mod 731 of 2023-24 at 20:00, back after i mod
+# 47 hours (every 25th still missing), placed by the LA of another home;
+# then 150 at the first home in Leeds.
+OUTLIER=$(sqlite3 "$S" "SELECT urn FROM home_version WHERE valid_to IS NULL AND la_code = '$LEEDS' ORDER BY urn LIMIT 1")
+sqlite3 "$S" <<SQL
+.load mod_spatialite
+CREATE TEMP TABLE h AS SELECT row_number() OVER (ORDER BY urn) - 1 AS k, urn, la_code FROM home_version
+ WHERE valid_to IS NULL;
+CREATE TEMP TABLE g AS WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 5999)
+ SELECT i, (SELECT urn FROM h WHERE k = i * 7919 % (SELECT count(*) FROM h)) AS urn,
+  (SELECT la_code FROM h WHERE k = i * 7919 % (SELECT count(*) FROM h)) AS host,
+  (SELECT la_code FROM h WHERE k = i * 104729 % (SELECT count(*) FROM h)) AS placing,
+  printf('%064x', i % 900) AS child,
+  strftime('%Y-%m-%dT20:00:00', '2023-01-01', '+' || (i * 37 % 731) || ' days') AS start,
+  CASE WHEN i % 25 = 24 THEN NULL ELSE i % 47 END AS hours FROM s
+ UNION ALL SELECT 6000 + j, '$OUTLIER', '$LEEDS', '$LEEDS', printf('%064x', 5000 + j % 7),
+  strftime('%Y-%m-%dT21:00:00', '2024-01-01', '+' || (j * 2) || ' days'), 3
+ FROM (WITH RECURSIVE t(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM t WHERE j < 149) SELECT j FROM t);
+INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added, superseded, unchanged, rejected)
+ VALUES(1, 'police', 'episodes.csv', printf('%064d', 1), '2025-04-01T00:00:00Z', 6150, 6150, 0, 0, 0);
+INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn, placing_la, missing_from,
+ returned_at, risk, cse, cce, ri_offered, ri_held, ri_independent, content)
+ SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, placing, start,
+  CASE WHEN hours IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', start, '+' || hours || ' hours') END,
+  'low', i % 11 = 0, i % 13 = 0, i % 2 = 0, i % 3 = 0, i % 9 = 0, printf('%064d', i) FROM g;
+INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, duration_h, risk, cse, cce,
+ ri_offered, ri_held, ri_independent, police_report)
+ SELECT child, urn, placing_la, '$LEEDS', missing_from, returned_at,
+  (julianday(returned_at) - julianday(missing_from)) * 24, risk, cse, cce, ri_offered, ri_held, ri_independent, id
+ FROM missing_report;
+UPDATE missing_episode SET host_la = (SELECT la_code FROM home_version v WHERE v.urn = missing_episode.urn
+ AND v.valid_to IS NULL);
+SQL
+ALL=$(sqlite3 "$S" "SELECT count(*) FROM missing_episode")
+same "the episodes are in the store" 6150 "$ALL"
+
+# sum_col FILE COLUMN [FILTER-COLUMN VALUE]: the sum of a CSV column (rows whose filter column is VALUE).
+sum_col() {
+	python3 - "$@" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+if len(sys.argv) > 3:
+    rows = [r for r in rows if r[sys.argv[3]] == sys.argv[4]]
+print(sum(int(r[sys.argv[2]]) for r in rows if r[sys.argv[2]] not in ("", "c", "z", "x")))
+PY
+}
+
+# ---- 1: the admin (national): totals, formats --------------------------------------
+expect_exit 0 "$H" missing trends "$S" --by year --area england --format csv
+cp "$T/out" "$T/england.csv"
+same "1.1 England by year: every episode" "$ALL" "$(sum_col "$T/england.csv" episodes)"
+same "1.2 two years, 2023 and 2024" "2023 2024" "$(tail -n +2 "$T/england.csv" | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_exit 0 "$H" missing trends "$S" --by month --area la --csv
+same "1.3 by placing LA and month: every episode" "$ALL" "$(sum_col "$T/out" episodes)"
+expect_exit 0 "$H" missing trends "$S" --by quarter --area region --json
+python3 - "$T/out" "$ALL" <<'PY' || fail "1.4 JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["protective_marking"] == "OFFICIAL-SENSITIVE", d.keys()
+rows = d["rows"]
+assert sum(r["episodes"] for r in rows) == int(sys.argv[2])
+assert {r["period"] for r in rows} == {"%d-Q%d" % (y, q) for y in (2023, 2024) for q in (1, 2, 3, 4)}
+assert all(r["geographic_level"] in ("region", "unlocated") or r["area_code"] == "unlocated" for r in rows)
+print("ok: 1.4 JSON by region and quarter: 8 quarters, every episode, marked")
+PY
+expect_exit 0 "$H" missing trends "$S" --by year --area host-la
+expect_out "OFFICIAL-SENSITIVE"
+expect_out "Children missing from care by local authority of the home and year"
+
+# ---- 2: charts -------------------------------------------------------------------
+# is_png FILE / is_svg FILE: the file opens as one.
+is_png() { python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.exit(0 if b[:8]==b"\x89PNG\r\n\x1a\n" and b[12:16]==b"IHDR" and b"IEND" in b[-12:] else 1)' "$1"; }
+is_svg() { python3 -c 'import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith("svg") else 1)' "$1"; }
+expect_exit 0 "$H" missing trends "$S" --by quarter --area region --chart "$T/regions.png"
+is_png "$T/regions.png" || fail "2.1 the chart is not a PNG"
+same "2.1 a chart per region (lines): PNG, 0600" 600 "$(stat -c %a "$T/regions.png")"
+expect_exit 0 "$H" missing trends "$S" --by month --area la --chart "$T/las.svg" --measure episodes_per_child --csv
+is_svg "$T/las.svg" || fail "2.2 the chart is not an SVG"
+ok "2.2 small multiples of the placing LAs: SVG"
+expect_exit 3 "$H" missing trends "$S" --by month --area la --chart "$T/las.svg"
+expect_err "not replaced without --force"
+expect_exit 0 "$H" missing trends "$S" --by month --area la --chart "$T/las.svg" --force
+expect_exit 2 "$H" missing trends "$S" --by month --area la --chart "$T/las.svg" --measure area_name --force
+expect_err "'area_name' is not a number column"
+expect_exit 2 "$H" missing trends "$S" --by month --area la --chart "$T/las.gif"
+expect_err "a chart is a .png or .svg file"
+
+# ---- 3: outliers and the funnel ---------------------------------------------------
+expect_exit 0 "$H" missing outliers "$S" --csv --funnel "$T/funnel.png"
+is_png "$T/funnel.png" || fail "3.1 the funnel is not a PNG"
+grep -q "^$OUTLIER," "$T/out" || { cat "$T/out"; fail "3.1 the home with 150 more episodes is not listed"; }
+ok "3.1 the planted home stands out above the 99.8% limit; funnel PNG"
+python3 - "$T/out" <<'PY' || fail "3.2 every listed home is above its limit"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(float(r["episodes_per_place"]) > float(r["upper_998"]) for r in rows)
+assert all(r["above"] == "99.8%" for r in rows)
+print("ok: 3.2 %d homes listed, each above its 99.8%% limit" % len(rows))
+PY
+expect_exit 0 "$H" missing outliers "$S" --funnel "$T/funnel.svg" --all --csv
+is_svg "$T/funnel.svg" || fail "3.3 the funnel is not an SVG"
+same "3.3 --all lists every home with places in the period (registered by its last day)" \
+	"$(sqlite3 "$S" "SELECT count(*) FROM home_version WHERE places > 0 AND registration_date <=
+	  (SELECT max(substr(missing_from, 1, 10)) FROM missing_episode)")" \
+	"$(($(wc -l <"$T/out") - 1))"
+expect_exit 0 "$H" missing outliers "$S" --inspection --csv
+ok "3.4 --inspection runs ($(($(wc -l <"$T/out") - 1)) Good or Outstanding homes above the limit)"
+
+# ---- 4: DfE: aggregates only --------------------------------------------------------
+before=$(dump "$S")
+expect_exit 30 "$H" missing outliers "$S" --as dee
+expect_err "may receive aggregates only"
+expect_exit 30 "$H" missing trends "$S" --by year --area home --as dee
+expect_err "may receive aggregates only"
+ok "4.1 DfE is refused the outliers and trends by home"
+expect_exit 30 "$H" missing outliers "$S" --as dee --funnel "$T/dfe_funnel.svg"
+is_svg "$T/dfe_funnel.svg" || fail "4.2 DfE's funnel"
+ok "4.2 DfE's funnel is drawn (the line and limits only), the listing refused"
+expect_exit 0 "$H" missing trends "$S" --by month --area host-la --csv --as dee
+grep -q ",c," "$T/out" || fail "4.3 no count of DfE's by LA and month is suppressed"
+ok "4.3 DfE's trends by LA and month: small counts suppressed"
+
+# ---- 5: a police analyst sees the force area ----------------------------------------
+expect_exit 0 "$H" missing trends "$S" --by year --area host-la --csv --as ana
+same "5.1 only the force's five LAs" "E08000032 E08000033 E08000034 E08000035 E08000036" \
+	"$(tail -n +2 "$T/out" | cut -d, -f4 | sort -u | tr '\n' ' ' | sed 's/ $//')"
+WANT=$(sqlite3 "$S" "SELECT count(*) FROM missing_episode WHERE host_la IN ($WY)")
+same "5.2 the episodes at homes in the force area" "$WANT" "$(sum_col "$T/out" episodes)"
+expect_exit 0 "$H" missing trends "$S" --by year --area la --csv --as ana
+same "5.3 by placing LA: the same episodes" "$WANT" "$(sum_col "$T/out" episodes)"
+OUTSIDE=$(tail -n +2 "$T/out" | cut -d, -f4 | grep -cvE 'E0800003[2-6]|unknown' || true)
+[ "$OUTSIDE" -gt 0 ] || fail "5.4 no placing LA outside the force"
+ok "5.4 placing LAs outside the force are shown ($OUTSIDE rows): they placed children in its homes"
+expect_exit 0 "$H" missing outliers "$S" --all --csv --as ana
+python3 - "$T/out" "$S" <<'PY' || fail "5.5 the police analyst's homes"
+import csv, sqlite3, sys
+urns = {r["urn"] for r in csv.DictReader(open(sys.argv[1]))}
+db = sqlite3.connect(sys.argv[2])
+wy = {u for (u,) in db.execute("SELECT urn FROM home_version WHERE places > 0 AND la_code IN "
+                                 "('E08000032','E08000033','E08000034','E08000035','E08000036') AND "
+                                 "registration_date <= (SELECT max(substr(missing_from, 1, 10)) FROM missing_episode)")}
+assert urns == wy, (len(urns), len(wy))
+print("ok: 5.5 the outliers' homes are the force's %d homes" % len(urns))
+PY
+
+# ---- 6: a local authority: the children it places and the homes in its area --------
+expect_exit 0 "$H" missing trends "$S" --by year --area england --csv --as lee
+WANT=$(sqlite3 "$S" "SELECT count(*) FROM missing_episode WHERE host_la = '$LEEDS' OR placing_la = '$LEEDS'")
+same "6.1 Leeds: its children anywhere and the episodes at its homes" "$WANT" "$(sum_col "$T/out" episodes)"
+expect_exit 0 "$H" missing trends "$S" --by year --area host-la --csv --as lee
+same "6.2 by host LA: only Leeds's homes are named" "$LEEDS" \
+	"$(tail -n +2 "$T/out" | cut -d, -f4 | grep -v unlocated | sort -u | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- 7: the scorecard --------------------------------------------------------------
+expect_exit 0 "$H" missing scorecard "$S" --csv --chart "$T/scorecard.png"
+is_png "$T/scorecard.png" || fail "7.1 the scorecard's chart is not a PNG"
+same "7.1 the scorecard's first row is England, every episode" "england,E92000001,England,$ALL" \
+	"$(sed -n 2p "$T/out" | cut -d, -f1-4)"
+same "7.2 then every placing LA" "$(sqlite3 "$S" "SELECT count(DISTINCT placing_la) FROM missing_episode")" \
+	"$(($(wc -l <"$T/out") - 2))"
+expect_exit 0 "$H" missing scorecard "$S" --by host --format csv --chart "$T/scorecard.svg" --measure median_hours
+is_svg "$T/scorecard.svg" || fail "7.3 the scorecard's chart is not an SVG"
+same "7.3 by host LA: every LA with a home that had an episode" \
+	"$(sqlite3 "$S" "SELECT count(DISTINCT host_la) FROM missing_episode")" "$(($(wc -l <"$T/out") - 2))"
+expect_exit 0 "$H" missing scorecard "$S" --csv --as dee
+same "7.4 DfE: England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
+expect_exit 0 "$H" missing scorecard "$S" --by host --csv --as ana
+same "7.5 police by host LA: the force's LAs and the scope's total" \
+	"E08000032 E08000033 E08000034 E08000035 E08000036 scope" \
+	"$(tail -n +2 "$T/out" | cut -d, -f2 | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- 8: no pseudonym leaves; refusals leave the store as it was ----------------------
+if grep -rl "$(printf '%064x' 1)" "$T" --include='*.csv' --include='*.svg' --include=out 2>/dev/null; then
+	fail "8.1 a pseudonym is in an output"
+fi
+ok "8.1 no pseudonym in any output"
+before=$(dump "$S")
+expect_exit 2 "$H" missing trends "$S" --by week --area la
+expect_err "--by 'week': use month, quarter or year"
+expect_exit 2 "$H" missing trends "$S" --by month --area ward
+expect_exit 23 "$H" missing trends "$S" --by month --area la --from 2024-02-30
+expect_err "'2024-02-30' is not a date"
+expect_exit 2 "$H" missing trends "$S" --by month --area la --format xml
+expect_exit 2 "$H" missing outliers "$S" --funnel "$T/funnel.pdf"
+expect_exit 2 "$H" missing scorecard "$S" --by region
+expect_err "--by 'region': use placing or host"
+same "8.2 refused requests leave the store as it was" "$before" "$(dump "$S")"
