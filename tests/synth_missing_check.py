@@ -295,6 +295,11 @@ def main():
     check(summer > 1.15 * winter, f"summer {summer:.0f}/day, winter {winter:.0f}/day")
     per_child = Counter((p or l)["child"] for _, p, l in episodes)
     check(max(per_child.values()) >= 30, "nobody missing many times")
+    child_years = defaultdict(set)
+    for _, p, l in episodes:
+        child_years[(p or l)["child"]].add(year_ending_march((p or l)["start"]))
+    again = sum(1 for ys in child_years.values() if len(ys) > 1) / len(child_years)
+    check(last == first or 0.1 < again < 0.5, f"{again:.0%} of children missing in more than one year")
     check(kinds["police"] > kinds["la"] > 0 and kinds["both"] > kinds["police"],
           f"records: both {kinds['both']}, police only {kinds['police']}, LA only {kinds['la']}")
     out_of_area = sum(1 for _, p, l in episodes if home_la[(p or l)["urn"]] != (p or l)["la"]) / n

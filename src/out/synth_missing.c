@@ -119,6 +119,9 @@ static const double wday_w[7] = {1.00, 0.92, 0.91, 0.94, 0.98, 1.14, 1.18};
 static const double hour_w[24] = {3.0, 2.0, 1.2, 0.8, 0.5, 0.4, 0.4, 0.6, 1.0, 1.5, 1.8, 2.2,
                                   2.6, 3.0, 3.6, 4.5, 5.2, 6.0, 6.8, 7.4, 7.6, 7.0, 5.6, 4.2};
 
+/* Of a year's children, the share who went missing from the LA's care the
+ * year before too. */
+#define P_CONTINUE 0.35
 /* Where episodes' homes are, relative to the placing LA. */
 #define P_OWN_LA 0.40
 #define P_REGION 0.35 /* elsewhere in its region; the rest further away */
@@ -173,6 +176,8 @@ typedef struct unit {
 	int year;
 	int64_t v[N_MEASURE];
 	int vs[N_MEASURE];
+	int64_t *ids, nids; /* the numbers of its children (assign_ids) */
+	int64_t next_id;    /* the LA's children numbered so far */
 } unit;
 
 /* DfE codes of authorities since reorganised that hv_la_same_area does not
@@ -265,7 +270,8 @@ static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit 
 			goto out;
 		}
 		int year = atoi(ys);
-		if (year < m->first_year || year > m->last_year)
+		/* Earlier years too: the children who went missing then (assign_ids). */
+		if (year > m->last_year)
 			continue;
 		if (!hv_gss_code(code)) {
 			rc = hv_source_error(src, HAVEN_ERR_VALUE, "new_la_code '%s' is not an ONS code", code);
@@ -654,6 +660,65 @@ static int scaled(const unit *u, double share, int64_t *inc, int64_t *ch, int64_
 	return 1;
 }
 
+static const unit *find_unit(const unit *u, size_t n, const char *code, int year)
+{
+	unit key;
+	memset(&key, 0, sizeof key);
+	snprintf(key.code, sizeof key.code, "%s", code);
+	key.year = year;
+	return bsearch(&key, u, n, sizeof *u, cmp_unit);
+}
+
+/* Number each LA-year's children: some of them are children of the LA's year
+ * before (P_CONTINUE), the rest new.  From DfE's figures, the share and the
+ * seed alone, year by year from the first in the file, so the numbers of a
+ * year do not depend on the years generated.  units sorted by cmp_unit. */
+static haven_status assign_ids(haven_ctx *ctx, unit *units, size_t nu, double share, uint64_t seed)
+{
+	for (size_t i = 0; i < nu; i++) {
+		unit *u = &units[i];
+		int64_t inc, nch = 0, nrep;
+		if (!scaled(u, share, &inc, &nch, &nrep))
+			nch = 0;
+		const unit *prev = find_unit(units, nu, u->code, u->year - 1);
+		int64_t start = prev ? prev->next_id : 0;
+		u->next_id = start;
+		if (nch == 0)
+			continue;
+		uint64_t rng = seed ^ 0x6368696C64ULL ^ ((uint64_t)(unsigned)u->year * UINT64_C(0x100000001B3));
+		for (const char *p = u->code; *p; p++)
+			rng = (rng ^ (uint64_t)(unsigned char)*p) * UINT64_C(0x100000001B3);
+		if (!(u->ids = malloc((size_t)nch * sizeof *u->ids)))
+			return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		u->nids = nch;
+		int64_t k = prev ? llround(P_CONTINUE * (double)nch) : 0;
+		if (prev && k > prev->nids)
+			k = prev->nids;
+		if (k > 0) { /* k of last year's children, a partial Fisher-Yates shuffle */
+			int64_t *last = malloc((size_t)prev->nids * sizeof *last);
+			if (!last)
+				return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			memcpy(last, prev->ids, (size_t)prev->nids * sizeof *last);
+			for (int64_t j = 0; j < k; j++) {
+				int64_t r = j + below(&rng, prev->nids - j), t = last[j];
+				last[j] = last[r];
+				last[r] = t;
+				u->ids[j] = last[j];
+			}
+			free(last);
+		}
+		for (int64_t j = k; j < nch; j++)
+			u->ids[j] = start + (j - k) + 1;
+		u->next_id = start + (nch - k);
+		for (int64_t j = nch - 1; j > 0; j--) { /* any child may be a repeater */
+			int64_t r = below(&rng, j + 1), t = u->ids[j];
+			u->ids[j] = u->ids[r];
+			u->ids[r] = t;
+		}
+	}
+	return HAVEN_OK;
+}
+
 static haven_status gen_unit(gen *g, const unit *u, int32_t ui, const long tg[2], int ntg, const double *cum,
                              int64_t year_start, int64_t ndays, uint64_t seed)
 {
@@ -961,7 +1026,7 @@ static haven_status write_file(gen *g, const unit *units, int source, FILE *f, i
 		else
 			snprintf(ref, sizeof ref, "%s/MFC/%02d/%05lld", pla, u->year % 100,
 			         (long long)++seq[(size_t)x->placing * NYEARS_MAX + (size_t)yi]);
-		snprintf(child, sizeof child, "%s-%02d-%05d", u->code, u->year % 100, (int)x->child + 1);
+		snprintf(child, sizeof child, "%s-%06lld", u->code, (long long)u->ids[x->child]);
 		int64_t st = source == S_POLICE ? x->start : x->la_start, rt = source == S_POLICE ? x->ret : x->la_ret;
 		fmt_time(st, from);
 		if (rt >= 0)
@@ -1085,10 +1150,14 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = assign_ids(ctx, units, nu, m->share, seed)))
+		goto out;
 	int cur_year = 0;
 	int64_t year_start = 0, ndays = 0;
 	for (size_t i = 0; i < nu && !rc; i++) {
 		const unit *u = &units[i];
+		if (u->year < m->first_year)
+			continue;
 		if (u->year != cur_year) { /* the year's days weighted by month and weekday */
 			cur_year = u->year;
 			year_start = days_from_civil(u->year - 1, 4, 1);
@@ -1132,6 +1201,8 @@ out:
 	free(g.region_pool);
 	free(g.la_region);
 	free(g.e);
+	for (size_t i = 0; units && i < nu; i++)
+		free(units[i].ids);
 	free(units);
 	free(idx);
 	free(cum);

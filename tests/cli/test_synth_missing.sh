@@ -61,7 +61,7 @@ synth --seed 9 --out "$T/c9" --missing-from-dfe "$DFE" --missing-years 2023 >/de
 cmp -s "$T/c/la_episodes.csv" "$T/c9/la_episodes.csv" && fail "2: another seed gives the same episodes"
 # A year's rows do not depend on the other years generated.
 for f in police la; do
-	cmp <(head -1 "$T/a/${f}_episodes.csv"; grep -E '^[^,]*,E[0-9]{8}-23-' "$T/a/${f}_episodes.csv") \
+	cmp <(awk -F, 'NR == 1 || $5 >= "2022-04-01"' "$T/a/${f}_episodes.csv") \
 		"$T/c9/${f}_episodes.csv" || fail "2: 2023 alone is not 2023 of 2019-2023 ($f)"
 done
 echo "2 ok: deterministic"
