@@ -317,10 +317,11 @@ static const char *const risks[] = {"none", "low", "medium", "high"};
 
 typedef struct tr {
 	haven_ctx *ctx;
-	int by, kind;     /* kind: index in kinds[] */
-	int64_t from, to; /* days, both inclusive */
-	int64_t first;    /* the first period (period_of) */
-	int32_t np;       /* periods */
+	int by, kind;                /* kind: index in kinds[] */
+	int64_t from, to;            /* days, both inclusive */
+	int64_t first_day, last_day; /* of the episodes held (0, -1: none) */
+	int64_t first;               /* the first period (period_of) */
+	int32_t np;                  /* periods */
 	hv_scope *scope;
 	int national, placer; /* the scope is national; the actor is an LA (sees the children it places) */
 	intern homes, codes, children;
@@ -507,12 +508,15 @@ static haven_status read_episodes(tr *t)
 	day_text(t->from, from);
 	day_text(t->to + 1, to);
 	sqlite3_stmt *st;
+	/* A period holding most of the episodes is read in the table's own
+	 * order (a scan); a short one through the index on missing_from. */
+	int scan = (t->to - t->from + 1) * 2 >= t->last_day - t->first_day + 1;
 	haven_status rc =
-	    hv_prepare(t->ctx,
-	               "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
-	               " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
-	               " ri_independent, risk FROM missing_episode WHERE missing_from >= ?1 AND missing_from < ?2",
-	               &st);
+	    hv_preparef(t->ctx, &st,
+	                "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
+	                " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
+	                " ri_independent, risk FROM missing_episode WHERE %smissing_from >= ?1 AND %smissing_from < ?2",
+	                scan ? "+" : "", scan ? "+" : "");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
@@ -673,23 +677,28 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 		rc = parse_date(ctx, from, &t->from);
 	if (!rc && to)
 		rc = parse_date(ctx, to, &t->to);
-	if (!rc && (!from || !to)) {
-		sqlite3_stmt *st;
-		if (!(rc = hv_prepare(ctx,
-		                      "SELECT min(substr(missing_from, 1, 10)), max(substr(missing_from, 1, 10))"
-		                      " FROM missing_episode",
-		                      &st))) {
-			int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
-			if (has && !from)
-				hv_parse_date((const char *)sqlite3_column_text(st, 0), &t->from);
-			if (has && !to)
-				hv_parse_date((const char *)sqlite3_column_text(st, 1), &t->to);
-			sqlite3_finalize(st);
-			if (!has)
-				rc = hv_error(
-				    ctx, HAVEN_ERR_NOT_FOUND,
-				    "the store holds no missing episodes: import them with 'haven missing import'");
+	/* the days the episodes held span (by the index on missing_from) */
+	sqlite3_stmt *st;
+	if (!rc && !(rc = hv_prepare(ctx,
+	                             "SELECT substr(min(missing_from), 1, 10), substr(max(missing_from), 1, 10)"
+	                             " FROM missing_episode",
+	                             &st))) {
+		int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+		t->last_day = -1;
+		if (has) {
+			hv_parse_date((const char *)sqlite3_column_text(st, 0), &t->first_day);
+			hv_parse_date((const char *)sqlite3_column_text(st, 1), &t->last_day);
 		}
+		sqlite3_finalize(st);
+		if (!has && (!from || !to))
+			rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+			              "the store holds no missing episodes: import them with 'haven missing import'");
+	}
+	if (!rc && (!from || !to)) {
+		if (!from)
+			t->from = t->first_day;
+		if (!to)
+			t->to = t->last_day;
 		if (!rc && !from) /* the whole of the first episode's period */
 			t->from = period_start(t->by, period_of(t->by, t->from));
 	}
