@@ -770,7 +770,8 @@ static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, s
 		s->held += (f & F_RETURNED) && (f & F_HELD);
 		s->independent += (f & F_RETURNED) && (f & F_HELD) && (f & F_INDEPENDENT);
 	}
-	qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
+	if (s->returned)
+		qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
 	s->median = hv_trends_quantile(*buf, (size_t)s->returned, 0.5);
 	s->p90 = hv_trends_quantile(*buf, (size_t)s->returned, 0.9);
 	return HAVEN_OK;
@@ -947,6 +948,10 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	*out = NULL;
 	tr t;
 	haven_status rc = begin(&t, ctx, o->by, o->area, o->from, o->to);
+	if (rc) {
+		tr_free(&t);
+		return rc;
+	}
 	double *pd = NULL, *buf = NULL;
 	size_t cap = 0;
 	uint32_t *ids = NULL;
@@ -1099,6 +1104,10 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
 	tr t;
 	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
+	if (rc) {
+		tr_free(&t);
+		return rc;
+	}
 	const char *names[6 + 2 * NSCORE] = {"geographic_level", "area_code", "area_name",
 	                                     "episodes",         "children",  "children_repeat"};
 	char vs[NSCORE][48];
@@ -1142,8 +1151,10 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	if (!rc && !(all = malloc((t.ne ? t.ne : 1) * sizeof *all)))
 		rc = nomem(ctx);
 	if (!rc) {
-		memcpy(all, t.e, t.ne * sizeof *all);
-		qsort(all, t.ne, sizeof *all, cmp_child);
+		if (t.ne) {
+			memcpy(all, t.e, t.ne * sizeof *all);
+			qsort(all, t.ne, sizeof *all, cmp_child);
+		}
 		rc = run_stats(&t, all, t.ne, &buf, &cap, &top);
 	}
 	if (!rc) {
