@@ -261,14 +261,21 @@ static void day_text(int64_t z, char buf[11])
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
-enum { BY_MONTH, BY_QUARTER, BY_YEAR };
+/* Calendar months, quarters and years, and financial years (April to
+ * March, the year DfE's statistics of children looked after run to). */
+enum { BY_MONTH, BY_QUARTER, BY_YEAR, BY_FY, NBY };
+static const char *const bys[NBY] = {"month", "quarter", "year", "fy"};
+static const char *const by_words[NBY] = {"month", "quarter", "year", "financial year"};
 
 /* The period holding day z, as a count of periods since year 0. */
 static int64_t period_of(int by, int64_t z)
 {
 	int y, m, d;
 	civil(z, &y, &m, &d);
-	return by == BY_MONTH ? (int64_t)y * 12 + m - 1 : by == BY_QUARTER ? (int64_t)y * 4 + (m - 1) / 3 : y;
+	return by == BY_MONTH     ? (int64_t)y * 12 + m - 1
+	       : by == BY_QUARTER ? (int64_t)y * 4 + (m - 1) / 3
+	       : by == BY_FY      ? y - (m < 4)
+	                          : y;
 }
 
 /* The first day of period k (period_of's count). */
@@ -278,7 +285,7 @@ static int64_t period_start(int by, int64_t k)
 		return days_of(k / 12, (int)(k % 12) + 1, 1);
 	if (by == BY_QUARTER)
 		return days_of(k / 4, (int)(k % 4) * 3 + 1, 1);
-	return days_of(k, 1, 1);
+	return days_of(k, by == BY_FY ? 4 : 1, 1);
 }
 
 static void period_label(int by, int64_t k, char buf[16])
@@ -287,6 +294,8 @@ static void period_label(int by, int64_t k, char buf[16])
 		snprintf(buf, 16, "%04u-%02u", (unsigned)(k / 12) % 10000u, (unsigned)(k % 12) + 1);
 	else if (by == BY_QUARTER)
 		snprintf(buf, 16, "%04u-Q%u", (unsigned)(k / 4) % 10000u, (unsigned)(k % 4) + 1);
+	else if (by == BY_FY) /* as DfE writes it: 2023-24 */
+		snprintf(buf, 16, "%04u-%02u", (unsigned)k % 10000u, (unsigned)(k + 1) % 100u);
 	else
 		snprintf(buf, 16, "%04u", (unsigned)k % 10000u);
 }
@@ -657,13 +666,12 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 {
 	memset(t, 0, sizeof *t);
 	t->ctx = ctx;
-	static const char *const bys[] = {"month", "quarter", "year"};
 	t->by = -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NBY; i++)
 		if (strcmp(by ? by : "month", bys[i]) == 0)
 			t->by = i;
 	if (t->by < 0)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter or year", by);
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter, year or fy", by);
 	t->kind = -1;
 	for (int i = 0; i < NKINDS; i++)
 		if (strcmp(area ? area : "england", kinds[i].name) == 0)
@@ -924,9 +932,8 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 
 static haven_status trend_meta(tr *t, haven_table *tb)
 {
-	static const char *const bys[] = {"month", "quarter", "year"};
 	const char *const meta[][2] = {
-	    {"by", bys[t->by]},
+	    {"by", by_words[t->by]},
 	    {"area", kinds[t->kind].words},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
@@ -985,8 +992,7 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	    !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names)))
 		sqlite3_bind_text(names, 1, area_kind(&t), -1, SQLITE_STATIC);
 	char title[160];
-	static const char *const bys[] = {"month", "quarter", "year"};
-	snprintf(title, sizeof title, "Children missing from care by %s and %s", kinds[t.kind].words, bys[t.by]);
+	snprintf(title, sizeof title, "Children missing from care by %s and %s", kinds[t.kind].words, by_words[t.by]);
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NTREND, trend_cols, &tb);
 	char spec[512];

@@ -293,7 +293,11 @@ static haven_status draw_trends(hv_page *pg, cairo_t *cr, void *arg)
 	hv_page_font(cr, pg->regular, 7.5);
 	hv_page_text(cr, MARGIN, PLOT_Y + PLOT_H + 34, HV_LEFT, note);
 	hv_page_notes notes;
-	hv_page_notes_of(pg->ctx, c->t, "Periods are calendar months, quarters or years", 0, &notes);
+	const char *by = haven_table_meta(c->t, "by");
+	char what[96];
+	snprintf(what, sizeof what, "One point per %s (calendar, or April to March for a financial year)",
+	         by ? by : "period");
+	hv_page_notes_of(pg->ctx, c->t, what, 0, &notes);
 	hv_page_footer(pg, cr, &notes, MARGIN, PAGE_W - 2 * MARGIN, PLOT_Y + PLOT_H + 48);
 	return HAVEN_OK;
 }

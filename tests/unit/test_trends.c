@@ -325,6 +325,13 @@ static void test_other_areas(void **state)
 	CHECK("4.6", t, "2025", "SC100009", {"episodes", "1"}, {"geographic_level", "home"});
 	assert_string_equal(haven_table_meta(t, "period"), "2025-01-01/2025-03-30");
 	haven_table_free(t);
+	/* 4.7 by financial year (April to March, as DfE's statistics run): every
+	 * episode in 2024-25, which by default starts on 1 April 2024 */
+	t = trends("fy", "england", NULL, NULL);
+	assert_int_equal(haven_table_nrows(ctx, t), 1);
+	CHECK("4.7", t, "2024-25", "E92000001", {"episodes", "36"}, {"period_start", "2024-04-01"});
+	assert_string_equal(haven_table_meta(t, "by"), "financial year");
+	haven_table_free(t);
 }
 
 /* 5. Bad requests. */
@@ -337,7 +344,7 @@ static void test_refused(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-	    {"5.1 --by", "week", "la", NULL, NULL, HAVEN_ERR_USAGE, "--by 'week': use month, quarter or year"},
+	    {"5.1 --by", "week", "la", NULL, NULL, HAVEN_ERR_USAGE, "--by 'week': use month, quarter, year or fy"},
 	    {"5.2 --area", "month", "ward", NULL, NULL, HAVEN_ERR_USAGE, "--area 'ward'"},
 	    {"5.3 a date", "month", "la", "2025-02-30", NULL, HAVEN_ERR_VALUE, "'2025-02-30' is not a date"},
 	    {"5.4 backwards", "month", "la", "2025-03-01", "2025-02-01", HAVEN_ERR_VALUE, "runs backwards"},
