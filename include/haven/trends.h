@@ -17,7 +17,7 @@ extern "C" {
 
 /** What trends to compute.  Every pointer is borrowed for the call. */
 typedef struct haven_trends_opts {
-	const char *by;   /* "month", "quarter" or "year" (calendar); NULL: month */
+	const char *by;   /* "month", "quarter", "year" (calendar) or "fy" (April to March); NULL: month */
 	const char *area; /* "la" (the placing LA), "host-la", "pfa", "region", "home" or "england"; NULL: england */
 	const char *from; /* "YYYY-MM-DD": episodes starting on or after it; NULL: the first episode's period */
 	const char *to;   /* "YYYY-MM-DD": episodes starting on or before it; NULL: the last episode's date */

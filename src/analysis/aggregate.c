@@ -370,11 +370,10 @@ static haven_status missing_measures(agg *a, size_t first, size_t last, const ch
 			}
 			mpair *p = &v[n++];
 			p->row = i;
+			int whole = child && strlen(child) >= 64;
 			for (int b = 0; b < 32; b++)
 				p->child[b] =
-				    child && strlen(child) >= 64
-				        ? (unsigned char)(hexval(child[2 * b]) << 4 | hexval(child[2 * b + 1]))
-				        : 0;
+				    (unsigned char)(whole ? hexval(child[2 * b]) << 4 | hexval(child[2 * b + 1]) : 0);
 			p->returned = (unsigned char)sqlite3_column_int(st, 2);
 			p->held = (unsigned char)sqlite3_column_int(st, 3);
 		}

@@ -261,14 +261,21 @@ static void day_text(int64_t z, char buf[11])
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
-enum { BY_MONTH, BY_QUARTER, BY_YEAR };
+/* Calendar months, quarters and years, and financial years (April to
+ * March, the year DfE's statistics of children looked after run to). */
+enum { BY_MONTH, BY_QUARTER, BY_YEAR, BY_FY, NBY };
+static const char *const bys[NBY] = {"month", "quarter", "year", "fy"};
+static const char *const by_words[NBY] = {"month", "quarter", "year", "financial year"};
 
 /* The period holding day z, as a count of periods since year 0. */
 static int64_t period_of(int by, int64_t z)
 {
 	int y, m, d;
 	civil(z, &y, &m, &d);
-	return by == BY_MONTH ? (int64_t)y * 12 + m - 1 : by == BY_QUARTER ? (int64_t)y * 4 + (m - 1) / 3 : y;
+	return by == BY_MONTH     ? (int64_t)y * 12 + m - 1
+	       : by == BY_QUARTER ? (int64_t)y * 4 + (m - 1) / 3
+	       : by == BY_FY      ? y - (m < 4)
+	                          : y;
 }
 
 /* The first day of period k (period_of's count). */
@@ -278,7 +285,7 @@ static int64_t period_start(int by, int64_t k)
 		return days_of(k / 12, (int)(k % 12) + 1, 1);
 	if (by == BY_QUARTER)
 		return days_of(k / 4, (int)(k % 4) * 3 + 1, 1);
-	return days_of(k, 1, 1);
+	return days_of(k, by == BY_FY ? 4 : 1, 1);
 }
 
 static void period_label(int by, int64_t k, char buf[16])
@@ -287,6 +294,8 @@ static void period_label(int by, int64_t k, char buf[16])
 		snprintf(buf, 16, "%04u-%02u", (unsigned)(k / 12) % 10000u, (unsigned)(k % 12) + 1);
 	else if (by == BY_QUARTER)
 		snprintf(buf, 16, "%04u-Q%u", (unsigned)(k / 4) % 10000u, (unsigned)(k % 4) + 1);
+	else if (by == BY_FY) /* as DfE writes it: 2023-24 */
+		snprintf(buf, 16, "%04u-%02u", (unsigned)k % 10000u, (unsigned)(k + 1) % 100u);
 	else
 		snprintf(buf, 16, "%04u", (unsigned)k % 10000u);
 }
@@ -317,10 +326,11 @@ static const char *const risks[] = {"none", "low", "medium", "high"};
 
 typedef struct tr {
 	haven_ctx *ctx;
-	int by, kind;     /* kind: index in kinds[] */
-	int64_t from, to; /* days, both inclusive */
-	int64_t first;    /* the first period (period_of) */
-	int32_t np;       /* periods */
+	int by, kind;                /* kind: index in kinds[] */
+	int64_t from, to;            /* days, both inclusive */
+	int64_t first_day, last_day; /* of the episodes held (0, -1: none) */
+	int64_t first;               /* the first period (period_of) */
+	int32_t np;                  /* periods */
 	hv_scope *scope;
 	int national, placer; /* the scope is national; the actor is an LA (sees the children it places) */
 	intern homes, codes, children;
@@ -507,12 +517,15 @@ static haven_status read_episodes(tr *t)
 	day_text(t->from, from);
 	day_text(t->to + 1, to);
 	sqlite3_stmt *st;
+	/* A period holding most of the episodes is read in the table's own
+	 * order (a scan); a short one through the index on missing_from. */
+	int scan = (t->to - t->from + 1) * 2 >= t->last_day - t->first_day + 1;
 	haven_status rc =
-	    hv_prepare(t->ctx,
-	               "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
-	               " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
-	               " ri_independent, risk FROM missing_episode WHERE missing_from >= ?1 AND missing_from < ?2",
-	               &st);
+	    hv_preparef(t->ctx, &st,
+	                "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
+	                " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
+	                " ri_independent, risk FROM missing_episode WHERE %smissing_from >= ?1 AND %smissing_from < ?2",
+	                scan ? "+" : "", scan ? "+" : "");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
@@ -653,13 +666,12 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 {
 	memset(t, 0, sizeof *t);
 	t->ctx = ctx;
-	static const char *const bys[] = {"month", "quarter", "year"};
 	t->by = -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NBY; i++)
 		if (strcmp(by ? by : "month", bys[i]) == 0)
 			t->by = i;
 	if (t->by < 0)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter or year", by);
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter, year or fy", by);
 	t->kind = -1;
 	for (int i = 0; i < NKINDS; i++)
 		if (strcmp(area ? area : "england", kinds[i].name) == 0)
@@ -673,23 +685,28 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 		rc = parse_date(ctx, from, &t->from);
 	if (!rc && to)
 		rc = parse_date(ctx, to, &t->to);
-	if (!rc && (!from || !to)) {
-		sqlite3_stmt *st;
-		if (!(rc = hv_prepare(ctx,
-		                      "SELECT min(substr(missing_from, 1, 10)), max(substr(missing_from, 1, 10))"
-		                      " FROM missing_episode",
-		                      &st))) {
-			int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
-			if (has && !from)
-				hv_parse_date((const char *)sqlite3_column_text(st, 0), &t->from);
-			if (has && !to)
-				hv_parse_date((const char *)sqlite3_column_text(st, 1), &t->to);
-			sqlite3_finalize(st);
-			if (!has)
-				rc = hv_error(
-				    ctx, HAVEN_ERR_NOT_FOUND,
-				    "the store holds no missing episodes: import them with 'haven missing import'");
+	/* the days the episodes held span (by the index on missing_from) */
+	sqlite3_stmt *st;
+	if (!rc && !(rc = hv_prepare(ctx,
+	                             "SELECT substr(min(missing_from), 1, 10), substr(max(missing_from), 1, 10)"
+	                             " FROM missing_episode",
+	                             &st))) {
+		int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+		t->last_day = -1;
+		if (has) {
+			hv_parse_date((const char *)sqlite3_column_text(st, 0), &t->first_day);
+			hv_parse_date((const char *)sqlite3_column_text(st, 1), &t->last_day);
 		}
+		sqlite3_finalize(st);
+		if (!has && (!from || !to))
+			rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+			              "the store holds no missing episodes: import them with 'haven missing import'");
+	}
+	if (!rc && (!from || !to)) {
+		if (!from)
+			t->from = t->first_day;
+		if (!to)
+			t->to = t->last_day;
 		if (!rc && !from) /* the whole of the first episode's period */
 			t->from = period_start(t->by, period_of(t->by, t->from));
 	}
@@ -761,7 +778,8 @@ static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, s
 		s->held += (f & F_RETURNED) && (f & F_HELD);
 		s->independent += (f & F_RETURNED) && (f & F_HELD) && (f & F_INDEPENDENT);
 	}
-	qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
+	if (s->returned)
+		qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
 	s->median = hv_trends_quantile(*buf, (size_t)s->returned, 0.5);
 	s->p90 = hv_trends_quantile(*buf, (size_t)s->returned, 0.9);
 	return HAVEN_OK;
@@ -914,9 +932,8 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 
 static haven_status trend_meta(tr *t, haven_table *tb)
 {
-	static const char *const bys[] = {"month", "quarter", "year"};
 	const char *const meta[][2] = {
-	    {"by", bys[t->by]},
+	    {"by", by_words[t->by]},
 	    {"area", kinds[t->kind].words},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
@@ -938,6 +955,10 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	*out = NULL;
 	tr t;
 	haven_status rc = begin(&t, ctx, o->by, o->area, o->from, o->to);
+	if (rc) {
+		tr_free(&t);
+		return rc;
+	}
 	double *pd = NULL, *buf = NULL;
 	size_t cap = 0;
 	uint32_t *ids = NULL;
@@ -971,8 +992,7 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	    !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names)))
 		sqlite3_bind_text(names, 1, area_kind(&t), -1, SQLITE_STATIC);
 	char title[160];
-	static const char *const bys[] = {"month", "quarter", "year"};
-	snprintf(title, sizeof title, "Children missing from care by %s and %s", kinds[t.kind].words, bys[t.by]);
+	snprintf(title, sizeof title, "Children missing from care by %s and %s", kinds[t.kind].words, by_words[t.by]);
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NTREND, trend_cols, &tb);
 	char spec[512];
@@ -1090,6 +1110,10 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
 	tr t;
 	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
+	if (rc) {
+		tr_free(&t);
+		return rc;
+	}
 	const char *names[6 + 2 * NSCORE] = {"geographic_level", "area_code", "area_name",
 	                                     "episodes",         "children",  "children_repeat"};
 	char vs[NSCORE][48];
@@ -1133,8 +1157,10 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	if (!rc && !(all = malloc((t.ne ? t.ne : 1) * sizeof *all)))
 		rc = nomem(ctx);
 	if (!rc) {
-		memcpy(all, t.e, t.ne * sizeof *all);
-		qsort(all, t.ne, sizeof *all, cmp_child);
+		if (t.ne) {
+			memcpy(all, t.e, t.ne * sizeof *all);
+			qsort(all, t.ne, sizeof *all, cmp_child);
+		}
 		rc = run_stats(&t, all, t.ne, &buf, &cap, &top);
 	}
 	if (!rc) {

@@ -57,40 +57,52 @@ static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *
 	return st;
 }
 
-haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
+/* What trends and the scorecard take: --by, --area (trends only: a usage
+ * error for the scorecard), --chart, --measure and the common options. */
+typedef struct chart_args {
+	const char *by, *area, *from, *to, *chart, *measure;
+	haven_format fmt;
+	int force;
+} chart_args;
+
+static haven_status parse_chart_args(int argc, char **argv, int with_area, chart_args *a)
 {
-	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
-	                                     {"area", required_argument, NULL, 'a'},
-	                                     {"chart", required_argument, NULL, 'c'},
-	                                     {"measure", required_argument, NULL, 'm'},
-	                                     COMMON_OPTIONS,
-	                                     {NULL, 0, NULL, 0}};
-	haven_trends_opts o = {0};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	const char *chart = NULL, *measure = NULL;
-	int force = 0, c;
+	static const struct option opts[] = {
+	    {"by", required_argument, NULL, 'b'},      {"chart", required_argument, NULL, 'c'},
+	    {"measure", required_argument, NULL, 'm'}, COMMON_OPTIONS,
+	    {"area", required_argument, NULL, 'a'},    {NULL, 0, NULL, 0}};
+	memset(a, 0, sizeof *a);
 	haven_status st = HAVEN_OK;
+	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'b')
-			o.by = optarg;
-		else if (c == 'a')
-			o.area = optarg;
+			a->by = optarg;
+		else if (c == 'a' && with_area)
+			a->area = optarg;
 		else if (c == 'c')
-			chart = optarg;
+			a->chart = optarg;
 		else if (c == 'm')
-			measure = optarg;
-		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			a->measure = optarg;
+		else if (!common_opt(c, &a->from, &a->to, &a->fmt, &a->force, &st))
 			return cli_usage();
 		if (st)
 			return st;
 	}
-	if (cli_positional(argc, 1) || !o.by || !o.area)
+	if (cli_positional(argc, 1) || (with_area && (!a->by || !a->area)))
 		return cli_usage();
-	if ((st = cli_open_store(ctx, argv[optind])))
+	return HAVEN_OK;
+}
+
+haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
+{
+	chart_args a;
+	haven_status st = parse_chart_args(argc, argv, 1, &a);
+	if (st || (st = cli_open_store(ctx, argv[optind])))
 		return st;
+	haven_trends_opts o = {.by = a.by, .area = a.area, .from = a.from, .to = a.to};
 	haven_table *t = NULL;
 	st = haven_trends(ctx, &o, &t);
-	return release_write(ctx, st, t, fmt, chart, haven_trends_chart, measure, force);
+	return release_write(ctx, st, t, a.fmt, a.chart, haven_trends_chart, a.measure, a.force);
 }
 
 haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
@@ -136,33 +148,12 @@ haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)
 
 haven_status cmd_missing_scorecard(haven_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
-	                                     {"chart", required_argument, NULL, 'c'},
-	                                     {"measure", required_argument, NULL, 'm'},
-	                                     COMMON_OPTIONS,
-	                                     {NULL, 0, NULL, 0}};
-	haven_scorecard_opts o = {0};
-	haven_format fmt = HAVEN_FMT_TEXT;
-	const char *chart = NULL, *measure = NULL;
-	int force = 0, c;
-	haven_status st = HAVEN_OK;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'b')
-			o.by = optarg;
-		else if (c == 'c')
-			chart = optarg;
-		else if (c == 'm')
-			measure = optarg;
-		else if (!common_opt(c, &o.from, &o.to, &fmt, &force, &st))
-			return cli_usage();
-		if (st)
-			return st;
-	}
-	if (cli_positional(argc, 1))
-		return cli_usage();
-	if ((st = cli_open_store(ctx, argv[optind])))
+	chart_args a;
+	haven_status st = parse_chart_args(argc, argv, 0, &a);
+	if (st || (st = cli_open_store(ctx, argv[optind])))
 		return st;
+	haven_scorecard_opts o = {.by = a.by, .from = a.from, .to = a.to};
 	haven_table *t = NULL;
 	st = haven_trends_scorecard(ctx, &o, &t);
-	return release_write(ctx, st, t, fmt, chart, haven_trends_scorecard_chart, measure, force);
+	return release_write(ctx, st, t, a.fmt, a.chart, haven_trends_scorecard_chart, a.measure, a.force);
 }

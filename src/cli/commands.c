@@ -190,10 +190,11 @@ const cli_cmd cli_commands[] = {
 	 "Released through the gate like an export: suppressed areas are hatched.  docs/maps.md\n",
 	 cmd_map, CLI_ACTS},
 	{"missing trends",
-	 "STORE --by month|quarter|year --area la|host-la|pfa|region|home|england [--from DATE]\n"
+	 "STORE --by month|quarter|year|fy --area la|host-la|pfa|region|home|england [--from DATE]\n"
 	 "             [--to DATE] [--format text|csv|json] [--chart FILE.png|svg [--measure M]] [--force]",
 	 "trends of children missing from care by area and period",
-	 "  --by P              month, quarter or year (calendar)\n"
+	 "  --by P              month, quarter or year (calendar), or fy (financial year, April to\n"
+	 "                      March, as DfE's statistics run)\n"
 	 "  --area A            la: the placing local authority; host-la, pfa, region: where the home\n"
 	 "                      is; home: per URN (record level); england: one row per period\n"
 	 "  --from, --to DATE   episodes starting in these days (default: every episode held)\n"

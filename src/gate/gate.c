@@ -95,7 +95,8 @@ static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_s
 			haven_role role = haven_table_role(t, c, &sub);
 			if (hv_table_cell_type(t, r, c) == HAVEN_CELL_NULL || hv_scope_is_national(s))
 				continue;
-			if (role == HAVEN_ROLE_AREA && strcmp(sub, "placing") == 0 && gss_code(hv_table_cell_text(t, r, c)))
+			if (role == HAVEN_ROLE_AREA && strcmp(sub, "placing") == 0 &&
+			    gss_code(hv_table_cell_text(t, r, c)))
 				in = placing_in_scope(t, s, hv_table_cell_text(t, r, c));
 			else if (role == HAVEN_ROLE_AREA && gss_code(hv_table_cell_text(t, r, c))) {
 				const char *code = hv_table_cell_text(t, r, c);

@@ -162,19 +162,29 @@ static size_t period_index(trend_chart *c, const char *label, size_t cap)
 	return c->np++;
 }
 
+/* The column of t named measure, which must hold counts or rates. */
+static haven_status number_column(haven_ctx *ctx, const haven_table *t, const char *measure, int *col)
+{
+	*col = haven_table_find(t, measure);
+	haven_role role = *col >= 0 ? haven_table_role(t, *col, NULL) : HAVEN_ROLE_NONE;
+	if (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a number column of '%s'", measure,
+		                haven_table_title(t));
+	return HAVEN_OK;
+}
+
 static haven_status read_trends(trend_chart *c)
 {
 	haven_ctx *ctx = c->ctx;
 	const haven_table *t = c->t;
 	int pc = haven_table_find(t, "period"), ac = haven_table_find(t, "area_code"),
-	    nc = haven_table_find(t, "area_name"), mc = haven_table_find(t, c->measure);
-	haven_role role = mc >= 0 ? haven_table_role(t, mc, NULL) : HAVEN_ROLE_NONE;
+	    nc = haven_table_find(t, "area_name"), mc;
 	if (pc < 0 || ac < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a trends table (no period or area_code)",
 		                haven_table_title(t));
-	if (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a number column of '%s'", c->measure,
-		                haven_table_title(t));
+	haven_status rc = number_column(ctx, t, c->measure, &mc);
+	if (rc)
+		return rc;
 	size_t rows = haven_table_nrows(ctx, t);
 	c->periods = malloc((rows ? rows : 1) * sizeof *c->periods);
 	c->s = calloc(rows ? rows : 1, sizeof *c->s);
@@ -293,13 +303,22 @@ static haven_status draw_trends(hv_page *pg, cairo_t *cr, void *arg)
 	hv_page_font(cr, pg->regular, 7.5);
 	hv_page_text(cr, MARGIN, PLOT_Y + PLOT_H + 34, HV_LEFT, note);
 	hv_page_notes notes;
-	hv_page_notes_of(pg->ctx, c->t, "Periods are calendar months, quarters or years", 0, &notes);
+	const char *by = haven_table_meta(c->t, "by");
+	char what[96];
+	snprintf(what, sizeof what, "One point per %s (calendar, or April to March for a financial year)",
+	         by ? by : "period");
+	hv_page_notes_of(pg->ctx, c->t, what, 0, &notes);
 	hv_page_footer(pg, cr, &notes, MARGIN, PAGE_W - 2 * MARGIN, PLOT_Y + PLOT_H + 48);
 	return HAVEN_OK;
 }
 
-static haven_status check_path(haven_ctx *ctx, const char *path, int overwrite, int *fmt)
+/* What every chart checks first: a released table t (NULL: none yet, the
+ * funnel), a .png or .svg path free unless overwrite; *fmt its format. */
+static haven_status check_path(haven_ctx *ctx, const haven_table *t, const char *path, int overwrite, int *fmt)
 {
+	hv_clear(ctx);
+	if (t && haven_table_sealed(t))
+		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
 	if ((*fmt = hv_page_format(path, 2)) < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a chart is a .png or .svg file", path ? path : "");
 	return hv_output_vacant(ctx, path, overwrite ? NULL : "not replaced without --force");
@@ -308,11 +327,8 @@ static haven_status check_path(haven_ctx *ctx, const char *path, int overwrite, 
 haven_status haven_trends_chart(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
                                 int overwrite)
 {
-	hv_clear(ctx);
-	if (haven_table_sealed(t))
-		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
 	int fmt;
-	haven_status rc = check_path(ctx, path, overwrite, &fmt);
+	haven_status rc = check_path(ctx, t, path, overwrite, &fmt);
 	if (rc)
 		return rc;
 	trend_chart c = {.ctx = ctx, .t = t, .measure = measure ? measure : "episodes"};
@@ -473,9 +489,8 @@ static haven_status read_funnel(haven_ctx *ctx, funnel *fu)
 
 haven_status haven_trends_funnel(haven_ctx *ctx, const haven_outliers_opts *o, const char *path, int overwrite)
 {
-	hv_clear(ctx);
 	int fmt;
-	haven_status rc = check_path(ctx, path, overwrite, &fmt);
+	haven_status rc = check_path(ctx, NULL, path, overwrite, &fmt);
 	if (rc)
 		return rc;
 	funnel fu = {0};
@@ -584,20 +599,14 @@ static haven_status draw_ranked(hv_page *pg, cairo_t *cr, void *arg)
 haven_status haven_trends_scorecard_chart(haven_ctx *ctx, const haven_table *t, const char *measure, const char *path,
                                           int overwrite)
 {
-	hv_clear(ctx);
-	if (haven_table_sealed(t))
-		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
 	int fmt;
-	haven_status rc = check_path(ctx, path, overwrite, &fmt);
+	haven_status rc = check_path(ctx, t, path, overwrite, &fmt);
 	if (rc)
 		return rc;
 	ranked r = {.t = t, .measure = measure ? measure : "ri_held_pct", .top = NAN};
-	int mc = haven_table_find(t, r.measure), nc = haven_table_find(t, "area_name"),
-	    ac = haven_table_find(t, "area_code");
-	haven_role role = mc >= 0 ? haven_table_role(t, mc, NULL) : HAVEN_ROLE_NONE;
-	if (role != HAVEN_ROLE_COUNT && role != HAVEN_ROLE_RATE)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a number column of '%s'", r.measure,
-		                haven_table_title(t));
+	int mc, nc = haven_table_find(t, "area_name"), ac = haven_table_find(t, "area_code");
+	if ((rc = number_column(ctx, t, r.measure, &mc)))
+		return rc;
 	size_t rows = haven_table_nrows(ctx, t);
 	if (!(r.b = malloc((rows ? rows : 1) * sizeof *r.b)))
 		return nomem(ctx);

@@ -83,6 +83,9 @@ expect_exit 0 "$H" missing trends "$S" --by year --area england --format csv
 cp "$T/out" "$T/england.csv"
 same "1.1 England by year: every episode" "$ALL" "$(sum_col "$T/england.csv" episodes)"
 same "1.2 two years, 2023 and 2024" "2023 2024" "$(tail -n +2 "$T/england.csv" | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_exit 0 "$H" missing trends "$S" --by fy --area england --csv
+same "1.2.1 by financial year: 2022-23 to 2024-25, every episode" "2022-23 2023-24 2024-25 $ALL" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1 | tr '\n' ' ')$(sum_col "$T/out" episodes)"
 expect_exit 0 "$H" missing trends "$S" --by month --area la --csv
 same "1.3 by placing LA and month: every episode" "$ALL" "$(sum_col "$T/out" episodes)"
 expect_exit 0 "$H" missing trends "$S" --by quarter --area region --json
@@ -209,7 +212,7 @@ fi
 ok "8.1 no pseudonym in any output"
 before=$(dump "$S")
 expect_exit 2 "$H" missing trends "$S" --by week --area la
-expect_err "--by 'week': use month, quarter or year"
+expect_err "--by 'week': use month, quarter, year or fy"
 expect_exit 2 "$H" missing trends "$S" --by month --area ward
 expect_exit 23 "$H" missing trends "$S" --by month --area la --from 2024-02-30
 expect_err "'2024-02-30' is not a date"

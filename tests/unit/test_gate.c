@@ -467,7 +467,47 @@ static void test_other_roads(void **state)
 	assert_int_equal(audit_rows("1"), before);
 }
 
+/* 11: a placing LA's row (area:placing, docs/missing.md) is kept when the
+ * LA is in scope, or when the table was counted under exactly the
+ * audience's scope. */
+static void test_placing(void **state)
+{
+	(void)state;
+	as("ana");
+	hv_scope *s;
+	tu_ok(ctx, hv_scope_actor(ctx, &s));
+	char mine[256];
+	snprintf(mine, sizeof mine, "%s", hv_scope_describe(s));
+	hv_scope_free(s);
+	static const char *const cols[] = {"area_code", "episodes"};
+	static const char *const rows[] = {LEEDS "|12", SHEFFIELD "|30", "unknown|7"};
+	const struct {
+		const char *name, *scope, *want;
+	} cases[] = {
+	    {"11.1 counted under no scope: the LA in scope, and the row naming none", NULL, LEEDS " unknown"},
+	    {"11.2 counted under the audience's scope: every row", mine, LEEDS " " SHEFFIELD " unknown"},
+	    {"11.3 counted under another scope: as 11.1", "national", LEEDS " unknown"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		haven_table *t = make(HV_TABLE_DISCLOSED, "episodes by placing LA", cols, 2,
+		                      "area_code=area:placing episodes=count:episodes", rows, 3);
+		if (cases[i].scope)
+			tu_ok(ctx, hv_table_meta_set(ctx, t, "scope", cases[i].scope));
+		tu_release(ctx, t);
+		if (strcmp(column(t, 0), cases[i].want) != 0)
+			fail_msg("%s: got '%s', want '%s'", cases[i].name, column(t, 0), cases[i].want);
+		haven_table_free(t);
+	}
+	/* 11.4 an area column of the home's LA is filtered as ever */
+	haven_table *t = make(HV_TABLE_DISCLOSED, "episodes by LA of the home", cols, 2,
+	                      "area_code=area:la episodes=count:episodes", rows, 3);
+	tu_ok(ctx, hv_table_meta_set(ctx, t, "scope", mine));
+	tu_release(ctx, t);
+	assert_string_equal(column(t, 0), LEEDS " unknown");
+	haven_table_free(t);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_sealed), cmocka_unit_test(test_rows_by_scope),
         cmocka_unit_test(test_geometry_only), cmocka_unit_test(test_national_aggregates),
         cmocka_unit_test(test_exceptional_once), cmocka_unit_test(test_other_authority),
-        cmocka_unit_test(test_widened_boundaries), cmocka_unit_test(test_other_roads))
+        cmocka_unit_test(test_widened_boundaries), cmocka_unit_test(test_other_roads), cmocka_unit_test(test_placing))

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/missing_trends.h"
 #include "core/context.h"
@@ -324,6 +325,13 @@ static void test_other_areas(void **state)
 	CHECK("4.6", t, "2025", "SC100009", {"episodes", "1"}, {"geographic_level", "home"});
 	assert_string_equal(haven_table_meta(t, "period"), "2025-01-01/2025-03-30");
 	haven_table_free(t);
+	/* 4.7 by financial year (April to March, as DfE's statistics run): every
+	 * episode in 2024-25, which by default starts on 1 April 2024 */
+	t = trends("fy", "england", NULL, NULL);
+	assert_int_equal(haven_table_nrows(ctx, t), 1);
+	CHECK("4.7", t, "2024-25", "E92000001", {"episodes", "36"}, {"period_start", "2024-04-01"});
+	assert_string_equal(haven_table_meta(t, "by"), "financial year");
+	haven_table_free(t);
 }
 
 /* 5. Bad requests. */
@@ -336,7 +344,7 @@ static void test_refused(void **state)
 		haven_status want;
 		const char *msg;
 	} cases[] = {
-	    {"5.1 --by", "week", "la", NULL, NULL, HAVEN_ERR_USAGE, "--by 'week': use month, quarter or year"},
+	    {"5.1 --by", "week", "la", NULL, NULL, HAVEN_ERR_USAGE, "--by 'week': use month, quarter, year or fy"},
 	    {"5.2 --area", "month", "ward", NULL, NULL, HAVEN_ERR_USAGE, "--area 'ward'"},
 	    {"5.3 a date", "month", "la", "2025-02-30", NULL, HAVEN_ERR_VALUE, "'2025-02-30' is not a date"},
 	    {"5.4 backwards", "month", "la", "2025-03-01", "2025-02-01", HAVEN_ERR_VALUE, "runs backwards"},
@@ -592,7 +600,52 @@ static void test_measures(void **state)
 	tu_assert_msg(ctx, "not available on a grid");
 }
 
+/* 10. Charts draw released tables only, of number columns, as PNG or SVG. */
+static void test_charts(void **state)
+{
+	(void)state;
+	tu_act(ctx, "admin");
+	haven_trends_opts o = {.by = "month", .area = "host-la", .from = "2025-01-01", .to = "2025-03-31"};
+	haven_table *t;
+	tu_ok(ctx, haven_trends(ctx, &o, &t));
+	/* 10.1 sealed: refused, nothing written */
+	tu_assert_status(ctx, haven_trends_chart(ctx, t, "episodes", tu_tmp("sealed.png"), 0), HAVEN_ERR_DENIED);
+	assert_int_equal(access(tu_tmp("sealed.png"), F_OK), -1);
+	tu_release(ctx, t);
+	static const struct {
+		const char *name, *measure, *file;
+		haven_status want;
+		const char *msg;
+	} cases[] = {
+	    {"10.2 a text column", "area_name", "c1.png", HAVEN_ERR_USAGE, "'area_name' is not a number column"},
+	    {"10.3 no such column", "beds", "c2.png", HAVEN_ERR_USAGE, "'beds' is not a number column"},
+	    {"10.4 a PDF", "episodes", "c3.pdf", HAVEN_ERR_USAGE, "a chart is a .png or .svg file"},
+	    {"10.5 a PNG", "episodes", "c4.png", HAVEN_OK, ""},
+	    {"10.6 an SVG of a rate", "episodes_per_100_places", "c5.svg", HAVEN_OK, ""},
+	    {"10.7 not replaced", "episodes", "c4.png", HAVEN_ERR_IO, "not replaced without --force"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		haven_status st = haven_trends_chart(ctx, t, cases[i].measure, tu_tmp(cases[i].file), 0);
+		if (st != cases[i].want || !strstr(haven_errmsg(ctx), cases[i].msg))
+			fail_msg("%s: got %s '%s'", cases[i].name, haven_status_name(st), haven_errmsg(ctx));
+	}
+	size_t n;
+	char *png = tu_read(tu_tmp("c4.png"), &n);
+	assert_true(n > 8 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0);
+	free(png);
+	char *svg = tu_read(tu_tmp("c5.svg"), &n);
+	assert_non_null(strstr(svg, "<svg"));
+	free(svg);
+	haven_table_free(t);
+	/* 10.8 the funnel, as the admin sees it */
+	haven_outliers_opts oo = {.from = "2025-01-01", .to = "2025-03-31"};
+	tu_ok(ctx, haven_trends_funnel(ctx, &oo, tu_tmp("funnel.svg"), 0));
+	svg = tu_read(tu_tmp("funnel.svg"), &n);
+	assert_non_null(strstr(svg, "<svg"));
+	free(svg);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_quantiles), cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_host_la), cmocka_unit_test(test_other_areas), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_dfe), cmocka_unit_test(test_outliers), cmocka_unit_test(test_scorecard),
-        cmocka_unit_test(test_measures))
+        cmocka_unit_test(test_measures), cmocka_unit_test(test_charts))
