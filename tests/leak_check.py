@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """leak_check.py - no output names a home: a byte search, independent of haven.
 
-    leak_check.py REGISTER.csv FILE...
+    leak_check.py REGISTER.csv [--children EPISODES.csv]... FILE...
 
 Reads the register disclosure REGISTER.csv (haven's register format, or the
 synthetic one) with the standard library and searches the raw bytes of
@@ -19,6 +19,10 @@ or binary file, two short runs of letters around a random byte are noise.)  A UR
 digits.  Names and addresses of fewer than 6 characters are not searched
 (an initial and a surname match words at random).  Prints "ok: ..." and
 exits 0, or prints every hit (file, field, value) and exits 1.
+
+With --children, the raw child identifiers of a missing-episode file
+(its child_id column, docs/formats.md) are searched for as well: they are
+pseudonymised at import and must appear in no output.
 """
 import collections
 import csv
@@ -56,6 +60,13 @@ def needles(register):
     return out
 
 
+def children(episodes):
+    """{("child identifier", value): token tuple} for every child_id of an episode file."""
+    with open(episodes, newline="", encoding="utf-8-sig") as f:
+        return {("child identifier", r["child_id"]): tuple(tokens(r["child_id"].encode()))
+                for r in csv.DictReader(f) if r["child_id"].strip()}
+
+
 def joined(data, spans, start, n):
     """Whether runs start .. start + n - 1 are separated by text only."""
     for i in range(start + 1, start + n):
@@ -90,17 +101,21 @@ def search(path, wanted):
 
 def main(argv):
     if len(argv) < 3:
-        print("usage: leak_check.py REGISTER.csv FILE...")
+        print("usage: leak_check.py REGISTER.csv [--children EPISODES.csv]... FILE...")
         return 2
     wanted = needles(argv[1])
+    files = argv[2:]
+    while len(files) >= 2 and files[0] == "--children":
+        wanted.update(children(files[1]))
+        files = files[2:]
     hits = 0
-    for path in argv[2:]:
+    for path in files:
         for field, value in search(path, wanted):
             print("%s: the %s %r of the register" % (path, field, value))
             hits += 1
     if hits:
         return 1
-    print("ok: %d files, %d identifying values of the register searched, none found" % (len(argv) - 2, len(wanted)))
+    print("ok: %d files, %d identifying values searched, none found" % (len(files), len(wanted)))
     return 0
 
 
