@@ -35,7 +35,10 @@
 
 #define ENGLAND "E92000001"
 #define NONE UINT32_MAX
+/* The overall judgement and its date in a home's extra columns: Ofsted's
+ * headings as its provider list writes them, or as haven synth names them. */
 #define JUDGEMENT "Overall experiences and progress of children and young people"
+#define JUDGEMENT_KEY "overall_experiences_and_progress_of_children_and_young_people"
 
 static haven_status nomem(haven_ctx *ctx)
 {
@@ -1382,8 +1385,10 @@ haven_status haven_trends_outliers(haven_ctx *ctx, const haven_outliers_opts *o,
 		qsort(r.h, r.n, sizeof *r.h, cmp_ratio);
 	if (!rc && o->inspection)
 		rc = hv_prepare(ctx,
-		                "SELECT json_extract(extra, '$.\"" JUDGEMENT "\"'),"
-		                " json_extract(extra, '$.\"Latest full inspection date\"') FROM temp.home_versions"
+		                "SELECT coalesce(json_extract(extra, '$.\"" JUDGEMENT "\"'),"
+		                " json_extract(extra, '$." JUDGEMENT_KEY "')),"
+		                " coalesce(json_extract(extra, '$.\"Latest full inspection date\"'),"
+		                " json_extract(extra, '$.latest_full_inspection_date')) FROM temp.home_versions"
 		                " WHERE urn = ? AND json_valid(extra) ORDER BY valid_from DESC LIMIT 1",
 		                &insp);
 	for (size_t i = 0; !rc && i < r.n; i++) {

@@ -139,8 +139,22 @@ same "3.3 --all lists every home with places in the period (registered by its la
 	"$(sqlite3 "$S" "SELECT count(*) FROM home_version WHERE places > 0 AND registration_date <=
 	  (SELECT max(substr(missing_from, 1, 10)) FROM missing_episode)")" \
 	"$(($(wc -l <"$T/out") - 1))"
+expect_exit 0 "$H" missing outliers "$S" --csv
+cp "$T/out" "$T/above.csv"
 expect_exit 0 "$H" missing outliers "$S" --inspection --csv
-ok "3.4 --inspection runs ($(($(wc -l <"$T/out") - 1)) Good or Outstanding homes above the limit)"
+python3 - "$T/above.csv" "$T/out" "$HAVEN_NATIONAL/synth/register.csv" <<'PY' || fail "3.4 --inspection"
+import csv, sys
+above = {r["urn"] for r in csv.DictReader(open(sys.argv[1]))}
+listed = {r["urn"]: r for r in csv.DictReader(open(sys.argv[2]))}
+judged = {r["urn"]: r["overall_experiences_and_progress_of_children_and_young_people"]
+          for r in csv.DictReader(open(sys.argv[3]))}
+want = {u for u in above if judged.get(u) in ("Good", "Outstanding")}
+assert want, "no home above the limit is judged Good or Outstanding: the case proves nothing"
+assert set(listed) == want, (sorted(set(listed) ^ want))[:5]
+assert all(r["judgement"] == judged[u] and r["inspection_date"] for u, r in listed.items())
+print("ok: 3.4 --inspection lists the %d of %d homes above the limit judged Good or Outstanding, with the date"
+      % (len(want), len(above)))
+PY
 
 # ---- 4: DfE: aggregates only --------------------------------------------------------
 before=$(dump "$S")
