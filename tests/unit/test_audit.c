@@ -774,8 +774,10 @@ static void attack_reencode(haven_ctx *ctx, const char *path, int64_t seq, int h
 static void atk_edit_field(haven_ctx *c, const char *p) { (void)c; attack_sql(p, "UPDATE audit SET purpose = 'curiosity' WHERE seq = 3"); }
 static void atk_edit_time_byte(haven_ctx *c, const char *p)
 {
-	(void)c; /* the last byte of 'at' is byte 34 (1-based) */
-	attack_sql(p, "UPDATE audit SET entry = CAST(substr(entry, 1, 33) || x'11' || substr(entry, 35) AS BLOB) WHERE seq = 3");
+	(void)c; /* the last byte of 'at' is byte 34 (1-based); the clock stamps it, so it may be 0x11 already */
+	attack_sql(p, "UPDATE audit SET entry = CAST(substr(entry, 1, 33) ||"
+	              " CASE WHEN substr(entry, 34, 1) = x'11' THEN x'22' ELSE x'11' END || substr(entry, 35) AS BLOB)"
+	              " WHERE seq = 3");
 }
 static void atk_cut_bytes(haven_ctx *c, const char *p)
 {
