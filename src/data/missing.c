@@ -1118,6 +1118,9 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 		    " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
 		    " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
 		    &k.ins);
+	/* In the order of the index (child, home, start), so nothing is sorted:
+	 * the touched groups in key order, each one's reports through the index
+	 * (CROSS JOIN keeps SQLite from scanning every report and sorting). */
 	if (!rc)
 		rc = hv_preparef(
 		    ctx, &rd,
@@ -1126,7 +1129,7 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 		    " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
 		    " FROM %s WHERE r.superseded_by IS NULL ORDER BY %s.child, %s.urn, r.missing_from",
 		    all ? "missing_report r"
-		        : "temp.missing_touched t JOIN missing_report r ON r.child = t.child AND r.urn = t.urn",
+		        : "temp.missing_touched t CROSS JOIN missing_report r ON r.child = t.child AND r.urn = t.urn",
 		    all ? "r" : "t", all ? "r" : "t");
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
@@ -1386,7 +1389,12 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
 		cache_set = !hv_exec(ctx, sql);
 	}
-	hv_exec(ctx, "PRAGMA temp_store = MEMORY");
+	/* Temporary tables (the references seen, the groups touched) and
+	 * statement journals in memory: on disk, each insert under the
+	 * episodes' R*Tree triggers wrote its statement journal to a file. */
+	int64_t temp_store = 0;
+	int temp_set =
+	    !hv_query_int(ctx, "PRAGMA temp_store", &temp_store) && !hv_exec(ctx, "PRAGMA temp_store = MEMORY");
 	if (!(rc = check_key(&im, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
@@ -1420,6 +1428,11 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (cache_set) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
+	}
+	if (temp_set) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA temp_store = %lld", (long long)temp_store);
 		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 	}
 	if (!rc && im.rej_open) {
