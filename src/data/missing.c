@@ -819,12 +819,24 @@ typedef struct hversion {
 	char la[10];
 } hversion;
 
+/* An episode of the group being linked, as the store holds it. */
+typedef struct oldep {
+	int64_t id, police, la; /* 0: none */
+	char host[10];
+	int has_host, keep;
+} oldep;
+
 typedef struct linker {
 	haven_ctx *ctx;
 	int64_t tol;
 	hversion *hv;
 	size_t nhv;
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins, *ins_ls, *ins_f; /* an episode, its R*Tree entries */
+	sqlite3_stmt *del, *del_ls, *del_f; /* by id */
+	sqlite3_stmt *reports, *old;        /* one group's current reports, its episodes */
+	oldep *ep;                          /* the group's episodes before linkage */
+	size_t nep, capep;
+	int64_t written, kept, removed;
 } linker;
 
 static int hversion_cmp(const void *a, const void *b)
@@ -929,7 +941,19 @@ static int points_differ(int ha, double ax, double ay, int hb, double bx, double
 	return ha && hb && hypot(ax - bx, ay - by) > CONFLICT_METRES;
 }
 
-/* Write one episode of report p (police), l (LA) or both. */
+/* A point's entry in an R*Tree: 0, or SQLite's code. */
+static int box(sqlite3_stmt *st, int64_t id, double x, double y)
+{
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_double(st, 2, x);
+	sqlite3_bind_double(st, 3, y);
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? 0 : s;
+}
+
+/* Write one episode of report p (police), l (LA) or both, unless the
+ * store holds it already. */
 static haven_status episode(linker *k, const char *child, const rrow *p, const rrow *l)
 {
 	const rrow *one = p ? p : l;
@@ -973,10 +997,23 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 		ls = p->has_ls ? p : l;
 		found = p->has_f ? p : l;
 	}
+	/* An episode is its two reports (whose rows never change: a
+	 * correction is a new row) and its home's LA that day: one the store
+	 * holds already is kept as it is. */
+	const char *host = host_la(k, one->text[T_URN], from);
+	for (size_t i = 0; i < k->nep; i++) {
+		oldep *e = &k->ep[i];
+		if (!e->keep && e->police == (p ? p->id : 0) && e->la == (l ? l->id : 0) &&
+		    e->has_host == (host != NULL) && (!host || streq(e->host, host))) {
+			e->keep = 1;
+			k->kept++;
+			return HAVEN_OK;
+		}
+	}
 	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 3, placing);
-	hv_bind_text_or_null(st, 4, host_la(k, one->text[T_URN], from));
+	hv_bind_text_or_null(st, 4, host);
 	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 6, to);
 	if (to) {
@@ -1004,7 +1041,14 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	bind_point(st, 20, found->has_f, found->f_x, found->f_y);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "writing an episode");
+	if (s != SQLITE_DONE)
+		return hv_error_sql(k->ctx, "writing an episode");
+	k->written++;
+	int64_t id = sqlite3_last_insert_rowid(k->ctx->db);
+	if ((ls->has_ls && box(k->ins_ls, id, ls->ls_x, ls->ls_y)) ||
+	    (found->has_f && box(k->ins_f, id, found->f_x, found->f_y)))
+		return hv_error_sql(k->ctx, "indexing an episode's points");
+	return HAVEN_OK;
 }
 
 /* Pair and write one group: every current report of one child at one home,
@@ -1069,31 +1113,101 @@ static int col_flag(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
 }
 
-/* The episodes of the groups (child, home) an import touched, deleted one
- * group at a time: one DELETE of many rows would run the R*Trees' triggers
- * for each under one statement journal, which spills to disk. */
-static haven_status unlink_touched(haven_ctx *ctx)
+/* The episodes the store holds for the group (child, urn), into k->ep. */
+static haven_status read_old(linker *k, sqlite3_value *child, sqlite3_value *urn)
 {
-	sqlite3_stmt *rd, *del;
-	haven_status rc = hv_prepare(ctx, "SELECT child, urn FROM temp.missing_touched", &rd);
-	if (rc)
-		return rc;
-	if ((rc = hv_prepare(ctx, "DELETE FROM missing_episode WHERE child = ? AND urn = ?", &del))) {
-		sqlite3_finalize(rd);
-		return rc;
+	sqlite3_stmt *st = k->old;
+	sqlite3_bind_value(st, 1, child);
+	sqlite3_bind_value(st, 2, urn);
+	k->nep = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k->nep == k->capep) {
+			size_t ncap = k->capep ? k->capep * 2 : 16;
+			oldep *n = realloc(k->ep, ncap * sizeof *n);
+			if (!n) {
+				sqlite3_reset(st);
+				return nomem(k->ctx);
+			}
+			k->ep = n;
+			k->capep = ncap;
+		}
+		oldep *e = &k->ep[k->nep++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->police = sqlite3_column_int64(st, 1);
+		e->la = sqlite3_column_int64(st, 2);
+		const unsigned char *h = sqlite3_column_text(st, 3);
+		e->has_host = h != NULL;
+		if (h)
+			snprintf(e->host, sizeof e->host, "%s", (const char *)h);
 	}
-	int s = SQLITE_DONE;
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "reading a group's episodes");
+}
+
+/* Remove the group's episodes that linkage did not keep, with their R*Tree
+ * entries. */
+static haven_status drop_old(linker *k)
+{
+	sqlite3_stmt *del[3] = {k->del_ls, k->del_f, k->del};
+	for (size_t i = 0; i < k->nep; i++) {
+		if (k->ep[i].keep)
+			continue;
+		k->removed++;
+		for (int j = 0; j < 3; j++) {
+			sqlite3_bind_int64(del[j], 1, k->ep[i].id);
+			int s = sqlite3_step(del[j]);
+			sqlite3_reset(del[j]);
+			if (s != SQLITE_DONE)
+				return hv_error_sql(k->ctx, "removing an episode linked again");
+		}
+	}
+	return HAVEN_OK;
+}
+
+/* The group's current reports, in order of start, into *g (n of them). */
+static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
+{
+	sqlite3_stmt *rd = k->reports;
+	haven_status rc = HAVEN_OK;
+	int s;
 	while (!rc && (s = sqlite3_step(rd)) == SQLITE_ROW) {
-		sqlite3_bind_value(del, 1, sqlite3_column_value(rd, 0));
-		sqlite3_bind_value(del, 2, sqlite3_column_value(rd, 1));
-		if (sqlite3_step(del) != SQLITE_DONE)
-			rc = hv_error_sql(ctx, "removing episodes to link again");
-		sqlite3_reset(del);
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 16;
+			rrow *ng = realloc(*g, ncap * sizeof *ng);
+			if (!ng)
+				return nomem(k->ctx);
+			memset(ng + *cap, 0, (ncap - *cap) * sizeof *ng);
+			*g = ng;
+			*cap = ncap;
+		}
+		rrow *r = &(*g)[(*n)++];
+		int oom = 0;
+		r->id = sqlite3_column_int64(rd, 0);
+		r->police = sqlite3_column_int(rd, 1);
+		r->text[T_URN] = dup_col(rd, 2, &oom);
+		r->text[T_PLACING] = dup_col(rd, 3, &oom);
+		r->text[T_FROM] = dup_col(rd, 4, &oom);
+		r->text[T_TO] = dup_col(rd, 5, &oom);
+		r->text[T_RISK] = dup_col(rd, 6, &oom);
+		r->text[T_RID] = dup_col(rd, 7, &oom);
+		for (int i = 0; i < 5; i++)
+			r->flag[i] = col_flag(rd, 8 + i);
+		r->has_ls = sqlite3_column_type(rd, 13) != SQLITE_NULL;
+		r->ls_x = sqlite3_column_double(rd, 13);
+		r->ls_y = sqlite3_column_double(rd, 14);
+		r->has_f = sqlite3_column_type(rd, 15) != SQLITE_NULL;
+		r->f_x = sqlite3_column_double(rd, 15);
+		r->f_y = sqlite3_column_double(rd, 16);
+		char norm[20];
+		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
+			rc = oom ? nomem(k->ctx)
+			         : hv_error(k->ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
 	}
+	sqlite3_reset(rd);
 	if (!rc && s != SQLITE_DONE)
-		rc = hv_error_sql(ctx, "reading the groups to link");
-	sqlite3_finalize(rd);
-	sqlite3_finalize(del);
+		rc = hv_error_sql(k->ctx, "reading the reports");
 	return rc;
 }
 
@@ -1101,99 +1215,77 @@ static haven_status unlink_touched(haven_ctx *ctx)
  * transaction; temp.home_versions made): every group when all is set (the
  * tolerance changed), else the groups the import touched - the same
  * episodes as linking every group, since a group's episodes depend on its
- * reports alone. */
+ * reports alone.  Group by group, in key order: its current reports through
+ * the index (child, home, start), so nothing is sorted, and its episodes in
+ * the store; an episode the store holds already (the same reports, the same
+ * host LA) is kept, a new one written with its R*Tree entries, and the rest
+ * removed.  The LA file that follows a police file rewrites only the
+ * episodes it pairs or adds. */
 static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 {
 	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600)};
-	sqlite3_stmt *rd = NULL;
-	haven_status rc = all ? hv_exec(ctx, "DELETE FROM missing_episode") : unlink_touched(ctx);
+	sqlite3_stmt *groups = NULL;
+	haven_status rc = HAVEN_OK;
+	if (all)
+		rc = hv_exec(ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn)"
+		                  " SELECT child, urn FROM missing_report WHERE superseded_by IS NULL"
+		                  " UNION SELECT child, urn FROM missing_episode");
 	if (!rc)
 		rc = load_versions(&k);
-	if (!rc)
-		rc = hv_prepare(
-		    ctx,
-		    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
-		    " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
-		    " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		    " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
-		    " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
-		    &k.ins);
-	/* In the order of the index (child, home, start), so nothing is sorted:
-	 * the touched groups in key order, each one's reports through the index
-	 * (CROSS JOIN keeps SQLite from scanning every report and sorting). */
-	if (!rc)
-		rc = hv_preparef(
-		    ctx, &rd,
-		    "SELECT r.id, r.source = 'police', r.child, r.urn, r.placing_la, r.missing_from,"
-		    " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
-		    " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
-		    " FROM %s WHERE r.superseded_by IS NULL ORDER BY %s.child, %s.urn, r.missing_from",
-		    all ? "missing_report r"
-		        : "temp.missing_touched t CROSS JOIN missing_report r ON r.child = t.child AND r.urn = t.urn",
-		    all ? "r" : "t", all ? "r" : "t");
+	const struct {
+		const char *sql;
+		sqlite3_stmt **st;
+	} stmts[] = {
+	    {"INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
+	     " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
+	     " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	     " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
+	     " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
+	     &k.ins},
+	    {"INSERT INTO missing_episode_last_seen(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_ls},
+	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_f},
+	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
+	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_ls},
+	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_f},
+	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
+	     " FROM missing_episode WHERE child = ?1 AND urn = ?2",
+	     &k.old},
+	    {"SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
+	     " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
+	     " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
+	     " FROM missing_report r INDEXED BY missing_report_child"
+	     " WHERE r.child = ?1 AND r.urn = ?2 AND r.superseded_by IS NULL ORDER BY r.missing_from",
+	     &k.reports},
+	    {"SELECT child, urn FROM temp.missing_touched ORDER BY child, urn", &groups},
+	};
+	for (size_t i = 0; !rc && i < sizeof stmts / sizeof stmts[0]; i++)
+		rc = hv_prepare(ctx, stmts[i].sql, stmts[i].st);
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
-	char child[65] = "", urn[64] = "";
-	while (!rc) {
-		int s = sqlite3_step(rd);
-		if (s != SQLITE_ROW && s != SQLITE_DONE) {
-			rc = hv_error_sql(ctx, "reading the reports");
-			break;
-		}
-		const char *c = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 2) : NULL;
-		const char *u = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 3) : NULL;
-		if (n && (!c || strcmp(c, child) || strcmp(u, urn))) {
-			rc = link_group(&k, child, g, n);
-			for (size_t i = 0; i < n; i++)
-				rrow_clear(&g[i]);
-			n = 0;
-			if (rc)
-				break;
-		}
-		if (s == SQLITE_DONE)
-			break;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			rrow *ng = realloc(g, ncap * sizeof *ng);
-			if (!ng) {
-				rc = nomem(ctx);
-				break;
-			}
-			memset(ng + cap, 0, (ncap - cap) * sizeof *ng);
-			g = ng;
-			cap = ncap;
-		}
-		snprintf(child, sizeof child, "%s", c);
-		snprintf(urn, sizeof urn, "%s", u);
-		rrow *r = &g[n++];
-		int oom = 0;
-		r->id = sqlite3_column_int64(rd, 0);
-		r->police = sqlite3_column_int(rd, 1);
-		r->text[T_URN] = dup_col(rd, 3, &oom);
-		r->text[T_PLACING] = dup_col(rd, 4, &oom);
-		r->text[T_FROM] = dup_col(rd, 5, &oom);
-		r->text[T_TO] = dup_col(rd, 6, &oom);
-		r->text[T_RISK] = dup_col(rd, 7, &oom);
-		r->text[T_RID] = dup_col(rd, 8, &oom);
-		for (int i = 0; i < 5; i++)
-			r->flag[i] = col_flag(rd, 9 + i);
-		r->has_ls = sqlite3_column_type(rd, 14) != SQLITE_NULL;
-		r->ls_x = sqlite3_column_double(rd, 14);
-		r->ls_y = sqlite3_column_double(rd, 15);
-		r->has_f = sqlite3_column_type(rd, 16) != SQLITE_NULL;
-		r->f_x = sqlite3_column_double(rd, 16);
-		r->f_y = sqlite3_column_double(rd, 17);
-		char norm[20];
-		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
-			rc = oom ? nomem(ctx)
-			         : hv_error(ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
+		sqlite3_value *child = sqlite3_column_value(groups, 0), *urn = sqlite3_column_value(groups, 1);
+		sqlite3_bind_value(k.reports, 1, child);
+		sqlite3_bind_value(k.reports, 2, urn);
+		if (!(rc = read_old(&k, child, urn)) && !(rc = read_group(&k, &g, &n, &cap)) && n)
+			rc = link_group(&k, (const char *)sqlite3_column_text(groups, 0), g, n);
+		if (!rc)
+			rc = drop_old(&k);
+		for (size_t i = 0; i < n; i++)
+			rrow_clear(&g[i]);
+		n = 0;
 	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the groups to link");
 	for (size_t i = 0; i < cap; i++)
 		rrow_clear(&g[i]);
 	free(g);
 	free(k.hv);
-	sqlite3_finalize(rd);
-	sqlite3_finalize(k.ins);
+	free(k.ep);
+	sqlite3_finalize(groups);
+	sqlite3_stmt *sts[] = {k.ins, k.ins_ls, k.ins_f, k.del, k.del_ls, k.del_f, k.reports, k.old};
+	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+		sqlite3_finalize(sts[i]);
 	return rc;
 }
 
