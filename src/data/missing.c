@@ -42,6 +42,7 @@
 #define REF_MAX 100                  /* bytes in a source reference */
 #define CHILD_MAX 200                /* bytes in a child identifier */
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
+#define BOX_BATCH 65536              /* R*Tree entries written at once, in Z-order */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
@@ -243,6 +244,95 @@ typedef struct mreport {
 	char content[65];
 } mreport;
 
+/* The source references seen in a file, each with its first row: an
+ * open-addressed hash table (slots of 8 bytes) over an arena holding each
+ * reference's row and bytes.  In memory, not a temporary B-tree: a lookup
+ * is a hash and, mostly, one comparison. */
+typedef struct refslot {
+	uint32_t off; /* into the arena; UINT32_MAX: empty */
+	uint32_t hash;
+} refslot;
+
+typedef struct refset {
+	refslot *slot;
+	size_t cap, n; /* cap a power of two */
+	char *arena;
+	size_t len, size;
+} refset;
+
+static uint32_t ref_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static int refset_grow(refset *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096;
+	refslot *slot = malloc(cap * sizeof *slot);
+	if (!slot)
+		return -1;
+	memset(slot, 0xff, cap * sizeof *slot);
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->slot[i].off == UINT32_MAX)
+			continue;
+		size_t j = t->slot[i].hash & (cap - 1);
+		while (slot[j].off != UINT32_MAX)
+			j = (j + 1) & (cap - 1);
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+/* The row that first gave ref, or 0 (and ref noted at row): -1 when out
+ * of memory. */
+static int64_t refset_see(refset *t, const char *ref, int64_t row)
+{
+	if ((t->n + 1) * 10 > t->cap * 7 && refset_grow(t))
+		return -1;
+	size_t n = strlen(ref);
+	uint32_t h = ref_hash(ref, n);
+	size_t j = h & (t->cap - 1);
+	for (; t->slot[j].off != UINT32_MAX; j = (j + 1) & (t->cap - 1)) {
+		const char *e = t->arena + t->slot[j].off;
+		if (t->slot[j].hash == h && !strcmp(e + sizeof(int64_t), ref)) {
+			int64_t first;
+			memcpy(&first, e, sizeof first);
+			return first;
+		}
+	}
+	size_t need = sizeof(int64_t) + n + 1;
+	if (t->len + need > t->size) {
+		size_t size = t->size ? t->size * 2 : 65536;
+		while (size < t->len + need)
+			size *= 2;
+		char *a = size < UINT32_MAX ? realloc(t->arena, size) : NULL;
+		if (!a)
+			return -1;
+		t->arena = a;
+		t->size = size;
+	}
+	memcpy(t->arena + t->len, &row, sizeof row);
+	memcpy(t->arena + t->len + sizeof row, ref, n + 1);
+	t->slot[j].off = (uint32_t)t->len;
+	t->slot[j].hash = h;
+	t->len += need;
+	t->n++;
+	return 0;
+}
+
+static void refset_free(refset *t)
+{
+	free(t->slot);
+	free(t->arena);
+	memset(t, 0, sizeof *t);
+}
+
 typedef struct importer {
 	haven_ctx *ctx;
 	const haven_missing_opts *o;
@@ -255,7 +345,8 @@ typedef struct importer {
 	PJ *pj; /* lon/lat to BNG (lonlat_to_bng) */
 	hv_lanames *las;
 	int las_tried;
-	sqlite3_stmt *home, *seen, *current, *insert, *supersede, *current_again;
+	sqlite3_stmt *home, *current, *insert, *supersede, *current_again;
+	refset seen;         /* the file's references so far */
 	sqlite3_stmt *touch; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	char now[21];
@@ -593,17 +684,11 @@ static void reject(importer *im, const mreport *r, const fault *f)
 static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
-	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_seen(ref TEXT PRIMARY KEY, row INTEGER)"
-	                           " WITHOUT ROWID; DELETE FROM temp.missing_seen;"
-	                           "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
+	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
 	                           " PRIMARY KEY(child, urn)) WITHOUT ROWID; DELETE FROM temp.missing_touched;")) ||
 	    (rc = hv_prepare(im->ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn) VALUES(?, ?)",
 	                     &im->touch)) ||
 	    (rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
-	    (rc = hv_prepare(im->ctx,
-	                     "INSERT INTO temp.missing_seen(ref, row) VALUES(?1, ?2) ON CONFLICT(ref) DO UPDATE"
-	                     " SET row = row RETURNING row",
-	                     &im->seen)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "SELECT id, content, child, urn FROM missing_report"
 	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
@@ -625,29 +710,20 @@ static haven_status prepare_all(importer *im)
 static void finalize_all(importer *im)
 {
 	sqlite3_finalize(im->home);
-	sqlite3_finalize(im->seen);
+	refset_free(&im->seen);
 	sqlite3_finalize(im->current);
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
 	sqlite3_finalize(im->touch);
-	im->home = im->seen = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
+	im->home = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
 static haven_status seen_before(importer *im, const char *ref, int64_t *first)
 {
-	int64_t row = hv_source_row(im->src);
-	sqlite3_bind_text(im->seen, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(im->seen, 2, row);
-	*first = 0;
-	int s = sqlite3_step(im->seen);
-	if (s == SQLITE_ROW && sqlite3_column_int64(im->seen, 0) != row)
-		*first = sqlite3_column_int64(im->seen, 0);
-	while (s == SQLITE_ROW)
-		s = sqlite3_step(im->seen);
-	sqlite3_reset(im->seen);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(im->ctx, "checking source references");
+	*first = refset_see(&im->seen, ref, hv_source_row(im->src));
+	return *first < 0 ? nomem(im->ctx) : HAVEN_OK;
 }
 
 static void bind_flag(sqlite3_stmt *st, int i, int v)
@@ -819,6 +895,13 @@ typedef struct hversion {
 	char la[10];
 } hversion;
 
+/* An R*Tree entry to write: the episode, its point, the point's Z-order. */
+typedef struct rpoint {
+	int64_t id;
+	double x, y;
+	uint32_t z;
+} rpoint;
+
 /* An episode of the group being linked, as the store holds it. */
 typedef struct oldep {
 	int64_t id, police, la; /* 0: none */
@@ -831,7 +914,9 @@ typedef struct linker {
 	int64_t tol;
 	hversion *hv;
 	size_t nhv;
-	sqlite3_stmt *ins, *ins_ls, *ins_f; /* an episode, its R*Tree entries */
+	sqlite3_stmt *ins, *ins_box[2]; /* an episode, its R*Tree entries (last seen, found) */
+	rpoint *pts[2];                 /* R*Tree entries not written yet */
+	size_t npts[2];
 	sqlite3_stmt *del, *del_ls, *del_f; /* by id */
 	sqlite3_stmt *reports, *old;        /* one group's current reports, its episodes */
 	oldep *ep;                          /* the group's episodes before linkage */
@@ -941,15 +1026,62 @@ static int points_differ(int ha, double ax, double ay, int hb, double bx, double
 	return ha && hb && hypot(ax - bx, ay - by) > CONFLICT_METRES;
 }
 
-/* A point's entry in an R*Tree: 0, or SQLite's code. */
-static int box(sqlite3_stmt *st, int64_t id, double x, double y)
+/* Spread the low 16 bits of v to the even bits. */
+static uint32_t spread(uint32_t v)
 {
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_double(st, 2, x);
-	sqlite3_bind_double(st, 3, y);
-	int s = sqlite3_step(st);
-	sqlite3_reset(st);
-	return s == SQLITE_DONE ? 0 : s;
+	v &= 0xffff;
+	v = (v | (v << 8)) & 0x00ff00ff;
+	v = (v | (v << 4)) & 0x0f0f0f0f;
+	v = (v | (v << 2)) & 0x33333333;
+	return (v | (v << 1)) & 0x55555555;
+}
+
+/* The Morton (Z-order) key of a point on a 2^16 x 2^16 grid over the
+ * National Grid (cells of about 11 m by 20 m). */
+static uint32_t zkey(double x, double y)
+{
+	double qx = x / 700000.0 * 65535.0, qy = y / 1300000.0 * 65535.0;
+	qx = qx < 0 ? 0 : qx > 65535 ? 65535 : qx;
+	qy = qy < 0 ? 0 : qy > 65535 ? 65535 : qy;
+	return spread((uint32_t)qx) | spread((uint32_t)qy) << 1;
+}
+
+static int pt_cmp(const void *a, const void *b)
+{
+	const rpoint *x = a, *y = b;
+	return x->z < y->z ? -1 : x->z > y->z ? 1 : x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Write the buffered entries of R*Tree t, in Z-order: one after another
+ * they land in the same nodes, which SQLite's R*Tree then finds in its
+ * cache. */
+static haven_status boxes_flush(linker *k, int t)
+{
+	rpoint *b = k->pts[t];
+	if (k->npts[t])
+		qsort(b, k->npts[t], sizeof *b, pt_cmp);
+	sqlite3_stmt *st = k->ins_box[t];
+	for (size_t i = 0; i < k->npts[t]; i++) {
+		sqlite3_bind_int64(st, 1, b[i].id);
+		sqlite3_bind_double(st, 2, b[i].x);
+		sqlite3_bind_double(st, 3, b[i].y);
+		int s = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (s != SQLITE_DONE)
+			return hv_error_sql(k->ctx, "indexing the episodes' points");
+	}
+	k->npts[t] = 0;
+	return HAVEN_OK;
+}
+
+/* A point's entry in R*Tree t (0 last seen, 1 found), buffered: memory is
+ * held to BOX_BATCH entries a tree. */
+static haven_status box(linker *k, int t, int64_t id, double x, double y)
+{
+	if (!k->pts[t] && !(k->pts[t] = malloc(BOX_BATCH * sizeof *k->pts[t])))
+		return nomem(k->ctx);
+	k->pts[t][k->npts[t]++] = (rpoint){id, x, y, zkey(x, y)};
+	return k->npts[t] == BOX_BATCH ? boxes_flush(k, t) : HAVEN_OK;
 }
 
 /* Write one episode of report p (police), l (LA) or both, unless the
@@ -1045,10 +1177,8 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 		return hv_error_sql(k->ctx, "writing an episode");
 	k->written++;
 	int64_t id = sqlite3_last_insert_rowid(k->ctx->db);
-	if ((ls->has_ls && box(k->ins_ls, id, ls->ls_x, ls->ls_y)) ||
-	    (found->has_f && box(k->ins_f, id, found->f_x, found->f_y)))
-		return hv_error_sql(k->ctx, "indexing an episode's points");
-	return HAVEN_OK;
+	haven_status rc = ls->has_ls ? box(k, 0, id, ls->ls_x, ls->ls_y) : HAVEN_OK;
+	return !rc && found->has_f ? box(k, 1, id, found->f_x, found->f_y) : rc;
 }
 
 /* Pair and write one group: every current report of one child at one home,
@@ -1242,8 +1372,9 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 	     " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
 	     " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
 	     &k.ins},
-	    {"INSERT INTO missing_episode_last_seen(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_ls},
-	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_f},
+	    {"INSERT INTO missing_episode_last_seen(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)",
+	     &k.ins_box[0]},
+	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_box[1]},
 	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
 	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_ls},
 	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_f},
@@ -1283,7 +1414,12 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 	free(k.hv);
 	free(k.ep);
 	sqlite3_finalize(groups);
-	sqlite3_stmt *sts[] = {k.ins, k.ins_ls, k.ins_f, k.del, k.del_ls, k.del_f, k.reports, k.old};
+	for (int t = 0; t < 2; t++) {
+		if (!rc)
+			rc = boxes_flush(&k, t);
+		free(k.pts[t]);
+	}
+	sqlite3_stmt *sts[] = {k.ins, k.ins_box[0], k.ins_box[1], k.del, k.del_ls, k.del_f, k.reports, k.old};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
 	return rc;
@@ -1481,9 +1617,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
 		cache_set = !hv_exec(ctx, sql);
 	}
-	/* Temporary tables (the references seen, the groups touched) and
-	 * statement journals in memory: on disk, each insert under the
-	 * episodes' R*Tree triggers wrote its statement journal to a file. */
+	/* The temporary table (the groups touched) and statement journals in
+	 * memory, not in files. */
 	int64_t temp_store = 0;
 	int temp_set =
 	    !hv_query_int(ctx, "PRAGMA temp_store", &temp_store) && !hv_exec(ctx, "PRAGMA temp_store = MEMORY");
@@ -1503,7 +1638,6 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (im.pj)
 		proj_destroy(im.pj);
 	hv_lanames_free(im.las);
-	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_seen");
 	rep->noop = !rc && !rep->added && !rep->superseded && !strcmp(tol_was, tol);
 	if (!rc)
 		rc = load_count(&im, fp, record_key);
