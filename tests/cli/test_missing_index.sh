@@ -11,24 +11,20 @@
 #      episodes it does not change keep their rows
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_FIXTURES:?run through ctest}"
-H=$HAVEN_BIN
-F=$HAVEN_FIXTURES/missing
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 S=$T/store.db
+F=$HAVEN_FIXTURES/missing
+H=$HAVEN_BIN
+# check CASE WANT GOT
+check() {
+	[ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"
+	echo "ok: $1"
+}
 q() { sqlite3 -cmd ".load mod_spatialite" "$S" "$1"; }
 import() { "$H" -q missing import "$S" "$@" >/dev/null; }
-
-"$H" -q init "$S" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null
-fixture_las "$S"
-received=(x 2025-01-31 2025-02-28 2025-03-31)
-for m in 1 2 3; do
-	"$H" -q register import "$S" "$HAVEN_FIXTURES/register/month$m.csv" --received "${received[$m]}" >/dev/null 2>&1
-done
-"$H" -q gazetteer load "$S" "$HAVEN_FIXTURES/gazetteer/onspd_sample.csv" >/dev/null
+missing_store "$S"
 K=$T/missing.key
 "$H" key init "$K" >/dev/null
 
@@ -49,14 +45,14 @@ rows() { q "SELECT group_concat(id || ':' || ifnull(police_report, '-') || '/' |
 
 # ---- 1: the police file, then the LA file -------------------------------------------
 import "$F/police.csv" --source police --key "$K"
-same "1.1 last seen indexed after the police file" ok "$(indexed last_seen)"
-same "1.2 found indexed after the police file" ok "$(indexed found)"
+check "1.1 last seen indexed after the police file" ok "$(indexed last_seen)"
+check "1.2 found indexed after the police file" ok "$(indexed found)"
 [ "$(q "SELECT count(*) FROM missing_episode_last_seen")" -gt 0 ] || fail "1.3 no point indexed"
-ok "1.3 points indexed"
+echo "ok: 1.3 points indexed"
 police_only=$(q "SELECT group_concat(id || ':' || police_report, ' ') FROM (SELECT * FROM missing_episode ORDER BY id)")
 import "$F/la.csv" --source la --key "$K"
-same "1.4 last seen indexed after the LA file" ok "$(indexed last_seen)"
-same "1.5 found indexed after the LA file" ok "$(indexed found)"
+check "1.4 last seen indexed after the LA file" ok "$(indexed last_seen)"
+check "1.5 found indexed after the LA file" ok "$(indexed found)"
 
 # ---- 2: the LA file writes only what it pairs or adds ------------------------------
 unpaired=$(q "SELECT group_concat(id || ':' || police_report, ' ')
@@ -65,16 +61,16 @@ unpaired=$(q "SELECT group_concat(id || ':' || police_report, ' ')
 for pair in $unpaired; do
 	[[ " $police_only " == *" $pair "* ]] || fail "2.1 police-only episode $pair was written again"
 done
-ok "2.1 the police-only episodes the LA file does not pair keep their rows ($unpaired)"
+echo "ok: 2.1 the police-only episodes the LA file does not pair keep their rows ($unpaired)"
 # A box of 2 km round the place GMP-001 was last seen finds its episode.
 ls=$(q "SELECT X(e.last_seen) || ' ' || Y(e.last_seen) FROM missing_episode e JOIN missing_report r ON r.id = e.police_report WHERE r.source_ref = 'GMP-001'")
 read -r x y <<<"$ls"
-same "2.2 a bounding box finds the episode" GMP-001 \
+check "2.2 a bounding box finds the episode" GMP-001 \
 	"$(q "SELECT r.source_ref FROM missing_episode_last_seen i JOIN missing_episode e ON e.id = i.id
 	      JOIN missing_report r ON r.id = e.police_report
 	      WHERE i.xmin <= $x + 1000 AND i.xmax >= $x - 1000 AND i.ymin <= $y + 1000 AND i.ymax >= $y - 1000
 	        AND r.source_ref = 'GMP-001'")"
-same "2.3 a box elsewhere does not" 0 \
+check "2.3 a box elsewhere does not" 0 \
 	"$(q "SELECT count(*) FROM missing_episode_last_seen WHERE xmax < 1000 AND ymax < 1000")"
 
 # ---- 3: a correction rewrites its own episode ------------------------------------
@@ -84,22 +80,22 @@ grep -q "2025-03-02 04:30" "$T/police_v2.csv" || fail "3 fixture edit"
 import "$T/police_v2.csv" --source police --key "$K"
 after=$(rows)
 changed=$(comm -3 <(tr ' ' '\n' <<<"$before" | sort) <(tr ' ' '\n' <<<"$after" | sort) | wc -l)
-same "3.1 one episode removed and one written" 2 "$changed"
-same "3.2 last seen indexed after the correction" ok "$(indexed last_seen)"
-same "3.3 found indexed after the correction" ok "$(indexed found)"
+check "3.1 one episode removed and one written" 2 "$changed"
+check "3.2 last seen indexed after the correction" ok "$(indexed last_seen)"
+check "3.3 found indexed after the correction" ok "$(indexed found)"
 
 # ---- 4: a new tolerance links every group again ----------------------------------
 before=$(rows)
 import "$F/la.csv" --source la --key "$K" --tolerance 23.99
-same "4.1 last seen indexed after a new tolerance" ok "$(indexed last_seen)"
-same "4.2 found indexed after a new tolerance" ok "$(indexed found)"
+check "4.1 last seen indexed after a new tolerance" ok "$(indexed last_seen)"
+check "4.2 found indexed after a new tolerance" ok "$(indexed found)"
 after=$(rows)
 common=$(comm -12 <(tr ' ' '\n' <<<"$before" | sort) <(tr ' ' '\n' <<<"$after" | sort) | wc -l)
 [ "$common" -gt 0 ] && [ "$before" != "$after" ] || fail "4.3 kept $common of the episodes"
-ok "4.3 the split episode rewritten, the rest kept ($common)"
+echo "ok: 4.3 the split episode rewritten, the rest kept ($common)"
 import "$F/la.csv" --source la --key "$K" --tolerance 24
-same "4.4 indexed after the tolerance is restored" "ok ok" "$(indexed last_seen) $(indexed found)"
-same "4.5 the same episodes as before the split (by their reports)" \
+check "4.4 indexed after the tolerance is restored" "ok ok" "$(indexed last_seen) $(indexed found)"
+check "4.5 the same episodes as before the split (by their reports)" \
 	"$(tr ' ' '\n' <<<"$before" | sed 's/^[0-9]*://' | sort | tr '\n' ' ')" \
 	"$(tr ' ' '\n' <<<"$(rows)" | sed 's/^[0-9]*://' | sort | tr '\n' ' ')"
 echo "all ok"
