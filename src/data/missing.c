@@ -907,6 +907,8 @@ typedef struct oldep {
 	int64_t id, police, la; /* 0: none */
 	char host[10];
 	int has_host, keep;
+	int has[2]; /* its points: last seen, found */
+	double x[2], y[2];
 } oldep;
 
 typedef struct linker {
@@ -917,9 +919,10 @@ typedef struct linker {
 	sqlite3_stmt *ins, *ins_box[2]; /* an episode, its R*Tree entries (last seen, found) */
 	rpoint *pts[2];                 /* R*Tree entries not written yet */
 	size_t npts[2];
-	sqlite3_stmt *del, *del_ls, *del_f; /* by id */
-	sqlite3_stmt *reports, *old;        /* one group's current reports, its episodes */
-	oldep *ep;                          /* the group's episodes before linkage */
+	sqlite3_stmt *upd;              /* an episode rewritten in place */
+	sqlite3_stmt *del, *del_box[2]; /* by id */
+	sqlite3_stmt *reports, *old;    /* one group's current reports, its episodes */
+	oldep *ep;                      /* the group's episodes before linkage */
 	size_t nep, capep;
 	int64_t written, kept, removed;
 } linker;
@@ -1026,6 +1029,15 @@ static int points_differ(int ha, double ax, double ay, int hb, double bx, double
 	return ha && hb && hypot(ax - bx, ay - by) > CONFLICT_METRES;
 }
 
+/* Delete row id with st: 0, or SQLite's code. */
+static int del_id(sqlite3_stmt *st, int64_t id)
+{
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? 0 : s;
+}
+
 /* Spread the low 16 bits of v to the even bits. */
 static uint32_t spread(uint32_t v)
 {
@@ -1089,16 +1101,18 @@ static haven_status box(linker *k, int t, int64_t id, double x, double y)
 static haven_status episode(linker *k, const char *child, const rrow *p, const rrow *l)
 {
 	const rrow *one = p ? p : l;
-	sqlite3_stmt *st = k->ins;
 	char conflict[200] = "";
 	const char *from = one->text[T_FROM], *to = one->text[T_TO], *placing = one->text[T_PLACING],
 	           *risk = one->text[T_RISK], *rid = one->text[T_RID];
 	int flag[5];
 	memcpy(flag, one->flag, sizeof flag);
 	const rrow *ls = one, *found = one;
+	int64_t fs = one->start;
 	if (p && l) {
-		if (strcmp(l->text[T_FROM], from) < 0)
+		if (strcmp(l->text[T_FROM], from) < 0) {
 			from = l->text[T_FROM];
+			fs = l->start;
+		}
 		const char *pt = p->text[T_TO], *lt = l->text[T_TO];
 		if ((pt == NULL) != (lt == NULL) || (pt && lt && !streq(pt, lt)))
 			note(conflict, sizeof conflict, "returned_at");
@@ -1133,15 +1147,26 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	 * correction is a new row) and its home's LA that day: one the store
 	 * holds already is kept as it is. */
 	const char *host = host_la(k, one->text[T_URN], from);
+	int64_t pid = p ? p->id : 0, lid = l ? l->id : 0;
 	for (size_t i = 0; i < k->nep; i++) {
 		oldep *e = &k->ep[i];
-		if (!e->keep && e->police == (p ? p->id : 0) && e->la == (l ? l->id : 0) &&
-		    e->has_host == (host != NULL) && (!host || streq(e->host, host))) {
+		if (!e->keep && e->police == pid && e->la == lid && e->has_host == (host != NULL) &&
+		    (!host || streq(e->host, host))) {
 			e->keep = 1;
 			k->kept++;
 			return HAVEN_OK;
 		}
 	}
+	/* Else one that shares a report with it (a police-only episode the LA
+	 * report now pairs, an episode of a corrected report) is rewritten in
+	 * place, the child and home (and their indexes) as they were; else it
+	 * is new.  The pairing is one to one, so no other episode of the group
+	 * holds either report. */
+	oldep *was = NULL;
+	for (size_t i = 0; !was && i < k->nep; i++)
+		if (!k->ep[i].keep && ((pid && k->ep[i].police == pid) || (lid && k->ep[i].la == lid)))
+			was = &k->ep[i];
+	sqlite3_stmt *st = was ? k->upd : k->ins;
 	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 3, placing);
@@ -1149,9 +1174,8 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 6, to);
 	if (to) {
-		char f[20], t[20];
-		int64_t fs, ts;
-		hv_missing_time(from, f, &fs);
+		char t[20];
+		int64_t ts;
 		hv_missing_time(to, t, &ts);
 		sqlite3_bind_double(st, 7, (double)(ts - fs) / 3600.0);
 	} else
@@ -1171,14 +1195,28 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	hv_bind_text_or_null(st, 17, *conflict ? conflict : NULL);
 	bind_point(st, 18, ls->has_ls, ls->ls_x, ls->ls_y);
 	bind_point(st, 20, found->has_f, found->f_x, found->f_y);
+	if (was)
+		sqlite3_bind_int64(st, 22, was->id);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (s != SQLITE_DONE)
 		return hv_error_sql(k->ctx, "writing an episode");
 	k->written++;
-	int64_t id = sqlite3_last_insert_rowid(k->ctx->db);
-	haven_status rc = ls->has_ls ? box(k, 0, id, ls->ls_x, ls->ls_y) : HAVEN_OK;
-	return !rc && found->has_f ? box(k, 1, id, found->f_x, found->f_y) : rc;
+	int64_t id = was ? was->id : sqlite3_last_insert_rowid(k->ctx->db);
+	if (was)
+		was->keep = 1;
+	const int has[2] = {ls->has_ls, found->has_f};
+	const double x[2] = {ls->ls_x, found->f_x}, y[2] = {ls->ls_y, found->f_y};
+	haven_status rc = HAVEN_OK;
+	for (int t = 0; !rc && t < 2; t++) {
+		if (was && was->has[t] == has[t] && (!has[t] || (was->x[t] == x[t] && was->y[t] == y[t])))
+			continue; /* the entry it has */
+		if (was && was->has[t] && del_id(k->del_box[t], id))
+			rc = hv_error_sql(k->ctx, "removing an episode's point from its index");
+		else if (has[t])
+			rc = box(k, t, id, x[t], y[t]);
+	}
+	return rc;
 }
 
 /* Pair and write one group: every current report of one child at one home,
@@ -1271,6 +1309,11 @@ static haven_status read_old(linker *k, sqlite3_value *child, sqlite3_value *urn
 		e->has_host = h != NULL;
 		if (h)
 			snprintf(e->host, sizeof e->host, "%s", (const char *)h);
+		for (int t = 0; t < 2; t++) {
+			e->has[t] = sqlite3_column_type(st, 4 + 2 * t) != SQLITE_NULL;
+			e->x[t] = sqlite3_column_double(st, 4 + 2 * t);
+			e->y[t] = sqlite3_column_double(st, 5 + 2 * t);
+		}
 	}
 	sqlite3_reset(st);
 	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "reading a group's episodes");
@@ -1280,18 +1323,14 @@ static haven_status read_old(linker *k, sqlite3_value *child, sqlite3_value *urn
  * entries. */
 static haven_status drop_old(linker *k)
 {
-	sqlite3_stmt *del[3] = {k->del_ls, k->del_f, k->del};
 	for (size_t i = 0; i < k->nep; i++) {
-		if (k->ep[i].keep)
+		const oldep *e = &k->ep[i];
+		if (e->keep)
 			continue;
 		k->removed++;
-		for (int j = 0; j < 3; j++) {
-			sqlite3_bind_int64(del[j], 1, k->ep[i].id);
-			int s = sqlite3_step(del[j]);
-			sqlite3_reset(del[j]);
-			if (s != SQLITE_DONE)
-				return hv_error_sql(k->ctx, "removing an episode linked again");
-		}
+		if ((e->has[0] && del_id(k->del_box[0], e->id)) || (e->has[1] && del_id(k->del_box[1], e->id)) ||
+		    del_id(k->del, e->id))
+			return hv_error_sql(k->ctx, "removing an episode linked again");
 	}
 	return HAVEN_OK;
 }
@@ -1376,10 +1415,16 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 	     &k.ins_box[0]},
 	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_box[1]},
 	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
-	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_ls},
-	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_f},
-	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
-	     " FROM missing_episode WHERE child = ?1 AND urn = ?2",
+	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_box[0]},
+	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_box[1]},
+	    {"UPDATE missing_episode SET placing_la = ?3, host_la = ?4, missing_from = ?5, returned_at = ?6,"
+	     " duration_h = ?7, risk = ?8, cse = ?9, cce = ?10, ri_offered = ?11, ri_held = ?12,"
+	     " ri_independent = ?13, ri_date = ?14, police_report = ?15, la_report = ?16, conflict = ?17,"
+	     " last_seen = CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
+	     " found = CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END WHERE id = ?22",
+	     &k.upd},
+	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la, X(last_seen), Y(last_seen),"
+	     " X(found), Y(found) FROM missing_episode WHERE child = ?1 AND urn = ?2",
 	     &k.old},
 	    {"SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
 	     " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
@@ -1419,7 +1464,8 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 			rc = boxes_flush(&k, t);
 		free(k.pts[t]);
 	}
-	sqlite3_stmt *sts[] = {k.ins, k.ins_box[0], k.ins_box[1], k.del, k.del_ls, k.del_f, k.reports, k.old};
+	sqlite3_stmt *sts[] = {k.ins,        k.ins_box[0], k.ins_box[1], k.upd, k.del,
+	                       k.del_box[0], k.del_box[1], k.reports,    k.old};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
 	return rc;

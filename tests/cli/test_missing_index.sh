@@ -5,7 +5,8 @@
 #   1  after the police file and the LA file: every point has one R*Tree
 #      entry, its box holds the point, and no entry is left without one
 #   2  the LA file leaves the police-only episodes it does not pair as they
-#      were (the same rows), and a box round a place finds its episode
+#      were and rewrites the ones it pairs in place (the same rows), and a
+#      box round a place finds its episode
 #   3  a correction rewrites its episode only; the index follows
 #   4  a new tolerance links every group again; the index follows, and the
 #      episodes it does not change keep their rows
@@ -62,15 +63,22 @@ for pair in $unpaired; do
 	[[ " $police_only " == *" $pair "* ]] || fail "2.1 police-only episode $pair was written again"
 done
 echo "ok: 2.1 the police-only episodes the LA file does not pair keep their rows ($unpaired)"
+paired=$(q "SELECT group_concat(id || ':' || police_report, ' ')
+            FROM (SELECT * FROM missing_episode WHERE la_report IS NOT NULL AND police_report IS NOT NULL ORDER BY id)")
+[ -n "$paired" ] || fail "2.2 the fixtures have no episode with both reports"
+for pair in $paired; do
+	[[ " $police_only " == *" $pair "* ]] || fail "2.2 paired episode $pair is not the police episode's row"
+done
+echo "ok: 2.2 an episode the LA file pairs is the police episode's row rewritten ($paired)"
 # A box of 2 km round the place GMP-001 was last seen finds its episode.
 ls=$(q "SELECT X(e.last_seen) || ' ' || Y(e.last_seen) FROM missing_episode e JOIN missing_report r ON r.id = e.police_report WHERE r.source_ref = 'GMP-001'")
 read -r x y <<<"$ls"
-check "2.2 a bounding box finds the episode" GMP-001 \
+check "2.3 a bounding box finds the episode" GMP-001 \
 	"$(q "SELECT r.source_ref FROM missing_episode_last_seen i JOIN missing_episode e ON e.id = i.id
 	      JOIN missing_report r ON r.id = e.police_report
 	      WHERE i.xmin <= $x + 1000 AND i.xmax >= $x - 1000 AND i.ymin <= $y + 1000 AND i.ymax >= $y - 1000
 	        AND r.source_ref = 'GMP-001'")"
-check "2.3 a box elsewhere does not" 0 \
+check "2.4 a box elsewhere does not" 0 \
 	"$(q "SELECT count(*) FROM missing_episode_last_seen WHERE xmax < 1000 AND ymax < 1000")"
 
 # ---- 3: a correction rewrites its own episode ------------------------------------
@@ -80,7 +88,7 @@ grep -q "2025-03-02 04:30" "$T/police_v2.csv" || fail "3 fixture edit"
 import "$T/police_v2.csv" --source police --key "$K"
 after=$(rows)
 changed=$(comm -3 <(tr ' ' '\n' <<<"$before" | sort) <(tr ' ' '\n' <<<"$after" | sort) | wc -l)
-check "3.1 one episode removed and one written" 2 "$changed"
+check "3.1 one episode rewritten" 2 "$changed"
 check "3.2 last seen indexed after the correction" ok "$(indexed last_seen)"
 check "3.3 found indexed after the correction" ok "$(indexed found)"
 
