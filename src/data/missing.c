@@ -81,6 +81,13 @@ static int digits(const char *s, int n, int *v)
 	return 1;
 }
 
+/* v (0 <= v < 10^n) as n digits. */
+static void put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
 int hv_missing_time(const char *s, char out[20], int64_t *secs)
 {
 	int y, mo, d, h, mi, sec = 0;
@@ -102,12 +109,25 @@ int hv_missing_time(const char *s, char out[20], int64_t *secs)
 		return 0;
 	if (h > 23 || mi > 59 || sec > 59)
 		return 0;
-	char buf[64];
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+	/* YYYY-MM-DDTHH:MM:SS, by hand: every field is digits already (this is
+	 * called for every report, and snprintf was a twentieth of an import) */
+	char buf[20];
+	put_digits(buf, y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, mo, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = '\0';
 	int64_t days;
 	if (!hv_parse_date(buf, &days))
 		return 0;
-	snprintf(buf + 10, sizeof buf - 10, "T%02d:%02d:%02d", h, mi, sec);
+	buf[10] = 'T';
+	put_digits(buf + 11, h, 2);
+	buf[13] = ':';
+	put_digits(buf + 14, mi, 2);
+	buf[16] = ':';
+	put_digits(buf + 17, sec, 2);
+	buf[19] = '\0';
 	memcpy(out, buf, 20);
 	*secs = days * 86400 + h * 3600 + mi * 60 + sec;
 	return 1;
@@ -553,10 +573,9 @@ static void content_hash(mreport *r)
 	hash_text(&h, r->from);
 	hash_text(&h, r->has_to ? r->to : NULL);
 	hash_text(&h, r->risk);
-	for (int i = 0; i < 5; i++) {
-		snprintf(buf, sizeof buf, "%d", r->flag[i]);
-		hash_text(&h, buf);
-	}
+	static const char *const flag_text[3] = {"-1", "0", "1"}; /* as "%d" wrote them */
+	for (int i = 0; i < 5; i++)
+		hash_text(&h, flag_text[r->flag[i] + 1]);
 	hash_text(&h, r->ri_date[0] ? r->ri_date : NULL);
 	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_ls, r->ls_x, r->ls_y);
 	hash_text(&h, buf);
