@@ -42,6 +42,7 @@
 #define REF_MAX 100                  /* bytes in a source reference */
 #define CHILD_MAX 200                /* bytes in a child identifier */
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
+#define BOX_BATCH 65536              /* R*Tree entries written at once, in Z-order */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
@@ -80,6 +81,13 @@ static int digits(const char *s, int n, int *v)
 	return 1;
 }
 
+/* v (0 <= v < 10^n) as n digits. */
+static void put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+}
+
 int hv_missing_time(const char *s, char out[20], int64_t *secs)
 {
 	int y, mo, d, h, mi, sec = 0;
@@ -101,12 +109,25 @@ int hv_missing_time(const char *s, char out[20], int64_t *secs)
 		return 0;
 	if (h > 23 || mi > 59 || sec > 59)
 		return 0;
-	char buf[64];
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+	/* YYYY-MM-DDTHH:MM:SS, by hand: every field is digits already (this is
+	 * called for every report, and snprintf was a twentieth of an import) */
+	char buf[20];
+	put_digits(buf, y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, mo, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = '\0';
 	int64_t days;
 	if (!hv_parse_date(buf, &days))
 		return 0;
-	snprintf(buf + 10, sizeof buf - 10, "T%02d:%02d:%02d", h, mi, sec);
+	buf[10] = 'T';
+	put_digits(buf + 11, h, 2);
+	buf[13] = ':';
+	put_digits(buf + 14, mi, 2);
+	buf[16] = ':';
+	put_digits(buf + 17, sec, 2);
+	buf[19] = '\0';
 	memcpy(out, buf, 20);
 	*secs = days * 86400 + h * 3600 + mi * 60 + sec;
 	return 1;
@@ -243,6 +264,95 @@ typedef struct mreport {
 	char content[65];
 } mreport;
 
+/* The source references seen in a file, each with its first row: an
+ * open-addressed hash table (slots of 8 bytes) over an arena holding each
+ * reference's row and bytes.  In memory, not a temporary B-tree: a lookup
+ * is a hash and, mostly, one comparison. */
+typedef struct refslot {
+	uint32_t off; /* into the arena; UINT32_MAX: empty */
+	uint32_t hash;
+} refslot;
+
+typedef struct refset {
+	refslot *slot;
+	size_t cap, n; /* cap a power of two */
+	char *arena;
+	size_t len, size;
+} refset;
+
+static uint32_t ref_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static int refset_grow(refset *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096;
+	refslot *slot = malloc(cap * sizeof *slot);
+	if (!slot)
+		return -1;
+	memset(slot, 0xff, cap * sizeof *slot);
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->slot[i].off == UINT32_MAX)
+			continue;
+		size_t j = t->slot[i].hash & (cap - 1);
+		while (slot[j].off != UINT32_MAX)
+			j = (j + 1) & (cap - 1);
+		slot[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+/* The row that first gave ref, or 0 (and ref noted at row): -1 when out
+ * of memory. */
+static int64_t refset_see(refset *t, const char *ref, int64_t row)
+{
+	if ((t->n + 1) * 10 > t->cap * 7 && refset_grow(t))
+		return -1;
+	size_t n = strlen(ref);
+	uint32_t h = ref_hash(ref, n);
+	size_t j = h & (t->cap - 1);
+	for (; t->slot[j].off != UINT32_MAX; j = (j + 1) & (t->cap - 1)) {
+		const char *e = t->arena + t->slot[j].off;
+		if (t->slot[j].hash == h && !strcmp(e + sizeof(int64_t), ref)) {
+			int64_t first;
+			memcpy(&first, e, sizeof first);
+			return first;
+		}
+	}
+	size_t need = sizeof(int64_t) + n + 1;
+	if (t->len + need > t->size) {
+		size_t size = t->size ? t->size * 2 : 65536;
+		while (size < t->len + need)
+			size *= 2;
+		char *a = size < UINT32_MAX ? realloc(t->arena, size) : NULL;
+		if (!a)
+			return -1;
+		t->arena = a;
+		t->size = size;
+	}
+	memcpy(t->arena + t->len, &row, sizeof row);
+	memcpy(t->arena + t->len + sizeof row, ref, n + 1);
+	t->slot[j].off = (uint32_t)t->len;
+	t->slot[j].hash = h;
+	t->len += need;
+	t->n++;
+	return 0;
+}
+
+static void refset_free(refset *t)
+{
+	free(t->slot);
+	free(t->arena);
+	memset(t, 0, sizeof *t);
+}
+
 typedef struct importer {
 	haven_ctx *ctx;
 	const haven_missing_opts *o;
@@ -255,7 +365,8 @@ typedef struct importer {
 	PJ *pj; /* lon/lat to BNG (lonlat_to_bng) */
 	hv_lanames *las;
 	int las_tried;
-	sqlite3_stmt *home, *seen, *current, *insert, *supersede, *current_again;
+	sqlite3_stmt *home, *current, *insert, *supersede, *current_again;
+	refset seen;         /* the file's references so far */
 	sqlite3_stmt *touch; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	char now[21];
@@ -462,10 +573,9 @@ static void content_hash(mreport *r)
 	hash_text(&h, r->from);
 	hash_text(&h, r->has_to ? r->to : NULL);
 	hash_text(&h, r->risk);
-	for (int i = 0; i < 5; i++) {
-		snprintf(buf, sizeof buf, "%d", r->flag[i]);
-		hash_text(&h, buf);
-	}
+	static const char *const flag_text[3] = {"-1", "0", "1"}; /* as "%d" wrote them */
+	for (int i = 0; i < 5; i++)
+		hash_text(&h, flag_text[r->flag[i] + 1]);
 	hash_text(&h, r->ri_date[0] ? r->ri_date : NULL);
 	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_ls, r->ls_x, r->ls_y);
 	hash_text(&h, buf);
@@ -593,17 +703,11 @@ static void reject(importer *im, const mreport *r, const fault *f)
 static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
-	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_seen(ref TEXT PRIMARY KEY, row INTEGER)"
-	                           " WITHOUT ROWID; DELETE FROM temp.missing_seen;"
-	                           "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
+	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
 	                           " PRIMARY KEY(child, urn)) WITHOUT ROWID; DELETE FROM temp.missing_touched;")) ||
 	    (rc = hv_prepare(im->ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn) VALUES(?, ?)",
 	                     &im->touch)) ||
 	    (rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
-	    (rc = hv_prepare(im->ctx,
-	                     "INSERT INTO temp.missing_seen(ref, row) VALUES(?1, ?2) ON CONFLICT(ref) DO UPDATE"
-	                     " SET row = row RETURNING row",
-	                     &im->seen)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "SELECT id, content, child, urn FROM missing_report"
 	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
@@ -625,29 +729,20 @@ static haven_status prepare_all(importer *im)
 static void finalize_all(importer *im)
 {
 	sqlite3_finalize(im->home);
-	sqlite3_finalize(im->seen);
+	refset_free(&im->seen);
 	sqlite3_finalize(im->current);
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
 	sqlite3_finalize(im->touch);
-	im->home = im->seen = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
+	im->home = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
 static haven_status seen_before(importer *im, const char *ref, int64_t *first)
 {
-	int64_t row = hv_source_row(im->src);
-	sqlite3_bind_text(im->seen, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(im->seen, 2, row);
-	*first = 0;
-	int s = sqlite3_step(im->seen);
-	if (s == SQLITE_ROW && sqlite3_column_int64(im->seen, 0) != row)
-		*first = sqlite3_column_int64(im->seen, 0);
-	while (s == SQLITE_ROW)
-		s = sqlite3_step(im->seen);
-	sqlite3_reset(im->seen);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(im->ctx, "checking source references");
+	*first = refset_see(&im->seen, ref, hv_source_row(im->src));
+	return *first < 0 ? nomem(im->ctx) : HAVEN_OK;
 }
 
 static void bind_flag(sqlite3_stmt *st, int i, int v)
@@ -819,12 +914,36 @@ typedef struct hversion {
 	char la[10];
 } hversion;
 
+/* An R*Tree entry to write: the episode, its point, the point's Z-order. */
+typedef struct rpoint {
+	int64_t id;
+	double x, y;
+	uint32_t z;
+} rpoint;
+
+/* An episode of the group being linked, as the store holds it. */
+typedef struct oldep {
+	int64_t id, police, la; /* 0: none */
+	char host[10];
+	int has_host, keep;
+	int has[2]; /* its points: last seen, found */
+	double x[2], y[2];
+} oldep;
+
 typedef struct linker {
 	haven_ctx *ctx;
 	int64_t tol;
 	hversion *hv;
 	size_t nhv;
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins, *ins_box[2]; /* an episode, its R*Tree entries (last seen, found) */
+	rpoint *pts[2];                 /* R*Tree entries not written yet */
+	size_t npts[2];
+	sqlite3_stmt *upd;              /* an episode rewritten in place */
+	sqlite3_stmt *del, *del_box[2]; /* by id */
+	sqlite3_stmt *reports, *old;    /* one group's current reports, its episodes */
+	oldep *ep;                      /* the group's episodes before linkage */
+	size_t nep, capep;
+	int64_t written, kept, removed;
 } linker;
 
 static int hversion_cmp(const void *a, const void *b)
@@ -929,20 +1048,90 @@ static int points_differ(int ha, double ax, double ay, int hb, double bx, double
 	return ha && hb && hypot(ax - bx, ay - by) > CONFLICT_METRES;
 }
 
-/* Write one episode of report p (police), l (LA) or both. */
+/* Delete row id with st: 0, or SQLite's code. */
+static int del_id(sqlite3_stmt *st, int64_t id)
+{
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? 0 : s;
+}
+
+/* Spread the low 16 bits of v to the even bits. */
+static uint32_t spread(uint32_t v)
+{
+	v &= 0xffff;
+	v = (v | (v << 8)) & 0x00ff00ff;
+	v = (v | (v << 4)) & 0x0f0f0f0f;
+	v = (v | (v << 2)) & 0x33333333;
+	return (v | (v << 1)) & 0x55555555;
+}
+
+/* The Morton (Z-order) key of a point on a 2^16 x 2^16 grid over the
+ * National Grid (cells of about 11 m by 20 m). */
+static uint32_t zkey(double x, double y)
+{
+	double qx = x / 700000.0 * 65535.0, qy = y / 1300000.0 * 65535.0;
+	qx = qx < 0 ? 0 : qx > 65535 ? 65535 : qx;
+	qy = qy < 0 ? 0 : qy > 65535 ? 65535 : qy;
+	return spread((uint32_t)qx) | spread((uint32_t)qy) << 1;
+}
+
+static int pt_cmp(const void *a, const void *b)
+{
+	const rpoint *x = a, *y = b;
+	return x->z < y->z ? -1 : x->z > y->z ? 1 : x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Write the buffered entries of R*Tree t, in Z-order: one after another
+ * they land in the same nodes, which SQLite's R*Tree then finds in its
+ * cache. */
+static haven_status boxes_flush(linker *k, int t)
+{
+	rpoint *b = k->pts[t];
+	if (k->npts[t])
+		qsort(b, k->npts[t], sizeof *b, pt_cmp);
+	sqlite3_stmt *st = k->ins_box[t];
+	for (size_t i = 0; i < k->npts[t]; i++) {
+		sqlite3_bind_int64(st, 1, b[i].id);
+		sqlite3_bind_double(st, 2, b[i].x);
+		sqlite3_bind_double(st, 3, b[i].y);
+		int s = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (s != SQLITE_DONE)
+			return hv_error_sql(k->ctx, "indexing the episodes' points");
+	}
+	k->npts[t] = 0;
+	return HAVEN_OK;
+}
+
+/* A point's entry in R*Tree t (0 last seen, 1 found), buffered: memory is
+ * held to BOX_BATCH entries a tree. */
+static haven_status box(linker *k, int t, int64_t id, double x, double y)
+{
+	if (!k->pts[t] && !(k->pts[t] = malloc(BOX_BATCH * sizeof *k->pts[t])))
+		return nomem(k->ctx);
+	k->pts[t][k->npts[t]++] = (rpoint){id, x, y, zkey(x, y)};
+	return k->npts[t] == BOX_BATCH ? boxes_flush(k, t) : HAVEN_OK;
+}
+
+/* Write one episode of report p (police), l (LA) or both, unless the
+ * store holds it already. */
 static haven_status episode(linker *k, const char *child, const rrow *p, const rrow *l)
 {
 	const rrow *one = p ? p : l;
-	sqlite3_stmt *st = k->ins;
 	char conflict[200] = "";
 	const char *from = one->text[T_FROM], *to = one->text[T_TO], *placing = one->text[T_PLACING],
 	           *risk = one->text[T_RISK], *rid = one->text[T_RID];
 	int flag[5];
 	memcpy(flag, one->flag, sizeof flag);
 	const rrow *ls = one, *found = one;
+	int64_t fs = one->start;
 	if (p && l) {
-		if (strcmp(l->text[T_FROM], from) < 0)
+		if (strcmp(l->text[T_FROM], from) < 0) {
 			from = l->text[T_FROM];
+			fs = l->start;
+		}
 		const char *pt = p->text[T_TO], *lt = l->text[T_TO];
 		if ((pt == NULL) != (lt == NULL) || (pt && lt && !streq(pt, lt)))
 			note(conflict, sizeof conflict, "returned_at");
@@ -973,16 +1162,39 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 		ls = p->has_ls ? p : l;
 		found = p->has_f ? p : l;
 	}
+	/* An episode is its two reports (whose rows never change: a
+	 * correction is a new row) and its home's LA that day: one the store
+	 * holds already is kept as it is. */
+	const char *host = host_la(k, one->text[T_URN], from);
+	int64_t pid = p ? p->id : 0, lid = l ? l->id : 0;
+	for (size_t i = 0; i < k->nep; i++) {
+		oldep *e = &k->ep[i];
+		if (!e->keep && e->police == pid && e->la == lid && e->has_host == (host != NULL) &&
+		    (!host || streq(e->host, host))) {
+			e->keep = 1;
+			k->kept++;
+			return HAVEN_OK;
+		}
+	}
+	/* Else one that shares a report with it (a police-only episode the LA
+	 * report now pairs, an episode of a corrected report) is rewritten in
+	 * place, the child and home (and their indexes) as they were; else it
+	 * is new.  The pairing is one to one, so no other episode of the group
+	 * holds either report. */
+	oldep *was = NULL;
+	for (size_t i = 0; !was && i < k->nep; i++)
+		if (!k->ep[i].keep && ((pid && k->ep[i].police == pid) || (lid && k->ep[i].la == lid)))
+			was = &k->ep[i];
+	sqlite3_stmt *st = was ? k->upd : k->ins;
 	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 3, placing);
-	hv_bind_text_or_null(st, 4, host_la(k, one->text[T_URN], from));
+	hv_bind_text_or_null(st, 4, host);
 	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 6, to);
 	if (to) {
-		char f[20], t[20];
-		int64_t fs, ts;
-		hv_missing_time(from, f, &fs);
+		char t[20];
+		int64_t ts;
 		hv_missing_time(to, t, &ts);
 		sqlite3_bind_double(st, 7, (double)(ts - fs) / 3600.0);
 	} else
@@ -1002,9 +1214,28 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	hv_bind_text_or_null(st, 17, *conflict ? conflict : NULL);
 	bind_point(st, 18, ls->has_ls, ls->ls_x, ls->ls_y);
 	bind_point(st, 20, found->has_f, found->f_x, found->f_y);
+	if (was)
+		sqlite3_bind_int64(st, 22, was->id);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "writing an episode");
+	if (s != SQLITE_DONE)
+		return hv_error_sql(k->ctx, "writing an episode");
+	k->written++;
+	int64_t id = was ? was->id : sqlite3_last_insert_rowid(k->ctx->db);
+	if (was)
+		was->keep = 1;
+	const int has[2] = {ls->has_ls, found->has_f};
+	const double x[2] = {ls->ls_x, found->f_x}, y[2] = {ls->ls_y, found->f_y};
+	haven_status rc = HAVEN_OK;
+	for (int t = 0; !rc && t < 2; t++) {
+		if (was && was->has[t] == has[t] && (!has[t] || (was->x[t] == x[t] && was->y[t] == y[t])))
+			continue; /* the entry it has */
+		if (was && was->has[t] && del_id(k->del_box[t], id))
+			rc = hv_error_sql(k->ctx, "removing an episode's point from its index");
+		else if (has[t])
+			rc = box(k, t, id, x[t], y[t]);
+	}
+	return rc;
 }
 
 /* Pair and write one group: every current report of one child at one home,
@@ -1069,31 +1300,102 @@ static int col_flag(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
 }
 
-/* The episodes of the groups (child, home) an import touched, deleted one
- * group at a time: one DELETE of many rows would run the R*Trees' triggers
- * for each under one statement journal, which spills to disk. */
-static haven_status unlink_touched(haven_ctx *ctx)
+/* The episodes the store holds for the group (child, urn), into k->ep. */
+static haven_status read_old(linker *k, sqlite3_value *child, sqlite3_value *urn)
 {
-	sqlite3_stmt *rd, *del;
-	haven_status rc = hv_prepare(ctx, "SELECT child, urn FROM temp.missing_touched", &rd);
-	if (rc)
-		return rc;
-	if ((rc = hv_prepare(ctx, "DELETE FROM missing_episode WHERE child = ? AND urn = ?", &del))) {
-		sqlite3_finalize(rd);
-		return rc;
+	sqlite3_stmt *st = k->old;
+	sqlite3_bind_value(st, 1, child);
+	sqlite3_bind_value(st, 2, urn);
+	k->nep = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k->nep == k->capep) {
+			size_t ncap = k->capep ? k->capep * 2 : 16;
+			oldep *n = realloc(k->ep, ncap * sizeof *n);
+			if (!n) {
+				sqlite3_reset(st);
+				return nomem(k->ctx);
+			}
+			k->ep = n;
+			k->capep = ncap;
+		}
+		oldep *e = &k->ep[k->nep++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->police = sqlite3_column_int64(st, 1);
+		e->la = sqlite3_column_int64(st, 2);
+		const unsigned char *h = sqlite3_column_text(st, 3);
+		e->has_host = h != NULL;
+		if (h)
+			snprintf(e->host, sizeof e->host, "%s", (const char *)h);
+		for (int t = 0; t < 2; t++) {
+			e->has[t] = sqlite3_column_type(st, 4 + 2 * t) != SQLITE_NULL;
+			e->x[t] = sqlite3_column_double(st, 4 + 2 * t);
+			e->y[t] = sqlite3_column_double(st, 5 + 2 * t);
+		}
 	}
-	int s = SQLITE_DONE;
+	sqlite3_reset(st);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "reading a group's episodes");
+}
+
+/* Remove the group's episodes that linkage did not keep, with their R*Tree
+ * entries. */
+static haven_status drop_old(linker *k)
+{
+	for (size_t i = 0; i < k->nep; i++) {
+		const oldep *e = &k->ep[i];
+		if (e->keep)
+			continue;
+		k->removed++;
+		if ((e->has[0] && del_id(k->del_box[0], e->id)) || (e->has[1] && del_id(k->del_box[1], e->id)) ||
+		    del_id(k->del, e->id))
+			return hv_error_sql(k->ctx, "removing an episode linked again");
+	}
+	return HAVEN_OK;
+}
+
+/* The group's current reports, in order of start, into *g (n of them). */
+static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
+{
+	sqlite3_stmt *rd = k->reports;
+	haven_status rc = HAVEN_OK;
+	int s;
 	while (!rc && (s = sqlite3_step(rd)) == SQLITE_ROW) {
-		sqlite3_bind_value(del, 1, sqlite3_column_value(rd, 0));
-		sqlite3_bind_value(del, 2, sqlite3_column_value(rd, 1));
-		if (sqlite3_step(del) != SQLITE_DONE)
-			rc = hv_error_sql(ctx, "removing episodes to link again");
-		sqlite3_reset(del);
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 16;
+			rrow *ng = realloc(*g, ncap * sizeof *ng);
+			if (!ng)
+				return nomem(k->ctx);
+			memset(ng + *cap, 0, (ncap - *cap) * sizeof *ng);
+			*g = ng;
+			*cap = ncap;
+		}
+		rrow *r = &(*g)[(*n)++];
+		int oom = 0;
+		r->id = sqlite3_column_int64(rd, 0);
+		r->police = sqlite3_column_int(rd, 1);
+		r->text[T_URN] = dup_col(rd, 2, &oom);
+		r->text[T_PLACING] = dup_col(rd, 3, &oom);
+		r->text[T_FROM] = dup_col(rd, 4, &oom);
+		r->text[T_TO] = dup_col(rd, 5, &oom);
+		r->text[T_RISK] = dup_col(rd, 6, &oom);
+		r->text[T_RID] = dup_col(rd, 7, &oom);
+		for (int i = 0; i < 5; i++)
+			r->flag[i] = col_flag(rd, 8 + i);
+		r->has_ls = sqlite3_column_type(rd, 13) != SQLITE_NULL;
+		r->ls_x = sqlite3_column_double(rd, 13);
+		r->ls_y = sqlite3_column_double(rd, 14);
+		r->has_f = sqlite3_column_type(rd, 15) != SQLITE_NULL;
+		r->f_x = sqlite3_column_double(rd, 15);
+		r->f_y = sqlite3_column_double(rd, 16);
+		char norm[20];
+		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
+			rc = oom ? nomem(k->ctx)
+			         : hv_error(k->ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
 	}
+	sqlite3_reset(rd);
 	if (!rc && s != SQLITE_DONE)
-		rc = hv_error_sql(ctx, "reading the groups to link");
-	sqlite3_finalize(rd);
-	sqlite3_finalize(del);
+		rc = hv_error_sql(k->ctx, "reading the reports");
 	return rc;
 }
 
@@ -1101,96 +1403,90 @@ static haven_status unlink_touched(haven_ctx *ctx)
  * transaction; temp.home_versions made): every group when all is set (the
  * tolerance changed), else the groups the import touched - the same
  * episodes as linking every group, since a group's episodes depend on its
- * reports alone. */
+ * reports alone.  Group by group, in key order: its current reports through
+ * the index (child, home, start), so nothing is sorted, and its episodes in
+ * the store; an episode the store holds already (the same reports, the same
+ * host LA) is kept, a new one written with its R*Tree entries, and the rest
+ * removed.  The LA file that follows a police file rewrites only the
+ * episodes it pairs or adds. */
 static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 {
 	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600)};
-	sqlite3_stmt *rd = NULL;
-	haven_status rc = all ? hv_exec(ctx, "DELETE FROM missing_episode") : unlink_touched(ctx);
+	sqlite3_stmt *groups = NULL;
+	haven_status rc = HAVEN_OK;
+	if (all)
+		rc = hv_exec(ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn)"
+		                  " SELECT child, urn FROM missing_report WHERE superseded_by IS NULL"
+		                  " UNION SELECT child, urn FROM missing_episode");
 	if (!rc)
 		rc = load_versions(&k);
-	if (!rc)
-		rc = hv_prepare(
-		    ctx,
-		    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
-		    " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
-		    " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		    " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
-		    " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
-		    &k.ins);
-	if (!rc)
-		rc = hv_preparef(
-		    ctx, &rd,
-		    "SELECT r.id, r.source = 'police', r.child, r.urn, r.placing_la, r.missing_from,"
-		    " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
-		    " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
-		    " FROM %s WHERE r.superseded_by IS NULL ORDER BY %s.child, %s.urn, r.missing_from",
-		    all ? "missing_report r"
-		        : "temp.missing_touched t JOIN missing_report r ON r.child = t.child AND r.urn = t.urn",
-		    all ? "r" : "t", all ? "r" : "t");
+	const struct {
+		const char *sql;
+		sqlite3_stmt **st;
+	} stmts[] = {
+	    {"INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
+	     " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
+	     " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	     " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
+	     " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
+	     &k.ins},
+	    {"INSERT INTO missing_episode_last_seen(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)",
+	     &k.ins_box[0]},
+	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_box[1]},
+	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
+	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_box[0]},
+	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_box[1]},
+	    {"UPDATE missing_episode SET placing_la = ?3, host_la = ?4, missing_from = ?5, returned_at = ?6,"
+	     " duration_h = ?7, risk = ?8, cse = ?9, cce = ?10, ri_offered = ?11, ri_held = ?12,"
+	     " ri_independent = ?13, ri_date = ?14, police_report = ?15, la_report = ?16, conflict = ?17,"
+	     " last_seen = CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
+	     " found = CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END WHERE id = ?22",
+	     &k.upd},
+	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la, X(last_seen), Y(last_seen),"
+	     " X(found), Y(found) FROM missing_episode WHERE child = ?1 AND urn = ?2",
+	     &k.old},
+	    {"SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
+	     " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
+	     " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
+	     " FROM missing_report r INDEXED BY missing_report_child"
+	     " WHERE r.child = ?1 AND r.urn = ?2 AND r.superseded_by IS NULL ORDER BY r.missing_from",
+	     &k.reports},
+	    {"SELECT child, urn FROM temp.missing_touched ORDER BY child, urn", &groups},
+	};
+	for (size_t i = 0; !rc && i < sizeof stmts / sizeof stmts[0]; i++)
+		rc = hv_prepare(ctx, stmts[i].sql, stmts[i].st);
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
-	char child[65] = "", urn[64] = "";
-	while (!rc) {
-		int s = sqlite3_step(rd);
-		if (s != SQLITE_ROW && s != SQLITE_DONE) {
-			rc = hv_error_sql(ctx, "reading the reports");
-			break;
-		}
-		const char *c = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 2) : NULL;
-		const char *u = s == SQLITE_ROW ? (const char *)sqlite3_column_text(rd, 3) : NULL;
-		if (n && (!c || strcmp(c, child) || strcmp(u, urn))) {
-			rc = link_group(&k, child, g, n);
-			for (size_t i = 0; i < n; i++)
-				rrow_clear(&g[i]);
-			n = 0;
-			if (rc)
-				break;
-		}
-		if (s == SQLITE_DONE)
-			break;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			rrow *ng = realloc(g, ncap * sizeof *ng);
-			if (!ng) {
-				rc = nomem(ctx);
-				break;
-			}
-			memset(ng + cap, 0, (ncap - cap) * sizeof *ng);
-			g = ng;
-			cap = ncap;
-		}
-		snprintf(child, sizeof child, "%s", c);
-		snprintf(urn, sizeof urn, "%s", u);
-		rrow *r = &g[n++];
-		int oom = 0;
-		r->id = sqlite3_column_int64(rd, 0);
-		r->police = sqlite3_column_int(rd, 1);
-		r->text[T_URN] = dup_col(rd, 3, &oom);
-		r->text[T_PLACING] = dup_col(rd, 4, &oom);
-		r->text[T_FROM] = dup_col(rd, 5, &oom);
-		r->text[T_TO] = dup_col(rd, 6, &oom);
-		r->text[T_RISK] = dup_col(rd, 7, &oom);
-		r->text[T_RID] = dup_col(rd, 8, &oom);
-		for (int i = 0; i < 5; i++)
-			r->flag[i] = col_flag(rd, 9 + i);
-		r->has_ls = sqlite3_column_type(rd, 14) != SQLITE_NULL;
-		r->ls_x = sqlite3_column_double(rd, 14);
-		r->ls_y = sqlite3_column_double(rd, 15);
-		r->has_f = sqlite3_column_type(rd, 16) != SQLITE_NULL;
-		r->f_x = sqlite3_column_double(rd, 16);
-		r->f_y = sqlite3_column_double(rd, 17);
-		char norm[20];
-		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
-			rc = oom ? nomem(ctx)
-			         : hv_error(ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
+		sqlite3_value *child = sqlite3_column_value(groups, 0), *urn = sqlite3_column_value(groups, 1);
+		sqlite3_bind_value(k.reports, 1, child);
+		sqlite3_bind_value(k.reports, 2, urn);
+		if (!(rc = read_old(&k, child, urn)) && !(rc = read_group(&k, &g, &n, &cap)) && n)
+			rc = link_group(&k, (const char *)sqlite3_column_text(groups, 0), g, n);
+		if (!rc)
+			rc = drop_old(&k);
+		for (size_t i = 0; i < n; i++)
+			rrow_clear(&g[i]);
+		n = 0;
 	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the groups to link");
 	for (size_t i = 0; i < cap; i++)
 		rrow_clear(&g[i]);
 	free(g);
 	free(k.hv);
-	sqlite3_finalize(rd);
-	sqlite3_finalize(k.ins);
+	free(k.ep);
+	sqlite3_finalize(groups);
+	for (int t = 0; t < 2; t++) {
+		if (!rc)
+			rc = boxes_flush(&k, t);
+		free(k.pts[t]);
+	}
+	sqlite3_stmt *sts[] = {k.ins,        k.ins_box[0], k.ins_box[1], k.upd, k.del,
+	                       k.del_box[0], k.del_box[1], k.reports,    k.old};
+	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+		sqlite3_finalize(sts[i]);
 	return rc;
 }
 
@@ -1386,7 +1682,11 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
 		cache_set = !hv_exec(ctx, sql);
 	}
-	hv_exec(ctx, "PRAGMA temp_store = MEMORY");
+	/* The temporary table (the groups touched) and statement journals in
+	 * memory, not in files. */
+	int64_t temp_store = 0;
+	int temp_set =
+	    !hv_query_int(ctx, "PRAGMA temp_store", &temp_store) && !hv_exec(ctx, "PRAGMA temp_store = MEMORY");
 	if (!(rc = check_key(&im, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
@@ -1403,7 +1703,6 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (im.pj)
 		proj_destroy(im.pj);
 	hv_lanames_free(im.las);
-	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_seen");
 	rep->noop = !rc && !rep->added && !rep->superseded && !strcmp(tol_was, tol);
 	if (!rc)
 		rc = load_count(&im, fp, record_key);
@@ -1420,6 +1719,11 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (cache_set) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
+	}
+	if (temp_set) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA temp_store = %lld", (long long)temp_store);
 		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 	}
 	if (!rc && im.rej_open) {

@@ -21,8 +21,8 @@
  * pseudonym (HMAC-SHA-256 of the raw identifier, 64 hex digits): the raw
  * identifier is never stored.  Times are clock times as reported,
  * 'YYYY-MM-DDTHH:MM:SS' (Europe/London), sortable as text.  Locations are
- * eastings and northings (EPSG:27700, metres), whatever the file gave.  content is the SHA-256 of the version's fields, so
- * that a re-import of the same record is recognised as unchanged.
+ * eastings and northings (EPSG:27700, metres), whatever the file gave.  content is the SHA-256 of the version's fields,
+ * so that a re-import of the same record is recognised as unchanged.
  *
  * missing_episode: one row per episode, the current reports linked (the same
  * pseudonym and home, start times within the tolerance): a police report, an
@@ -32,8 +32,16 @@
  * the two reports disagree on ('returned_at', 'risk', ... comma-separated).
  * host_la is the LA of the home on the day the child went missing (the
  * register's history), duration_h the hours until return (NULL while still
- * missing); last_seen and found are points (EPSG:27700, with R*Trees: the
- * clustering reads them).  Rebuilt from missing_report by every import. */
+ * missing); last_seen and found are SpatiaLite points (EPSG:27700, made by
+ * MakePoint), each found by bounding box through its own SQLite R*Tree,
+ * missing_episode_last_seen and missing_episode_found (id = the episode's
+ * id; the box of a point is the point, rounded outwards to 32-bit floats, so
+ * a box query is then checked on X() and Y()).  They are plain R*Trees, not
+ * SpatiaLite geometry columns: the linkage writes an episode and its
+ * R*Tree entries itself, without the per-row triggers (geometry checks,
+ * geometry_columns_time) that halved the import's speed.  Linked again by
+ * every import that changes a report: only the episodes that changed are
+ * written. */
 static const char schema_v7[] =
     "CREATE TABLE missing_key("
     " id INTEGER PRIMARY KEY CHECK(id = 1), fingerprint TEXT NOT NULL, recorded_at TEXT NOT NULL);"
@@ -65,12 +73,10 @@ static const char schema_v7[] =
     " risk TEXT CHECK(risk IN ('none','low','medium','high')),"
     " cse INTEGER, cce INTEGER, ri_offered INTEGER, ri_held INTEGER, ri_independent INTEGER, ri_date TEXT,"
     " police_report INTEGER REFERENCES missing_report(id), la_report INTEGER REFERENCES missing_report(id),"
-    " conflict TEXT,"
+    " conflict TEXT, last_seen BLOB, found BLOB,"
     " CHECK(police_report IS NOT NULL OR la_report IS NOT NULL));"
-    "SELECT AddGeometryColumn('missing_episode', 'last_seen', 27700, 'POINT', 'XY', 0);"
-    "SELECT AddGeometryColumn('missing_episode', 'found', 27700, 'POINT', 'XY', 0);"
-    "SELECT CreateSpatialIndex('missing_episode', 'last_seen');"
-    "SELECT CreateSpatialIndex('missing_episode', 'found');"
+    "CREATE VIRTUAL TABLE missing_episode_last_seen USING rtree(id, xmin, xmax, ymin, ymax);"
+    "CREATE VIRTUAL TABLE missing_episode_found USING rtree(id, xmin, xmax, ymin, ymax);"
     "CREATE INDEX missing_episode_when ON missing_episode(missing_from);"
     "CREATE INDEX missing_episode_home ON missing_episode(urn, missing_from);"
     "CREATE INDEX missing_episode_child ON missing_episode(child);";

@@ -56,6 +56,18 @@ DROP TABLE la_fixture;
 SQL
 }
 
+# missing_store STORE: an HMCI store of the register fixtures (three months)
+# and the postcode sample, as the missing-from-care tests start from.
+missing_store() {
+  local received=(x 2025-01-31 2025-02-28 2025-03-31) m
+  "$HAVEN_BIN" -q init "$1" --owner-kind hmci --owner-code HMCI --owner-name "HMCI (Ofsted)" >/dev/null
+  fixture_las "$1"
+  for m in 1 2 3; do
+    "$HAVEN_BIN" -q register import "$1" "$HAVEN_FIXTURES/register/month$m.csv" --received "${received[$m]}" >/dev/null 2>&1
+  done
+  "$HAVEN_BIN" -q gazetteer load "$1" "$HAVEN_FIXTURES/gazetteer/onspd_sample.csv" >/dev/null
+}
+
 # national_reference STORE TABLE...: the rows of TABLEs of the national store
 # (la and pfa boundaries, the postcode sample; tests/national_store.sh)
 # copied into STORE, in place of loading them again; the test must require

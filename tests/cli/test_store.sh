@@ -38,9 +38,8 @@ haven_part() {
 
 # Take a store back to schema 5, 4, 3, 2 or 1 as an older haven left it: without
 # what later migrations made (as test_govern's 10.9 does).
-to6="DROP TABLE idx_missing_episode_found; DROP TABLE idx_missing_episode_last_seen; DROP TABLE missing_episode;
-     DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key;
-     DELETE FROM geometry_columns WHERE f_table_name = 'missing_episode';"
+to6="DROP TABLE missing_episode_found; DROP TABLE missing_episode_last_seen; DROP TABLE missing_episode;
+     DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key;"
 to5="$to6 DROP TABLE stats_value; DROP TABLE stats_load;"
 to4="$to5 DROP TABLE authority_scope; DROP TABLE area_la; ALTER TABLE authority DROP COLUMN scope_recorded_at;"
 to3="$to4 DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN issuer;
