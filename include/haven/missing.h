@@ -15,7 +15,6 @@
 
 #include <stdint.h>
 #include "haven/context.h"
-#include "haven/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,17 +73,6 @@ typedef struct haven_missing_report {
  *         not in the register) naming file and row. */
 haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_missing_opts *opts,
                                   haven_missing_report *report);
-
-/** Counts of episodes by how they are known - police only, LA only, both,
- *  and of those both, how many with a conflict - by area (the host LA, its
- *  police force area, region, or England) and period (of the start), for
- *  the acting user's scope, as a sealed table for haven_release().
- *  Columns: period, area_code, area_name, episodes, police_only, la_only,
- *  both, conflicts.
- * \param by   borrowed; "month", "quarter" or "year" (NULL: month)
- * \param area borrowed; "la", "pfa", "region" or "england" (NULL: la)
- * \param out  on HAVEN_OK a new sealed table; caller frees with haven_table_free() */
-haven_status haven_missing_linkage(haven_ctx *ctx, const char *by, const char *area, haven_table **out);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /*
  * haven/trends.h - children missing from care: trends by area and period,
- * homes whose episode rate stands out (a funnel plot with exact Poisson
+ * the linkage counts (police only, LA only, both) by area and period, homes whose episode rate stands out (a funnel plot with exact Poisson
  * control limits), and charts of both.  The episodes are the store's
  * missing_episode rows (docs/missing.md); every table is sealed and
  * leaves through haven_release (haven/gate.h).
@@ -37,6 +37,20 @@ typedef struct haven_trends_opts {
  *         a bad date or a period running backwards, HAVEN_ERR_DENIED when
  *         nobody is acting. */
 haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out);
+
+/** The linkage counts (docs/missing.md, "Linkage counts"): the episodes
+ *  of haven_trends - the same periods, areas, scope and rows - counted by
+ *  how they are known: one row per area and period of o with period,
+ *  period_start, geographic_level, area_code, area_name, episodes,
+ *  police_only, la_only, both (a police and an LA report linked) and
+ *  conflicts (of both, those whose reports disagree).  Every count is
+ *  count:episodes, and episodes is declared the sum of police_only, la_only
+ *  and both, for the gate's disclosure control.  o may be NULL; o->by NULL
+ *  is month, o->area NULL is la (the placing LA); "home" is refused.
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free().
+ * \return as haven_trends; HAVEN_ERR_USAGE for --area home. */
+haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out);
 
 /** What outliers to look for.  Borrowed for the call. */
 typedef struct haven_outliers_opts {

@@ -1,6 +1,8 @@
 /*
  * missing_trends.c - children missing from care: trends per area and
- * period, and homes whose episode rate per place stands out.
+ * period, the linkage counts (the same rows, counted by police-only,
+ * LA-only and linked episodes), and homes whose episode rate per place
+ * stands out.
  *
  * Read-only.  Episodes are the store's missing_episode rows, those the
  * acting user may see (docs/missing.md, "Scope"): police the episodes at
@@ -314,7 +316,18 @@ typedef struct version {
 	int open;
 } version;
 
-enum { F_RETURNED = 1, F_EXPLOIT = 2, F_OFFERED = 4, F_HELD = 8, F_INDEPENDENT = 16 };
+/* F_POLICE, F_LA: the episode has a police report, an LA report (both:
+ * the two linked); F_CONFLICT: the two disagree (docs/missing.md). */
+enum {
+	F_RETURNED = 1,
+	F_EXPLOIT = 2,
+	F_OFFERED = 4,
+	F_HELD = 8,
+	F_INDEPENDENT = 16,
+	F_POLICE = 32,
+	F_LA = 64,
+	F_CONFLICT = 128
+};
 
 typedef struct episode {
 	uint32_t area, child;
@@ -527,7 +540,8 @@ static haven_status read_episodes(tr *t)
 	    hv_preparef(t->ctx, &st,
 	                "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
 	                " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
-	                " ri_independent, risk FROM missing_episode WHERE %smissing_from >= ?1 AND %smissing_from < ?2",
+	                " ri_independent, risk, police_report IS NOT NULL, la_report IS NOT NULL, conflict IS NOT NULL"
+	                " FROM missing_episode WHERE %smissing_from >= ?1 AND %smissing_from < ?2",
 	                scan ? "+" : "", scan ? "+" : "");
 	if (rc)
 		return rc;
@@ -565,7 +579,8 @@ static haven_status read_episodes(tr *t)
 				x->risk = k;
 		x->flags = (uint8_t)((returned ? F_RETURNED : 0) | (flag(st, 7) ? F_EXPLOIT : 0) |
 		                     (flag(st, 8) ? F_OFFERED : 0) | (flag(st, 9) ? F_HELD : 0) |
-		                     (flag(st, 10) ? F_INDEPENDENT : 0));
+		                     (flag(st, 10) ? F_INDEPENDENT : 0) | (flag(st, 12) ? F_POLICE : 0) |
+		                     (flag(st, 13) ? F_LA : 0) | (flag(st, 14) ? F_CONFLICT : 0));
 	}
 	sqlite3_finalize(st);
 	if (oom)
@@ -750,6 +765,7 @@ static int cmp_double(const void *a, const void *b)
 /* What a run of episodes (one area and period, sorted by child) adds up to. */
 typedef struct stats {
 	int64_t episodes, children, repeat, returned, exploit, offered, held, independent;
+	int64_t police_only, la_only, both, conflicts; /* the reports behind the episodes */
 	int64_t risk[NRISK];
 	double median, p90;
 } stats;
@@ -780,6 +796,10 @@ static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, s
 		s->offered += (f & F_RETURNED) && (f & F_OFFERED);
 		s->held += (f & F_RETURNED) && (f & F_HELD);
 		s->independent += (f & F_RETURNED) && (f & F_HELD) && (f & F_INDEPENDENT);
+		s->police_only += (f & F_POLICE) && !(f & F_LA);
+		s->la_only += (f & F_LA) && !(f & F_POLICE);
+		s->both += (f & F_POLICE) && (f & F_LA);
+		s->conflicts += (f & F_CONFLICT) != 0;
 	}
 	if (s->returned)
 		qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
@@ -838,9 +858,9 @@ static haven_status set_num(haven_ctx *ctx, haven_table *tb, int c, double v, do
 	return isnan(v) ? HAVEN_OK : hv_table_set_real(ctx, tb, c, round_to(v, unit));
 }
 
-/* One row of the trends table. */
-static haven_status trend_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p, const stats *s,
-                              double pd)
+/* A new row of area k and period p: its label cells (period to area_name,
+ * the first columns of every table by area and period) and its episodes. */
+static haven_status label_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p, const stats *s)
 {
 	haven_ctx *ctx = t->ctx;
 	char label[16], start[11];
@@ -852,10 +872,20 @@ static haven_status trend_row(tr *t, haven_table *tb, uint32_t k, const char *na
 	if ((rc = hv_table_add_row(ctx, tb)) || (rc = hv_table_set_text(ctx, tb, C_PERIOD, label)) ||
 	    (rc = hv_table_set_text(ctx, tb, C_START, start)) ||
 	    (rc = hv_table_set_text(ctx, tb, C_LEVEL, k == t->top && !t->national ? "scope" : kinds[t->kind].level)) ||
-	    (rc = hv_table_set_text(ctx, tb, C_CODE, t->codes.s[k])) ||
-	    (rc = hv_table_set_text(ctx, tb, C_NAME, name)) ||
-	    (rc = hv_table_set_int(ctx, tb, C_EPISODES, s->episodes)) ||
-	    (rc = hv_table_set_int(ctx, tb, C_CHILDREN, s->children)) ||
+	    (rc = hv_table_set_text(ctx, tb, C_CODE, t->codes.s[k])) || (rc = hv_table_set_text(ctx, tb, C_NAME, name)))
+		return rc;
+	return hv_table_set_int(ctx, tb, C_EPISODES, s->episodes);
+}
+
+/* One row of the trends table. */
+static haven_status trend_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p, const stats *s,
+                              double pd)
+{
+	haven_ctx *ctx = t->ctx;
+	int64_t a, b;
+	period_days(t, p, &a, &b);
+	haven_status rc;
+	if ((rc = label_row(t, tb, k, name, p, s)) || (rc = hv_table_set_int(ctx, tb, C_CHILDREN, s->children)) ||
 	    (rc = hv_table_set_int(ctx, tb, C_REPEAT, s->repeat)))
 		return rc;
 	if (s->children &&
@@ -874,6 +904,24 @@ static haven_status trend_row(tr *t, haven_table *tb, uint32_t k, const char *na
 		return rc;
 	return places > 0 ? hv_table_set_real(ctx, tb, C_RATE, round_to(100.0 * (double)s->episodes / places, 0.01))
 	                  : hv_table_set_text(ctx, tb, C_RATE, "z");
+}
+
+/* The linkage table: the label columns and episodes of the trends table,
+ * then the reports behind the episodes. */
+static const char *const link_cols[] = {"period",   "period_start", "geographic_level", "area_code", "area_name",
+                                        "episodes", "police_only",  "la_only",          "both",      "conflicts"};
+enum { C_POLICE_ONLY = C_EPISODES + 1, C_LA_ONLY, C_BOTH, C_CONFLICTS, NLINK };
+
+/* One row of the linkage table. */
+static haven_status link_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p, const stats *s)
+{
+	haven_ctx *ctx = t->ctx;
+	haven_status rc;
+	if ((rc = label_row(t, tb, k, name, p, s)) || (rc = hv_table_set_int(ctx, tb, C_POLICE_ONLY, s->police_only)) ||
+	    (rc = hv_table_set_int(ctx, tb, C_LA_ONLY, s->la_only)) ||
+	    (rc = hv_table_set_int(ctx, tb, C_BOTH, s->both)))
+		return rc;
+	return hv_table_set_int(ctx, tb, C_CONFLICTS, s->conflicts);
 }
 
 static const char *area_kind(const tr *t)
@@ -933,14 +981,18 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 	return rc;
 }
 
-static haven_status trend_meta(tr *t, haven_table *tb)
+/* The metadata of a table by area and period: what its rows are, then what
+ * its own columns are (the trends', or with link the linkage counts'). */
+static haven_status by_area_meta(tr *t, haven_table *tb, int link)
 {
-	const char *const meta[][2] = {
+	const char *const rows[][2] = {
 	    {"by", by_words[t->by]},
 	    {"area", kinds[t->kind].words},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
 	                 "the children it places and those at homes in its area"},
+	};
+	static const char *const cols[][2] = {
 	    {"durations", "median_hours and p90_hours: hours missing of the episodes returned, quantiles by linear "
 	                  "interpolation between order statistics (type 7)"},
 	    {"shares", "exploitation_pct: episodes with a child sexual or criminal exploitation concern, of all "
@@ -948,14 +1000,21 @@ static haven_status trend_meta(tr *t, haven_table *tb)
 	               "episodes returned"},
 	    {"places", "registered places of the area's open homes, place-days in the period over its days "
 	               "(the register's history; a home's first version from its registration date)"},
+	    {"linkage", "police_only: episodes the police reported and the local authority did not; la_only: the "
+	                "other way round; both: a police and an LA report of one child at one home, linked as one "
+	                "episode; conflicts: of both, those whose two reports disagree (docs/missing.md)"},
 	};
-	return set_meta(t, tb, meta, sizeof meta / sizeof meta[0]);
+	haven_status rc = set_meta(t, tb, rows, sizeof rows / sizeof rows[0]);
+	for (size_t i = link ? 3 : 0; !rc && i < (link ? 4u : 3u); i++)
+		rc = hv_table_meta_set(t->ctx, tb, cols[i][0], cols[i][1]);
+	return rc;
 }
 
-haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
+/* The table by area and period of o: trends, or with link the linkage
+ * counts.  One engine, so that both have the same periods, areas, scope
+ * and rows. */
+static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link, haven_table **out)
 {
-	hv_clear(ctx);
-	*out = NULL;
 	tr t;
 	haven_status rc = begin(&t, ctx, o->by, o->area, o->from, o->to);
 	if (rc) {
@@ -995,21 +1054,32 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	    !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names)))
 		sqlite3_bind_text(names, 1, area_kind(&t), -1, SQLITE_STATIC);
 	char title[160];
-	snprintf(title, sizeof title, "Children missing from care by %s and %s", kinds[t.kind].words, by_words[t.by]);
+	snprintf(title, sizeof title, "%s by %s and %s",
+	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
+	         by_words[t.by]);
 	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NTREND, trend_cols, &tb);
+		rc = link ? hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NLINK, link_cols, &tb)
+		          : hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NTREND, trend_cols, &tb);
 	char spec[512];
 	snprintf(spec, sizeof spec,
-	         "period=label period_start=label geographic_level=label area_code=%s area_name=label"
-	         " episodes=count:episodes children=count:distinct children_repeat=count:distinct"
-	         " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
-	         " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
-	         " ri_independent_pct=rate:episodes places=count:places episodes_per_100_places=rate:episodes",
-	         kinds[t.kind].role);
+	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s",
+	         kinds[t.kind].role,
+	         link ? "episodes=count:episodes police_only=count:episodes la_only=count:episodes both=count:episodes"
+	                " conflicts=count:episodes"
+	              : "episodes=count:episodes children=count:distinct children_repeat=count:distinct"
+	                " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
+	                " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
+	                " ri_independent_pct=rate:episodes places=count:places episodes_per_100_places=rate:episodes");
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
 	if (!rc)
-		rc = trend_meta(&t, tb);
+		rc = by_area_meta(&t, tb, link);
+	if (!rc && link) { /* the audit names it; the gate protects the sum it declares */
+		char object[120];
+		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[t.by]);
+		if (!(rc = hv_table_object(ctx, tb, object)))
+			rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
+	}
 	for (size_t a = 0; !rc && a < na; a++) {
 		uint32_t k = ids[a];
 		char name[256];
@@ -1032,8 +1102,9 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 			stats s;
 			rc = run_stats(&t, t.e + i, j - i, &buf, &cap, &s);
 			if (!rc)
-				rc = trend_row(&t, tb, k, *name ? name : NULL, p, &s,
-				               pd[(size_t)k * (size_t)t.np + (size_t)p]);
+				rc = link ? link_row(&t, tb, k, *name ? name : NULL, p, &s)
+				          : trend_row(&t, tb, k, *name ? name : NULL, p, &s,
+				                      pd[(size_t)k * (size_t)t.np + (size_t)p]);
 			i = j;
 		}
 	}
@@ -1050,6 +1121,29 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 	}
 	*out = tb;
 	return HAVEN_OK;
+}
+
+haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	return by_area(ctx, o, 0, out);
+}
+
+haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
+{
+	hv_clear(ctx);
+	if (out)
+		*out = NULL;
+	if (!out)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "missing linkage needs somewhere to put its table");
+	haven_trends_opts d = o ? *o : (haven_trends_opts){0};
+	d.area = d.area ? d.area : "la";
+	/* counts by area: no per-home table (homes that stand out are the outliers') */
+	if (strcmp(d.area, "la") && strcmp(d.area, "host-la") && strcmp(d.area, "pfa") && strcmp(d.area, "region") &&
+	    strcmp(d.area, "england"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--area '%s': use la, host-la, pfa, region or england", d.area);
+	return by_area(ctx, &d, 1, out);
 }
 
 /* ---- the scorecard ------------------------------------------------------------ */

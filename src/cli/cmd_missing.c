@@ -1,6 +1,5 @@
 /*
- * cmd_missing.c - haven key init, haven missing import, haven missing
- * linkage.
+ * cmd_missing.c - haven key init, haven missing import.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,41 +70,4 @@ haven_status cmd_missing_import(haven_ctx *ctx, int argc, char **argv)
 	printf("  %lld episodes: %lld with both reports, %lld of them with a conflict\n", (long long)r.episodes,
 	       (long long)r.both, (long long)r.conflicts);
 	return HAVEN_OK;
-}
-
-haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
-	                                     {"area", required_argument, NULL, 'a'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     CLI_FORMAT_OPTIONS,
-	                                     {NULL, 0, NULL, 0}};
-	const char *by = NULL, *area = NULL;
-	haven_format fmt = HAVEN_FMT_TEXT;
-	int c;
-	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
-		if (c == 'b')
-			by = optarg;
-		else if (c == 'a')
-			area = optarg;
-		else if (c == 'f') {
-			if (!strcmp(optarg, "text"))
-				fmt = HAVEN_FMT_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				fmt = HAVEN_FMT_CSV;
-			else if (!strcmp(optarg, "json"))
-				fmt = HAVEN_FMT_JSON;
-			else
-				return cli_usage();
-		} else if (!cli_format_opt(c, &fmt))
-			return cli_usage();
-	}
-	if (cli_positional(argc, 1))
-		return cli_usage();
-	haven_status st = cli_open_store(ctx, argv[optind]);
-	if (st)
-		return st;
-	haven_table *t = NULL;
-	st = haven_missing_linkage(ctx, by, area, &t);
-	return cli_write_table(ctx, st, t, fmt);
 }

@@ -1,5 +1,5 @@
 /*
- * cmd_trends.c - haven missing trends, haven missing outliers.
+ * cmd_trends.c - haven missing trends, linkage, outliers and scorecard.
  */
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +103,33 @@ haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv)
 	haven_table *t = NULL;
 	st = haven_trends(ctx, &o, &t);
 	return release_write(ctx, st, t, a.fmt, a.chart, haven_trends_chart, a.measure, a.force);
+}
+
+haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"by", required_argument, NULL, 'b'},
+	                                     {"area", required_argument, NULL, 'a'},
+	                                     COMMON_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_trends_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'b')
+			o.by = optarg;
+		else if (c == 'a')
+			o.area = optarg;
+		else if (c == 'F' || !common_opt(c, &o.from, &o.to, &fmt, &force, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_missing_linkage(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt, NULL, NULL, NULL, 0);
 }
 
 haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv)

@@ -141,14 +141,20 @@ const cli_cmd cli_commands[] = {
 	 "import rebuilds the episodes.  All or nothing without --skip-invalid.  Columns:\n"
 	 "docs/formats.md (\"Missing episode file\"); model: docs/missing.md.\n",
 	 cmd_missing_import, CLI_ACTS | CLI_WRITES},
-	{"missing linkage", "STORE [--by month|quarter|year] [--area la|pfa|region|england] [--format text|csv|json]",
+	{"missing linkage",
+	 "STORE [--by month|quarter|year|fy] [--area la|host-la|pfa|region|england] [--from DATE]\n"
+	 "             [--to DATE] [--format text|csv|json]",
 	 "count episodes known to the police only, the LA only, or both, by area and period",
-	 "  --by P              month (default), quarter or year of the start\n"
-	 "  --area A            la (the home's LA that day, default), pfa, region or england\n"
+	 "  --by P              month (default), quarter or year (calendar), or fy (financial year,\n"
+	 "                      April to March)\n"
+	 "  --area A            la: the placing local authority (default); host-la, pfa, region:\n"
+	 "                      where the home is; england: one row per period\n"
+	 "  --from, --to DATE   episodes starting in these days (default: every episode held)\n"
 	 "  --format F          text (default), csv or json (also --csv, --json)\n"
-	 "Columns: period, area_code, area_name, episodes, police_only, la_only, both, conflicts\n"
-	 "(both, where the two records disagree).  Counts only, released through the gate: DfE and\n"
-	 "the Children's Commissioner see them under disclosure control.  docs/missing.md\n",
+	 "Columns: period, period_start, geographic_level, area_code, area_name, episodes,\n"
+	 "police_only, la_only, both, conflicts (both, where the two records disagree).  The periods,\n"
+	 "areas and scope of 'missing trends'.  Counts only, released through the gate: DfE and the\n"
+	 "Children's Commissioner see them under disclosure control.  docs/missing.md\n",
 	 cmd_missing_linkage, CLI_ACTS},
 	{"export",
 	 "STORE --geography G [--measures LIST] --format F --out FILE|PG:CONNINFO [--as-at DATE]\n"

@@ -27,7 +27,6 @@
 #include "core/output.h"
 #include "core/source.h"
 #include "core/sql.h"
-#include "core/table.h"
 #include "data/homes.h"
 #include "data/missing.h"
 #include "govern/govern.h"
@@ -1750,80 +1749,4 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		memcpy(rep->sha256, sha, sizeof sha);
 	}
 	return end;
-}
-
-/* ---- linkage counts ------------------------------------------------------- */
-
-haven_status haven_missing_linkage(haven_ctx *ctx, const char *by, const char *area, haven_table **out)
-{
-	hv_clear(ctx);
-	if (out)
-		*out = NULL;
-	if (!out)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "missing linkage needs somewhere to put its table");
-	by = by ? by : "month";
-	area = area ? area : "la";
-	const char *period = !strcmp(by, "month") ? "substr(e.missing_from, 1, 7)"
-	                     : !strcmp(by, "quarter")
-	                         ? "substr(e.missing_from, 1, 4) || '-Q' || ((CAST(substr(e.missing_from, 6, 2) AS "
-	                           "INTEGER) + 2) / 3)"
-	                     : !strcmp(by, "year") ? "substr(e.missing_from, 1, 4)"
-	                                           : NULL;
-	if (!period)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--by must be month, quarter or year, not '%s'", by);
-	const char *code, *join = "";
-	if (!strcmp(area, "la"))
-		code = "e.host_la";
-	else if (!strcmp(area, "pfa") || !strcmp(area, "region")) {
-		code = "x.code";
-		join = !strcmp(area, "pfa") ? " LEFT JOIN area_la x ON x.kind = 'pfa' AND x.la_code = e.host_la"
-		                            : " LEFT JOIN area_la x ON x.kind = 'region' AND x.la_code = e.host_la";
-	} else if (!strcmp(area, "england"))
-		code = "'E92000001'";
-	else
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--area must be la, pfa, region or england, not '%s'", area);
-	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
-	if (rc)
-		return rc;
-	hv_scope *scope = NULL;
-	if ((rc = hv_scope_actor(ctx, &scope)) || (rc = hv_homes_view(ctx, NULL, scope))) {
-		hv_scope_free(scope);
-		return rc;
-	}
-	int national = hv_scope_is_national(scope);
-	hv_scope_free(scope);
-	sqlite3_stmt *st;
-	rc = hv_preparef(ctx, &st,
-	                 "SELECT %s AS period, %s AS area_code,"
-	                 " CASE WHEN %s IS NULL THEN 'unlocated' WHEN %s = 'E92000001' THEN 'England'"
-	                 " ELSE coalesce((SELECT name FROM area a WHERE a.kind = '%s' AND a.code = %s), %s) END"
-	                 " AS area_name,"
-	                 " count(*) AS episodes,"
-	                 " sum(e.la_report IS NULL) AS police_only,"
-	                 " sum(e.police_report IS NULL) AS la_only,"
-	                 " sum(e.police_report IS NOT NULL AND e.la_report IS NOT NULL) AS both,"
-	                 " sum(e.conflict IS NOT NULL) AS conflicts"
-	                 " FROM missing_episode e%s"
-	                 " WHERE %s"
-	                 " GROUP BY 1, 2 ORDER BY 1, 2",
-	                 period, code, code, code, area, code, code, join,
-	                 national ? "1" : "e.host_la IN (SELECT la_code FROM temp.homes_scope)");
-	if (rc)
-		return rc;
-	char roles[200], object[120];
-	snprintf(roles, sizeof roles,
-	         "period=label area_code=area:%s area_name=label episodes=count:episodes police_only=count:episodes "
-	         "la_only=count:episodes both=count:episodes conflicts=count:episodes",
-	         area);
-	snprintf(object, sizeof object, "missing-episode linkage by %s and %s", area, by);
-	rc = hv_table_listing(ctx, "Missing episodes: police and LA records", st, roles, object, out);
-	sqlite3_finalize(st);
-	if (!rc)
-		rc = hv_table_sum(ctx, *out, "episodes", "police_only la_only both");
-	if (rc) {
-		haven_table_free(*out);
-		*out = NULL;
-	}
-	return rc;
 }

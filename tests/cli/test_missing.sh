@@ -14,7 +14,9 @@
 #   8  --skip-invalid: the rest imported, a marked 0600 reject file
 #   9  linkage: both, police only, LA only, a conflict, the tolerance edge
 #  10  the LA of the home on the day, from the register's history
-#  11  'missing linkage': counts by area and period, through the gate
+#  11  'missing linkage': counts by placing LA (DfE's definition), the home's
+#      LA, England; by month, quarter, year and financial year; audited; DfE
+#      under disclosure control
 #  12  no raw child identifier in any page of the store or its -wal, the
 #      audit log, any output or reject file or message (and the search finds
 #      one planted)
@@ -266,34 +268,67 @@ same "10.1 Leeds before the move, Salford after" "E08000035 E08000006" \
 	"$(q "SELECT group_concat(host_la, ' ') FROM (SELECT host_la FROM missing_episode WHERE urn = 'SC100008' ORDER BY missing_from)")"
 
 # ---- 11: missing linkage ----------------------------------------------------------------------
+# The trends engine's periods, areas and scope.  --area la is the placing LA (DfE's definition):
+# DUR-003, reported by the police without a placing LA, counts as 'unknown', not Durham's.
 L=$T/linkage.csv
 "$H" missing linkage "$S" --format csv >"$L"
 OUTS+=("$L")
-same "11.1 Durham's March" "2025-03,E06000047,County Durham,3,1,1,1,1,OFFICIAL-SENSITIVE" \
-	"$(grep '^2025-03,E06000047' "$L" | tr -d '\r')"
-same "11.2 Bristol's conflict" "2025-03,E06000023,\"Bristol, City of\",1,0,0,1,1,OFFICIAL-SENSITIVE" \
-	"$(grep '^2025-03,E06000023' "$L" | tr -d '\r')"
+same "11.1 Durham's March by placing LA (the default)" \
+	"2025-03,2025-03-01,la,E06000047,County Durham,2,0,1,1,1,OFFICIAL-SENSITIVE" \
+	"$(grep '^2025-03,2025-03-01,la,E06000047' "$L" | tr -d '\r')"
+same "11.2 Bristol's conflict" "2025-03,2025-03-01,la,E06000023,\"Bristol, City of\",1,0,0,1,1,OFFICIAL-SENSITIVE" \
+	"$(grep '^2025-03,2025-03-01,la,E06000023' "$L" | tr -d '\r')"
+same "11.3 police reports without a placing LA" \
+	"2025-03,2025-03-01,la,unknown,placing authority not recorded,3,3,0,0,0,OFFICIAL-SENSITIVE" \
+	"$(grep '^2025-03,2025-03-01,la,unknown' "$L" | tr -d '\r')"
 "$H" missing linkage "$S" --by year --area england --json >"$T/linkage.json"
 OUTS+=("$T/linkage.json")
-same "11.3 England's year" "2025 E92000001 England 10 5 2 3 3" "$(python3 -c '
+same "11.4 England's year" "2025 E92000001 England 10 5 2 3 3" "$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["rows"]
 print(" ".join(str(r[0][k]) for k in ("period", "area_code", "area_name", "episodes", "police_only", "la_only", "both", "conflicts")))' "$T/linkage.json")"
 "$H" missing linkage "$S" --by quarter >"$T/linkage.txt"
 OUTS+=("$T/linkage.txt")
-grep -q "^2025-Q1 " "$T/linkage.txt" || fail "11.4 quarters: $(cat "$T/linkage.txt")"
-ok "11.4 by quarter"
+grep -q "^2025-Q1 " "$T/linkage.txt" || fail "11.5 quarters: $(cat "$T/linkage.txt")"
+ok "11.5 by quarter"
 expect_exit 2 "$H" missing linkage "$S" --by week
 expect_exit 2 "$H" missing linkage "$S" --area home
-ok "11.5 unknown periods and areas"
-same "11.6 each listing audited" 3 "$(q "SELECT count(*) FROM audit WHERE object LIKE 'missing-episode linkage%'")"
+expect_exit 2 "$H" missing linkage "$S" --area shire
+ok "11.6 unknown periods and areas; no table by home"
+"$H" missing linkage "$S" --area host-la --csv >"$T/host.csv"
+OUTS+=("$T/host.csv")
+same "11.7 host-la: Durham's March by the home's LA, DUR-003 included" \
+	"2025-03,2025-03-01,la,E06000047,County Durham,3,1,1,1,1,OFFICIAL-SENSITIVE" \
+	"$(grep '^2025-03,2025-03-01,la,E06000047' "$T/host.csv" | tr -d '\r')"
+"$H" missing linkage "$S" --by fy --area england --csv >"$T/fy.csv"
+OUTS+=("$T/fy.csv")
+same "11.8 fy: financial years as DfE labels them" \
+	"2024-25,2024-04-01,england,E92000001,England,9,4,2,3,3 2025-26,2025-04-01,england,E92000001,England,1,1,0,0,0" \
+	"$(sed 1d "$T/fy.csv" | cut -d, -f1-10 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')"
+"$H" missing linkage "$S" --by fy --area england --from 2025-04-01 --to 2025-04-15 --csv >"$T/fy2.csv"
+OUTS+=("$T/fy2.csv")
+same "11.9 --from, --to" "2025-26,2025-04-01,england,E92000001,England,1,1,0,0,0" \
+	"$(sed 1d "$T/fy2.csv" | cut -d, -f1-10 | tr -d '\r')"
+same "11.10 each listing audited" \
+	"missing-episode linkage by la and month|missing-episode linkage by england and year|missing-episode linkage by la and quarter|missing-episode linkage by host-la and month|missing-episode linkage by england and fy|missing-episode linkage by england and fy" \
+	"$(q "SELECT group_concat(object, '|') FROM (SELECT object FROM audit WHERE object LIKE 'missing-episode linkage%' ORDER BY seq)")"
 # A DfE analyst sees the counts under disclosure control: small counts become c.
 "$H" -q authority add "$S" --kind dfe --code DFE --name "Department for Education" >/dev/null
 "$H" -q user add "$S" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
 "$H" missing linkage "$S" --area england --by year --csv --as dee >"$T/dfe.csv"
 OUTS+=("$T/dfe.csv")
-same "11.7 DfE: England rounded to 10, the small counts suppressed" "2025,E92000001,England,10,c,c,c,c" \
-	"$(sed -n 2p "$T/dfe.csv" | cut -d, -f1-8 | tr -d '\r')"
+same "11.11 DfE: England rounded to 10, the small counts suppressed" "2025,2025-01-01,england,E92000001,England,10,c,c,c,c" \
+	"$(sed -n 2p "$T/dfe.csv" | cut -d, -f1-10 | tr -d '\r')"
+"$H" missing linkage "$S" --area la --by fy --csv --as dee >"$T/dfe_la.csv"
+OUTS+=("$T/dfe_la.csv")
+same "11.12 DfE by placing LA (its own definition) and fy: Durham's small counts suppressed" \
+	"2024-25,2024-04-01,la,E06000047,County Durham,c,0,c,c,c" \
+	"$(grep '^2024-25,2024-04-01,la,E06000047' "$T/dfe_la.csv" | cut -d, -f1-10 | tr -d '\r')"
+same "11.13 DfE: no count from 1 to 5 in any row" "10 0" "$(python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+cols = ("episodes", "police_only", "la_only", "both", "conflicts")
+print(len(rows), sum(1 for r in rows for k in cols if r[k] not in ("c", "0") and 1 <= int(r[k]) <= 5))' "$T/dfe_la.csv")"
 
 # ---- 12: no raw child identifier anywhere -------------------------------------------------------
 "$H" audit export "$S" --format csv --out "$T/audit.csv" >/dev/null

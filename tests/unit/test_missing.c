@@ -2,8 +2,8 @@
  * test_missing.c - children missing from care (src/data/missing.c): clock
  * times, pseudonyms and fingerprints against known answers, key files, the
  * one-to-one pairing, and imports into a real store holding the register
- * fixture (every refusal leaves the store's digest as it was; linkage by
- * the library).  The command line and the search for raw identifiers:
+ * fixture (every refusal leaves the store's digest as it was; the linkage
+ * counts by placing LA, home's LA, financial year).  The command line and the search for raw identifiers:
  * tests/cli/test_missing.sh.
  */
 #include <string.h>
@@ -13,9 +13,11 @@
 #include "core/keys.h"
 #include "core/source.h"
 #include "core/sql.h"
+#include "core/table.h"
 #include "data/missing.h"
 #include "haven/missing.h"
 #include "haven/register.h"
+#include "haven/trends.h"
 #include "testutil.h"
 
 /* ---- clock times ---------------------------------------------------------- */
@@ -352,30 +354,84 @@ static void test_import_steps(void **state)
 	haven_ctx_free(ctx);
 }
 
-/* The linkage table: counts by period, and its roles for the gate. */
+/* The linkage counts (haven_missing_linkage, the trends engine): three
+ * episodes - one both (Manchester places, at a Manchester home, the two
+ * disagreeing on the return), one police only (placing LA not recorded, at
+ * a Bristol home), one LA only (Manchester places, at a Bristol home).  By
+ * placing LA (la, DfE's definition), by the home's LA (host-la), by
+ * financial year and quarter; the row asked for and its counts. */
+static const struct link_case {
+	int n;
+	const char *by, *area, *from, *to;
+	haven_status want;
+	int rows; /* -1: any */
+	const char *period, *code;
+	int64_t counts[5]; /* episodes, police_only, la_only, both, conflicts */
+} link_cases[] = {
+    {1, "month", "la", NULL, NULL, HAVEN_OK, 4, "2025-03", "E08000003", {1, 0, 0, 1, 1}},
+    {2, "month", "la", NULL, NULL, HAVEN_OK, 4, "2025-04", "E08000003", {1, 0, 1, 0, 0}},
+    {3, "month", "la", NULL, NULL, HAVEN_OK, 4, "2025-04", "unknown", {1, 1, 0, 0, 0}},
+    {4, "month", "host-la", NULL, NULL, HAVEN_OK, -1, "2025-04", "E06000023", {2, 1, 1, 0, 0}},
+    {5, "month", "host-la", NULL, NULL, HAVEN_OK, -1, "2025-03", "E06000023", {0, 0, 0, 0, 0}},
+    {6, "fy", "england", NULL, NULL, HAVEN_OK, 2, "2024-25", "E92000001", {1, 0, 0, 1, 1}},
+    {7, "fy", "england", NULL, NULL, HAVEN_OK, 2, "2025-26", "E92000001", {2, 1, 1, 0, 0}},
+    {8, "quarter", "england", "2025-04-01", "2025-04-30", HAVEN_OK, 1, "2025-Q2", "E92000001", {2, 1, 1, 0, 0}},
+    {9, NULL, NULL, NULL, NULL, HAVEN_OK, 4, "2025-03", "E08000003", {1, 0, 0, 1, 1}}, /* month, la */
+    {10, "week", NULL, NULL, NULL, HAVEN_ERR_USAGE, 0, NULL, NULL, {0}},
+    {11, "month", "home", NULL, NULL, HAVEN_ERR_USAGE, 0, NULL, NULL, {0}},
+    {12, "month", "shire", NULL, NULL, HAVEN_ERR_USAGE, 0, NULL, NULL, {0}},
+    {13, "month", "la", "2025-05-01", "2025-04-01", HAVEN_ERR_VALUE, 0, NULL, NULL, {0}},
+};
+
+#define LHEAD "source_ref,child_id,urn,placing_la,missing_from,returned_at,risk\n"
+
 static void test_linkage_table(void **state)
 {
 	(void)state;
 	char key[512];
 	haven_ctx *ctx = missing_store("linkage.db", key);
 	haven_missing_opts o = {.source = "police", .key = key};
-	tu_ok(ctx, haven_missing_import(ctx, tu_write("lk_p.csv", HEAD ROW1 "R2,KID-2,SC100002,2025-04-02 10:00,,,,\n"),
+	tu_ok(ctx, haven_missing_import(ctx,
+	                                tu_write("lk_p.csv", LHEAD "P1,KID-1,SC100001,E08000003,2025-03-01 10:00,"
+	                                                           "2025-03-01 12:00,low\n"
+	                                                           "P2,KID-2,SC100002,,2025-04-02 10:00,,\n"),
 	                                &o, NULL));
 	o.source = "la";
-	tu_ok(ctx, haven_missing_import(ctx, tu_write("lk_l.csv", HEAD "L1,KID-1,SC100001,2025-03-01 11:00,,,,\n"), &o,
-	                                NULL));
-	haven_table *t = NULL;
-	tu_assert_status(ctx, haven_missing_linkage(ctx, "week", NULL, &t), HAVEN_ERR_USAGE);
-	tu_ok(ctx, haven_missing_linkage(ctx, "month", "england", &t));
-	tu_release(ctx, t);
-	assert_int_equal(haven_table_nrows(ctx, t), 2);
-	/* 2025-03: one episode, both; 2025-04: one, police only (a conflict: return). */
-	assert_string_equal(haven_table_text(ctx, t, 0, 0), "2025-03");
-	assert_int_equal(haven_table_int(ctx, t, 0, 3), 1);
-	assert_int_equal(haven_table_int(ctx, t, 0, 6), 1);
-	assert_int_equal(haven_table_int(ctx, t, 0, 7), 1);
-	assert_int_equal(haven_table_int(ctx, t, 1, 4), 1);
-	haven_table_free(t);
+	tu_ok(ctx, haven_missing_import(ctx,
+	                                tu_write("lk_l.csv", LHEAD "L1,KID-1,SC100001,E08000003,2025-03-01 11:00,,\n"
+	                                                           "L3,KID-3,SC100002,E08000003,2025-04-10 10:00,,\n"),
+	                                &o, NULL));
+	for (size_t i = 0; i < sizeof link_cases / sizeof link_cases[0]; i++) {
+		const struct link_case *c = &link_cases[i];
+		haven_trends_opts lo = {.by = c->by, .area = c->area, .from = c->from, .to = c->to};
+		haven_table *t = NULL;
+		haven_status got = haven_missing_linkage(ctx, &lo, &t);
+		if (got != c->want)
+			fail_msg("linkage case %d: status %d (%s), want %d", c->n, got, haven_errmsg(ctx), c->want);
+		if (got) {
+			assert_null(t);
+			continue;
+		}
+		/* every count is of episodes, and episodes is their declared sum */
+		assert_int_equal(hv_table_sums(t), 1);
+		assert_int_equal(hv_table_sum_total(t, 0), haven_table_find(t, "episodes"));
+		tu_release(ctx, t);
+		size_t n = haven_table_nrows(ctx, t), r = 0;
+		if (c->rows >= 0 && n != (size_t)c->rows)
+			fail_msg("linkage case %d: %zu rows, want %d", c->n, n, c->rows);
+		while (r < n && (strcmp(haven_table_text(ctx, t, r, 0), c->period) ||
+		                 strcmp(haven_table_text(ctx, t, r, haven_table_find(t, "area_code")), c->code)))
+			r++;
+		if (r == n)
+			fail_msg("linkage case %d: no row %s %s", c->n, c->period, c->code);
+		static const char *const cols[5] = {"episodes", "police_only", "la_only", "both", "conflicts"};
+		for (int k = 0; k < 5; k++)
+			if (haven_table_int(ctx, t, r, haven_table_find(t, cols[k])) != c->counts[k])
+				fail_msg("linkage case %d: %s %lld, want %lld", c->n, cols[k],
+				         (long long)haven_table_int(ctx, t, r, haven_table_find(t, cols[k])),
+				         (long long)c->counts[k]);
+		haven_table_free(t);
+	}
 	haven_ctx_free(ctx);
 }
 
