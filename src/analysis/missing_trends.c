@@ -1172,8 +1172,10 @@ static void scores(const stats *s, double v[NSCORE])
 	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
 }
 
+/* A row of the scorecard; top, the first row's figures, and parent, its
+ * code, for an LA's row (NULL for the first row itself). */
 static haven_status score_row(tr *t, haven_table *tb, const char *level, const char *code, const char *name,
-                              const stats *s, const double top[NSCORE])
+                              const stats *s, const double top[NSCORE], const char *parent)
 {
 	haven_ctx *ctx = t->ctx;
 	double v[NSCORE];
@@ -1189,6 +1191,8 @@ static haven_status score_row(tr *t, haven_table *tb, const char *level, const c
 		if (!rc && top && !isnan(v[k]) && !isnan(top[k]))
 			rc = hv_table_set_real(ctx, tb, 7 + 2 * k, round_to(v[k] - top[k], 0.01));
 	}
+	if (!rc && parent)
+		rc = hv_table_set_text(ctx, tb, 6 + 2 * NSCORE, parent);
 	return rc;
 }
 
@@ -1211,8 +1215,11 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 		tr_free(&t);
 		return rc;
 	}
-	const char *names[6 + 2 * NSCORE] = {"geographic_level", "area_code", "area_name",
+	/* parent, last: every LA's episodes add up to the first row's, which
+	 * disclosure control protects as a published total */
+	const char *names[7 + 2 * NSCORE] = {"geographic_level", "area_code", "area_name",
 	                                     "episodes",         "children",  "children_repeat"};
+	names[6 + 2 * NSCORE] = "parent";
 	char vs[NSCORE][48];
 	sqlite3_str *spec = sqlite3_str_new(ctx->db);
 	sqlite3_str_appendf(spec,
@@ -1226,6 +1233,7 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 		const char *num = k == S_REPEAT ? "children_repeat" : "episodes";
 		sqlite3_str_appendf(spec, " %s=rate:%s %s=rate:%s", score_names[k], num, vs[k], num);
 	}
+	sqlite3_str_appendall(spec, " parent=parent");
 	char *roles = sqlite3_str_finish(spec);
 	haven_table *tb = NULL;
 	episode *all = NULL;
@@ -1237,7 +1245,7 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	char title[160];
 	snprintf(title, sizeof title, "Children missing from care: scorecard by %s", kinds[t.kind].words);
 	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 6 + 2 * NSCORE, names, &tb);
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 7 + 2 * NSCORE, names, &tb);
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, roles);
 	sqlite3_free(roles);
@@ -1263,7 +1271,7 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	if (!rc) {
 		scores(&top, topv);
 		rc = score_row(&t, tb, t.national ? "england" : "scope", t.codes.s[t.top],
-		               t.national ? "England" : "all episodes in the scope", &top, NULL);
+		               t.national ? "England" : "all episodes in the scope", &top, NULL, NULL);
 	}
 	/* each LA: its episodes, whatever their period */
 	for (size_t i = 0; !rc && i < t.ne; i++)
@@ -1297,7 +1305,8 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 			stats s;
 			if (!(rc = area_name(&t, st, ids[a], name, sizeof name)) &&
 			    !(rc = run_stats(&t, t.e + l, j - l, &buf, &cap, &s)))
-				rc = score_row(&t, tb, "la", t.codes.s[ids[a]], *name ? name : NULL, &s, topv);
+				rc = score_row(&t, tb, "la", t.codes.s[ids[a]], *name ? name : NULL, &s, topv,
+				               t.codes.s[t.top]);
 		}
 	}
 	if (st)

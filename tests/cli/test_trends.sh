@@ -214,6 +214,12 @@ same "7.3 by host LA: every LA with a home that had an episode" \
 	"$(sqlite3 "$S" "SELECT count(DISTINCT host_la) FROM missing_episode")" "$(($(wc -l <"$T/out") - 2))"
 expect_exit 0 "$H" missing scorecard "$S" --csv --as dee
 same "7.4 DfE: England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
+python3 - "$T/out" <<'PY' || fail "7.6 the scorecard's parent"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows[0]["parent"] == "" and all(r["parent"] == "E92000001" for r in rows[1:]), "parent column"
+print("ok: 7.6 every LA's row names England as its parent: its episodes are protected as parts of that total")
+PY
 expect_exit 0 "$H" missing scorecard "$S" --by host --csv --as ana
 same "7.5 police by host LA: the force's LAs and the scope's total" \
 	"E08000032 E08000033 E08000034 E08000035 E08000036 scope" \
