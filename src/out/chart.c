@@ -372,10 +372,11 @@ static haven_status draw_funnel(hv_page *pg, cairo_t *cr, void *arg)
 	char sub[128];
 	snprintf(sub, sizeof sub, "Episodes per registered place against a reference of %.3f", fu->rate);
 	head(pg, cr, fu->t, "Missing episodes per place by home, with Poisson control limits", sub);
-	frame f = {MARGIN + 50, PLOT_Y, PAGE_W - 2 * MARGIN - 50 - 190, PLOT_H, 0, fu->xmax, 0, fu->ymax};
+	/* x ticks, the axis ending on the last */
+	double step = nice_step(fu->xmax, 8);
+	frame f = {MARGIN + 50, PLOT_Y,  PAGE_W - 2 * MARGIN - 50 - 190, PLOT_H, 0, ceil(fu->xmax / step) * step,
+	           0,           fu->ymax};
 	y_axis(pg, cr, &f, "episodes per place", 8);
-	/* x ticks */
-	double step = nice_step(f.x1, 8);
 	hv_page_font(cr, pg->regular, 8);
 	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
 	for (double v = 0; v <= f.x1 + step / 2; v += step) {
@@ -481,7 +482,8 @@ static haven_status read_funnel(haven_ctx *ctx, funnel *fu)
 	 * anything else, and is drawn at the top edge. */
 	double lo, hi;
 	hv_poisson_limits(fu->rate, 0.998, &lo, &hi);
-	fu->ymax = fmin(fu->ymax * 1.05, fmax(hi * 1.1, fu->rate * 3));
+	double top = fmax(hi * 1.1, fu->rate * 3);
+	fu->ymax = fu->n ? fmin(fu->ymax * 1.05, top) : top; /* without homes: the line and its limits */
 	if (fu->ymax <= 0)
 		fu->ymax = 1;
 	return HAVEN_OK;
