@@ -44,7 +44,7 @@
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
 #define BOX_BATCH 65536              /* R*Tree entries written at once, in Z-order */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
-#define PENDING_MAX 131072           /* checked rows written as one sorted batch */
+#define PENDING_MAX 65536            /* checked rows written as one sorted batch */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
