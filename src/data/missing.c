@@ -1038,7 +1038,8 @@ static haven_status flush_pending(importer *im)
 		for (int j = 0; j < 4; j++)
 			*t[j] = p->off[j] == UINT32_MAX ? NULL : im->ptext.p + p->off[j];
 	}
-	qsort(im->pend, im->npend, sizeof *im->pend, pending_cmp);
+	if (im->npend) /* qsort's array is never NULL */
+		qsort(im->pend, im->npend, sizeof *im->pend, pending_cmp);
 	for (size_t i = 0; !rc && i < im->npend; i++)
 		rc = write_report(im, &im->pend[i].r, im->pend[i].row);
 	im->npend = 0;
