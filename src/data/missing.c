@@ -43,6 +43,7 @@
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
 #define BOX_BATCH 65536              /* R*Tree entries written at once, in Z-order */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
+#define PENDING_MAX 65536            /* checked rows written as one sorted batch */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
@@ -263,6 +264,55 @@ typedef struct mreport {
 	char content[65];
 } mreport;
 
+/* Text copied into one growing buffer, each string found by its offset
+ * (the buffer moves as it grows). */
+typedef struct arena {
+	char *p;
+	size_t len, size;
+} arena;
+
+/* Room for need more bytes in a: 0, or -1 when out of memory. */
+static int arena_reserve(arena *a, size_t need)
+{
+	if (a->len + need <= a->size)
+		return 0;
+	size_t size = a->size ? a->size : 1 << 16;
+	while (a->len + need > size)
+		size *= 2;
+	char *q = realloc(a->p, size);
+	if (!q)
+		return -1;
+	a->p = q;
+	a->size = size;
+	return 0;
+}
+
+/* Copy s (with its NUL) into a: 0 and its offset in *off, or -1 when out
+ * of memory. */
+static int arena_add(arena *a, const char *s, size_t *off)
+{
+	size_t n = strlen(s) + 1;
+	if (arena_reserve(a, n))
+		return -1;
+	memcpy(a->p + a->len, s, n);
+	*off = a->len;
+	a->len += n;
+	return 0;
+}
+
+/* Room for item n of size bytes at p (capacity *cap, doubled as needed):
+ * the items, moved or not, or NULL when out of memory (p still held). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	size_t ncap = *cap ? *cap * 2 : 1024;
+	void *q = realloc(p, ncap * size);
+	if (q)
+		*cap = ncap;
+	return q;
+}
+
 /* The source references seen in a file, each with its first row: an
  * open-addressed hash table (slots of 8 bytes) over an arena holding each
  * reference's row and bytes.  In memory, not a temporary B-tree: a lookup
@@ -275,8 +325,7 @@ typedef struct refslot {
 typedef struct refset {
 	refslot *slot;
 	size_t cap, n; /* cap a power of two */
-	char *arena;
-	size_t len, size;
+	arena text;
 } refset;
 
 static uint32_t ref_hash(const char *s, size_t n)
@@ -318,7 +367,7 @@ static int64_t refset_see(refset *t, const char *ref, int64_t row)
 	uint32_t h = ref_hash(ref, n);
 	size_t j = h & (t->cap - 1);
 	for (; t->slot[j].off != UINT32_MAX; j = (j + 1) & (t->cap - 1)) {
-		const char *e = t->arena + t->slot[j].off;
+		const char *e = t->text.p + t->slot[j].off;
 		if (t->slot[j].hash == h && !strcmp(e + sizeof(int64_t), ref)) {
 			int64_t first;
 			memcpy(&first, e, sizeof first);
@@ -326,21 +375,13 @@ static int64_t refset_see(refset *t, const char *ref, int64_t row)
 		}
 	}
 	size_t need = sizeof(int64_t) + n + 1;
-	if (t->len + need > t->size) {
-		size_t size = t->size ? t->size * 2 : 65536;
-		while (size < t->len + need)
-			size *= 2;
-		char *a = size < UINT32_MAX ? realloc(t->arena, size) : NULL;
-		if (!a)
-			return -1;
-		t->arena = a;
-		t->size = size;
-	}
-	memcpy(t->arena + t->len, &row, sizeof row);
-	memcpy(t->arena + t->len + sizeof row, ref, n + 1);
-	t->slot[j].off = (uint32_t)t->len;
+	if (t->text.len + need >= UINT32_MAX || arena_reserve(&t->text, need))
+		return -1; /* offsets are 32-bit */
+	memcpy(t->text.p + t->text.len, &row, sizeof row);
+	memcpy(t->text.p + t->text.len + sizeof row, ref, n + 1);
+	t->slot[j].off = (uint32_t)t->text.len;
 	t->slot[j].hash = h;
-	t->len += need;
+	t->text.len += need;
 	t->n++;
 	return 0;
 }
@@ -348,9 +389,25 @@ static int64_t refset_see(refset *t, const char *ref, int64_t row)
 static void refset_free(refset *t)
 {
 	free(t->slot);
-	free(t->arena);
+	free(t->text.p);
 	memset(t, 0, sizeof *t);
 }
+
+/* The groups (child, home) whose episodes are linked again: the child's
+ * pseudonym as its 32 bytes, the home in an arena.  Noted in batch order
+ * (a group repeated within a batch is noted once), then sorted and made
+ * unique for the linkage; in memory, not a temporary B-tree. */
+typedef struct group {
+	unsigned char child[32];
+	size_t off;      /* the home's offset in the arena */
+	const char *urn; /* the home, once the arena is complete (groups_sort) */
+} group;
+
+typedef struct groupset {
+	group *g;
+	size_t n, cap;
+	arena text;
+} groupset;
 
 typedef struct importer {
 	haven_ctx *ctx;
@@ -365,8 +422,11 @@ typedef struct importer {
 	hv_lanames *las;
 	int las_tried;
 	sqlite3_stmt *home, *current, *insert, *supersede, *current_again;
-	refset seen;         /* the file's references so far */
-	sqlite3_stmt *touch; /* the groups (child, home) whose episodes are linked again */
+	refset seen;          /* the file's references so far */
+	struct pending *pend; /* checked rows not yet written (flush_pending) */
+	size_t npend, cappend;
+	arena ptext;       /* their text */
+	groupset *touched; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	char now[21];
 	hv_output rej;
@@ -702,11 +762,7 @@ static void reject(importer *im, const mreport *r, const fault *f)
 static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
-	if ((rc = hv_exec(im->ctx, "CREATE TEMP TABLE IF NOT EXISTS missing_touched(child TEXT, urn TEXT,"
-	                           " PRIMARY KEY(child, urn)) WITHOUT ROWID; DELETE FROM temp.missing_touched;")) ||
-	    (rc = hv_prepare(im->ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn) VALUES(?, ?)",
-	                     &im->touch)) ||
-	    (rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
+	if ((rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "SELECT id, content, child, urn FROM missing_report"
 	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
@@ -729,12 +785,16 @@ static void finalize_all(importer *im)
 {
 	sqlite3_finalize(im->home);
 	refset_free(&im->seen);
+	free(im->pend);
+	free(im->ptext.p);
+	im->pend = NULL;
+	im->npend = im->cappend = 0;
+	memset(&im->ptext, 0, sizeof im->ptext);
 	sqlite3_finalize(im->current);
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
-	sqlite3_finalize(im->touch);
-	im->home = im->current = im->insert = im->supersede = im->current_again = im->touch = NULL;
+	im->home = im->current = im->insert = im->supersede = im->current_again = NULL;
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
@@ -763,17 +823,61 @@ static void bind_point(sqlite3_stmt *st, int i, int has, double x, double y)
 	}
 }
 
-/* Note that the episodes of child at urn are to be linked again. */
-static haven_status touch(importer *im, const char *child, const char *urn)
+/* Note that the episodes of group (child, urn) are to be linked again:
+ * child is 64 hex digits.  0, or -1 when out of memory. */
+static int groups_add(groupset *t, const char *child, const char *urn)
 {
-	sqlite3_bind_text(im->touch, 1, child, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->touch, 2, urn, -1, SQLITE_TRANSIENT);
-	int s = sqlite3_step(im->touch);
-	sqlite3_reset(im->touch);
-	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(im->ctx, "noting a group to link");
+	unsigned char bin[32];
+	if (sodium_hex2bin(bin, sizeof bin, child, 64, NULL, NULL, NULL))
+		memset(bin, 0, sizeof bin); /* not a pseudonym of ours: never matched */
+	if (t->n && !memcmp(t->g[t->n - 1].child, bin, 32) && !strcmp(t->text.p + t->g[t->n - 1].off, urn))
+		return 0;
+	group *more = grow(t->g, &t->cap, t->n, sizeof *t->g);
+	if (!more)
+		return -1;
+	t->g = more;
+	if (arena_add(&t->text, urn, &t->g[t->n].off))
+		return -1;
+	memcpy(t->g[t->n].child, bin, 32);
+	t->g[t->n++].urn = NULL;
+	return 0;
 }
 
-static haven_status write_report(importer *im, const mreport *r)
+static int group_cmp(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+	int c = memcmp(x->child, y->child, 32);
+	return c ? c : strcmp(x->urn, y->urn);
+}
+
+/* Sort the groups by (child, urn), the index's order (lower-case hex sorts
+ * as its bytes), each once. */
+static void groups_sort(groupset *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		t->g[i].urn = t->text.p + t->g[i].off;
+	if (t->n)
+		qsort(t->g, t->n, sizeof *t->g, group_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!m || group_cmp(&t->g[m - 1], &t->g[i]))
+			t->g[m++] = t->g[i];
+	t->n = m;
+}
+
+static void groups_free(groupset *t)
+{
+	free(t->g);
+	free(t->text.p);
+	memset(t, 0, sizeof *t);
+}
+
+static haven_status touch(importer *im, const char *child, const char *urn)
+{
+	return groups_add(im->touched, child, urn) ? nomem(im->ctx) : HAVEN_OK;
+}
+
+static haven_status write_report(importer *im, const mreport *r, int64_t row)
 {
 	haven_ctx *ctx = im->ctx;
 	sqlite3_stmt *st = im->current;
@@ -816,7 +920,7 @@ static haven_status write_report(importer *im, const mreport *r)
 	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, im->load_id);
-	sqlite3_bind_int64(st, 5, hv_source_row(im->src));
+	sqlite3_bind_int64(st, 5, row);
 	sqlite3_bind_text(st, 6, r->child, 64, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, r->urn, -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 8, r->placing);
@@ -865,6 +969,83 @@ static haven_status map_columns(importer *im)
 	return HAVEN_OK;
 }
 
+/* Checked rows are written in batches sorted by (child, home, start), not
+ * in the file's order: the inserts into the reports' group index and the
+ * groups noted to link then follow one another through the B-trees, each
+ * page touched once a batch, instead of landing at random in trees larger
+ * than the page cache.  A batch is bounded, so memory stays flat whatever
+ * the file's size; the whole import is one transaction either way. */
+typedef struct pending {
+	mreport r;
+	uint32_t off[4]; /* ref, urn, placing, risk in the arena; UINT32_MAX: NULL */
+	int64_t row;
+} pending;
+
+/* Copy s into the batch's arena: its offset, or UINT32_MAX for NULL (and
+ * for no memory, *oom set). */
+static uint32_t arena_put(importer *im, const char *s, int *oom)
+{
+	size_t off = 0;
+	if (!s)
+		return UINT32_MAX;
+	if (arena_add(&im->ptext, s, &off) || off >= UINT32_MAX) {
+		*oom = 1;
+		return UINT32_MAX;
+	}
+	return (uint32_t)off;
+}
+
+/* Hold checked row r (its text copied) for the next batch. */
+static haven_status hold(importer *im, const mreport *r)
+{
+	pending *more = grow(im->pend, &im->cappend, im->npend, sizeof *im->pend);
+	if (!more)
+		return nomem(im->ctx);
+	im->pend = more;
+	pending *p = &im->pend[im->npend];
+	int oom = 0;
+	p->r = *r;
+	p->row = hv_source_row(im->src);
+	p->off[0] = arena_put(im, r->ref, &oom);
+	p->off[1] = arena_put(im, r->urn, &oom);
+	p->off[2] = arena_put(im, r->placing, &oom);
+	p->off[3] = arena_put(im, r->risk, &oom);
+	if (oom)
+		return nomem(im->ctx);
+	im->npend++;
+	return HAVEN_OK;
+}
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const pending *x = a, *y = b;
+	int c = memcmp(x->r.child, y->r.child, 64);
+	if (!c)
+		c = strcmp(x->r.urn, y->r.urn);
+	if (!c)
+		c = strcmp(x->r.from, y->r.from);
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Write the held rows, sorted by (child, home, start), and empty the batch. */
+static haven_status flush_pending(importer *im)
+{
+	haven_status rc = HAVEN_OK;
+	for (size_t i = 0; i < im->npend; i++) {
+		pending *p = &im->pend[i];
+		const char **t[4] = {&p->r.ref, &p->r.urn, &p->r.placing, &p->r.risk};
+		for (int j = 0; j < 4; j++)
+			*t[j] = p->off[j] == UINT32_MAX ? NULL : im->ptext.p + p->off[j];
+	}
+	if (im->npend) /* qsort's array is never NULL */
+		qsort(im->pend, im->npend, sizeof *im->pend, pending_cmp);
+	for (size_t i = 0; !rc && i < im->npend; i++)
+		rc = write_report(im, &im->pend[i].r, im->pend[i].row);
+	im->npend = 0;
+	im->ptext.len = 0;
+	return rc;
+}
+
 static haven_status read_rows(importer *im)
 {
 	haven_status rc;
@@ -893,11 +1074,15 @@ static haven_status read_rows(importer *im)
 			reject(im, &r, &f);
 			continue;
 		}
-		if ((rc = write_report(im, &r)))
+		if ((rc = hold(im, &r)))
+			return rc;
+		if (im->npend == PENDING_MAX && (rc = flush_pending(im)))
 			return rc;
 		if (im->rep->rows % 65536 == 0)
 			hv_progress(im->ctx, "importing reports", im->rep->rows, 0);
 	}
+	if ((rc = flush_pending(im)))
+		return rc;
 	if (im->rep->rows == 0)
 		return hv_error(im->ctx, HAVEN_ERR_MISSING, "%s: holds no reports", hv_source_path(im->src));
 	return HAVEN_OK;
@@ -1300,11 +1485,11 @@ static int col_flag(sqlite3_stmt *st, int i)
 }
 
 /* The episodes the store holds for the group (child, urn), into k->ep. */
-static haven_status read_old(linker *k, sqlite3_value *child, sqlite3_value *urn)
+static haven_status read_old(linker *k, const char *child, const char *urn)
 {
 	sqlite3_stmt *st = k->old;
-	sqlite3_bind_value(st, 1, child);
-	sqlite3_bind_value(st, 2, urn);
+	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, urn, -1, SQLITE_STATIC);
 	k->nep = 0;
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1398,6 +1583,48 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 	return rc;
 }
 
+/* The episodes' indexes by time and by home, whose keys the linkage (in
+ * group order) would insert at random: when the groups to link are many
+ * against the episodes the store holds (a quarter or more), they are
+ * dropped here and made again after, in the transaction, by sorting - a
+ * second's work at a million episodes, where inserting at random took
+ * several.  *sql is then what makes them again (the schema's own text;
+ * caller frees), else NULL. */
+/* sqlite3_exec's callback: the first row's first value into *(char **)arg
+ * (caller frees); 1 (abort) when out of memory. */
+static int first_text(void *arg, int n, char **v, char **names)
+{
+	(void)names;
+	char **out = arg;
+	if (n < 1 || !v[0] || *out)
+		return 0;
+	*out = strdup(v[0]);
+	return *out == NULL;
+}
+
+static haven_status unindex(haven_ctx *ctx, size_t groups, char **sql)
+{
+	*sql = NULL;
+	int64_t episodes = 0;
+	haven_status rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) FROM missing_episode", &episodes);
+	if (rc || (int64_t)groups < episodes / 4)
+		return rc;
+	if (sqlite3_exec(ctx->db,
+	                 "SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'index'"
+	                 " AND name IN ('missing_episode_when', 'missing_episode_home')",
+	                 first_text, sql, NULL) != SQLITE_OK)
+		rc = sqlite3_errcode(ctx->db) == SQLITE_ABORT ? nomem(ctx)
+		                                              : hv_error_sql(ctx, "reading the episodes' indexes");
+	if (!rc && *sql)
+		rc = hv_exec(ctx,
+		             "DROP INDEX IF EXISTS missing_episode_when; DROP INDEX IF EXISTS missing_episode_home");
+	if (rc) {
+		free(*sql);
+		*sql = NULL;
+	}
+	return rc;
+}
+
 /* Link the episodes again from the current reports (inside the caller's
  * transaction; temp.home_versions made): every group when all is set (the
  * tolerance changed), else the groups the import touched - the same
@@ -1408,15 +1635,31 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
  * host LA) is kept, a new one written with its R*Tree entries, and the rest
  * removed.  The LA file that follows a police file rewrites only the
  * episodes it pairs or adds. */
-static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
+static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupset *touched)
 {
 	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600)};
 	sqlite3_stmt *groups = NULL;
 	haven_status rc = HAVEN_OK;
-	if (all)
-		rc = hv_exec(ctx, "INSERT OR IGNORE INTO temp.missing_touched(child, urn)"
-		                  " SELECT child, urn FROM missing_report WHERE superseded_by IS NULL"
-		                  " UNION SELECT child, urn FROM missing_episode");
+	if (all && !(rc = hv_prepare(ctx,
+	                             "SELECT child, urn FROM missing_report WHERE superseded_by IS NULL"
+	                             " UNION SELECT child, urn FROM missing_episode",
+	                             &groups))) {
+		int s;
+		while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
+			const char *c = (const char *)sqlite3_column_text(groups, 0);
+			if (c && strlen(c) == 64 &&
+			    groups_add(touched, c, (const char *)sqlite3_column_text(groups, 1)))
+				rc = nomem(ctx);
+		}
+		if (!rc && s != SQLITE_DONE)
+			rc = hv_error_sql(ctx, "reading the groups to link");
+		sqlite3_finalize(groups);
+		groups = NULL;
+	}
+	groups_sort(touched);
+	char *reindex = NULL;
+	if (!rc)
+		rc = unindex(ctx, touched->n, &reindex);
 	if (!rc)
 		rc = load_versions(&k);
 	const struct {
@@ -1450,38 +1693,38 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all)
 	     " FROM missing_report r INDEXED BY missing_report_child"
 	     " WHERE r.child = ?1 AND r.urn = ?2 AND r.superseded_by IS NULL ORDER BY r.missing_from",
 	     &k.reports},
-	    {"SELECT child, urn FROM temp.missing_touched ORDER BY child, urn", &groups},
 	};
 	for (size_t i = 0; !rc && i < sizeof stmts / sizeof stmts[0]; i++)
 		rc = hv_prepare(ctx, stmts[i].sql, stmts[i].st);
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
-	int s = SQLITE_DONE;
-	while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
-		sqlite3_value *child = sqlite3_column_value(groups, 0), *urn = sqlite3_column_value(groups, 1);
-		sqlite3_bind_value(k.reports, 1, child);
-		sqlite3_bind_value(k.reports, 2, urn);
+	for (size_t gi = 0; !rc && gi < touched->n; gi++) {
+		char child[65];
+		const char *urn = touched->g[gi].urn;
+		sodium_bin2hex(child, sizeof child, touched->g[gi].child, 32);
+		sqlite3_bind_text(k.reports, 1, child, 64, SQLITE_STATIC);
+		sqlite3_bind_text(k.reports, 2, urn, -1, SQLITE_STATIC);
 		if (!(rc = read_old(&k, child, urn)) && !(rc = read_group(&k, &g, &n, &cap)) && n)
-			rc = link_group(&k, (const char *)sqlite3_column_text(groups, 0), g, n);
+			rc = link_group(&k, child, g, n);
 		if (!rc)
 			rc = drop_old(&k);
 		for (size_t i = 0; i < n; i++)
 			rrow_clear(&g[i]);
 		n = 0;
 	}
-	if (!rc && s != SQLITE_DONE)
-		rc = hv_error_sql(ctx, "reading the groups to link");
 	for (size_t i = 0; i < cap; i++)
 		rrow_clear(&g[i]);
 	free(g);
 	free(k.hv);
 	free(k.ep);
-	sqlite3_finalize(groups);
 	for (int t = 0; t < 2; t++) {
 		if (!rc)
 			rc = boxes_flush(&k, t);
 		free(k.pts[t]);
 	}
+	if (!rc && reindex)
+		rc = hv_exec(ctx, reindex);
+	free(reindex);
 	sqlite3_stmt *sts[] = {k.ins,        k.ins_box[0], k.ins_box[1], k.upd, k.del,
 	                       k.del_box[0], k.del_box[1], k.reports,    k.old};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
@@ -1651,7 +1894,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	haven_missing_opts o = *opts;
 	if (o.tolerance_h == 0)
 		o.tolerance_h = HAVEN_MISSING_TOLERANCE_H;
-	importer im = {.ctx = ctx, .o = &o, .rep = rep};
+	groupset touched = {0};
+	importer im = {.ctx = ctx, .o = &o, .rep = rep, .touched = &touched};
 	char fp[65];
 	if ((rc = hv_hmac_key_read(ctx, o.key, im.key)))
 		return rc;
@@ -1681,8 +1925,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
 		cache_set = !hv_exec(ctx, sql);
 	}
-	/* The temporary table (the groups touched) and statement journals in
-	 * memory, not in files. */
+	/* Statement journals in memory, not in files. */
 	int64_t temp_store = 0;
 	int temp_set =
 	    !hv_query_int(ctx, "PRAGMA temp_store", &temp_store) && !hv_exec(ctx, "PRAGMA temp_store = MEMORY");
@@ -1706,7 +1949,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!rc)
 		rc = load_count(&im, fp, record_key);
 	if (!rc && !rep->noop && !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
-		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0);
+		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0, &touched);
+	groups_free(&touched);
 	if (!rc && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
 	    !(rc = hv_query_int(ctx,
 	                        "SELECT count(*) FROM missing_episode"
@@ -1714,7 +1958,6 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	                        &rep->both)))
 		rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode WHERE conflict IS NOT NULL",
 		                  &rep->conflicts);
-	hv_exec(ctx, "DROP TABLE IF EXISTS temp.missing_touched");
 	if (cache_set) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
