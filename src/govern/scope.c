@@ -464,7 +464,9 @@ haven_status hv_scope_actor(haven_ctx *ctx, hv_scope **out)
 		              "%s's authority %s may see nothing this store holds: its scope (%s) and the store "
 		              "owner's (%s) do not meet",
 		              ctx->actor.user, ctx->actor.authority, hv_scope_describe(mine), hv_scope_describe(owner));
-	if (!rc)
+	if (!rc && s->national)
+		snprintf(s->describe, sizeof s->describe, "%s", hv_scope_describe(owner));
+	else if (!rc)
 		snprintf(s->describe, sizeof s->describe, "%.200s, within %.300s", hv_scope_describe(mine),
 		         hv_scope_describe(owner));
 	hv_scope_free(owner);
