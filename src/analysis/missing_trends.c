@@ -235,34 +235,10 @@ static uint32_t intern_add(intern *in, const char *s)
 
 /* ---- dates and periods ------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
-static int64_t days_of(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static void day_text(int64_t z, char buf[11])
 {
 	int y, m, d;
-	civil(z, &y, &m, &d);
+	hv_civil_from_days(z, &y, &m, &d);
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
@@ -276,7 +252,7 @@ static const char *const by_words[NBY] = {"month", "quarter", "year", "financial
 static int64_t period_of(int by, int64_t z)
 {
 	int y, m, d;
-	civil(z, &y, &m, &d);
+	hv_civil_from_days(z, &y, &m, &d);
 	return by == BY_MONTH     ? (int64_t)y * 12 + m - 1
 	       : by == BY_QUARTER ? (int64_t)y * 4 + (m - 1) / 3
 	       : by == BY_FY      ? y - (m < 4)
@@ -287,10 +263,10 @@ static int64_t period_of(int by, int64_t z)
 static int64_t period_start(int by, int64_t k)
 {
 	if (by == BY_MONTH)
-		return days_of(k / 12, (int)(k % 12) + 1, 1);
+		return hv_days_from_civil(k / 12, (int)(k % 12) + 1, 1);
 	if (by == BY_QUARTER)
-		return days_of(k / 4, (int)(k % 4) * 3 + 1, 1);
-	return days_of(k, by == BY_FY ? 4 : 1, 1);
+		return hv_days_from_civil(k / 4, (int)(k % 4) * 3 + 1, 1);
+	return hv_days_from_civil(k, by == BY_FY ? 4 : 1, 1);
 }
 
 static void period_label(int by, int64_t k, char buf[16])

@@ -42,6 +42,11 @@ void hv_format_time(int64_t t, char buf[21]);
  *  Returns 1 and the days since 1970-01-01 in *days when valid, 0 otherwise. */
 int hv_parse_date(const char *s, int64_t *days);
 
+/** Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian), and
+ *  the civil date of day z: the one calendar arithmetic of the library. */
+int64_t hv_days_from_civil(int64_t y, int m, int d);
+void hv_civil_from_days(int64_t z, int *y, int *m, int *d);
+
 /** Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" into Unix seconds; 1 on success. */
 int hv_parse_time(const char *s, int64_t *t);
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/crs.h"
 #include "core/source.h"
 #include "core/table.h"
@@ -63,31 +64,6 @@ static double gauss(uint64_t *s)
 	return sqrt(-2.0 * log(u > 0 ? u : 0x1.0p-53)) * cos(6.283185307179586 * v);
 }
 
-/* ---- civil dates (proleptic Gregorian, H. Hinnant's algorithms) ---- */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int64_t floordiv(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
@@ -98,14 +74,14 @@ static void fmt_time(int64_t t, char buf[32])
 {
 	int64_t day = floordiv(t, DAY), s = t - day * DAY;
 	int y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	hv_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(s / HOUR), (int)(s / 60 % 60), (int)(s % 60));
 }
 
 static void fmt_day(int64_t day, char buf[16])
 {
 	int y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	hv_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -605,7 +581,7 @@ static int64_t skip_gap(int64_t t)
 {
 	int64_t day = floordiv(t, DAY);
 	int y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	hv_civil_from_days(day, &y, &m, &d);
 	int wday = (int)(((day % 7) + 11) % 7); /* 0 Sunday; 1970-01-01 was a Thursday */
 	if (m == 3 && d >= 25 && wday == 0 && (t - day * DAY) / HOUR == 1)
 		t += HOUR;
@@ -1100,7 +1076,7 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 	rep->missing_share = m->share;
 	rep->first_year = m->first_year;
 	rep->last_year = m->last_year;
-	g.period_end = days_from_civil(m->last_year, 4, 1) * DAY;
+	g.period_end = hv_days_from_civil(m->last_year, 4, 1) * DAY;
 	haven_status rc = read_dfe(ctx, m, &units, &nu);
 	if (rc)
 		return rc;
@@ -1160,12 +1136,12 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 			continue;
 		if (u->year != cur_year) { /* the year's days weighted by month and weekday */
 			cur_year = u->year;
-			year_start = days_from_civil(u->year - 1, 4, 1);
-			ndays = days_from_civil(u->year, 4, 1) - year_start;
+			year_start = hv_days_from_civil(u->year - 1, 4, 1);
+			ndays = hv_days_from_civil(u->year, 4, 1) - year_start;
 			double c = 0;
 			for (int64_t d = 0; d < ndays; d++) {
 				int y, mo, dd;
-				civil_from_days(year_start + d, &y, &mo, &dd);
+				hv_civil_from_days(year_start + d, &y, &mo, &dd);
 				cum[d] = c += month_w[mo - 1] * wday_w[((year_start + d) % 7 + 11) % 7];
 			}
 			year_start *= DAY;
