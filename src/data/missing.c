@@ -21,6 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <spatialite/gaiageo.h>
+
 #include "core/clock.h"
 #include "core/crs.h"
 #include "core/keys.h"
@@ -41,20 +44,23 @@
 #define REF_MAX 100                  /* bytes in a source reference */
 #define CHILD_MAX 200                /* bytes in a child identifier */
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
-#define BOX_BATCH 65536              /* R*Tree entries written at once, in Z-order */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 #define PENDING_MAX 65536            /* checked rows written as one sorted batch */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
-void hv_missing_pseudonym(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], const char *id, size_t len,
-                          char hex[65])
+void hv_missing_keyed(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], crypto_auth_hmacsha256_state *keyed)
+{
+	crypto_auth_hmacsha256_init(keyed, key, crypto_auth_hmacsha256_KEYBYTES);
+}
+
+void hv_missing_pseudonym(const crypto_auth_hmacsha256_state *keyed, const char *id, size_t len, char hex[65])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, key, crypto_auth_hmacsha256_KEYBYTES);
+	crypto_auth_hmacsha256_state st = *keyed;
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)id, len);
 	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_memzero(&st, sizeof st);
 	sodium_bin2hex(hex, 65, mac, sizeof mac);
 }
 
@@ -409,35 +415,119 @@ typedef struct groupset {
 	arena text;
 } groupset;
 
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
+
+/* The versions of every home: (urn, valid_from, la_code), sorted, for the
+ * LA of a home on a day. */
+typedef struct hversion {
+	char urn[16];
+	char from[11];
+	char la[10];
+} hversion;
+
+static int hversion_cmp(const void *a, const void *b)
+{
+	const hversion *x = a, *y = b;
+	int c = strcmp(x->urn, y->urn);
+	return c ? c : strcmp(x->from, y->from);
+}
+
+/* The register's history in the owner's scope (temp.home_versions) into
+ * *hv (n of them, sorted; caller frees). */
+static haven_status load_versions(haven_ctx *ctx, hversion **hv, size_t *n)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "SELECT urn, valid_from, la_code FROM temp.home_versions", &st);
+	size_t cap = 0;
+	while (!rc) {
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			break;
+		if (s != SQLITE_ROW) {
+			rc = hv_error_sql(ctx, "reading the register's history");
+			break;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			hversion *g = realloc(*hv, cap * sizeof *g);
+			if (!g) {
+				rc = nomem(ctx);
+				break;
+			}
+			*hv = g;
+		}
+		hversion *v = &(*hv)[(*n)++];
+		snprintf(v->urn, sizeof v->urn, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(v->from, sizeof v->from, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(v->la, sizeof v->la, "%s", (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (!rc && *n)
+		qsort(*hv, *n, sizeof **hv, hversion_cmp);
+	return rc;
+}
+
+/* The first of the versions hv[0..n) of home urn, or NULL for a home not
+ * in the register (in scope). */
+static const hversion *first_version(const hversion *hv, size_t n, const char *urn)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(hv[mid].urn, urn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(hv[lo].urn, urn) ? &hv[lo] : NULL;
+}
+
+/* The home's LA on day (the version valid then; before its first version,
+ * the first), or NULL. */
+static const char *host_la(const hversion *hv, size_t n, const char *urn, const char *day)
+{
+	const hversion *v = first_version(hv, n, urn), *end = hv + n;
+	if (!v)
+		return NULL;
+	const hversion *best = v;
+	for (; v < end && !strcmp(v->urn, urn) && strncmp(v->from, day, 10) <= 0; v++)
+		best = v;
+	return best->la;
+}
+
 typedef struct importer {
 	haven_ctx *ctx;
 	const haven_missing_opts *o;
 	hv_source *src;
 	int col[C_N];
 	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-	char limit[21]; /* times after this are in the future */
+	crypto_auth_hmacsha256_state keyed; /* the key's HMAC state (hv_missing_keyed) */
+	char limit[21];                     /* times after this are in the future */
 	char today[11];
 	hv_gazetteer *gz;
 	PJ *pj; /* lon/lat to BNG (lonlat_to_bng) */
 	hv_lanames *las;
 	int las_tried;
-	sqlite3_stmt *home, *current, *insert, *supersede, *current_again;
+	hversion *hv; /* the register's history in scope (load_versions) */
+	size_t nhv;
+	sqlite3_stmt *current, *insert, *supersede, *current_again;
 	refset seen;          /* the file's references so far */
 	struct pending *pend; /* checked rows not yet written (flush_pending) */
 	size_t npend, cappend;
 	arena ptext;       /* their text */
 	groupset *touched; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
+	int fresh; /* the store holds no current report of this source: none to look up */
+	int bulk_decided;
+	char *report_again; /* what makes the reports' indexes again (bulk_reports) */
 	char now[21];
 	hv_output rej;
 	int rej_open;
 	haven_missing_report *rep;
 } importer;
-
-static haven_status nomem(haven_ctx *ctx)
-{
-	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-}
 
 static const char *field(const importer *im, int c)
 {
@@ -659,7 +749,7 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	while (clen && (*child == ' ' || *child == '\t'))
 		child++, clen--;
 	if (clen)
-		hv_missing_pseudonym(im->key, child, clen, r->child);
+		hv_missing_pseudonym(&im->keyed, child, clen, r->child);
 
 	r->ref = field(im, C_REF);
 	if (!*r->ref)
@@ -674,12 +764,7 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	r->urn = field(im, C_URN);
 	if (!*r->urn)
 		return bad(f, HAVEN_ERR_MISSING, "urn is empty");
-	sqlite3_bind_text(im->home, 1, r->urn, -1, SQLITE_STATIC);
-	int known = sqlite3_step(im->home);
-	sqlite3_reset(im->home);
-	if (known != SQLITE_ROW && known != SQLITE_DONE)
-		return bad(f, hv_error_sql(im->ctx, "looking up a home"), "%s", haven_errmsg(im->ctx));
-	if (known != SQLITE_ROW)
+	if (!first_version(im->hv, im->nhv, r->urn))
 		return bad(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
 
 	haven_status rc;
@@ -757,13 +842,62 @@ static void reject(importer *im, const mreport *r, const fault *f)
 	im->rep->rejected++;
 }
 
+/* sqlite3_exec's callback: the first row's first value into *(char **)arg
+ * (caller frees); 1 (abort) when out of memory. */
+static int first_text(void *arg, int n, char **v, char **names)
+{
+	(void)names;
+	char **out = arg;
+	if (n < 1 || !v[0] || *out)
+		return 0;
+	*out = strdup(v[0]);
+	return *out == NULL;
+}
+
+/* Drop the indexes names[0..n) for a bulk write, whose keys would go into
+ * them at random, and give in *sql what makes them again (the schema's own
+ * text; caller runs it in the same transaction, then frees it), else NULL
+ * when none exists.  Made again by sorting, an index costs a fraction of
+ * what inserting a million keys at random into B-trees larger than the
+ * page cache does. */
+static haven_status unindex(haven_ctx *ctx, const char *const *names, size_t n, char **sql)
+{
+	*sql = NULL;
+	char list[256] = "", drop[512] = "";
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(list), d = strlen(drop);
+		snprintf(list + l, sizeof list - l, "%s'%s'", i ? "," : "", names[i]);
+		snprintf(drop + d, sizeof drop - d, "DROP INDEX IF EXISTS %s;", names[i]);
+	}
+	char query[400];
+	snprintf(query, sizeof query,
+	         "SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'index' AND name IN (%s)", list);
+	haven_status rc = HAVEN_OK;
+	if (sqlite3_exec(ctx->db, query, first_text, sql, NULL) != SQLITE_OK)
+		rc = sqlite3_errcode(ctx->db) == SQLITE_ABORT ? nomem(ctx) : hv_error_sql(ctx, "reading an index");
+	if (!rc && *sql)
+		rc = hv_exec(ctx, drop);
+	if (rc) {
+		free(*sql);
+		*sql = NULL;
+	}
+	return rc;
+}
+
+/* Make again what unindex dropped (sql may be NULL), and free sql. */
+static haven_status reindex(haven_ctx *ctx, char *sql)
+{
+	haven_status rc = sql ? hv_exec(ctx, sql) : HAVEN_OK;
+	free(sql);
+	return rc;
+}
+
 /* ---- writing -------------------------------------------------------------- */
 
 static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
-	if ((rc = hv_prepare(im->ctx, "SELECT 1 FROM temp.home_versions WHERE urn = ? LIMIT 1", &im->home)) ||
-	    (rc = hv_prepare(im->ctx,
+	if ((rc = hv_prepare(im->ctx,
 	                     "SELECT id, content, child, urn FROM missing_report"
 	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
 	                     &im->current)) ||
@@ -783,7 +917,6 @@ static haven_status prepare_all(importer *im)
 
 static void finalize_all(importer *im)
 {
-	sqlite3_finalize(im->home);
 	refset_free(&im->seen);
 	free(im->pend);
 	free(im->ptext.p);
@@ -794,7 +927,9 @@ static void finalize_all(importer *im)
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
-	im->home = im->current = im->insert = im->supersede = im->current_again = NULL;
+	free(im->report_again);
+	im->report_again = NULL;
+	im->current = im->insert = im->supersede = im->current_again = NULL;
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
@@ -821,6 +956,27 @@ static void bind_point(sqlite3_stmt *st, int i, int has, double x, double y)
 		sqlite3_bind_null(st, i);
 		sqlite3_bind_null(st, i + 1);
 	}
+}
+
+/* im->fresh: 1 when the store holds no current report of the import's
+ * source, so that no reference of the file can be one the store holds (the
+ * file's own references are checked in memory). */
+static haven_status fresh_source(importer *im)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(im->ctx,
+	                             "SELECT NOT EXISTS(SELECT 1 FROM missing_report"
+	                             " WHERE source = ? AND superseded_by IS NULL)",
+	                             &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, im->o->source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		im->fresh = sqlite3_column_int(st, 0);
+	else
+		rc = hv_error_sql(im->ctx, "looking for the source's reports");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Note that the episodes of group (child, urn) are to be linked again:
@@ -881,10 +1037,13 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 {
 	haven_ctx *ctx = im->ctx;
 	sqlite3_stmt *st = im->current;
-	sqlite3_bind_text(st, 1, im->o->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
 	int64_t old = 0;
-	int same = 0, s = sqlite3_step(st);
+	int same = 0, s = SQLITE_DONE;
+	if (!im->fresh) {
+		sqlite3_bind_text(st, 1, im->o->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
+		s = sqlite3_step(st);
+	}
 	haven_status rc = HAVEN_OK;
 	if (s == SQLITE_ROW) {
 		old = sqlite3_column_int64(st, 0);
@@ -1027,10 +1186,31 @@ static int pending_cmp(const void *a, const void *b)
 	return c ? c : (x->row > y->row) - (x->row < y->row);
 }
 
+/* At the first batch: when the file (its rows so far, scaled by the bytes
+ * read of the file's size) writes as many reports as half those the store
+ * holds or more, the reports' index by group is dropped, and made again
+ * after the last batch (before the linkage reads it); so is the index of
+ * current references when the source is fresh (nothing is looked up in it,
+ * and the file's references are unique, checked in memory). */
+static haven_status bulk_reports(importer *im)
+{
+	im->bulk_decided = 1;
+	int64_t done = 0, total = 0, rows = im->rep->rows;
+	hv_source_position(im->src, &done, &total);
+	if (done > 0 && total > done)
+		rows = (int64_t)((double)rows * (double)total / (double)done);
+	if (rows * 2 < im->next_id - 1)
+		return HAVEN_OK;
+	static const char *const names[] = {"missing_report_child", "missing_report_current"};
+	return unindex(im->ctx, names, im->fresh ? 2 : 1, &im->report_again);
+}
+
 /* Write the held rows, sorted by (child, home, start), and empty the batch. */
 static haven_status flush_pending(importer *im)
 {
-	haven_status rc = HAVEN_OK;
+	haven_status rc = im->bulk_decided ? HAVEN_OK : bulk_reports(im);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < im->npend; i++) {
 		pending *p = &im->pend[i];
 		const char **t[4] = {&p->r.ref, &p->r.urn, &p->r.placing, &p->r.risk};
@@ -1083,6 +1263,10 @@ static haven_status read_rows(importer *im)
 	}
 	if ((rc = flush_pending(im)))
 		return rc;
+	rc = reindex(im->ctx, im->report_again);
+	im->report_again = NULL;
+	if (rc)
+		return rc;
 	if (im->rep->rows == 0)
 		return hv_error(im->ctx, HAVEN_ERR_MISSING, "%s: holds no reports", hv_source_path(im->src));
 	return HAVEN_OK;
@@ -1090,105 +1274,27 @@ static haven_status read_rows(importer *im)
 
 /* ---- linkage -------------------------------------------------------------- */
 
-/* The versions of every home: (urn, valid_from, la_code), sorted, for the
- * LA of a home on a day. */
-typedef struct hversion {
-	char urn[16];
-	char from[11];
-	char la[10];
-} hversion;
-
-/* An R*Tree entry to write: the episode, its point, the point's Z-order. */
-typedef struct rpoint {
-	int64_t id;
-	double x, y;
-	uint32_t z;
-} rpoint;
-
 /* An episode of the group being linked, as the store holds it. */
 typedef struct oldep {
 	int64_t id, police, la; /* 0: none */
 	char host[10];
 	int has_host, keep;
-	int has[2]; /* its points: last seen, found */
-	double x[2], y[2];
 } oldep;
 
 typedef struct linker {
 	haven_ctx *ctx;
 	int64_t tol;
-	hversion *hv;
+	const hversion *hv; /* the importer's */
 	size_t nhv;
-	sqlite3_stmt *ins, *ins_box[2]; /* an episode, its R*Tree entries (last seen, found) */
-	rpoint *pts[2];                 /* R*Tree entries not written yet */
-	size_t npts[2];
-	sqlite3_stmt *upd;              /* an episode rewritten in place */
-	sqlite3_stmt *del, *del_box[2]; /* by id */
-	sqlite3_stmt *reports, *old;    /* one group's current reports, its episodes */
-	oldep *ep;                      /* the group's episodes before linkage */
+	sqlite3_stmt *ins;           /* an episode */
+	sqlite3_stmt *upd;           /* an episode rewritten in place */
+	sqlite3_stmt *del;           /* by id */
+	sqlite3_stmt *reports, *old; /* one group's current reports, its episodes */
+	int none_before;             /* the store held no episode: no group has old ones */
+	oldep *ep;                   /* the group's episodes before linkage */
 	size_t nep, capep;
 	int64_t written, kept, removed;
 } linker;
-
-static int hversion_cmp(const void *a, const void *b)
-{
-	const hversion *x = a, *y = b;
-	int c = strcmp(x->urn, y->urn);
-	return c ? c : strcmp(x->from, y->from);
-}
-
-static haven_status load_versions(linker *k)
-{
-	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(k->ctx, "SELECT urn, valid_from, la_code FROM temp.home_versions", &st);
-	size_t cap = 0;
-	while (!rc) {
-		int s = sqlite3_step(st);
-		if (s == SQLITE_DONE)
-			break;
-		if (s != SQLITE_ROW) {
-			rc = hv_error_sql(k->ctx, "reading the register's history");
-			break;
-		}
-		if (k->nhv == cap) {
-			cap = cap ? cap * 2 : 1024;
-			hversion *g = realloc(k->hv, cap * sizeof *g);
-			if (!g) {
-				rc = nomem(k->ctx);
-				break;
-			}
-			k->hv = g;
-		}
-		hversion *v = &k->hv[k->nhv++];
-		snprintf(v->urn, sizeof v->urn, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(v->from, sizeof v->from, "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(v->la, sizeof v->la, "%s", (const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_finalize(st);
-	if (!rc && k->nhv)
-		qsort(k->hv, k->nhv, sizeof *k->hv, hversion_cmp);
-	return rc;
-}
-
-/* The home's LA on day (the version valid then; before its first version,
- * the first), or NULL. */
-static const char *host_la(const linker *k, const char *urn, const char *day)
-{
-	size_t lo = 0, hi = k->nhv;
-	while (lo < hi) { /* the first version of urn */
-		size_t mid = (lo + hi) / 2;
-		if (strcmp(k->hv[mid].urn, urn) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == k->nhv || strcmp(k->hv[lo].urn, urn))
-		return NULL;
-	size_t best = lo;
-	for (size_t i = lo; i < k->nhv && !strcmp(k->hv[i].urn, urn) && strncmp(k->hv[i].from, day, 10) <= 0; i++)
-		best = i;
-	return k->hv[best].la;
-}
 
 /* A current report as linkage reads it. */
 typedef struct rrow {
@@ -1241,62 +1347,19 @@ static int del_id(sqlite3_stmt *st, int64_t id)
 	return s == SQLITE_DONE ? 0 : s;
 }
 
-/* Spread the low 16 bits of v to the even bits. */
-static uint32_t spread(uint32_t v)
+/* Bind a point (EPSG:27700) as SpatiaLite's geometry BLOB, made by
+ * SpatiaLite's own gaiaMakePoint (the bytes MakePoint() gives, without a
+ * call into SQL), or NULL: 0, or -1 when out of memory. */
+static int bind_geometry(sqlite3_stmt *st, int i, int has, double x, double y)
 {
-	v &= 0xffff;
-	v = (v | (v << 8)) & 0x00ff00ff;
-	v = (v | (v << 4)) & 0x0f0f0f0f;
-	v = (v | (v << 2)) & 0x33333333;
-	return (v | (v << 1)) & 0x55555555;
-}
-
-/* The Morton (Z-order) key of a point on a 2^16 x 2^16 grid over the
- * National Grid (cells of about 11 m by 20 m). */
-static uint32_t zkey(double x, double y)
-{
-	double qx = x / 700000.0 * 65535.0, qy = y / 1300000.0 * 65535.0;
-	qx = qx < 0 ? 0 : qx > 65535 ? 65535 : qx;
-	qy = qy < 0 ? 0 : qy > 65535 ? 65535 : qy;
-	return spread((uint32_t)qx) | spread((uint32_t)qy) << 1;
-}
-
-static int pt_cmp(const void *a, const void *b)
-{
-	const rpoint *x = a, *y = b;
-	return x->z < y->z ? -1 : x->z > y->z ? 1 : x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Write the buffered entries of R*Tree t, in Z-order: one after another
- * they land in the same nodes, which SQLite's R*Tree then finds in its
- * cache. */
-static haven_status boxes_flush(linker *k, int t)
-{
-	rpoint *b = k->pts[t];
-	if (k->npts[t])
-		qsort(b, k->npts[t], sizeof *b, pt_cmp);
-	sqlite3_stmt *st = k->ins_box[t];
-	for (size_t i = 0; i < k->npts[t]; i++) {
-		sqlite3_bind_int64(st, 1, b[i].id);
-		sqlite3_bind_double(st, 2, b[i].x);
-		sqlite3_bind_double(st, 3, b[i].y);
-		int s = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (s != SQLITE_DONE)
-			return hv_error_sql(k->ctx, "indexing the episodes' points");
-	}
-	k->npts[t] = 0;
-	return HAVEN_OK;
-}
-
-/* A point's entry in R*Tree t (0 last seen, 1 found), buffered: memory is
- * held to BOX_BATCH entries a tree. */
-static haven_status box(linker *k, int t, int64_t id, double x, double y)
-{
-	if (!k->pts[t] && !(k->pts[t] = malloc(BOX_BATCH * sizeof *k->pts[t])))
-		return nomem(k->ctx);
-	k->pts[t][k->npts[t]++] = (rpoint){id, x, y, zkey(x, y)};
-	return k->npts[t] == BOX_BATCH ? boxes_flush(k, t) : HAVEN_OK;
+	if (!has)
+		return sqlite3_bind_null(st, i) == SQLITE_OK ? 0 : -1;
+	unsigned char *blob = NULL;
+	int size = 0;
+	gaiaMakePoint(x, y, 27700, &blob, &size);
+	if (!blob)
+		return -1;
+	return sqlite3_bind_blob(st, i, blob, size, free) == SQLITE_OK ? 0 : -1;
 }
 
 /* Write one episode of report p (police), l (LA) or both, unless the
@@ -1349,7 +1412,7 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	/* An episode is its two reports (whose rows never change: a
 	 * correction is a new row) and its home's LA that day: one the store
 	 * holds already is kept as it is. */
-	const char *host = host_la(k, one->text[T_URN], from);
+	const char *host = host_la(k->hv, k->nhv, one->text[T_URN], from);
 	int64_t pid = p ? p->id : 0, lid = l ? l->id : 0;
 	for (size_t i = 0; i < k->nep; i++) {
 		oldep *e = &k->ep[i];
@@ -1396,30 +1459,19 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	else
 		sqlite3_bind_null(st, 16);
 	hv_bind_text_or_null(st, 17, *conflict ? conflict : NULL);
-	bind_point(st, 18, ls->has_ls, ls->ls_x, ls->ls_y);
-	bind_point(st, 20, found->has_f, found->f_x, found->f_y);
+	if (bind_geometry(st, 18, ls->has_ls, ls->ls_x, ls->ls_y) ||
+	    bind_geometry(st, 19, found->has_f, found->f_x, found->f_y))
+		return nomem(k->ctx);
 	if (was)
-		sqlite3_bind_int64(st, 22, was->id);
+		sqlite3_bind_int64(st, 20, was->id);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (s != SQLITE_DONE)
 		return hv_error_sql(k->ctx, "writing an episode");
 	k->written++;
-	int64_t id = was ? was->id : sqlite3_last_insert_rowid(k->ctx->db);
 	if (was)
 		was->keep = 1;
-	const int has[2] = {ls->has_ls, found->has_f};
-	const double x[2] = {ls->ls_x, found->f_x}, y[2] = {ls->ls_y, found->f_y};
-	haven_status rc = HAVEN_OK;
-	for (int t = 0; !rc && t < 2; t++) {
-		if (was && was->has[t] == has[t] && (!has[t] || (was->x[t] == x[t] && was->y[t] == y[t])))
-			continue; /* the entry it has */
-		if (was && was->has[t] && del_id(k->del_box[t], id))
-			rc = hv_error_sql(k->ctx, "removing an episode's point from its index");
-		else if (has[t])
-			rc = box(k, t, id, x[t], y[t]);
-	}
-	return rc;
+	return HAVEN_OK;
 }
 
 /* Pair and write one group: every current report of one child at one home,
@@ -1512,18 +1564,12 @@ static haven_status read_old(linker *k, const char *child, const char *urn)
 		e->has_host = h != NULL;
 		if (h)
 			snprintf(e->host, sizeof e->host, "%s", (const char *)h);
-		for (int t = 0; t < 2; t++) {
-			e->has[t] = sqlite3_column_type(st, 4 + 2 * t) != SQLITE_NULL;
-			e->x[t] = sqlite3_column_double(st, 4 + 2 * t);
-			e->y[t] = sqlite3_column_double(st, 5 + 2 * t);
-		}
 	}
 	sqlite3_reset(st);
 	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(k->ctx, "reading a group's episodes");
 }
 
-/* Remove the group's episodes that linkage did not keep, with their R*Tree
- * entries. */
+/* Remove the group's episodes that linkage did not keep. */
 static haven_status drop_old(linker *k)
 {
 	for (size_t i = 0; i < k->nep; i++) {
@@ -1531,8 +1577,7 @@ static haven_status drop_old(linker *k)
 		if (e->keep)
 			continue;
 		k->removed++;
-		if ((e->has[0] && del_id(k->del_box[0], e->id)) || (e->has[1] && del_id(k->del_box[1], e->id)) ||
-		    del_id(k->del, e->id))
+		if (del_id(k->del, e->id))
 			return hv_error_sql(k->ctx, "removing an episode linked again");
 	}
 	return HAVEN_OK;
@@ -1583,48 +1628,6 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 	return rc;
 }
 
-/* The episodes' indexes by time and by home, whose keys the linkage (in
- * group order) would insert at random: when the groups to link are many
- * against the episodes the store holds (a quarter or more), they are
- * dropped here and made again after, in the transaction, by sorting - a
- * second's work at a million episodes, where inserting at random took
- * several.  *sql is then what makes them again (the schema's own text;
- * caller frees), else NULL. */
-/* sqlite3_exec's callback: the first row's first value into *(char **)arg
- * (caller frees); 1 (abort) when out of memory. */
-static int first_text(void *arg, int n, char **v, char **names)
-{
-	(void)names;
-	char **out = arg;
-	if (n < 1 || !v[0] || *out)
-		return 0;
-	*out = strdup(v[0]);
-	return *out == NULL;
-}
-
-static haven_status unindex(haven_ctx *ctx, size_t groups, char **sql)
-{
-	*sql = NULL;
-	int64_t episodes = 0;
-	haven_status rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) FROM missing_episode", &episodes);
-	if (rc || (int64_t)groups < episodes / 4)
-		return rc;
-	if (sqlite3_exec(ctx->db,
-	                 "SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'index'"
-	                 " AND name IN ('missing_episode_when', 'missing_episode_home')",
-	                 first_text, sql, NULL) != SQLITE_OK)
-		rc = sqlite3_errcode(ctx->db) == SQLITE_ABORT ? nomem(ctx)
-		                                              : hv_error_sql(ctx, "reading the episodes' indexes");
-	if (!rc && *sql)
-		rc = hv_exec(ctx,
-		             "DROP INDEX IF EXISTS missing_episode_when; DROP INDEX IF EXISTS missing_episode_home");
-	if (rc) {
-		free(*sql);
-		*sql = NULL;
-	}
-	return rc;
-}
-
 /* Link the episodes again from the current reports (inside the caller's
  * transaction; temp.home_versions made): every group when all is set (the
  * tolerance changed), else the groups the import touched - the same
@@ -1635,9 +1638,10 @@ static haven_status unindex(haven_ctx *ctx, size_t groups, char **sql)
  * host LA) is kept, a new one written with its R*Tree entries, and the rest
  * removed.  The LA file that follows a police file rewrites only the
  * episodes it pairs or adds. */
-static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupset *touched)
+static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupset *touched, const hversion *hv,
+                            size_t nhv)
 {
-	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600)};
+	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600), .hv = hv, .nhv = nhv};
 	sqlite3_stmt *groups = NULL;
 	haven_status rc = HAVEN_OK;
 	if (all && !(rc = hv_prepare(ctx,
@@ -1657,35 +1661,38 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 		groups = NULL;
 	}
 	groups_sort(touched);
-	char *reindex = NULL;
+	char *again = NULL;
+	int64_t none_before = 0, episodes = 0;
 	if (!rc)
-		rc = unindex(ctx, touched->n, &reindex);
+		rc = hv_query_int(ctx, "SELECT NOT EXISTS(SELECT 1 FROM missing_episode)", &none_before);
+	k.none_before = (int)none_before;
 	if (!rc)
-		rc = load_versions(&k);
+		rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) FROM missing_episode", &episodes);
+	/* The episodes' indexes by time and by home, whose keys the linkage (in
+	 * group order) inserts at random, are made again after it when the
+	 * groups to link are a quarter or more of the episodes the store holds;
+	 * the index by group too when the store holds no episode (no group's
+	 * old episodes are read through it). */
+	static const char *const episode_indexes[] = {"missing_episode_when", "missing_episode_home",
+	                                              "missing_episode_group"};
+	if (!rc && (int64_t)touched->n >= episodes / 4)
+		rc = unindex(ctx, episode_indexes, k.none_before ? 3 : 2, &again);
 	const struct {
 		const char *sql;
 		sqlite3_stmt **st;
 	} stmts[] = {
 	    {"INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
 	     " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
-	     " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	     " CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
-	     " CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END)",
+	     " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	     &k.ins},
-	    {"INSERT INTO missing_episode_last_seen(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)",
-	     &k.ins_box[0]},
-	    {"INSERT INTO missing_episode_found(id, xmin, xmax, ymin, ymax) VALUES(?1, ?2, ?2, ?3, ?3)", &k.ins_box[1]},
 	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
-	    {"DELETE FROM missing_episode_last_seen WHERE id = ?", &k.del_box[0]},
-	    {"DELETE FROM missing_episode_found WHERE id = ?", &k.del_box[1]},
 	    {"UPDATE missing_episode SET placing_la = ?3, host_la = ?4, missing_from = ?5, returned_at = ?6,"
 	     " duration_h = ?7, risk = ?8, cse = ?9, cce = ?10, ri_offered = ?11, ri_held = ?12,"
 	     " ri_independent = ?13, ri_date = ?14, police_report = ?15, la_report = ?16, conflict = ?17,"
-	     " last_seen = CASE WHEN ?18 IS NULL THEN NULL ELSE MakePoint(?18, ?19, 27700) END,"
-	     " found = CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 27700) END WHERE id = ?22",
+	     " last_seen = ?18, found = ?19 WHERE id = ?20",
 	     &k.upd},
-	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la, X(last_seen), Y(last_seen),"
-	     " X(found), Y(found) FROM missing_episode WHERE child = ?1 AND urn = ?2",
+	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
+	     " FROM missing_episode WHERE child = ?1 AND urn = ?2",
 	     &k.old},
 	    {"SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
 	     " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
@@ -1704,7 +1711,9 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 		sodium_bin2hex(child, sizeof child, touched->g[gi].child, 32);
 		sqlite3_bind_text(k.reports, 1, child, 64, SQLITE_STATIC);
 		sqlite3_bind_text(k.reports, 2, urn, -1, SQLITE_STATIC);
-		if (!(rc = read_old(&k, child, urn)) && !(rc = read_group(&k, &g, &n, &cap)) && n)
+		k.nep = 0;
+		if (!(rc = k.none_before ? HAVEN_OK : read_old(&k, child, urn)) &&
+		    !(rc = read_group(&k, &g, &n, &cap)) && n)
 			rc = link_group(&k, child, g, n);
 		if (!rc)
 			rc = drop_old(&k);
@@ -1715,18 +1724,12 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	for (size_t i = 0; i < cap; i++)
 		rrow_clear(&g[i]);
 	free(g);
-	free(k.hv);
 	free(k.ep);
-	for (int t = 0; t < 2; t++) {
-		if (!rc)
-			rc = boxes_flush(&k, t);
-		free(k.pts[t]);
-	}
-	if (!rc && reindex)
-		rc = hv_exec(ctx, reindex);
-	free(reindex);
-	sqlite3_stmt *sts[] = {k.ins,        k.ins_box[0], k.ins_box[1], k.upd, k.del,
-	                       k.del_box[0], k.del_box[1], k.reports,    k.old};
+	if (!rc)
+		rc = reindex(ctx, again);
+	else
+		free(again);
+	sqlite3_stmt *sts[] = {k.ins, k.upd, k.del, k.reports, k.old};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
 	return rc;
@@ -1900,9 +1903,11 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if ((rc = hv_hmac_key_read(ctx, o.key, im.key)))
 		return rc;
 	hv_missing_fingerprint(im.key, fp);
+	hv_missing_keyed(im.key, &im.keyed);
 	if ((o.rejects && (rc = hv_output_vacant(ctx, o.rejects, "a reject file is never overwritten"))) ||
 	    (rc = file_sha(ctx, path, rep->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
 		sodium_memzero(im.key, sizeof im.key);
+		sodium_memzero(&im.keyed, sizeof im.keyed);
 		return rc;
 	}
 	int record_key = 0;
@@ -1932,14 +1937,17 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!(rc = check_key(&im, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
-	    !(rc = load_begin(&im, path)) && !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
+	    !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
+	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
-	    !(rc = prepare_all(&im)) && !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = map_columns(&im)) &&
+	    !(rc = load_versions(ctx, &im.hv, &im.nhv)) && !(rc = prepare_all(&im)) &&
+	    !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = map_columns(&im)) &&
 	    !(o.skip_invalid && (rc = rejects_open(&im))))
 		rc = read_rows(&im);
 	hv_scope_free(scope);
 	finalize_all(&im);
 	sodium_memzero(im.key, sizeof im.key);
+	sodium_memzero(&im.keyed, sizeof im.keyed);
 	hv_source_close(im.src);
 	hv_gazetteer_close(im.gz);
 	if (im.pj)
@@ -1949,8 +1957,9 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!rc)
 		rc = load_count(&im, fp, record_key);
 	if (!rc && !rep->noop && !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
-		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0, &touched);
+		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0, &touched, im.hv, im.nhv);
 	groups_free(&touched);
+	free(im.hv);
 	if (!rc && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
 	    !(rc = hv_query_int(ctx,
 	                        "SELECT count(*) FROM missing_episode"

@@ -11,10 +11,15 @@
 
 #include <sodium.h>
 
-/** The pseudonym of a child identifier id (len bytes, borrowed) under key:
- *  HMAC-SHA-256 in 64 lower-case hex digits and a NUL. */
-void hv_missing_pseudonym(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], const char *id, size_t len,
-                          char hex[65]);
+/** The HMAC state of key, made once for many pseudonyms (the key's inner
+ *  and outer blocks hashed): *keyed is the caller's, to be wiped with
+ *  sodium_memzero when done. */
+void hv_missing_keyed(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], crypto_auth_hmacsha256_state *keyed);
+
+/** The pseudonym of a child identifier id (len bytes, borrowed) under the
+ *  key of keyed (hv_missing_keyed; borrowed, unchanged): HMAC-SHA-256 in 64
+ *  lower-case hex digits and a NUL. */
+void hv_missing_pseudonym(const crypto_auth_hmacsha256_state *keyed, const char *id, size_t len, char hex[65]);
 
 /** The key's fingerprint as the store records it: SHA-256 (hex) of a
  *  domain tag and the key, so it is never the pseudonym of anything. */

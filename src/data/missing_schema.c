@@ -81,7 +81,20 @@ static const char schema_v7[] =
     "CREATE INDEX missing_episode_home ON missing_episode(urn, missing_from);"
     "CREATE INDEX missing_episode_child ON missing_episode(child);";
 
-static const hv_schema_step steps[] = {{7, schema_v7, NULL}};
+/* Schema 8: the episodes' points without on-disk R*Trees.  Writing an
+ * entry into a SQLite R*Tree rewrites a node of about a page, some 10 us an
+ * entry: at a million episodes the two trees were a quarter of an import,
+ * and no query read them - the analyses of places (clusters, hot spots, the
+ * scan) read the points of the episodes in scope once and index them in
+ * memory.  A box query is a scan of X() and Y().  The index by child becomes
+ * one by group (child, home), the order in which the linkage reads a
+ * group's episodes. */
+static const char schema_v8[] = "DROP TABLE missing_episode_last_seen;"
+                                "DROP TABLE missing_episode_found;"
+                                "DROP INDEX missing_episode_child;"
+                                "CREATE INDEX missing_episode_group ON missing_episode(child, urn);";
+
+static const hv_schema_step steps[] = {{7, schema_v7, NULL}, {8, schema_v8, NULL}};
 
 static haven_status counts(haven_ctx *ctx, haven_table *t)
 {
