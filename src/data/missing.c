@@ -521,8 +521,6 @@ typedef struct importer {
 	groupset *touched; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	int fresh; /* the store holds no current report of this source: none to look up */
-	int bulk_decided;
-	char *report_again; /* what makes the reports' indexes again (bulk_reports) */
 	char now[21];
 	hv_output rej;
 	int rej_open;
@@ -842,56 +840,6 @@ static void reject(importer *im, const mreport *r, const fault *f)
 	im->rep->rejected++;
 }
 
-/* sqlite3_exec's callback: the first row's first value into *(char **)arg
- * (caller frees); 1 (abort) when out of memory. */
-static int first_text(void *arg, int n, char **v, char **names)
-{
-	(void)names;
-	char **out = arg;
-	if (n < 1 || !v[0] || *out)
-		return 0;
-	*out = strdup(v[0]);
-	return *out == NULL;
-}
-
-/* Drop the indexes names[0..n) for a bulk write, whose keys would go into
- * them at random, and give in *sql what makes them again (the schema's own
- * text; caller runs it in the same transaction, then frees it), else NULL
- * when none exists.  Made again by sorting, an index costs a fraction of
- * what inserting a million keys at random into B-trees larger than the
- * page cache does. */
-static haven_status unindex(haven_ctx *ctx, const char *const *names, size_t n, char **sql)
-{
-	*sql = NULL;
-	char list[256] = "", drop[512] = "";
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(list), d = strlen(drop);
-		snprintf(list + l, sizeof list - l, "%s'%s'", i ? "," : "", names[i]);
-		snprintf(drop + d, sizeof drop - d, "DROP INDEX IF EXISTS %s;", names[i]);
-	}
-	char query[400];
-	snprintf(query, sizeof query,
-	         "SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'index' AND name IN (%s)", list);
-	haven_status rc = HAVEN_OK;
-	if (sqlite3_exec(ctx->db, query, first_text, sql, NULL) != SQLITE_OK)
-		rc = sqlite3_errcode(ctx->db) == SQLITE_ABORT ? nomem(ctx) : hv_error_sql(ctx, "reading an index");
-	if (!rc && *sql)
-		rc = hv_exec(ctx, drop);
-	if (rc) {
-		free(*sql);
-		*sql = NULL;
-	}
-	return rc;
-}
-
-/* Make again what unindex dropped (sql may be NULL), and free sql. */
-static haven_status reindex(haven_ctx *ctx, char *sql)
-{
-	haven_status rc = sql ? hv_exec(ctx, sql) : HAVEN_OK;
-	free(sql);
-	return rc;
-}
-
 /* ---- writing -------------------------------------------------------------- */
 
 static haven_status prepare_all(importer *im)
@@ -927,8 +875,6 @@ static void finalize_all(importer *im)
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
-	free(im->report_again);
-	im->report_again = NULL;
 	im->current = im->insert = im->supersede = im->current_again = NULL;
 }
 
@@ -1186,31 +1132,10 @@ static int pending_cmp(const void *a, const void *b)
 	return c ? c : (x->row > y->row) - (x->row < y->row);
 }
 
-/* At the first batch: when the file (its rows so far, scaled by the bytes
- * read of the file's size) writes as many reports as half those the store
- * holds or more, the reports' index by group is dropped, and made again
- * after the last batch (before the linkage reads it); so is the index of
- * current references when the source is fresh (nothing is looked up in it,
- * and the file's references are unique, checked in memory). */
-static haven_status bulk_reports(importer *im)
-{
-	im->bulk_decided = 1;
-	int64_t done = 0, total = 0, rows = im->rep->rows;
-	hv_source_position(im->src, &done, &total);
-	if (done > 0 && total > done)
-		rows = (int64_t)((double)rows * (double)total / (double)done);
-	if (rows * 2 < im->next_id - 1)
-		return HAVEN_OK;
-	static const char *const names[] = {"missing_report_child", "missing_report_current"};
-	return unindex(im->ctx, names, im->fresh ? 2 : 1, &im->report_again);
-}
-
 /* Write the held rows, sorted by (child, home, start), and empty the batch. */
 static haven_status flush_pending(importer *im)
 {
-	haven_status rc = im->bulk_decided ? HAVEN_OK : bulk_reports(im);
-	if (rc)
-		return rc;
+	haven_status rc = HAVEN_OK;
 	for (size_t i = 0; i < im->npend; i++) {
 		pending *p = &im->pend[i];
 		const char **t[4] = {&p->r.ref, &p->r.urn, &p->r.placing, &p->r.risk};
@@ -1262,10 +1187,6 @@ static haven_status read_rows(importer *im)
 			hv_progress(im->ctx, "importing reports", im->rep->rows, 0);
 	}
 	if ((rc = flush_pending(im)))
-		return rc;
-	rc = reindex(im->ctx, im->report_again);
-	im->report_again = NULL;
-	if (rc)
 		return rc;
 	if (im->rep->rows == 0)
 		return hv_error(im->ctx, HAVEN_ERR_MISSING, "%s: holds no reports", hv_source_path(im->src));
@@ -1625,6 +1546,56 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 	sqlite3_reset(rd);
 	if (!rc && s != SQLITE_DONE)
 		rc = hv_error_sql(k->ctx, "reading the reports");
+	return rc;
+}
+
+/* sqlite3_exec's callback: the first row's first value into *(char **)arg
+ * (caller frees); 1 (abort) when out of memory. */
+static int first_text(void *arg, int n, char **v, char **names)
+{
+	(void)names;
+	char **out = arg;
+	if (n < 1 || !v[0] || *out)
+		return 0;
+	*out = strdup(v[0]);
+	return *out == NULL;
+}
+
+/* Drop the indexes names[0..n) for the linkage of many groups, whose keys
+ * it would insert at random, and give in *sql what makes them again (the schema's own
+ * text; caller runs it in the same transaction, then frees it), else NULL
+ * when none exists.  Made again by sorting, an index costs a fraction of
+ * what inserting a million keys at random into B-trees larger than the
+ * page cache does. */
+static haven_status unindex(haven_ctx *ctx, const char *const *names, size_t n, char **sql)
+{
+	*sql = NULL;
+	char list[256] = "", drop[512] = "";
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(list), d = strlen(drop);
+		snprintf(list + l, sizeof list - l, "%s'%s'", i ? "," : "", names[i]);
+		snprintf(drop + d, sizeof drop - d, "DROP INDEX IF EXISTS %s;", names[i]);
+	}
+	char query[400];
+	snprintf(query, sizeof query,
+	         "SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'index' AND name IN (%s)", list);
+	haven_status rc = HAVEN_OK;
+	if (sqlite3_exec(ctx->db, query, first_text, sql, NULL) != SQLITE_OK)
+		rc = sqlite3_errcode(ctx->db) == SQLITE_ABORT ? nomem(ctx) : hv_error_sql(ctx, "reading an index");
+	if (!rc && *sql)
+		rc = hv_exec(ctx, drop);
+	if (rc) {
+		free(*sql);
+		*sql = NULL;
+	}
+	return rc;
+}
+
+/* Make again what unindex dropped (sql may be NULL), and free sql. */
+static haven_status reindex(haven_ctx *ctx, char *sql)
+{
+	haven_status rc = sql ? hv_exec(ctx, sql) : HAVEN_OK;
+	free(sql);
 	return rc;
 }
 
