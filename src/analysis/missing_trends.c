@@ -962,8 +962,9 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 }
 
 /* The metadata of a table by area and period: what its rows are, then what
- * its own columns are (the trends', or with link the linkage counts'). */
-static haven_status by_area_meta(tr *t, haven_table *tb, int link)
+ * its own columns are (the trends', or with link the linkage counts'; the
+ * trends' and with_link the linkage counts' too). */
+static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link)
 {
 	const char *const rows[][2] = {
 	    {"by", by_words[t->by]},
@@ -985,7 +986,7 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link)
 	                "episode; conflicts: of both, those whose two reports disagree (docs/missing.md)"},
 	};
 	haven_status rc = set_meta(t, tb, rows, sizeof rows / sizeof rows[0]);
-	for (size_t i = link ? 3 : 0; !rc && i < (link ? 4u : 3u); i++)
+	for (size_t i = link ? 3 : 0; !rc && i < (link || with_link ? 4u : 3u); i++)
 		rc = hv_table_meta_set(t->ctx, tb, cols[i][0], cols[i][1]);
 	return rc;
 }
@@ -1006,6 +1007,11 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link)
  * are count:published there: registered places, which Ofsted publishes
  * per LA and which control never suppresses at LA level or above, means of
  * place-days that are not sums of their rounded parts. */
+/* hier_link: the trends table of a hierarchy also carries the linkage
+ * counts (police_only, la_only, both, conflicts, with episodes declared
+ * their sum), so that its episodes are controlled exactly as the linkage
+ * table's: the two tables share that column, and a cell published in one
+ * and suppressed in the other would give the suppressed one away. */
 enum { L_LA, L_PFA, L_REGION, L_TOP, NLEVEL };
 static const char *const level_kinds[NLEVEL] = {"la", "pfa", "region", NULL};
 
@@ -1150,8 +1156,10 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 			for (size_t p = 0; p < np; p++)
 				pl[(size_t)h->up[l][k] * np + p] += pd[k * np + p];
 	t->level_text = l == L_TOP ? (t->national ? "england" : "scope") : level_kinds[l];
-	if (names && level_kinds[l])
+	if (names && level_kinds[l]) {
+		sqlite3_reset(names);
 		sqlite3_bind_text(names, 1, level_kinds[l], -1, SQLITE_STATIC);
+	}
 	haven_status rc = HAVEN_OK;
 	for (size_t a = 0, i = 0; !rc && a < na; a++) {
 		uint32_t k = h->ids[a];
@@ -1176,8 +1184,15 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 				rc = link ? link_row(t, tb, k, *name ? name : NULL, p, &s)
 				          : trend_row(t, tb, k, *name ? name : NULL, p, &s,
 				                      pl[(size_t)k * np + (size_t)p]);
+			for (int c = C_POLICE_ONLY; !rc && !link && c < NLINK; c++) /* hier_link */
+				rc = hv_table_set_int(t->ctx, tb, NTREND + c - C_POLICE_ONLY,
+				                      c == C_POLICE_ONLY ? s.police_only
+				                      : c == C_LA_ONLY   ? s.la_only
+				                      : c == C_BOTH      ? s.both
+				                                         : s.conflicts);
 			if (!rc && h->parent[k] != NONE)
-				rc = hv_table_set_text(t->ctx, tb, link ? NLINK : NTREND, t->codes.s[h->parent[k]]);
+				rc = hv_table_set_text(t->ctx, tb, link ? NLINK : NTREND + NLINK - C_POLICE_ONLY,
+				                       t->codes.s[h->parent[k]]);
 			if (!rc && l < asked)
 				hv_table_withhold_row(tb);
 			i = j;
@@ -1267,9 +1282,12 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
 	         by_words[t.by]);
 	/* the columns, and with a hierarchy its parent last */
-	const char *cols[NTREND + 1];
+	const char *cols[NTREND + NLINK];
 	int ncols = link ? NLINK : NTREND;
 	memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
+	if (asked >= 0 && !link) /* the linkage counts: see hier_link */
+		for (int c = C_POLICE_ONLY; c < NLINK; c++)
+			cols[ncols++] = link_cols[c];
 	if (asked >= 0)
 		cols[ncols++] = "parent";
 	if (!rc)
@@ -1289,13 +1307,16 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	         link        ? ""
 	         : asked < 0 ? "places"
 	                     : "published",
-	         asked < 0 ? "" : " parent=parent");
+	         asked < 0 ? ""
+	         : link    ? " parent=parent"
+	                   : " police_only=count:episodes la_only=count:episodes both=count:episodes"
+	                     " conflicts=count:episodes parent=parent");
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
 	if (!rc && asked >= 0)
 		rc = hv_table_parent_key(ctx, tb, "period");
 	if (!rc)
-		rc = by_area_meta(&t, tb, link);
+		rc = by_area_meta(&t, tb, link, asked >= 0);
 	if (!rc && asked >= 0)
 		rc =
 		    hv_table_meta_set(ctx, tb, "hierarchy",
@@ -1304,12 +1325,13 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 		                      "LA: its region; then England), each naming its parent, so that disclosure "
 		                      "control protects the totals; rows below the level asked for were controlled "
 		                      "with the table and are not released (docs/missing.md)");
-	if (!rc && link) { /* the audit names it; the gate protects the sum it declares */
+	if (!rc && link) { /* the audit names it */
 		char object[120];
 		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[t.by]);
-		if (!(rc = hv_table_object(ctx, tb, object)))
-			rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
+		rc = hv_table_object(ctx, tb, object);
 	}
+	if (!rc && (link || asked >= 0)) /* the gate protects the sum it declares */
+		rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
 	if (!rc && asked >= 0) {
 		t.kind = base;
 		rc = hier_rows(&t, tb, asked, link, pd, names);
