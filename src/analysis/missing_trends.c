@@ -1015,6 +1015,8 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link
 enum { L_LA, L_PFA, L_REGION, L_TOP, NLEVEL };
 static const char *const level_kinds[NLEVEL] = {"la", "pfa", "region", NULL};
 
+static int cmp_child(const void *a, const void *b);
+
 /* The level of a request for kind, or -1 (home: no hierarchy). */
 static int level_of_kind(int kind)
 {
@@ -1134,13 +1136,35 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
                                sqlite3_stmt *names, episode *e, double **buf, size_t *cap)
 {
 	size_t ne = 0, na = 0, np = (size_t)t->np, nc = t->codes.n;
-	for (size_t i = 0; i < t->ne; i++)
-		if (h->up[l][t->e[i].area] != NONE) {
-			e[ne] = t->e[i];
-			e[ne++].area = h->up[l][t->e[i].area];
+	if (l == L_LA) { /* the episodes as read, already in order */
+		e = t->e;
+		ne = t->ne;
+	} else {
+		/* into order by area and period (a counting sort), then each
+		 * area and period by child: many short sorts, not one long one */
+		size_t *at = calloc(nc * np + 1, sizeof *at);
+		if (!at)
+			return nomem(t->ctx);
+		for (size_t i = 0; i < t->ne; i++)
+			if (h->up[l][t->e[i].area] != NONE)
+				at[(size_t)h->up[l][t->e[i].area] * np + (size_t)t->e[i].period + 1]++;
+		for (size_t b = 0; b < nc * np; b++)
+			at[b + 1] += at[b];
+		ne = at[nc * np];
+		for (size_t i = 0; i < t->ne; i++) {
+			uint32_t k = h->up[l][t->e[i].area];
+			if (k == NONE)
+				continue;
+			episode *x = &e[at[(size_t)k * np + (size_t)t->e[i].period]++];
+			*x = t->e[i];
+			x->area = k;
 		}
-	if (ne)
-		qsort(e, ne, sizeof *e, cmp_episode);
+		/* at[b] is now where bucket b + 1 starts */
+		for (size_t b = 0, from = 0; b < nc * np; from = at[b++])
+			if (at[b] - from > 1)
+				qsort(e + from, at[b] - from, sizeof *e, cmp_child);
+		free(at);
+	}
 	for (uint32_t k = 0; k < nc; k++)
 		if (h->level[k] == l)
 			h->ids[na++] = k;
