@@ -331,7 +331,8 @@ typedef struct tr {
 	uint32_t *home_first, *home_n; /* versions of home h: v[home_first[h] .. + home_n[h]) */
 	episode *e;
 	size_t ne, cap;
-	uint32_t top; /* the code of the England (or scope) row */
+	uint32_t top;           /* the code of the England (or scope) row */
+	const char *level_text; /* the geographic_level of the rows being written (a hierarchy's), or NULL */
 } tr;
 
 static const struct kind {
@@ -847,7 +848,10 @@ static haven_status label_row(tr *t, haven_table *tb, uint32_t k, const char *na
 	haven_status rc;
 	if ((rc = hv_table_add_row(ctx, tb)) || (rc = hv_table_set_text(ctx, tb, C_PERIOD, label)) ||
 	    (rc = hv_table_set_text(ctx, tb, C_START, start)) ||
-	    (rc = hv_table_set_text(ctx, tb, C_LEVEL, k == t->top && !t->national ? "scope" : kinds[t->kind].level)) ||
+	    (rc = hv_table_set_text(ctx, tb, C_LEVEL,
+	                            t->level_text                 ? t->level_text
+	                            : k == t->top && !t->national ? "scope"
+	                                                          : kinds[t->kind].level)) ||
 	    (rc = hv_table_set_text(ctx, tb, C_CODE, t->codes.s[k])) || (rc = hv_table_set_text(ctx, tb, C_NAME, name)))
 		return rc;
 	return hv_table_set_int(ctx, tb, C_EPISODES, s->episodes);
@@ -958,8 +962,9 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 }
 
 /* The metadata of a table by area and period: what its rows are, then what
- * its own columns are (the trends', or with link the linkage counts'). */
-static haven_status by_area_meta(tr *t, haven_table *tb, int link)
+ * its own columns are (the trends', or with link the linkage counts'; the
+ * trends' and with_link the linkage counts' too). */
+static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link)
 {
 	const char *const rows[][2] = {
 	    {"by", by_words[t->by]},
@@ -981,8 +986,262 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link)
 	                "episode; conflicts: of both, those whose two reports disagree (docs/missing.md)"},
 	};
 	haven_status rc = set_meta(t, tb, rows, sizeof rows / sizeof rows[0]);
-	for (size_t i = link ? 3 : 0; !rc && i < (link ? 4u : 3u); i++)
+	for (size_t i = link ? 3 : 0; !rc && i < (link || with_link ? 4u : 3u); i++)
 		rc = hv_table_meta_set(t->ctx, tb, cols[i][0], cols[i][1]);
+	return rc;
+}
+
+/* ---- the hierarchy an aggregates-only audience is given ------------------ */
+
+/* For an aggregates-only audience (DfE, the Children's Commissioner,
+ * probation) a table by area and period carries, in every period, the rows
+ * whose totals hold its rows - the police force area of an LA of the home,
+ * the region, England - each naming its parent, with the period as the
+ * parent key, so that disclosure control protects the totals
+ * (gate/control.c).  Every request of one hierarchy is one table: the LAs
+ * of the home, their forces, regions and England for host-la, pfa, region
+ * and england; the placing LAs, their regions and England for la.  Rows
+ * below the level asked for are withheld (controlled as published, then
+ * dropped by the gate), so that every request of a hierarchy gives each
+ * cell the same treatment and no two requests can be differenced.  Places
+ * are count:published there: registered places, which Ofsted publishes
+ * per LA and which control never suppresses at LA level or above, means of
+ * place-days that are not sums of their rounded parts. */
+/* hier_link: the trends table of a hierarchy also carries the linkage
+ * counts (police_only, la_only, both, conflicts, with episodes declared
+ * their sum), so that its episodes are controlled exactly as the linkage
+ * table's: the two tables share that column, and a cell published in one
+ * and suppressed in the other would give the suppressed one away. */
+enum { L_LA, L_PFA, L_REGION, L_TOP, NLEVEL };
+static const char *const level_kinds[NLEVEL] = {"la", "pfa", "region", NULL};
+
+static int cmp_child(const void *a, const void *b);
+
+/* The level of a request for kind, or -1 (home: no hierarchy). */
+static int level_of_kind(int kind)
+{
+	return kind == K_LA || kind == K_HOST ? L_LA
+	       : kind == K_PFA                ? L_PFA
+	       : kind == K_REGION             ? L_REGION
+	       : kind == K_ENGLAND            ? L_TOP
+	                                      : -1;
+}
+
+typedef struct hier {
+	uint32_t *up[NLEVEL]; /* up[L][k]: the area at level L holding area k's episodes (k at its own), NONE */
+	uint32_t *parent;     /* the area whose row holds k's total; NONE for the top */
+	signed char *level;   /* the level of area k's rows; -1 for a code with no row */
+	uint32_t *ids;        /* room for every code */
+} hier;
+
+static void hier_free(hier *h)
+{
+	for (int l = 0; l < NLEVEL; l++)
+		free(h->up[l]);
+	free(h->parent);
+	free(h->level);
+	free(h->ids);
+}
+
+/* The hierarchy over the areas with episodes or places (pd): each LA's
+ * force (LAs of the home only) and region from area_la; a force's region
+ * when all its LAs share one (they do in England), else none; a row's
+ * parent, the nearest area above it that has one. */
+static haven_status hier_build(tr *t, const double *pd, int host, hier *h)
+{
+	memset(h, 0, sizeof *h);
+	uint32_t nbase = t->codes.n;
+	unsigned char *base = calloc(nbase + 1, 1);
+	uint32_t(*anc)[2] = calloc(nbase + 1, sizeof *anc); /* a base area's force and region */
+	haven_status rc = base && anc ? HAVEN_OK : nomem(t->ctx);
+	for (size_t i = 0; !rc && i < t->ne; i++)
+		base[t->e[i].area] = 1;
+	for (uint32_t k = 0; !rc && host && k < nbase; k++)
+		for (int32_t p = 0; p < t->np && !base[k]; p++)
+			base[k] = pd[(size_t)k * (size_t)t->np + (size_t)p] > 0;
+	sqlite3_stmt *st = NULL;
+	if (!rc)
+		rc = hv_prepare(t->ctx,
+		                "SELECT kind, code FROM area_la WHERE la_code = ?1 AND kind IN ('pfa', 'region')", &st);
+	int oom = 0;
+	for (uint32_t k = 0; !rc && k < nbase; k++) {
+		anc[k][0] = anc[k][1] = NONE;
+		if (!base[k] || k == t->top)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, t->codes.s[k], -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int r = strcmp((const char *)sqlite3_column_text(st, 0), "region") == 0;
+			if ((r || host) && anc[k][r] == NONE)
+				anc[k][r] = code_or_none(t, sqlite3_column_text(st, 1), &oom);
+		}
+	}
+	if (st)
+		sqlite3_finalize(st);
+	size_t n = (size_t)t->codes.n + 1;
+	for (int l = 0; !rc && l < NLEVEL; l++)
+		if (!(h->up[l] = malloc(n * sizeof *h->up[l])))
+			oom = 1;
+	h->parent = malloc(n * sizeof *h->parent);
+	h->level = malloc(n);
+	h->ids = malloc(n * sizeof *h->ids);
+	if (!rc && (oom || !h->parent || !h->level || !h->ids))
+		rc = nomem(t->ctx);
+	for (size_t k = 0; !rc && k < n; k++) {
+		for (int l = 0; l < NLEVEL; l++)
+			h->up[l][k] = NONE;
+		h->parent[k] = NONE;
+		h->level[k] = -1;
+	}
+	/* the areas and their levels; a force's region, while it nests */
+	for (uint32_t k = 0; !rc && k < nbase; k++) {
+		if (!base[k] || k == t->top)
+			continue;
+		uint32_t f = anc[k][0], r = anc[k][1];
+		h->level[k] = L_LA;
+		h->up[L_LA][k] = k;
+		h->up[L_PFA][k] = f;
+		h->up[L_REGION][k] = r;
+		if (r != NONE) {
+			h->level[r] = L_REGION;
+			h->up[L_REGION][r] = r;
+		}
+		if (f != NONE) {
+			int first = h->level[f] < 0;
+			h->level[f] = L_PFA;
+			h->up[L_PFA][f] = f;
+			/* NONE + 1 marks a force whose LAs are in different regions */
+			h->up[L_REGION][f] = first ? r : h->up[L_REGION][f] == r ? r : NONE - 1;
+		}
+	}
+	h->level[t->top] = L_TOP;
+	for (size_t k = 0; !rc && k < n; k++) {
+		if (h->level[k] < 0)
+			continue;
+		h->up[L_TOP][k] = t->top;
+		if (h->level[k] == L_PFA && h->up[L_REGION][k] == NONE - 1)
+			h->up[L_REGION][k] = NONE;
+		for (int l = h->level[k] + 1; l < NLEVEL && h->parent[k] == NONE && k != t->top; l++)
+			h->parent[k] = h->up[l][k];
+	}
+	free(base);
+	free(anc);
+	return rc;
+}
+
+/* The rows of level l: each area of the level (in code order), each period,
+ * its episodes those of the LAs it holds (children counted once), with
+ * its parent's code, withheld below the level asked for. */
+static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int asked, int link, const double *pd,
+                               sqlite3_stmt *names, episode *e, double **buf, size_t *cap)
+{
+	size_t ne = 0, na = 0, np = (size_t)t->np, nc = t->codes.n;
+	if (l == L_LA) { /* the episodes as read, already in order */
+		e = t->e;
+		ne = t->ne;
+	} else {
+		/* into order by area and period (a counting sort), then each
+		 * area and period by child: many short sorts, not one long one */
+		size_t *at = calloc(nc * np + 1, sizeof *at);
+		if (!at)
+			return nomem(t->ctx);
+		for (size_t i = 0; i < t->ne; i++)
+			if (h->up[l][t->e[i].area] != NONE)
+				at[(size_t)h->up[l][t->e[i].area] * np + (size_t)t->e[i].period + 1]++;
+		for (size_t b = 0; b < nc * np; b++)
+			at[b + 1] += at[b];
+		ne = at[nc * np];
+		for (size_t i = 0; i < t->ne; i++) {
+			uint32_t k = h->up[l][t->e[i].area];
+			if (k == NONE)
+				continue;
+			episode *x = &e[at[(size_t)k * np + (size_t)t->e[i].period]++];
+			*x = t->e[i];
+			x->area = k;
+		}
+		/* at[b] is now where bucket b + 1 starts */
+		for (size_t b = 0, from = 0; b < nc * np; from = at[b++])
+			if (at[b] - from > 1)
+				qsort(e + from, at[b] - from, sizeof *e, cmp_child);
+		free(at);
+	}
+	for (uint32_t k = 0; k < nc; k++)
+		if (h->level[k] == l)
+			h->ids[na++] = k;
+	sort_codes_by = (const char *const *)t->codes.s;
+	if (na)
+		qsort(h->ids, na, sizeof *h->ids, cmp_code_id);
+	/* the place-days of the level's areas: those of the LAs they hold */
+	double *pl = calloc(nc * np + 1, sizeof *pl);
+	if (!pl)
+		return nomem(t->ctx);
+	for (size_t k = 0; pd && k < nc; k++)
+		if (h->level[k] == L_LA && h->up[l][k] != NONE)
+			for (size_t p = 0; p < np; p++)
+				pl[(size_t)h->up[l][k] * np + p] += pd[k * np + p];
+	t->level_text = l == L_TOP ? (t->national ? "england" : "scope") : level_kinds[l];
+	if (names && level_kinds[l]) {
+		sqlite3_reset(names);
+		sqlite3_bind_text(names, 1, level_kinds[l], -1, SQLITE_STATIC);
+	}
+	haven_status rc = HAVEN_OK;
+	for (size_t a = 0, i = 0; !rc && a < na; a++) {
+		uint32_t k = h->ids[a];
+		char name[256];
+		rc = area_name(t, names, k, name, sizeof name);
+		size_t lo = 0, hi = ne; /* areas in code order, episodes by id */
+		while (lo < hi) {
+			size_t m = lo + (hi - lo) / 2;
+			if (e[m].area < k)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		i = lo;
+		for (int32_t p = 0; !rc && p < t->np; p++) {
+			size_t j = i;
+			while (j < ne && e[j].area == k && e[j].period == p)
+				j++;
+			stats s;
+			rc = run_stats(t, e + i, j - i, buf, cap, &s);
+			if (!rc)
+				rc = link ? link_row(t, tb, k, *name ? name : NULL, p, &s)
+				          : trend_row(t, tb, k, *name ? name : NULL, p, &s,
+				                      pl[(size_t)k * np + (size_t)p]);
+			for (int c = C_POLICE_ONLY; !rc && !link && c < NLINK; c++) /* hier_link */
+				rc = hv_table_set_int(t->ctx, tb, NTREND + c - C_POLICE_ONLY,
+				                      c == C_POLICE_ONLY ? s.police_only
+				                      : c == C_LA_ONLY   ? s.la_only
+				                      : c == C_BOTH      ? s.both
+				                                         : s.conflicts);
+			if (!rc && h->parent[k] != NONE)
+				rc = hv_table_set_text(t->ctx, tb, link ? NLINK : NTREND + NLINK - C_POLICE_ONLY,
+				                       t->codes.s[h->parent[k]]);
+			if (!rc && l < asked)
+				hv_table_withhold_row(tb);
+			i = j;
+		}
+	}
+	t->level_text = NULL;
+	free(pl);
+	return rc;
+}
+
+/* Every row of the hierarchy, the top first (as haven_aggregate writes
+ * them: parents first). */
+static haven_status hier_rows(tr *t, haven_table *tb, int asked, int link, const double *pd, sqlite3_stmt *names)
+{
+	hier h;
+	double *buf = NULL;
+	size_t cap = 0;
+	episode *e = malloc((t->ne ? t->ne : 1) * sizeof *e);
+	haven_status rc = e ? hier_build(t, pd, t->kind == K_HOST, &h) : nomem(t->ctx);
+	for (int l = L_TOP; !rc && l >= L_LA; l--)
+		rc = hier_level(t, tb, &h, l, asked, link, t->kind == K_HOST ? pd : NULL, names, e, &buf, &cap);
+	if (e)
+		hier_free(&h);
+	free(e);
+	free(buf);
 	return rc;
 }
 
@@ -991,8 +1250,16 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link)
  * and rows. */
 static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link, haven_table **out)
 {
+	/* an aggregates-only audience gets the kind's hierarchy, read by its
+	 * LAs (the placing LA's, or the home's) */
+	int asked = -1, kind = -1;
+	for (int i = 0; i < NKINDS; i++)
+		if (strcmp(o->area ? o->area : "england", kinds[i].name) == 0)
+			kind = i;
+	if (kind >= 0 && hv_scope_aggregates_only(ctx))
+		asked = level_of_kind(kind);
 	tr t;
-	haven_status rc = begin(&t, ctx, o->by, o->area, o->from, o->to);
+	haven_status rc = begin(&t, ctx, o->by, asked < 0 ? o->area : kind == K_LA ? "la" : "host-la", o->from, o->to);
 	if (rc) {
 		tr_free(&t);
 		return rc;
@@ -1026,35 +1293,73 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	sort_codes_by = (const char *const *)t.codes.s;
 	if (!rc && na)
 		qsort(ids, na, sizeof *ids, cmp_code_id);
-	if (!rc && area_kind(&t) &&
-	    !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names)))
+	if (!rc && asked >= 0)
+		rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names);
+	else if (!rc && area_kind(&t) &&
+	         !(rc = hv_prepare(ctx, "SELECT name FROM area WHERE kind = ?1 AND code = ?2", &names)))
 		sqlite3_bind_text(names, 1, area_kind(&t), -1, SQLITE_STATIC);
+	int base = t.kind; /* the kind the episodes were read by */
+	if (asked >= 0)
+		t.kind = kind; /* from here, the kind asked for */
 	char title[160];
 	snprintf(title, sizeof title, "%s by %s and %s",
 	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
 	         by_words[t.by]);
+	/* the columns, and with a hierarchy its parent last */
+	const char *cols[NTREND + NLINK];
+	int ncols = link ? NLINK : NTREND;
+	memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
+	if (asked >= 0 && !link) /* the linkage counts: see hier_link */
+		for (int c = C_POLICE_ONLY; c < NLINK; c++)
+			cols[ncols++] = link_cols[c];
+	if (asked >= 0)
+		cols[ncols++] = "parent";
 	if (!rc)
-		rc = link ? hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NLINK, link_cols, &tb)
-		          : hv_table_new(ctx, title, HV_TABLE_DISCLOSED, NTREND, trend_cols, &tb);
-	char spec[512];
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, ncols, cols, &tb);
+	char spec[600];
 	snprintf(spec, sizeof spec,
-	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s",
-	         kinds[t.kind].role,
+	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s%s%s",
+	         asked < 0      ? kinds[t.kind].role
+	         : kind == K_LA ? "area:placing"
+	                        : "area:any",
 	         link ? "episodes=count:episodes police_only=count:episodes la_only=count:episodes both=count:episodes"
 	                " conflicts=count:episodes"
 	              : "episodes=count:episodes children=count:distinct children_repeat=count:distinct"
 	                " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
 	                " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
-	                " ri_independent_pct=rate:episodes places=count:places episodes_per_100_places=rate:episodes");
+	                " ri_independent_pct=rate:episodes episodes_per_100_places=rate:episodes places=count:",
+	         link        ? ""
+	         : asked < 0 ? "places"
+	                     : "published",
+	         asked < 0 ? ""
+	         : link    ? " parent=parent"
+	                   : " police_only=count:episodes la_only=count:episodes both=count:episodes"
+	                     " conflicts=count:episodes parent=parent");
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
+	if (!rc && asked >= 0)
+		rc = hv_table_parent_key(ctx, tb, "period");
 	if (!rc)
-		rc = by_area_meta(&t, tb, link);
-	if (!rc && link) { /* the audit names it; the gate protects the sum it declares */
+		rc = by_area_meta(&t, tb, link, asked >= 0);
+	if (!rc && asked >= 0)
+		rc =
+		    hv_table_meta_set(ctx, tb, "hierarchy",
+		                      "for an aggregates-only audience each period also holds the rows that total the "
+		                      "rows asked for (an LA of the home: its police force area, its region; a placing "
+		                      "LA: its region; then England), each naming its parent, so that disclosure "
+		                      "control protects the totals; rows below the level asked for were controlled "
+		                      "with the table and are not released (docs/missing.md)");
+	if (!rc && link) { /* the audit names it */
 		char object[120];
 		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[t.by]);
-		if (!(rc = hv_table_object(ctx, tb, object)))
-			rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
+		rc = hv_table_object(ctx, tb, object);
+	}
+	if (!rc && (link || asked >= 0)) /* the gate protects the sum it declares */
+		rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
+	if (!rc && asked >= 0) {
+		t.kind = base;
+		rc = hier_rows(&t, tb, asked, link, pd, names);
+		na = 0;
 	}
 	for (size_t a = 0; !rc && a < na; a++) {
 		uint32_t k = ids[a];

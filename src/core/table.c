@@ -58,7 +58,10 @@ struct haven_table {
 	const char *marking; /* set by the gate: HAVEN_MARKING for disclosed data, else NULL */
 	column_sum *sums;    /* declared column sums (hv_table_sum) */
 	size_t nsums;
-	char **meta; /* key, value, key, value, ... */
+	int *keys; /* the columns that, with its area, name a row for its parent (hv_table_parent_key) */
+	size_t nkeys;
+	unsigned char *withheld; /* per row (room for cap): in disclosure control, never released */
+	char **meta;             /* key, value, key, value, ... */
 	size_t nmeta;
 	hv_control_rule rule;
 };
@@ -121,6 +124,8 @@ void haven_table_free(haven_table *t)
 	for (size_t i = 0; i < t->nsums; i++)
 		free(t->sums[i].parts);
 	free(t->sums);
+	free(t->keys);
+	free(t->withheld);
 	for (size_t i = 0; i < 2 * t->nmeta; i++)
 		free(t->meta[i]);
 	free(t->meta);
@@ -133,7 +138,7 @@ static const struct {
 	const char *name;
 	haven_role role;
 	const char *const subs[8]; /* the subs it takes; {NULL}: none */
-	int sub_is_column; /* the sub, optional, names a column of the table */
+	int sub_is_column;         /* the sub, optional, names a column of the table */
 } roles[] = {
     {"label", HAVEN_ROLE_LABEL, {NULL}, 0},
     {"area", HAVEN_ROLE_AREA, {"la", "district", "pfa", "region", "england", "any", "placing", NULL}, 0},
@@ -210,8 +215,9 @@ haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, con
 		int *p = c < 0 ? NULL : realloc(cs->parts, (cs->n + 1) * sizeof *p);
 		if (!p) {
 			free(cs->parts);
-			return c < 0 ? hv_error(ctx, HAVEN_ERR_USAGE, "table sum: no column '%s' in '%s'", tok, t->title)
-			             : nomem(ctx);
+			return c < 0
+			           ? hv_error(ctx, HAVEN_ERR_USAGE, "table sum: no column '%s' in '%s'", tok, t->title)
+			           : nomem(ctx);
 		}
 		cs->parts = p;
 		cs->parts[cs->n++] = c;
@@ -220,8 +226,50 @@ haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, con
 	return HAVEN_OK;
 }
 
-size_t hv_table_sums(const haven_table *t) { return t->nsums; }
-int hv_table_sum_total(const haven_table *t, size_t i) { return t->sums[i].total; }
+haven_status hv_table_parent_key(haven_ctx *ctx, haven_table *t, const char *columns)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", columns);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int c = haven_table_find(t, tok);
+		if (c < 0)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "table parent key: no column '%s' in '%s'", tok,
+			                t->title);
+		int *k = realloc(t->keys, (t->nkeys + 1) * sizeof *k);
+		if (!k)
+			return nomem(ctx);
+		t->keys = k;
+		t->keys[t->nkeys++] = c;
+	}
+	return HAVEN_OK;
+}
+
+size_t hv_table_parent_keys(const haven_table *t, const int **cols)
+{
+	*cols = t->keys;
+	return t->nkeys;
+}
+
+void hv_table_withhold_row(haven_table *t)
+{
+	if (t->nrows)
+		t->withheld[t->nrows - 1] = 1;
+}
+
+int hv_table_row_withheld(const haven_table *t, size_t row)
+{
+	return t->withheld[row];
+}
+
+size_t hv_table_sums(const haven_table *t)
+{
+	return t->nsums;
+}
+int hv_table_sum_total(const haven_table *t, size_t i)
+{
+	return t->sums[i].total;
+}
 
 size_t hv_table_sum_parts(const haven_table *t, size_t i, const int **parts)
 {
@@ -263,11 +311,23 @@ const char *haven_table_meta(const haven_table *t, const char *key)
 	return NULL;
 }
 
-size_t haven_table_meta_count(const haven_table *t) { return t->nmeta; }
-const char *haven_table_meta_key(const haven_table *t, size_t i) { return i < t->nmeta ? t->meta[2 * i] : NULL; }
+size_t haven_table_meta_count(const haven_table *t)
+{
+	return t->nmeta;
+}
+const char *haven_table_meta_key(const haven_table *t, size_t i)
+{
+	return i < t->nmeta ? t->meta[2 * i] : NULL;
+}
 
-void hv_table_set_rule(haven_table *t, const hv_control_rule *rule) { t->rule = *rule; }
-const hv_control_rule *hv_table_rule(const haven_table *t) { return &t->rule; }
+void hv_table_set_rule(haven_table *t, const hv_control_rule *rule)
+{
+	t->rule = *rule;
+}
+const hv_control_rule *hv_table_rule(const haven_table *t)
+{
+	return &t->rule;
+}
 
 haven_role haven_table_role(const haven_table *t, int col, const char **sub)
 {
@@ -301,10 +361,15 @@ haven_status hv_table_add_row(haven_ctx *ctx, haven_table *t)
 		if (!c && t->ncols)
 			return nomem(ctx);
 		t->cells = c;
+		unsigned char *w = realloc(t->withheld, cap);
+		if (!w)
+			return nomem(ctx);
+		t->withheld = w;
 		t->cap = cap;
 	}
 	if (t->ncols)
 		memset(t->cells + t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof(cell));
+	t->withheld[t->nrows] = 0;
 	t->nrows++;
 	return HAVEN_OK;
 }
@@ -611,6 +676,7 @@ void hv_table_keep_rows(haven_table *t, const unsigned char *keep)
 		}
 		if (w != r)
 			memmove(&t->cells[w * nc], &t->cells[r * nc], nc * sizeof(cell));
+		t->withheld[w] = t->withheld[r];
 		w++;
 	}
 	t->nrows = w;
@@ -621,8 +687,14 @@ haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int c
 	return put_text(ctx, at_mut(t, row, col), s);
 }
 
-void hv_table_put_int(haven_table *t, size_t row, int col, int64_t v) { put_int(at_mut(t, row, col), v); }
-void hv_table_put_real(haven_table *t, size_t row, int col, double v) { put_real(at_mut(t, row, col), v); }
+void hv_table_put_int(haven_table *t, size_t row, int col, int64_t v)
+{
+	put_int(at_mut(t, row, col), v);
+}
+void hv_table_put_real(haven_table *t, size_t row, int col, double v)
+{
+	put_real(at_mut(t, row, col), v);
+}
 
 /* ---- writers ----------------------------------------------------------- */
 
@@ -762,7 +834,7 @@ static void write_csv(const haven_table *t, const char *marking, FILE *out)
 				fputc(',', out);
 			const cell *ce = at(t, r, c);
 			hv_csv_cell(out, cell_text(ce, buf, sizeof buf),
-			         ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
+			            ce->type == HAVEN_CELL_INT || ce->type == HAVEN_CELL_REAL);
 		}
 		if (marking) {
 			fputc(',', out);

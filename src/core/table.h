@@ -52,6 +52,26 @@ haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec);
  * \return HAVEN_ERR_USAGE for an unknown column (a bug). */
 haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, const char *parts);
 
+/** Declare the columns (names separated by spaces) that, with a row's area
+ *  code, name the row its parent's `parent` cell points at: with "period",
+ *  the parent of (an LA, 2024-03) is (its region, 2024-03), not the
+ *  region's row of another period.  Without one a row is named by its area
+ *  code alone.  Copied.
+ * \return HAVEN_ERR_USAGE for an unknown column (a bug). */
+haven_status hv_table_parent_key(haven_ctx *ctx, haven_table *t, const char *columns);
+
+/** The parent key's columns declared (borrowed, owned by the table). */
+size_t hv_table_parent_keys(const haven_table *t, const int **cols);
+
+/** Withhold the last row added: disclosure control counts it as a
+ *  published row (its cells are suppressed, rounded and audited with the
+ *  others, and its totals protect and are protected), then the gate drops
+ *  it before release.  For the rows of a hierarchy another request
+ *  publishes: every request then gets the same control of the same cells,
+ *  so no two can be differenced (analysis/missing_trends.c). */
+void hv_table_withhold_row(haven_table *t);
+int hv_table_row_withheld(const haven_table *t, size_t row);
+
 /** The column sums declared: how many, and sum i's total column and its
  *  part columns (borrowed, owned by the table). */
 size_t hv_table_sums(const haven_table *t);

@@ -171,12 +171,19 @@ static const char *describe(const ctl *x, size_t cell, char *buf, size_t n)
 	const char *code = text_at(x->t, r, first_col(x->t, HAVEN_ROLE_AREA));
 	const char *name = text_at(x->t, r, haven_table_find(x->t, "area_name"));
 	const char *col = haven_table_colname(x->t, x->col[cell % (size_t)x->ncnt]);
+	int l;
 	if (code && name)
-		snprintf(buf, n, "column '%s' of %s (%s)", col, code, name);
+		l = snprintf(buf, n, "column '%s' of %s (%s)", col, code, name);
 	else if (code)
-		snprintf(buf, n, "column '%s' of %s", col, code);
+		l = snprintf(buf, n, "column '%s' of %s", col, code);
 	else
-		snprintf(buf, n, "column '%s' of row %zu", col, r + 1);
+		l = snprintf(buf, n, "column '%s' of row %zu", col, r + 1);
+	const int *keys; /* the row's parent key: its period, say */
+	size_t nk = hv_table_parent_keys(x->t, &keys);
+	for (size_t k = 0; k < nk && l > 0 && (size_t)l < n; k++) {
+		const char *v = text_at(x->t, r, keys[k]);
+		l += snprintf(buf + l, n - (size_t)l, ", %s %s", haven_table_colname(x->t, keys[k]), v ? v : "");
+	}
 	return buf;
 }
 
@@ -381,21 +388,58 @@ static haven_status close_relation(ctl *x)
 }
 
 typedef struct code_row {
-	const char *code;
-	size_t i; /* kept row */
+	char *key; /* the row's area code, then its parent key's cells (hv_table_parent_key) */
+	size_t i;  /* kept row */
 } code_row;
 
 static int cmp_code(const void *a, const void *b)
 {
-	return strcmp(((const code_row *)a)->code, ((const code_row *)b)->code);
+	return strcmp(((const code_row *)a)->key, ((const code_row *)b)->key);
 }
 
-/* The kept row whose area code is code, or SIZE_MAX. */
-static size_t find_code(const code_row *v, size_t n, const char *code)
+/* The key of row r for matching parents: the code in column c (its area,
+ * or its parent), then each key column's text, separated by a unit
+ * separator; NULL for a row without a code (or out of memory, *oom). */
+static char *row_key(const ctl *x, size_t r, int c, const int *keys, size_t nk, int *oom)
 {
-	code_row key = {code, 0};
-	const code_row *f = code && *code ? bsearch(&key, v, n, sizeof *v, cmp_code) : NULL;
+	const char *code = text_at(x->t, r, c);
+	if (!code || !*code)
+		return NULL;
+	size_t n = strlen(code) + 1;
+	for (size_t k = 0; k < nk; k++) {
+		const char *v = text_at(x->t, r, keys[k]);
+		n += (v ? strlen(v) : 0) + 1;
+	}
+	char *s = malloc(n), *p = s;
+	if (!s) {
+		*oom = 1;
+		return NULL;
+	}
+	p += sprintf(p, "%s", code);
+	for (size_t k = 0; k < nk; k++) {
+		const char *v = text_at(x->t, r, keys[k]);
+		p += sprintf(p, "\x1f%s", v ? v : "");
+	}
+	return s;
+}
+
+/* The kept row whose key is key, or SIZE_MAX. */
+static size_t find_code(const code_row *v, size_t n, const char *key)
+{
+	code_row want = {(char *)key, 0};
+	const code_row *f = key ? bsearch(&want, v, n, sizeof *v, cmp_code) : NULL;
 	return f ? f->i : SIZE_MAX;
+}
+
+/* The kept row holding row r's total (its parent's code and r's parent key
+ * cells), or SIZE_MAX. */
+static size_t parent_of(const ctl *x, const code_row *v, size_t n, size_t r, int pc, const int *keys, size_t nk,
+                        int *oom)
+{
+	char *key = row_key(x, r, pc, keys, nk, oom);
+	size_t p = find_code(v, n, key);
+	free(key);
+	return p;
 }
 
 /* A kept row and the kept row holding its total. */
@@ -413,35 +457,42 @@ static int cmp_link(const void *a, const void *b)
 
 /* Parent = sum of its children, per count column, for every kept row that
  * has kept children; a child dropped (out of the audience's scope) makes
- * it parent >= children. */
+ * it parent >= children.  A row names its parent by code; with a parent
+ * key declared (hv_table_parent_key: "period"), the parent is the row of
+ * that code with the same key cells - (LA, 2024-03) adds up to (region,
+ * 2024-03) - and rows of different keys are in no relation. */
 static haven_status hierarchy(ctl *x, const unsigned char *keep)
 {
 	int ac = first_col(x->t, HAVEN_ROLE_AREA), pc = first_col(x->t, HAVEN_ROLE_PARENT);
 	if (ac < 0 || pc < 0 || !x->n || !x->ncnt)
 		return HAVEN_OK;
+	const int *keys;
+	size_t nk = hv_table_parent_keys(x->t, &keys);
 	size_t rows = hv_table_rows(x->t);
 	code_row *codes = malloc(x->n * sizeof *codes);
 	link *links = malloc(x->n * sizeof *links);
 	unsigned char *dropped = calloc(x->n, 1);
-	haven_status rc = codes && links && dropped ? HAVEN_OK : nomem(x->ctx);
+	int oom = !codes || !links || !dropped;
 	size_t nc = 0, nl = 0;
-	for (size_t i = 0; !rc && i < x->n; i++) {
-		const char *code = text_at(x->t, x->row[i], ac);
-		if (code && *code)
-			codes[nc++] = (code_row){code, i};
+	for (size_t i = 0; !oom && i < x->n; i++) {
+		char *key = row_key(x, x->row[i], ac, keys, nk, &oom);
+		if (key)
+			codes[nc++] = (code_row){key, i};
 	}
-	if (!rc)
+	if (!oom)
 		qsort(codes, nc, sizeof *codes, cmp_code);
-	for (size_t r = 0; !rc && r < rows; r++) {
-		size_t p = find_code(codes, nc, text_at(x->t, r, pc));
-		if (p != SIZE_MAX && !keep[r])
-			dropped[p] = 1;
-	}
-	for (size_t i = 0; !rc && i < x->n; i++) {
-		size_t p = find_code(codes, nc, text_at(x->t, x->row[i], pc));
+	for (size_t r = 0; !oom && r < rows; r++)
+		if (!keep[r]) {
+			size_t p = parent_of(x, codes, nc, r, pc, keys, nk, &oom);
+			if (p != SIZE_MAX)
+				dropped[p] = 1;
+		}
+	for (size_t i = 0; !oom && i < x->n; i++) {
+		size_t p = parent_of(x, codes, nc, x->row[i], pc, keys, nk, &oom);
 		if (p != SIZE_MAX && p != i)
 			links[nl++] = (link){p, i};
 	}
+	haven_status rc = oom ? nomem(x->ctx) : HAVEN_OK;
 	if (!rc)
 		qsort(links, nl, sizeof *links, cmp_link);
 	for (size_t a = 0; !rc && a < nl;) {
@@ -461,6 +512,8 @@ static haven_status hierarchy(ctl *x, const unsigned char *keep)
 		}
 		a = b;
 	}
+	for (size_t i = 0; codes && i < nc; i++)
+		free(codes[i].key);
 	free(codes);
 	free(links);
 	free(dropped);
@@ -827,16 +880,19 @@ static haven_status write_cells(ctl *x)
 			int hide = num >= 0 && shows_c(t, r, num);
 			if (!hide && by && (ty == HAVEN_CELL_INT || ty == HAVEN_CELL_REAL))
 				hide = (by = denominator(x, i, by, hv_table_cell_real(t, r, c))) != NULL;
+			int counted = !hv_table_row_withheld(t, r); /* the metadata describes what is released */
 			if (hide) {
 				/* counted with the kind of suppression it follows */
 				rc = hv_table_put_text(x->ctx, t, r, c, "c");
+				if (!counted)
+					continue;
 				if (by && by->state == SUPPRESSED && !by->primary)
 					x->secondary++;
 				else
 					x->primary++;
 			} else if (ty == HAVEN_CELL_REAL) {
 				hv_table_put_real(t, r, c, round(hv_table_cell_real(t, r, c) * 10) / 10);
-				x->rounded++;
+				x->rounded += (size_t)counted;
 			}
 		}
 	}
@@ -866,6 +922,18 @@ static haven_status set_meta(haven_ctx *ctx, haven_table *t, const char *rule, s
 
 static haven_status record(ctl *x)
 {
+	/* the count cells of rows withheld were controlled, not released */
+	for (size_t i = 0; i < x->n; i++)
+		if (hv_table_row_withheld(x->t, x->row[i]))
+			for (int j = 0; j < x->ncnt; j++) {
+				const ccell *cc = &x->c[i * (size_t)x->ncnt + (size_t)j];
+				if (cc->state == ROUNDED)
+					x->rounded--;
+				else if (cc->state == SUPPRESSED && cc->primary)
+					x->primary--;
+				else if (cc->state == SUPPRESSED)
+					x->secondary--;
+			}
 	char rule[1024];
 	snprintf(rule, sizeof rule,
 	         "counts of children and episodes from 1 to %d suppressed (c); counts of homes and places in district "

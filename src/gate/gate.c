@@ -30,11 +30,14 @@
 #include "haven/store.h"
 #include "ref/areas.h"
 
-static haven_status nomem(haven_ctx *ctx) { return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory"); }
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
 
 /* Whether the geometry (WKB) meets an LA in scope. */
-static haven_status geom_in_scope(haven_ctx *ctx, const hv_scope *s, hv_areas **las, const unsigned char *wkb,
-                                  size_t n, int *in)
+static haven_status geom_in_scope(haven_ctx *ctx, const hv_scope *s, hv_areas **las, const unsigned char *wkb, size_t n,
+                                  int *in)
 {
 	*in = 0;
 	haven_status rc = HAVEN_OK;
@@ -105,8 +108,7 @@ static haven_status filter_rows(haven_ctx *ctx, const haven_table *t, const hv_s
 					rc = hv_scope_has_area(ctx, s, kind, code, &in);
 				else
 					in = 0; /* a GSS code of a kind haven does not hold: not in anyone's scope */
-			}
-			else if (role == HAVEN_ROLE_HOME) {
+			} else if (role == HAVEN_ROLE_HOME) {
 				char la[16];
 				if (!(rc = hv_homes_la(ctx, hv_table_cell_text(t, r, c), la, sizeof la)))
 					in = hv_scope_has_la(s, la);
@@ -166,8 +168,8 @@ static haven_status audit(haven_ctx *ctx, hv_audit_op op, const char *object, si
 
 /* Steps 2 to 7 for a disclosed table, given the audience's scope (NULL
  * only for a table with no scoped column). */
-static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only,
-                            const char *who, hv_audit_op op, const char *recipients, const char *marking)
+static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only, const char *who,
+                            hv_audit_op op, const char *recipients, const char *marking)
 {
 	for (int c = 0; c < haven_table_ncols(t); c++)
 		if (haven_table_role(t, c, NULL) == HAVEN_ROLE_NONE)
@@ -188,6 +190,12 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 	haven_status rc = s ? filter_rows(ctx, t, s, keep, &kept) : HAVEN_OK;
 	if (!rc)
 		rc = hv_control_apply(ctx, t, keep, aggregates_only);
+	/* rows withheld took part in control only: they leave no trace */
+	for (size_t r = 0; !rc && r < rows; r++)
+		if (keep[r] && hv_table_row_withheld(t, r)) {
+			keep[r] = 0;
+			kept--;
+		}
 	if (!rc)
 		rc = audit(ctx, op, hv_table_object_of(t), kept, recipients);
 	if (!rc) {
@@ -225,7 +233,8 @@ haven_status haven_release(haven_ctx *ctx, haven_table *t, haven_audience audien
 	hv_scope *s = NULL;
 	if (audience == HAVEN_AUDIENCE_PUBLIC) {
 		if (!(rc = hv_scope_owner(ctx, &s)))
-			rc = release(ctx, t, s, 1, "the public", HV_AUDIT_DISCLOSURE, "the public (a published table)", NULL);
+			rc = release(ctx, t, s, 1, "the public", HV_AUDIT_DISCLOSURE, "the public (a published table)",
+			             NULL);
 	} else if (audience == HAVEN_AUDIENCE_ACTOR) {
 		char who[160];
 		snprintf(who, sizeof who, "user '%s' of %s (a %s authority)", ctx->actor.user, ctx->actor.authority,

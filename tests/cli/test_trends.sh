@@ -169,6 +169,108 @@ ok "4.2 DfE's funnel is drawn (the line and limits only), the listing refused"
 expect_exit 0 "$H" missing trends "$S" --by month --area host-la --csv --as dee
 grep -q ",c," "$T/out" || fail "4.3 no count of DfE's by LA and month is suppressed"
 ok "4.3 DfE's trends by LA and month: small counts suppressed"
+# 4.4: DfE asks for every level of a quarter's trends and linkage (the LAs of
+# the home, force areas, regions, England, and by placing LA) and differences
+# the released tables itself (the trends and linkage of a level must show
+# their shared counts alike): every total named as a parent equals the sum of
+# the rows naming it (per period, across all the requests of a hierarchy),
+# linkage episodes = police_only + la_only + both, rounded regional and
+# national counts stand for their interval, "c" for at least 1; bounds are
+# propagated to a fixed point.  No suppressed count of an LA may be narrowed
+# to fewer than 5 values.  The same differencing, on the tables DfE got
+# before parent rows (each LA count of 1 to 5 suppressed, the force totals
+# published exactly: the admin's tables put through that rule), recovers
+# LA counts: the check can fail.
+for a in host-la pfa region england la; do
+	"$H" missing trends "$S" --by quarter --area $a --csv --as dee >"$T/dfe_t_$a.csv"
+	"$H" missing linkage "$S" --by quarter --area $a --csv --as dee >"$T/dfe_l_$a.csv"
+done
+"$H" missing trends "$S" --by quarter --area host-la --csv >"$T/all_t_host-la.csv"
+"$H" missing trends "$S" --by quarter --area pfa --csv >"$T/all_t_pfa.csv"
+cat >"$T/difference.py" <<'PY'
+import csv, sys
+INF = float("inf")
+def read(path):
+    return [r for r in csv.DictReader(open(path)) if r.get("period")]
+def node(fam, r, col):
+    # England is one quantity whatever the hierarchy; other codes are the
+    # home's (host) or the placing LA's (placing)
+    f = "" if r["geographic_level"] == "england" else fam
+    return (f, r["area_code"], r["period"], col)
+def bound(level, v):
+    if v == "c":
+        return (1, INF)
+    if v in ("", "z"):
+        return (0, INF)
+    x = float(v)
+    if level in ("region", "england") and x > 0:  # rounded to 10, above the threshold
+        return (max(x - 5, 6), x + 4)
+    return (x, x)
+def attack(tables, cols=("episodes", "police_only", "la_only", "both")):
+    lo, hi, sup, kids = {}, {}, set(), {}
+    sums = []
+    for fam, rows in tables:
+        for r in rows:
+            for c in cols:
+                if c not in r:
+                    continue
+                n = node(fam, r, c)
+                a, b = bound(r["geographic_level"], r[c])
+                lo[n], hi[n] = max(lo.get(n, 0), a), min(hi.get(n, INF), b)
+                if r[c] == "c" and r["geographic_level"] == "la" and r["area_code"].startswith("E"):
+                    sup.add(n)
+                if r.get("parent"):  # a total per hierarchy: England's twice
+                    p = (("" if r["parent"] == "E92000001" else fam), r["parent"], r["period"], c)
+                    kids.setdefault((fam, p), set()).add(n)
+            if "police_only" in r:
+                sums.append((node(fam, r, "episodes"), [node(fam, r, c) for c in ("police_only", "la_only", "both")]))
+    rels = sums + [(p, sorted(k)) for (_, p), k in kids.items() if p in lo]
+    for _ in range(100):
+        changed = False
+        for t, parts in rels:
+            sl, sh = sum(lo[p] for p in parts), sum(hi[p] for p in parts)
+            for n, a, b in [(t, sl, sh)] + [(p, lo[t] - (sh - hi[p]), hi[t] - (sl - lo[p])) for p in parts]:
+                if a > lo[n] + 1e-9:
+                    lo[n], changed = a, True
+                if b < hi[n] - 1e-9:
+                    hi[n], changed = b, True
+        if not changed:
+            break
+    return sup, lo, hi
+T = sys.argv[1]
+fam = lambda a: "placing" if a == "la" else "host"
+dfe = [(fam(a), read(f"{T}/dfe_{k}_{a}.csv")) for a in ("host-la", "pfa", "region", "england", "la") for k in "tl"]
+for a in ("host-la", "pfa", "region", "england", "la"):  # the column the two tables share, alike
+    key = lambda r: (r["period"], r["area_code"], r["episodes"], r["police_only"], r["la_only"], r["both"])
+    t, l = [[key(r) for r in read(f"{T}/dfe_{k}_{a}.csv")] for k in "tl"]
+    assert t == l, f"--area {a}: the trends' and the linkage's counts differ"
+sup, lo, hi = attack(dfe)
+narrow = sorted(n for n in sup if hi[n] - lo[n] < 5)
+assert sup, "nothing suppressed: the check would prove nothing"
+assert not narrow, "DfE narrows suppressed LA counts: " + ", ".join(f"{n} to {lo[n]:g}..{hi[n]:g}" for n in narrow[:10])
+print(f"ok: 4.4 DfE's {len(dfe)} tables (5 levels, trends and linkage, by quarter) differenced: none of {len(sup)} suppressed LA counts narrowed to fewer than 5 values")
+# before: each table alone, an LA count of 1 to 5 suppressed, forces exact
+old = []
+for a in ("host-la", "pfa"):
+    rows = read(f"{T}/all_t_{a}.csv")
+    for r in rows:
+        if r["geographic_level"] == "la" and 1 <= float(r["episodes"]) <= 5:
+            r["episodes"] = "c"
+        r["parent"] = ""
+    old.append(rows)
+by = {(r["area_code"]): r["area_code"] for r in old[1]}
+las = {}  # the force of each LA, from DfE's own table
+for r in read(f"{T}/dfe_t_host-la.csv"):
+    if r["geographic_level"] == "la":
+        las[r["area_code"]] = r["parent"]
+for r in old[0]:
+    r["parent"] = las.get(r["area_code"], "")
+sup, lo, hi = attack([("host", old[0]), ("host", old[1])], ("episodes",))
+known = [n for n in sup if hi[n] - lo[n] < 1e-9]
+assert known, "the differencing recovered nothing from the tables without parent rows"
+print(f"ok: 4.5 the same differencing of the tables DfE had before parent rows recovers {len(known)} of {len(sup)} suppressed LA counts exactly")
+PY
+python3 "$T/difference.py" "$T"
 
 # ---- 5: a police analyst sees the force area ----------------------------------------
 expect_exit 0 "$H" missing trends "$S" --by year --area host-la --csv --as ana

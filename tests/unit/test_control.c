@@ -44,9 +44,11 @@ static int teardown(void **state)
 #define AREA "geographic_level area_code parent "
 #define AREA_ROLES "geographic_level=label area_code=area:any parent=parent "
 
-/* A sealed table: names separated by spaces; sums "total=part part;..." */
+/* A sealed table: names separated by spaces; sums "total=part part;...";
+ * a row starting with '!' is withheld (hv_table_withhold_row); keys the
+ * parent key's columns, or NULL. */
 static haven_table *make(const char *names, const char *roles, const char *sums, const char *rows,
-                         const hv_control_rule *rule)
+                         const hv_control_rule *rule, const char *keys)
 {
 	char nb[512], *cols[32];
 	int n = 0;
@@ -65,11 +67,17 @@ static haven_table *make(const char *names, const char *roles, const char *sums,
 	}
 	if (rule)
 		hv_table_set_rule(t, rule);
+	if (keys)
+		tu_ok(ctx, hv_table_parent_key(ctx, t, keys));
 	char rb[2048];
 	snprintf(rb, sizeof rb, "%s", rows);
 	for (char *s = NULL, *row = strtok_r(rb, ";", &s); row; row = strtok_r(NULL, ";", &s)) {
 		tu_ok(ctx, hv_table_add_row(ctx, t));
 		char *p = row;
+		if (*p == '!') { /* a row withheld: controlled, not released */
+			hv_table_withhold_row(t);
+			p++;
+		}
 		for (int c = 0; c < n; c++) {
 			char *v = strsep(&p, "|"), *end;
 			if (!v || !*v)
@@ -132,6 +140,7 @@ typedef struct control_case {
 	const char *want;        /* the measures released, or NULL when refused */
 	int suppressed, rounded; /* the metadata's cells_suppressed, cells_rounded */
 	const char *msg;         /* when refused: part of the message */
+	const char *keys;        /* the parent key's columns (hv_table_parent_key), or NULL */
 } control_case;
 
 static const control_case cases[] = {
@@ -145,6 +154,7 @@ static const control_case cases[] = {
      "c 20 c 30",
      2,
      0,
+     NULL,
      NULL},
     {"2",
      "a 2x2 block: one cell of a table with row and column totals needs three more",
@@ -157,6 +167,7 @@ static const control_case cases[] = {
      "31 51 82 / c c 15 / c c 17 / 20 30 50",
      4,
      0,
+     NULL,
      NULL},
     {"3.1",
      "a region holding a single LA: the region is suppressed with it; England and the other region, "
@@ -170,6 +181,7 @@ static const control_case cases[] = {
      "100 / c / 100 / c / 40 / 57",
      2,
      2,
+     NULL,
      NULL},
     {"3.2",
      "a region holding a single LA, where the roundings leave it 1 to 5 (England - 99): an LA of the "
@@ -183,6 +195,7 @@ static const control_case cases[] = {
      "100 / c / 100 / c / c / 57",
      3,
      2,
+     NULL,
      NULL},
     {"4.1",
      "a value equal to the threshold is suppressed; one above it is not",
@@ -194,6 +207,7 @@ static const control_case cases[] = {
      "c / 6 / c / 0",
      2,
      0,
+     NULL,
      NULL},
     {"4.2",
      "a table asking for a threshold of 10",
@@ -205,6 +219,7 @@ static const control_case cases[] = {
      "c / c / 11",
      2,
      0,
+     NULL,
      NULL},
     {"4.3",
      "a table asking for a weaker threshold (3) gets the default",
@@ -216,6 +231,7 @@ static const control_case cases[] = {
      "c / c",
      2,
      0,
+     NULL,
      NULL},
     {"5",
      "a zero stays 0 and is never a complement, though the smallest part",
@@ -227,6 +243,7 @@ static const control_case cases[] = {
      "c 0 c 43 / 0 0 0 0",
      2,
      0,
+     NULL,
      NULL},
     {"6",
      "a rate with a suppressed numerator (primary, then secondary) is suppressed; other rates to 1 decimal",
@@ -238,6 +255,7 @@ static const control_case cases[] = {
      "c c 23 c c 2.3 / 30 20 50 12.4 8 3",
      4,
      4,
+     NULL,
      NULL},
     {"6.2",
      "a rate over a suppressed denominator (places per 100 children looked after, 3 of them) is "
@@ -251,6 +269,7 @@ static const control_case cases[] = {
      "c 12 c 54.6 / 80 12 15 1.2",
      2,
      3,
+     NULL,
      NULL},
     {"7.1",
      "a grid cell with one rural home: its homes and places suppressed; a part of fewer than K homes too; "
@@ -265,6 +284,7 @@ static const control_case cases[] = {
      "c c 0 c c / 12 c c 40 c / 10 10 0 35 35 / 2 2 0 6 6",
      7,
      0,
+     NULL,
      NULL},
     {"7.2",
      "a table asking for K = 20",
@@ -277,6 +297,7 @@ static const control_case cases[] = {
      "c c c c c",
      5,
      0,
+     NULL,
      NULL},
     {"7.3",
      "rows without a geographic_level: a grid cell and a ward (a level haven does not know) are small "
@@ -289,6 +310,7 @@ static const control_case cases[] = {
      "c / c / 2",
      2,
      0,
+     NULL,
      NULL},
     {"8.1",
      "two small cells suppressed together protect nothing (their sum is 3): only the LP sees it, and "
@@ -301,6 +323,7 @@ static const control_case cases[] = {
      "c c c 43",
      3,
      0,
+     NULL,
      NULL},
     {"8.2",
      "a district that cannot be protected (its sibling is 0, its LA's count of homes is published): refused",
@@ -312,7 +335,8 @@ static const control_case cases[] = {
      NULL,
      0,
      0,
-     "the suppressed column 'homes' of E07000001 could be narrowed to 3..3"},
+     "the suppressed column 'homes' of E07000001 could be narrowed to 3..3",
+     NULL},
     /* The LP adds complements until L1.a + L2.c is no longer fixed: with P's
      * b and the LAs' totals suppressed, L1.t + L2.t = 16 leaves L1.a and
      * L2.c 1..13 each, and every other cell suppressed a range of 5 or more */
@@ -327,6 +351,7 @@ static const control_case cases[] = {
      "c c c 29 / c c 0 c / 0 c c c / c 0 c 13",
      11,
      0,
+     NULL,
      NULL},
     {"9",
      "complementary suppression protects a district under its LA's published counts: the smallest sibling "
@@ -340,6 +365,7 @@ static const control_case cases[] = {
      "60 200 / c c / 15 50 / c c / 30 98",
      4,
      0,
+     NULL,
      NULL},
     {"10",
      "rounding: regional and national children to the nearest 10 (45 up, 1184 down), LAs and homes as they "
@@ -354,6 +380,7 @@ static const control_case cases[] = {
      "1230 2000 61.3 / 50 300 12.4 / 1180 1700 7 / 45 300 12.4 / 600 900 5 / 584 800 4.4",
      0,
      9,
+     NULL,
      NULL},
     {"10.2",
      "with a threshold of 20 the roundings are not enough: the other region, rounded, becomes the "
@@ -367,6 +394,7 @@ static const control_case cases[] = {
      "200 / c / c / c",
      3,
      1,
+     NULL,
      NULL},
     {"12",
      "a table contradicting its own totals (a parent smaller than its children): refused",
@@ -378,7 +406,8 @@ static const control_case cases[] = {
      NULL,
      0,
      0,
-     "column 'children' of E23000010 is 10, less than the 13 of its parts"},
+     "column 'children' of E23000010 is 10, less than the 13 of its parts",
+     NULL},
     {"12.2",
      "an official statistic (count:published) passes as its publisher released it: small, rounded, not adding "
      "up to its total (DfE's regional 14,620 looked after against the 14,622 of its LAs) and suppressing nothing",
@@ -390,7 +419,73 @@ static const control_case cases[] = {
      "14620 900 6.2 / 3 500 16666.7 / 14619 400 2.7",
      0,
      3,
+     NULL,
      NULL},
+    /* 14: parents by area and period (hv_table_parent_key): a table of many
+     * periods names each row's parent by code, and the parent is the row of
+     * that code in the same period */
+    {"14.1",
+     "an LA suppressed in one period, its force's total of that period published: a sibling of the same "
+     "period joins it; the next period, all large, is untouched",
+     "period " AREA "episodes",
+     "period=label " AREA_ROLES "episodes=count:episodes",
+     NULL,
+     "2024-01|pfa|E23000010||20;2024-01|la|E08000035|E23000010|3;2024-01|la|E08000036|E23000010|17;"
+     "2024-02|pfa|E23000010||30;2024-02|la|E08000035|E23000010|12;2024-02|la|E08000036|E23000010|18",
+     {0, 0},
+     "20 / c / c / 30 / 12 / 18",
+     2,
+     0,
+     NULL,
+     "period"},
+    {"14.2",
+     "two periods do not mix: LAs of a period whose force total is not in the table are in no relation "
+     "(by code alone they would add up to the other period's total, and contradict it)",
+     "period " AREA "episodes",
+     "period=label " AREA_ROLES "episodes=count:episodes",
+     NULL,
+     "2024-01|pfa|E23000010||20;2024-01|la|E08000035|E23000010|8;2024-01|la|E08000036|E23000010|12;"
+     "2024-02|la|E08000035|E23000010|3;2024-02|la|E08000036|E23000010|17",
+     {0, 0},
+     "20 / 8 / 12 / c / 17",
+     1,
+     0,
+     NULL,
+     "period"},
+    {"14.3",
+     "case 3.2 in one period (a region of one LA, the roundings leaving it 1 to 5: an LA of the other region "
+     "joins), and the same areas in the next, large: rounded, nothing suppressed",
+     "period " AREA "children",
+     "period=label " AREA_ROLES "children=count:children",
+     NULL,
+     "2024-01|england|E92000001||100;2024-01|region|E12000001|E92000001|1;"
+     "2024-01|region|E12000002|E92000001|99;2024-01|la|E06000047|E12000001|1;"
+     "2024-01|la|E08000021|E12000002|42;2024-01|la|E08000037|E12000002|57;"
+     "2024-02|england|E92000001||300;2024-02|region|E12000001|E92000001|100;"
+     "2024-02|region|E12000002|E92000001|200;2024-02|la|E06000047|E12000001|100;"
+     "2024-02|la|E08000021|E12000002|80;2024-02|la|E08000037|E12000002|120",
+     {0, 0},
+     "100 / c / 100 / c / c / 57 / 300 / 100 / 200 / 100 / 80 / 120",
+     3,
+     5,
+     NULL,
+     "period"},
+    {"14.4",
+     "the regions of case 14.3's first period released with their LAs withheld: controlled as if published, "
+     "so the regions' cells are exactly those of the LA table (region 1 suppressed: its LA alone would give "
+     "it back), and the LAs are not released",
+     "period " AREA "children",
+     "period=label " AREA_ROLES "children=count:children",
+     NULL,
+     "2024-01|england|E92000001||100;2024-01|region|E12000001|E92000001|1;"
+     "2024-01|region|E12000002|E92000001|99;!2024-01|la|E06000047|E12000001|1;"
+     "!2024-01|la|E08000021|E12000002|42;!2024-01|la|E08000037|E12000002|57",
+     {0, 0},
+     "100 / c / 100",
+     1,
+     2,
+     NULL,
+     "period"},
 };
 
 /* Every case is run and every failure printed before the test fails. */
@@ -401,7 +496,7 @@ static void test_cases(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const control_case *k = &cases[i];
 		tu_act(ctx, "dee");
-		haven_table *t = make(k->names, k->roles, k->sums, k->rows, &k->rule);
+		haven_table *t = make(k->names, k->roles, k->sums, k->rows, &k->rule, k->keys);
 		int64_t before = audit_rows();
 		haven_status st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
 		char want[2][16], got[512];
@@ -444,7 +539,7 @@ static void test_metadata(void **state)
 	/* 11.1 the rule in a sentence, with its thresholds and margins; the
 	 * suppressions split into primary and secondary */
 	tu_act(ctx, "dee");
-	haven_table *t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	haven_table *t = make(two->names, two->roles, two->sums, two->rows, NULL, NULL);
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
 	const char *rule = haven_table_meta(t, "disclosure_rule");
 	assert_non_null(strstr(rule, "children and episodes from 1 to 5 suppressed"));
@@ -458,21 +553,21 @@ static void test_metadata(void **state)
 	haven_table_free(t);
 	/* 11.2 a stricter rule asked for is the one stated */
 	hv_control_rule strict = {8, 25};
-	t = make(two->names, two->roles, two->sums, two->rows, &strict);
+	t = make(two->names, two->roles, two->sums, two->rows, &strict, NULL);
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
 	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "from 1 to 8 suppressed"));
 	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "fewer than 25 homes"));
 	haven_table_free(t);
 	/* 11.3 a record-level audience (HMCI's analyst): the counts as they are */
 	tu_act(ctx, "ana");
-	t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	t = make(two->names, two->roles, two->sums, two->rows, NULL, NULL);
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
 	assert_string_equal(measures(t), "31 51 82 / 3 12 15 / 8 9 17 / 20 30 50");
 	assert_non_null(strstr(haven_table_meta(t, "disclosure_rule"), "none: a record-level audience"));
 	assert_string_equal(haven_table_meta(t, "cells_suppressed"), "0");
 	haven_table_free(t);
 	/* 11.4 the public: as DfE */
-	t = make(two->names, two->roles, two->sums, two->rows, NULL);
+	t = make(two->names, two->roles, two->sums, two->rows, NULL, NULL);
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_PUBLIC));
 	assert_string_equal(measures(t), two->want);
 	haven_table_free(t);
@@ -492,7 +587,7 @@ static void test_rows_out_of_scope(void **state)
 		const char *want;
 	} sub[] = {{"13.1", keep_two, "20 / c"}, {"13.2", keep_all, "20 / c / c"}};
 	for (size_t i = 0; i < 2; i++) {
-		haven_table *t = make(AREA "children", AREA_ROLES "children=count:children", NULL, rows, NULL);
+		haven_table *t = make(AREA "children", AREA_ROLES "children=count:children", NULL, rows, NULL, NULL);
 		tu_ok(ctx, hv_control_apply(ctx, t, sub[i].keep, 1));
 		/* read through the library's own accessors: the table is still sealed */
 		char got[64] = "";
