@@ -9,7 +9,8 @@
  * are found through a hash of their coordinates, so memory follows the
  * points, never the extent.  The points are sorted by cell (LSD radix
  * sort), and within a cell by time for ST-DBSCAN, so a cell is a run of the
- * sorted arrays and a time window in it is found by binary search.
+ * sorted arrays and the window of times near a point moves forward
+ * through it as the cell's points are taken in order.
  *
  * 1. Core points.  In space alone, a cell holding min_points or more points
  *    whose bounding box has a diagonal within eps (the same test as a
@@ -98,6 +99,7 @@ typedef struct work {
 	uint32_t *ord; /* sorted position -> input index */
 	double *x, *y, *t;
 	uint8_t *core;
+	uint8_t *alone;   /* not core, and no neighbour but itself: noise at once */
 	uint32_t *parent; /* union-find over sorted positions */
 	/* cells: cell c holds positions start[c] .. start[c + 1] - 1 */
 	size_t ncell;
@@ -135,35 +137,43 @@ static int within(const work *w, uint32_t p, uint32_t q)
 	return dx * dx + dy * dy <= w->eps2;
 }
 
-/* The positions of cell c within days of time tp: [*lo, *hi).  In space
- * alone, the whole cell.  |t_q - t_p| <= days is monotone in t_q on each
- * side of t_p, so both ends are found by bisection on the test itself. */
-static void window(const work *w, uint32_t c, double tp, uint32_t *lo, uint32_t *hi)
+/* The windows of a cell's neighbours for its points taken in order: for
+ * neighbour k (of at most 21), the positions lo[k] .. hi[k] - 1 within days
+ * of the point's time (in space alone, the whole cell).  A cell's points are
+ * sorted by time, so both ends only move forward: each pair of cells costs
+ * the sum of their sizes, not a search for every point.  |t_q - t_p| <= days
+ * is monotone in t_q on each side of t_p, so the ends are found by the test
+ * itself. */
+typedef struct cursor {
+	uint32_t n, lo[21], hi[21];
+	const uint32_t *nb; /* the neighbouring cells */
+} cursor;
+
+static void cursor_start(const work *w, uint32_t c, cursor *cu)
 {
-	uint32_t a = w->start[c], b = w->start[c + 1];
-	if (!w->st) {
-		*lo = a;
-		*hi = b;
+	cu->nb = w->nb + w->nbstart[c];
+	cu->n = w->nbstart[c + 1] - w->nbstart[c];
+	for (uint32_t k = 0; k < cu->n; k++) {
+		cu->lo[k] = w->start[cu->nb[k]];
+		cu->hi[k] = w->st ? cu->lo[k] : w->start[cu->nb[k] + 1];
+	}
+}
+
+/* Move window k to time tp, at least the time it was last moved to (a
+ * window is moved only when it is read: points that need none skip it). */
+static void cursor_move(const work *w, cursor *cu, uint32_t k, double tp)
+{
+	if (!w->st)
 		return;
-	}
-	uint32_t l = a, r = b; /* first q with t_q >= tp or tp - t_q <= days */
-	while (l < r) {
-		uint32_t m = l + (r - l) / 2;
-		if (w->t[m] >= tp || tp - w->t[m] <= w->days)
-			r = m;
-		else
-			l = m + 1;
-	}
-	*lo = l;
-	r = b; /* first q with t_q > tp and t_q - tp > days */
-	while (l < r) {
-		uint32_t m = l + (r - l) / 2;
-		if (w->t[m] > tp && w->t[m] - tp > w->days)
-			r = m;
-		else
-			l = m + 1;
-	}
-	*hi = l;
+	uint32_t l = cu->lo[k], h = cu->hi[k], e = w->start[cu->nb[k] + 1];
+	while (l < e && w->t[l] < tp && tp - w->t[l] > w->days)
+		l++;
+	if (h < l)
+		h = l;
+	while (h < e && !(w->t[h] > tp && w->t[h] - tp > w->days))
+		h++;
+	cu->lo[k] = l;
+	cu->hi[k] = h;
 }
 
 static uint32_t find(uint32_t *parent, uint32_t p)
@@ -192,6 +202,7 @@ static void work_free(work *w)
 	free(w->y);
 	free(w->t);
 	free(w->core);
+	free(w->alone);
 	free(w->parent);
 	free(w->start);
 	free(w->ckey);
@@ -252,9 +263,10 @@ static haven_status build(haven_ctx *ctx, work *w, const double *x, const double
 	w->y = malloc(n * sizeof *w->y);
 	w->t = w->st ? malloc(n * sizeof *w->t) : NULL;
 	w->core = calloc(n, 1);
+	w->alone = calloc(n, 1);
 	w->start = malloc((n + 1) * sizeof *w->start);
 	w->ckey = malloc(n * sizeof *w->ckey);
-	if (!w->x || !w->y || (w->st && !w->t) || !w->core || !w->start || !w->ckey) {
+	if (!w->x || !w->y || (w->st && !w->t) || !w->core || !w->alone || !w->start || !w->ckey) {
 		free(key);
 		return nomem(ctx);
 	}
@@ -311,16 +323,18 @@ static haven_status build(haven_ctx *ctx, work *w, const double *x, const double
 				return nomem(ctx);
 			w->nb = nb;
 		}
+		/* the cell itself first, then the nearest: counting stops early */
+		static const signed char off[21][2] = {{0, 0},  {-1, 0}, {1, 0},  {0, -1},  {0, 1},  {-1, -1}, {-1, 1},
+		                                       {1, -1}, {1, 1},  {-2, 0}, {2, 0},   {0, -2}, {0, 2},   {-2, -1},
+		                                       {-2, 1}, {2, -1}, {2, 1},  {-1, -2}, {1, -2}, {-1, 2},  {1, 2}};
 		uint64_t ix = w->ckey[c] / NY, iy = w->ckey[c] % NY;
-		for (int dx = -2; dx <= 2; dx++)
-			for (int dy = -2; dy <= 2; dy++) {
-				if ((dx == 2 || dx == -2) && (dy == 2 || dy == -2))
-					continue;
-				uint64_t k = (uint64_t)((int64_t)ix + dx) * NY + (uint64_t)((int64_t)iy + dy);
-				uint32_t d = (dx == 0 && dy == 0) ? (uint32_t)c : cell_find(w, k);
-				if (d != NONE)
-					w->nb[len++] = d;
-			}
+		w->nb[len++] = (uint32_t)c;
+		for (int j = 1; j < 21; j++) {
+			uint64_t k = (uint64_t)((int64_t)ix + off[j][0]) * NY + (uint64_t)((int64_t)iy + off[j][1]);
+			uint32_t d = cell_find(w, k);
+			if (d != NONE)
+				w->nb[len++] = d;
+		}
 		/* A cell's bounding box within eps: every pair in it is. */
 		uint32_t a = w->start[c], b = w->start[c + 1];
 		double x0 = w->x[a], x1 = w->x[a], y0 = w->y[a], y1 = w->y[a];
@@ -345,29 +359,29 @@ static void find_core(work *w)
 			memset(w->core + a, 1, b - a);
 			continue;
 		}
+		cursor cu;
+		cursor_start(w, (uint32_t)c, &cu);
 		for (uint32_t p = a; p < b; p++) {
 			int count = 0;
-			double tp = w->st ? w->t[p] : 0;
-			for (uint32_t k = w->nbstart[c]; k < w->nbstart[c + 1] && count < w->min_points; k++) {
-				uint32_t lo, hi;
-				window(w, w->nb[k], tp, &lo, &hi);
-				for (uint32_t q = lo; q < hi; q++)
+			for (uint32_t k = 0; k < cu.n && count < w->min_points; k++) {
+				cursor_move(w, &cu, k, w->st ? w->t[p] : 0);
+				for (uint32_t q = cu.lo[k]; q < cu.hi[k]; q++)
 					if (within(w, p, q) && ++count >= w->min_points)
 						break;
 			}
 			w->core[p] = count >= w->min_points;
+			w->alone[p] = count == 1;
 		}
 	}
 }
 
-/* Join core points p of cell c to the core points of cell d within eps (and
- * days).  When d is compact its core points are one set: p is joined once. */
-static void join_point(work *w, uint32_t p, uint32_t d)
+/* Join core point p to the core points at positions lo .. hi - 1 of cell d
+ * within eps (and days: the window).  When d is compact its core points are
+ * one set: p is joined once. */
+static void join_point(work *w, uint32_t p, uint32_t d, uint32_t lo, uint32_t hi)
 {
 	if (w->compact[d] && find(w->parent, p) == find(w->parent, w->first_core[d]))
 		return;
-	uint32_t lo, hi;
-	window(w, d, w->st ? w->t[p] : 0, &lo, &hi);
 	for (uint32_t q = lo; q < hi; q++) {
 		if (!w->core[q] || q == p || !within(w, p, q))
 			continue;
@@ -397,38 +411,48 @@ static void join(work *w)
 		uint32_t fc = w->first_core[c];
 		if (fc == NONE)
 			continue;
+		if (!w->compact[c]) {
+			/* point by point (always so in ST-DBSCAN), through the windows
+			 * of the neighbours; each pair of cells once (d == c: within) */
+			cursor cu;
+			cursor_start(w, (uint32_t)c, &cu);
+			for (uint32_t p = w->start[c]; p < w->start[c + 1]; p++) {
+				if (!w->core[p])
+					continue;
+				for (uint32_t k = 0; k < cu.n; k++) {
+					uint32_t d = cu.nb[k];
+					if (d < c || w->first_core[d] == NONE)
+						continue;
+					cursor_move(w, &cu, k, w->st ? w->t[p] : 0);
+					join_point(w, p, d, cu.lo[k], cu.hi[k]);
+				}
+			}
+			continue;
+		}
 		for (uint32_t k = w->nbstart[c]; k < w->nbstart[c + 1]; k++) {
 			uint32_t d = w->nb[k];
-			if (d < c || w->first_core[d] == NONE)
-				continue; /* each pair of cells once (d == c: within the cell) */
-			if (d == c && w->compact[c])
-				continue; /* one set already */
-			if (w->compact[c]) {
-				if (find(w->parent, fc) == find(w->parent, w->first_core[d]))
-					continue;
-				if (w->compact[d]) { /* the first pair within eps joins them */
-					int done = 0;
-					for (uint32_t p = fc; p < w->start[c + 1] && !done; p++) {
-						if (!w->core[p])
-							continue;
-						for (uint32_t q = w->first_core[d]; q < w->start[d + 1]; q++)
-							if (w->core[q] && within(w, p, q)) {
-								unite(w->parent, p, q);
-								done = 1;
-								break;
-							}
-					}
-					continue;
+			if (d <= c || w->first_core[d] == NONE)
+				continue; /* each pair of cells once; c's own core points are one set */
+			if (find(w->parent, fc) == find(w->parent, w->first_core[d]))
+				continue;
+			if (w->compact[d]) { /* the first pair within eps joins them */
+				int done = 0;
+				for (uint32_t p = fc; p < w->start[c + 1] && !done; p++) {
+					if (!w->core[p])
+						continue;
+					for (uint32_t q = w->first_core[d]; q < w->start[d + 1]; q++)
+						if (w->core[q] && within(w, p, q)) {
+							unite(w->parent, p, q);
+							done = 1;
+							break;
+						}
 				}
-				/* d not compact: each of its core points joins c's set once */
-				for (uint32_t q = w->first_core[d]; q < w->start[d + 1]; q++)
-					if (w->core[q] && find(w->parent, q) != find(w->parent, fc))
-						join_point(w, q, (uint32_t)c);
 				continue;
 			}
-			for (uint32_t p = fc; p < w->start[c + 1]; p++)
-				if (w->core[p])
-					join_point(w, p, d);
+			/* d not compact: each of its core points joins c's set once */
+			for (uint32_t q = w->first_core[d]; q < w->start[d + 1]; q++)
+				if (w->core[q] && find(w->parent, q) != find(w->parent, fc))
+					join_point(w, q, (uint32_t)c, w->start[c], w->start[c + 1]);
 		}
 	}
 }
@@ -505,16 +529,17 @@ static haven_status number(haven_ctx *ctx, work *w, int32_t *label, uint8_t *kin
 	free(least);
 
 	/* Border points: the nearest core neighbour's cluster, ties to the lower. */
-	for (size_t c = 0; c < w->ncell; c++)
+	for (size_t c = 0; c < w->ncell; c++) {
+		cursor cu;
+		cursor_start(w, (uint32_t)c, &cu);
 		for (uint32_t p = w->start[c]; p < w->start[c + 1]; p++) {
 			if (w->core[p])
 				continue;
 			double best = INFINITY;
 			int32_t bl = -1;
-			for (uint32_t j = w->nbstart[c]; j < w->nbstart[c + 1]; j++) {
-				uint32_t lo, hi;
-				window(w, w->nb[j], w->st ? w->t[p] : 0, &lo, &hi);
-				for (uint32_t q = lo; q < hi; q++) {
+			for (uint32_t j = 0; j < cu.n && !w->alone[p]; j++) {
+				cursor_move(w, &cu, j, w->st ? w->t[p] : 0);
+				for (uint32_t q = cu.lo[j]; q < cu.hi[j]; q++) {
 					if (!w->core[q])
 						continue;
 					double dx = w->x[p] - w->x[q], dy = w->y[p] - w->y[q], d2 = dx * dx + dy * dy;
@@ -529,6 +554,7 @@ static haven_status number(haven_ctx *ctx, work *w, int32_t *label, uint8_t *kin
 			kind[w->ord[p]] = bl >= 0 ? HV_CLUSTER_BORDER : HV_CLUSTER_NOISE;
 			label[w->ord[p]] = bl;
 		}
+	}
 	for (uint32_t p = 0; p < n; p++)
 		if (w->core[p]) {
 			kind[w->ord[p]] = HV_CLUSTER_CORE;
