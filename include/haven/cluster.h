@@ -51,6 +51,35 @@ typedef struct haven_cluster_summary {
  *         exists and o->force is 0.  out is written whole or not at all. */
 haven_status haven_cluster_file(haven_ctx *ctx, const haven_cluster_opts *o, haven_cluster_summary *s);
 
+/** What haven_missing_clusters clusters.  Pointers borrowed for the call. */
+typedef struct haven_missing_clusters_opts {
+	const char *of;        /* "found" or "last-seen": which point of each episode */
+	double eps;            /* metres, > 0 */
+	int min_points;        /* >= 1, the episode itself counted */
+	double days;           /* > 0: ST-DBSCAN, episodes within eps metres and this many days of each
+	                          other's start; 0: space only */
+	const char *from, *to; /* "YYYY-MM-DD": episodes starting in [from, to]; NULL: the first, the last */
+} haven_missing_clusters_opts;
+
+/** DBSCAN (or ST-DBSCAN) of the points of the episodes of children missing
+ *  from care the acting user may see (docs/clusters.md), as up to three
+ *  sealed tables (each pointer may be NULL when not wanted):
+ *  - clusters: cluster, episodes, children (distinct), homes (they went
+ *    missing from), core, border, first and last day, days, and hull (a
+ *    GEOS concave hull of its places, convex below 4; geometry:hull);
+ *  - points: each episode's id, cluster (-1 noise), kind, its cluster's
+ *    children and its point (geometry:hull);
+ *  - areas: per LA of the scope, the clusters whose hull's point on
+ *    surface lies in it, their episodes and distinct children.
+ *  Release them with haven_release(): police of the area get hulls and
+ *  points of their force area; another authority only hulls around 5
+ *  children or more; aggregates-only audiences the areas alone.
+ * \return HAVEN_ERR_USAGE for bad options, HAVEN_ERR_VALUE for a bad date
+ *         or a period running backwards, HAVEN_ERR_NOT_FOUND when the store
+ *         holds no episode, HAVEN_ERR_DENIED when nobody is acting. */
+haven_status haven_missing_clusters(haven_ctx *ctx, const haven_missing_clusters_opts *o, haven_table **clusters,
+                                    haven_table **points, haven_table **areas);
+
 #ifdef __cplusplus
 }
 #endif

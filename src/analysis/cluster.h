@@ -44,6 +44,17 @@ typedef struct hv_cluster_opts {
 haven_status hv_cluster(haven_ctx *ctx, size_t n, const double *x, const double *y, const double *t,
                         const hv_cluster_opts *o, int32_t *label, uint8_t *kind, int32_t *nclusters);
 
+/* Make array a hold cap elements, or return 0 from the calling function (a
+ * grows only; on failure it is as it was): the readers of points into the
+ * parallel arrays hv_cluster takes (out/cluster_file.c, missing_clusters.c). */
+#define HV_CLUSTER_GROW(a, cap)                                                                                        \
+	do {                                                                                                           \
+		void *grown_ = realloc((a), (cap) * sizeof *(a));                                                      \
+		if (!grown_)                                                                                           \
+			return 0;                                                                                      \
+		(a) = grown_;                                                                                          \
+	} while (0)
+
 /** The name of a kind: "core", "border" or "noise" (static). */
 const char *hv_cluster_kind_name(uint8_t kind);
 

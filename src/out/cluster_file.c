@@ -44,23 +44,14 @@ static void pts_free(pts *p)
 	free(p->ids);
 }
 
-/* Make array a hold cap elements (a grows only; on failure it is as it was). */
-#define GROW(a, cap)                                                                                                   \
-	do {                                                                                                           \
-		void *grown_ = realloc((a), (cap) * sizeof *(a));                                                      \
-		if (!grown_)                                                                                           \
-			return 0;                                                                                      \
-		(a) = grown_;                                                                                          \
-	} while (0)
-
 static int pts_grow(pts *p, size_t idlen)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 4096;
-		GROW(p->x, cap);
-		GROW(p->y, cap);
-		GROW(p->t, cap);
-		GROW(p->id, cap);
+		HV_CLUSTER_GROW(p->x, cap);
+		HV_CLUSTER_GROW(p->y, cap);
+		HV_CLUSTER_GROW(p->t, cap);
+		HV_CLUSTER_GROW(p->id, cap);
 		p->cap = cap;
 	}
 	if (p->ids_len + idlen + 1 > p->ids_cap) {
