@@ -16,7 +16,7 @@
  *    whose bounding box has a diagonal within eps (the same test as a
  *    pair's, in doubles, so it is exact) has every point core, with no
  *    distance computed.  Every other point counts its neighbours in its 21
- *    cells (itself included), stopping at min_points.
+ *    cells (itself included), its own cell first, stopping at min_points.
  * 2. Clusters: union-find over the core points.  The core points of such a
  *    compact cell are one set at once; two cells' sets are joined by the
  *    first pair of core points found within eps, and a pair of cells whose
@@ -25,10 +25,11 @@
  * 3. Numbering: each set by its least core point in (x, y, t) order, which
  *    no two clusters share, so numbers do not depend on the input's order.
  * 4. Border points: each non-core point takes the cluster of its nearest
- *    core neighbour (ties: the lower number); none makes it noise.
+ *    core neighbour (ties: the lower number); none makes it noise, and a
+ *    point with no neighbour but itself is noise without a search.
  *
- * Memory: about 60 bytes a point plus the cells (a million points, about
- * 80 MB at most); no step compares every pair of points, only pairs in
+ * Memory: about 60 bytes a point plus the cells (a million points: a peak
+ * of about 110 MB for the whole process, docs/benchmarks.md); no step compares every pair of points, only pairs in
  * neighbouring cells.
  */
 #include <math.h>
