@@ -53,7 +53,10 @@ typedef enum haven_role {
 	                        controlled, perhaps rounded: it passes as it is, and adds up to nothing) */
 	HAVEN_ROLE_RATE,     /* a rate or ratio; sub: the column holding its numerator, if the table has it
 	                        (a rate whose numerator is suppressed is suppressed) */
-	HAVEN_ROLE_GEOMETRY, /* a geometry cell; sub: point (a home's place) or area (an aggregate's shape) */
+	HAVEN_ROLE_GEOMETRY, /* a geometry cell; sub: point (a home's place), area (an aggregate's shape) or
+	                        hull (an outline drawn around places where children were: a cluster's, or one
+	                        such place; the table has a count:distinct column of the children each row
+	                        is drawn around) */
 	HAVEN_ROLE_TEXT,     /* free text about a home or a person: names, addresses, telephones, notes */
 	HAVEN_ROLE_PARENT    /* the code of the area whose published total counts this row (an LA's
 	                        region, a region's England), for disclosure control; empty at the top */

@@ -232,6 +232,41 @@ const cli_cmd cli_commands[] = {
 	 "independent, median hours missing, each beside its difference from England.\n"
 	 "docs/missing.md (\"Scorecard\")\n",
 	 cmd_missing_scorecard, CLI_ACTS},
+	{"cluster", "--points FILE --x COL --y COL [--id COL] [--t COL --days D] --eps METRES --min-points N "
+	 "[--crs EPSG:N] --out FILE [--force]",
+	 "DBSCAN (or ST-DBSCAN with --t and --days) of the points of any file: id,label,kind",
+	 "  --points FILE     CSV, .csv.gz, or a file GDAL reads (GeoPackage, GeoJSON): its first layer\n"
+	 "  --x COL, --y COL  the coordinate columns (easting and northing in EPSG:27700 by default)\n"
+	 "  --id COL          the id column written out (default: id)\n"
+	 "  --t COL           a time column (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or days): ST-DBSCAN\n"
+	 "  --days D          with --t: neighbours are within eps metres and D days\n"
+	 "  --eps METRES      the neighbourhood's radius (a neighbour is at most eps away)\n"
+	 "  --min-points N    neighbours, the point itself included, that make a point core\n"
+	 "  --crs CRS         the coordinates' CRS (default EPSG:27700); others are reprojected with PROJ\n"
+	 "  --out FILE        the CSV written: id, label (the cluster from 0; -1 for noise), kind\n"
+	 "                    (core, border, noise), one row per point in the file's order\n"
+	 "  --force           replace FILE\n"
+	 "Exact: the same core points, noise and clusters as the definition.  A border point joins the\n"
+	 "cluster of its nearest core point (ties: the lower number); clusters are numbered by their\n"
+	 "least core point (x, then y), whatever the order of the file.  Needs no store: the analyst's\n"
+	 "own file, not disclosed data, so it is not audited.  docs/clusters.md\n",
+	 cmd_cluster, 0},
+	{"missing clusters", "STORE --of found|last-seen --eps METRES --min-points N [--days D] [--from DATE --to DATE] "
+	 "[--table clusters|points|areas] [--format text|csv|json] [--layer FILE.geojson|gpkg] [--force]",
+	 "DBSCAN (ST-DBSCAN with --days) of where missing children were found or last seen",
+	 "  --of found|last-seen  which point of each episode\n"
+	 "  --eps METRES      the neighbourhood's radius\n"
+	 "  --min-points N    episodes, itself included, within eps that make an episode core\n"
+	 "  --days D          ST-DBSCAN: neighbours are also within D days of each other's start\n"
+	 "  --from, --to      episodes starting in this period (default: all)\n"
+	 "  --table T         clusters (default): episodes, children, homes, first and last day, hull;\n"
+	 "                    points: each episode's cluster and kind (core, border, noise);\n"
+	 "                    areas: clusters, episodes and children by local authority\n"
+	 "  --layer FILE      also write the table's hulls or points as a GeoJSON or GeoPackage layer\n"
+	 "Episodes in your scope; released through the gate: police get hulls and points of their force\n"
+	 "area, other authorities no hull around fewer than 5 children, DfE and the Children's\n"
+	 "Commissioner the areas table only.  Audited.  docs/clusters.md\n",
+	 cmd_missing_clusters, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

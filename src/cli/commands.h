@@ -55,5 +55,7 @@ haven_status cmd_key_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_cluster(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_missing_clusters(haven_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -145,7 +145,7 @@ static const struct {
     {"home", HAVEN_ROLE_HOME, {NULL}, 0},
     {"count", HAVEN_ROLE_COUNT, {"children", "episodes", "homes", "places", "published", "distinct", NULL}, 0},
     {"rate", HAVEN_ROLE_RATE, {NULL}, 1},
-    {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", NULL}, 0},
+    {"geometry", HAVEN_ROLE_GEOMETRY, {"point", "area", "hull", NULL}, 0},
     {"text", HAVEN_ROLE_TEXT, {NULL}, 0},
     {"parent", HAVEN_ROLE_PARENT, {NULL}, 0},
 };

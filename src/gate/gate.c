@@ -6,7 +6,9 @@
  *   2. every column has a role, else nothing is released (fail closed);
  *   3. an audience that may have aggregates only (DfE, the Children's
  *      Commissioner, probation, the public) is refused a table with a home,
- *      free-text or point column;
+ *      free-text, point or hull column; outside a police force, a hull (a
+ *      cluster's outline) drawn around fewer than HV_GATE_HULL_CHILDREN
+ *      distinct children is never released: its row is dropped (after 4);
  *   4. every row is kept only if every area code, home and geometry in it
  *      lies in the audience's scope - the acting user's (the store owner's
  *      scope intersected with the user's authority's), or a recipient's;
@@ -149,6 +151,46 @@ const char *hv_gate_record_column(const haven_table *t)
 	return NULL;
 }
 
+/* Hulls (geometry:hull): refused to an aggregates-only audience; a row
+ * whose hull is drawn around fewer than HV_GATE_HULL_CHILDREN children (the
+ * table's count:distinct column) is dropped unless the audience is a police
+ * force; a table with a hull and no such column is refused (fail closed). */
+static haven_status hull_rows(haven_ctx *ctx, const haven_table *t, int aggregates_only, int police, const char *who,
+                              unsigned char *keep, size_t *kept)
+{
+	int hull = -1, children = -1;
+	for (int c = 0; c < haven_table_ncols(t); c++) {
+		const char *sub;
+		haven_role role = haven_table_role(t, c, &sub);
+		if (role == HAVEN_ROLE_GEOMETRY && strcmp(sub, "hull") == 0)
+			hull = c;
+		else if (role == HAVEN_ROLE_COUNT && strcmp(sub, "distinct") == 0 && children < 0)
+			children = c;
+	}
+	if (hull < 0)
+		return HAVEN_OK;
+	if (aggregates_only)
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "%s may receive aggregates only, and '%s' draws outlines around children's places "
+		                "(column '%s'): counts of clusters by area are for aggregates",
+		                who, haven_table_title(t), haven_table_colname(t, hull));
+	if (children < 0)
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "'%s': column '%s' draws hulls around children's places but the table does not say how "
+		                "many children each is drawn around (a count:distinct column)",
+		                haven_table_title(t), haven_table_colname(t, hull));
+	for (size_t r = 0; r < hv_table_rows(t) && !police; r++) {
+		if (!keep[r] || hv_table_cell_type(t, r, hull) == HAVEN_CELL_NULL)
+			continue;
+		if (hv_table_cell_type(t, r, children) == HAVEN_CELL_NULL ||
+		    hv_table_cell_int(t, r, children) < HV_GATE_HULL_CHILDREN) {
+			keep[r] = 0;
+			(*kept)--;
+		}
+	}
+	return HAVEN_OK;
+}
+
 /* Append the audit entry, in the caller's transaction if one is open, else
  * in one of its own committed before returning. */
 static haven_status audit(haven_ctx *ctx, hv_audit_op op, const char *object, size_t rows, const char *recipients)
@@ -168,8 +210,8 @@ static haven_status audit(haven_ctx *ctx, hv_audit_op op, const char *object, si
 
 /* Steps 2 to 7 for a disclosed table, given the audience's scope (NULL
  * only for a table with no scoped column). */
-static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only, const char *who,
-                            hv_audit_op op, const char *recipients, const char *marking)
+static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, int aggregates_only, int police,
+                            const char *who, hv_audit_op op, const char *recipients, const char *marking)
 {
 	for (int c = 0; c < haven_table_ncols(t); c++)
 		if (haven_table_role(t, c, NULL) == HAVEN_ROLE_NONE)
@@ -188,6 +230,8 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 		return nomem(ctx);
 	memset(keep, 1, rows ? rows : 1);
 	haven_status rc = s ? filter_rows(ctx, t, s, keep, &kept) : HAVEN_OK;
+	if (!rc)
+		rc = hull_rows(ctx, t, aggregates_only, police, who, keep, &kept);
 	if (!rc)
 		rc = hv_control_apply(ctx, t, keep, aggregates_only);
 	/* rows withheld took part in control only: they leave no trace */
@@ -233,8 +277,8 @@ haven_status haven_release(haven_ctx *ctx, haven_table *t, haven_audience audien
 	hv_scope *s = NULL;
 	if (audience == HAVEN_AUDIENCE_PUBLIC) {
 		if (!(rc = hv_scope_owner(ctx, &s)))
-			rc = release(ctx, t, s, 1, "the public", HV_AUDIT_DISCLOSURE, "the public (a published table)",
-			             NULL);
+			rc = release(ctx, t, s, 1, 0, "the public", HV_AUDIT_DISCLOSURE,
+			             "the public (a published table)", NULL);
 	} else if (audience == HAVEN_AUDIENCE_ACTOR) {
 		char who[160];
 		snprintf(who, sizeof who, "user '%s' of %s (a %s authority)", ctx->actor.user, ctx->actor.authority,
@@ -242,7 +286,8 @@ haven_status haven_release(haven_ctx *ctx, haven_table *t, haven_audience audien
 		/* A table with no area, home or place in it (counts of the
 		 * store, say) is filtered by nothing: no scope needed. */
 		if (!scoped(t) || !(rc = hv_scope_actor(ctx, &s)))
-			rc = release(ctx, t, s, hv_scope_aggregates_only(ctx), who, HV_AUDIT_CONSULTATION, NULL,
+			rc = release(ctx, t, s, hv_scope_aggregates_only(ctx),
+			             strcmp(ctx->actor.authority_kind, "police") == 0, who, HV_AUDIT_CONSULTATION, NULL,
 			             HAVEN_MARKING);
 	} else {
 		rc = hv_error(ctx, HAVEN_ERR_USAGE, "unknown audience %d", (int)audience);
@@ -261,7 +306,7 @@ haven_status hv_release_to(haven_ctx *ctx, haven_table *t, const char *recipient
 		return rc;
 	hv_scope *s = NULL;
 	if (!(rc = hv_scope_load(ctx, recipient, &s)))
-		rc = release(ctx, t, s, 0, recipient, HV_AUDIT_DISCLOSURE, recipients, HAVEN_MARKING);
+		rc = release(ctx, t, s, 0, 0, recipient, HV_AUDIT_DISCLOSURE, recipients, HAVEN_MARKING);
 	hv_scope_free(s);
 	return rc;
 }

@@ -7,6 +7,10 @@
 
 #include "core/table.h"
 
+/* The fewest distinct children a hull (geometry:hull) may be drawn around
+ * to be released outside a police force (docs/disclosure.md). */
+#define HV_GATE_HULL_CHILDREN 5
+
 /** Release t as a disclosure to authority recipient (HMCI's extract): rows
  *  in the recipient's recorded scope, an audit "disclosure" naming
  *  recipients (text for the entry), marked.  Otherwise as haven_release(). */

@@ -289,6 +289,63 @@ static void test_geometry_only(void **state)
 	haven_table_free(t);
 }
 
+/* 5.3 hulls (geometry:hull, a cluster's outline around children's places):
+ * police of the area get every hull in it; an LA no hull drawn around fewer
+ * than 5 children; DfE none at all; 5.4 a hull table that does not say how
+ * many children each hull is drawn around is refused. */
+static void test_hulls(void **state)
+{
+	(void)state;
+	static const struct {
+		double e, n;
+		int children;
+	} hulls[] = {
+	    {430000, 433500, 3}, /* 0 Leeds */
+	    {430500, 433500, 7}, /* 1 Leeds */
+	    {416000, 433000, 5}, /* 2 Bradford: exactly 5 */
+	    {416500, 433000, 4}, /* 3 Bradford: one short */
+	    {435000, 387000, 9}, /* 4 Sheffield: another force */
+	};
+	static const struct {
+		const char *user;
+		haven_status want;
+		const char *kept;
+	} who[] = {{"ana", HAVEN_OK, "0 1 2 3"}, {"brad", HAVEN_OK, "2"}, {"dee", HAVEN_ERR_DENIED, NULL}};
+	for (int with_children = 1; with_children >= 0; with_children--)
+		for (size_t w = 0; w < sizeof who / sizeof who[0]; w++) {
+			as(who[w].user);
+			static const char *const cols[] = {"cluster", "children", "hull"};
+			haven_table *t;
+			tu_ok(ctx, hv_table_new(ctx, "hulls", HV_TABLE_DISCLOSED, 3, cols, &t));
+			tu_ok(ctx, hv_table_roles(ctx, t,
+			                          with_children
+			                              ? "cluster=label children=count:distinct hull=geometry:hull"
+			                              : "cluster=label children=count:episodes hull=geometry:hull"));
+			for (size_t i = 0; i < sizeof hulls / sizeof hulls[0]; i++) {
+				unsigned char wkb[64];
+				size_t n;
+				point_wkb(hulls[i].e, hulls[i].n, wkb, &n);
+				tu_ok(ctx, hv_table_add_row(ctx, t));
+				tu_ok(ctx, hv_table_set_int(ctx, t, 0, (int64_t)i));
+				tu_ok(ctx, hv_table_set_int(ctx, t, 1, hulls[i].children));
+				tu_ok(ctx, hv_table_set_geom(ctx, t, 2, wkb, n));
+			}
+			haven_status st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+			if (!with_children) { /* 5.4 */
+				tu_assert_status(ctx, st, HAVEN_ERR_DENIED);
+				tu_assert_msg(ctx, w == 2 ? "may receive aggregates only"
+				                          : "does not say how many children");
+			} else {
+				tu_assert_status(ctx, st, who[w].want);
+				if (who[w].kept)
+					assert_string_equal(column(t, 0), who[w].kept);
+				else
+					tu_assert_msg(ctx, "draws outlines around children's places");
+			}
+			haven_table_free(t);
+		}
+}
+
 /* 6: an audience with national scope that may have aggregates only (DfE):
  * every area, no home, small counts of children suppressed. */
 static void test_national_aggregates(void **state)
@@ -508,6 +565,6 @@ static void test_placing(void **state)
 }
 
 TU_MAIN(setup, teardown, cmocka_unit_test(test_sealed), cmocka_unit_test(test_rows_by_scope),
-        cmocka_unit_test(test_geometry_only), cmocka_unit_test(test_national_aggregates),
+        cmocka_unit_test(test_geometry_only), cmocka_unit_test(test_hulls), cmocka_unit_test(test_national_aggregates),
         cmocka_unit_test(test_exceptional_once), cmocka_unit_test(test_other_authority),
         cmocka_unit_test(test_widened_boundaries), cmocka_unit_test(test_other_roads), cmocka_unit_test(test_placing))
