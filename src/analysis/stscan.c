@@ -358,6 +358,18 @@ static int work_new(const scan *S, work *w)
 	return w->hist && w->bits && w->days;
 }
 
+/* An upper bound, less a margin for rounding, on the log likelihood ratio
+ * of c cases where mu (ln lnmu) are expected, c > mu:
+ * c ln(c/mu) + (C-c) ln(1 - x) with x = (c-mu)/(C-mu), and ln(1-x) <= -x.
+ * Cheap: the logarithm of c comes from a table. */
+static inline double ratio_bound(const scan *S, int64_t c, double mu, double lnmu)
+{
+	double C = (double)S->C, fc = (double)c;
+	if (!(fc > mu))
+		return -INFINITY;
+	return fc * (ln_int(S, c) - lnmu) - (fc - mu) * (C - fc) / (C - mu) - 1e-9;
+}
+
 /* Consider a window of c cases and C_W = W cases on its days, in a cylinder
  * of Cc cases (ln lnCc): when it holds enough cases, more than expected,
  * and its ratio beats *floor, it becomes the best. */
@@ -371,15 +383,29 @@ static inline void consider(const scan *S, best *b, double *floor, int64_t c, in
 	if (!(fc > mu))
 		return;
 	/* c ln(c/mu) + (C-c) ln(1 - x), x = (c-mu)/(C-mu), and ln(1-x) <= -x */
-	double lnmu = lnCc + lnW - S->lnC;
-	double ub = fc * (ln_int(S, c) - lnmu) - (fc - mu) * (C - fc) / (C - mu);
-	if (ub + 1e-9 <= *floor)
+	if (ratio_bound(S, c, mu, lnCc + lnW - S->lnC) <= *floor)
 		return;
 	double v = hv_stscan_llr(fc, mu, C);
 	if (v > *floor) {
 		*floor = v;
 		*b = (best){v, mu, c, k, s, e};
 	}
+}
+
+/* The first day (or offset) at or after from holding a case of the
+ * cylinder; INT32_MAX when none. */
+static inline int32_t next_bit(const work *w, size_t words, int32_t from)
+{
+	size_t q = (size_t)from >> 6;
+	if (q >= words)
+		return INT32_MAX;
+	uint64_t m = w->bits[q] & (~UINT64_C(0) << (from & 63));
+	while (!m) {
+		if (++q >= words)
+			return INT32_MAX;
+		m = w->bits[q];
+	}
+	return (int32_t)(q * 64 + (size_t)__builtin_ctzll(m));
 }
 
 /* Every cylinder of centre i on the days of w: the best whose ratio is
@@ -389,57 +415,70 @@ static void scan_centre(const scan *S, work *w, uint32_t i, double *floor, best 
 	const uint32_t *nb = S->nb + S->nb_off[i];
 	uint32_t K = (uint32_t)(S->nb_off[i + 1] - S->nb_off[i]);
 	int32_t T = S->T, maxd = S->maxd;
-	int64_t Cc = 0;
+	int64_t Cc = 0, ctot = 0; /* ctot: the cylinder's cases in the span */
+	int32_t fresh[64];        /* retrospective: the days the neighbour adds, sorted (the first 64) */
 	for (uint32_t k = 0; k < K; k++) {
 		uint32_t z = nb[k];
 		Cc += S->Cz[z];
-		int added = 0;
+		int32_t lo = INT32_MAX, hi = -1, nf = 0;
 		for (size_t q = S->case_off[z]; q < S->case_off[z + 1]; q++) {
 			int32_t o = S->prospective ? T - 1 - w->days[q] : w->days[q];
 			if (o < (int32_t)S->span) {
 				w->hist[o]++;
 				w->bits[o >> 6] |= UINT64_C(1) << (o & 63);
-				added = 1;
+				ctot++;
+				lo = o < lo ? o : lo;
+				hi = o > hi ? o : hi;
+				if (nf < 64) {
+					int32_t j = nf++;
+					for (; j > 0 && fresh[j - 1] > o; j--)
+						fresh[j] = fresh[j - 1];
+					fresh[j] = o;
+				}
 			}
 		}
-		if (!added)
+		if (hi < 0) /* no case in any window: every window as before, expected more */
 			continue;
+		/* A window holding none of the new cases counts as many cases as in
+		 * the cylinder before and expects more: it is never better. */
 		double fCc = (double)Cc, lnCc = log(fCc);
 		if (S->prospective) {
+			/* the windows from the first new case on, until one expects so
+			 * many that even all the cylinder's cases in the longest window
+			 * could not beat the best: every later window expects more */
 			int64_t c = 0;
-			for (size_t q = 0; q < S->words; q++)
-				for (uint64_t m = w->bits[q]; m; m &= m - 1) {
-					int32_t o = (int32_t)(q * 64 + (size_t)__builtin_ctzll(m));
-					c += w->hist[o];
-					consider(S, b, floor, c, S->Dp[T] - S->Dp[T - 1 - o], fCc, lnCc, S->lnDW[o + 1],
-					         k + 1, T - 1 - o, T - 1);
-				}
+			for (int32_t o = next_bit(w, S->words, 0); o < INT32_MAX; o = next_bit(w, S->words, o + 1)) {
+				c += w->hist[o];
+				if (o < lo)
+					continue;
+				if (ratio_bound(S, ctot, fCc * (double)(S->Dp[T] - S->Dp[T - 1 - o]) / (double)S->C,
+				                lnCc + S->lnDW[o + 1] - S->lnC) <= *floor)
+					break;
+				consider(S, b, floor, c, S->Dp[T] - S->Dp[T - 1 - o], fCc, lnCc, S->lnDW[o + 1], k + 1,
+				         T - 1 - o, T - 1);
+			}
 			continue;
 		}
-		for (size_t q = 0; q < S->words; q++)
-			for (uint64_t m = w->bits[q]; m; m &= m - 1) {
-				int32_t s = (int32_t)(q * 64 + (size_t)__builtin_ctzll(m));
-				int32_t last = s + maxd - 1 < T - 1 ? s + maxd - 1 : T - 1;
-				int64_t c = 0;
-				/* the ends: the set bits from s to last */
-				size_t q2 = (size_t)s >> 6;
-				uint64_t m2 = w->bits[q2] & (~UINT64_C(0) << (s & 63));
-				for (;;) {
-					while (!m2) {
-						if (++q2 >= S->words || (int32_t)(q2 * 64) > last)
-							goto next_start;
-						m2 = w->bits[q2];
-					}
-					int32_t e = (int32_t)(q2 * 64 + (size_t)__builtin_ctzll(m2));
-					if (e > last)
-						break;
-					m2 &= m2 - 1;
-					c += w->hist[e];
-					int64_t W = S->Dp[e + 1] - S->Dp[s];
-					consider(S, b, floor, c, W, fCc, lnCc, ln_int(S, W), k + 1, s, e);
+		/* the starts from maxd - 1 days before the first new day to the
+		 * last; the ends from the first new day on or after the start (when
+		 * the neighbour adds more than 64 days, every end) */
+		int32_t f = 0, from = lo - maxd + 1 > 0 ? lo - maxd + 1 : 0;
+		for (int32_t s0 = next_bit(w, S->words, from); s0 <= hi; s0 = next_bit(w, S->words, s0 + 1)) {
+			while (f < nf && fresh[f] < s0)
+				f++;
+			int32_t need = nf == 64 ? s0 : f < nf ? fresh[f] : INT32_MAX;
+			int32_t last = s0 + maxd - 1 < T - 1 ? s0 + maxd - 1 : T - 1;
+			if (need > last)
+				continue;
+			int64_t c = 0;
+			for (int32_t e = s0; e <= last; e = next_bit(w, S->words, e + 1)) {
+				c += w->hist[e];
+				if (e >= need) {
+					int64_t W = S->Dp[e + 1] - S->Dp[s0];
+					consider(S, b, floor, c, W, fCc, lnCc, ln_int(S, W), k + 1, s0, e);
 				}
-			next_start:;
 			}
+		}
 	}
 	/* clear what the cylinders set */
 	for (uint32_t k = 0; k < K; k++) {
