@@ -128,3 +128,40 @@ haven_status cmd_scan(haven_ctx *ctx, int argc, char **argv)
 	st = haven_scan_files(ctx, cases, coords, start, end, latlong, &o, &t);
 	return cli_write_table(ctx, st, t, fmt);
 }
+
+haven_status cmd_missing_scan(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"of", required_argument, NULL, 'o'},
+	                                     {"cell", required_argument, NULL, 'g'},
+	                                     {"from", required_argument, NULL, 'f'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     SCAN_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_missing_scan_opts o = {0};
+	scan_defaults(&o.scan);
+	haven_format fmt = HAVEN_FMT_TEXT;
+	haven_status st = HAVEN_OK;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'o')
+			o.of = optarg;
+		else if (c == 'g') {
+			if (!parse_metres("--cell", optarg, &o.cell))
+				return HAVEN_ERR_USAGE;
+		} else if (c == 'f')
+			o.from = optarg;
+		else if (c == 't')
+			o.to = optarg;
+		else if (!scan_opt(c, &o.scan, &fmt, &st))
+			return cli_usage();
+		if (st)
+			return st;
+	}
+	if (cli_positional(argc, 1) || isnan(o.scan.max_radius) || !o.scan.max_days)
+		return cli_usage();
+	if ((st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_missing_scan(ctx, &o, &t);
+	return cli_write_table(ctx, st, t, fmt);
+}

@@ -233,6 +233,21 @@ const cli_cmd cli_commands[] = {
 	 "docs/missing.md (\"Scorecard\")\n",
 	 cmd_missing_scorecard, CLI_ACTS},
 	/* the space-time permutation scan: docs/scan.md */
+	{"missing scan",
+	 "STORE --max-radius METRES --max-days D [--of found|last-seen] [--cell METRES] [--from DATE]\n"
+	 "             [--to DATE] [--prospective] [--replicates R] [--seed N] [--min-cases N]\n"
+	 "             [--clusters N] [--csv|--json]",
+	 "is a cluster of children missing from care real?  The space-time permutation scan",
+	 "  --of P              found (default) or last-seen: which point of each episode\n"
+	 "  --cell METRES       the British National Grid cells the points are snapped to (default\n"
+	 "                      1000); a cell of too few children merges into its parent cell\n"
+	 "  --from, --to DATE   the study period (default: the episodes' first and last days)\n"
+	 "  --max-radius, --max-days, --prospective, --replicates (default 999), --seed, --min-cases,\n"
+	 "  --clusters          as for 'haven scan'\n"
+	 "The episodes you may see, released through the gate: police and local authorities get\n"
+	 "each cluster's centre and member cells; DfE and the Children's Commissioner each cluster's\n"
+	 "local authority, window and counts, under disclosure control.  Audited.  docs/scan.md\n",
+	 cmd_missing_scan, CLI_ACTS},
 	{"scan",
 	 "--cases FILE --coordinates FILE --start DATE --end DATE --max-radius METRES --max-days D\n"
 	 "             [--latlong] [--prospective] [--replicates R] [--seed N] [--min-cases N]\n"
