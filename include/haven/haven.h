@@ -34,5 +34,6 @@
 #include "haven/missing.h"
 #include "haven/trends.h"
 #include "haven/cluster.h"
+#include "haven/scan.h"
 
 #endif

@@ -267,6 +267,44 @@ const cli_cmd cli_commands[] = {
 	 "area, other authorities no hull around fewer than 5 children, DfE and the Children's\n"
 	 "Commissioner the areas table only.  Audited.  docs/clusters.md\n",
 	 cmd_missing_clusters, CLI_ACTS},
+	/* the space-time permutation scan: docs/scan.md */
+	{"missing scan",
+	 "STORE --max-radius METRES --max-days D [--of found|last-seen] [--cell METRES] [--from DATE]\n"
+	 "             [--to DATE] [--prospective] [--replicates R] [--seed N] [--min-cases N]\n"
+	 "             [--clusters N] [--csv|--json]",
+	 "is a cluster of children missing from care real?  The space-time permutation scan",
+	 "  --of P              found (default) or last-seen: which point of each episode\n"
+	 "  --cell METRES       the British National Grid cells the points are snapped to (default\n"
+	 "                      1000); a cell of too few children merges into its parent cell\n"
+	 "  --from, --to DATE   the study period (default: the episodes' first and last days)\n"
+	 "  --max-radius, --max-days, --prospective, --replicates (default 999), --seed, --min-cases,\n"
+	 "  --clusters          as for 'haven scan'\n"
+	 "The episodes you may see, released through the gate: police and local authorities get\n"
+	 "each cluster's centre and member cells; DfE and the Children's Commissioner each cluster's\n"
+	 "local authority, window and counts, under disclosure control.  Audited.  docs/scan.md\n",
+	 cmd_missing_scan, CLI_ACTS},
+	{"scan",
+	 "--cases FILE --coordinates FILE --start DATE --end DATE --max-radius METRES --max-days D\n"
+	 "             [--latlong] [--prospective] [--replicates R] [--seed N] [--min-cases N]\n"
+	 "             [--clusters N] [--csv|--json]",
+	 "the space-time permutation scan statistic on SaTScan case and coordinates files",
+	 "  --cases FILE        SaTScan's case file: location id, number of cases, date (YYYY/MM/DD)\n"
+	 "  --coordinates FILE  SaTScan's coordinates file: location id and two coordinates in metres\n"
+	 "                      (Euclidean), or with --latlong latitude and longitude (great-circle)\n"
+	 "  --start, --end DATE the study period, both days included (YYYY-MM-DD)\n"
+	 "  --max-radius METRES the largest cylinder radius\n"
+	 "  --max-days D        the longest time window, in days\n"
+	 "  --prospective       only windows ending on the last day (surveillance)\n"
+	 "  --replicates R      Monte Carlo replicates (default 999; 0: no p-values)\n"
+	 "  --seed N            the replicates' seed (default 12345678): the same seed, the same p\n"
+	 "  --min-cases N       a cluster holds at least N cases (default 2)\n"
+	 "  --clusters N        list at most N clusters (default 10)\n"
+	 "  --csv, --json       output format (default: aligned text)\n"
+	 "Fields are separated by spaces or tabs, one record a line.  Lists the most likely cluster\n"
+	 "and secondary clusters sharing no location with a more likely one: centre, members,\n"
+	 "radius, window, observed, expected, their ratio, log likelihood ratio and p.  Your own\n"
+	 "files: no store, nothing disclosed, nothing audited.  docs/scan.md\n",
+	 cmd_scan, 0},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -57,5 +57,8 @@ haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_cluster(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_clusters(haven_ctx *ctx, int argc, char **argv);
+/* the space-time permutation scan (cmd_scan.c) */
+haven_status cmd_scan(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_missing_scan(haven_ctx *ctx, int argc, char **argv);
 
 #endif
