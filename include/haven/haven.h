@@ -33,5 +33,6 @@
 #include "haven/map.h"
 #include "haven/missing.h"
 #include "haven/trends.h"
+#include "haven/where.h"
 
 #endif

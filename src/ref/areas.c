@@ -275,6 +275,8 @@ long hv_areas_nearest(hv_areas *a, double e, double n, double max_dist, double *
 	return best;
 }
 
+const GEOSGeometry *hv_areas_geom(const hv_areas *a, long i) { return a->v[i].geom; }
+
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy)
 {
 	const area *ar = &a->v[i];

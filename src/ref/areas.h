@@ -60,6 +60,9 @@ haven_status hv_area_la_rebuild(haven_ctx *ctx, const char *kind);
  *  "england" (E92), "wales" (W92); NULL for anything else.  Static. */
 const char *hv_gss_kind(const char *code);
 
+/** The geometry of area i (EPSG:27700), borrowed, owned by a. */
+const GEOSGeometry *hv_areas_geom(const hv_areas *a, long i);
+
 /** Envelope of area i. */
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);
 
