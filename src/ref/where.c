@@ -27,9 +27,16 @@
  * the pad in both x and y (a square around the segment, which holds the
  * round one), with EPS (a millimetre, a million times the rounding of the
  * arithmetic at these coordinates) added, so a point that rounding puts in
- * the next cell is still within what was proved of it.  The grid is built
- * in the library's worker thread (pure arithmetic on copied coordinates,
- * no GEOS, no context) while this thread reads the file.
+ * the next cell is still within what was proved of it.
+ *
+ * Two threads, as export.c's shaper: this one reads the file (the one
+ * reader, source.c) in chunks of 65,536 points, transforms and checks each
+ * chunk, and hands it over; the library's worker builds the grid meanwhile
+ * (arithmetic on the rings copied beforehand), then, with a GEOS handle of
+ * its own (the areas handed over with hv_areas_use), asks at each
+ * component and answers the chunks in order as they come, writing each
+ * chunk's rows of the output into memory.  This thread then writes them
+ * out through output.c.  The worker never touches the context.
  */
 #include <math.h>
 #include <pthread.h>
@@ -53,7 +60,11 @@
 #define GRID_MIN_CELL 25.0   /* metres: no finer than this */
 #define TOUCH 1u
 #define NEAR 2u
-#define NO_COMP (-1)
+/* Values of grid.cell: an area's index below ASK. */
+#define UNSET 0xFFFFu /* while labelling: not yet in a component */
+#define NONE 0xFFFEu  /* in no area, and further than near from every one */
+#define ASK 0xFFFDu   /* ask GEOS, as for one point */
+#define MAX_COMP 0xFFFDu
 
 /* ---- the grid ------------------------------------------------------------ */
 
@@ -65,11 +76,10 @@ typedef struct grid {
 	double *xy;   /* x0 y0 x1 y1 ... of every ring, one after another */
 	size_t *ring; /* ring k is xy[2 * ring[k]] .. xy[2 * ring[k + 1]] (exclusive) */
 	size_t nring;
-	uint8_t *flag; /* per cell: TOUCH, NEAR */
-	int32_t *comp; /* per cell: its component, NO_COMP when touched */
-	int32_t *rep;  /* per component: one of its cells */
-	int32_t ncomp;
-	long *ans;  /* per component: the area covering it, or -1 */
+	uint8_t *flag;  /* per cell: TOUCH, NEAR */
+	uint16_t *cell; /* per cell: its component (UNSET when touched), then its answer */
+	uint32_t *rep;  /* per component: one of its cells */
+	uint32_t ncomp;
 	int failed; /* out of memory in the worker */
 } grid;
 
@@ -78,9 +88,8 @@ static void grid_free(grid *g)
 	free(g->xy);
 	free(g->ring);
 	free(g->flag);
-	free(g->comp);
+	free(g->cell);
 	free(g->rep);
-	free(g->ans);
 }
 
 static int col_of(const grid *g, double x)
@@ -120,73 +129,110 @@ static void mark(grid *g, double x0, double y0, double x1, double y1, double pad
 	}
 }
 
-/* Label the untouched cells' 4-connected components (breadth first). */
+/* A stack of cells still to fill from. */
+typedef struct seeds {
+	size_t *v, n, cap;
+} seeds;
+
+static int push(seeds *s, size_t k)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 4096;
+		size_t *v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return 0;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = k;
+	return 1;
+}
+
+/* Not touched, not yet in a component. */
+static int open_cell(const grid *g, size_t k)
+{
+	return !(g->flag[k] & TOUCH) && g->cell[k] == UNSET;
+}
+
+/* Fill one 4-connected component of open cells from start (a scanline
+ * fill: a run of a row at a time, seeds for the runs above and below). */
+static int fill(grid *g, seeds *s, size_t start, uint16_t id)
+{
+	size_t w = (size_t)g->w;
+	s->n = 0;
+	if (!push(s, start))
+		return 0;
+	while (s->n) {
+		size_t k = s->v[--s->n];
+		if (!open_cell(g, k))
+			continue;
+		size_t r = k / w, l = k % w, e = l;
+		while (l > 0 && open_cell(g, r * w + l - 1))
+			l--;
+		while (e + 1 < w && open_cell(g, r * w + e + 1))
+			e++;
+		for (size_t c = l; c <= e; c++)
+			g->cell[r * w + c] = id;
+		for (int d = -1; d <= 1; d += 2) {
+			if ((d < 0 && r == 0) || (d > 0 && r + 1 >= (size_t)g->h))
+				continue;
+			size_t nr = (size_t)((ptrdiff_t)r + d);
+			for (size_t c = l; c <= e; c++)
+				if (open_cell(g, nr * w + c) && (c == l || !open_cell(g, nr * w + c - 1)) &&
+				    !push(s, nr * w + c))
+					return 0;
+		}
+	}
+	return 1;
+}
+
+/* Label the untouched cells' 4-connected components.  Past MAX_COMP
+ * components (areas by the tens of thousands), a cell is left to GEOS. */
 static int label(grid *g)
 {
-	size_t n = (size_t)g->w * (size_t)g->h;
-	int32_t *queue = malloc(n * sizeof *queue);
-	size_t rep_cap = 1024;
+	size_t n = (size_t)g->w * (size_t)g->h, rep_cap = 1024;
+	seeds s = {NULL, 0, 0};
 	g->rep = malloc(rep_cap * sizeof *g->rep);
-	if (!queue || !g->rep) {
-		free(queue);
+	if (!g->rep)
 		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		g->comp[i] = NO_COMP;
-	int32_t id = 0;
-	for (size_t start = 0; start < n; start++) {
-		if ((g->flag[start] & TOUCH) || g->comp[start] != NO_COMP)
+	for (size_t k = 0; k < n; k++) {
+		if (!open_cell(g, k))
 			continue;
-		if ((size_t)id == rep_cap) {
-			int32_t *r = realloc(g->rep, 2 * rep_cap * sizeof *r);
+		if (g->ncomp == MAX_COMP) {
+			g->flag[k] |= TOUCH;
+			continue;
+		}
+		if (g->ncomp == rep_cap) {
+			uint32_t *r = realloc(g->rep, 2 * rep_cap * sizeof *r);
 			if (!r) {
-				free(queue);
+				free(s.v);
 				return 0;
 			}
 			g->rep = r;
 			rep_cap *= 2;
 		}
-		g->rep[id] = (int32_t)start;
-		size_t head = 0, tail = 0;
-		queue[tail++] = (int32_t)start;
-		g->comp[start] = id;
-		while (head < tail) {
-			size_t k = (size_t)queue[head++];
-			int c = (int)(k % (size_t)g->w), r = (int)(k / (size_t)g->w);
-			size_t nb[4];
-			int m = 0;
-			if (c > 0)
-				nb[m++] = k - 1;
-			if (c + 1 < g->w)
-				nb[m++] = k + 1;
-			if (r > 0)
-				nb[m++] = k - (size_t)g->w;
-			if (r + 1 < g->h)
-				nb[m++] = k + (size_t)g->w;
-			for (int j = 0; j < m; j++)
-				if (!(g->flag[nb[j]] & TOUCH) && g->comp[nb[j]] == NO_COMP) {
-					g->comp[nb[j]] = id;
-					queue[tail++] = (int32_t)nb[j];
-				}
+		g->rep[g->ncomp] = (uint32_t)k;
+		if (!fill(g, &s, k, (uint16_t)g->ncomp)) {
+			free(s.v);
+			return 0;
 		}
-		id++;
+		g->ncomp++;
 	}
-	free(queue);
-	g->ncomp = id;
+	free(s.v);
 	return 1;
 }
 
-/* The worker: marks and components, from the copied rings only. */
-static void *build(void *arg)
+/* Marks and components, from the copied rings only (the worker). */
+static void build(grid *g)
 {
-	grid *g = arg;
 	size_t n = (size_t)g->w * (size_t)g->h;
 	g->flag = calloc(n, 1);
-	g->comp = malloc(n * sizeof *g->comp);
-	if (!g->flag || !g->comp) {
+	g->cell = malloc(n * sizeof *g->cell);
+	if (!g->flag || !g->cell) {
 		g->failed = 1;
-		return NULL;
+		return;
 	}
+	memset(g->cell, 0xFF, n * sizeof *g->cell); /* UNSET */
 	for (size_t k = 0; k < g->nring; k++)
 		for (size_t i = g->ring[k]; i + 1 < g->ring[k + 1]; i++) {
 			const double *p = g->xy + 2 * i;
@@ -195,7 +241,6 @@ static void *build(void *arg)
 		}
 	if (!label(g))
 		g->failed = 1;
-	return NULL;
 }
 
 /* Copy every ring of every area into g (this thread: GEOS), and size the
@@ -270,78 +315,119 @@ static haven_status grid_rings(haven_ctx *ctx, hv_areas *a, double near, grid *g
 	return HAVEN_OK;
 }
 
-/* Ask GEOS at one cell of each component. */
-static haven_status grid_answers(haven_ctx *ctx, hv_areas *a, grid *g)
+/* Ask GEOS at one cell of each component (the worker, through a's
+ * handle), then put each cell's answer in place of its component.  0 when
+ * out of memory. */
+static int grid_answers(hv_areas *a, grid *g)
 {
-	g->ans = malloc(((size_t)g->ncomp + 1) * sizeof *g->ans);
-	if (!g->ans)
-		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	for (int32_t k = 0; k < g->ncomp; k++) {
-		size_t cell = (size_t)g->rep[k];
+	uint16_t *ans = malloc(((size_t)g->ncomp + 1) * sizeof *ans);
+	if (!ans)
+		return 0;
+	for (uint32_t k = 0; k < g->ncomp; k++) {
+		size_t cell = g->rep[k];
 		double x = g->ox + ((double)(cell % (size_t)g->w) + 0.5) * g->s;
 		double y = g->oy + ((double)(cell / (size_t)g->w) + 0.5) * g->s;
-		g->ans[k] = hv_areas_find(a, x, y);
+		long i = hv_areas_find(a, x, y);
+		ans[k] = i < 0 ? NONE : i < (long)ASK ? (uint16_t)i : ASK;
 	}
-	return HAVEN_OK;
+	size_t n = (size_t)g->w * (size_t)g->h;
+	for (size_t k = 0; k < n; k++) {
+		uint8_t f = g->flag[k];
+		uint16_t v = (f & TOUCH) ? ASK : ans[g->cell[k]];
+		g->cell[k] = v == NONE && (f & NEAR) ? ASK : v;
+	}
+	free(ans);
+	free(g->flag);
+	g->flag = NULL;
+	return 1;
 }
 
 /* ---- the points ---------------------------------------------------------- */
 
-typedef struct points {
-	double *x, *y;
-	int64_t *row;
-	size_t *id; /* offsets into ids */
-	char *ids;
-	size_t n, cap, ids_len, ids_cap;
-} points;
+/* Points in chunks: this thread fills one at a time and hands it over
+ * whole; the worker answers it and writes its rows of the output. */
+#define CHUNK_POINTS 65536
 
-static void points_free(points *p)
+typedef struct chunk {
+	size_t n;
+	double x[CHUNK_POINTS], y[CHUNK_POINTS];
+	int64_t row[CHUNK_POINTS];
+	size_t id[CHUNK_POINTS]; /* offsets into ids */
+	char *ids;
+	size_t ids_len, ids_cap;
+	char *out; /* its rows of the output (open_memstream) */
+	size_t out_len;
+} chunk;
+
+/* What the two threads share: chunks [0, ready) are full and this thread
+ * no longer touches them; the worker answers them in order. */
+typedef struct job {
+	grid g;
+	hv_areas *a;
+	chunk **v;
+	size_t nv, cap_v;
+	pthread_mutex_t mu;
+	pthread_cond_t more;
+	size_t ready;
+	int finished; /* no more chunks: the file is read, or reading failed */
+	int stop;     /* reading failed: answer nothing more */
+	int failed;   /* the worker ran out of memory or could not start GEOS */
+	haven_where_report r;
+} job;
+
+static void chunk_free(chunk *c)
 {
-	free(p->x);
-	free(p->y);
-	free(p->row);
-	free(p->id);
-	free(p->ids);
+	if (!c)
+		return;
+	free(c->ids);
+	free(c->out);
+	free(c);
 }
 
-static int points_add(points *p, double x, double y, int64_t row, const char *id)
+/* A new empty chunk at the end of j->v (this thread only: the worker reads
+ * v[k] for k < ready, and v itself under the lock). */
+static chunk *chunk_new(job *j)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 65536;
-		double *nx = realloc(p->x, cap * sizeof *nx);
-		if (nx)
-			p->x = nx;
-		double *ny = realloc(p->y, cap * sizeof *ny);
-		if (ny)
-			p->y = ny;
-		int64_t *nr = realloc(p->row, cap * sizeof *nr);
-		if (nr)
-			p->row = nr;
-		size_t *ni = realloc(p->id, cap * sizeof *ni);
-		if (ni)
-			p->id = ni;
-		if (!nx || !ny || !nr || !ni)
-			return 0;
-		p->cap = cap;
+	chunk *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&j->mu);
+	if (j->nv == j->cap_v) {
+		size_t cap = j->cap_v ? 2 * j->cap_v : 64;
+		chunk **v = realloc(j->v, cap * sizeof *v);
+		if (!v) {
+			pthread_mutex_unlock(&j->mu);
+			free(c);
+			return NULL;
+		}
+		j->v = v;
+		j->cap_v = cap;
 	}
+	j->v[j->nv++] = c;
+	pthread_mutex_unlock(&j->mu);
+	return c;
+}
+
+static int chunk_add(chunk *c, double x, double y, int64_t row, const char *id)
+{
 	size_t len = strlen(id) + 1;
-	if (p->ids_len + len > p->ids_cap) {
-		size_t cap = p->ids_cap ? p->ids_cap : 1 << 20;
-		while (cap < p->ids_len + len)
+	if (c->ids_len + len > c->ids_cap) {
+		size_t cap = c->ids_cap ? c->ids_cap : 1 << 19;
+		while (cap < c->ids_len + len)
 			cap *= 2;
-		char *ni = realloc(p->ids, cap);
+		char *ni = realloc(c->ids, cap);
 		if (!ni)
 			return 0;
-		p->ids = ni;
-		p->ids_cap = cap;
+		c->ids = ni;
+		c->ids_cap = cap;
 	}
-	memcpy(p->ids + p->ids_len, id, len);
-	p->id[p->n] = p->ids_len;
-	p->ids_len += len;
-	p->x[p->n] = x;
-	p->y[p->n] = y;
-	p->row[p->n] = row;
-	p->n++;
+	memcpy(c->ids + c->ids_len, id, len);
+	c->id[c->n] = c->ids_len;
+	c->ids_len += len;
+	c->x[c->n] = x;
+	c->y[c->n] = y;
+	c->row[c->n] = row;
+	c->n++;
 	return 1;
 }
 
@@ -373,8 +459,57 @@ static haven_status coordinate(hv_source *src, int col, const char *name, double
 	return HAVEN_OK;
 }
 
-/* Read every row of the file into p. */
-static haven_status read_points(haven_ctx *ctx, const haven_where_opts *o, hv_source *src, points *p)
+static int is_bng(const char *crs)
+{
+	return !crs || strcmp(crs, "EPSG:27700") == 0 || strcmp(crs, "epsg:27700") == 0;
+}
+
+/* A full chunk into EPSG:27700 (pj NULL: it is already), every point then
+ * checked to lie in Great Britain: the check that catches a wrong (or
+ * missing) --crs, as the loaders' does. */
+static haven_status to_bng(haven_ctx *ctx, const haven_where_opts *o, hv_source *src, PJ *pj, chunk *c)
+{
+	if (pj && c->n) {
+		haven_status rc = hv_crs_points(ctx, pj, c->x, c->y, c->n);
+		for (size_t i = 0; rc && i < c->n; i++)
+			if (!isfinite(c->x[i]) || !isfinite(c->y[i]))
+				return hv_source_error_row(src, c->row[i], HAVEN_ERR_CRS,
+				                           "the point cannot be transformed from %s to EPSG:27700",
+				                           o->crs);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (!hv_bng_in_extent(c->x[i], c->y[i])) {
+			if (!pj)
+				return hv_source_error_row(
+				    src, c->row[i], HAVEN_ERR_CRS,
+				    "(%.10g, %.10g) is outside Great Britain on the British National Grid (EPSG:27700, "
+				    "metres)%s",
+				    c->x[i], c->y[i],
+				    hv_lonlat_in_gb(c->x[i], c->y[i]) || hv_lonlat_in_gb(c->y[i], c->x[i])
+				        ? "; these look like longitude and latitude: give --crs EPSG:4326"
+				        : "; give the file's CRS with --crs");
+			return hv_source_error_row(src, c->row[i], HAVEN_ERR_CRS,
+			                           "the point is outside Great Britain once transformed from %s to "
+			                           "EPSG:27700 (E %.0f, N %.0f): is %s the file's CRS?",
+			                           o->crs, c->x[i], c->y[i], o->crs);
+		}
+	return HAVEN_OK;
+}
+
+/* The chunk is the worker's now. */
+static void publish(job *j)
+{
+	pthread_mutex_lock(&j->mu);
+	j->ready = j->nv;
+	pthread_cond_signal(&j->more);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* Read every row of the file, chunk by chunk, each handed to the worker
+ * once full, transformed and checked. */
+static haven_status read_points(haven_ctx *ctx, const haven_where_opts *o, hv_source *src, job *j)
 {
 	int cx, cy, cid;
 	const char *idname = o->id ? o->id : "id";
@@ -383,63 +518,40 @@ static haven_status read_points(haven_ctx *ctx, const haven_where_opts *o, hv_so
 	    (rc = need_column(ctx, src, idname, o->id ? "--id" : "the points' identifiers; name another with --id",
 	                      &cid)))
 		return rc;
+	PJ *pj = NULL;
+	if (!is_bng(o->crs) && (rc = hv_crs_to_bng(ctx, o->crs, &pj)))
+		return rc;
+	chunk *c = NULL;
 	int has;
 	while (!(rc = hv_source_next(src, &has)) && has) {
 		double x, y;
 		if ((rc = coordinate(src, cx, o->x, &x)) || (rc = coordinate(src, cy, o->y, &y)))
-			return rc;
-		if (!points_add(p, x, y, hv_source_row(src), hv_source_field(src, cid)))
-			return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-		if ((p->n & 0xFFFF) == 0) {
+			break;
+		if (!c && !(c = chunk_new(j))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if (!chunk_add(c, x, y, hv_source_row(src), hv_source_field(src, cid))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if (c->n == CHUNK_POINTS) {
+			if ((rc = to_bng(ctx, o, src, pj, c)))
+				break;
+			publish(j);
+			c = NULL;
 			int64_t done, total;
 			hv_source_position(src, &done, &total);
 			hv_progress(ctx, "reading points", done, total);
 		}
 	}
-	return rc;
-}
-
-static int is_bng(const char *crs)
-{
-	return !crs || strcmp(crs, "EPSG:27700") == 0 || strcmp(crs, "epsg:27700") == 0;
-}
-
-/* Into EPSG:27700, every point then checked to lie in Great Britain: the
- * check that catches a wrong (or missing) --crs, as the loaders' does. */
-static haven_status to_bng(haven_ctx *ctx, const haven_where_opts *o, hv_source *src, points *p)
-{
-	haven_status rc = HAVEN_OK;
-	if (!is_bng(o->crs) && p->n) {
-		PJ *pj;
-		if ((rc = hv_crs_to_bng(ctx, o->crs, &pj)))
-			return rc;
-		rc = hv_crs_points(ctx, pj, p->x, p->y, p->n);
-		proj_destroy(pj);
-		for (size_t i = 0; rc && i < p->n; i++)
-			if (!isfinite(p->x[i]) || !isfinite(p->y[i]))
-				return hv_source_error_row(src, p->row[i], HAVEN_ERR_CRS,
-				                           "the point cannot be transformed from %s to EPSG:27700",
-				                           o->crs);
-		if (rc)
-			return rc;
+	if (!rc && c) {
+		if (!(rc = to_bng(ctx, o, src, pj, c)))
+			publish(j);
 	}
-	for (size_t i = 0; i < p->n; i++)
-		if (!hv_bng_in_extent(p->x[i], p->y[i])) {
-			if (is_bng(o->crs))
-				return hv_source_error_row(
-				    src, p->row[i], HAVEN_ERR_CRS,
-				    "(%.10g, %.10g) is outside Great Britain on the British National Grid (EPSG:27700, "
-				    "metres)%s",
-				    p->x[i], p->y[i],
-				    hv_lonlat_in_gb(p->x[i], p->y[i]) || hv_lonlat_in_gb(p->y[i], p->x[i])
-				        ? "; these look like longitude and latitude: give --crs EPSG:4326"
-				        : "; give the file's CRS with --crs");
-			return hv_source_error_row(src, p->row[i], HAVEN_ERR_CRS,
-			                           "the point is outside Great Britain once transformed from %s to "
-			                           "EPSG:27700 (E %.0f, N %.0f): is %s the file's CRS?",
-			                           o->crs, p->x[i], p->y[i], o->crs);
-		}
-	return HAVEN_OK;
+	if (pj)
+		proj_destroy(pj);
+	return rc;
 }
 
 /* ---- answering ----------------------------------------------------------- */
@@ -450,22 +562,15 @@ static long answer(const grid *g, hv_areas *a, double x, double y, int *how, int
 {
 	double c = floor((x - g->ox) / g->s), r = floor((y - g->oy) / g->s);
 	*direct = 1;
-	if (c < 0 || r < 0 || c >= g->w || r >= g->h) {
-		*how = 2;
+	*how = 2;
+	if (c < 0 || r < 0 || c >= g->w || r >= g->h)
 		return -1;
-	}
-	size_t cell = (size_t)r * (size_t)g->w + (size_t)c;
-	uint8_t f = g->flag[cell];
-	if (!(f & TOUCH)) {
-		long k = g->ans[g->comp[cell]];
-		if (k >= 0) {
-			*how = 0;
-			return k;
-		}
-		if (!(f & NEAR)) {
-			*how = 2;
-			return -1;
-		}
+	uint16_t v = g->cell[(size_t)r * (size_t)g->w + (size_t)c];
+	if (v == NONE)
+		return -1;
+	if (v != ASK) {
+		*how = 0;
+		return v;
 	}
 	*direct = 0;
 	long k = hv_areas_find(a, x, y);
@@ -479,6 +584,61 @@ static long answer(const grid *g, hv_areas *a, double x, double y, int *how, int
 	return k;
 }
 
+/* Answer chunk c and write its rows of the output into c->out. */
+static int answer_chunk(job *j, chunk *c)
+{
+	FILE *f = open_memstream(&c->out, &c->out_len);
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		int how, direct;
+		long k = answer(&j->g, j->a, c->x[i], c->y[i], &how, &direct);
+		j->r.inside += how == 0;
+		j->r.nearest += how == 1;
+		j->r.none += how == 2;
+		j->r.direct += direct;
+		hv_csv_cell(f, c->ids + c->id[i], 0);
+		fputc(',', f);
+		if (k >= 0)
+			hv_csv_cell(f, hv_areas_code(j->a, k), 0);
+		fputs("\r\n", f); /* RFC 4180, as every CSV haven writes */
+	}
+	int ok = !ferror(f);
+	return fclose(f) == 0 && ok;
+}
+
+/* The worker: builds the grid, asks GEOS once per component, then answers
+ * the chunks as they come, with a GEOS handle of its own.  Touches no
+ * context. */
+static void *work(void *arg)
+{
+	job *j = arg;
+	build(&j->g);
+	GEOSContextHandle_t h = j->g.failed ? NULL : GEOS_init_r();
+	if (!h) {
+		j->failed = 1;
+		return NULL;
+	}
+	hv_areas_use(j->a, h);
+	if (!grid_answers(j->a, &j->g))
+		j->failed = 1;
+	for (size_t k = 0; !j->failed;) {
+		pthread_mutex_lock(&j->mu);
+		while (k == j->ready && !j->finished && !j->stop)
+			pthread_cond_wait(&j->more, &j->mu);
+		int stop = j->stop || k == j->ready;
+		chunk *c = stop ? NULL : j->v[k];
+		pthread_mutex_unlock(&j->mu);
+		if (stop)
+			break;
+		if (!answer_chunk(j, c))
+			j->failed = 1;
+		k++;
+	}
+	GEOS_finish_r(h);
+	return NULL;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -486,40 +646,28 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static haven_status write_out(haven_ctx *ctx, const haven_where_opts *o, const points *p, const long *ans, hv_areas *a)
+static haven_status write_out(haven_ctx *ctx, const haven_where_opts *o, const job *j)
 {
 	hv_output out;
 	memset(&out, 0, sizeof out);
 	haven_status rc = hv_output_open(ctx, o->out, o->force ? NULL : "not replaced without --force", &out);
 	if (rc)
 		return rc;
-	char *buf = malloc(1 << 20); /* until the file is closed, by commit or abort */
-	if (buf)
-		setvbuf(out.f, buf, _IOFBF, 1 << 20);
-	fputs("id,code\r\n", out.f); /* RFC 4180, as every CSV haven writes */
-	for (size_t i = 0; i < p->n; i++) {
-		hv_csv_cell(out.f, p->ids + p->id[i], 0);
-		fputc(',', out.f);
-		if (ans[i] >= 0)
-			hv_csv_cell(out.f, hv_areas_code(a, ans[i]), 0);
-		fputs("\r\n", out.f);
-	}
+	fputs("id,code\r\n", out.f);
+	for (size_t k = 0; k < j->nv; k++)
+		if (j->v[k]->out_len)
+			fwrite(j->v[k]->out, 1, j->v[k]->out_len, out.f);
 	if (ferror(out.f)) {
 		hv_output_abort(&out);
-		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: write error", o->out);
-	} else {
-		rc = hv_output_commit(ctx, &out);
+		return hv_error(ctx, HAVEN_ERR_IO, "%s: write error", o->out);
 	}
-	free(buf);
-	return rc;
+	return hv_output_commit(ctx, &out);
 }
 
 haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven_where_report *report)
 {
 	hv_clear(ctx);
 	double t0 = now();
-	haven_where_report r;
-	memset(&r, 0, sizeof r);
 	haven_status rc = hv_need_store(ctx);
 	if (rc)
 		return rc;
@@ -528,54 +676,52 @@ haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven
 	double near = o->near < 0 ? HAVEN_WHERE_POINTS_NEAR : o->near;
 	if (!isfinite(near) || near > 100000)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--near must be between 0 and 100000 metres");
-	const char *refusal = o->force ? NULL : "not replaced without --force";
-	if ((rc = hv_output_vacant(ctx, o->out, refusal)))
+	if ((rc = hv_output_vacant(ctx, o->out, o->force ? NULL : "not replaced without --force")))
 		return rc;
-	hv_areas *a = NULL;
-	if ((rc = hv_areas_load(ctx, o->kind, &a)))
+	job *j = calloc(1, sizeof *j);
+	if (!j)
+		return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+	if ((rc = hv_areas_load(ctx, o->kind, &j->a))) {
+		free(j);
 		return rc;
-	grid g;
-	points p;
-	memset(&p, 0, sizeof p);
-	long *ans = NULL;
+	}
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->more, NULL);
 	hv_source *src = NULL;
 	int started = 0;
 	pthread_t th;
-	if (!(rc = grid_rings(ctx, a, near, &g))) {
-		started = pthread_create(&th, NULL, build, &g) == 0;
-		if (!started)
-			build(&g);
-	}
+	if (!(rc = grid_rings(ctx, j->a, near, &j->g)) && !(rc = hv_source_open(ctx, o->points, &src)))
+		started = pthread_create(&th, NULL, work, j) == 0;
+	/* Without a second thread, read the whole file, then do the worker's
+	 * part here. */
 	if (!rc)
-		rc = hv_source_open(ctx, o->points, &src);
-	if (!rc)
-		rc = read_points(ctx, o, src, &p);
-	if (!rc)
-		rc = to_bng(ctx, o, src, &p);
+		rc = read_points(ctx, o, src, j);
+	pthread_mutex_lock(&j->mu);
+	j->finished = 1;
+	j->stop = rc != HAVEN_OK;
+	pthread_cond_signal(&j->more);
+	pthread_mutex_unlock(&j->mu);
 	if (started)
 		pthread_join(th, NULL);
-	if (!rc && g.failed)
-		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+	else if (!rc)
+		work(j);
+	hv_areas_use(j->a, ctx->geos);
+	if (!rc && j->failed)
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory answering the points");
 	if (!rc)
-		rc = grid_answers(ctx, a, &g);
-	if (!rc && !(ans = malloc((p.n ? p.n : 1) * sizeof *ans)))
-		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; !rc && i < p.n; i++) {
-		int how, direct;
-		ans[i] = answer(&g, a, p.x[i], p.y[i], &how, &direct);
-		r.inside += how == 0;
-		r.nearest += how == 1;
-		r.none += how == 2;
-		r.direct += direct;
-	}
-	if (!rc)
-		rc = write_out(ctx, o, &p, ans, a);
-	r.points = (int64_t)p.n;
+		rc = write_out(ctx, o, j);
 	hv_source_close(src);
-	free(ans);
-	points_free(&p);
-	grid_free(&g);
-	hv_areas_free(a);
+	haven_where_report r = j->r;
+	for (size_t k = 0; k < j->nv; k++) {
+		r.points += (int64_t)j->v[k]->n;
+		chunk_free(j->v[k]);
+	}
+	free(j->v);
+	grid_free(&j->g);
+	hv_areas_free(j->a);
+	pthread_cond_destroy(&j->more);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
 	if (rc)
 		return rc;
 	r.seconds = now() - t0;
