@@ -347,6 +347,8 @@ static int grid_answers(hv_areas *a, grid *g)
 /* Points in chunks: this thread fills one at a time and hands it over
  * whole; the worker answers it and writes its rows of the output. */
 #define CHUNK_POINTS 65536
+#define CELL_OUT SIZE_MAX /* beyond the grid */
+#define AHEAD 16          /* cells fetched this many points ahead */
 
 typedef struct chunk {
 	size_t n;
@@ -355,12 +357,13 @@ typedef struct chunk {
 	size_t id[CHUNK_POINTS]; /* offsets into ids */
 	char *ids;
 	size_t ids_len, ids_cap;
-	char *out; /* its rows of the output (open_memstream) */
-	size_t out_len;
+	int32_t ans[CHUNK_POINTS]; /* each point's area, or -1 (the worker's) */
+	size_t cell[CHUNK_POINTS]; /* each point's cell, or CELL_OUT (the worker's) */
 } chunk;
 
 /* What the two threads share: chunks [0, ready) are full and this thread
- * no longer touches them; the worker answers them in order. */
+ * no longer touches them; the worker answers them in order, and this
+ * thread writes chunks [0, answered) out. */
 typedef struct job {
 	grid g;
 	hv_areas *a;
@@ -368,10 +371,12 @@ typedef struct job {
 	size_t nv, cap_v;
 	pthread_mutex_t mu;
 	pthread_cond_t more;
-	size_t ready;
-	int finished; /* no more chunks: the file is read, or reading failed */
-	int stop;     /* reading failed: answer nothing more */
-	int failed;   /* the worker ran out of memory or could not start GEOS */
+	size_t ready, answered;
+	pthread_cond_t done; /* answered or gone changed */
+	int gone;            /* the worker has stopped */
+	int finished;        /* no more chunks: the file is read, or reading failed */
+	int stop;            /* reading failed: answer nothing more */
+	int failed;          /* the worker ran out of memory or could not start GEOS */
 	haven_where_report r;
 } job;
 
@@ -380,7 +385,6 @@ static void chunk_free(chunk *c)
 	if (!c)
 		return;
 	free(c->ids);
-	free(c->out);
 	free(c);
 }
 
@@ -556,16 +560,16 @@ static haven_status read_points(haven_ctx *ctx, const haven_where_opts *o, hv_so
 
 /* ---- answering ----------------------------------------------------------- */
 
-/* The answer for point (x, y): an area index or -1; *how 0 inside, 1
- * nearest, 2 none, and *direct 1 when the grid answered. */
-static long answer(const grid *g, hv_areas *a, double x, double y, int *how, int *direct)
+/* The answer for point (x, y) in grid cell cell (CELL_OUT: beyond the
+ * grid): an area index or -1; *how 0 inside, 1 nearest, 2 none, and
+ * *direct 1 when the grid answered. */
+static long answer(const grid *g, hv_areas *a, double x, double y, size_t cell, int *how, int *direct)
 {
-	double c = floor((x - g->ox) / g->s), r = floor((y - g->oy) / g->s);
 	*direct = 1;
 	*how = 2;
-	if (c < 0 || r < 0 || c >= g->w || r >= g->h)
+	if (cell == CELL_OUT)
 		return -1;
-	uint16_t v = g->cell[(size_t)r * (size_t)g->w + (size_t)c];
+	uint16_t v = g->cell[cell];
 	if (v == NONE)
 		return -1;
 	if (v != ASK) {
@@ -584,40 +588,40 @@ static long answer(const grid *g, hv_areas *a, double x, double y, int *how, int
 	return k;
 }
 
-/* Answer chunk c and write its rows of the output into c->out. */
-static int answer_chunk(job *j, chunk *c)
+/* Answer chunk c: the cells first, each fetched from memory AHEAD points
+ * before it is read (the grid is larger than the caches, the points in no
+ * order), then the points. */
+static void answer_chunk(job *j, chunk *c)
 {
-	FILE *f = open_memstream(&c->out, &c->out_len);
-	if (!f)
-		return 0;
+	const grid *g = &j->g;
 	for (size_t i = 0; i < c->n; i++) {
+		double col = floor((c->x[i] - g->ox) / g->s), row = floor((c->y[i] - g->oy) / g->s);
+		c->cell[i] = col < 0 || row < 0 || col >= g->w || row >= g->h
+		                 ? CELL_OUT
+		                 : (size_t)row * (size_t)g->w + (size_t)col;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		if (i + AHEAD < c->n && c->cell[i + AHEAD] != CELL_OUT)
+			__builtin_prefetch(&g->cell[c->cell[i + AHEAD]]);
 		int how, direct;
-		long k = answer(&j->g, j->a, c->x[i], c->y[i], &how, &direct);
+		c->ans[i] = (int32_t)answer(g, j->a, c->x[i], c->y[i], c->cell[i], &how, &direct);
 		j->r.inside += how == 0;
 		j->r.nearest += how == 1;
 		j->r.none += how == 2;
 		j->r.direct += direct;
-		hv_csv_cell(f, c->ids + c->id[i], 0);
-		fputc(',', f);
-		if (k >= 0)
-			hv_csv_cell(f, hv_areas_code(j->a, k), 0);
-		fputs("\r\n", f); /* RFC 4180, as every CSV haven writes */
 	}
-	int ok = !ferror(f);
-	return fclose(f) == 0 && ok;
 }
 
 /* The worker: builds the grid, asks GEOS once per component, then answers
  * the chunks as they come, with a GEOS handle of its own.  Touches no
  * context. */
-static void *work(void *arg)
+static void work(job *j)
 {
-	job *j = arg;
 	build(&j->g);
 	GEOSContextHandle_t h = j->g.failed ? NULL : GEOS_init_r();
 	if (!h) {
 		j->failed = 1;
-		return NULL;
+		return;
 	}
 	hv_areas_use(j->a, h);
 	if (!grid_answers(j->a, &j->g))
@@ -631,11 +635,25 @@ static void *work(void *arg)
 		pthread_mutex_unlock(&j->mu);
 		if (stop)
 			break;
-		if (!answer_chunk(j, c))
-			j->failed = 1;
+		answer_chunk(j, c);
 		k++;
+		pthread_mutex_lock(&j->mu);
+		j->answered = k;
+		pthread_cond_signal(&j->done);
+		pthread_mutex_unlock(&j->mu);
 	}
 	GEOS_finish_r(h);
+}
+
+/* The worker thread: work, then say it has stopped. */
+static void *worker(void *arg)
+{
+	job *j = arg;
+	work(j);
+	pthread_mutex_lock(&j->mu);
+	j->gone = 1;
+	pthread_cond_signal(&j->done);
+	pthread_mutex_unlock(&j->mu);
 	return NULL;
 }
 
@@ -646,22 +664,51 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static haven_status write_out(haven_ctx *ctx, const haven_where_opts *o, const job *j)
+/* Chunk k once the worker has answered it; NULL if it stopped first. */
+static chunk *answered(job *j, size_t k)
+{
+	pthread_mutex_lock(&j->mu);
+	while (k >= j->answered && !j->gone)
+		pthread_cond_wait(&j->done, &j->mu);
+	chunk *c = k < j->answered ? j->v[k] : NULL;
+	pthread_mutex_unlock(&j->mu);
+	return c;
+}
+
+/* Write the rows, each chunk as soon as the worker has answered it. */
+static haven_status write_out(haven_ctx *ctx, const haven_where_opts *o, job *j)
 {
 	hv_output out;
 	memset(&out, 0, sizeof out);
 	haven_status rc = hv_output_open(ctx, o->out, o->force ? NULL : "not replaced without --force", &out);
 	if (rc)
 		return rc;
-	fputs("id,code\r\n", out.f);
-	for (size_t k = 0; k < j->nv; k++)
-		if (j->v[k]->out_len)
-			fwrite(j->v[k]->out, 1, j->v[k]->out_len, out.f);
-	if (ferror(out.f)) {
-		hv_output_abort(&out);
-		return hv_error(ctx, HAVEN_ERR_IO, "%s: write error", o->out);
+	char *buf = malloc(1 << 20); /* until the file is closed, by commit or abort */
+	if (buf)
+		setvbuf(out.f, buf, _IOFBF, 1 << 20);
+	fputs("id,code\r\n", out.f); /* RFC 4180, as every CSV haven writes */
+	for (size_t k = 0; !rc && k < j->nv; k++) {
+		const chunk *c = answered(j, k);
+		if (!c) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory answering the points");
+			break;
+		}
+		for (size_t i = 0; i < c->n; i++) {
+			hv_csv_cell(out.f, c->ids + c->id[i], 0);
+			fputc(',', out.f);
+			if (c->ans[i] >= 0)
+				hv_csv_cell(out.f, hv_areas_code(j->a, c->ans[i]), 0);
+			fputs("\r\n", out.f);
+		}
 	}
-	return hv_output_commit(ctx, &out);
+	if (!rc && ferror(out.f))
+		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: write error", o->out);
+	if (rc)
+		hv_output_abort(&out);
+	else
+		rc = hv_output_commit(ctx, &out);
+	free(buf);
+	return rc;
 }
 
 haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven_where_report *report)
@@ -687,13 +734,12 @@ haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven
 	}
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->more, NULL);
+	pthread_cond_init(&j->done, NULL);
 	hv_source *src = NULL;
 	int started = 0;
 	pthread_t th;
 	if (!(rc = grid_rings(ctx, j->a, near, &j->g)) && !(rc = hv_source_open(ctx, o->points, &src)))
-		started = pthread_create(&th, NULL, work, j) == 0;
-	/* Without a second thread, read the whole file, then do the worker's
-	 * part here. */
+		started = pthread_create(&th, NULL, worker, j) == 0;
 	if (!rc)
 		rc = read_points(ctx, o, src, j);
 	pthread_mutex_lock(&j->mu);
@@ -701,15 +747,21 @@ haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven
 	j->stop = rc != HAVEN_OK;
 	pthread_cond_signal(&j->more);
 	pthread_mutex_unlock(&j->mu);
-	if (started)
-		pthread_join(th, NULL);
-	else if (!rc)
-		work(j);
-	hv_areas_use(j->a, ctx->geos);
-	if (!rc && j->failed)
-		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory answering the points");
+	/* Without a second thread, the worker's part is done here, after the
+	 * reading. */
+	if (!rc && !started)
+		worker(j);
 	if (!rc)
 		rc = write_out(ctx, o, j);
+	if (rc) {
+		pthread_mutex_lock(&j->mu);
+		j->stop = 1;
+		pthread_cond_signal(&j->more);
+		pthread_mutex_unlock(&j->mu);
+	}
+	if (started)
+		pthread_join(th, NULL);
+	hv_areas_use(j->a, ctx->geos);
 	hv_source_close(src);
 	haven_where_report r = j->r;
 	for (size_t k = 0; k < j->nv; k++) {
@@ -720,6 +772,7 @@ haven_status haven_where_points(haven_ctx *ctx, const haven_where_opts *o, haven
 	grid_free(&j->g);
 	hv_areas_free(j->a);
 	pthread_cond_destroy(&j->more);
+	pthread_cond_destroy(&j->done);
 	pthread_mutex_destroy(&j->mu);
 	free(j);
 	if (rc)

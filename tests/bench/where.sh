@@ -56,7 +56,8 @@ else
   echo "   no PostgreSQL server (postgresql-15, postgresql-15-postgis-3): the PostGIS peer is skipped"
 fi
 
-if python3 -c 'import geopandas' 2>/dev/null; then
+# Debian's python3-geopandas is for Debian's own python3.
+if /usr/bin/python3 -c 'import geopandas' 2>/dev/null; then
   cat >"$W/gp.py" <<'PY'
 import sys, time
 import geopandas as gpd, pandas as pd
@@ -70,9 +71,9 @@ t2 = time.time()
 j.groupby("code").size().sort_index().to_csv(sys.argv[3], header=False)
 print("   geopandas %s: read %.2f s, sjoin %.2f s, total %.2f s" % (gpd.__version__, t1 - t0, t2 - t1, time.time() - t0))
 PY
-  secs "peer: geopandas read_csv + sjoin within, counts per district" python3 "$W/gp.py" "$W/points.csv" \
+  secs "peer: geopandas read_csv + sjoin within, counts per district" /usr/bin/python3 "$W/gp.py" "$W/points.csv" \
     "$W/districts.gpkg" "$W/gp.counts"
-  python3 "$W/gp.py" "$W/points.csv" "$W/districts.gpkg" "$W/gp.counts"
+  /usr/bin/python3 "$W/gp.py" "$W/points.csv" "$W/districts.gpkg" "$W/gp.counts"
 else
   echo "   no geopandas (python3-geopandas): the geopandas peer is skipped"
 fi
