@@ -26,7 +26,7 @@ secs "haven where --points, 1 M points x 296 districts (default 50 m)" \
 secs "haven where --points, the same, --near 0" \
   build/haven -q where "$W/w.db" --points "$W/points.csv" --x x --y y --kind district --near 0 \
   --out "$W/haven0.csv" --force
-/usr/bin/time -f "   haven peak resident memory: %M KB" build/haven -q where "$W/w.db" --points "$W/points.csv" \
+/usr/bin/time -f "   haven, one more run: %e s wall, %U s user + %S s system CPU, peak resident memory %M KB" build/haven -q where "$W/w.db" --points "$W/points.csv" \
   --x x --y y --kind district --out "$W/haven.csv" --force
 build/haven where "$W/w.db" --points "$W/points.csv" --x x --y y --kind district --out "$W/haven.csv" --force 2>&1 |
   sed 's/^/   /'

@@ -91,12 +91,12 @@ static void test_same_as_single_point(void **state)
 		double reach; /* points up to this far from a vertex */
 		size_t n;     /* points near vertices, and as many uniform */
 	} cases[] = {
-	    /* 1 */ {"district", -1, 120, 15000},
-	    /* 2 */ {"la", -1, 60, 10000},
-	    /* 3 */ {"pfa", -1, 120, 10000},
-	    /* 4 */ {"region", -1, 300, 5000},
-	    /* 5 */ {"district", 0, 30, 5000},
-	    /* 6 */ {"la", 1000, 1500, 5000},
+	    /* 1 */ {"district", -1, 120, 8000},
+	    /* 2 */ {"la", -1, 60, 5000},
+	    /* 3 */ {"pfa", -1, 120, 5000},
+	    /* 4 */ {"region", -1, 300, 3000},
+	    /* 5 */ {"district", 0, 30, 3000},
+	    /* 6 */ {"la", 1000, 1500, 3000},
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		rng = 0x2545F4914F6CDD1DULL + c;
