@@ -35,5 +35,6 @@
 #include "haven/trends.h"
 #include "haven/cluster.h"
 #include "haven/scan.h"
+#include "haven/where.h"
 
 #endif

@@ -2,6 +2,7 @@
  * cmd_boundaries.c - haven boundaries load, haven where.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -47,14 +48,56 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 	return HAVEN_OK;
 }
 
+/* haven where --points: the batch form, parsed by cmd_where. */
+static haven_status where_points(haven_ctx *ctx, const char *store, haven_where_opts *o, const char *near)
+{
+	if (!o->x || !o->y || !o->kind || !o->out) {
+		fprintf(stderr, "haven where: --points needs --x, --y, --kind and --out\n");
+		return cli_usage();
+	}
+	o->near = -1;
+	if (near) {
+		char *end;
+		o->near = strtod(near, &end);
+		if (!*near || *end || !(o->near >= 0)) {
+			fprintf(stderr, "haven where: --near '%s' is not a distance in metres\n", cli_esc(near));
+			return cli_usage();
+		}
+	}
+	haven_status st = cli_open_store(ctx, store);
+	if (st)
+		return st;
+	haven_where_report r;
+	if ((st = haven_where_points(ctx, o, &r)))
+		return st;
+	if (!cli_quiet)
+		fprintf(stderr,
+		        "wrote %s: %lld points, %lld inside an area, %lld nearest within %g m, %lld in none "
+		        "(%.2f s)\n",
+		        cli_esc(o->out), (long long)r.points, (long long)r.inside, (long long)r.nearest,
+		        o->near < 0 ? HAVEN_WHERE_POINTS_NEAR : o->near, (long long)r.none, r.seconds);
+	return HAVEN_OK;
+}
+
 haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"point", required_argument, NULL, 'p'},
 	                                     {"lonlat", required_argument, NULL, 'l'},
 	                                     {"postcode", required_argument, NULL, 'P'},
+	                                     {"points", required_argument, NULL, 'F'},
+	                                     {"x", required_argument, NULL, 'x'},
+	                                     {"y", required_argument, NULL, 'y'},
+	                                     {"id", required_argument, NULL, 'i'},
+	                                     {"kind", required_argument, NULL, 'k'},
+	                                     {"crs", required_argument, NULL, 'c'},
+	                                     {"near", required_argument, NULL, 'n'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"force", no_argument, NULL, 'f'},
 	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
-	const char *point = NULL, *lonlat = NULL, *postcode = NULL;
+	const char *point = NULL, *lonlat = NULL, *postcode = NULL, *near = NULL;
+	haven_where_opts wo;
+	memset(&wo, 0, sizeof wo);
 	haven_format fmt = HAVEN_FMT_TEXT;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
@@ -62,6 +105,15 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 		case 'p': point = optarg; break;
 		case 'l': lonlat = optarg; break;
 		case 'P': postcode = optarg; break;
+		case 'F': wo.points = optarg; break;
+		case 'x': wo.x = optarg; break;
+		case 'y': wo.y = optarg; break;
+		case 'i': wo.id = optarg; break;
+		case 'k': wo.kind = optarg; break;
+		case 'c': wo.crs = optarg; break;
+		case 'n': near = optarg; break;
+		case 'o': wo.out = optarg; break;
+		case 'f': wo.force = 1; break;
 		default:
 			if (!cli_format_opt(c, &fmt))
 				return cli_usage();
@@ -69,8 +121,20 @@ haven_status cmd_where(haven_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_positional(argc, 1))
 		return HAVEN_ERR_USAGE;
-	if ((point != NULL) + (lonlat != NULL) + (postcode != NULL) != 1) {
-		fprintf(stderr, "haven where: give exactly one of --point E,N, --lonlat LON,LAT and --postcode PC\n");
+	if ((point != NULL) + (lonlat != NULL) + (postcode != NULL) + (wo.points != NULL) != 1) {
+		fprintf(stderr, "haven where: give exactly one of --point E,N, --lonlat LON,LAT, --postcode PC and "
+		                "--points FILE\n");
+		return cli_usage();
+	}
+	if (wo.points && fmt != HAVEN_FMT_TEXT) {
+		fprintf(stderr, "haven where: --points writes CSV to --out; --csv and --json are for one point\n");
+		return cli_usage();
+	}
+	if (wo.points)
+		return where_points(ctx, argv[optind], &wo, near);
+	if (wo.x || wo.y || wo.id || wo.kind || wo.crs || near || wo.out || wo.force) {
+		fprintf(stderr,
+		        "haven where: --x, --y, --id, --kind, --crs, --near, --out and --force go with --points\n");
 		return cli_usage();
 	}
 	double x = 0, y = 0;

@@ -75,14 +75,27 @@ const cli_cmd cli_commands[] = {
 	 "  --filter COLUMN=VALUE   one for each filter column of the dataset\n"
 	 "An area the dataset has no figure for in that period is 'x' (not available).  docs/stats.md\n",
 	 cmd_stats_value, 0},
-	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]",
+	{"where", "STORE --point E,N | --lonlat LON,LAT | --postcode PC [--csv | --json]\n"
+	 "       haven where STORE --points FILE --x COL --y COL --kind la|district|pfa|region --out FILE "
+	 "[--id COL] [--crs EPSG:N] [--near METRES] [--force]",
 	 "which loaded areas (la, district, pfa, region) a point is in",
 	 "  --point E,N         British National Grid easting and northing, metres\n"
 	 "  --lonlat LON,LAT    WGS84 longitude and latitude, degrees\n"
 	 "  --postcode PC       the centroid of a postcode in the store's gazetteer\n"
 	 "  --csv, --json       output format (default: aligned text)\n"
 	 "match is 'inside', 'nearest (D m)' within 1000 m of an area (generalised coastlines),\n"
-	 "or 'none'.\n",
+	 "or 'none'.\n"
+	 "Many points at once (the analyst's own file; no acting user, nothing recorded):\n"
+	 "  --points FILE       CSV, .csv.gz, GeoPackage or GeoJSON, read as a table\n"
+	 "  --x COL, --y COL    the columns of the coordinates\n"
+	 "  --id COL            the column identifying each point (default: id)\n"
+	 "  --kind KIND         la, district, pfa or region\n"
+	 "  --crs CRS           the coordinates' CRS (default EPSG:27700; EPSG:4326 for lon/lat)\n"
+	 "  --near METRES       a point in no area gets the nearest within this distance (default 50)\n"
+	 "  --out FILE          writes id,code for every point, in the file's order; code empty when\n"
+	 "                      in none (a new file, mode 0600)\n"
+	 "  --force             replace an existing --out\n"
+	 "Every row is checked before anything is written.  docs/cli.md\n",
 	 cmd_where, 0},
 	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--missing-from-dfe FILE] [--force]",
 	 "write a synthetic register disclosure from Ofsted's published provider list",

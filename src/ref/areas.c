@@ -26,7 +26,7 @@ typedef struct area {
 } area;
 
 struct hv_areas {
-	GEOSContextHandle_t geos; /* the loading context's handle, borrowed */
+	GEOSContextHandle_t geos; /* the using thread's handle (hv_areas_use), borrowed */
 	area *v;                  /* sorted by code (strcmp) */
 	size_t n;
 	GEOSSTRtree *tree; /* items are pointers into v */
@@ -274,6 +274,10 @@ long hv_areas_nearest(hv_areas *a, double e, double n, double max_dist, double *
 		GEOSGeom_destroy_r(a->geos, box);
 	return best;
 }
+
+void hv_areas_use(hv_areas *a, GEOSContextHandle_t h) { a->geos = h; }
+
+const GEOSGeometry *hv_areas_geom(const hv_areas *a, long i) { return a->v[i].geom; }
 
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy)
 {

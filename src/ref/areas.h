@@ -60,6 +60,16 @@ haven_status hv_area_la_rebuild(haven_ctx *ctx, const char *kind);
  *  "england" (E92), "wales" (W92); NULL for anything else.  Static. */
 const char *hv_gss_kind(const char *code);
 
+/** Hand a over to the thread whose GEOS handle h is (borrowed): a is used
+ *  by one thread at a time, each through its own handle (GEOS asks for one
+ *  per thread).  The loading context's handle is a's until then; give it
+ *  back (hv_areas_use(a, ctx->geos)) before that thread uses or frees a
+ *  again. */
+void hv_areas_use(hv_areas *a, GEOSContextHandle_t h);
+
+/** The geometry of area i (EPSG:27700), borrowed, owned by a. */
+const GEOSGeometry *hv_areas_geom(const hv_areas *a, long i);
+
 /** Envelope of area i. */
 void hv_areas_bounds(const hv_areas *a, long i, double *minx, double *miny, double *maxx, double *maxy);
 

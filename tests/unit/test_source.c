@@ -98,6 +98,49 @@ static void test_malformed_table(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* Every field of every row, as "f1|f2;" per row, and the row numbers. */
+static void test_fields(void **state)
+{
+	(void)state;
+	/* Lines without quotes are split by the reader itself, the others by
+	 * libcsv: both give libcsv's fields (spaces and tabs trimmed at both
+	 * ends of an unquoted field, blank lines skipped, CRLF and LF alike). */
+	static const struct {
+		const char *text, *want, *rows;
+	} cases[] = {
+	    /* 1 */ {"a,b\n1,2\n3,4\n", "1|2;3|4;", "2,3,"},
+	    /* 2 */ {"a,b\n  x , y \n\t p\tq\t,r\r\n", "x|y;p\tq|r;", "2,3,"},
+	    /* 3 */ {"a,b\n   \n\n,\n x,\r\n", "|;x|;", "4,5,"},
+	    /* 4 */ {"a,b\n\" x \",y\nz, \" w\"\n", " x |y;z| w;", "2,3,"},
+	    /* 5 */ {"a,b,c\n1,,3\n\"1\n2\",,\n", "1||3;1\n2||;", "2,3,"},
+	    /* 6 */ {"a,b\n1,2", "1|2;", "2,"},
+	    /* 7 */ {"\xEF\xBB\xBF" "a,b\n1,2\r\n", "1|2;", "2,"},
+	};
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char name[32], got[256] = "", rows[64] = "";
+		snprintf(name, sizeof name, "fields%zu.csv", i + 1);
+		hv_source *src;
+		tu_ok(ctx, hv_source_open(ctx, tu_write(name, cases[i].text), &src));
+		if (strcmp(hv_source_colname(src, 0), "a") != 0)
+			fail_msg("case %zu: first column '%s'", i + 1, hv_source_colname(src, 0));
+		int has;
+		while (hv_source_next(src, &has) == HAVEN_OK && has) {
+			for (int k = 0; k < hv_source_ncols(src); k++) {
+				strcat(got, hv_source_field(src, k));
+				strcat(got, k + 1 < hv_source_ncols(src) ? "|" : ";");
+			}
+			snprintf(rows + strlen(rows), sizeof rows - strlen(rows), "%lld,", (long long)hv_source_row(src));
+		}
+		hv_source_close(src);
+		if (strcmp(got, cases[i].want) != 0 || strcmp(rows, cases[i].rows) != 0)
+			fail_msg("case %zu: fields '%s' rows '%s', want '%s' '%s'", i + 1, got, rows, cases[i].want,
+			         cases[i].rows);
+	}
+	haven_ctx_free(ctx);
+}
+
 static void test_header_lookup_and_bom(void **state)
 {
 	(void)state;
@@ -521,7 +564,7 @@ static void test_special_files(void **state)
 }
 
 TU_MAIN(NULL, NULL,
-		cmocka_unit_test(test_malformed_table),
+		cmocka_unit_test(test_malformed_table), cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_header_lookup_and_bom),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_bytes_table),
