@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/context.h"
+#include "govern/scope.h"
 
 /* The most cells a grid may have, the most cells of its study region, and
  * the most neighbour offsets a band may give (a band of about 56 cells). */
@@ -63,5 +64,25 @@ void hv_gistar_free(hv_gistar_out *out);
  *  at most 1.  NAN p-values are left out of n and get a NAN q.
  * \return HAVEN_ERR_NOMEM, else HAVEN_OK. */
 haven_status hv_bh_qvalues(haven_ctx *ctx, const double *p, size_t n, double *q);
+
+/** A square grid on the British National Grid and its study region. */
+typedef struct hv_hotspot_grid {
+	double x0, y0, cell; /* the south-west corner of square (0, 0), at multiples of cell; metres */
+	size_t nx, ny;
+	uint8_t *in; /* nx * ny: 1 for a square of the study region */
+	size_t n;    /* squares in the region */
+} hv_hotspot_grid;
+
+/** The grid of cell-metre squares covering the LAs of scope (borrowed;
+ *  every LA for a national scope), squares at multiples of cell, and its
+ *  study region: the squares whose centres lie in one of those LAs
+ *  (missing_hotspots.c).
+ * \param g on HAVEN_OK filled; caller frees with hv_hotspot_grid_free().
+ * \return HAVEN_ERR_NOT_FOUND without LA boundaries; HAVEN_ERR_VALUE for a
+ *         grid larger than HV_GISTAR_MAX_GRID. */
+haven_status hv_hotspot_region(haven_ctx *ctx, const hv_scope *scope, double cell, hv_hotspot_grid *g);
+
+/** Free what hv_hotspot_region() allocated (g may be NULL). */
+void hv_hotspot_grid_free(hv_hotspot_grid *g);
 
 #endif
