@@ -154,9 +154,7 @@ static void work_free(work *w)
 	free(w->pre);
 }
 
-/* R replicates: hi and lo count, per region cell, those at least and at
- * most the observed lag. */
-static haven_status permute(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, unsigned R, uint64_t seed)
+static haven_status permute_init(haven_ctx *ctx, work *w, size_t n, uint32_t kmax)
 {
 	size_t K = (size_t)kmax + 1 < n ? (size_t)kmax + 1 : n;
 	w->perm = malloc(n * sizeof *w->perm);
@@ -168,20 +166,29 @@ static haven_status permute(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, un
 		return nomem(ctx);
 	for (size_t i = 0; i < n; i++)
 		w->perm[i] = (uint32_t)i;
-	uint64_t s = seed;
+	return HAVEN_OK;
+}
+
+/* R replicates for the region cells of the list (NULL: every cell, m the
+ * count): hi and lo count, per cell, those at least and at most the
+ * observed lag.  *s is the generator, carried on. */
+static void permute(work *w, size_t n, uint32_t kmax, const uint32_t *list, size_t m, unsigned R, uint64_t *s)
+{
+	size_t K = (size_t)kmax + 1 < n ? (size_t)kmax + 1 : n;
 	for (unsigned r = 0; r < R; r++) {
 		/* the first K places of a uniform permutation (partial Fisher-Yates;
 		 * the rest of the array, already shuffled, stays uniform) */
 		w->pre[0] = 0;
-		for (size_t m = 0; m < K; m++) {
-			size_t j = m + (size_t)(next_u64(&s) % (uint64_t)(n - m));
-			uint32_t t = w->perm[m];
-			w->perm[m] = w->perm[j];
+		for (size_t a = 0; a < K; a++) {
+			size_t j = a + (size_t)(next_u64(s) % (uint64_t)(n - a));
+			uint32_t t = w->perm[a];
+			w->perm[a] = w->perm[j];
 			w->perm[j] = t;
-			w->pos[w->perm[m]] = (uint32_t)(m + 1);
-			w->pre[m + 1] = w->pre[m] + w->x[w->perm[m]];
+			w->pos[w->perm[a]] = (uint32_t)(a + 1);
+			w->pre[a + 1] = w->pre[a] + w->x[w->perm[a]];
 		}
-		for (size_t i = 0; i < n; i++) {
+		for (size_t b = 0; b < m; b++) {
+			size_t i = list ? list[b] : b;
 			uint32_t k = w->k[i];
 			double sim = w->x[i];
 			if (k)
@@ -190,9 +197,49 @@ static haven_status permute(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, un
 			w->hi[i] += sim >= w->lag[i] - tol;
 			w->lo[i] += sim <= w->lag[i] + tol;
 		}
-		for (size_t m = 0; m < K; m++)
-			w->pos[w->perm[m]] = 0;
+		for (size_t a = 0; a < K; a++)
+			w->pos[w->perm[a]] = 0;
 	}
+}
+
+static uint32_t extreme(const work *w, size_t i)
+{
+	return w->hi[i] < w->lo[i] ? w->hi[i] : w->lo[i];
+}
+
+/* The replicates, and the cells' pseudo p-values into p: every cell gets R
+ * replicates; a cell with fewer than HV_GISTAR_REFINE_AT extreme ones
+ * (p about 0.01 or less with R = 999) gets more, up to `total` in all
+ * (when total > R), and its p is over all of them. */
+static haven_status replicate(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, unsigned R, unsigned total,
+                              uint64_t seed, double *p, size_t *refined)
+{
+	haven_status rc = permute_init(ctx, w, n, kmax);
+	if (rc)
+		return rc;
+	uint64_t s = seed;
+	permute(w, n, kmax, NULL, n, R, &s);
+	uint32_t *list = NULL;
+	size_t m = 0;
+	if (total > R) {
+		if (!(list = malloc(n * sizeof *list)))
+			return nomem(ctx);
+		for (size_t i = 0; i < n; i++)
+			if (extreme(w, i) < HV_GISTAR_REFINE_AT)
+				list[m++] = (uint32_t)i;
+		permute(w, n, kmax, list, m, total - R, &s);
+	}
+	size_t b = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned reps = R;
+		if (list && b < m && list[b] == i) {
+			reps = total;
+			b++;
+		}
+		p[i] = ((double)extreme(w, i) + 1) / ((double)reps + 1);
+	}
+	free(list);
+	*refined = m;
 	return HAVEN_OK;
 }
 
@@ -313,21 +360,11 @@ haven_status hv_gistar(haven_ctx *ctx, const hv_gistar_in *in, hv_gistar_out *ou
 	}
 	free(dxy);
 	if (in->permutations) {
-		if ((rc = permute(ctx, &w, n, kmax, in->permutations, in->seed))) {
-			work_free(&w);
-			hv_gistar_free(out);
-			return rc;
-		}
 		double *p = calloc(n, sizeof *p), *q = calloc(n, sizeof *q);
 		if (!p || !q)
 			rc = nomem(ctx);
-		else {
-			for (size_t r = 0; r < n; r++) {
-				uint32_t ex = w.hi[r] < w.lo[r] ? w.hi[r] : w.lo[r];
-				p[r] = ((double)ex + 1) / ((double)in->permutations + 1);
-			}
+		else if (!(rc = replicate(ctx, &w, n, kmax, in->permutations, in->refine, in->seed, p, &out->refined)))
 			rc = hv_bh_qvalues(ctx, p, n, q);
-		}
 		for (size_t r = 0; !rc && r < n; r++) {
 			size_t c = w.cell[r];
 			out->p[c] = p[r];

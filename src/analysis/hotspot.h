@@ -18,6 +18,8 @@
 #define HV_GISTAR_MAX_GRID ((size_t)1 << 25)
 #define HV_GISTAR_MAX_REGION ((size_t)1 << 22)
 #define HV_GISTAR_MAX_OFFSETS 10000
+/* A cell with fewer extreme replicates than this gets the refining ones. */
+#define HV_GISTAR_REFINE_AT 10
 
 /** A grid and what to compute on it.  Every pointer is borrowed. */
 typedef struct hv_gistar_in {
@@ -27,6 +29,8 @@ typedef struct hv_gistar_in {
 	double band;           /* the distance band in cell widths: cells whose centres are at most this apart are
 	                          neighbours (a cell is its own neighbour) */
 	unsigned permutations; /* 0: none (p and q are NAN) */
+	unsigned refine;       /* > permutations: a cell with fewer than HV_GISTAR_REFINE_AT extreme replicates
+	                          gets more, this many in all; else 0 */
 	uint64_t seed;
 } hv_gistar_in;
 
@@ -37,9 +41,10 @@ enum { HV_GI_COLD99 = -3, HV_GI_NONE = 0, HV_GI_HOT99 = 3 };
  *  study region).  Free with hv_gistar_free(). */
 typedef struct hv_gistar_out {
 	size_t n;        /* cells in the study region */
+	size_t refined;  /* cells given the refining replicates */
 	double mean, sd; /* of the values over the study region (sd: divided by n) */
 	double *z;       /* the Gi* z-score */
-	double *p;       /* the pseudo p-value, (extreme + 1) / (R + 1) */
+	double *p;       /* the pseudo p-value, (extreme + 1) / (replicates + 1) */
 	double *q;       /* the Benjamini-Hochberg q-value of p over the region's cells */
 	double *lag;     /* the sum of the values within the band, the cell's own included */
 	uint32_t *w;     /* the neighbours within the band in the region, the cell itself included */

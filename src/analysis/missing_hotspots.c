@@ -88,11 +88,36 @@ haven_status hv_hotspot_region(haven_ctx *ctx, const hv_scope *scope, double cel
 	for (size_t y = 0; !rc && y < g->ny; y++)
 		for (size_t x = 0; x < g->nx; x++) {
 			long k = hv_areas_find(a, g->x0 + ((double)x + 0.5) * cell, g->y0 + ((double)y + 0.5) * cell);
-			if (k >= 0 && chosen[k]) {
+			if (k >= 0 && chosen[k])
 				g->in[y * g->nx + x] = 1;
-				g->n++;
-			}
+			else if (k < 0)
+				g->in[y * g->nx + x] = 2; /* in no LA: perhaps at sea */
 		}
+	/* A square whose centre is in no LA (at sea, on a generalised coast)
+	 * but within half a side of one of the scope's LAs is in the region: a
+	 * pier, a beach, a harbour.  Only beside a square already in it. */
+	for (size_t y = 0; !rc && y < g->ny; y++)
+		for (size_t x = 0; x < g->nx; x++) {
+			if (g->in[y * g->nx + x] != 2)
+				continue;
+			int beside = 0;
+			for (int dy = -1; dy <= 1 && !beside; dy++)
+				for (int dx = -1; dx <= 1; dx++) {
+					long xx = (long)x + dx, yy = (long)y + dy;
+					if (xx >= 0 && yy >= 0 && xx < (long)g->nx && yy < (long)g->ny &&
+					    g->in[(size_t)yy * g->nx + (size_t)xx] == 1)
+						beside = 1;
+				}
+			double d;
+			long k = beside ? hv_areas_nearest(a, g->x0 + ((double)x + 0.5) * cell,
+			                                   g->y0 + ((double)y + 0.5) * cell, cell / 2, &d)
+			                : -1;
+			g->in[y * g->nx + x] = k >= 0 && chosen[k] ? 3 : 0;
+		}
+	for (size_t i = 0; !rc && i < g->nx * g->ny; i++) {
+		g->in[i] = g->in[i] != 0;
+		g->n += g->in[i];
+	}
 	free(chosen);
 	hv_areas_free(a);
 	if (rc)
@@ -260,6 +285,12 @@ static int cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* The refining replicates: 100 times as many for the extreme squares. */
+static unsigned refine_to(unsigned perms)
+{
+	return 100 * (perms + 1) - 1;
+}
+
 static haven_status meta(hs *h, haven_table *t, const hv_gistar_out *r, unsigned perms)
 {
 	char buf[512];
@@ -276,7 +307,8 @@ static haven_status meta(hs *h, haven_table *t, const hv_gistar_out *r, unsigned
 	            {"grid_origin_n", h->g.y0, 15},
 	            {"grid_columns", (double)h->g.nx, 15},
 	            {"grid_rows", (double)h->g.ny, 15},
-	            {"q_floor", fmin(1.0, (double)r->n / (perms + 1.0)), 4}};
+	            {"refined_to", refine_to(perms), 15},
+	            {"refined_cells", (double)r->refined, 15}};
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)h->o->seed);
 	rc = hv_table_meta_set(h->ctx, t, "seed", buf);
 	for (size_t i = 0; !rc && i < sizeof nums / sizeof nums[0]; i++) {
@@ -402,7 +434,8 @@ haven_status haven_missing_hotspots(haven_ctx *ctx, const haven_hotspots_opts *o
 	memset(&r, 0, sizeof r);
 	if (!(rc = dates(&h)) && !(rc = hv_scope_actor(ctx, &h.scope)) &&
 	    !(rc = hv_hotspot_region(ctx, h.scope, o->cell, &h.g)) && !(rc = count(&h))) {
-		hv_gistar_in in = {h.g.nx, h.g.ny, h.count, h.g.in, o->band / o->cell, perms, o->seed};
+		hv_gistar_in in = {h.g.nx, h.g.ny,           h.count, h.g.in, o->band / o->cell,
+		                   perms,  refine_to(perms), o->seed};
 		if (!(rc = hv_gistar(ctx, &in, &r)))
 			rc = table(&h, &r, perms, out);
 	}

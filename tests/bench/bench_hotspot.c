@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	}
 	static const double bands[] = {1.5, 2.0, 3.0, 5.0};
 	for (size_t k = 0; k < sizeof bands / sizeof bands[0]; k++) {
-		hv_gistar_in in = {g.nx, g.ny, v, g.in, bands[k], perms, 1};
+		hv_gistar_in in = {g.nx, g.ny, v, g.in, bands[k], perms, 100 * (perms + 1) - 1, 1};
 		hv_gistar_out r;
 		double a = now();
 		if (hv_gistar(ctx, &in, &r))
@@ -107,8 +107,11 @@ int main(int argc, char **argv)
 			cold += r.cls[i] < 0;
 			neighbours += r.w[i];
 		}
-		printf("Gi* band %.0f m (%.1f neighbours a square), %u permutations: %.3f s; %zu hot, %zu cold\n",
-		       bands[k] * cell, (double)neighbours / (double)r.n, perms, b - a, hot, cold);
+		printf(
+		    "Gi* band %.0f m (%.1f neighbours a square), %u permutations (%zu squares refined to %u): %.3f s; "
+		    "%zu hot, %zu cold\n",
+		    bands[k] * cell, (double)neighbours / (double)r.n, perms, r.refined, 100 * (perms + 1) - 1, b - a,
+		    hot, cold);
 		if (outp && k == 1) {
 			FILE *f = fopen(outp, "w");
 			if (!f)
