@@ -285,10 +285,12 @@ static int cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* The refining replicates: 100 times as many for the extreme squares. */
+/* The refining replicates: 100 times as many for the extreme squares, at
+ * most 999,999 (none when --permutations asks for that many already). */
 static unsigned refine_to(unsigned perms)
 {
-	return 100 * (perms + 1) - 1;
+	unsigned r = 100 * (perms + 1) - 1;
+	return r < 999999 ? r : perms < 999999 ? 999999 : 0;
 }
 
 static haven_status meta(hs *h, haven_table *t, const hv_gistar_out *r, unsigned perms)

@@ -244,7 +244,7 @@ const cli_cmd cli_commands[] = {
 	 "  --of P              found (default) or last-seen: which place of each episode counts\n"
 	 "  --from, --to DATE   episodes starting in these days (default: every episode held)\n"
 	 "  --permutations N    conditional permutations for the pseudo p-values (default 999; the\n"
-	 "                      most extreme squares get 100 times as many)\n"
+	 "                      most extreme squares get up to 100 times as many)\n"
 	 "  --seed N            the permutations' seed (default 1): the same seed, the same result\n"
 	 "  --all               every square of the study region, not only those classed hot or cold\n"
 	 "  --layer FILE        also write the squares as a layer (.gpkg or .geojson)\n"
