@@ -13,17 +13,9 @@
 #include "core/sql.h"
 #include "core/table.h"
 #include "haven/hotspots.h"
+#include "out/map.h"
 #include "out/page.h"
 
-#define PAGE_W 842.0 /* A4 landscape, as the other maps */
-#define PAGE_H 595.0
-#define PNG_SCALE 2.0
-#define MARGIN 24.0
-#define MAP_X MARGIN
-#define MAP_Y 88.0
-#define MAP_W 480.0
-#define MAP_H (PAGE_H - MAP_Y - 96.0)
-#define PANEL_X (MAP_X + MAP_W + 20.0)
 #define MIN_SQUARE 1.5 /* points: a square smaller than this is drawn this big, so one shows nationally */
 
 /* ColorBrewer's RdBu, seven classes (colour-blind safe): cold 99% .. hot 99%. */
@@ -170,15 +162,15 @@ static void squares(hmap *m, cairo_t *cr)
 
 static void scale_and_legend(hmap *m, const hv_page *pg, cairo_t *cr)
 {
-	double y = MAP_Y + 6;
+	double y = HV_MAP_Y + 6;
 	hv_page_font(cr, pg->bold, 9);
 	hv_page_colour(cr, HV_PAGE_INK);
-	hv_page_text(cr, PANEL_X, y, HV_LEFT, "Gi* class (by q, FDR)");
+	hv_page_text(cr, HV_MAP_PANEL_X, y, HV_LEFT, "Gi* class (by q, FDR)");
 	y += 10;
 	for (int c = 6; c >= 0; c--) {
 		if (c == 3 && !m->counts[3])
 			continue; /* not listed: the squares without a class are the background */
-		cairo_rectangle(cr, PANEL_X, y, 18, 11);
+		cairo_rectangle(cr, HV_MAP_PANEL_X, y, 18, 11);
 		hv_page_colour(cr, fills[c]);
 		cairo_fill_preserve(cr);
 		hv_page_colour(cr, 0x808080);
@@ -188,7 +180,7 @@ static void scale_and_legend(hmap *m, const hv_page *pg, cairo_t *cr)
 		snprintf(label, sizeof label, "%s (%zu)", names[c], m->counts[c]);
 		hv_page_font(cr, pg->regular, 8);
 		hv_page_colour(cr, HV_PAGE_INK);
-		hv_page_text(cr, PANEL_X + 24, y + 9, HV_LEFT, label);
+		hv_page_text(cr, HV_MAP_PANEL_X + 24, y + 9, HV_LEFT, label);
 		y += 15;
 	}
 	char buf[256];
@@ -200,17 +192,17 @@ static void scale_and_legend(hmap *m, const hv_page *pg, cairo_t *cr)
 	         m->counts[3] ? "" : " Squares without a class are not drawn.");
 	hv_page_font(cr, pg->regular, 7.5);
 	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
-	y = hv_page_wrapped(cr, PANEL_X, y + 8, PAGE_W - MARGIN - PANEL_X, 9.5, buf);
+	y = hv_page_wrapped(cr, HV_MAP_PANEL_X, y + 8, HV_MAP_PAGE_W - HV_MAP_MARGIN - HV_MAP_PANEL_X, 9.5, buf);
 	/* a scale bar of a round length */
-	double want = 0.3 * (PAGE_W - MARGIN - PANEL_X) / m->s, p = pow(10, floor(log10(want)));
+	double want = 0.3 * (HV_MAP_PAGE_W - HV_MAP_MARGIN - HV_MAP_PANEL_X) / m->s, p = pow(10, floor(log10(want)));
 	double metres = want >= 5 * p ? 5 * p : want >= 2 * p ? 2 * p : p, len = metres * m->s;
-	double by = MAP_Y + MAP_H - 20;
+	double by = HV_MAP_Y + HV_MAP_H - 20;
 	hv_page_colour(cr, HV_PAGE_INK);
-	cairo_rectangle(cr, PANEL_X, by, len, 3);
+	cairo_rectangle(cr, HV_MAP_PANEL_X, by, len, 3);
 	cairo_fill(cr);
 	snprintf(buf, sizeof buf, "%g km", metres / 1000);
 	hv_page_font(cr, pg->regular, 7);
-	hv_page_text(cr, PANEL_X + len + 4, by + 4, HV_LEFT, buf);
+	hv_page_text(cr, HV_MAP_PANEL_X + len + 4, by + 4, HV_LEFT, buf);
 }
 
 static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
@@ -221,13 +213,13 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	const char *scope = haven_table_meta(m->t, "scope");
 	snprintf(sub, sizeof sub, "Getis-Ord Gi*, %zu squares listed; scope: %s", hv_table_rows(m->t),
 	         scope ? scope : "");
-	hv_page_title(pg, cr, MARGIN, haven_table_title(m->t), sub);
+	hv_page_title(pg, cr, HV_MAP_MARGIN, haven_table_title(m->t), sub);
 	double ew = m->e1 - m->e0, nh = m->n1 - m->n0;
-	m->s = fmin(MAP_W / ew, MAP_H / nh);
-	m->ox = MAP_X + (MAP_W - ew * m->s) / 2 - m->e0 * m->s;
-	m->oy = MAP_Y + (MAP_H + nh * m->s) / 2 + m->n0 * m->s;
+	m->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
+	m->ox = HV_MAP_X + (HV_MAP_W - ew * m->s) / 2 - m->e0 * m->s;
+	m->oy = HV_MAP_Y + (HV_MAP_H + nh * m->s) / 2 + m->n0 * m->s;
 	cairo_save(cr);
-	cairo_rectangle(cr, MAP_X, MAP_Y, MAP_W, MAP_H);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
 	cairo_clip(cr);
 	haven_status rc = outlines(m, cr);
 	if (!rc)
@@ -238,7 +230,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	scale_and_legend(m, pg, cr);
 	hv_page_notes notes;
 	hv_page_notes_of(pg->ctx, m->t, "Map on the British National Grid (EPSG:27700)", 1, &notes);
-	hv_page_footer(pg, cr, &notes, MARGIN, PAGE_W - 2 * MARGIN, MAP_Y + MAP_H + 12);
+	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
 	return HAVEN_OK;
 }
 
@@ -266,7 +258,7 @@ haven_status haven_hotspots_map(haven_ctx *ctx, const haven_table *t, const char
 		                haven_table_title(t));
 	haven_status rc = hv_output_vacant(ctx, path, overwrite ? NULL : "not replaced without --force");
 	if (!rc)
-		rc = hv_page_write(ctx, path, fmt, overwrite, PAGE_W, PAGE_H, PNG_SCALE, haven_table_title(t),
-		                   "Getis-Ord Gi* hot spots", haven_table_marking(t), draw, &m);
+		rc = hv_page_write(ctx, path, fmt, overwrite, HV_MAP_PAGE_W, HV_MAP_PAGE_H, HV_MAP_PNG_SCALE,
+		                   haven_table_title(t), "Getis-Ord Gi* hot spots", haven_table_marking(t), draw, &m);
 	return rc;
 }
