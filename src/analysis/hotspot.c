@@ -169,37 +169,107 @@ static haven_status permute_init(haven_ctx *ctx, work *w, size_t n, uint32_t kma
 	return HAVEN_OK;
 }
 
-/* R replicates for the region cells of the list (NULL: every cell, m the
- * count): hi and lo count, per cell, those at least and at most the
- * observed lag.  *s is the generator, carried on. */
-static void permute(work *w, size_t n, uint32_t kmax, const uint32_t *list, size_t m, unsigned R, uint64_t *s)
+/* The first K places of a uniform permutation of the n region cells
+ * (partial Fisher-Yates; the rest of the array, already shuffled, stays
+ * uniform), each cell's place in pos (0: not among them) and the prefix
+ * sums of their values in pre.  Undo pos with unshuffle(). */
+static void shuffle(work *w, size_t n, size_t K, uint64_t *s)
+{
+	w->pre[0] = 0;
+	for (size_t a = 0; a < K; a++) {
+		size_t j = a + (size_t)(next_u64(s) % (uint64_t)(n - a));
+		uint32_t t = w->perm[a];
+		w->perm[a] = w->perm[j];
+		w->perm[j] = t;
+		w->pos[w->perm[a]] = (uint32_t)(a + 1);
+		w->pre[a + 1] = w->pre[a] + w->x[w->perm[a]];
+	}
+}
+
+static void unshuffle(work *w, size_t K)
+{
+	for (size_t a = 0; a < K; a++)
+		w->pos[w->perm[a]] = 0;
+}
+
+/* The replicate's lag of cell i, with k other neighbours and value x. */
+static double sim_lag(const work *w, uint32_t i, uint32_t k, double x)
+{
+	return k ? x + (w->pos[i] && w->pos[i] <= k ? w->pre[k + 1] - x : w->pre[k]) : x;
+}
+
+/* R replicates for every region cell: hi and lo count, per cell, those at
+ * least and at most the observed lag.  *s is the generator, carried on. */
+static void permute(work *w, size_t n, uint32_t kmax, unsigned R, uint64_t *s)
 {
 	size_t K = (size_t)kmax + 1 < n ? (size_t)kmax + 1 : n;
 	for (unsigned r = 0; r < R; r++) {
-		/* the first K places of a uniform permutation (partial Fisher-Yates;
-		 * the rest of the array, already shuffled, stays uniform) */
-		w->pre[0] = 0;
-		for (size_t a = 0; a < K; a++) {
-			size_t j = a + (size_t)(next_u64(s) % (uint64_t)(n - a));
-			uint32_t t = w->perm[a];
-			w->perm[a] = w->perm[j];
-			w->perm[j] = t;
-			w->pos[w->perm[a]] = (uint32_t)(a + 1);
-			w->pre[a + 1] = w->pre[a] + w->x[w->perm[a]];
-		}
-		for (size_t b = 0; b < m; b++) {
-			size_t i = list ? list[b] : b;
+		shuffle(w, n, K, s);
+		for (size_t i = 0; i < n; i++) {
 			uint32_t k = w->k[i];
-			double sim = w->x[i];
-			if (k)
-				sim += w->pos[i] && w->pos[i] <= k ? w->pre[k + 1] - w->x[i] : w->pre[k];
-			double tol = 1e-9 * (fabs(w->lag[i]) + 1);
+			double sim = sim_lag(w, (uint32_t)i, k, w->x[i]), tol = 1e-9 * (fabs(w->lag[i]) + 1);
 			w->hi[i] += sim >= w->lag[i] - tol;
 			w->lo[i] += sim <= w->lag[i] + tol;
 		}
-		for (size_t a = 0; a < K; a++)
-			w->pos[w->perm[a]] = 0;
+		unshuffle(w, K);
 	}
+}
+
+/* A cell being refined, its fields together so that a replicate reads
+ * them in order. */
+typedef struct fine {
+	uint32_t i, k, hi, lo;
+	double x, lag, p;
+} fine;
+
+#define REFINE_STEP 1000 /* replicates between the checks for stopping */
+
+/* The refining replicates (docs/hotspots.md, "Refining replicates"): the
+ * m cells of f, which had fewer than HV_GISTAR_REFINE_AT extreme replicates
+ * among the first R, get more, `extra` at most; every REFINE_STEP
+ * replicates a cell with HV_GISTAR_REFINE_AT extreme ones stops, its p the
+ * extreme ones over the replicates so far (Besag and Clifford's sequential
+ * p-value); the rest get (extreme + 1) / (R + extra + 1). */
+static haven_status refine(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, fine *f, size_t m, unsigned R,
+                           unsigned extra, uint64_t *s)
+{
+	size_t K = (size_t)kmax + 1 < n ? (size_t)kmax + 1 : n, live = m;
+	unsigned done = 0;
+	fine **act = malloc((m ? m : 1) * sizeof *act);
+	if (!act)
+		return nomem(ctx);
+	for (size_t b = 0; b < m; b++)
+		act[b] = &f[b];
+	while (live && done < extra) {
+		unsigned step = extra - done < REFINE_STEP ? extra - done : REFINE_STEP;
+		for (unsigned r = 0; r < step; r++) {
+			shuffle(w, n, K, s);
+			for (size_t b = 0; b < live; b++) {
+				fine *c = act[b];
+				double sim = sim_lag(w, c->i, c->k, c->x), tol = 1e-9 * (fabs(c->lag) + 1);
+				c->hi += sim >= c->lag - tol;
+				c->lo += sim <= c->lag + tol;
+			}
+			unshuffle(w, K);
+		}
+		done += step;
+		size_t keep = 0;
+		for (size_t b = 0; b < live; b++) {
+			fine *c = act[b];
+			uint32_t ex = c->hi < c->lo ? c->hi : c->lo;
+			if (ex >= HV_GISTAR_REFINE_AT)
+				c->p = (double)ex / ((double)R + done);
+			else
+				act[keep++] = c;
+		}
+		live = keep;
+	}
+	for (size_t b = 0; b < live; b++) {
+		fine *c = act[b];
+		c->p = ((double)(c->hi < c->lo ? c->hi : c->lo) + 1) / ((double)R + done + 1);
+	}
+	free(act);
+	return HAVEN_OK;
 }
 
 static uint32_t extreme(const work *w, size_t i)
@@ -218,27 +288,30 @@ static haven_status replicate(haven_ctx *ctx, work *w, size_t n, uint32_t kmax, 
 	if (rc)
 		return rc;
 	uint64_t s = seed;
-	permute(w, n, kmax, NULL, n, R, &s);
-	uint32_t *list = NULL;
+	permute(w, n, kmax, R, &s);
+	for (size_t i = 0; i < n; i++)
+		p[i] = ((double)extreme(w, i) + 1) / ((double)R + 1);
 	size_t m = 0;
 	if (total > R) {
-		if (!(list = malloc(n * sizeof *list)))
+		for (size_t i = 0; i < n; i++)
+			m += extreme(w, i) < HV_GISTAR_REFINE_AT;
+		fine *f = malloc((m ? m : 1) * sizeof *f);
+		if (!f)
 			return nomem(ctx);
+		size_t b = 0;
 		for (size_t i = 0; i < n; i++)
 			if (extreme(w, i) < HV_GISTAR_REFINE_AT)
-				list[m++] = (uint32_t)i;
-		permute(w, n, kmax, list, m, total - R, &s);
-	}
-	size_t b = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned reps = R;
-		if (list && b < m && list[b] == i) {
-			reps = total;
-			b++;
+				f[b++] = (fine){(uint32_t)i, w->k[i], w->hi[i], w->lo[i], w->x[i], w->lag[i], NAN};
+		haven_status rc2 = refine(ctx, w, n, kmax, f, m, R, total - R, &s);
+		for (b = 0; !rc2 && b < m; b++) {
+			p[f[b].i] = f[b].p;
+			w->hi[f[b].i] = f[b].hi;
+			w->lo[f[b].i] = f[b].lo;
 		}
-		p[i] = ((double)extreme(w, i) + 1) / ((double)reps + 1);
+		free(f);
+		if (rc2)
+			return rc2;
 	}
-	free(list);
 	*refined = m;
 	return HAVEN_OK;
 }

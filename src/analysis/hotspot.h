@@ -44,7 +44,7 @@ typedef struct hv_gistar_out {
 	size_t refined;  /* cells given the refining replicates */
 	double mean, sd; /* of the values over the study region (sd: divided by n) */
 	double *z;       /* the Gi* z-score */
-	double *p;       /* the pseudo p-value, (extreme + 1) / (replicates + 1) */
+	double *p;       /* the pseudo p-value, (extreme + 1) / (R + 1), or over the refining replicates */
 	double *q;       /* the Benjamini-Hochberg q-value of p over the region's cells */
 	double *lag;     /* the sum of the values within the band, the cell's own included */
 	uint32_t *w;     /* the neighbours within the band in the region, the cell itself included */

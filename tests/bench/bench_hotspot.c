@@ -4,7 +4,8 @@
  * directory, makes the study region of CELL-metre squares whose centres
  * lie in an English LA, fills it with synthetic counts (mostly zeros,
  * scattered ones and twos, and blobs of higher counts), and times Gi* with
- * R permutations for each band.  With OUT, writes the region's squares
+ * R permutations for each band, without and with the refining replicates
+ * of the extreme squares (docs/hotspots.md).  With OUT, writes the region's squares
  * (column, row, count) and the z-scores to OUT.csv for a peer to check.
  * Not run by ctest.
  *
@@ -94,37 +95,38 @@ int main(int argc, char **argv)
 			}
 	}
 	static const double bands[] = {1.5, 2.0, 3.0, 5.0};
-	for (size_t k = 0; k < sizeof bands / sizeof bands[0]; k++) {
-		hv_gistar_in in = {g.nx, g.ny, v, g.in, bands[k], perms, 100 * (perms + 1) - 1, 1};
-		hv_gistar_out r;
-		double a = now();
-		if (hv_gistar(ctx, &in, &r))
-			return bench_fail(ctx, "Gi*");
-		double b = now();
-		size_t hot = 0, cold = 0, neighbours = 0;
-		for (size_t i = 0; i < cells; i++) {
-			hot += r.cls[i] > 0;
-			cold += r.cls[i] < 0;
-			neighbours += r.w[i];
+	for (size_t k = 0; k < sizeof bands / sizeof bands[0]; k++)
+		for (int refine = 0; refine <= 1; refine++) {
+			hv_gistar_in in = {g.nx, g.ny, v, g.in, bands[k], perms, refine ? 100 * (perms + 1) - 1 : 0, 1};
+			hv_gistar_out r;
+			double a = now();
+			if (hv_gistar(ctx, &in, &r))
+				return bench_fail(ctx, "Gi*");
+			double b = now();
+			size_t hot = 0, cold = 0, neighbours = 0;
+			for (size_t i = 0; i < cells; i++) {
+				hot += r.cls[i] > 0;
+				cold += r.cls[i] < 0;
+				neighbours += r.w[i];
+			}
+			printf("Gi* band %.0f m (%.1f neighbours a square), %u permutations", bands[k] * cell,
+			       (double)neighbours / (double)r.n, perms);
+			if (refine)
+				printf(", %zu squares refined (up to %u)", r.refined, in.refine);
+			printf(": %.3f s; %zu hot, %zu cold\n", b - a, hot, cold);
+			if (outp && k == 1 && refine) {
+				FILE *f = fopen(outp, "w");
+				if (!f)
+					return 1;
+				fprintf(f, "col,row,count,z,p\n");
+				for (size_t i = 0; i < cells; i++)
+					if (g.in[i])
+						fprintf(f, "%zu,%zu,%.0f,%.17g,%.17g\n", i % g.nx, i / g.nx, v[i],
+						        r.z[i], r.p[i]);
+				fclose(f);
+			}
+			hv_gistar_free(&r);
 		}
-		printf(
-		    "Gi* band %.0f m (%.1f neighbours a square), %u permutations (%zu squares refined to %u): %.3f s; "
-		    "%zu hot, %zu cold\n",
-		    bands[k] * cell, (double)neighbours / (double)r.n, perms, r.refined, 100 * (perms + 1) - 1, b - a,
-		    hot, cold);
-		if (outp && k == 1) {
-			FILE *f = fopen(outp, "w");
-			if (!f)
-				return 1;
-			fprintf(f, "col,row,count,z,p\n");
-			for (size_t i = 0; i < cells; i++)
-				if (g.in[i])
-					fprintf(f, "%zu,%zu,%.0f,%.17g,%.17g\n", i % g.nx, i / g.nx, v[i], r.z[i],
-					        r.p[i]);
-			fclose(f);
-		}
-		hv_gistar_free(&r);
-	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak memory: %.0f MB (boundaries and store included)\n", (double)ru.ru_maxrss / 1024);
