@@ -4,7 +4,7 @@
  * The grid is a flat array; the neighbours within the band are a list of
  * offsets made once.  Gi* of cell i, with binary weights w(i,j) = 1 when
  * the centres of i and j are at most the band apart (i itself included),
- * over the n cells of the study region (Ord and Getis 1995, eq. 14):
+ * over the n cells of the study region (Getis and Ord 1992; Ord and Getis 1995):
  *
  *   z(i) = (lag(i) - mean W(i)) / (s sqrt((n W(i) - W(i)^2) / (n - 1)))
  *
