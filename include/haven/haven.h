@@ -32,6 +32,7 @@
 #include "haven/export.h"
 #include "haven/map.h"
 #include "haven/missing.h"
+#include "haven/hotspots.h"
 #include "haven/trends.h"
 #include "haven/cluster.h"
 #include "haven/scan.h"

@@ -318,6 +318,27 @@ const cli_cmd cli_commands[] = {
 	 "radius, window, observed, expected, their ratio, log likelihood ratio and p.  Your own\n"
 	 "files: no store, nothing disclosed, nothing audited.  docs/scan.md\n",
 	 cmd_scan, 0},
+	{"missing hotspots",
+	 "STORE --cell METRES --band METRES [--of found|last-seen] [--from DATE] [--to DATE]\n"
+	 "             [--permutations N] [--seed N] [--all] [--format text|csv|json]\n"
+	 "             [--layer FILE.gpkg|geojson] [--map FILE.png|svg] [--force]",
+	 "Getis-Ord Gi* hot spots of where children missing from care are found or last seen",
+	 "  --cell METRES       the side of a British National Grid square (50 to 100000), squares\n"
+	 "                      at multiples of it; the study region is every square whose centre\n"
+	 "                      lies in an LA of your scope (or at sea within half a side of one)\n"
+	 "  --band METRES       squares whose centres are this close are neighbours (the square too)\n"
+	 "  --of P              found (default) or last-seen: which place of each episode counts\n"
+	 "  --from, --to DATE   episodes starting in these days (default: every episode held)\n"
+	 "  --permutations N    conditional permutations for the pseudo p-values (default 999; the\n"
+	 "                      most extreme squares get up to 100 times as many)\n"
+	 "  --seed N            the permutations' seed (default 1): the same seed, the same result\n"
+	 "  --all               every square of the study region, not only those classed hot or cold\n"
+	 "  --layer FILE        also write the squares as a layer (.gpkg or .geojson)\n"
+	 "  --map FILE          also draw them, coloured by class (.png or .svg); --force replaces\n"
+	 "Per square: episodes, episodes within the band, z, p, Benjamini-Hochberg q and class (hot\n"
+	 "or cold at 90, 95 or 99%, by q).  Released through the gate: episodes in your scope;\n"
+	 "aggregates-only audiences get the class of each square only.  docs/hotspots.md\n",
+	 cmd_missing_hotspots, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

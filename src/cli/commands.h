@@ -46,6 +46,7 @@ haven_status cmd_map(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_trends(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_outliers(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_scorecard(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_changes(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_register_summary(haven_ctx *ctx, int argc, char **argv);

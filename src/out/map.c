@@ -467,16 +467,16 @@ static haven_status read_map(map *m)
 
 /* ---- drawing ------------------------------------------------------------- */
 
-/* The page: A4 landscape, in points; a PNG has PNG_SCALE pixels a point. */
-#define PAGE_W 842.0
-#define PAGE_H 595.0
-#define PNG_SCALE 2.0
-#define MARGIN 24.0
-#define MAP_X MARGIN
-#define MAP_Y 88.0
-#define MAP_W 480.0
-#define MAP_H (PAGE_H - MAP_Y - 96.0)
-#define PANEL_X (MAP_X + MAP_W + 20.0)
+/* The page (out/map.h): A4 landscape, in points; a PNG has PNG_SCALE pixels a point. */
+#define PAGE_W HV_MAP_PAGE_W
+#define PAGE_H HV_MAP_PAGE_H
+#define PNG_SCALE HV_MAP_PNG_SCALE
+#define MARGIN HV_MAP_MARGIN
+#define MAP_X HV_MAP_X
+#define MAP_Y HV_MAP_Y
+#define MAP_W HV_MAP_W
+#define MAP_H HV_MAP_H
+#define PANEL_X HV_MAP_PANEL_X
 #define PANEL_W (PAGE_W - MARGIN - PANEL_X)
 #define RMAX 12.0      /* the radius of the greatest count's circle */
 #define HTML_RMAX 16.0 /* the same in CSS pixels, on the HTML page */

@@ -1,6 +1,6 @@
 /*
  * map.h - the insides of maps (map.c) that tests reach: the HTML page
- * around a GeoJSON, and class breaks.  haven_map_write() is in haven/map.h.
+ * around a GeoJSON, and class breaks; and the page every map shares.  haven_map_write() is in haven/map.h.
  * docs/maps.md.
  */
 #ifndef HAVEN_OUT_MAP_H
@@ -23,6 +23,19 @@ haven_status hv_map_check(haven_ctx *ctx, const haven_map_opts *o);
  * \return as haven_map_write. */
 haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o, const char *geojson,
                                size_t n);
+
+/* A map's page, shared by every map drawn with Cairo (map.c, hotspot_map.c):
+ * A4 landscape in points, a PNG at HV_MAP_PNG_SCALE pixels a point; the map's
+ * frame on the left, the legend's panel on the right from HV_MAP_PANEL_X. */
+#define HV_MAP_PAGE_W 842.0
+#define HV_MAP_PAGE_H 595.0
+#define HV_MAP_PNG_SCALE 2.0
+#define HV_MAP_MARGIN 24.0
+#define HV_MAP_X HV_MAP_MARGIN
+#define HV_MAP_Y 88.0
+#define HV_MAP_W 480.0
+#define HV_MAP_H (HV_MAP_PAGE_H - HV_MAP_Y - 96.0)
+#define HV_MAP_PANEL_X (HV_MAP_X + HV_MAP_W + 20.0)
 
 /** The most classes a map has (the palette's length). */
 #define HV_MAP_MAX_CLASSES 9
