@@ -193,16 +193,10 @@ static void scale_and_legend(hmap *m, const hv_page *pg, cairo_t *cr)
 	hv_page_font(cr, pg->regular, 7.5);
 	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
 	y = hv_page_wrapped(cr, HV_MAP_PANEL_X, y + 8, HV_MAP_PAGE_W - HV_MAP_MARGIN - HV_MAP_PANEL_X, 9.5, buf);
-	/* a scale bar of a round length */
-	double want = 0.3 * (HV_MAP_PAGE_W - HV_MAP_MARGIN - HV_MAP_PANEL_X) / m->s, p = pow(10, floor(log10(want)));
-	double metres = want >= 5 * p ? 5 * p : want >= 2 * p ? 2 * p : p, len = metres * m->s;
-	double by = HV_MAP_Y + HV_MAP_H - 20;
-	hv_page_colour(cr, HV_PAGE_INK);
-	cairo_rectangle(cr, HV_MAP_PANEL_X, by, len, 3);
-	cairo_fill(cr);
-	snprintf(buf, sizeof buf, "%g km", metres / 1000);
-	hv_page_font(cr, pg->regular, 7);
-	hv_page_text(cr, HV_MAP_PANEL_X + len + 4, by + 4, HV_LEFT, buf);
+	/* grid north and a scale bar, where every map has them */
+	double bottom = HV_MAP_Y + HV_MAP_H - 36;
+	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, bottom + 2);
+	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 16, 0.3 * HV_MAP_PANEL_W);
 }
 
 static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)

@@ -477,7 +477,7 @@ static haven_status read_map(map *m)
 #define MAP_W HV_MAP_W
 #define MAP_H HV_MAP_H
 #define PANEL_X HV_MAP_PANEL_X
-#define PANEL_W (PAGE_W - MARGIN - PANEL_X)
+#define PANEL_W HV_MAP_PANEL_W
 #define RMAX 12.0      /* the radius of the greatest count's circle */
 #define HTML_RMAX 16.0 /* the same in CSS pixels, on the HTML page */
 
@@ -809,11 +809,10 @@ static double nice_length(double x)
 	return x >= 5 * p ? 5 * p : x >= 2 * p ? 2 * p : p;
 }
 
-/* A scale bar for view v at most w points long, its left end at (x, y). */
-static void scale_bar(map *m, cairo_t *cr, const view *v, double x, double y, double w)
+void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double y, double w)
 {
-	double metres = nice_length(w / v->s);
-	double len = metres * v->s;
+	double metres = nice_length(w / s);
+	double len = metres * s;
 	for (int i = 0; i < 4; i++) {
 		cairo_rectangle(cr, x + len * i / 4, y, len / 4, 3.5);
 		colour(cr, i % 2 ? 0xffffff : INK);
@@ -822,7 +821,7 @@ static void scale_bar(map *m, cairo_t *cr, const view *v, double x, double y, do
 		cairo_set_line_width(cr, 0.5);
 		cairo_stroke(cr);
 	}
-	hv_page_font(cr, m->regular, 7);
+	hv_page_font(cr, pg->regular, 7);
 	char a[32], b[32];
 	double km = metres / 1000;
 	snprintf(a, sizeof a, "%g", km / 2);
@@ -832,8 +831,7 @@ static void scale_bar(map *m, cairo_t *cr, const view *v, double x, double y, do
 	hv_page_text(cr, x + len, y + 12, HV_LEFT, b);
 }
 
-/* Grid north: the British National Grid's, up the page. */
-static void north_arrow(map *m, cairo_t *cr, double x, double y)
+void hv_map_north_arrow(const hv_page *pg, cairo_t *cr, double x, double y)
 {
 	cairo_move_to(cr, x, y);
 	cairo_line_to(cr, x + 6, y + 18);
@@ -847,7 +845,7 @@ static void north_arrow(map *m, cairo_t *cr, double x, double y)
 	cairo_close_path(cr);
 	cairo_set_line_width(cr, 0.7);
 	cairo_stroke(cr);
-	hv_page_font(cr, m->bold, 9);
+	hv_page_font(cr, pg->bold, 9);
 	hv_page_text(cr, x, y + 29, HV_CENTRE, "N");
 }
 
@@ -1013,7 +1011,7 @@ static haven_status draw_inset(map *m, cairo_t *cr, double x, double y, double w
 	colour(cr, INK);
 	cairo_set_line_width(cr, 0.6);
 	cairo_stroke(cr);
-	scale_bar(m, cr, &v, x, y + h + 5, w / 3);
+	hv_map_scale_bar(m->pg, cr, v.s, x, y + h + 5, w / 3);
 	/* Where the inset is on the main map. */
 	cairo_rectangle(cr, main->ox + m->lx0 * main->s, main->oy - m->ly1 * main->s, ew * main->s, eh * main->s);
 	cairo_set_line_width(cr, 0.6);
@@ -1061,8 +1059,8 @@ static haven_status draw_page(map *m, cairo_t *cr)
 	double bottom = MAP_Y + MAP_H - 36;
 	if (!rc && m->inset && bottom - y > 90)
 		rc = draw_inset(m, cr, PANEL_X, y + 10, PANEL_W, bottom - y - 10, &main);
-	north_arrow(m, cr, PANEL_X + 8, bottom + 2);
-	scale_bar(m, cr, &main, PANEL_X + 34, bottom + 16, 0.3 * PANEL_W);
+	hv_map_north_arrow(m->pg, cr, PANEL_X + 8, bottom + 2);
+	hv_map_scale_bar(m->pg, cr, main.s, PANEL_X + 34, bottom + 16, 0.3 * PANEL_W);
 	footer(m, cr);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "core/table.h"
 #include "haven/map.h"
+#include "out/page.h"
 
 /** Whether o can be drawn, as far as can be told before there is a table:
  *  the file's extension, the classes, an existing file without
@@ -36,6 +37,16 @@ haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven
 #define HV_MAP_W 480.0
 #define HV_MAP_H (HV_MAP_PAGE_H - HV_MAP_Y - 96.0)
 #define HV_MAP_PANEL_X (HV_MAP_X + HV_MAP_W + 20.0)
+#define HV_MAP_PANEL_W (HV_MAP_PAGE_W - HV_MAP_MARGIN - HV_MAP_PANEL_X)
+
+/** A scale bar of a round length (1, 2 or 5 times a power of ten
+ *  kilometres) at most w points long, for a map of s points a metre, its
+ *  left end at (x, y), on page pg (its fonts).  Borrowed. */
+void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double y, double w);
+
+/** Grid north (the British National Grid's, up the page): an arrow whose
+ *  tip is at (x, y), and an N under it.  Borrowed. */
+void hv_map_north_arrow(const hv_page *pg, cairo_t *cr, double x, double y);
 
 /** The most classes a map has (the palette's length). */
 #define HV_MAP_MAX_CLASSES 9
