@@ -84,8 +84,20 @@ int cli_parse_id(const char *what, const char *s, int64_t *id);
 
 /** Long options --csv and --json for listings, and their parser: returns 1
  *  and sets *fmt when c is one of them, else 0. */
-#define CLI_FORMAT_OPTIONS {"csv", no_argument, NULL, 'C'}, {"json", no_argument, NULL, 'J'}
+#define CLI_FORMAT_OPTIONS                                                                                             \
+	{"csv", no_argument, NULL, 'C'},                                                                               \
+	{                                                                                                              \
+		"json", no_argument, NULL, 'J'                                                                         \
+	}
 int cli_format_opt(int c, haven_format *fmt);
+
+/** The value of --format (text, csv or json) into *fmt: 1, or 0 after
+ *  printing "haven: --format 'S': use text, csv or json" to stderr. */
+int cli_format_value(const char *s, haven_format *fmt);
+
+/** The export format of a --layer file by its extension: "gpkg" for
+ *  .gpkg, "geojson" for .geojson, else NULL.  Static. */
+const char *cli_layer_format(const char *path);
 
 /** Write a listing made by a library call that returned st, then free it;
  *  returns st, or the write's status. */

@@ -132,16 +132,8 @@ haven_status cmd_missing_clusters(haven_ctx *ctx, int argc, char **argv)
 		else if (c == 'F')
 			force = 1;
 		else if (c == 'f') {
-			if (strcmp(optarg, "text") == 0)
-				fmt = HAVEN_FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = HAVEN_FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = HAVEN_FMT_JSON;
-			else {
-				fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(optarg));
+			if (!cli_format_value(optarg, &fmt))
 				return HAVEN_ERR_USAGE;
-			}
 		} else if (!cli_format_opt(c, &fmt))
 			return cli_usage();
 	}
@@ -155,11 +147,7 @@ haven_status cmd_missing_clusters(haven_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "haven: --table '%s': use clusters, points or areas\n", cli_esc(table));
 		return HAVEN_ERR_USAGE;
 	}
-	const char *ext = layer ? strrchr(layer, '.') : NULL;
-	const char *lfmt = !ext                           ? NULL
-	                   : strcmp(ext, ".geojson") == 0 ? "geojson"
-	                   : strcmp(ext, ".gpkg") == 0    ? "gpkg"
-	                                                  : NULL;
+	const char *lfmt = cli_layer_format(layer);
 	if (layer && (!lfmt || which == 2)) {
 		fprintf(stderr, "haven: --layer FILE.geojson or FILE.gpkg, of the clusters' hulls or the points\n");
 		return HAVEN_ERR_USAGE;

@@ -22,15 +22,11 @@ static int metres(const char *what, const char *s, double *v)
 	return 1;
 }
 
-static const char *ends(const char *path, const char *const *exts)
+/* Whether path ends in .png or .svg, the map's formats. */
+static int map_file(const char *path)
 {
-	size_t n = strlen(path);
-	for (; *exts; exts++) {
-		size_t k = strlen(*exts);
-		if (n > k && strcmp(path + n - k, *exts) == 0)
-			return *exts;
-	}
-	return NULL;
+	const char *ext = strrchr(path, '.');
+	return ext && (strcmp(ext, ".png") == 0 || strcmp(ext, ".svg") == 0);
 }
 
 haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv)
@@ -49,8 +45,6 @@ haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv)
 	                                     {"format", required_argument, NULL, 'f'},
 	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
-	static const char *const layer_exts[] = {".gpkg", ".geojson", NULL};
-	static const char *const map_exts[] = {".png", ".svg", NULL};
 	haven_hotspots_opts o = {.seed = HAVEN_HOTSPOTS_SEED};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	const char *layer = NULL, *map = NULL;
@@ -91,16 +85,8 @@ haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv)
 		else if (c == 'F')
 			force = 1;
 		else if (c == 'f') {
-			if (strcmp(optarg, "text") == 0)
-				fmt = HAVEN_FMT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = HAVEN_FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = HAVEN_FMT_JSON;
-			else {
-				fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(optarg));
+			if (!cli_format_value(optarg, &fmt))
 				return HAVEN_ERR_USAGE;
-			}
 		} else if (!cli_format_opt(c, &fmt))
 			return cli_usage();
 	}
@@ -108,11 +94,11 @@ haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "haven: missing hotspots needs --cell METRES and --band METRES\n");
 		return cli_usage();
 	}
-	if (layer && !ends(layer, layer_exts)) {
+	if (layer && !cli_layer_format(layer)) {
 		fprintf(stderr, "haven: --layer '%s': give a .gpkg or .geojson file\n", cli_esc(layer));
 		return HAVEN_ERR_USAGE;
 	}
-	if (map && !ends(map, map_exts)) {
+	if (map && !map_file(map)) {
 		fprintf(stderr, "haven: --map '%s': give a .png or .svg file\n", cli_esc(map));
 		return HAVEN_ERR_USAGE;
 	}
@@ -126,10 +112,8 @@ haven_status cmd_missing_hotspots(haven_ctx *ctx, int argc, char **argv)
 	if (!st)
 		st = haven_table_write(ctx, t, fmt, stdout);
 	if (!st && layer) {
-		haven_export_opts e = {.format = strcmp(ends(layer, layer_exts), ".gpkg") == 0 ? "gpkg" : "geojson",
-		                       .path = layer,
-		                       .layer = "hotspots",
-		                       .overwrite = force};
+		haven_export_opts e = {
+		    .format = cli_layer_format(layer), .path = layer, .layer = "hotspots", .overwrite = force};
 		if (!(st = haven_export_write(ctx, t, &e)) && !cli_quiet)
 			fprintf(stderr, "wrote %s\n", cli_esc(layer));
 	}

@@ -24,16 +24,8 @@ static int common_opt(int c, const char **from, const char **to, haven_format *f
 		*force = 1;
 	else if (c != 'f')
 		return cli_format_opt(c, fmt);
-	else if (strcmp(optarg, "text") == 0)
-		*fmt = HAVEN_FMT_TEXT;
-	else if (strcmp(optarg, "csv") == 0)
-		*fmt = HAVEN_FMT_CSV;
-	else if (strcmp(optarg, "json") == 0)
-		*fmt = HAVEN_FMT_JSON;
-	else {
-		fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(optarg));
+	else if (!cli_format_value(optarg, fmt))
 		*st = HAVEN_ERR_USAGE;
-	}
 	return 1;
 }
 

@@ -229,6 +229,27 @@ int cli_format_opt(int c, haven_format *fmt)
 	return 1;
 }
 
+int cli_format_value(const char *s, haven_format *fmt)
+{
+	if (strcmp(s, "text") == 0)
+		*fmt = HAVEN_FMT_TEXT;
+	else if (strcmp(s, "csv") == 0)
+		*fmt = HAVEN_FMT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*fmt = HAVEN_FMT_JSON;
+	else {
+		fprintf(stderr, "haven: --format '%s': use text, csv or json\n", cli_esc(s));
+		return 0;
+	}
+	return 1;
+}
+
+const char *cli_layer_format(const char *path)
+{
+	const char *ext = path ? strrchr(path, '.') : NULL;
+	return !ext ? NULL : strcmp(ext, ".gpkg") == 0 ? "gpkg" : strcmp(ext, ".geojson") == 0 ? "geojson" : NULL;
+}
+
 haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt)
 {
 	/* The one road out: the gate releases the table to the acting user
@@ -243,11 +264,10 @@ haven_status cli_write_table(haven_ctx *ctx, haven_status st, haven_table *t, ha
 
 /* Both listing helpers: fn takes the filter's value, fn0 takes none. */
 static haven_status listing(haven_ctx *ctx, int argc, char **argv, const char *filter, cli_listing_fn fn,
-                           cli_listing0_fn fn0)
+                            cli_listing0_fn fn0)
 {
-	const struct option opts[] = {{filter ? filter : "", required_argument, NULL, 'F'},
-	                              CLI_FORMAT_OPTIONS,
-	                              {NULL, 0, NULL, 0}};
+	const struct option opts[] = {
+	    {filter ? filter : "", required_argument, NULL, 'F'}, CLI_FORMAT_OPTIONS, {NULL, 0, NULL, 0}};
 	haven_format fmt = HAVEN_FMT_TEXT;
 	const char *value = NULL;
 	int c;
@@ -318,7 +338,8 @@ static size_t distance(const char *a, const char *b)
 				best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
 				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
 				best = d[i - 2][j - 2] + 1;
 			d[i][j] = best;
 		}
