@@ -806,37 +806,49 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 
 /* ---- the reject file ------------------------------------------------------ */
 
-static haven_status rejects_open(importer *im)
+haven_status hv_missing_rejects_open(haven_ctx *ctx, const char *path, hv_source *src, int child_col, hv_output *out)
 {
-	haven_status rc = hv_output_open(im->ctx, im->o->rejects, "a reject file is never overwritten", &im->rej);
+	haven_status rc = hv_output_open(ctx, path, "a reject file is never overwritten", out);
 	if (rc)
 		return rc;
-	im->rej_open = 1;
-	int n = hv_source_ncols(im->src);
+	int n = hv_source_ncols(src);
 	for (int i = 0; i < n; i++) {
-		hv_csv_cell(im->rej.f, i == im->col[C_CHILD] ? "child_pseudonym" : hv_source_colname(im->src, i), 0);
-		fputc(',', im->rej.f);
+		hv_csv_cell(out->f, i == child_col ? "child_pseudonym" : hv_source_colname(src, i), 0);
+		fputc(',', out->f);
 	}
-	fputs("row,reason,protective_marking\r\n", im->rej.f);
+	fputs("row,reason,protective_marking\r\n", out->f);
 	return HAVEN_OK;
+}
+
+void hv_missing_reject(FILE *f, hv_source *src, int child_col, const char *pseudonym, const char *why)
+{
+	int n = hv_source_ncols(src);
+	char row[24];
+	for (int i = 0; i < n; i++) {
+		hv_csv_cell(f, i == child_col ? pseudonym : hv_source_field(src, i), 0);
+		fputc(',', f);
+	}
+	snprintf(row, sizeof row, "%lld", (long long)hv_source_row(src));
+	hv_csv_cell(f, row, 1);
+	fputc(',', f);
+	hv_csv_cell(f, why, 0);
+	fputc(',', f);
+	hv_csv_cell(f, HAVEN_MARKING, 0);
+	fputs("\r\n", f);
+}
+
+static haven_status rejects_open(importer *im)
+{
+	haven_status rc = hv_missing_rejects_open(im->ctx, im->o->rejects, im->src, im->col[C_CHILD], &im->rej);
+	if (!rc)
+		im->rej_open = 1;
+	return rc;
 }
 
 /* The raw row, its child identifier replaced by the pseudonym, and why. */
 static void reject(importer *im, const mreport *r, const fault *f)
 {
-	int n = hv_source_ncols(im->src);
-	char row[24];
-	for (int i = 0; i < n; i++) {
-		hv_csv_cell(im->rej.f, i == im->col[C_CHILD] ? r->child : hv_source_field(im->src, i), 0);
-		fputc(',', im->rej.f);
-	}
-	snprintf(row, sizeof row, "%lld", (long long)hv_source_row(im->src));
-	hv_csv_cell(im->rej.f, row, 1);
-	fputc(',', im->rej.f);
-	hv_csv_cell(im->rej.f, f->why, 0);
-	fputc(',', im->rej.f);
-	hv_csv_cell(im->rej.f, HAVEN_MARKING, 0);
-	fputs("\r\n", im->rej.f);
+	hv_missing_reject(im->rej.f, im->src, im->col[C_CHILD], r->child, f->why);
 	im->rep->rejected++;
 }
 
@@ -1723,12 +1735,10 @@ haven_status haven_key_init(haven_ctx *ctx, const char *path, char fingerprint[6
 	return rc;
 }
 
-/* The key's fingerprint against the store's: *record 1 when the store has
- * none yet (the first import records it). */
-static haven_status check_key(importer *im, const char *fp, int *record)
+haven_status hv_missing_key_check(haven_ctx *ctx, const char *keyfile, const char *fp, int *record)
 {
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(im->ctx, "SELECT fingerprint FROM missing_key WHERE id = 1", &st);
+	haven_status rc = hv_prepare(ctx, "SELECT fingerprint FROM missing_key WHERE id = 1", &st);
 	if (rc)
 		return rc;
 	*record = 1;
@@ -1736,17 +1746,31 @@ static haven_status check_key(importer *im, const char *fp, int *record)
 		*record = 0;
 		if (strcmp((const char *)sqlite3_column_text(st, 0), fp))
 			rc = hv_error(
-			    im->ctx, HAVEN_ERR_TAMPER,
+			    ctx, HAVEN_ERR_TAMPER,
 			    "%s: this key's fingerprint (%.16s...) is not the one this store's pseudonyms were "
 			    "made with (%.16s...); its pseudonyms would not match, so the import is refused",
-			    im->o->key, fp, (const char *)sqlite3_column_text(st, 0));
+			    keyfile, fp, (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
+haven_status hv_missing_key_record(haven_ctx *ctx, const char *fp, const char *now)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx, "INSERT INTO missing_key(id, fingerprint, recorded_at) VALUES(1, ?, ?)", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "recording the key's fingerprint");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The file's SHA-256, read once through the input checks. */
-static haven_status file_sha(haven_ctx *ctx, const char *path, char hex[65])
+haven_status hv_missing_file_sha(haven_ctx *ctx, const char *path, char hex[65])
 {
 	int fd;
 	int64_t size;
@@ -1769,7 +1793,7 @@ static haven_status file_sha(haven_ctx *ctx, const char *path, char hex[65])
 	return HAVEN_OK;
 }
 
-static const char *base_name(const char *path)
+const char *hv_missing_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
@@ -1788,7 +1812,7 @@ static haven_status load_begin(importer *im, const char *path)
 		return rc;
 	sqlite3_bind_int64(st, 1, im->load_id);
 	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, base_name(path), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hv_missing_base_name(path), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, im->rep->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, im->now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
@@ -1811,18 +1835,8 @@ static haven_status load_count(importer *im, const char *fp, int record_key)
 		sqlite3_finalize(st);
 		return rc;
 	}
-	if (record_key) {
-		if ((rc =
-		         hv_prepare(ctx, "INSERT INTO missing_key(id, fingerprint, recorded_at) VALUES(1, ?, ?)", &st)))
-			return rc;
-		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, im->now, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = hv_error_sql(ctx, "recording the key's fingerprint");
-		sqlite3_finalize(st);
-		if (rc)
-			return rc;
-	}
+	if (record_key && (rc = hv_missing_key_record(ctx, fp, im->now)))
+		return rc;
 	if ((rc = hv_prepare(ctx,
 	                     "UPDATE missing_load SET rows_read = ?, added = ?, superseded = ?, unchanged = ?,"
 	                     " rejected = ? WHERE id = ?",
@@ -1876,7 +1890,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	hv_missing_fingerprint(im.key, fp);
 	hv_missing_keyed(im.key, &im.keyed);
 	if ((o.rejects && (rc = hv_output_vacant(ctx, o.rejects, "a reject file is never overwritten"))) ||
-	    (rc = file_sha(ctx, path, rep->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
+	    (rc = hv_missing_file_sha(ctx, path, rep->sha256)) ||
+	    (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
 		sodium_memzero(im.key, sizeof im.key);
 		sodium_memzero(&im.keyed, sizeof im.keyed);
 		return rc;
@@ -1905,7 +1920,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	int64_t temp_store = 0;
 	int temp_set =
 	    !hv_query_int(ctx, "PRAGMA temp_store", &temp_store) && !hv_exec(ctx, "PRAGMA temp_store = MEMORY");
-	if (!(rc = check_key(&im, fp, &record_key)) &&
+	if (!(rc = hv_missing_key_check(ctx, o.key, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
 	    !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
@@ -1958,7 +1973,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(object, sizeof object,
 		         "missing reports from a %s file %s (sha256 %.16s): %lld rows, %lld added, %lld superseded, "
 		         "%lld unchanged, %lld rejected; %lld episodes",
-		         o.source, base_name(path), rep->sha256, (long long)rep->rows, (long long)rep->added,
+		         o.source, hv_missing_base_name(path), rep->sha256, (long long)rep->rows, (long long)rep->added,
 		         (long long)rep->superseded, (long long)rep->unchanged, (long long)rep->rejected,
 		         (long long)rep->episodes);
 	haven_status end =

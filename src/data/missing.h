@@ -11,6 +11,10 @@
 
 #include <sodium.h>
 
+#include "core/context.h"
+#include "core/output.h"
+#include "core/source.h"
+
 /** The HMAC state of key, made once for many pseudonyms (the key's inner
  *  and outer blocks hashed): *keyed is the caller's, to be wiped with
  *  sodium_memzero when done. */
@@ -40,5 +44,36 @@ int hv_missing_time(const char *s, char out[20], int64_t *secs);
  *  memory. */
 int hv_missing_pair(const int64_t *police, size_t np, const int64_t *la, size_t nl, int64_t tol, long *match_p,
                     long *match_l);
+
+/* ---- pieces every import of children's records shares (placements too) -- */
+
+/** The key's fingerprint fp against the store's (missing_key, one key for
+ *  every dataset keyed by child): *record 1 when the store has none yet
+ *  (the first import records it with hv_missing_key_record).
+ * \param keyfile borrowed, named in the message
+ * \return HAVEN_ERR_TAMPER when the store holds another fingerprint. */
+haven_status hv_missing_key_check(haven_ctx *ctx, const char *keyfile, const char *fp, int *record);
+
+/** Record fingerprint fp as the store's, at now (an ISO time), in the
+ *  caller's transaction. */
+haven_status hv_missing_key_record(haven_ctx *ctx, const char *fp, const char *now);
+
+/** The SHA-256 (hex) of the file at path, read once through the input
+ *  checks (hv_input_open). */
+haven_status hv_missing_file_sha(haven_ctx *ctx, const char *path, char hex[65]);
+
+/** The last component of path (borrowed from it). */
+const char *hv_missing_base_name(const char *path);
+
+/** Create the reject file path (new, 0600; never overwriting) with the
+ *  source's header, the column child_col named child_pseudonym, then row,
+ *  reason and protective_marking.  *out is the caller's, committed with
+ *  hv_output_commit or dropped with hv_output_abort. */
+haven_status hv_missing_rejects_open(haven_ctx *ctx, const char *path, hv_source *src, int child_col, hv_output *out);
+
+/** Write the source's current row to f: its child identifier (column
+ *  child_col) replaced by pseudonym, then its row number, why, and the
+ *  marking.  Every argument borrowed. */
+void hv_missing_reject(FILE *f, hv_source *src, int child_col, const char *pseudonym, const char *why);
 
 #endif
