@@ -339,6 +339,41 @@ const cli_cmd cli_commands[] = {
 	 "or cold at 90, 95 or 99%, by q).  Released through the gate: episodes in your scope;\n"
 	 "aggregates-only audiences get the class of each square only.  docs/hotspots.md\n",
 	 cmd_missing_hotspots, CLI_ACTS},
+	/* placements (issue 11) */
+	{"placements import", "STORE FILE --key KEYFILE [--skip-invalid --rejects FILE]",
+	 "import a file of children's placements in homes (CSV, .csv.gz, XLSX)",
+	 "  --key KEYFILE       the pseudonymisation key of the missing-episode imports: one key, so\n"
+	 "                      a child has one pseudonym in both (the store refuses another)\n"
+	 "  --skip-invalid      import the valid rows; write the others to --rejects FILE (a new file,\n"
+	 "                      mode 0600, marked; the child identifier replaced by its pseudonym)\n"
+	 "Columns child_id, placing_la, urn, start, end, origin_district (docs/formats.md,\n"
+	 "\"Placement file\").  The origin is the district's centre, else the placing LA's point on\n"
+	 "surface.  A placement (child, home, start) seen before is unchanged or updated; the same\n"
+	 "file again changes nothing.  All or nothing without --skip-invalid.  docs/placements.md\n",
+	 cmd_placements_import, CLI_ACTS | CLI_WRITES},
+	{"placements locations", "STORE [--by england|region|la] [--as-at DATE | --from DATE --to DATE] [--csv|--json]",
+	 "DfE's location of placements: inside or outside the placing LA, 20 miles or less or more",
+	 "  --by LEVEL          england (default), region or la: of the placing LA\n"
+	 "  --as-at DATE        placements open on DATE; --from/--to: placements starting in the\n"
+	 "                      period (DfE's new placements); neither: every placement held\n"
+	 "Columns inside_under_20, inside_over_20, outside_under_20, outside_over_20, not_known,\n"
+	 "total.  Released through the gate: counts in your scope; aggregates-only audiences under\n"
+	 "disclosure control.  docs/placements.md (\"Locations\")\n",
+	 cmd_placements_locations, CLI_ACTS},
+	{"placements flows",
+	 "STORE [--level la|region] [--top N] [--net] [--as-at DATE | --from DATE --to DATE] [--csv|--json]",
+	 "the matrix of placements from placing LA to the home's LA; net movement per LA",
+	 "  --level LEVEL       la (default) or region, at both ends\n"
+	 "  --top N             keep the N largest flows; the rest of each placing area is 'other'\n"
+	 "  --net               per LA instead: placed in by others, placed out, own, net movement\n"
+	 "Rows: placements and distinct children per flow, then each placing area's total.  Released\n"
+	 "through the gate.  docs/placements.md (\"Flows\")\n",
+	 cmd_placements_flows, CLI_ACTS},
+	{"placements capacity", "STORE [--as-at DATE] [--csv|--json]",
+	 "per LA: homes and places against the children it places, at home and elsewhere",
+	 "  --as-at DATE        the register and the placements open on DATE (default: today)\n"
+	 "Sufficiency is places per child the LA places.  docs/placements.md (\"Capacity\")\n",
+	 cmd_placements_capacity, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -54,6 +54,11 @@ haven_status cmd_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_info(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_key_init(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_import(haven_ctx *ctx, int argc, char **argv);
+/* placements (issue 11) */
+haven_status cmd_placements_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_placements_locations(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_placements_flows(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_placements_capacity(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_linkage(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_cluster(haven_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,1080 @@
+/*
+ * placements.c - DfE's measures of out-of-area placements, from the
+ * store's placements and the register: the location of placements
+ * (inside or outside the placing LA, 20 miles or less from home), the
+ * flows between LAs, net movement, and capacity against the children each
+ * LA places.  docs/placements.md is the contract.
+ *
+ * Read-only.  The placements of the query are read once into memory (a
+ * million take about 90 MB), each measured against the register's history:
+ * the version of its home valid on the day (the as-at date, else the
+ * placement's start), so that a home moved between LAs - as Cumbria's,
+ * North Yorkshire's and Somerset's were in April 2023 - counts in the LA it
+ * was in then.  A home version's point is looked up in the LA boundaries
+ * once (point-in-polygon for each of some thousands of versions, not for
+ * each of a million placements); a placement is inside when that LA is its
+ * placing LA.  Distances are straight lines in the British National Grid,
+ * in metres, against DfE's bands in miles (20 miles = 32,186.88 m).
+ *
+ * Every table is built from hv_placements_read's measures, sealed, and
+ * leaves through the gate: the rows are counted under the acting user's
+ * scope, areas carry the role area:placing (kept when counted under the
+ * audience's own scope), and an aggregates-only audience's tables carry the
+ * totals their rows add up to (each naming its parent) so that disclosure
+ * control protects them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analysis/placements.h"
+#include "core/clock.h"
+#include "core/sql.h"
+#include "core/table.h"
+#include "data/homes.h"
+#include "govern/govern.h"
+#include "ref/areas.h"
+
+#define ENGLAND "E92000001"
+#define MILE_M 1609.344
+
+static haven_status nomem(haven_ctx *ctx)
+{
+	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+}
+
+int hv_placement_band(double metres)
+{
+	if (isnan(metres))
+		return HV_BAND_NOT_KNOWN;
+	return metres <= HAVEN_PLACEMENT_NEAR_M ? HV_BAND_UNDER_20
+	       : metres <= 50 * MILE_M          ? HV_BAND_OVER_20
+	       : metres <= 100 * MILE_M         ? HV_BAND_OVER_50
+	                                        : HV_BAND_OVER_100;
+}
+
+/* ---- the register, as the placements need it ------------------------------ */
+
+typedef struct hversion {
+	int32_t home;
+	int32_t la;       /* the register's LA: index in the boundaries, or -1 */
+	int32_t covered;  /* the LA whose boundary holds the point, or -1 */
+	int64_t from, to; /* days; to exclusive, INT64_MAX while current */
+	double x, y;      /* NAN: not placed */
+	int places, open;
+} hversion;
+
+typedef struct reg {
+	char **urn; /* sorted */
+	size_t nurn;
+	hversion *v; /* by home, then from */
+	size_t nv;
+	uint32_t *first, *count; /* versions of home h */
+	hv_areas *las;
+} reg;
+
+static void reg_free(reg *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nurn; i++)
+		free(r->urn[i]);
+	free(r->urn);
+	free(r->v);
+	free(r->first);
+	free(r->count);
+	hv_areas_free(r->las);
+	free(r);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int32_t urn_index(const reg *r, const char *urn)
+{
+	char *const *f = r->nurn ? bsearch(&urn, r->urn, r->nurn, sizeof *r->urn, cmp_str) : NULL;
+	return f ? (int32_t)(f - r->urn) : -1;
+}
+
+static int cmp_version(const void *a, const void *b)
+{
+	const hversion *x = a, *y = b;
+	if (x->home != y->home)
+		return (x->home > y->home) - (x->home < y->home);
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+static const char *const not_open[] = {"Resigned", "Cancelled", "Refused", "Closed", "Deregistered"};
+
+static int status_open(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof not_open / sizeof not_open[0]; i++)
+		if (!strcasecmp(s, not_open[i]))
+			return 0;
+	return 1;
+}
+
+/* Every version of every home (the read model's home_versions, national:
+ * a placing LA's children are counted wherever they are placed, and the
+ * gate releases counts by area, never homes). */
+static haven_status reg_read(haven_ctx *ctx, reg *r)
+{
+	haven_status rc = hv_homes_view(ctx, NULL, NULL);
+	sqlite3_stmt *st = NULL;
+	if (!rc)
+		rc = hv_prepare(ctx, "SELECT DISTINCT urn FROM temp.home_versions ORDER BY urn", &st);
+	size_t cap = 0;
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->nurn == cap) {
+			cap = cap ? cap * 2 : 1024;
+			char **more = realloc(r->urn, cap * sizeof *more);
+			if (!more)
+				return sqlite3_finalize(st), nomem(ctx);
+			r->urn = more;
+		}
+		if (!(r->urn[r->nurn] = strdup((const char *)sqlite3_column_text(st, 0))))
+			return sqlite3_finalize(st), nomem(ctx);
+		r->nurn++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc && s != SQLITE_DONE)
+		return hv_error_sql(ctx, "reading the register's homes");
+	if (r->nurn) /* ORDER BY is SQLite's collation; bsearch wants strcmp's */
+		qsort(r->urn, r->nurn, sizeof *r->urn, cmp_str);
+	if (!rc)
+		rc = hv_prepare(ctx,
+		                "SELECT urn, valid_from, valid_to, la_code, X(geom), Y(geom), places,"
+		                " registration_status FROM temp.home_versions",
+		                &st);
+	cap = 0;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->nv == cap) {
+			cap = cap ? cap * 2 : 4096;
+			hversion *more = realloc(r->v, cap * sizeof *more);
+			if (!more) {
+				rc = nomem(ctx);
+				break;
+			}
+			r->v = more;
+		}
+		hversion *v = &r->v[r->nv++];
+		int64_t d = 0;
+		v->home = urn_index(r, (const char *)sqlite3_column_text(st, 0));
+		hv_parse_date((const char *)sqlite3_column_text(st, 1), &v->from);
+		const char *to = (const char *)sqlite3_column_text(st, 2);
+		v->to = to && hv_parse_date(to, &d) ? d : INT64_MAX;
+		const char *la = (const char *)sqlite3_column_text(st, 3);
+		v->la = la ? (int32_t)hv_areas_index(r->las, la) : -1;
+		int placed = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		v->x = placed ? sqlite3_column_double(st, 4) : NAN;
+		v->y = placed ? sqlite3_column_double(st, 5) : NAN;
+		v->covered = placed ? (int32_t)hv_areas_find(r->las, v->x, v->y) : -1;
+		v->places = sqlite3_column_int(st, 6);
+		v->open = status_open((const char *)sqlite3_column_text(st, 7));
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the register's history");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (r->nv)
+		qsort(r->v, r->nv, sizeof *r->v, cmp_version);
+	r->first = calloc(r->nurn + 1, sizeof *r->first);
+	r->count = calloc(r->nurn + 1, sizeof *r->count);
+	if (!r->first || !r->count)
+		return nomem(ctx);
+	for (size_t i = 0; i < r->nv; i++)
+		if (r->v[i].home >= 0 && !r->count[r->v[i].home]++)
+			r->first[r->v[i].home] = (uint32_t)i;
+	return HAVEN_OK;
+}
+
+/* The version of home h on day z: the one valid then, else the nearest
+ * (the first before the register knew it, the last after); NULL for none. */
+static const hversion *version_on(const reg *r, int32_t h, int64_t z)
+{
+	if (h < 0 || !r->count[h])
+		return NULL;
+	const hversion *v = &r->v[r->first[h]], *best = v;
+	for (uint32_t i = 0; i < r->count[h]; i++) {
+		if (v[i].from <= z)
+			best = &v[i];
+		if (v[i].from <= z && z < v[i].to)
+			return &v[i];
+	}
+	return best;
+}
+
+/* ---- reading and measuring ------------------------------------------------- */
+
+static haven_status parse_day(haven_ctx *ctx, const char *s, int64_t *z)
+{
+	if (!hv_parse_date(s, z) || strlen(s) != 10)
+		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", s);
+	return HAVEN_OK;
+}
+
+/* The regions holding each LA (area_la), and their names. */
+static haven_status read_regions(haven_ctx *ctx, hv_placements *ps)
+{
+	ps->region = malloc((ps->nla + 1) * sizeof *ps->region);
+	if (!ps->region)
+		return nomem(ctx);
+	for (size_t i = 0; i < ps->nla; i++)
+		ps->region[i] = -1;
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx,
+	                             "SELECT l.la_code, l.code, coalesce(a.name, l.code) FROM area_la l"
+	                             " LEFT JOIN area a ON a.kind = 'region' AND a.code = l.code"
+	                             " WHERE l.kind = 'region' ORDER BY l.code",
+	                             &st);
+	const hv_areas *las = ((reg *)ps->priv)->las;
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		long i = hv_areas_index(las, (const char *)sqlite3_column_text(st, 0));
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		if (i < 0 || ps->region[i] >= 0)
+			continue;
+		size_t k = 0;
+		while (k < ps->nregion && strcmp(ps->region_code[k], code))
+			k++;
+		if (k == ps->nregion) {
+			char **c = realloc(ps->region_code, (k + 1) * sizeof *c);
+			if (c)
+				ps->region_code = c;
+			char **n = realloc(ps->region_name, (k + 1) * sizeof *n);
+			if (n)
+				ps->region_name = n;
+			if (!c || !n) {
+				rc = nomem(ctx);
+				break;
+			}
+			ps->region_code[k] = strdup(code);
+			ps->region_name[k] = strdup((const char *)sqlite3_column_text(st, 2));
+			ps->nregion++;
+			if (!ps->region_code[k] || !ps->region_name[k]) {
+				rc = nomem(ctx);
+				break;
+			}
+		}
+		ps->region[i] = (int32_t)k;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the regions of the LAs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void hv_placements_free(hv_placements *ps)
+{
+	if (!ps)
+		return;
+	free(ps->p);
+	free(ps->la);
+	free(ps->name);
+	free(ps->region);
+	for (size_t i = 0; i < ps->nregion; i++) {
+		free(ps->region_code[i]);
+		free(ps->region_name[i]);
+	}
+	free(ps->region_code);
+	free(ps->region_name);
+	hv_scope_free(ps->scope);
+	reg_free(ps->priv);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Which placements the query counts: the day (as at) or the period. */
+static haven_status window(haven_ctx *ctx, const haven_placements_query *q, int default_today, hv_placements *ps)
+{
+	haven_status rc = HAVEN_OK;
+	ps->day = -1;
+	ps->from = INT64_MIN;
+	ps->to = INT64_MAX;
+	if (q->as_at && (q->from || q->to))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "give --as-at or --from/--to, not both");
+	if (q->as_at || (default_today && !q->from && !q->to)) {
+		char today[11];
+		hv_today(ctx, today);
+		if ((rc = parse_day(ctx, q->as_at ? q->as_at : today, &ps->day)))
+			return rc;
+		snprintf(ps->period, sizeof ps->period, "placements open on %s", q->as_at ? q->as_at : today);
+		return HAVEN_OK;
+	}
+	if ((q->from && (rc = parse_day(ctx, q->from, &ps->from))) || (q->to && (rc = parse_day(ctx, q->to, &ps->to))))
+		return rc;
+	if (ps->from > ps->to)
+		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s", q->from, q->to);
+	snprintf(ps->period, sizeof ps->period, "placements starting %s to %s", q->from ? q->from : "(first)",
+	         q->to ? q->to : "(last)");
+	return HAVEN_OK;
+}
+
+static int cmp_placed_start(const void *a, const void *b)
+{
+	const hv_placed *x = a, *y = b;
+	if (x->child != y->child)
+		return (x->child > y->child) - (x->child < y->child);
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q, int default_today, hv_placements *ps)
+{
+	memset(ps, 0, sizeof *ps);
+	haven_placements_query none = {0};
+	if (!q)
+		q = &none;
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	if (rc || (rc = window(ctx, q, default_today, ps)))
+		return rc;
+	reg *r = calloc(1, sizeof *r);
+	if (!r)
+		return nomem(ctx);
+	ps->priv = r;
+	if ((rc = hv_areas_load(ctx, "la", &r->las)) || (rc = reg_read(ctx, r)))
+		return rc;
+	ps->nla = hv_areas_count(r->las);
+	ps->la = malloc((ps->nla + 1) * sizeof *ps->la);
+	ps->name = malloc((ps->nla + 1) * sizeof *ps->name);
+	unsigned char *in_scope = calloc(ps->nla + 1, 1);
+	if (!ps->la || !ps->name || !in_scope) {
+		free(in_scope);
+		return nomem(ctx);
+	}
+	for (size_t i = 0; i < ps->nla; i++) {
+		ps->la[i] = hv_areas_code(r->las, (long)i);
+		ps->name[i] = hv_areas_name(r->las, (long)i);
+	}
+	if ((rc = read_regions(ctx, ps)) || (rc = hv_scope_actor(ctx, &ps->scope))) {
+		free(in_scope);
+		return rc;
+	}
+	ps->national = hv_scope_is_national(ps->scope);
+	ps->placer = strcmp(ctx->actor.authority_kind, "la") == 0;
+	ps->aggregates_only = hv_scope_aggregates_only(ctx);
+	for (size_t i = 0; i < ps->nla; i++)
+		in_scope[i] = (unsigned char)(ps->national || hv_scope_has_la(ps->scope, ps->la[i]));
+
+	sqlite3_stmt *st;
+	if (ps->day >= 0)
+		rc = hv_prepare(ctx,
+		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y FROM placement"
+		                " WHERE start_day <= ?1 AND (end_day IS NULL OR end_day > ?1)",
+		                &st);
+	else
+		rc = hv_prepare(ctx,
+		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y FROM placement"
+		                " WHERE start_day BETWEEN ?2 AND ?3",
+		                &st);
+	if (rc) {
+		free(in_scope);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, ps->day);
+	sqlite3_bind_int64(st, 2, ps->from);
+	sqlite3_bind_int64(st, 3, ps->to);
+	size_t cap = 0;
+	int s;
+	/* the LA codes come in runs: the last one looked up is kept */
+	char last_code[16] = "";
+	long last_la = -1;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		if (strcmp(code, last_code)) {
+			snprintf(last_code, sizeof last_code, "%s", code);
+			last_la = hv_areas_index(r->las, code);
+		}
+		if (last_la < 0)
+			continue; /* an LA no longer in the boundaries loaded: counted nowhere */
+		hv_placed x = {0};
+		x.child = (uint32_t)sqlite3_column_int64(st, 0);
+		x.placing = (int32_t)last_la;
+		x.home = urn_index(r, (const char *)sqlite3_column_text(st, 2));
+		x.start = sqlite3_column_int64(st, 3);
+		x.end = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+		x.ox = sqlite3_column_double(st, 5);
+		x.oy = sqlite3_column_double(st, 6);
+		const hversion *v = version_on(r, x.home, ps->day >= 0 ? ps->day : x.start);
+		x.host = v ? v->la : -1;
+		if (!ps->national && !(x.host >= 0 && in_scope[x.host]) && !(ps->placer && in_scope[x.placing]))
+			continue;
+		x.hx = v ? v->x : NAN;
+		x.hy = v ? v->y : NAN;
+		/* to the centimetre, as points are held: 20 miles is 20 miles */
+		x.metres = isnan(x.hx) ? NAN : round(hypot(x.hx - x.ox, x.hy - x.oy) * 100) / 100;
+		x.band = (uint8_t)hv_placement_band(x.metres);
+		x.inside = (uint8_t)(v && v->covered == x.placing);
+		if (ps->n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			hv_placed *more = realloc(ps->p, cap * sizeof *more);
+			if (!more) {
+				sqlite3_finalize(st);
+				free(in_scope);
+				return nomem(ctx);
+			}
+			ps->p = more;
+		}
+		ps->p[ps->n++] = x;
+	}
+	free(in_scope);
+	rc = s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "reading the placements");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (ps->day >= 0 && ps->n) {
+		/* as at a day a child is in one placement: the latest started */
+		qsort(ps->p, ps->n, sizeof *ps->p, cmp_placed_start);
+		size_t m = 0;
+		for (size_t i = 0; i < ps->n; i++) {
+			if (m && ps->p[m - 1].child == ps->p[i].child)
+				m--;
+			ps->p[m++] = ps->p[i];
+		}
+		ps->n = m;
+	}
+	return HAVEN_OK;
+}
+
+/* ---- the tables: shared pieces --------------------------------------------- */
+
+/* The levels of a table by area: the LAs, their regions, England. */
+enum { LV_LA, LV_REGION, LV_ENGLAND, NLV };
+static const char *const level_names[NLV] = {"la", "region", "england"};
+
+static int level_of(haven_ctx *ctx, const char *by, int dflt, int *lv)
+{
+	*lv = dflt;
+	for (int l = 0; by && l < NLV; l++)
+		if (!strcmp(by, level_names[l]))
+			*lv = l;
+	if (by && strcmp(by, level_names[*lv])) {
+		hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use england, region or la", by);
+		return 0;
+	}
+	return 1;
+}
+
+/* The area index at level l of LA i: the LA, its region (nla + region), or
+ * England (nla + nregion); -1 for an LA in no region (then only England). */
+static long area_at(const hv_placements *ps, int32_t i, int l)
+{
+	if (l == LV_LA)
+		return i;
+	if (l == LV_ENGLAND)
+		return (long)(ps->nla + ps->nregion);
+	return ps->region[i] >= 0 ? (long)ps->nla + ps->region[i] : -1;
+}
+
+static const char *area_code(const hv_placements *ps, long a)
+{
+	return (size_t)a < ps->nla                 ? ps->la[a]
+	       : (size_t)a < ps->nla + ps->nregion ? ps->region_code[(size_t)a - ps->nla]
+	                                           : ENGLAND;
+}
+
+static const char *area_name(const hv_placements *ps, long a)
+{
+	return (size_t)a < ps->nla                 ? ps->name[a]
+	       : (size_t)a < ps->nla + ps->nregion ? ps->region_name[(size_t)a - ps->nla]
+	                                           : "England";
+}
+
+static int area_level(const hv_placements *ps, long a)
+{
+	return (size_t)a < ps->nla ? LV_LA : (size_t)a < ps->nla + ps->nregion ? LV_REGION : LV_ENGLAND;
+}
+
+/* The parent of area a: an LA's region (England when it has none), a
+ * region's England; -1 for England. */
+static long area_parent(const hv_placements *ps, long a)
+{
+	int l = area_level(ps, a);
+	if (l == LV_ENGLAND)
+		return -1;
+	if (l == LV_LA && ps->region[a] >= 0)
+		return (long)ps->nla + ps->region[a];
+	return (long)(ps->nla + ps->nregion);
+}
+
+static const hv_placements *sort_ps;
+static int cmp_area(const void *a, const void *b)
+{
+	return strcmp(area_code(sort_ps, *(const long *)a), area_code(sort_ps, *(const long *)b));
+}
+
+/* The metadata every placements table carries. */
+static haven_status common_meta(haven_ctx *ctx, const hv_placements *ps, haven_table *t)
+{
+	char when[21];
+	hv_format_time(hv_now(ctx), when);
+	haven_status rc;
+	if ((rc = hv_table_meta_set(ctx, t, "placements", ps->period)) ||
+	    (rc = hv_table_meta_set(ctx, t, "scope", hv_scope_describe(ps->scope))) ||
+	    (rc = hv_table_meta_set(ctx, t, "generated_at", when)))
+		return rc;
+	return hv_table_meta_set(
+	    ctx, t, "counted",
+	    "placements the acting user may see: police those into homes in their force area, a local authority "
+	    "those of the children it places and those into homes in its area (docs/placements.md)");
+}
+
+/* ---- locations ------------------------------------------------------------ */
+
+enum { L_INSIDE_NEAR, L_INSIDE_FAR, L_OUTSIDE_NEAR, L_OUTSIDE_FAR, L_NOT_KNOWN, NLOC };
+static const char *const loc_cols[] = {
+    "geographic_level", "area_code",       "area_name", "inside_under_20", "inside_over_20",
+    "outside_under_20", "outside_over_20", "not_known", "total",           "parent"};
+
+static int loc_category(const hv_placed *p)
+{
+	if (p->band == HV_BAND_NOT_KNOWN)
+		return L_NOT_KNOWN;
+	int near = p->band == HV_BAND_UNDER_20;
+	return p->inside ? (near ? L_INSIDE_NEAR : L_INSIDE_FAR) : (near ? L_OUTSIDE_NEAR : L_OUTSIDE_FAR);
+}
+
+/* The areas of level l that have rows, in code order, into ids. */
+static size_t level_areas(const hv_placements *ps, const int64_t (*cnt)[NLOC + 1], int l, long *ids)
+{
+	size_t n = 0, na = ps->nla + ps->nregion + 1;
+	for (size_t a = 0; a < na; a++)
+		if (area_level(ps, (long)a) == l &&
+		    (l == LV_ENGLAND || cnt[a][NLOC] > 0 || (l == LV_LA && ps->national)))
+			ids[n++] = (long)a;
+	sort_ps = ps;
+	if (n)
+		qsort(ids, n, sizeof *ids, cmp_area);
+	return n;
+}
+
+haven_status haven_placements_locations(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	int asked;
+	if (!level_of(ctx, q ? q->by : NULL, LV_ENGLAND, &asked))
+		return haven_errcode(ctx);
+	hv_placements ps;
+	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	size_t na = ps.nla + ps.nregion + 1;
+	int64_t(*cnt)[NLOC + 1] = rc ? NULL : calloc(na, sizeof *cnt);
+	long *ids = rc ? NULL : malloc(na * sizeof *ids);
+	if (!rc && (!cnt || !ids))
+		rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < ps.n; i++) {
+		int c = loc_category(&ps.p[i]);
+		for (int l = LV_LA; l < NLV; l++) {
+			long a = area_at(&ps, ps.p[i].placing, l);
+			if (a >= 0) {
+				cnt[a][c]++;
+				cnt[a][NLOC]++;
+			}
+		}
+	}
+	/* an aggregates-only audience gets every level, those below the one
+	 * asked withheld, so that every request is controlled alike */
+	int lo = ps.aggregates_only ? LV_LA : asked, hi = ps.aggregates_only ? LV_ENGLAND : asked;
+	haven_table *t = NULL;
+	char title[120];
+	snprintf(title, sizeof title, "Location of placements by %s",
+	         asked == LV_LA       ? "placing local authority"
+	         : asked == LV_REGION ? "region of the placing LA"
+	                              : "England");
+	if (!rc)
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10, loc_cols, &t);
+	if (!rc)
+		rc = hv_table_roles(ctx, t,
+		                    "geographic_level=label area_code=area:placing area_name=label"
+		                    " inside_under_20=count:children inside_over_20=count:children"
+		                    " outside_under_20=count:children outside_over_20=count:children"
+		                    " not_known=count:children total=count:children parent=parent");
+	if (!rc)
+		rc = hv_table_sum(ctx, t, "total",
+		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
+	if (!rc)
+		rc = common_meta(ctx, &ps, t);
+	if (!rc)
+		rc = hv_table_meta_set(
+		    ctx, t, "definitions",
+		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
+		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
+		    "origin in a straight line; not_known: the home has no point; total: all (docs/placements.md)");
+	if (!rc)
+		rc = hv_table_object(ctx, t, "placements: location by placing area");
+	for (int l = hi; !rc && l >= lo; l--) {
+		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
+		for (size_t k = 0; !rc && k < n; k++) {
+			long a = ids[k], p = area_parent(&ps, a);
+			if ((rc = hv_table_add_row(ctx, t)) ||
+			    (rc = hv_table_set_text(ctx, t, 0,
+			                            l == LV_ENGLAND && !ps.national ? "scope" : level_names[l])) ||
+			    (rc = hv_table_set_text(ctx, t, 1, area_code(&ps, a))) ||
+			    (rc = hv_table_set_text(ctx, t, 2, area_name(&ps, a))))
+				break;
+			for (int c = 0; !rc && c <= NLOC; c++)
+				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
+			if (!rc && p >= 0 && ps.aggregates_only)
+				rc = hv_table_set_text(ctx, t, 9, area_code(&ps, p));
+			if (!rc && l < asked)
+				hv_table_withhold_row(t);
+		}
+	}
+	free(cnt);
+	free(ids);
+	hv_placements_free(&ps);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
+
+/* ---- flows -------------------------------------------------------------------- */
+
+typedef struct flow {
+	long from, to; /* placing and host area; to -1: the home's LA is not known */
+	uint32_t child;
+} flow;
+
+static int cmp_flow(const void *a, const void *b)
+{
+	const flow *x = a, *y = b;
+	if (x->from != y->from)
+		return (x->from > y->from) - (x->from < y->from);
+	if (x->to != y->to)
+		return (x->to > y->to) - (x->to < y->to);
+	return (x->child > y->child) - (x->child < y->child);
+}
+
+typedef struct cell {
+	long from, to;
+	int64_t placements, children;
+	int kept; /* among the top */
+} cell;
+
+static int cmp_cell_size(const void *a, const void *b)
+{
+	const cell *x = a, *y = b;
+	if (x->placements != y->placements)
+		return x->placements < y->placements ? 1 : -1;
+	if (x->from != y->from)
+		return (x->from > y->from) - (x->from < y->from);
+	return (x->to > y->to) - (x->to < y->to);
+}
+
+static int cmp_cell_order(const void *a, const void *b)
+{
+	const cell *x = a, *y = b;
+	int c = strcmp(area_code(sort_ps, x->from), area_code(sort_ps, y->from));
+	if (c)
+		return c;
+	if ((x->to < 0) != (y->to < 0))
+		return x->to < 0 ? 1 : -1;
+	return x->to < 0 ? 0 : strcmp(area_code(sort_ps, x->to), area_code(sort_ps, y->to));
+}
+
+static const char *const flow_cols[] = {"geographic_level", "host_code",  "host_name", "placing_code",
+                                        "placing_name",     "placements", "children",  "parent"};
+
+/* One row of the flows table. */
+static haven_status flow_row(haven_ctx *ctx, haven_table *t, const char *level, const char *host, const char *host_name,
+                             const hv_placements *ps, long from, int64_t placements, int64_t children,
+                             const char *parent)
+{
+	haven_status rc;
+	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, level)) ||
+	    (rc = hv_table_set_text(ctx, t, 1, host)) || (rc = hv_table_set_text(ctx, t, 2, host_name)) ||
+	    (rc = hv_table_set_text(ctx, t, 3, area_code(ps, from))) ||
+	    (rc = hv_table_set_text(ctx, t, 4, area_name(ps, from))) ||
+	    (rc = hv_table_set_int(ctx, t, 5, placements)) || (rc = hv_table_set_int(ctx, t, 6, children)))
+		return rc;
+	return hv_table_set_text(ctx, t, 7, parent);
+}
+
+/* Distinct children of the flows f[0..n), sorted by child. */
+static int64_t distinct_children(const flow *f, size_t n)
+{
+	int64_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += !i || f[i].child != f[i - 1].child;
+	return c;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	int lv = LV_LA;
+	if (q && q->by && strcmp(q->by, "la") && strcmp(q->by, "region"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", q->by);
+	if (q && q->by && !strcmp(q->by, "region"))
+		lv = LV_REGION;
+	if (q && q->top < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows");
+	hv_placements ps;
+	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	flow *f = rc ? NULL : malloc((ps.n ? ps.n : 1) * sizeof *f);
+	cell *cells = NULL;
+	uint32_t *buf = NULL;
+	size_t nf = 0, nc = 0, ccap = 0, bcap = 0;
+	haven_table *t = NULL;
+	if (!rc && !f)
+		rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < ps.n; i++) {
+		long from = area_at(&ps, ps.p[i].placing, lv);
+		long to = ps.p[i].host >= 0 ? area_at(&ps, ps.p[i].host, lv) : -1;
+		if (from < 0)
+			continue; /* a placing LA in no region, asked by region */
+		f[nf++] = (flow){from, to, ps.p[i].child};
+	}
+	if (!rc && nf)
+		qsort(f, nf, sizeof *f, cmp_flow);
+	/* the cells of the matrix: runs of (from, to) */
+	for (size_t i = 0, j; !rc && i < nf; i = j) {
+		for (j = i + 1; j < nf && f[j].from == f[i].from && f[j].to == f[i].to; j++)
+			;
+		if (nc == ccap) {
+			ccap = ccap ? ccap * 2 : 1024;
+			cell *more = realloc(cells, ccap * sizeof *more);
+			if (!more) {
+				rc = nomem(ctx);
+				break;
+			}
+			cells = more;
+		}
+		cells[nc++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i), 1};
+	}
+	int top = q ? q->top : 0;
+	if (!rc && top > 0 && (size_t)top < nc) {
+		qsort(cells, nc, sizeof *cells, cmp_cell_size);
+		for (size_t k = 0; k < nc; k++)
+			cells[k].kept = k < (size_t)top;
+	}
+	sort_ps = &ps;
+	if (!rc && nc)
+		qsort(cells, nc, sizeof *cells, cmp_cell_order);
+	char title[120];
+	snprintf(title, sizeof title, "Placements: flows from placing %s to the %s of the home%s",
+	         lv == LV_LA ? "local authority" : "region", lv == LV_LA ? "local authority" : "region",
+	         top > 0 ? " (the largest flows)" : "");
+	if (!rc)
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 8, flow_cols, &t);
+	/* host_code first: disclosure control names a row by its first area
+	 * column and its parent key (the placing area): one hierarchy, on the
+	 * host side, each placing area's flows adding up to its total */
+	if (!rc)
+		rc = hv_table_roles(
+		    ctx, t,
+		    "geographic_level=label host_code=area:placing host_name=label placing_code=area:placing"
+		    " placing_name=label placements=count:episodes children=count:distinct parent=parent");
+	if (!rc)
+		rc = hv_table_parent_key(ctx, t, "placing_code");
+	if (!rc)
+		rc = common_meta(ctx, &ps, t);
+	if (!rc)
+		rc = hv_table_meta_set(
+		    ctx, t, "definitions",
+		    "placements: from the placing area to the area of the home on the day (the register's history); "
+		    "children: distinct children in the flow; a host of 'unknown': the home's LA is not known; "
+		    "'other': the placing area's flows outside the largest (--top); England: the placing area's total "
+		    "(docs/placements.md)");
+	if (!rc)
+		rc = hv_table_object(ctx, t, "placements: flows between areas");
+	/* each placing area with a kept flow: its kept flows, "other", its total */
+	const char *level = level_names[lv];
+	for (size_t i = 0, j; !rc && i < nc; i = j) {
+		int any = 0;
+		for (j = i; j < nc && cells[j].from == cells[i].from; j++)
+			any |= cells[j].kept;
+		if (!any)
+			continue;
+		int64_t other_p = 0, total_p = 0;
+		size_t lo = 0, hi = 0;
+		for (size_t k = i; k < j; k++) {
+			total_p += cells[k].placements;
+			if (cells[k].kept) {
+				long to = cells[k].to;
+				rc = flow_row(ctx, t, level, to < 0 ? "unknown" : area_code(&ps, to),
+				              to < 0 ? "home's LA not known" : area_name(&ps, to), &ps, cells[k].from,
+				              cells[k].placements, cells[k].children, ENGLAND);
+				if (rc)
+					break;
+			} else
+				other_p += cells[k].placements;
+		}
+		/* the children of "other" and of the total: distinct over the
+		 * flows of the placing area (sorted by host, then child) */
+		for (lo = 0, hi = nf; lo < hi;) {
+			size_t m = lo + (hi - lo) / 2;
+			if (f[m].from < cells[i].from)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		size_t end = lo;
+		while (end < nf && f[end].from == cells[i].from)
+			end++;
+		int64_t total_c = 0, other_c = 0;
+		for (int pass = 0; !rc && pass < 2; pass++) {
+			size_t n = 0;
+			if ((size_t)(end - lo) > bcap) {
+				uint32_t *b = realloc(buf, (end - lo) * sizeof *b);
+				if (!b) {
+					rc = nomem(ctx);
+					break;
+				}
+				buf = b;
+				bcap = end - lo;
+			}
+			for (size_t k = lo; k < end; k++) {
+				int kept = 0;
+				if (pass) { /* "other": flows not kept */
+					for (size_t c = i; c < j; c++)
+						if (cells[c].to == f[k].to)
+							kept = cells[c].kept;
+					if (kept)
+						continue;
+				}
+				buf[n++] = f[k].child;
+			}
+			if (n)
+				qsort(buf, n, sizeof *buf, cmp_u32);
+			int64_t d = 0;
+			for (size_t k = 0; k < n; k++)
+				d += !k || buf[k] != buf[k - 1];
+			if (pass)
+				other_c = d;
+			else
+				total_c = d;
+		}
+		if (!rc && other_p)
+			rc = flow_row(ctx, t, level, "other", "other areas (smaller flows)", &ps, cells[i].from,
+			              other_p, other_c, ENGLAND);
+		if (!rc)
+			rc = flow_row(ctx, t, level, ENGLAND, "all areas (the placing area's total)", &ps,
+			              cells[i].from, total_p, total_c, NULL);
+	}
+	free(f);
+	free(cells);
+	free(buf);
+	hv_placements_free(&ps);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
+
+/* ---- net movement --------------------------------------------------------------- */
+
+haven_status haven_placements_net(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	hv_placements ps;
+	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	int64_t(*cnt)[3] = rc ? NULL : calloc(ps.nla + 1, sizeof *cnt); /* in, out, own */
+	long *ids = rc ? NULL : malloc((ps.nla + 1) * sizeof *ids);
+	if (!rc && (!cnt || !ids))
+		rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < ps.n; i++) {
+		const hv_placed *p = &ps.p[i];
+		if (p->host == p->placing)
+			cnt[p->placing][2]++;
+		else {
+			cnt[p->placing][1]++;
+			if (p->host >= 0)
+				cnt[p->host][0]++;
+		}
+	}
+	/* net and in-placer / out-placer are the difference of two counts:
+	 * given to record-level audiences only (a difference beside a
+	 * suppressed count would give it away) */
+	int full = !ps.aggregates_only;
+	static const char *const cols[] = {"area_code",  "area_name", "placed_in", "placed_out",
+	                                   "placed_own", "net",       "movement"};
+	haven_table *t = NULL;
+	if (!rc)
+		rc = hv_table_new(ctx, "Placements: net movement per local authority", HV_TABLE_DISCLOSED, full ? 7 : 5,
+		                  cols, &t);
+	if (!rc)
+		rc = hv_table_roles(ctx, t,
+		                    full ? "area_code=area:placing area_name=label placed_in=count:episodes"
+		                           " placed_out=count:episodes placed_own=count:episodes net=rate:placed_in"
+		                           " movement=label"
+		                         : "area_code=area:placing area_name=label placed_in=count:episodes"
+		                           " placed_out=count:episodes placed_own=count:episodes");
+	if (!rc)
+		rc = common_meta(ctx, &ps, t);
+	if (!rc)
+		rc = hv_table_meta_set(
+		    ctx, t, "definitions",
+		    "placed_in: placements into the LA's homes by other LAs; placed_out: the LA's placements into "
+		    "homes in other LAs (or whose LA is not known); placed_own: into its own homes; net: placed_in - "
+		    "placed_out, an in-placer above 0, an out-placer below (record-level audiences only; "
+		    "docs/placements.md)");
+	if (!rc)
+		rc = hv_table_object(ctx, t, "placements: net movement per LA");
+	size_t n = 0;
+	for (size_t a = 0; !rc && a < ps.nla; a++)
+		if (cnt[a][0] || cnt[a][1] || cnt[a][2] || ps.national)
+			ids[n++] = (long)a;
+	sort_ps = &ps;
+	if (!rc && n)
+		qsort(ids, n, sizeof *ids, cmp_area);
+	for (size_t k = 0; !rc && k < n; k++) {
+		long a = ids[k];
+		int64_t net = cnt[a][0] - cnt[a][1];
+		if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, ps.la[a])) ||
+		    (rc = hv_table_set_text(ctx, t, 1, ps.name[a])) || (rc = hv_table_set_int(ctx, t, 2, cnt[a][0])) ||
+		    (rc = hv_table_set_int(ctx, t, 3, cnt[a][1])) || (rc = hv_table_set_int(ctx, t, 4, cnt[a][2])))
+			break;
+		if (full && !(rc = hv_table_set_real(ctx, t, 5, (double)net)))
+			rc = hv_table_set_text(ctx, t, 6, net > 0 ? "in-placer" : net < 0 ? "out-placer" : "balanced");
+	}
+	free(cnt);
+	free(ids);
+	hv_placements_free(&ps);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
+
+/* ---- capacity ------------------------------------------------------------------- */
+
+enum { K_HOMES, K_PLACES, K_IN, K_PLACED, K_OWN, K_ELSEWHERE, NK };
+static const char *const cap_cols[] = {"geographic_level", "area_code",          "area_name",       "homes",
+                                       "places",           "children_placed_in", "children_placed", "placed_own_area",
+                                       "placed_elsewhere", "places_per_child",   "parent"};
+
+haven_status haven_placements_capacity(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	if (q && (q->from || q->to))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "capacity is as at a date: give --as-at, not --from/--to");
+	hv_placements ps;
+	haven_status rc = hv_placements_read(ctx, q, 1, &ps);
+	size_t na = ps.nla + ps.nregion + 1;
+	int64_t(*cnt)[NK] = rc ? NULL : calloc(na, sizeof *cnt);
+	long *ids = rc ? NULL : malloc(na * sizeof *ids);
+	if (!rc && (!cnt || !ids))
+		rc = nomem(ctx);
+	const reg *r = rc ? NULL : ps.priv;
+	/* the register as at the day: open homes and their places, by LA */
+	for (size_t i = 0; !rc && i < r->nv; i++) {
+		const hversion *v = &r->v[i];
+		if (v->la < 0 || !v->open || v->from > ps.day || v->to <= ps.day)
+			continue;
+		if (!ps.national && !hv_scope_has_la(ps.scope, ps.la[v->la]))
+			continue;
+		for (int l = LV_LA; l < NLV; l++) {
+			long a = area_at(&ps, v->la, l);
+			if (a >= 0) {
+				cnt[a][K_HOMES]++;
+				cnt[a][K_PLACES] += v->places;
+			}
+		}
+	}
+	for (size_t i = 0; !rc && i < ps.n; i++) {
+		const hv_placed *p = &ps.p[i];
+		int own = p->host == p->placing;
+		for (int l = LV_LA; l < NLV; l++) {
+			long a = area_at(&ps, p->placing, l);
+			if (a >= 0) {
+				cnt[a][K_PLACED]++;
+				cnt[a][own ? K_OWN : K_ELSEWHERE]++;
+			}
+			/* placed into the area's homes by another LA: at region and
+			 * England the sum of their LAs', so that the rows add up */
+			long h = p->host >= 0 && !own ? area_at(&ps, p->host, l) : -1;
+			if (h >= 0)
+				cnt[h][K_IN]++;
+		}
+	}
+	haven_table *t = NULL;
+	if (!rc)
+		rc = hv_table_new(ctx, "Placements: capacity and sufficiency per local authority", HV_TABLE_DISCLOSED,
+		                  11, cap_cols, &t);
+	if (!rc)
+		rc = hv_table_roles(
+		    ctx, t,
+		    "geographic_level=label area_code=area:placing area_name=label homes=count:homes"
+		    " places=count:places children_placed_in=count:children children_placed=count:children"
+		    " placed_own_area=count:children placed_elsewhere=count:children"
+		    " places_per_child=rate:children_placed parent=parent");
+	if (!rc)
+		rc = hv_table_sum(ctx, t, "children_placed", "placed_own_area placed_elsewhere");
+	if (!rc)
+		rc = common_meta(ctx, &ps, t);
+	if (!rc)
+		rc = hv_table_meta_set(
+		    ctx, t, "definitions",
+		    "homes, places: open children's homes in the area on the day and their registered places (the "
+		    "register as at the day); children_placed_in: children in its homes placed by another LA (for a "
+		    "region "
+		    "and England, the sum of their LAs'); "
+		    "children_placed: children the area places, in homes in its own area or elsewhere (the home's LA "
+		    "on the day); places_per_child (sufficiency): places / children_placed, 1 or more when the area "
+		    "has a place in its own homes for every child it places (docs/placements.md)");
+	if (!rc)
+		rc = hv_table_object(ctx, t, "placements: capacity per LA");
+	/* LAs only, or for an aggregates-only audience the regions and
+	 * England as well, each naming its parent */
+	int hi = ps.aggregates_only ? LV_ENGLAND : LV_LA;
+	for (int l = hi; !rc && l >= LV_LA; l--) {
+		size_t n = 0;
+		for (size_t a = 0; a < na; a++) {
+			if (area_level(&ps, (long)a) != l)
+				continue;
+			int any = 0;
+			for (int k = 0; k < NK; k++)
+				any |= cnt[a][k] != 0;
+			if (any || l == LV_ENGLAND || (l == LV_LA && ps.national))
+				ids[n++] = (long)a;
+		}
+		sort_ps = &ps;
+		if (n)
+			qsort(ids, n, sizeof *ids, cmp_area);
+		for (size_t k = 0; !rc && k < n; k++) {
+			long a = ids[k], p = area_parent(&ps, a);
+			if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, level_names[l])) ||
+			    (rc = hv_table_set_text(ctx, t, 1, area_code(&ps, a))) ||
+			    (rc = hv_table_set_text(ctx, t, 2, area_name(&ps, a))))
+				break;
+			for (int c = 0; !rc && c < NK; c++)
+				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
+			if (!rc && cnt[a][K_PLACED])
+				rc = hv_table_set_real(
+				    ctx, t, 9, round((double)cnt[a][K_PLACES] / (double)cnt[a][K_PLACED] * 100) / 100);
+			if (!rc && p >= 0 && ps.aggregates_only)
+				rc = hv_table_set_text(ctx, t, 10, area_code(&ps, p));
+		}
+	}
+	free(cnt);
+	free(ids);
+	hv_placements_free(&ps);
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}

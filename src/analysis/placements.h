@@ -1,0 +1,67 @@
+/*
+ * placements.h - each placement's measures (placements.c): the host LA,
+ * inside or outside the placing LA, the distance from the origin and its
+ * DfE band.  The tables of haven/placements.h are built from them; so are
+ * the export's measures and the flow map.
+ */
+#ifndef HAVEN_ANALYSIS_PLACEMENTS_H
+#define HAVEN_ANALYSIS_PLACEMENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/context.h"
+#include "govern/scope.h"
+#include "haven/placements.h"
+
+/** DfE's distance bands, miles from the origin to the home (a band is
+ *  the largest it exceeds): up to 20 inclusive, over 20, over 50, over 100;
+ *  not known without a home point. */
+enum { HV_BAND_UNDER_20, HV_BAND_OVER_20, HV_BAND_OVER_50, HV_BAND_OVER_100, HV_BAND_NOT_KNOWN };
+
+/** The band of a distance in metres (NAN: not known). */
+int hv_placement_band(double metres);
+
+/** One placement as measured. */
+typedef struct hv_placed {
+	uint32_t child;     /* placement_child id */
+	int32_t placing;    /* the placing LA: index in hv_placements.la */
+	int32_t host;       /* the home's LA on the day (the register's history): index, or -1 */
+	int32_t home;       /* index in hv_placements.urn */
+	int64_t start, end; /* days; end -1 while current */
+	double metres;      /* origin to home, straight line; NAN without a home point */
+	double hx, hy;      /* the home's point on the day (NAN: not placed) */
+	double ox, oy;      /* the origin */
+	uint8_t inside;     /* the home's point lies in the placing LA's boundary */
+	uint8_t band;       /* HV_BAND_* */
+} hv_placed;
+
+/** The placements a query counts, as the acting user may see them, with
+ *  what every table needs to name and total them. */
+typedef struct hv_placements {
+	hv_placed *p;
+	size_t n;
+	size_t nla;              /* LAs: the loaded LA boundaries */
+	const char **la, **name; /* code and name of LA i, borrowed from the boundaries */
+	int32_t *region;         /* the region holding LA i: index in region_code, or -1 */
+	char **region_code, **region_name;
+	size_t nregion;
+	int64_t day;      /* as_at, or -1 for a period */
+	int64_t from, to; /* the starts counted (a period), days inclusive */
+	hv_scope *scope;
+	int national, placer; /* the scope is national; the actor is an LA (sees the children it places) */
+	int aggregates_only;  /* the actor may have aggregates only */
+	char period[64];      /* "as at D" or "D/D", for the metadata */
+	void *priv;           /* the homes and boundaries read (placements.c) */
+} hv_placements;
+
+/** Read and measure the placements of q (as_at, or from/to, or all) that the
+ *  acting user may see (police: into homes in their force area; an LA: the
+ *  children it places and those in homes in its area; national: all).
+ *  default_today: with neither as_at nor from/to, as at today (capacity)
+ *  instead of every placement.
+ * \param out on HAVEN_OK filled in; the caller frees with hv_placements_free(). */
+haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q, int default_today, hv_placements *out);
+void hv_placements_free(hv_placements *ps);
+
+#endif
