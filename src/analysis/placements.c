@@ -31,6 +31,7 @@
 #include "analysis/placements.h"
 #include "core/clock.h"
 #include "core/sql.h"
+#include "core/strmap.h"
 #include "core/table.h"
 #include "data/homes.h"
 #include "govern/govern.h"
@@ -68,7 +69,8 @@ typedef struct hversion {
 typedef struct reg {
 	char **urn; /* sorted */
 	size_t nurn;
-	hversion *v; /* by home, then from */
+	hv_strmap urns, codes; /* URN to its index; LA code to its index in the boundaries */
+	hversion *v;           /* by home, then from */
 	size_t nv;
 	uint32_t *first, *count; /* versions of home h */
 	hv_areas *las;
@@ -81,6 +83,8 @@ static void reg_free(reg *r)
 	for (size_t i = 0; i < r->nurn; i++)
 		free(r->urn[i]);
 	free(r->urn);
+	hv_strmap_free(&r->urns);
+	hv_strmap_free(&r->codes);
 	free(r->v);
 	free(r->first);
 	free(r->count);
@@ -93,10 +97,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A URN's index, or -1: a hash, once a placement (a binary search of
+ * strings was a third of a measure). */
 static int32_t urn_index(const reg *r, const char *urn)
 {
-	char *const *f = r->nurn ? bsearch(&urn, r->urn, r->nurn, sizeof *r->urn, cmp_str) : NULL;
-	return f ? (int32_t)(f - r->urn) : -1;
+	int64_t k;
+	return urn && hv_strmap_get(&r->urns, urn, &k) ? (int32_t)k : -1;
+}
+
+/* An LA code's index in the boundaries, or -1. */
+static int32_t la_index(const reg *r, const char *code)
+{
+	int64_t k;
+	return code && hv_strmap_get(&r->codes, code, &k) ? (int32_t)k : -1;
 }
 
 static int cmp_version(const void *a, const void *b)
@@ -144,8 +157,14 @@ static haven_status reg_read(haven_ctx *ctx, reg *r)
 	st = NULL;
 	if (!rc && s != SQLITE_DONE)
 		return hv_error_sql(ctx, "reading the register's homes");
-	if (r->nurn) /* ORDER BY is SQLite's collation; bsearch wants strcmp's */
+	if (r->nurn) /* ORDER BY is SQLite's collation; strcmp's is the one written down */
 		qsort(r->urn, r->nurn, sizeof *r->urn, cmp_str);
+	for (size_t i = 0; !rc && i < r->nurn; i++)
+		if (hv_strmap_put(&r->urns, r->urn[i], (int64_t)i))
+			rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < hv_areas_count(r->las); i++)
+		if (hv_strmap_put(&r->codes, hv_areas_code(r->las, (long)i), (int64_t)i))
+			rc = nomem(ctx);
 	if (!rc)
 		rc = hv_prepare(ctx,
 		                "SELECT urn, valid_from, valid_to, la_code, X(geom), Y(geom), places,"
@@ -169,7 +188,7 @@ static haven_status reg_read(haven_ctx *ctx, reg *r)
 		const char *to = (const char *)sqlite3_column_text(st, 2);
 		v->to = to && hv_parse_date(to, &d) ? d : INT64_MAX;
 		const char *la = (const char *)sqlite3_column_text(st, 3);
-		v->la = la ? (int32_t)hv_areas_index(r->las, la) : -1;
+		v->la = la_index(r, la);
 		int placed = sqlite3_column_type(st, 4) != SQLITE_NULL;
 		v->x = placed ? sqlite3_column_double(st, 4) : NAN;
 		v->y = placed ? sqlite3_column_double(st, 5) : NAN;
@@ -379,35 +398,37 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 	sqlite3_bind_int64(st, 1, ps->day);
 	sqlite3_bind_int64(st, 2, ps->from);
 	sqlite3_bind_int64(st, 3, ps->to);
+	/* room for every placement held at once: growing a million by doubling
+	 * copied and faulted in twice as much */
+	int64_t held = 0;
 	size_t cap = 0;
-	int s;
-	/* the LA codes come in runs: the last one looked up is kept */
-	char last_code[16] = "";
-	long last_la = -1;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 1);
-		if (strcmp(code, last_code)) {
-			snprintf(last_code, sizeof last_code, "%s", code);
-			last_la = hv_areas_index(r->las, code);
+	if (!hv_query_int(ctx, "SELECT count(*) FROM placement", &held) && held > 0) {
+		cap = (size_t)held;
+		if (!(ps->p = malloc(cap * sizeof *ps->p))) {
+			sqlite3_finalize(st);
+			free(in_scope);
+			return nomem(ctx);
 		}
+	}
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int32_t last_la = la_index(r, (const char *)sqlite3_column_text(st, 1));
 		if (last_la < 0)
 			continue; /* an LA no longer in the boundaries loaded: counted nowhere */
 		hv_placed x = {0};
 		x.child = (uint32_t)sqlite3_column_int64(st, 0);
 		x.placing = (int32_t)last_la;
 		x.home = urn_index(r, (const char *)sqlite3_column_text(st, 2));
-		x.start = sqlite3_column_int64(st, 3);
-		x.end = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
-		x.ox = sqlite3_column_double(st, 5);
-		x.oy = sqlite3_column_double(st, 6);
+		x.start = (int32_t)sqlite3_column_int64(st, 3);
+		x.end = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : (int32_t)sqlite3_column_int64(st, 4);
+		double ox = sqlite3_column_double(st, 5), oy = sqlite3_column_double(st, 6);
 		const hversion *v = version_on(r, x.home, ps->day >= 0 ? ps->day : x.start);
 		x.host = v ? v->la : -1;
 		if (!ps->national && !(x.host >= 0 && in_scope[x.host]) && !(ps->placer && in_scope[x.placing]))
 			continue;
-		x.hx = v ? v->x : NAN;
-		x.hy = v ? v->y : NAN;
 		/* to the centimetre, as points are held: 20 miles is 20 miles */
-		x.metres = isnan(x.hx) ? NAN : round(hypot(x.hx - x.ox, x.hy - x.oy) * 100) / 100;
+		double dx = v ? v->x - ox : NAN, dy = v ? v->y - oy : NAN; /* sqrt, not hypot: no overflow here */
+		x.metres = isnan(dx) ? NAN : round(sqrt(dx * dx + dy * dy) * 100) / 100;
 		x.band = (uint8_t)hv_placement_band(x.metres);
 		x.inside = (uint8_t)(v && v->covered == x.placing);
 		if (ps->n == cap) {
@@ -553,15 +574,14 @@ static size_t level_areas(const hv_placements *ps, const int64_t (*cnt)[NLOC + 1
 	return n;
 }
 
-haven_status haven_placements_locations(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, const char *by, haven_table **out)
 {
-	hv_clear(ctx);
 	*out = NULL;
 	int asked;
-	if (!level_of(ctx, q ? q->by : NULL, LV_ENGLAND, &asked))
+	if (!level_of(ctx, by, LV_ENGLAND, &asked))
 		return haven_errcode(ctx);
-	hv_placements ps;
-	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	haven_status rc = HAVEN_OK;
 	size_t na = ps.nla + ps.nregion + 1;
 	int64_t(*cnt)[NLOC + 1] = rc ? NULL : calloc(na, sizeof *cnt);
 	long *ids = rc ? NULL : malloc(na * sizeof *ids);
@@ -627,7 +647,6 @@ haven_status haven_placements_locations(haven_ctx *ctx, const haven_placements_q
 	}
 	free(cnt);
 	free(ids);
-	hv_placements_free(&ps);
 	if (rc) {
 		haven_table_free(t);
 		return rc;
@@ -713,19 +732,18 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const char *at, int top, haven_table **out)
 {
-	hv_clear(ctx);
 	*out = NULL;
 	int lv = LV_LA;
-	if (q && q->by && strcmp(q->by, "la") && strcmp(q->by, "region"))
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", q->by);
-	if (q && q->by && !strcmp(q->by, "region"))
+	if (at && strcmp(at, "la") && strcmp(at, "region"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", at);
+	if (at && !strcmp(at, "region"))
 		lv = LV_REGION;
-	if (q && q->top < 0)
+	if (top < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows");
-	hv_placements ps;
-	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	haven_status rc = HAVEN_OK;
 	flow *f = rc ? NULL : malloc((ps.n ? ps.n : 1) * sizeof *f);
 	cell *cells = NULL;
 	uint32_t *buf = NULL;
@@ -757,7 +775,6 @@ haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query
 		}
 		cells[nc++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i), 1};
 	}
-	int top = q ? q->top : 0;
 	if (!rc && top > 0 && (size_t)top < nc) {
 		qsort(cells, nc, sizeof *cells, cmp_cell_size);
 		for (size_t k = 0; k < nc; k++)
@@ -870,7 +887,6 @@ haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query
 	free(f);
 	free(cells);
 	free(buf);
-	hv_placements_free(&ps);
 	if (rc) {
 		haven_table_free(t);
 		return rc;
@@ -881,12 +897,11 @@ haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query
 
 /* ---- net movement --------------------------------------------------------------- */
 
-haven_status haven_placements_net(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
 {
-	hv_clear(ctx);
 	*out = NULL;
-	hv_placements ps;
-	haven_status rc = hv_placements_read(ctx, q, 0, &ps);
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	haven_status rc = HAVEN_OK;
 	int64_t(*cnt)[3] = rc ? NULL : calloc(ps.nla + 1, sizeof *cnt); /* in, out, own */
 	long *ids = rc ? NULL : malloc((ps.nla + 1) * sizeof *ids);
 	if (!rc && (!cnt || !ids))
@@ -948,7 +963,6 @@ haven_status haven_placements_net(haven_ctx *ctx, const haven_placements_query *
 	}
 	free(cnt);
 	free(ids);
-	hv_placements_free(&ps);
 	if (rc) {
 		haven_table_free(t);
 		return rc;
@@ -964,14 +978,13 @@ static const char *const cap_cols[] = {"geographic_level", "area_code",         
                                        "places",           "children_placed_in", "children_placed", "placed_own_area",
                                        "placed_elsewhere", "places_per_child",   "parent"};
 
-haven_status haven_placements_capacity(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
 {
-	hv_clear(ctx);
 	*out = NULL;
-	if (q && (q->from || q->to))
+	if (pp->day < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "capacity is as at a date: give --as-at, not --from/--to");
-	hv_placements ps;
-	haven_status rc = hv_placements_read(ctx, q, 1, &ps);
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	haven_status rc = HAVEN_OK;
 	size_t na = ps.nla + ps.nregion + 1;
 	int64_t(*cnt)[NK] = rc ? NULL : calloc(na, sizeof *cnt);
 	long *ids = rc ? NULL : malloc(na * sizeof *ids);
@@ -1070,11 +1083,54 @@ haven_status haven_placements_capacity(haven_ctx *ctx, const haven_placements_qu
 	}
 	free(cnt);
 	free(ids);
-	hv_placements_free(&ps);
 	if (rc) {
 		haven_table_free(t);
 		return rc;
 	}
 	*out = t;
 	return HAVEN_OK;
+}
+
+/* ---- the public measures: read, then build ----------------------------------- */
+
+typedef enum { M_LOCATIONS, M_FLOWS, M_NET, M_CAPACITY } measure;
+
+static haven_status read_and_build(haven_ctx *ctx, const haven_placements_query *q, measure m, haven_table **out)
+{
+	hv_clear(ctx);
+	*out = NULL;
+	haven_placements_query none = {0};
+	if (!q)
+		q = &none;
+	if (m == M_CAPACITY && (q->from || q->to))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "capacity is as at a date: give --as-at, not --from/--to");
+	hv_placements ps;
+	haven_status rc = hv_placements_read(ctx, q, m == M_CAPACITY, &ps);
+	if (!rc)
+		rc = m == M_LOCATIONS ? hv_placements_locations(ctx, &ps, q->by, out)
+		     : m == M_FLOWS   ? hv_placements_flows(ctx, &ps, q->by, q->top, out)
+		     : m == M_NET     ? hv_placements_net(ctx, &ps, out)
+		                      : hv_placements_capacity(ctx, &ps, out);
+	hv_placements_free(&ps);
+	return rc;
+}
+
+haven_status haven_placements_locations(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	return read_and_build(ctx, q, M_LOCATIONS, out);
+}
+
+haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	return read_and_build(ctx, q, M_FLOWS, out);
+}
+
+haven_status haven_placements_net(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	return read_and_build(ctx, q, M_NET, out);
+}
+
+haven_status haven_placements_capacity(haven_ctx *ctx, const haven_placements_query *q, haven_table **out)
+{
+	return read_and_build(ctx, q, M_CAPACITY, out);
 }

@@ -28,10 +28,8 @@ typedef struct hv_placed {
 	int32_t placing;    /* the placing LA: index in hv_placements.la */
 	int32_t host;       /* the home's LA on the day (the register's history): index, or -1 */
 	int32_t home;       /* index in hv_placements.urn */
-	int64_t start, end; /* days; end -1 while current */
-	double metres;      /* origin to home, straight line; NAN without a home point */
-	double hx, hy;      /* the home's point on the day (NAN: not placed) */
-	double ox, oy;      /* the origin */
+	int32_t start, end; /* days; end -1 while current */
+	double metres;      /* origin to home, straight line, to the centimetre; NAN without a home point */
 	uint8_t inside;     /* the home's point lies in the placing LA's boundary */
 	uint8_t band;       /* HV_BAND_* */
 } hv_placed;
@@ -63,5 +61,18 @@ typedef struct hv_placements {
  * \param out on HAVEN_OK filled in; the caller frees with hv_placements_free(). */
 haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q, int default_today, hv_placements *out);
 void hv_placements_free(hv_placements *ps);
+
+/** The tables of haven/placements.h built from placements already read
+ *  (ps borrowed, unchanged; one read serves every table, as an export of
+ *  all the measures needs): locations by (england, region, la), the flows at
+ *  level (la, region) with the top largest (0: all), net movement, capacity
+ *  (ps read as at a day).
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free(). */
+haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *ps, const char *by, haven_table **out);
+haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *ps, const char *level, int top,
+                                 haven_table **out);
+haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
+haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
 
 #endif

@@ -30,6 +30,7 @@
 #include "core/output.h"
 #include "core/source.h"
 #include "core/sql.h"
+#include "core/strmap.h"
 #include "data/homes.h"
 #include "data/missing.h"
 #include "govern/govern.h"
@@ -44,85 +45,6 @@
 static haven_status nomem(haven_ctx *ctx)
 {
 	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-}
-
-/* ---- a map of strings to integers ---------------------------------------- */
-
-/* Open addressing over copied keys: the children's pseudonyms (to their
- * row ids), the postcode districts (to their index in the centres held),
- * the file's placements (to the row that first gave each). */
-typedef struct smap {
-	char **key;
-	int64_t *val;
-	size_t cap, n; /* cap a power of two */
-} smap;
-
-static uint64_t smap_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h ^ (h >> 29);
-}
-
-static void smap_free(smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->key[i]);
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof *m);
-}
-
-/* The slot of s: its own, or the empty one it would take. */
-static size_t smap_slot(const smap *m, const char *s)
-{
-	size_t i = smap_hash(s) & (m->cap - 1);
-	while (m->key[i] && strcmp(m->key[i], s))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-/* 1 and *v when s is held, else 0. */
-static int smap_get(const smap *m, const char *s, int64_t *v)
-{
-	if (!m->cap)
-		return 0;
-	size_t i = smap_slot(m, s);
-	if (!m->key[i])
-		return 0;
-	*v = m->val[i];
-	return 1;
-}
-
-/* Hold s (not held yet) with value v: 0, or -1 when out of memory. */
-static int smap_put(smap *m, const char *s, int64_t v)
-{
-	if ((m->n + 1) * 4 > m->cap * 3) {
-		smap bigger = {calloc(m->cap ? m->cap * 2 : 1024, sizeof(char *)),
-		               malloc((m->cap ? m->cap * 2 : 1024) * sizeof(int64_t)), m->cap ? m->cap * 2 : 1024,
-		               m->n};
-		if (!bigger.key || !bigger.val) {
-			free(bigger.key);
-			free(bigger.val);
-			return -1;
-		}
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->key[i]) {
-				size_t j = smap_slot(&bigger, m->key[i]);
-				bigger.key[j] = m->key[i];
-				bigger.val[j] = m->val[i];
-			}
-		free(m->key);
-		free(m->val);
-		*m = bigger;
-	}
-	size_t i = smap_slot(m, s);
-	if (!(m->key[i] = strdup(s)))
-		return -1;
-	m->val[i] = v;
-	m->n++;
-	return 0;
 }
 
 /* ---- the importer --------------------------------------------------------- */
@@ -159,12 +81,12 @@ typedef struct importer {
 	char **urns; /* the register's homes in the owner's scope, sorted */
 	size_t nurns;
 	hv_areas *las;
-	centre *la_centre; /* by area index */
-	smap children;     /* pseudonym -> placement_child id */
-	smap districts;    /* district -> index in dcentre */
+	centre *la_centre;   /* by area index */
+	hv_strmap children;  /* pseudonym -> placement_child id */
+	hv_strmap districts; /* district -> index in dcentre */
 	centre *dcentre;
 	size_t ndc, capdc;
-	smap seen; /* "child urn start" of the file -> its first row */
+	hv_strmap seen; /* "child urn start" of the file -> its first row */
 	int64_t next_child, load_id;
 	int fresh; /* the store holds no placement: none to look up */
 	sqlite3_stmt *find, *insert, *update, *child_ins, *district;
@@ -236,7 +158,7 @@ static haven_status read_children(importer *im)
 	im->next_child = 1;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		if (smap_put(&im->children, (const char *)sqlite3_column_text(st, 1), id))
+		if (hv_strmap_put(&im->children, (const char *)sqlite3_column_text(st, 1), id))
 			rc = nomem(im->ctx);
 		if (id >= im->next_child)
 			im->next_child = id + 1;
@@ -273,24 +195,23 @@ static haven_status day(importer *im, fault *f, const char *name, const char *v,
 	return HAVEN_OK;
 }
 
-/* A postcode district ("LS6", "SW1A"), upper-cased into out: 1 when the
- * shape is right. */
+/* A postcode district ("LS6", "SW1A"; the gazetteer has a few of
+ * letters only, such as "NPT"), upper-cased into out: 1 when the shape is
+ * right - a letter, then letters and digits, 2 to 4 in all.  Whether it is
+ * a district the gazetteer knows is found next. */
 static int district_shape(const char *v, char out[5])
 {
-	size_t n = strlen(v), i = 0;
+	size_t n = strlen(v);
 	if (n < 2 || n > 4)
 		return 0;
-	for (size_t k = 0; k < n; k++)
-		out[k] = (char)(v[k] >= 'a' && v[k] <= 'z' ? v[k] - 32 : v[k]);
+	for (size_t k = 0; k < n; k++) {
+		char c = (char)(v[k] >= 'a' && v[k] <= 'z' ? v[k] - 32 : v[k]);
+		if (!((c >= 'A' && c <= 'Z') || (k && c >= '0' && c <= '9')))
+			return 0;
+		out[k] = c;
+	}
 	out[n] = '\0';
-	while (i < n && i < 2 && out[i] >= 'A' && out[i] <= 'Z')
-		i++;
-	if (i == 0 || i >= n || out[i] < '0' || out[i] > '9')
-		return 0;
-	i++;
-	if (i < n && ((out[i] >= '0' && out[i] <= '9') || (out[i] >= 'A' && out[i] <= 'Z')))
-		i++;
-	return i == n;
+	return 1;
 }
 
 /* The centre of district d: the mean of its postcodes (each sector's mean
@@ -298,7 +219,7 @@ static int district_shape(const char *v, char out[5])
 static haven_status district_centre(importer *im, fault *f, const char *d, double *x, double *y)
 {
 	int64_t k;
-	if (!smap_get(&im->districts, d, &k)) {
+	if (!hv_strmap_get(&im->districts, d, &k)) {
 		if (im->ndc == im->capdc) {
 			size_t cap = im->capdc ? im->capdc * 2 : 256;
 			centre *more = realloc(im->dcentre, cap * sizeof *more);
@@ -325,7 +246,7 @@ static haven_status district_centre(importer *im, fault *f, const char *d, doubl
 			c->y = round(sqlite3_column_double(st, 1) / w * 100) / 100;
 		}
 		k = (int64_t)im->ndc++;
-		if (smap_put(&im->districts, d, k))
+		if (hv_strmap_put(&im->districts, d, k))
 			return nomem(im->ctx);
 	}
 	const centre *c = &im->dcentre[k];
@@ -461,10 +382,10 @@ static void bind_end(sqlite3_stmt *st, int i, int64_t end)
 /* The child's id, a new one held (and written) when first seen. */
 static haven_status child_id(importer *im, const char *pseudonym, int64_t *id)
 {
-	if (smap_get(&im->children, pseudonym, id))
+	if (hv_strmap_get(&im->children, pseudonym, id))
 		return HAVEN_OK;
 	*id = im->next_child++;
-	if (smap_put(&im->children, pseudonym, *id))
+	if (hv_strmap_put(&im->children, pseudonym, *id))
 		return nomem(im->ctx);
 	sqlite3_stmt *st = im->child_ins;
 	sqlite3_reset(st);
@@ -570,12 +491,12 @@ static haven_status read_rows(importer *im)
 			char key[64 + 40 + 24];
 			int64_t first;
 			snprintf(key, sizeof key, "%s %s %lld", r.child, r.urn, (long long)r.start);
-			if (smap_get(&im->seen, key, &first))
+			if (hv_strmap_get(&im->seen, key, &first))
 				bad(&f, HAVEN_ERR_DUPLICATE,
 				    "the same child, home and start are also at row %lld; a placement is once in a "
 				    "file",
 				    (long long)first);
-			else if (smap_put(&im->seen, key, hv_source_row(im->src)))
+			else if (hv_strmap_put(&im->seen, key, hv_source_row(im->src)))
 				return nomem(im->ctx);
 		}
 		if (f.st) {
@@ -643,9 +564,9 @@ static void importer_free(importer *im)
 	hv_areas_free(im->las);
 	free(im->la_centre);
 	free(im->dcentre);
-	smap_free(&im->children);
-	smap_free(&im->districts);
-	smap_free(&im->seen);
+	hv_strmap_free(&im->children);
+	hv_strmap_free(&im->districts);
+	hv_strmap_free(&im->seen);
 	sodium_memzero(&im->keyed, sizeof im->keyed);
 	hv_source_close(im->src);
 }
