@@ -64,6 +64,18 @@ void hv_missing_pseudonym(const crypto_auth_hmacsha256_state *keyed, const char 
 	sodium_bin2hex(hex, 65, mac, sizeof mac);
 }
 
+size_t hv_missing_child(const crypto_auth_hmacsha256_state *keyed, const char *raw, char hex[65])
+{
+	size_t len = strlen(raw);
+	while (len && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
+		len--;
+	while (len && (*raw == ' ' || *raw == '\t'))
+		raw++, len--;
+	if (len)
+		hv_missing_pseudonym(keyed, raw, len, hex);
+	return len;
+}
+
 void hv_missing_fingerprint(const unsigned char key[crypto_auth_hmacsha256_KEYBYTES], char hex[65])
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
@@ -226,11 +238,7 @@ enum {
 	C_N
 };
 
-static const struct column {
-	const char *name; /* as docs/formats.md names it */
-	int required;
-	const char *const names[4];
-} columns[C_N] = {
+static const hv_column columns[C_N] = {
     [C_REF] = {"source_ref", 1, {"source_ref", "source_reference", NULL}},
     [C_CHILD] = {"child_id", 1, {"child_id", "child_identifier", NULL}},
     [C_URN] = {"urn", 1, {"urn", NULL}},
@@ -532,14 +540,9 @@ static const char *field(const importer *im, int c)
 	return im->col[c] < 0 ? "" : hv_source_field(im->src, im->col[c]);
 }
 
-/* A row's fault: its status and reason (without file and row). */
-typedef struct fault {
-	haven_status st;
-	char why[400];
-} fault;
+typedef hv_fault fault;
 
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...)
+haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -559,7 +562,7 @@ static haven_status yes_no(fault *f, const char *name, const char *v, int *out)
 	else if (!strcasecmp(v, "no") || !strcasecmp(v, "n"))
 		*out = 0;
 	else
-		return bad(f, HAVEN_ERR_VALUE, "%s '%.40s' is not yes or no", name, v);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "%s '%.40s' is not yes or no", name, v);
 	return HAVEN_OK;
 }
 
@@ -575,18 +578,18 @@ static haven_status risk_grade(fault *f, const char *v, const char **out)
 			*out = grades[i][1];
 			return HAVEN_OK;
 		}
-	return bad(f, HAVEN_ERR_VALUE, "risk '%.40s' is not one of: no apparent risk, low, medium, high", v);
+	return hv_fault_set(f, HAVEN_ERR_VALUE, "risk '%.40s' is not one of: no apparent risk, low, medium, high", v);
 }
 
 /* A clock time: required or not; not in the future. */
 static haven_status clock_time(importer *im, fault *f, const char *name, const char *v, char out[20], int64_t *secs)
 {
 	if (!hv_missing_time(v, out, secs))
-		return bad(f, HAVEN_ERR_VALUE,
-		           "%s '%.40s' is not a real date and time (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM)", name,
-		           v);
+		return hv_fault_set(
+		    f, HAVEN_ERR_VALUE,
+		    "%s '%.40s' is not a real date and time (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM)", name, v);
 	if (strcmp(out, im->limit) > 0)
-		return bad(f, HAVEN_ERR_VALUE, "%s %s is in the future", name, out);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "%s %s is in the future", name, out);
 	return HAVEN_OK;
 }
 
@@ -625,42 +628,46 @@ static haven_status place(importer *im, fault *f, const char *name, int pc, int 
 	if (!forms)
 		return HAVEN_OK;
 	if (forms > 1)
-		return bad(f, HAVEN_ERR_VALUE, "%s is given in more than one form (postcode, E/N, lon/lat); give one",
-		           name);
+		return hv_fault_set(f, HAVEN_ERR_VALUE,
+		                    "%s is given in more than one form (postcode, E/N, lon/lat); give one", name);
 	haven_ctx *ctx = im->ctx;
 	if (*vpc) {
 		char canon[9];
 		if (haven_postcode_normalise(vpc, canon, NULL))
-			return bad(f, HAVEN_ERR_VALUE, "%s_postcode '%.20s' is not a UK postcode", name, vpc);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "%s_postcode '%.20s' is not a UK postcode", name, vpc);
 		if (!im->gz) {
 			haven_status rc = hv_gazetteer_open(ctx, &im->gz);
 			if (rc)
-				return bad(f, rc, "%s_postcode %s: %s", name, canon, haven_errmsg(ctx));
+				return hv_fault_set(f, rc, "%s_postcode %s: %s", name, canon, haven_errmsg(ctx));
 		}
 		hv_gz_match m;
 		haven_status rc = hv_gazetteer_postcode(im->gz, canon, &m, x, y);
 		if (rc)
-			return bad(f, rc, "%s", haven_errmsg(ctx));
+			return hv_fault_set(f, rc, "%s", haven_errmsg(ctx));
 		if (m != HV_GZ_LIVE && m != HV_GZ_TERMINATED)
-			return bad(f, HAVEN_ERR_VALUE, "%s_postcode %s is not in the gazetteer%s", name, canon,
-			           m == HV_GZ_NO_COORDS ? " with a grid reference" : "");
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "%s_postcode %s is not in the gazetteer%s", name, canon,
+			                    m == HV_GZ_NO_COORDS ? " with a grid reference" : "");
 	} else if (*ve || *vn) {
 		if (!hv_parse_decimal(ve, x) || !hv_parse_decimal(vn, y))
-			return bad(f, HAVEN_ERR_VALUE, "%s_easting and %s_northing must both be numbers (metres)", name,
-			           name);
+			return hv_fault_set(f, HAVEN_ERR_VALUE,
+			                    "%s_easting and %s_northing must both be numbers (metres)", name, name);
 		if (!hv_bng_in_extent(*x, *y))
-			return bad(f, HAVEN_ERR_CRS, "%s at E %.0f, N %.0f is outside Great Britain", name, *x, *y);
+			return hv_fault_set(f, HAVEN_ERR_CRS, "%s at E %.0f, N %.0f is outside Great Britain", name, *x,
+			                    *y);
 	} else {
 		double lo, la;
 		if (!hv_parse_decimal(vlon, &lo) || !hv_parse_decimal(vlat, &la))
-			return bad(f, HAVEN_ERR_VALUE, "%s_lon and %s_lat must both be numbers (degrees)", name, name);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "%s_lon and %s_lat must both be numbers (degrees)",
+			                    name, name);
 		if (!hv_lonlat_in_gb(lo, la))
-			return bad(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name, lo, la);
+			return hv_fault_set(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name,
+			                    lo, la);
 		haven_status rc = lonlat_to_bng(im, lo, la, x, y);
 		if (rc)
-			return bad(f, rc, "%s: %s", name, haven_errmsg(ctx));
+			return hv_fault_set(f, rc, "%s: %s", name, haven_errmsg(ctx));
 		if (!hv_bng_in_extent(*x, *y))
-			return bad(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name, lo, la);
+			return hv_fault_set(f, HAVEN_ERR_CRS, "%s at lon %.5f, lat %.5f is outside Great Britain", name,
+			                    lo, la);
 	}
 	/* Kept to the centimetre, so the content hash is stable. */
 	*x = round(*x * 100) / 100;
@@ -681,23 +688,25 @@ static haven_status placing_la(importer *im, fault *f, const char *v, const char
 	}
 	if (strlen(v) == 3 && v[0] >= '0' && v[0] <= '9') {
 		if (!(*out = hv_la_dfe_number(v, NULL)))
-			return bad(f, HAVEN_ERR_VALUE, "placing_la '%s' is not a DfE LA number haven knows", v);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "placing_la '%s' is not a DfE LA number haven knows",
+			                    v);
 		return HAVEN_OK;
 	}
 	if (!im->las_tried) {
 		im->las_tried = 1;
 		haven_status rc = hv_lanames_load(im->ctx, &im->las);
 		if (rc && rc != HAVEN_ERR_NOT_FOUND)
-			return bad(f, rc, "%s", haven_errmsg(im->ctx));
+			return hv_fault_set(f, rc, "%s", haven_errmsg(im->ctx));
 		hv_clear(im->ctx);
 	}
 	if (!im->las)
-		return bad(f, HAVEN_ERR_VALUE,
-		           "placing_la '%.60s': no LA boundaries are loaded to know names by; give its ONS code", v);
+		return hv_fault_set(
+		    f, HAVEN_ERR_VALUE,
+		    "placing_la '%.60s': no LA boundaries are loaded to know names by; give its ONS code", v);
 	const char *name;
 	haven_status rc = hv_lanames_resolve(im->ctx, im->las, v, out, &name);
 	if (rc)
-		return bad(f, rc, "placing_la: %s", haven_errmsg(im->ctx));
+		return hv_fault_set(f, rc, "placing_la: %s", haven_errmsg(im->ctx));
 	return HAVEN_OK;
 }
 
@@ -740,44 +749,38 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	memset(r, 0, sizeof *r);
 	f->st = HAVEN_OK;
 	f->why[0] = '\0';
-	const char *child = field(im, C_CHILD);
-	size_t clen = strlen(child);
-	while (clen && (child[clen - 1] == ' ' || child[clen - 1] == '\t'))
-		clen--;
-	while (clen && (*child == ' ' || *child == '\t'))
-		child++, clen--;
-	if (clen)
-		hv_missing_pseudonym(&im->keyed, child, clen, r->child);
+	size_t clen = hv_missing_child(&im->keyed, field(im, C_CHILD), r->child);
 
 	r->ref = field(im, C_REF);
 	if (!*r->ref)
-		return bad(f, HAVEN_ERR_MISSING, "source_ref is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "source_ref is empty");
 	if (strlen(r->ref) > REF_MAX)
-		return bad(f, HAVEN_ERR_VALUE, "source_ref is longer than %d bytes", REF_MAX);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "source_ref is longer than %d bytes", REF_MAX);
 	if (!clen)
-		return bad(f, HAVEN_ERR_MISSING, "child_id is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "child_id is empty");
 	if (clen > CHILD_MAX)
-		return bad(f, HAVEN_ERR_VALUE, "child_id is longer than %d bytes", CHILD_MAX);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "child_id is longer than %d bytes", CHILD_MAX);
 
 	r->urn = field(im, C_URN);
 	if (!*r->urn)
-		return bad(f, HAVEN_ERR_MISSING, "urn is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "urn is empty");
 	if (!first_version(im->hv, im->nhv, r->urn))
-		return bad(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
+		return hv_fault_set(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
 
 	haven_status rc;
 	if ((rc = placing_la(im, f, field(im, C_PLACING), &r->placing)))
 		return rc;
 	const char *from = field(im, C_FROM), *to = field(im, C_TO);
 	if (!*from)
-		return bad(f, HAVEN_ERR_MISSING, "missing_from is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "missing_from is empty");
 	if ((rc = clock_time(im, f, "missing_from", from, r->from, &r->from_s)))
 		return rc;
 	if (*to) {
 		if ((rc = clock_time(im, f, "returned_at", to, r->to, &r->to_s)))
 			return rc;
 		if (strcmp(r->to, r->from) < 0)
-			return bad(f, HAVEN_ERR_VALUE, "returned_at %s is before missing_from %s", r->to, r->from);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "returned_at %s is before missing_from %s", r->to,
+			                    r->from);
 		r->has_to = 1;
 	}
 	if ((rc = place(im, f, "last_seen", C_LS_PC, C_LS_E, C_LS_N, C_LS_LON, C_LS_LAT, &r->has_ls, &r->ls_x,
@@ -793,11 +796,11 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	const char *rid = field(im, C_RID);
 	if (*rid) {
 		if (!hv_parse_date(rid, NULL))
-			return bad(f, HAVEN_ERR_VALUE, "ri_date '%.20s' is not a date (YYYY-MM-DD)", rid);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "ri_date '%.20s' is not a date (YYYY-MM-DD)", rid);
 		if (strncmp(rid, r->from, 10) < 0)
-			return bad(f, HAVEN_ERR_VALUE, "ri_date %s is before missing_from %s", rid, r->from);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "ri_date %s is before missing_from %s", rid, r->from);
 		if (strcmp(rid, im->today) > 0)
-			return bad(f, HAVEN_ERR_VALUE, "ri_date %s is in the future", rid);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "ri_date %s is in the future", rid);
 		snprintf(r->ri_date, sizeof r->ri_date, "%s", rid);
 	}
 	content_hash(r);
@@ -1073,15 +1076,15 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "superseding a report");
 }
 
-static haven_status map_columns(importer *im)
+haven_status hv_missing_columns(hv_source *src, const hv_column *cols, int n, int *col)
 {
-	for (int c = 0; c < C_N; c++) {
-		haven_status rc = hv_source_column(im->src, columns[c].names, columns[c].name, &im->col[c]);
+	for (int c = 0; c < n; c++) {
+		haven_status rc = hv_source_column(src, cols[c].names, cols[c].name, &col[c]);
 		if (rc)
 			return rc;
-		if (columns[c].required && im->col[c] < 0)
-			return hv_source_error_row(im->src, 1, HAVEN_ERR_MISSING, "no column '%s' (docs/formats.md)",
-			                           columns[c].name);
+		if (cols[c].required && col[c] < 0)
+			return hv_source_error_row(src, 1, HAVEN_ERR_MISSING, "no column '%s' (docs/formats.md)",
+			                           cols[c].name);
 	}
 	return HAVEN_OK;
 }
@@ -1181,9 +1184,9 @@ static haven_status read_rows(importer *im)
 			if ((rc = seen_before(im, r.ref, &first)))
 				return rc;
 			if (first)
-				bad(&f, HAVEN_ERR_DUPLICATE,
-				    "source_ref '%s' is also at row %lld; a reference is unique in a file", r.ref,
-				    (long long)first);
+				hv_fault_set(&f, HAVEN_ERR_DUPLICATE,
+				             "source_ref '%s' is also at row %lld; a reference is unique in a file",
+				             r.ref, (long long)first);
 		}
 		if (f.st) {
 			if (!im->o->skip_invalid || f.st == HAVEN_ERR_SQL || f.st == HAVEN_ERR_NOMEM)
@@ -1927,7 +1930,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
 	    !(rc = load_versions(ctx, &im.hv, &im.nhv)) && !(rc = prepare_all(&im)) &&
-	    !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = map_columns(&im)) &&
+	    !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = hv_missing_columns(im.src, columns, C_N, im.col)) &&
 	    !(o.skip_invalid && (rc = rejects_open(&im))))
 		rc = read_rows(&im);
 	hv_scope_free(scope);

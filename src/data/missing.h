@@ -47,6 +47,32 @@ int hv_missing_pair(const int64_t *police, size_t np, const int64_t *la, size_t 
 
 /* ---- pieces every import of children's records shares (placements too) -- */
 
+/** A row's fault: its status and reason (without file and row). */
+typedef struct hv_fault {
+	haven_status st;
+	char why[400];
+} hv_fault;
+
+/** Set f to st and the reason fmt: returns st. */
+haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
+
+/** A column of an input file: its name as docs/formats.md gives it, whether
+ *  it is required, the names it is known by (NULL-terminated). */
+typedef struct hv_column {
+	const char *name;
+	int required;
+	const char *const names[4];
+} hv_column;
+
+/** Find the n columns in src's header: col[i] the index of columns[i], -1
+ *  when absent.  A required column absent is HAVEN_ERR_MISSING at row 1. */
+haven_status hv_missing_columns(hv_source *src, const hv_column *columns, int n, int *col);
+
+/** The pseudonym of the child identifier raw (spaces and tabs around it
+ *  dropped) under keyed into hex; returns the identifier's trimmed length
+ *  (0: empty, hex untouched). */
+size_t hv_missing_child(const crypto_auth_hmacsha256_state *keyed, const char *raw, char hex[65]);
+
 /** The key's fingerprint fp against the store's (missing_key, one key for
  *  every dataset keyed by child): *record 1 when the store has none yet
  *  (the first import records it with hv_missing_key_record).

@@ -51,11 +51,7 @@ static haven_status nomem(haven_ctx *ctx)
 
 enum { C_CHILD, C_PLACING, C_URN, C_START, C_END, C_DISTRICT, C_N };
 
-static const struct column {
-	const char *name;
-	int required;
-	const char *const names[3];
-} columns[C_N] = {
+static const hv_column columns[C_N] = {
     [C_CHILD] = {"child_id", 1, {"child_id", "child_identifier", NULL}},
     [C_PLACING] = {"placing_la", 1, {"placing_la", NULL}},
     [C_URN] = {"urn", 1, {"urn", NULL}},
@@ -169,29 +165,15 @@ static haven_status read_children(importer *im)
 	return rc;
 }
 
-/* A row's fault: its status and reason (without file and row). */
-typedef struct fault {
-	haven_status st;
-	char why[300];
-} fault;
-
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof f->why, fmt, ap);
-	va_end(ap);
-	return f->st = st;
-}
+typedef hv_fault fault;
 
 /* A date cell, YYYY-MM-DD, not after today. */
 static haven_status day(importer *im, fault *f, const char *name, const char *v, int64_t *z)
 {
 	if (strlen(v) != 10 || !hv_parse_date(v, z))
-		return bad(f, HAVEN_ERR_VALUE, "%s '%.20s' is not a date (YYYY-MM-DD)", name, v);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "%s '%.20s' is not a date (YYYY-MM-DD)", name, v);
 	if (*z > im->today)
-		return bad(f, HAVEN_ERR_VALUE, "%s %s is in the future", name, v);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "%s %s is in the future", name, v);
 	return HAVEN_OK;
 }
 
@@ -251,7 +233,7 @@ static haven_status district_centre(importer *im, fault *f, const char *d, doubl
 	}
 	const centre *c = &im->dcentre[k];
 	if (c->known < 0)
-		return bad(f, HAVEN_ERR_VALUE, "origin_district %s has no postcode in the gazetteer", d);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "origin_district %s has no postcode in the gazetteer", d);
 	*x = c->x;
 	*y = c->y;
 	return HAVEN_OK;
@@ -264,7 +246,8 @@ static haven_status la_centre(importer *im, fault *f, long a, double *x, double 
 	if (!c->known) {
 		haven_status rc = hv_areas_surface_point(im->ctx, im->las, a, &c->x, &c->y);
 		if (rc)
-			return bad(f, rc, "placing_la %s: %s", hv_areas_code(im->las, a), haven_errmsg(im->ctx));
+			return hv_fault_set(f, rc, "placing_la %s: %s", hv_areas_code(im->las, a),
+			                    haven_errmsg(im->ctx));
 		c->x = round(c->x * 100) / 100;
 		c->y = round(c->y * 100) / 100;
 		c->known = 1;
@@ -281,37 +264,31 @@ static haven_status check_row(importer *im, prow *r, fault *f)
 	memset(r, 0, sizeof *r);
 	f->st = HAVEN_OK;
 	f->why[0] = '\0';
-	const char *child = field(im, C_CHILD);
-	size_t clen = strlen(child);
-	while (clen && (child[clen - 1] == ' ' || child[clen - 1] == '\t'))
-		clen--;
-	while (clen && (*child == ' ' || *child == '\t'))
-		child++, clen--;
-	if (clen)
-		hv_missing_pseudonym(&im->keyed, child, clen, r->child);
+	size_t clen = hv_missing_child(&im->keyed, field(im, C_CHILD), r->child);
 	if (!clen)
-		return bad(f, HAVEN_ERR_MISSING, "child_id is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "child_id is empty");
 	if (clen > CHILD_MAX)
-		return bad(f, HAVEN_ERR_VALUE, "child_id is longer than %d bytes", CHILD_MAX);
+		return hv_fault_set(f, HAVEN_ERR_VALUE, "child_id is longer than %d bytes", CHILD_MAX);
 
 	r->placing = field(im, C_PLACING);
 	if (!*r->placing)
-		return bad(f, HAVEN_ERR_MISSING, "placing_la is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "placing_la is empty");
 	long a = hv_areas_index(im->las, r->placing);
 	if (a < 0)
-		return bad(f, HAVEN_ERR_VALUE,
-		           "placing_la '%.20s' is not the code of a local authority in the loaded LA boundaries "
-		           "(2024 codes: E06, E08, E09, E10)",
-		           r->placing);
+		return hv_fault_set(
+		    f, HAVEN_ERR_VALUE,
+		    "placing_la '%.20s' is not the code of a local authority in the loaded LA boundaries "
+		    "(2024 codes: E06, E08, E09, E10)",
+		    r->placing);
 	r->urn = field(im, C_URN);
 	if (!*r->urn)
-		return bad(f, HAVEN_ERR_MISSING, "urn is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "urn is empty");
 	if (!known_home(im, r->urn))
-		return bad(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
+		return hv_fault_set(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
 	haven_status rc;
 	const char *start = field(im, C_START), *end = field(im, C_END);
 	if (!*start)
-		return bad(f, HAVEN_ERR_MISSING, "start is empty");
+		return hv_fault_set(f, HAVEN_ERR_MISSING, "start is empty");
 	if ((rc = day(im, f, "start", start, &r->start)))
 		return rc;
 	r->end = -1;
@@ -319,13 +296,13 @@ static haven_status check_row(importer *im, prow *r, fault *f)
 		if ((rc = day(im, f, "end", end, &r->end)))
 			return rc;
 		if (r->end < r->start)
-			return bad(f, HAVEN_ERR_VALUE, "end %s is before start %s", end, start);
+			return hv_fault_set(f, HAVEN_ERR_VALUE, "end %s is before start %s", end, start);
 	}
 	const char *d = field(im, C_DISTRICT);
 	if (*d) {
 		if (!district_shape(d, r->district))
-			return bad(f, HAVEN_ERR_VALUE, "origin_district '%.10s' is not a postcode district (like LS6)",
-			           d);
+			return hv_fault_set(f, HAVEN_ERR_VALUE,
+			                    "origin_district '%.10s' is not a postcode district (like LS6)", d);
 		if ((rc = district_centre(im, f, r->district, &r->x, &r->y)))
 			return rc;
 		r->method = "district";
@@ -461,19 +438,6 @@ static haven_status write_row(importer *im, const prow *r)
 	return HAVEN_OK;
 }
 
-static haven_status map_columns(importer *im)
-{
-	for (int c = 0; c < C_N; c++) {
-		haven_status rc = hv_source_column(im->src, columns[c].names, columns[c].name, &im->col[c]);
-		if (rc)
-			return rc;
-		if (columns[c].required && im->col[c] < 0)
-			return hv_source_error_row(im->src, 1, HAVEN_ERR_MISSING, "no column '%s' (docs/formats.md)",
-			                           columns[c].name);
-	}
-	return HAVEN_OK;
-}
-
 static haven_status read_rows(importer *im)
 {
 	haven_status rc;
@@ -492,7 +456,8 @@ static haven_status read_rows(importer *im)
 			int64_t first;
 			snprintf(key, sizeof key, "%s %s %lld", r.child, r.urn, (long long)r.start);
 			if (hv_strmap_get(&im->seen, key, &first))
-				bad(&f, HAVEN_ERR_DUPLICATE,
+				hv_fault_set(
+				    &f, HAVEN_ERR_DUPLICATE,
 				    "the same child, home and start are also at row %lld; a placement is once in a "
 				    "file",
 				    (long long)first);
@@ -627,7 +592,7 @@ haven_status haven_placements_import(haven_ctx *ctx, const char *path, const hav
 	    !(rc = hv_areas_load(ctx, "la", &im.las)) &&
 	    !(rc = (im.la_centre = calloc(hv_areas_count(im.las) + 1, sizeof *im.la_centre)) ? HAVEN_OK : nomem(ctx)) &&
 	    !(rc = read_children(&im)) && !(rc = prepare_all(&im)) && !(rc = hv_source_open(ctx, path, &im.src)) &&
-	    !(rc = map_columns(&im)) &&
+	    !(rc = hv_missing_columns(im.src, columns, C_N, im.col)) &&
 	    !(opts->skip_invalid &&
 	      (rc = hv_missing_rejects_open(ctx, opts->rejects, im.src, im.col[C_CHILD], &im.rej)))) {
 		im.rej_open = opts->skip_invalid;
