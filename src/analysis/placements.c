@@ -402,7 +402,14 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 	 * copied and faulted in twice as much */
 	int64_t held = 0;
 	size_t cap = 0;
-	if (!hv_query_int(ctx, "SELECT count(*) FROM placement", &held) && held > 0) {
+	if ((rc = hv_query_int(ctx, "SELECT count(*) FROM placement", &held)) ||
+	    (!held && (rc = hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+	                             "the store holds no placements: import them with 'haven placements import'")))) {
+		sqlite3_finalize(st);
+		free(in_scope);
+		return rc;
+	}
+	if (held > 0) {
 		cap = (size_t)held;
 		if (!(ps->p = malloc(cap * sizeof *ps->p))) {
 			sqlite3_finalize(st);

@@ -71,6 +71,9 @@ same "0.1 the reorganised home's LA by date" "E06000063|2023-03-31 E06000064|202
 K=$T/k.key
 "$H" -q key init "$K" >/dev/null
 
+refused 26 "the store holds no placements" "$H" placements locations "$S"
+ok "0.2 no placements held: nothing to measure"
+
 # ---- 1: the import ------------------------------------------------------------
 expect_exit 0 import "$F/placements.csv" --key "$K"
 expect_out "9 rows: 9 added, 0 updated, 0 unchanged"
