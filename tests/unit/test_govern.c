@@ -1018,6 +1018,7 @@ static void test_init(void **state)
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
 	exec(ctx,
+	     "DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load; "
 	     "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key; "
 	     "DROP TABLE stats_value; DROP TABLE stats_load; "
 	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
