@@ -552,6 +552,29 @@ static haven_status common_meta(haven_ctx *ctx, const hv_placements *ps, haven_t
 	    "those of the children it places and those into homes in its area (docs/placements.md)");
 }
 
+/* The end of a builder: on success t is the caller's in *out, else freed. */
+static haven_status done(haven_status rc, haven_table *t, haven_table **out)
+{
+	if (rc) {
+		haven_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return HAVEN_OK;
+}
+
+/* A new row of area a at level l: its geographic_level, code and name
+ * (columns 0 to 2 of the tables by area). */
+static haven_status area_row(haven_ctx *ctx, haven_table *t, const hv_placements *ps, long a, int l)
+{
+	haven_status rc;
+	if ((rc = hv_table_add_row(ctx, t)) ||
+	    (rc = hv_table_set_text(ctx, t, 0, l == LV_ENGLAND && !ps->national ? "scope" : level_names[l])) ||
+	    (rc = hv_table_set_text(ctx, t, 1, area_code(ps, a))))
+		return rc;
+	return hv_table_set_text(ctx, t, 2, area_name(ps, a));
+}
+
 /* ---- locations ------------------------------------------------------------ */
 
 enum { L_INSIDE_NEAR, L_INSIDE_FAR, L_OUTSIDE_NEAR, L_OUTSIDE_FAR, L_NOT_KNOWN, NLOC };
@@ -638,11 +661,7 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
 		for (size_t k = 0; !rc && k < n; k++) {
 			long a = ids[k], p = area_parent(&ps, a);
-			if ((rc = hv_table_add_row(ctx, t)) ||
-			    (rc = hv_table_set_text(ctx, t, 0,
-			                            l == LV_ENGLAND && !ps.national ? "scope" : level_names[l])) ||
-			    (rc = hv_table_set_text(ctx, t, 1, area_code(&ps, a))) ||
-			    (rc = hv_table_set_text(ctx, t, 2, area_name(&ps, a))))
+			if ((rc = area_row(ctx, t, &ps, a, l)))
 				break;
 			for (int c = 0; !rc && c <= NLOC; c++)
 				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
@@ -654,12 +673,7 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 	}
 	free(cnt);
 	free(ids);
-	if (rc) {
-		haven_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return HAVEN_OK;
+	return done(rc, t, out);
 }
 
 /* ---- flows -------------------------------------------------------------------- */
@@ -894,12 +908,7 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	free(f);
 	free(cells);
 	free(buf);
-	if (rc) {
-		haven_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return HAVEN_OK;
+	return done(rc, t, out);
 }
 
 /* ---- net movement --------------------------------------------------------------- */
@@ -970,12 +979,7 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 	}
 	free(cnt);
 	free(ids);
-	if (rc) {
-		haven_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return HAVEN_OK;
+	return done(rc, t, out);
 }
 
 /* ---- capacity ------------------------------------------------------------------- */
@@ -1075,9 +1079,7 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 			qsort(ids, n, sizeof *ids, cmp_area);
 		for (size_t k = 0; !rc && k < n; k++) {
 			long a = ids[k], p = area_parent(&ps, a);
-			if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, level_names[l])) ||
-			    (rc = hv_table_set_text(ctx, t, 1, area_code(&ps, a))) ||
-			    (rc = hv_table_set_text(ctx, t, 2, area_name(&ps, a))))
+			if ((rc = area_row(ctx, t, &ps, a, l)))
 				break;
 			for (int c = 0; !rc && c < NK; c++)
 				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
@@ -1090,12 +1092,7 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 	}
 	free(cnt);
 	free(ids);
-	if (rc) {
-		haven_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return HAVEN_OK;
+	return done(rc, t, out);
 }
 
 /* ---- the public measures: read, then build ----------------------------------- */
