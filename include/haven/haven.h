@@ -37,5 +37,6 @@
 #include "haven/cluster.h"
 #include "haven/scan.h"
 #include "haven/where.h"
+#include "haven/zones.h"
 
 #endif

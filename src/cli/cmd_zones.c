@@ -1,0 +1,163 @@
+/*
+ * cmd_zones.c - haven zones import, check and address: offender exclusion
+ * zones and probation's proposed-address check (docs/zones.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "haven/zones.h"
+
+/* A number of metres: 1 and *v, or 0 after saying what is wrong. */
+static int metres(const char *what, const char *s, double *v)
+{
+	char *end;
+	*v = strtod(s, &end);
+	if (end == s || *end || !(*v >= 0)) {
+		fprintf(stderr, "haven: %s wants a number of metres, not '%s'\n", what, cli_esc(s));
+		return 0;
+	}
+	return 1;
+}
+
+haven_status cmd_zones_import(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"skip-invalid", no_argument, NULL, 'i'},
+	                                     {"rejects", required_argument, NULL, 'r'},
+	                                     {"source-crs", required_argument, NULL, 's'},
+	                                     {NULL, 0, NULL, 0}};
+	haven_zones_opts o = {0};
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'i')
+			o.skip_invalid = 1;
+		else if (c == 'r')
+			o.rejects = optarg;
+		else if (c == 's')
+			o.source_crs = optarg;
+		else
+			return cli_usage();
+	}
+	if (cli_positional(argc, 2))
+		return cli_usage();
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	const char *file = argv[optind + 1];
+	haven_zones_report r;
+	if ((st = haven_zones_import(ctx, file, &o, &r)))
+		return st;
+	if (r.noop)
+		printf("%s: no zone changed (%lld zones, %lld unchanged); nothing written\n", cli_esc(file),
+		       (long long)r.features, (long long)r.unchanged);
+	else
+		printf("%s: %lld zones: %lld added, %lld replaced, %lld unchanged, %lld repaired\n", cli_esc(file),
+		       (long long)r.features, (long long)r.added, (long long)r.replaced, (long long)r.unchanged,
+		       (long long)r.repaired);
+	if (r.rejected)
+		printf("  %lld zones rejected, written with the reasons to %s\n", (long long)r.rejected,
+		       cli_esc(o.rejects));
+	return HAVEN_OK;
+}
+
+static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *t, haven_format fmt)
+{
+	if (!st)
+		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+	if (!st)
+		st = haven_table_write(ctx, t, fmt, stdout);
+	haven_table_free(t);
+	return st;
+}
+
+haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"as-at", required_argument, NULL, 'a'},
+	                                     {"buffer", required_argument, NULL, 'b'},
+	                                     {"by", required_argument, NULL, 'y'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     CLI_FORMAT_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_zones_check_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'a')
+			o.as_at = optarg;
+		else if (c == 'b') {
+			if (!metres("--buffer", optarg, &o.buffer))
+				return HAVEN_ERR_USAGE;
+		} else if (c == 'y')
+			o.by = optarg;
+		else if (c == 'f') {
+			if (!cli_format_value(optarg, &fmt))
+				return HAVEN_ERR_USAGE;
+		} else if (!cli_format_opt(c, &fmt))
+			return cli_usage();
+	}
+	haven_status st;
+	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_zones_check(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt);
+}
+
+haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"postcode", required_argument, NULL, 'p'},
+	                                     {"point", required_argument, NULL, 'e'},
+	                                     {"lonlat", required_argument, NULL, 'l'},
+	                                     {"file", required_argument, NULL, 'i'},
+	                                     {"radius", required_argument, NULL, 'r'},
+	                                     {"case", required_argument, NULL, 'c'},
+	                                     {"homes", no_argument, NULL, 'H'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     CLI_FORMAT_OPTIONS,
+	                                     {NULL, 0, NULL, 0}};
+	haven_zones_address_opts o = {0};
+	haven_format fmt = HAVEN_FMT_TEXT;
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'p')
+			o.postcode = optarg;
+		else if (c == 'e' || c == 'l') {
+			double a, b;
+			if (!cli_parse_pair(optarg, &a, &b)) {
+				fprintf(stderr, "haven: --%s wants two numbers A,B, not '%s'\n",
+				        c == 'e' ? "point" : "lonlat", cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			if (c == 'e') {
+				o.has_point = 1;
+				o.e = a;
+				o.n = b;
+			} else {
+				o.has_lonlat = 1;
+				o.lon = a;
+				o.lat = b;
+			}
+		} else if (c == 'i')
+			o.file = optarg;
+		else if (c == 'r') {
+			if (!metres("--radius", optarg, &o.radius))
+				return HAVEN_ERR_USAGE;
+		} else if (c == 'c')
+			o.case_ref = optarg;
+		else if (c == 'H')
+			o.homes = 1;
+		else if (c == 'f') {
+			if (!cli_format_value(optarg, &fmt))
+				return HAVEN_ERR_USAGE;
+		} else if (!cli_format_opt(c, &fmt))
+			return cli_usage();
+	}
+	haven_status st;
+	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
+		return st;
+	haven_table *t = NULL;
+	st = haven_zones_address(ctx, &o, &t);
+	return release_write(ctx, st, t, fmt);
+}
