@@ -36,12 +36,19 @@ haven_part() {
 	echo "-- user_version $(sqlite3 "$1" "PRAGMA user_version;")"
 }
 
-# Take a store back to schema 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
+# Take a store back to schema 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
 # what later migrations made (as test_govern's 10.9 does).
-to7="DROP INDEX missing_episode_group; CREATE INDEX missing_episode_child ON missing_episode(child);
+# schema 11 (zones): its tables, its R*Tree and SpatiaLite's records of its geometry column
+to8="DROP TABLE zone_address_check; DROP TABLE zone_window; DROP TABLE idx_zone_geom; DROP TABLE zone;
+     DROP TABLE zone_load; DELETE FROM geometry_columns WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_auth WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_statistics WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_time WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_field_infos WHERE f_table_name = 'zone';"
+to7="$to8 DROP INDEX missing_episode_group; CREATE INDEX missing_episode_child ON missing_episode(child);
      CREATE VIRTUAL TABLE missing_episode_last_seen USING rtree(id, xmin, xmax, ymin, ymax);
      CREATE VIRTUAL TABLE missing_episode_found USING rtree(id, xmin, xmax, ymin, ymax);"
-to6="DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key;"
+to6="$to8 DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key;"
 to5="$to6 DROP TABLE stats_value; DROP TABLE stats_load;"
 to4="$to5 DROP TABLE authority_scope; DROP TABLE area_la; ALTER TABLE authority DROP COLUMN scope_recorded_at;"
 to3="$to4 DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN issuer;
@@ -73,7 +80,7 @@ check created "$T/new.db"
 before=$(sqlite3 "$T/new.db" .dump | sha256sum)
 expect_exit 0 "$H" audit verify "$T/new.db"
 [ "$before" = "$(sqlite3 "$T/new.db" .dump | sha256sum)" ] || fail "opening a current store changed it"
-for v in 7 6 5 4 3 2 1; do
+for v in 8 7 6 5 4 3 2 1; do
 	new_store "$T/v$v.db"
 	sql=to$v
 	sqlite3 "$T/v$v.db" "${!sql} PRAGMA user_version = $v;"
