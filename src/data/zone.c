@@ -862,16 +862,14 @@ static haven_status read_ogr(importer *im)
 			break;
 		im->feature++;
 		im->rep->features++;
-		zfields z = {ogr_text(f, c[0]), ogr_text(f, c[1]), ogr_text(f, c[2]), ogr_text(f, c[3]),
-		             ogr_text(f, c[4]), ogr_text(f, c[5]), ogr_text(f, c[6])};
-		/* OGR's strings are valid until the next call on the feature: copy */
+		/* OGR's strings may share one buffer (a number's text): copy each at once */
 		char *copy[7] = {NULL};
-		const char **zf[7] = {&z.ref, &z.case_ref, &z.kind, &z.from, &z.to, &z.windows, &z.radius};
-		for (int i = 0; i < 7 && !rc; i++)
-			if (*zf[i] && !(copy[i] = strdup(*zf[i])))
+		for (int i = 0; i < 7 && !rc; i++) {
+			const char *v = ogr_text(f, c[i]);
+			if (v && !(copy[i] = strdup(v)))
 				rc = nomem(ctx);
-			else
-				*zf[i] = copy[i];
+		}
+		zfields z = {copy[0], copy[1], copy[2], copy[3], copy[4], copy[5], copy[6]};
 		GEOSGeometry *g = NULL;
 		fault ft = {HAVEN_OK, ""};
 		if (!rc)
