@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/zone_check.h"
 #include "core/sql.h"
 #include "core/table.h"
 #include "data/homes.h"
@@ -31,8 +32,10 @@ static haven_status nomem(haven_ctx *ctx)
 	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 }
 
-/* The homes the user may see, with their points, in an STRtree. */
-typedef struct homeset {
+/* The homes the user may see, with their points, in an STRtree (and, for
+ * police, their names and addresses). */
+typedef struct hv_zone_homes homeset;
+struct hv_zone_homes {
 	haven_ctx *ctx;
 	size_t n, cap;
 	char **urn, **name, **address;
@@ -43,7 +46,7 @@ typedef struct homeset {
 	size_t *hit;
 	size_t nhit, caphit;
 	int failed;
-} homeset;
+};
 
 static void homes_free(homeset *h)
 {
@@ -51,9 +54,12 @@ static void homes_free(homeset *h)
 	if (h->tree)
 		GEOSSTRtree_destroy_r(g, h->tree);
 	for (size_t i = 0; i < h->n; i++) {
-		free(h->urn[i]);
-		free(h->name[i]);
-		free(h->address[i]);
+		if (h->urn)
+			free(h->urn[i]);
+		if (h->name)
+			free(h->name[i]);
+		if (h->address)
+			free(h->address[i]);
 		GEOSGeom_destroy_r(g, h->pt[i]);
 	}
 	free(h->urn);
@@ -72,6 +78,17 @@ static char *dup_col(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	return strdup(s ? s : "");
+}
+
+/* Index the points of h in a new STRtree (built by its first query). */
+static haven_status index_homes(homeset *h)
+{
+	GEOSContextHandle_t g = h->ctx->geos;
+	if (!(h->tree = GEOSSTRtree_create_r(g, 10)))
+		return nomem(h->ctx);
+	for (size_t i = 0; i < h->n; i++)
+		GEOSSTRtree_insert_r(g, h->tree, h->pt[i], &h->x[i]);
+	return HAVEN_OK;
 }
 
 /* The open homes of TEMP VIEW homes with a point; names and addresses only
@@ -131,13 +148,47 @@ static haven_status homes_load(haven_ctx *ctx, homeset *h, int names)
 	if (!rc && s != SQLITE_DONE)
 		rc = hv_error_sql(ctx, "reading homes");
 	sqlite3_finalize(st);
-	if (!rc && !(h->tree = GEOSSTRtree_create_r(g, 10)))
-		rc = nomem(ctx);
-	for (size_t i = 0; !rc && i < h->n; i++)
-		GEOSSTRtree_insert_r(g, h->tree, h->pt[i], &h->urn[i]);
+	if (!rc)
+		rc = index_homes(h);
 	if (rc)
 		homes_free(h);
 	return rc;
+}
+
+haven_status hv_zone_homes_new(haven_ctx *ctx, size_t n, const double *x, const double *y, hv_zone_homes **out)
+{
+	*out = NULL;
+	homeset *h = calloc(1, sizeof *h);
+	if (!h)
+		return nomem(ctx);
+	h->ctx = ctx;
+	h->x = malloc((n ? n : 1) * sizeof *h->x);
+	h->y = malloc((n ? n : 1) * sizeof *h->y);
+	h->pt = calloc(n ? n : 1, sizeof *h->pt);
+	haven_status rc = h->x && h->y && h->pt ? HAVEN_OK : nomem(ctx);
+	for (size_t i = 0; i < n && !rc; i++) {
+		h->x[i] = x[i];
+		h->y[i] = y[i];
+		if (!(h->pt[i] = GEOSGeom_createPointFromXY_r(ctx->geos, x[i], y[i])))
+			rc = nomem(ctx);
+		h->n = i + 1;
+	}
+	if (!rc)
+		rc = index_homes(h);
+	if (rc) {
+		hv_zone_homes_free(h);
+		return rc;
+	}
+	*out = h;
+	return HAVEN_OK;
+}
+
+void hv_zone_homes_free(hv_zone_homes *h)
+{
+	if (!h)
+		return;
+	homes_free(h);
+	free(h);
 }
 
 static void collect(void *item, void *user)
@@ -153,7 +204,7 @@ static void collect(void *item, void *user)
 		h->hit = p;
 		h->caphit = nc;
 	}
-	h->hit[h->nhit++] = (size_t)((char **)item - h->urn);
+	h->hit[h->nhit++] = (size_t)((double *)item - h->x);
 }
 
 /* The homes whose points lie in the box, into h->hit[0..h->nhit). */
@@ -190,11 +241,7 @@ static int is_police(const haven_ctx *ctx)
 
 /* ---- haven zones check -------------------------------------------------------- */
 
-typedef struct pair {
-	size_t zone, home;
-	int inside;
-	double dist;
-} pair;
+typedef hv_zone_pair pair;
 
 typedef struct pairs {
 	pair *p;
@@ -296,6 +343,20 @@ static haven_status find_pairs(haven_ctx *ctx, const hv_zone *z, size_t nz, home
 		GEOSPreparedGeom_destroy_r(g, prep);
 	}
 	return rc;
+}
+
+haven_status hv_zone_pairs(haven_ctx *ctx, const hv_zone *z, size_t nz, hv_zone_homes *h, double buffer,
+                           hv_zone_pair **out, size_t *n)
+{
+	pairs ps = {0};
+	haven_status rc = find_pairs(ctx, z, nz, h, buffer, &ps);
+	if (rc) {
+		free(ps.p);
+		return rc;
+	}
+	*out = ps.p;
+	*n = ps.n;
+	return HAVEN_OK;
 }
 
 static int by_home(const void *a, const void *b)
@@ -472,7 +533,7 @@ haven_status haven_zones_check(haven_ctx *ctx, const haven_zones_check_opts *o, 
 /* Distance bands, metres: a home at distance d is in the first band whose
  * upper edge is >= d; the last runs to the radius. */
 static const double band_edge[] = {250, 500, 1000, 2000, 5000};
-#define NBANDS 6
+#define NBANDS HV_ZONE_NBANDS
 static const char *const address_cols[] = {"address",          "radius_m",        "homes",           "nearest_m",
                                            "homes_0_250m",     "homes_250_500m",  "homes_500_1000m", "homes_1000_2000m",
                                            "homes_2000_5000m", "homes_over_5000m"};
@@ -490,21 +551,32 @@ static int band_of(double d)
 	return b;
 }
 
+haven_status hv_zone_near(hv_zone_homes *h, double e, double n, double radius, int64_t *count, double *nearest,
+                          int64_t band[HV_ZONE_NBANDS])
+{
+	haven_status rc = homes_in_box(h, e - radius, n - radius, e + radius, n + radius);
+	*count = 0;
+	*nearest = INFINITY;
+	for (int b = 0; b < NBANDS; b++)
+		band[b] = 0;
+	for (size_t k = 0; k < h->nhit && !rc; k++) {
+		double d = hypot(h->x[h->hit[k]] - e, h->y[h->hit[k]] - n);
+		if (d > radius)
+			continue;
+		++*count;
+		band[band_of(d)]++;
+		*nearest = d < *nearest ? d : *nearest;
+	}
+	return rc;
+}
+
 /* One row per place: the homes within the radius, counted. */
 static haven_status address_row(haven_ctx *ctx, haven_table *t, homeset *h, const hv_zone_place *p, double radius,
                                 int exact)
 {
-	haven_status rc = homes_in_box(h, p->e - radius, p->n - radius, p->e + radius, p->n + radius);
-	int64_t n = 0, band[NBANDS] = {0};
+	int64_t n = 0, band[NBANDS];
 	double nearest = INFINITY;
-	for (size_t k = 0; k < h->nhit && !rc; k++) {
-		double d = hypot(h->x[h->hit[k]] - p->e, h->y[h->hit[k]] - p->n);
-		if (d > radius)
-			continue;
-		n++;
-		band[band_of(d)]++;
-		nearest = d < nearest ? d : nearest;
-	}
+	haven_status rc = hv_zone_near(h, p->e, p->n, radius, &n, &nearest, band);
 	if (rc || (rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, p->label)) ||
 	    (rc = hv_table_set_int(ctx, t, 1, (int64_t)radius)) || (rc = set_count(ctx, t, 2, n, exact)))
 		return rc;
