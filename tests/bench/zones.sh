@@ -40,8 +40,8 @@ zones_section() {
           UPDATE zones SET geom = ST_GeomFromText(wkt, 27700) WHERE wkt <> '';
           UPDATE zones SET centre = ST_SetSRID(ST_MakePoint(cx, cy), 27700) WHERE r IS NOT NULL;
           CREATE INDEX ON homes USING gist (geom); CREATE INDEX ON addr USING gist (geom);
-          CREATE INDEX ON zones USING gist (geom); CREATE INDEX ON zones USING gist (centre);
-          VACUUM ANALYZE" >/dev/null
+          CREATE INDEX ON zones USING gist (geom); CREATE INDEX ON zones USING gist (centre)" >/dev/null
+  pg_sql "VACUUM ANALYZE" >/dev/null
   # each query timed inside the server: wall by clock_timestamp, CPU from
   # the backend's /proc/PID/stat (utime + stime, in clock ticks)
   local tick
