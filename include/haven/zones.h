@@ -106,6 +106,35 @@ typedef struct haven_zones_address_opts {
  *            and free it with haven_table_free(). */
 haven_status haven_zones_address(haven_ctx *ctx, const haven_zones_address_opts *o, haven_table **out);
 
+/** The most homes a suggested zone is drawn around, and the default
+ *  simplification (metres) of its outline. */
+#define HAVEN_ZONES_PROPOSE_MAX 1000
+#define HAVEN_ZONES_SIMPLIFY 25.0
+
+/** A suggested zone.  Borrowed for the call. */
+typedef struct haven_zones_propose_opts {
+	const char *const *urns; /* the homes to keep the offender from */
+	size_t n_urns;
+	double radius;   /* metres around each home, 1 to HAVEN_ZONES_MAX_RADIUS */
+	double simplify; /* the outline's tolerance, metres (0: HAVEN_ZONES_SIMPLIFY; at most radius / 2) */
+} haven_zones_propose_opts;
+
+/** A suggested exclusion zone for a licence (police users only): the
+ *  homes' points buffered by o->radius, unioned, holes filled and
+ *  simplified, as one row (zone, radius_m, homes, simplified_m, area_km2,
+ *  geom: geometry:area), so it can be exported (haven_export_write: GeoJSON,
+ *  GeoPackage) and mapped (haven_zones_map).  The homes are not in it.
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free().
+ * \return HAVEN_ERR_NOT_FOUND for a URN that is not an open home the user
+ *         may see; HAVEN_ERR_DENIED for anyone but police. */
+haven_status haven_zones_propose(haven_ctx *ctx, const haven_zones_propose_opts *o, haven_table **out);
+
+/** Draw released table t of haven_zones_propose as a map page (PNG, SVG
+ *  or PDF, by path's extension): the zone, a scale bar, grid north, the
+ *  marking; the file created new, 0600, replaced only with overwrite. */
+haven_status haven_zones_map(haven_ctx *ctx, const haven_table *t, const char *path, int overwrite);
+
 #ifdef __cplusplus
 }
 #endif

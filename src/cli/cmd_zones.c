@@ -161,3 +161,62 @@ haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv)
 	st = haven_zones_address(ctx, &o, &t);
 	return release_write(ctx, st, t, fmt);
 }
+
+haven_status cmd_zones_propose(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"urn", required_argument, NULL, 'u'},
+	                                     {"radius", required_argument, NULL, 'r'},
+	                                     {"simplify", required_argument, NULL, 's'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"map", required_argument, NULL, 'm'},
+	                                     {"force", no_argument, NULL, 'F'},
+	                                     {NULL, 0, NULL, 0}};
+	haven_zones_propose_opts o = {0};
+	cli_list urns = {0};
+	const char *out = NULL, *map = NULL;
+	int force = 0, c;
+	haven_status st = HAVEN_OK;
+	while (!st && (c = cli_getopt(argc, argv, "", opts)) != -1) {
+		if (c == 'u')
+			st = cli_list_add(&urns, optarg);
+		else if (c == 'r' || c == 's') {
+			if (!metres(c == 'r' ? "--radius" : "--simplify", optarg, c == 'r' ? &o.radius : &o.simplify))
+				st = HAVEN_ERR_USAGE;
+		} else if (c == 'o')
+			out = optarg;
+		else if (c == 'm')
+			map = optarg;
+		else if (c == 'F')
+			force = 1;
+		else
+			st = cli_usage();
+	}
+	const char *format = out ? cli_layer_format(out) : NULL;
+	if (!st && (cli_positional(argc, 1) || !out || !format || strcmp(format, "fgb") == 0)) {
+		if (out && (!format || strcmp(format, "fgb") == 0))
+			fprintf(stderr, "haven: --out %s: a suggested zone is written as .geojson or .gpkg\n",
+			        cli_esc(out));
+		st = HAVEN_ERR_USAGE;
+	}
+	if (!st)
+		st = cli_open_store(ctx, argv[optind]);
+	haven_table *t = NULL;
+	if (!st) {
+		o.urns = (const char *const *)urns.items;
+		o.n_urns = urns.n;
+		st = haven_zones_propose(ctx, &o, &t);
+	}
+	if (!st)
+		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+	if (!st) {
+		haven_export_opts e = {.format = format, .path = out, .layer = "suggested_zone", .overwrite = force};
+		st = haven_export_write(ctx, t, &e);
+	}
+	if (!st && !cli_quiet)
+		fprintf(stderr, "wrote %s\n", cli_esc(out));
+	if (!st && map && !(st = haven_zones_map(ctx, t, map, force)) && !cli_quiet)
+		fprintf(stderr, "wrote %s\n", cli_esc(map));
+	haven_table_free(t);
+	cli_list_free(&urns);
+	return st;
+}

@@ -374,6 +374,17 @@ const cli_cmd cli_commands[] = {
 	 "reads \"fewer than 3\".  Every check is recorded; more than 5 checks by one user within\n"
 	 "500 m of one place in 24 hours raise a notice in the audit log.  docs/zones.md\n",
 	 cmd_zones_address, CLI_ACTS | CLI_WRITES},
+	{"zones propose", "STORE --urn URN[,URN...] --radius METRES --out FILE.geojson|.gpkg [--map FILE.png|.svg|.pdf]\n"
+	 "             [--simplify METRES] [--force]",
+	 "a suggested exclusion zone around homes, for a licence map (police)",
+	 "  --urn URN           the homes to keep the offender from (repeat, or separate with commas)\n"
+	 "  --radius METRES     the distance around each home (1 to 20000)\n"
+	 "  --simplify METRES   the outline's tolerance (default 25; at most half the radius)\n"
+	 "  --out FILE          the zone as GeoJSON or GeoPackage (one polygon; the homes are not in it)\n"
+	 "  --map FILE          and as a map page with a scale bar and grid north\n"
+	 "The homes' points buffered, unioned, holes filled, simplified.  Police users of the force\n"
+	 "only.  docs/zones.md (\"Suggested zones\")\n",
+	 cmd_zones_propose, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

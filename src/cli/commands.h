@@ -66,5 +66,6 @@ haven_status cmd_missing_scan(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_zones_propose(haven_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -198,7 +198,10 @@ static int cmp_pair(const void *a, const void *b)
 	return p[1] < q[1] ? -1 : p[1] > q[1];
 }
 
-static double cpu(void) { return (double)clock() / CLOCKS_PER_SEC; }
+static double cpu(void)
+{
+	return (double)clock() / CLOCKS_PER_SEC;
+}
 
 static int run(const char *dir, double buffer, double radius)
 {

@@ -24,6 +24,9 @@
 # 11 every address check is audited with its case; more than 5 checks within
 #    500 m in a day raise a notice, in the audit log and the transparency
 #    report; a DfE user may not check addresses
+# 12 a suggested zone around three homes: one polygon in GeoJSON and
+#    GeoPackage and a map, holding no home (leak check), covering the homes,
+#    audited; refused to probation, and for a home of another force
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}"
 H=$HAVEN_BIN
@@ -238,4 +241,45 @@ PY
 expect_exit 30 "$H" zones address "$S" --as dee --point "$PX,$PY" --radius 1000 --case MAPPA/2025/0001
 expect_exit 2 "$H" zones address "$S" --as pat --point "$PX,$PY" --radius 1000 --case "John Smith"
 ok "11 checks audited with their case; the repeated-check notice in the log and the transparency report"
+# 12. a suggested zone
+U3=$(sqlite3 "$S" "SELECT group_concat(urn) FROM (SELECT urn FROM home_version WHERE valid_to IS NULL
+  AND la_code = 'E08000035' AND geom IS NOT NULL ORDER BY urn LIMIT 3)")
+expect_exit 0 "$H" zones propose "$S" --as ana --urn "$U3" --radius 1000 --out "$T/sz.geojson" --map "$T/sz.png"
+expect_exit 0 "$H" zones propose "$S" --as ana --urn "$U3" --radius 1000 --out "$T/sz.gpkg" --simplify 50
+python3 - "$T/sz.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["features"]) == 1 and d["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon"), d
+p = d["features"][0]["properties"]
+assert p["homes"] == 3 and p["radius_m"] == 1000 and p["area_km2"] > 3, p
+assert d["metadata"]["protective_marking"] == "OFFICIAL-SENSITIVE"
+PY
+[ "$(head -c 8 "$T/sz.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] || fail "12: no PNG"
+# every home is inside the zone drawn around it (ray casting on the GeoJSON's rings)
+sqlite3 -separator ' ' -cmd '.load mod_spatialite' "$S" "SELECT X(Transform(geom, 4326)), Y(Transform(geom, 4326))
+  FROM home_version WHERE valid_to IS NULL AND instr(',$U3,', ',' || urn || ',') > 0" >"$T/u3.txt"
+python3 - "$T/sz.geojson" "$T/u3.txt" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))["features"][0]["geometry"]
+polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+def inside(x, y, ring):
+    c = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            c = not c
+    return c
+pts = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+assert len(pts) == 3, pts
+for x, y in pts:
+    assert any(inside(x, y, p[0]) for p in polys), (x, y)
+PY
+ogrinfo -ro -q "$T/sz.gpkg" -sql "SELECT count(*) FROM suggested_zone" | grep -q "= 1" || fail "12: the GeoPackage"
+$LEAK "$T/sz.geojson" "$T/sz.gpkg" "$T/sz.png" || fail "12: a suggested zone names a home"
+[ "$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE user_name = 'ana' AND object LIKE
+   'suggested exclusion zone around 3 homes, radius 1000 m%'")" = 2 ] || fail "12: not audited"
+expect_exit 30 "$H" zones propose "$S" --as pat --urn "$U3" --radius 1000 --out "$T/p.geojson"
+OTHER=$(sqlite3 "$S" "SELECT urn FROM home_version WHERE valid_to IS NULL AND la_code = 'E06000052' LIMIT 1")
+expect_exit 26 "$H" zones propose "$S" --as ana --urn "$OTHER" --radius 1000 --out "$T/o.geojson"
+[ ! -e "$T/p.geojson" ] && [ ! -e "$T/o.geojson" ] || fail "12: a refused zone was written"
+ok "12 a suggested zone: one polygon (GeoJSON, GeoPackage, map), no home in it, audited; probation and other forces' homes refused"
 echo "all ok"
