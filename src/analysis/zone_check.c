@@ -273,10 +273,14 @@ static haven_status zones_in_scope(haven_ctx *ctx, const hv_scope *s, hv_zone *z
 		char codes[sizeof z[i].pfa];
 		snprintf(codes, sizeof codes, "%s", z[i].pfa);
 		char *save = NULL;
-		for (char *c = strtok_r(codes, ",", &save); c && !in; c = strtok_r(NULL, ",", &save)) {
-			haven_status rc = hv_scope_has_area(ctx, s, "pfa", c, &in);
-			if (rc)
-				return rc;
+		haven_status rc = HAVEN_OK;
+		for (char *c = strtok_r(codes, ",", &save); c && !in && !rc; c = strtok_r(NULL, ",", &save))
+			rc = hv_scope_has_area(ctx, s, "pfa", c, &in);
+		if (rc) { /* keep the rest, so that the caller frees each zone once */
+			while (i < *nz)
+				z[k++] = z[i++];
+			*nz = k;
+			return rc;
 		}
 		if (in)
 			z[k++] = z[i];

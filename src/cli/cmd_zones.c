@@ -72,6 +72,17 @@ static haven_status release_write(haven_ctx *ctx, haven_status st, haven_table *
 	return st;
 }
 
+/* --format VALUE, --csv or --json: 1 when c was one of them (*st set for a
+ * bad value), else 0. */
+static int format_option(int c, haven_format *fmt, haven_status *st)
+{
+	if (c != 'f')
+		return cli_format_opt(c, fmt);
+	if (!cli_format_value(optarg, fmt))
+		*st = HAVEN_ERR_USAGE;
+	return 1;
+}
+
 haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"as-at", required_argument, NULL, 'a'},
@@ -82,6 +93,7 @@ haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	haven_zones_check_opts o = {0};
 	haven_format fmt = HAVEN_FMT_TEXT;
+	haven_status st = HAVEN_OK;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'a')
@@ -91,16 +103,14 @@ haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv)
 				return HAVEN_ERR_USAGE;
 		} else if (c == 'y')
 			o.by = optarg;
-		else if (c == 'f') {
-			if (!cli_format_value(optarg, &fmt))
-				return HAVEN_ERR_USAGE;
-		} else if (!cli_format_opt(c, &fmt))
+		else if (!format_option(c, &fmt, &st))
 			return cli_usage();
+		if (st)
+			return st;
 	}
-	haven_status st;
+	haven_table *t = NULL;
 	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
 		return st;
-	haven_table *t = NULL;
 	st = haven_zones_check(ctx, &o, &t);
 	return release_write(ctx, st, t, fmt);
 }
@@ -119,6 +129,7 @@ haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	haven_zones_address_opts o = {0};
 	haven_format fmt = HAVEN_FMT_TEXT;
+	haven_status st = HAVEN_OK;
 	int c;
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'p')
@@ -148,16 +159,14 @@ haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv)
 			o.case_ref = optarg;
 		else if (c == 'H')
 			o.homes = 1;
-		else if (c == 'f') {
-			if (!cli_format_value(optarg, &fmt))
-				return HAVEN_ERR_USAGE;
-		} else if (!cli_format_opt(c, &fmt))
+		else if (!format_option(c, &fmt, &st))
 			return cli_usage();
+		if (st)
+			return st;
 	}
-	haven_status st;
+	haven_table *t = NULL;
 	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
 		return st;
-	haven_table *t = NULL;
 	st = haven_zones_address(ctx, &o, &t);
 	return release_write(ctx, st, t, fmt);
 }

@@ -501,12 +501,14 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 		ze[i] = homes[i].e;
 		zn[i] = homes[i].n;
 	}
-	if ((rc = hv_synth_zones_write(ctx, seed, ze, zn, nh, zo.f, &rep->zones)) || (rc = hv_output_commit(ctx, &zo)))
+	if ((rc = hv_synth_zones_write(ctx, seed, ze, zn, nh, zo.f, &rep->zones)))
 		goto out;
 	/* Every file written: put them in place. */
 	if (!(rc = hv_output_commit(ctx, &o)))
 		for (int k = 0; with_missing && k < 2 && !rc; k++)
 			rc = hv_output_commit(ctx, &eo[k]);
+	if (!rc)
+		rc = hv_output_commit(ctx, &zo);
 out:
 	hv_output_abort(&o);
 	hv_output_abort(&eo[0]);
