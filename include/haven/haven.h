@@ -38,5 +38,6 @@
 #include "haven/scan.h"
 #include "haven/where.h"
 #include "haven/placements.h"
+#include "haven/zones.h"
 
 #endif

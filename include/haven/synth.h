@@ -59,6 +59,7 @@ typedef struct haven_synth_report {
 	int64_t out_of_area;   /* episodes at a home outside the placing LA */
 	int64_t within_24h;    /* episodes that ended within 24 hours */
 	double seconds;
+	int64_t zones; /* synthetic exclusion zones written to DIR/zones.csv */
 } haven_synth_report;
 
 /** Read the Ofsted provider list at ofsted_path and write DIR/register.csv

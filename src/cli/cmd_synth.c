@@ -109,6 +109,9 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 		printf("  -> %s/police_episodes.csv (%lld rows), %s/la_episodes.csv (%lld rows)\n", cli_esc(out),
 		       (long long)r.police_rows, cli_esc(out), (long long)r.la_rows);
 	}
+	printf(
+	    "offender exclusion zones: %lld (points with a radius and polygons, some time-windowed) -> %s/zones.csv\n",
+	    (long long)r.zones, cli_esc(out));
 	printf("  %.2f s\n", r.seconds);
 	return HAVEN_OK;
 }

@@ -374,6 +374,52 @@ const cli_cmd cli_commands[] = {
 	 "  --as-at DATE        the register and the placements open on DATE (default: today)\n"
 	 "Sufficiency is places per child the LA places.  docs/placements.md (\"Capacity\")\n",
 	 cmd_placements_capacity, CLI_ACTS},
+	/* offender exclusion zones and proposed-address checks (docs/zones.md) */
+	{"zones import", "STORE FILE [--source-crs CRS] [--skip-invalid --rejects FILE]",
+	 "import offender exclusion zones: polygons, or points with a radius (any OGR source, CSV)",
+	 "  --source-crs CRS    the coordinates' CRS when the file does not say (CSV: EPSG:4326 for\n"
+	 "                      wkt and lon/lat, EPSG:27700 for easting/northing)\n"
+	 "  --skip-invalid      import the valid zones; write the others to --rejects FILE (a new\n"
+	 "                      file, mode 0600, marked)\n"
+	 "Each zone: zone_ref, case_ref (a pseudonymous case reference, never a name), kind\n"
+	 "(exclusion, residence_restriction, no_contact), valid_from, valid_to, windows (e.g.\n"
+	 "\"Mon-Fri 15:00-18:00; Sat 10:00-16:00\", Europe/London), radius_m for a point.  Reprojected\n"
+	 "to EPSG:27700; invalid geometry repaired and reported; a zone outside England and Wales is\n"
+	 "refused.  Police and probation users.  docs/zones.md, docs/formats.md (\"Zones file\")\n",
+	 cmd_zones_import, CLI_ACTS | CLI_WRITES},
+	{"zones check", "STORE [--as-at DATETIME] [--buffer METRES] [--by zone|home] [--format text|csv|json]",
+	 "the homes inside or near each exclusion zone live at a time",
+	 "  --as-at DATETIME    YYYY-MM-DD[THH:MM], clock time in Europe/London (default now): a zone is\n"
+	 "                      live when valid on the day and, if it has time windows, in one\n"
+	 "  --buffer METRES     also the homes within this distance of a zone (default 0)\n"
+	 "  --by zone|home      a row per zone and home (default), or per home with its zones\n"
+	 "Only zones touching the user's police force areas.  Police users of the force see the\n"
+	 "homes; anyone else a row per zone with counts (below 3: \"fewer than 3\").  docs/zones.md\n",
+	 cmd_zones_check, CLI_ACTS},
+	{"zones address",
+	 "STORE --postcode PC | --point E,N | --lonlat LON,LAT | --file ADDRESSES --radius METRES --case REF\n"
+	 "             [--homes] [--format text|csv|json]",
+	 "probation's proposed-address check: homes within a radius, counted, nearest distance",
+	 "  --postcode, --point, --lonlat   the proposed address (BNG metres, or WGS84 degrees)\n"
+	 "  --file ADDRESSES    a CSV of addresses (id, and postcode or easting,northing or lon,lat)\n"
+	 "  --radius METRES     how far to look (1 to 20000)\n"
+	 "  --case REF          the MAPPA case reference the check is for (audited)\n"
+	 "  --homes             list the homes themselves (police users of the area only)\n"
+	 "A probation user gets counts and the nearest distance rounded to 100 m; a count below 3\n"
+	 "reads \"fewer than 3\".  Every check is recorded; more than 5 checks by one user within\n"
+	 "500 m of one place in 24 hours raise a notice in the audit log.  docs/zones.md\n",
+	 cmd_zones_address, CLI_ACTS | CLI_WRITES},
+	{"zones propose", "STORE --urn URN[,URN...] --radius METRES --out FILE.geojson|.gpkg [--map FILE.png|.svg|.pdf]\n"
+	 "             [--simplify METRES] [--force]",
+	 "a suggested exclusion zone around homes, for a licence map (police)",
+	 "  --urn URN           the homes to keep the offender from (repeat, or separate with commas)\n"
+	 "  --radius METRES     the distance around each home (1 to 20000)\n"
+	 "  --simplify METRES   the outline's tolerance (default 25; at most half the radius)\n"
+	 "  --out FILE          the zone as GeoJSON or GeoPackage (one polygon; the homes are not in it)\n"
+	 "  --map FILE          and as a map page with a scale bar and grid north\n"
+	 "The homes' points buffered, unioned, holes filled, simplified.  Police users of the force\n"
+	 "only.  docs/zones.md (\"Suggested zones\")\n",
+	 cmd_zones_propose, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -67,4 +67,10 @@ haven_status cmd_missing_clusters(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_scan(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_missing_scan(haven_ctx *ctx, int argc, char **argv);
 
+/* offender exclusion zones and proposed-address checks (cmd_zones.c) */
+haven_status cmd_zones_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_zones_propose(haven_ctx *ctx, int argc, char **argv);
+
 #endif

@@ -29,6 +29,7 @@
 #include "core/sql.h"
 #include "core/table.h"
 #include "out/synth_missing.h"
+#include "out/synth_zones.h"
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
 static uint64_t next_u64(uint64_t *s)
@@ -354,6 +355,10 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	haven_table *t = NULL;
 	char *path = NULL, *epath[2] = {NULL, NULL};
 	hv_output o = {0}, eo[2] = {{0}, {0}};
+	/* zones.csv: synthetic exclusion zones around the homes (synth_zones.c) */
+	hv_output zo = {0};
+	char *zpath = NULL;
+	double *ze = NULL, *zn = NULL;
 	haven_synth_missing mm = {0};
 	int with_missing = missing && missing->dfe_path;
 	hv_synth_pcs *pool = NULL;
@@ -395,6 +400,12 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 		if ((rc = hv_output_open(ctx, epath[k], overwrite ? NULL : "not replaced without --force", &eo[k])))
 			goto out;
 	}
+	if (!(zpath = sqlite3_mprintf("%s/zones.csv", out_dir))) {
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = hv_output_open(ctx, zpath, overwrite ? NULL : "not replaced without --force", &zo)))
+		goto out;
 	if ((rc = hv_source_open(ctx, ofsted_path, &src)))
 		goto out;
 	hv_source_hold(src); /* every home is kept until the file is written */
@@ -482,14 +493,30 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 		if ((rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep)))
 			goto out;
 	}
+	if (!(ze = malloc((nh ? nh : 1) * sizeof *ze)) || !(zn = malloc((nh ? nh : 1) * sizeof *zn))) {
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nh; i++) {
+		ze[i] = homes[i].e;
+		zn[i] = homes[i].n;
+	}
+	if ((rc = hv_synth_zones_write(ctx, seed, ze, zn, nh, zo.f, &rep->zones)))
+		goto out;
 	/* Every file written: put them in place. */
 	if (!(rc = hv_output_commit(ctx, &o)))
 		for (int k = 0; with_missing && k < 2 && !rc; k++)
 			rc = hv_output_commit(ctx, &eo[k]);
+	if (!rc)
+		rc = hv_output_commit(ctx, &zo);
 out:
 	hv_output_abort(&o);
 	hv_output_abort(&eo[0]);
 	hv_output_abort(&eo[1]);
+	hv_output_abort(&zo);
+	sqlite3_free(zpath);
+	free(ze);
+	free(zn);
 	if (pool)
 		for (size_t i = 0; i < hv_areas_count(la); i++)
 			free(pool[i].pc);

@@ -74,7 +74,7 @@ static int ends_with(const char *s, const char *suffix)
  * gzip file must decompress cleanly to its end: GDAL's /vsigzip/ reports a
  * truncated stream only as an error it carries on from, and not at all
  * trailing garbage or a wrong length. */
-static haven_status gdal_name(haven_ctx *ctx, const char *path, char **out)
+haven_status hv_gdal_name(haven_ctx *ctx, const char *path, char **out)
 {
 	*out = NULL;
 	const char *prefix = "";
@@ -247,9 +247,11 @@ static haven_status choose_fields(haven_ctx *ctx, const haven_boundaries_opts *o
  * longitude, latitude on WGS84 (RFC 7946), which GDAL calls EPSG:4326 with
  * traditional axis order; it is passed on as OGC:CRS84, which means exactly
  * that.  *proj_crs is freed by the caller with free(). */
-static haven_status layer_crs(haven_ctx *ctx, const char *path, GDALDatasetH ds, OGRLayerH layer, char **proj_crs,
-                              char *label, size_t nlabel)
+haven_status hv_layer_crs(haven_ctx *ctx, const char *path, void *dataset, void *ogr_layer, char **proj_crs, char *label,
+                          size_t nlabel)
 {
+	GDALDatasetH ds = dataset;
+	OGRLayerH layer = ogr_layer;
 	*proj_crs = NULL;
 	OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
 	if (!srs)
@@ -356,7 +358,7 @@ static int collect_polygons(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGe
 
 /* The polygonal part of g as a new MultiPolygon (NULL if there is none, or
  * on failure: *failed is then 1). */
-static GEOSGeometry *polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g, int *dropped, int *failed)
+GEOSGeometry *hv_polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g, int *dropped, int *failed)
 {
 	GEOSGeometry **parts = NULL;
 	size_t n = 0, cap = 0;
@@ -482,7 +484,7 @@ static haven_status make_area_geometry(loader *L, OGRGeometryH og, GEOSGeometry 
 			GEOSFree_r(h, reason);
 	}
 	int dropped = 0, failed = 0;
-	GEOSGeometry *mp = polygonal_part(h, fixed, &dropped, &failed);
+	GEOSGeometry *mp = hv_polygonal_part(h, fixed, &dropped, &failed);
 	if (fixed != g)
 		GEOSGeom_destroy_r(h, fixed);
 	GEOSGeom_destroy_r(h, g);
@@ -737,7 +739,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 	PJ *pj = NULL;
 	hv_gdal_watch watch = {0, ""};
 	loader L = {ctx, o, r->source_crs, {NULL, 0, 0, 0, 0, 0}, NULL, NULL, 0, "", "", 0, &watch};
-	haven_status rc = gdal_name(ctx, o->path, &name);
+	haven_status rc = hv_gdal_name(ctx, o->path, &name);
 	/* Every GDAL error from here on, opening and reading, is fatal. */
 	hv_gdal_watch_begin(&watch);
 	if (!rc) {
@@ -769,7 +771,7 @@ static haven_status load(haven_ctx *ctx, const haven_boundaries_opts *o, haven_b
 			if (!(proj_crs = strdup(o->source_crs)))
 				rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 		} else {
-			rc = layer_crs(ctx, o->path, ds, layer, &proj_crs, r->source_crs, sizeof r->source_crs);
+			rc = hv_layer_crs(ctx, o->path, ds, layer, &proj_crs, r->source_crs, sizeof r->source_crs);
 		}
 	}
 	if (!rc && hv_crs_to_bng(ctx, proj_crs, &pj)) {

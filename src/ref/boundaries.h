@@ -14,4 +14,19 @@
  *  back on any error).  Arguments and errors as haven_boundaries_load(). */
 haven_status hv_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report);
 
+/* ---- shared with other readers of OGR sources (data/zone.c) ---------- */
+/** The name GDAL should open for path: zip archives through /vsizip/, gzip
+ *  files through /vsigzip/ (checked to decompress cleanly), anything under
+ *  /vsi... as given; a plain path must be a regular file.
+ * \param out on HAVEN_OK a new string; caller frees with free(). */
+haven_status hv_gdal_name(haven_ctx *ctx, const char *path, char **out);
+/** The CRS of an OGR layer (an OGRLayerH of the GDALDatasetH dataset, both
+ *  borrowed) as PROJ reads it (*proj_crs, freed with free()) and as a label
+ *  for messages; HAVEN_ERR_CRS when the file names none. */
+haven_status hv_layer_crs(haven_ctx *ctx, const char *path, void *dataset, void *ogr_layer, char **proj_crs,
+                          char *label, size_t nlabel);
+/** The polygonal part of g (borrowed) as a new MultiPolygon (caller frees
+ *  with GEOSGeom_destroy_r), counting what is not polygonal in *dropped;
+ *  NULL if there is none, or on failure: *failed is then 1. */
+GEOSGeometry *hv_polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g, int *dropped, int *failed);
 #endif

@@ -77,12 +77,15 @@ static const hv_module store_module = {"store", store_steps, sizeof store_steps 
 extern const hv_module hv_boundaries_module, hv_gazetteer_module, hv_stats_module, hv_register_module,
     hv_geocode_module, hv_audit_module, hv_govern_module, hv_disclose_module, hv_oversight_module, hv_missing_module;
 extern const hv_module hv_placement_module; /* placements (schema 10) */
+/* zones (schema 11): offender exclusion zones and proposed-address checks */
+extern const hv_module hv_zones_module;
 static const hv_module *const modules[] = {
     &store_module,      &hv_boundaries_module, &hv_gazetteer_module, &hv_stats_module,    &hv_register_module,
     &hv_geocode_module, &hv_audit_module,      &hv_govern_module,    &hv_disclose_module, &hv_oversight_module,
     &hv_missing_module,
     /* placements (schema 10) */
     &hv_placement_module,
+    &hv_zones_module,
 };
 #define N_MODULES (sizeof modules / sizeof modules[0])
 

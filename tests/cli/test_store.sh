@@ -38,8 +38,15 @@ haven_part() {
 
 # Take a store back to schema 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
 # what later migrations made (as test_govern's 10.9 does).
-# placements (schema 10)
-to8="DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;"
+# placements (schema 10); zones (schema 11): its tables, its R*Tree and SpatiaLite's records
+# of its geometry column
+to8="DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;
+     DROP TABLE zone_address_check; DROP TABLE zone_window; DROP TABLE idx_zone_geom; DROP TABLE zone;
+     DROP TABLE zone_load; DELETE FROM geometry_columns WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_auth WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_statistics WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_time WHERE f_table_name = 'zone';
+     DELETE FROM geometry_columns_field_infos WHERE f_table_name = 'zone';"
 to7="$to8 DROP INDEX missing_episode_group; CREATE INDEX missing_episode_child ON missing_episode(child);
      CREATE VIRTUAL TABLE missing_episode_last_seen USING rtree(id, xmin, xmax, ymin, ymax);
      CREATE VIRTUAL TABLE missing_episode_found USING rtree(id, xmin, xmax, ymin, ymax);"

@@ -1019,6 +1019,9 @@ static void test_init(void **state)
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
 	exec(ctx,
 	     "DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load; "
+	     "SELECT DisableSpatialIndex('zone', 'geom'); DROP TABLE idx_zone_geom; "
+	     "SELECT DiscardGeometryColumn('zone', 'geom'); DROP TABLE zone_address_check; DROP TABLE zone_window; "
+	     "DROP TABLE zone; DROP TABLE zone_load; "
 	     "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key; "
 	     "DROP TABLE stats_value; DROP TABLE stats_load; "
 	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
