@@ -85,6 +85,32 @@ static void fmt_day(int64_t day, char buf[16])
 	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
 }
 
+/* The same generator for the other synthetic files (synth_placements.c). */
+uint64_t hv_synth_rnd(uint64_t *s)
+{
+	return rnd(s);
+}
+
+double hv_synth_unif(uint64_t *s)
+{
+	return unif(s);
+}
+
+int64_t hv_synth_below(uint64_t *s, int64_t n)
+{
+	return below(s, n);
+}
+
+double hv_synth_gauss(uint64_t *s)
+{
+	return gauss(s);
+}
+
+void hv_synth_fmt_day(int64_t day, char buf[16])
+{
+	fmt_day(day, buf);
+}
+
 /* ---- the patterns (docs/synth.md) ---- */
 
 /* Relative rate of starts by month (January first): a summer peak, a December low. */
@@ -170,7 +196,7 @@ static const struct {
     {"E10000009", {"E06000059", NULL}},        /* Dorset (county) */
 };
 
-static int targets(const hv_areas *la, const char *code, long out[2])
+int hv_synth_la_targets(const hv_areas *la, const char *code, long out[2])
 {
 	long i = hv_areas_index(la, code);
 	if (i < 0)
@@ -197,6 +223,18 @@ static int cmp_unit(const void *a, const void *b)
 	if (x->year != y->year)
 		return x->year < y->year ? -1 : 1;
 	return strcmp(x->code, y->code);
+}
+
+haven_status hv_synth_dfe_row(hv_source *src, int cy, int cc, int *year, const char **code)
+{
+	const char *ys = hv_source_field(src, cy);
+	*code = hv_source_field(src, cc);
+	if (strlen(ys) != 4 || strspn(ys, "0123456789") != 4)
+		return hv_source_error(src, HAVEN_ERR_VALUE, "time_period '%s' is not a year", ys);
+	if (!hv_gss_code(*code))
+		return hv_source_error(src, HAVEN_ERR_VALUE, "new_la_code '%s' is not an ONS code", *code);
+	*year = atoi(ys);
+	return HAVEN_OK;
 }
 
 static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit **out, size_t *nout)
@@ -239,20 +277,13 @@ static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit 
 				mi = k;
 		if (mi < 0)
 			continue;
-		const char *ys = hv_source_field(src, cy), *code = hv_source_field(src, cc),
-		           *num = hv_source_field(src, cn);
-		if (strlen(ys) != 4 || strspn(ys, "0123456789") != 4) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "time_period '%s' is not a year", ys);
+		const char *code, *num = hv_source_field(src, cn);
+		int year;
+		if ((rc = hv_synth_dfe_row(src, cy, cc, &year, &code)))
 			goto out;
-		}
-		int year = atoi(ys);
 		/* Earlier years too: the children who went missing then (assign_ids). */
 		if (year > m->last_year)
 			continue;
-		if (!hv_gss_code(code)) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "new_la_code '%s' is not an ONS code", code);
-			goto out;
-		}
 		size_t i = last;
 		if (!(i < n && u[i].year == year && strcmp(u[i].code, code) == 0))
 			for (i = 0; i < n && !(u[i].year == year && strcmp(u[i].code, code) == 0); i++)
@@ -445,7 +476,7 @@ static int region_index(gen *g, const char *code)
 	return g->nregion++;
 }
 
-static int64_t pick_weighted(const double *cum, int64_t n, double r)
+int64_t hv_synth_pick(const double *cum, int64_t n, double r)
 {
 	int64_t a = 0, b = n - 1;
 	while (a < b) {
@@ -772,8 +803,8 @@ static haven_status gen_unit(gen *g, const unit *u, int32_t ui, const long tg[2]
 		for (int i = 0; i < 24; i++)
 			hcum[i] = ht += hour_w[i];
 		for (int64_t i = 0; i < n; i++) {
-			int64_t d = pick_weighted(cum, ndays, lo + unif(&rng) * (hi - lo));
-			int64_t hr = pick_weighted(hcum, 24, unif(&rng) * ht);
+			int64_t d = hv_synth_pick(cum, ndays, lo + unif(&rng) * (hi - lo));
+			int64_t hr = hv_synth_pick(hcum, 24, unif(&rng) * ht);
 			starts[i] = skip_gap(year_start + d * DAY + hr * HOUR + below(&rng, 60) * 60);
 		}
 		qsort(starts, (size_t)n, sizeof *starts, cmp_i64);
@@ -1094,7 +1125,7 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 		g.la_region[i] = -1;
 	for (size_t i = 0; i < nu; i++) {
 		long tg[2];
-		int nt = targets(la_areas, units[i].code, tg), r = region_index(&g, units[i].region);
+		int nt = hv_synth_la_targets(la_areas, units[i].code, tg), r = region_index(&g, units[i].region);
 		for (int k = 0; k < nt; k++)
 			if (g.la_region[tg[k]] < 0)
 				g.la_region[tg[k]] = r;
@@ -1151,7 +1182,7 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 			continue;
 		}
 		long tg[2];
-		int nt = targets(la_areas, u->code, tg);
+		int nt = hv_synth_la_targets(la_areas, u->code, tg);
 		if (nt == 0) {
 			if (u->vs[M_INC] == V_NUM && u->v[M_INC] > 0)
 				hv_notice(ctx,

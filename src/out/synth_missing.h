@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "core/context.h"
+#include "core/source.h"
 #include "haven/synth.h"
 #include "ref/areas.h"
 
@@ -34,6 +35,31 @@ typedef struct hv_synth_pcs {
 	int64_t n;
 	char (*pc)[9];
 } hv_synth_pcs;
+
+/** The splitmix64 generator of every synthetic file: the next number, a
+ *  uniform double in [0, 1), a whole number in [0, n) (0 when n <= 0), a
+ *  standard normal deviate.  s borrowed, advanced. */
+uint64_t hv_synth_rnd(uint64_t *s);
+double hv_synth_unif(uint64_t *s);
+int64_t hv_synth_below(uint64_t *s, int64_t n);
+double hv_synth_gauss(uint64_t *s);
+/** The index of the first of cum[0..n) (cumulative weights, n >= 1)
+ *  above r: a weighted choice when r is uniform in [0, cum[n - 1]). */
+int64_t hv_synth_pick(const double *cum, int64_t n, double r);
+/** Day (days since 1970-01-01) as YYYY-MM-DD into buf. */
+void hv_synth_fmt_day(int64_t day, char buf[16]);
+
+/** The 'la' areas (indices into out, 1 or 2 of them; 0: none) whose figures
+ *  a DfE LA code's are: the area itself, its successor under the April 2023
+ *  reorganisation (hv_la_same_area), or the successors of a split or merged
+ *  authority (Cumbria, Northamptonshire: two; Bournemouth, Poole and the old
+ *  Dorset county: one).  la and code borrowed. */
+int hv_synth_la_targets(const hv_areas *la, const char *code, long out[2]);
+
+/** The year (time_period, column cy) and LA code (new_la_code, column cc)
+ *  of the current row of a DfE file: a four-digit year and an ONS code, or
+ *  HAVEN_ERR_VALUE naming the file and row.  *code borrowed from src. */
+haven_status hv_synth_dfe_row(hv_source *src, int cy, int cc, int *year, const char **code);
 
 /** Check m and fill *out with its defaults resolved (years 2019-2023, the
  *  default share).  HAVEN_ERR_USAGE for years outside 2019-2023 or reversed,

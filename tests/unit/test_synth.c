@@ -63,17 +63,17 @@ static void test_refused_first(void **state)
 	haven_synth_missing m = {tu_data("dfe/dfe_cla_missing_or_away_by_la_2019-2023.csv.gz"), 2017, 0, 0};
 	haven_synth_report r;
 	const char *dir = tu_tmp("refused_out");
-	tu_assert_status(
-	    ctx,
-	    haven_synth_from_ofsted(ctx, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 1, dir, 0, &m, &r),
-	    HAVEN_ERR_USAGE);
+	tu_assert_status(ctx,
+	                 haven_synth_from_ofsted(ctx, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 1, dir,
+	                                         0, &m, NULL, &r),
+	                 HAVEN_ERR_USAGE);
 	tu_assert_msg(ctx, "not 2017-2017");
 	struct stat sb;
 	assert_int_equal(stat(dir, &sb), -1);
 	/* Without episode files the same call gets as far as the store's boundaries. */
 	tu_assert_status(ctx,
 	                 haven_synth_from_ofsted(ctx, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 1, dir,
-	                                         0, NULL, &r),
+	                                         0, NULL, NULL, &r),
 	                 HAVEN_ERR_NOT_FOUND);
 	haven_ctx_free(ctx);
 }
