@@ -364,6 +364,8 @@ static haven_status slot_build(pgen *g, slot *s)
 			s->far_out++;
 		}
 	}
+	for (int k = 0; k < 3; k++) /* only what they hold */
+		hv_resize(&s->list[k], s->n[k] ? s->n[k] : 1, sizeof *s->list[k]);
 	s->built = 1;
 	return HAVEN_OK;
 }
@@ -743,6 +745,22 @@ static int32_t pick_out(pgen *g, int32_t pla, double oe, double on, int far, uin
 	return best;
 }
 
+/* A home for placement x, of its category. */
+static int32_t pick_home(pgen *g, const plc *x, uint64_t *rng)
+{
+	const slot *s = x->slot >= 0 ? &g->slots[x->slot] : NULL;
+	switch (x->cat) {
+	case CAT_IN_NEAR:
+	case CAT_IN_FAR: return pick_list(g, s->list[x->cat], s->n[x->cat], 0, rng);
+	case CAT_OUT_NEAR: return pick_list(g, s->list[2], s->n[2], 1, rng);
+	case CAT_OUT_FAR: return pick_out(g, x->pla, g->d[s->district].e, g->d[s->district].n, 1, rng);
+	default:
+		if (x->inside)
+			return pick_list(g, g->la_homes[x->pla], g->la_nhomes[x->pla], 0, rng);
+		return pick_out(g, x->pla, g->px[x->pla], g->py[x->pla], 0, rng);
+	}
+}
+
 /* The net gain figures of the year nearest y in the file, per LA:
  * out (children it placed outside) and net. */
 static void netgain_year(pgen *g, const punit *ng, size_t nng, int y, double *out, double *net)
@@ -891,20 +909,11 @@ static haven_status gen_year(pgen *g, const punit *u, size_t nu, const punit *ng
 	memset(got, 0, g->nla * sizeof *got);
 	for (size_t i = first; i < g->np; i++) {
 		plc *x = &g->p[i];
-		const slot *s = x->slot >= 0 ? &g->slots[x->slot] : NULL;
-		switch (x->cat) {
-		case CAT_IN_NEAR:
-		case CAT_IN_FAR: x->home = pick_list(g, s->list[x->cat], s->n[x->cat], 0, &rng); break;
-		case CAT_OUT_NEAR: x->home = pick_list(g, s->list[2], s->n[2], 1, &rng); break;
-		case CAT_OUT_FAR:
-			x->home = pick_out(g, x->pla, g->d[s->district].e, g->d[s->district].n, 1, &rng);
-			break;
-		default:
-			if (x->inside)
-				x->home = pick_list(g, g->la_homes[x->pla], g->la_nhomes[x->pla], 0, &rng);
-			else
-				x->home = pick_out(g, x->pla, g->px[x->pla], g->py[x->pla], 0, &rng);
-		}
+		/* A child's next placement is at another home, where there is one. */
+		const plc *prev =
+		    i > first && g->p[i - 1].child == x->child && g->p[i - 1].code == x->code ? &g->p[i - 1] : NULL;
+		for (int tries = 0; tries < 8 && (tries == 0 || (prev && x->home == prev->home)); tries++)
+			x->home = pick_home(g, x, &rng);
 		if (x->home < 0) {
 			rc =
 			    hv_error(g->ctx, HAVEN_ERR_NOT_FOUND, "no home of the register for a placement by %s in %d",
