@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """synth_placements_check.py - an independent check of haven synth's placements file.
 
-Usage: synth_placements_check.py DIR DISTANCE_FILE NETGAIN_FILE POSTCODES LA_BOUNDARIES SHARE
+Usage: synth_placements_check.py DIR DISTANCE_FILE NETGAIN_FILE POSTCODES LA_BOUNDARIES SHARE [EPISODES]
 
 DIR holds register.csv and placements.csv.  With GDAL's Python bindings
 (OGR reads the boundaries, OSR transforms to EPSG:27700) and numpy, without
@@ -29,7 +29,10 @@ haven's code:
 4. net gain: per LA, the out-of-area placements it receives less those it
    makes, against DfE's net gain of the year (2023 for later years): the
    correlation over LAs with homes, and the sign where DfE's scaled net gain
-   is large.
+   is large;
+5. with EPISODES (police_episodes.csv of the same run): some placements are
+   of the episode files' children (the same child_id), and every episode of
+   such a child that starts during the placement is at its home.
 Exit 0 and a summary when all hold; exit 1 naming the first failure.
 """
 import csv
@@ -94,9 +97,10 @@ def date(s, what):
 
 
 def main():
-    if len(sys.argv) != 7:
+    if len(sys.argv) not in (7, 8):
         fail(__doc__.splitlines()[2])
     out, dist_path, ng_path, pc_path, la_path, share = sys.argv[1:6] + [float(sys.argv[6])]
+    episodes = sys.argv[7] if len(sys.argv) == 8 else None
 
     # The register: each home's postcode and registration date.
     homes = {}
@@ -335,6 +339,22 @@ def main():
         fail(f"the net gain's correlation with DfE's is {r:.2f}, under 0.8")
     if big and signs < 0.9 * big:
         fail(f"the net gain has DfE's sign in only {signs} of {big} LA-years")
+    if episodes:
+        eps = defaultdict(list)
+        with open(episodes, newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                eps[r["child_id"]].append((date(r["missing_from"][:10], "episode"), r["urn"]))
+        linked = 0
+        for cid, pla, urn, sd, ed, od in rows:
+            if cid not in eps:
+                continue
+            linked += 1
+            for day, eurn in eps[cid]:
+                if sd <= day and (ed is None or day < ed) and eurn != urn:
+                    fail(f"child {cid} went missing from {eurn} on {day} while placed at {urn}")
+        print(f"{linked} placements are of children of the episode files, at the homes they went missing from")
+        if linked == 0:
+            fail("no placement is of a child of the episode files")
     print(f"ok: {len(rows)} placements of {len(by_child)} children, {len(years)} years")
 
 

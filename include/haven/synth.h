@@ -96,6 +96,7 @@ typedef struct haven_synth_report {
 	int64_t placement_no_home_las;              /* LAs with no home inside them in some year: placed outside */
 	int64_t placement_no_far_las;               /* LAs with no home inside and over 20 miles from any origin */
 	int64_t placement_not_known_inside;         /* not-known placements at a home inside the placing LA */
+	int64_t placement_linked;                   /* placements of children of the episode files (their child_id) */
 	double placement_host_misfit;               /* share of out-of-area placements that would have to move
 	                                               host LA to match the net gain targets exactly */
 	double seconds;

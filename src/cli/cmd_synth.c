@@ -161,6 +161,10 @@ haven_status cmd_synth(haven_ctx *ctx, int argc, char **argv)
 			    100.0 * r.placement_host_misfit);
 		else
 			printf("  host LAs by places (no net gain file)\n");
+		if (m.dfe_path)
+			printf("  %lld placements are of children of the episode files (the same child_id, home and "
+			       "dates around their episodes there)\n",
+			       (long long)r.placement_linked);
 		printf("  -> %s/placements.csv (%lld rows)\n", cli_esc(out), (long long)r.placements);
 	}
 	printf("  %.2f s\n", r.seconds);

@@ -363,6 +363,8 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	hv_synth_pcs *pool = NULL;
 	int64_t *pool_seen = NULL;
 	hv_synth_home *hs = NULL;
+	hv_synth_kid *kids = NULL;
+	size_t nkids = 0;
 	uint64_t rng2 = seed ^ 0x6D697373696E67ULL;
 	if (with_missing && (rc = hv_synth_missing_check(ctx, missing, &mm)))
 		return rc;
@@ -494,9 +496,10 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 			hs[i].n = homes[i].n;
 		}
 	}
-	if (with_missing && (rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep)))
+	if (with_missing && (rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep,
+	                                                 with_placements ? &kids : NULL, &nkids)))
 		goto out;
-	if (with_placements && (rc = hv_synth_placements_write(ctx, &pp, seed, hs, nh, la, po.f, rep)))
+	if (with_placements && (rc = hv_synth_placements_write(ctx, &pp, seed, hs, nh, la, kids, nkids, po.f, rep)))
 		goto out;
 	/* Every file written: put them in place. */
 	if (!(rc = hv_output_commit(ctx, &o)))
@@ -516,6 +519,7 @@ out:
 	free(pool);
 	free(pool_seen);
 	free(hs);
+	free(kids);
 	sqlite3_free(epath[0]);
 	sqlite3_free(epath[1]);
 	rep->seconds = hv_monotonic() - t0;

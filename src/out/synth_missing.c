@@ -25,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/crs.h"
+#include "core/grow.h"
 #include "core/source.h"
 #include "core/table.h"
 #include "haven/gate.h"
@@ -1074,6 +1075,40 @@ out:
 	return rc;
 }
 
+/* Every LA-year's children at their first home: a child's episodes are
+ * consecutive in g->e (gen_unit), in order of start. */
+static haven_status list_kids(gen *g, const unit *units, hv_synth_kid **out, size_t *nout)
+{
+	hv_synth_kid *k = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < g->ne; i++) {
+		const ep *x = &g->e[i];
+		if (i > 0 && g->e[i - 1].unit == x->unit && g->e[i - 1].child == x->child) {
+			hv_synth_kid *c = &k[n - 1];
+			if (x->home == c->home && c->move_day < 0)
+				c->last_day = floordiv(x->start, DAY);
+			else if (c->move_day < 0)
+				c->move_day = floordiv(x->start, DAY);
+			continue;
+		}
+		if (!hv_grow(&k, n, &cap, sizeof *k, 4096)) {
+			free(k);
+			return hv_error(g->ctx, HAVEN_ERR_NOMEM, "out of memory");
+		}
+		const unit *u = &units[x->unit];
+		hv_synth_kid *c = &k[n++];
+		snprintf(c->id, sizeof c->id, "%s-%06lld", u->code, (long long)u->ids[x->child]);
+		c->pla = x->placing;
+		c->home = x->home;
+		c->year = u->year;
+		c->first_day = c->last_day = floordiv(x->start, DAY);
+		c->move_day = -1;
+	}
+	*out = k;
+	*nout = n;
+	return HAVEN_OK;
+}
+
 haven_status hv_synth_missing_check(haven_ctx *ctx, const haven_synth_missing *m, haven_synth_missing *out)
 {
 	*out = *m;
@@ -1097,7 +1132,8 @@ haven_status hv_synth_missing_check(haven_ctx *ctx, const haven_synth_missing *m
 
 haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m, uint64_t seed,
                                     const hv_synth_home *homes, size_t nh, const hv_areas *la_areas,
-                                    const hv_synth_pcs *pcs, FILE *police, FILE *la, haven_synth_report *rep)
+                                    const hv_synth_pcs *pcs, FILE *police, FILE *la, haven_synth_report *rep,
+                                    hv_synth_kid **kids, size_t *nkids)
 {
 	size_t nla = hv_areas_count(la_areas), nu = 0;
 	unit *units = NULL;
@@ -1196,6 +1232,8 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 		rc = write_file(&g, units, S_POLICE, police, &rep->police_rows);
 	if (!rc)
 		rc = write_file(&g, units, S_LA, la, &rep->la_rows);
+	if (!rc && kids)
+		rc = list_kids(&g, units, kids, nkids);
 out:
 	if (g.la_pool)
 		for (size_t a = 0; a < nla; a++)

@@ -284,6 +284,7 @@ typedef struct plc {
 	int32_t slot;       /* -1: not known */
 	int32_t home;
 	int32_t group;
+	int32_t kid;    /* the child of the episode files it is; -1 none */
 	uint8_t cat;    /* CAT_* as generated (after fallbacks) */
 	uint8_t inside; /* for CAT_NK: at a home inside the placing LA */
 } plc;
@@ -327,6 +328,12 @@ typedef struct pgen {
 	size_t nct;
 	uint8_t *no_home, *no_far; /* per LA: flags for the report */
 	uint8_t *in_far;           /* per LA: a home inside it over 20 miles from one of its origins */
+	const hv_synth_kid *kids;  /* the episode files' children */
+	size_t nkids;
+	int32_t *kid_group;           /* per kid: the same number for the same child_id */
+	int64_t *kid_next;            /* per kid: the same child's first episode in a later year; -1 none */
+	uint8_t *kid_used;            /* per group: given to a placement */
+	int32_t *kid_start, *kid_idx; /* per LA: the year's kids [kid_start[a], kid_start[a + 1]) of kid_idx */
 	haven_synth_report *rep;
 } pgen;
 
@@ -592,6 +599,7 @@ static haven_status gen_unit(pgen *g, const punit *u, const long tg[2], int ntg,
 			x->end = a + 1 < k ? year_start + days[a + 1] : last_end;
 			x->home = -1;
 			x->group = -1;
+			x->kid = -1;
 			x->slot = sl;
 			int c = lab[i + a];
 			if (c >= 4) {
@@ -761,6 +769,115 @@ static int32_t pick_home(pgen *g, const plc *x, uint64_t *rng)
 	}
 }
 
+/* 1 if home h gives placement x its category. */
+static int fits(const pgen *g, const plc *x, int32_t h)
+{
+	const hv_synth_home *home = &g->homes[h];
+	int inside = home->la == x->pla;
+	if (x->cat == CAT_NK)
+		return inside == x->inside;
+	const district *o = &g->d[g->slots[x->slot].district];
+	double dist = hypot(home->e - o->e, home->n - o->n);
+	int near = dist <= D20 - BAND_MARGIN, far = dist > D20 + BAND_MARGIN;
+	switch (x->cat) {
+	case CAT_IN_NEAR: return inside && near;
+	case CAT_IN_FAR: return inside && far;
+	case CAT_OUT_NEAR: return !inside && near;
+	default: return !inside && far;
+	}
+}
+
+/* Placement x (of a child placed once in the year starting year_start) as
+ * a child of the episode files placed by the same LA whose first home of
+ * the year gives its category: their child_id and home, dates around their
+ * episodes there, ending before they go missing from another home (after
+ * a move, or in a later year).  Each child_id is given once.  1 if one was
+ * found. */
+static int link_kid(pgen *g, plc *x, int64_t year_start, uint64_t *rng)
+{
+	for (int32_t j = g->kid_start[x->pla]; j < g->kid_start[x->pla + 1]; j++) {
+		int32_t k = g->kid_idx[j];
+		const hv_synth_kid *c = &g->kids[k];
+		if (g->kid_used[g->kid_group[k]] || !fits(g, x, c->home))
+			continue;
+		g->kid_used[g->kid_group[k]] = 1;
+		x->kid = k;
+		x->home = c->home;
+		int64_t lo = g->homes[c->home].reg_day > year_start ? g->homes[c->home].reg_day : year_start;
+		x->start = lo + hv_synth_below(rng, c->first_day - lo + 1);
+		if (x->end <= c->last_day)
+			x->end = c->last_day + 1 + hv_synth_below(rng, 60);
+		if (c->move_day >= 0 && x->end > c->move_day)
+			x->end = c->move_day;
+		if (g->kid_next[k] >= 0 && x->end > g->kid_next[k])
+			x->end = g->kid_next[k];
+		g->rep->placement_linked++;
+		return 1;
+	}
+	return 0;
+}
+
+typedef struct kid_key {
+	const char *id;
+	int32_t k;
+} kid_key;
+
+static int cmp_kid_key(const void *a, const void *b)
+{
+	const kid_key *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* Number the kids by child_id (one child may go missing in several years). */
+static haven_status group_kids(pgen *g)
+{
+	kid_key *kk = malloc((g->nkids ? g->nkids : 1) * sizeof *kk);
+	if (!kk || !(g->kid_group = malloc((g->nkids ? g->nkids : 1) * sizeof *g->kid_group)) ||
+	    !(g->kid_used = calloc(g->nkids ? g->nkids : 1, 1)) ||
+	    !(g->kid_idx = malloc((g->nkids ? g->nkids : 1) * sizeof *g->kid_idx)) ||
+	    !(g->kid_start = calloc(g->nla + 1, sizeof *g->kid_start)) ||
+	    !(g->kid_next = malloc((g->nkids ? g->nkids : 1) * sizeof *g->kid_next))) {
+		free(kk);
+		return nomem(g);
+	}
+	for (size_t i = 0; i < g->nkids; i++)
+		kk[i] = (kid_key){g->kids[i].id, (int32_t)i};
+	qsort(kk, g->nkids, sizeof *kk, cmp_kid_key);
+	int32_t grp = -1;
+	for (size_t i = 0; i < g->nkids; i++) {
+		int same = i > 0 && strcmp(kk[i].id, kk[i - 1].id) == 0;
+		grp += !same;
+		g->kid_group[kk[i].k] = grp;
+		g->kid_next[kk[i].k] = -1;
+		if (same) /* kids are in order of year */
+			g->kid_next[kk[i - 1].k] = g->kids[kk[i].k].first_day;
+	}
+	free(kk);
+	return HAVEN_OK;
+}
+
+/* The kids of year y by placing LA, in their order. */
+static void index_kids(pgen *g, int y)
+{
+	memset(g->kid_start, 0, (g->nla + 1) * sizeof *g->kid_start);
+	for (size_t i = 0; i < g->nkids; i++)
+		if (g->kids[i].year == y)
+			g->kid_start[g->kids[i].pla + 1]++;
+	for (size_t a = 0; a < g->nla; a++)
+		g->kid_start[a + 1] += g->kid_start[a];
+	int32_t *fill = g->kid_idx;
+	size_t *pos = calloc(g->nla, sizeof *pos);
+	if (!pos) { /* no linking this year: nothing is wrong without it */
+		memset(g->kid_start, 0, (g->nla + 1) * sizeof *g->kid_start);
+		return;
+	}
+	for (size_t i = 0; i < g->nkids; i++)
+		if (g->kids[i].year == y)
+			fill[g->kid_start[g->kids[i].pla] + (int32_t)pos[g->kids[i].pla]++] = (int32_t)i;
+	free(pos);
+}
+
 /* The net gain figures of the year nearest y in the file, per LA:
  * out (children it placed outside) and net. */
 static void netgain_year(pgen *g, const punit *ng, size_t nng, int y, double *out, double *net)
@@ -907,13 +1024,19 @@ static haven_status gen_year(pgen *g, const punit *u, size_t nu, const punit *ng
 	hv_synth_rnd(&rng);
 	double *got = exports; /* reused: placements each LA receives */
 	memset(got, 0, g->nla * sizeof *got);
+	if (g->nkids)
+		index_kids(g, y);
 	for (size_t i = first; i < g->np; i++) {
 		plc *x = &g->p[i];
 		/* A child's next placement is at another home, where there is one. */
 		const plc *prev =
 		    i > first && g->p[i - 1].child == x->child && g->p[i - 1].code == x->code ? &g->p[i - 1] : NULL;
+		int alone = !prev && !(i + 1 < g->np && g->p[i + 1].child == x->child && g->p[i + 1].code == x->code);
+		if (g->nkids && alone && link_kid(g, x, year_start, &rng))
+			goto picked;
 		for (int tries = 0; tries < 8 && (tries == 0 || (prev && x->home == prev->home)); tries++)
 			x->home = pick_home(g, x, &rng);
+	picked:
 		if (x->home < 0) {
 			rc =
 			    hv_error(g->ctx, HAVEN_ERR_NOT_FOUND, "no home of the register for a placement by %s in %d",
@@ -949,7 +1072,10 @@ static haven_status write_rows(pgen *g, FILE *f)
 	for (size_t i = 0; i < g->np && !rc; i++) {
 		const plc *x = &g->p[i];
 		char child[32], start[16], end[16];
-		snprintf(child, sizeof child, "%s-%06lld", x->code, (long long)x->child);
+		if (x->kid >= 0)
+			snprintf(child, sizeof child, "%s", g->kids[x->kid].id);
+		else
+			snprintf(child, sizeof child, "%s-%06lld", x->code, (long long)x->child);
 		hv_synth_fmt_day(x->start, start);
 		int current = x->end >= period_end;
 		if (!current)
@@ -986,10 +1112,17 @@ haven_status hv_synth_placements_check(haven_ctx *ctx, const haven_synth_placeme
 }
 
 haven_status hv_synth_placements_write(haven_ctx *ctx, const haven_synth_placements *p, uint64_t seed,
-                                       const hv_synth_home *homes, size_t nh, hv_areas *la_areas, FILE *f,
-                                       haven_synth_report *rep)
+                                       const hv_synth_home *homes, size_t nh, hv_areas *la_areas,
+                                       const hv_synth_kid *kids, size_t nkids, FILE *f, haven_synth_report *rep)
 {
-	pgen g = {.ctx = ctx, .homes = homes, .nh = nh, .la = la_areas, .nla = hv_areas_count(la_areas), .rep = rep};
+	pgen g = {.ctx = ctx,
+	          .homes = homes,
+	          .nh = nh,
+	          .la = la_areas,
+	          .nla = hv_areas_count(la_areas),
+	          .kids = kids,
+	          .nkids = nkids,
+	          .rep = rep};
 	punit *u = NULL, *ng = NULL;
 	size_t nu = 0, nng = 0;
 	district *d = NULL;
@@ -1066,6 +1199,8 @@ haven_status hv_synth_placements_write(haven_ctx *ctx, const haven_synth_placeme
 	if (rc)
 		goto out;
 	g.slot_start[nla] = (int32_t)g.nslots;
+	if (nkids && (rc = group_kids(&g)))
+		goto out;
 	for (size_t i = 0; i < nu && !rc; i++) {
 		if (i == 0 || u[i].year != u[i - 1].year) {
 			if (!rep->placement_first_year)
@@ -1110,6 +1245,11 @@ out:
 	free(g.no_home);
 	free(g.no_far);
 	free(g.in_far);
+	free(g.kid_group);
+	free(g.kid_next);
+	free(g.kid_used);
+	free(g.kid_idx);
+	free(g.kid_start);
 	free(g.p);
 	free(g.ct);
 	free(d);

@@ -28,10 +28,13 @@ haven_status hv_synth_placements_check(haven_ctx *ctx, const haven_synth_placeme
 /** Read DfE's files p->dfe_path (and p->netgain_path, when given), scan the
  *  store's gazetteer for the postcode districts' centroids, and write
  *  placements.csv to f (open, borrowed; written through the table writer).
- *  homes (nh) borrowed; la_areas borrowed (its GEOS handle used).  The same
- *  inputs and seed give the same bytes.  Fills rep's placement fields. */
+ *  homes (nh) borrowed; la_areas borrowed (its GEOS handle used).  kids
+ *  (nkids; NULL, 0 without episode files) borrowed: a placement of a child
+ *  placed once in the year that fits one of them is given their child_id,
+ *  home and dates.  The same inputs and seed give the same bytes.  Fills
+ *  rep's placement fields. */
 haven_status hv_synth_placements_write(haven_ctx *ctx, const haven_synth_placements *p, uint64_t seed,
-                                       const hv_synth_home *homes, size_t nh, hv_areas *la_areas, FILE *f,
-                                       haven_synth_report *rep);
+                                       const hv_synth_home *homes, size_t nh, hv_areas *la_areas,
+                                       const hv_synth_kid *kids, size_t nkids, FILE *f, haven_synth_report *rep);
 
 #endif

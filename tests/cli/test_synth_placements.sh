@@ -4,14 +4,17 @@
 # categories itself (point in polygon over the bundled LA boundaries,
 # distances in EPSG:27700 from the postcode districts' centroids) without
 # haven's code:
-#  1. the default run (2021-2025, with the net gain file): placements.csv
-#     0600, the share and the origin rule in the report, the format, England's
-#     shares within 2 points of DfE's in every year, every LA-year with 100 or
-#     more placements within 5 points, the number per LA-year DfE's times the
-#     share, the net gain per LA correlated with DfE's and of its sign;
+#  1. the default run (2021-2025, with the net gain file and the episode
+#     files): placements.csv 0600, the share and the origin rule in the
+#     report, the format, England's shares within 2 points of DfE's in every
+#     year, every LA-year with 100 or more placements within 5 points, the
+#     number per LA-year DfE's times the share, the net gain per LA correlated
+#     with DfE's and of its sign; children of the episode files placed at the
+#     homes they go missing from;
 #  2. the same seed gives the same bytes; the register is the same with or
 #     without the placements; another seed gives other placements;
-#  3. the checker fails on files that break the format or the calibration;
+#  3. the checker fails on files that break the format, the calibration or
+#     the episode files' homes;
 #  4. bad options and bad DfE files are refused with their status, naming the
 #     file and row, and write nothing; an existing file needs --force.
 set -euo pipefail
@@ -26,30 +29,34 @@ DIST=$D/dfe/dfe_cla_new_placements_location_distance_by_la_2021-2025.csv.gz
 NETGAIN=$D/dfe/dfe_cla_placed_inside_outside_la_netgain_2019-2023.csv.gz
 # GDAL's Python bindings are the system Python's (python3-gdal).
 CHECK=(/usr/bin/python3 "$HAVEN_SOURCE_DIR/tests/synth_placements_check.py")
-check() { # check DIR SHARE
+check() { # check DIR SHARE [EPISODES]
 	"${CHECK[@]}" "$1" "$DIST" "$NETGAIN" "$D/postcodes/gb_postcodes_sample.csv.gz" \
-		"$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" "$2"
+		"$D/boundaries/ctyua_dec2024_en_bgc.geojson.gz" "$2" "${@:3}"
 }
+MISSING=$D/dfe/dfe_cla_missing_or_away_by_la_2019-2023.csv.gz
 # The national fixture's store: the LA boundaries and the postcode sample.
 S=$T/s.db
 cp "${HAVEN_NATIONAL:?run through ctest}/boundaries.db" "$S"
 synth() { "$H" synth "$S" --from-ofsted "$OFSTED" "$@"; }
 
 # 1. The default run.
-expect_exit 0 synth --seed 9 --out "$T/a" --placements-from-dfe "$DIST" --placements-netgain "$NETGAIN"
+expect_exit 0 synth --seed 9 --out "$T/a" --placements-from-dfe "$DIST" --placements-netgain "$NETGAIN" \
+	--missing-from-dfe "$MISSING" --missing-years 2021-2023
 cp "$T/out" "$T/report"
+expect_out "placements are of children of the episode files"
 expect_out "new placements, years ending March 2021-2025: children's homes' share of DfE's figures 0.125"
 expect_out "empty exactly for DfE's 'not known'"
 expect_out "host LAs fitted to DfE's net gain"
 [ "$(stat -c %a "$T/a/placements.csv")" = 600 ] || fail "1: placements.csv is not 0600"
 rows=$(($(wc -l <"$T/a/placements.csv") - 1))
 grep -q "placements.csv ($rows rows)" "$T/report" || fail "1: the report does not say the file's $rows rows"
-check "$T/a" 0.125 >"$T/check" || { cat "$T/check"; fail "1: the default run"; }
+check "$T/a" 0.125 "$T/a/police_episodes.csv" >"$T/check" || { cat "$T/check"; fail "1: the default run"; }
 cat "$T/check"
 echo "1 ok: 2021-2025 calibrated"
 
 # 2. Deterministic for a seed; the register unchanged by the placements.
-synth --seed 9 --out "$T/b" --placements-from-dfe "$DIST" --placements-netgain "$NETGAIN" >/dev/null
+synth --seed 9 --out "$T/b" --placements-from-dfe "$DIST" --placements-netgain "$NETGAIN" \
+	--missing-from-dfe "$MISSING" --missing-years 2021-2023 >/dev/null
 cmp "$T/a/placements.csv" "$T/b/placements.csv" || fail "2: placements.csv differs for the same seed"
 cmp "$T/a/register.csv" "$T/b/register.csv" || fail "2: register.csv differs for the same seed"
 synth --seed 9 --out "$T/r" >/dev/null
@@ -86,6 +93,21 @@ for i, l in enumerate(sys.stdin):
     f = l.rstrip('\r\n').split(',')
     if i and f[1] == 'E08000025' and i % 2: f[2] = '$urn'
     sys.stdout.write(','.join(f) + '\r\n')" "E08000025"
+# A child of the episode files placed at another home than the one they go missing from.
+mkdir -p "$T/bad4"
+cp "$T/a/register.csv" "$T/a/police_episodes.csv" "$T/bad4/"
+python3 -c 'import csv, sys
+ids = {r["child_id"] for r in csv.DictReader(open(sys.argv[1]))}
+done = False
+for i, l in enumerate(sys.stdin):
+    f = l.rstrip("\r\n").split(",")
+    if i and not done and f[0] in ids and f[2] != sys.argv[2]:
+        f[2], done = sys.argv[2], True
+    sys.stdout.write(",".join(f) + "\r\n")' "$T/a/police_episodes.csv" "$urn" <"$T/a/placements.csv" >"$T/bad4/placements.csv"
+if check "$T/bad4" 0.125 "$T/bad4/police_episodes.csv" >"$T/bad.out" 2>&1; then
+	fail "3.4: the checker passed a child placed away from the home they went missing from"
+fi
+grep -q "went missing from" "$T/bad.out" || { cat "$T/bad.out"; fail "3.4: the checker failed for another reason"; }
 echo "3 ok: the checker fails bad files"
 
 # 4. Bad input: refused with its status, nothing written.
