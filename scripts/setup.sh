@@ -23,6 +23,9 @@ HAVEN_PACKAGES=(
   libglpk-dev
   postgresql-15 postgresql-15-postgis-3
   libcairo2-dev libfontconfig-dev fonts-dejavu-core libjs-leaflet poppler-utils chromium
+  # GDAL's Python bindings and numpy: tests/synth_placements_check.py measures
+  # the synthetic placements independently (point in polygon, EPSG:27700)
+  python3-gdal python3-numpy
 )
 
 haven_setup_packages() {

@@ -383,12 +383,14 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 	sqlite3_stmt *st;
 	if (ps->day >= 0)
 		rc = hv_prepare(ctx,
-		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y FROM placement"
+		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		                " FROM placement"
 		                " WHERE start_day <= ?1 AND (end_day IS NULL OR end_day > ?1)",
 		                &st);
 	else
 		rc = hv_prepare(ctx,
-		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y FROM placement"
+		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		                " FROM placement"
 		                " WHERE start_day BETWEEN ?2 AND ?3",
 		                &st);
 	if (rc) {
@@ -436,7 +438,10 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 		/* to the centimetre, as points are held: 20 miles is 20 miles */
 		double dx = v ? v->x - ox : NAN, dy = v ? v->y - oy : NAN; /* sqrt, not hypot: no overflow here */
 		x.metres = isnan(dx) ? NAN : round(sqrt(dx * dx + dy * dy) * 100) / 100;
-		x.band = (uint8_t)hv_placement_band(x.metres);
+		/* DfE's distance is from the child's home: with no district given the
+		 * origin is the placing LA's (drawn on a flow map), not the child's,
+		 * so the distance is not known (docs/placements.md, "Distance") */
+		x.band = (uint8_t)(sqlite3_column_int(st, 7) ? hv_placement_band(x.metres) : HV_BAND_NOT_KNOWN);
 		x.inside = (uint8_t)(v && v->covered == x.placing);
 		if (ps->n == cap) {
 			cap = cap ? cap * 2 : 65536;
@@ -654,7 +659,7 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 		    ctx, t, "definitions",
 		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
 		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
-		    "origin in a straight line; not_known: the home has no point; total: all (docs/placements.md)");
+		    "origin in a straight line; not_known: no origin district given, or the home has no point; total: all (docs/placements.md)");
 	if (!rc)
 		rc = hv_table_object(ctx, t, "placements: location by placing area");
 	for (int l = hi; !rc && l >= lo; l--) {

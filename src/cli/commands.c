@@ -97,7 +97,8 @@ const cli_cmd cli_commands[] = {
 	 "  --force             replace an existing --out\n"
 	 "Every row is checked before anything is written.  docs/cli.md\n",
 	 cmd_where, 0},
-	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--missing-from-dfe FILE] [--force]",
+	{"synth", "STORE --from-ofsted FILE --seed N --out DIR [--missing-from-dfe FILE] [--placements-from-dfe FILE] "
+	 "[--force]",
 	 "write a synthetic register disclosure from Ofsted's published provider list",
 	 "  --from-ofsted FILE  Ofsted's provider-level CSV (children's homes' addresses are REDACTED)\n"
 	 "  --seed N            random seed (default 1): the same seed gives the same files\n"
@@ -106,6 +107,11 @@ const cli_cmd cli_commands[] = {
 	 "                    missing from the homes, calibrated to DfE's missing-or-away figures by LA\n"
 	 "  --missing-years Y[-Y]  years ending March to generate (default 2019-2023)\n"
 	 "  --missing-share X   children's homes' share of DfE's figures (default 0.35)\n"
+	 "  --placements-from-dfe FILE  also DIR/placements.csv: placements at the homes, calibrated\n"
+	 "                    to DfE's new placements by location and distance per placing LA\n"
+	 "  --placements-netgain FILE  DfE's placed inside/outside and net gain by LA: host LAs of\n"
+	 "                    out-of-area placements fitted to it (default: by places)\n"
+	 "  --placements-share X  children's homes' share of DfE's new placements (default 0.125)\n"
 	 "  --force             replace existing files\n"
 	 "Needs the store's LA boundaries and postcode gazetteer.  Real fields are kept; name,\n"
 	 "address, postcode and telephone are invented and marked synthetic.  docs/synth.md\n",

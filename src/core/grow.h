@@ -23,4 +23,18 @@ static inline int hv_resize(void *pp, size_t n, size_t size)
 	return 1;
 }
 
+/** Make room for one more element in the array at pp holding n of size
+ *  bytes with room for *cap: doubles *cap (from first) when full.  1 on
+ *  success; 0 when out of memory, the array and *cap untouched. */
+static inline int hv_grow(void *pp, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return 1;
+	size_t nc = *cap ? *cap * 2 : first;
+	if (!hv_resize(pp, nc, size))
+		return 0;
+	*cap = nc;
+	return 1;
+}
+
 #endif

@@ -11,7 +11,8 @@
  *
  * With DfE's missing-from-care figures, the same scan also keeps a sample of
  * live postcodes per LA (another generator, so the register is the same
- * either way), and synth_missing.c writes the episode files.
+ * either way), and synth_missing.c writes the episode files; with DfE's new
+ * placements, synth_placements.c writes the placements file.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "core/sql.h"
 #include "core/table.h"
 #include "out/synth_missing.h"
+#include "out/synth_placements.h"
 #include "out/synth_zones.h"
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
@@ -337,7 +339,8 @@ out:
 static const char *const episode_files[2] = {"police_episodes.csv", "la_episodes.csv"};
 
 haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, uint64_t seed, const char *out_dir,
-                                     int overwrite, const haven_synth_missing *missing, haven_synth_report *rep)
+                                     int overwrite, const haven_synth_missing *missing,
+                                     const haven_synth_placements *placements, haven_synth_report *rep)
 {
 	hv_clear(ctx);
 	memset(rep, 0, sizeof *rep);
@@ -353,19 +356,24 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	size_t nh = 0;
 	la_sample *s = NULL;
 	haven_table *t = NULL;
-	char *path = NULL, *epath[2] = {NULL, NULL};
-	hv_output o = {0}, eo[2] = {{0}, {0}};
+	char *path = NULL, *epath[2] = {NULL, NULL}, *ppath = NULL;
+	hv_output o = {0}, eo[2] = {{0}, {0}}, po = {0};
 	/* zones.csv: synthetic exclusion zones around the homes (synth_zones.c) */
 	hv_output zo = {0};
 	char *zpath = NULL;
 	double *ze = NULL, *zn = NULL;
 	haven_synth_missing mm = {0};
-	int with_missing = missing && missing->dfe_path;
+	haven_synth_placements pp = {0};
+	int with_missing = missing && missing->dfe_path, with_placements = placements && placements->dfe_path;
 	hv_synth_pcs *pool = NULL;
 	int64_t *pool_seen = NULL;
 	hv_synth_home *hs = NULL;
+	hv_synth_kid *kids = NULL;
+	size_t nkids = 0;
 	uint64_t rng2 = seed ^ 0x6D697373696E67ULL;
 	if (with_missing && (rc = hv_synth_missing_check(ctx, missing, &mm)))
+		return rc;
+	if (with_placements && (rc = hv_synth_placements_check(ctx, placements, &pp)))
 		return rc;
 
 	if ((rc = hv_lanames_load(ctx, &names)) || (rc = hv_areas_load(ctx, "la", &la)))
@@ -406,6 +414,14 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	}
 	if ((rc = hv_output_open(ctx, zpath, overwrite ? NULL : "not replaced without --force", &zo)))
 		goto out;
+	if (with_placements) {
+		if (!(ppath = sqlite3_mprintf("%s/placements.csv", out_dir))) {
+			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = hv_output_open(ctx, ppath, overwrite ? NULL : "not replaced without --force", &po)))
+			goto out;
+	}
 	if ((rc = hv_source_open(ctx, ofsted_path, &src)))
 		goto out;
 	hv_source_hold(src); /* every home is kept until the file is written */
@@ -474,7 +490,7 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	 * released as such. */
 	if ((rc = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR)) || (rc = haven_table_write(ctx, t, HAVEN_FMT_CSV, o.f)))
 		goto out;
-	if (with_missing) {
+	if (with_missing || with_placements) {
 		if (!(hs = calloc(nh ? nh : 1, sizeof *hs))) {
 			rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
 			goto out;
@@ -490,8 +506,6 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 			hs[i].e = homes[i].e;
 			hs[i].n = homes[i].n;
 		}
-		if ((rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep)))
-			goto out;
 	}
 	if (!(ze = malloc((nh ? nh : 1) * sizeof *ze)) || !(zn = malloc((nh ? nh : 1) * sizeof *zn))) {
 		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
@@ -503,12 +517,19 @@ haven_status haven_synth_from_ofsted(haven_ctx *ctx, const char *ofsted_path, ui
 	}
 	if ((rc = hv_synth_zones_write(ctx, seed, ze, zn, nh, zo.f, &rep->zones)))
 		goto out;
+	if (with_missing && (rc = hv_synth_missing_write(ctx, &mm, seed, hs, nh, la, pool, eo[0].f, eo[1].f, rep,
+	                                                 with_placements ? &kids : NULL, &nkids)))
+		goto out;
+	if (with_placements && (rc = hv_synth_placements_write(ctx, &pp, seed, hs, nh, la, kids, nkids, po.f, rep)))
+		goto out;
 	/* Every file written: put them in place. */
 	if (!(rc = hv_output_commit(ctx, &o)))
 		for (int k = 0; with_missing && k < 2 && !rc; k++)
 			rc = hv_output_commit(ctx, &eo[k]);
 	if (!rc)
 		rc = hv_output_commit(ctx, &zo);
+	if (!rc && with_placements)
+		rc = hv_output_commit(ctx, &po);
 out:
 	hv_output_abort(&o);
 	hv_output_abort(&eo[0]);
@@ -517,12 +538,15 @@ out:
 	sqlite3_free(zpath);
 	free(ze);
 	free(zn);
+	hv_output_abort(&po);
+	sqlite3_free(ppath);
 	if (pool)
 		for (size_t i = 0; i < hv_areas_count(la); i++)
 			free(pool[i].pc);
 	free(pool);
 	free(pool_seen);
 	free(hs);
+	free(kids);
 	sqlite3_free(epath[0]);
 	sqlite3_free(epath[1]);
 	rep->seconds = hv_monotonic() - t0;

@@ -25,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/crs.h"
+#include "core/grow.h"
 #include "core/source.h"
 #include "core/table.h"
 #include "haven/gate.h"
@@ -83,6 +84,32 @@ static void fmt_day(int64_t day, char buf[16])
 	int y, m, d;
 	hv_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The same generator for the other synthetic files (synth_placements.c). */
+uint64_t hv_synth_rnd(uint64_t *s)
+{
+	return rnd(s);
+}
+
+double hv_synth_unif(uint64_t *s)
+{
+	return unif(s);
+}
+
+int64_t hv_synth_below(uint64_t *s, int64_t n)
+{
+	return below(s, n);
+}
+
+double hv_synth_gauss(uint64_t *s)
+{
+	return gauss(s);
+}
+
+void hv_synth_fmt_day(int64_t day, char buf[16])
+{
+	fmt_day(day, buf);
 }
 
 /* ---- the patterns (docs/synth.md) ---- */
@@ -170,7 +197,7 @@ static const struct {
     {"E10000009", {"E06000059", NULL}},        /* Dorset (county) */
 };
 
-static int targets(const hv_areas *la, const char *code, long out[2])
+int hv_synth_la_targets(const hv_areas *la, const char *code, long out[2])
 {
 	long i = hv_areas_index(la, code);
 	if (i < 0)
@@ -197,6 +224,18 @@ static int cmp_unit(const void *a, const void *b)
 	if (x->year != y->year)
 		return x->year < y->year ? -1 : 1;
 	return strcmp(x->code, y->code);
+}
+
+haven_status hv_synth_dfe_row(hv_source *src, int cy, int cc, int *year, const char **code)
+{
+	const char *ys = hv_source_field(src, cy);
+	*code = hv_source_field(src, cc);
+	if (strlen(ys) != 4 || strspn(ys, "0123456789") != 4)
+		return hv_source_error(src, HAVEN_ERR_VALUE, "time_period '%s' is not a year", ys);
+	if (!hv_gss_code(*code))
+		return hv_source_error(src, HAVEN_ERR_VALUE, "new_la_code '%s' is not an ONS code", *code);
+	*year = atoi(ys);
+	return HAVEN_OK;
 }
 
 static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit **out, size_t *nout)
@@ -239,20 +278,13 @@ static haven_status read_dfe(haven_ctx *ctx, const haven_synth_missing *m, unit 
 				mi = k;
 		if (mi < 0)
 			continue;
-		const char *ys = hv_source_field(src, cy), *code = hv_source_field(src, cc),
-		           *num = hv_source_field(src, cn);
-		if (strlen(ys) != 4 || strspn(ys, "0123456789") != 4) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "time_period '%s' is not a year", ys);
+		const char *code, *num = hv_source_field(src, cn);
+		int year;
+		if ((rc = hv_synth_dfe_row(src, cy, cc, &year, &code)))
 			goto out;
-		}
-		int year = atoi(ys);
 		/* Earlier years too: the children who went missing then (assign_ids). */
 		if (year > m->last_year)
 			continue;
-		if (!hv_gss_code(code)) {
-			rc = hv_source_error(src, HAVEN_ERR_VALUE, "new_la_code '%s' is not an ONS code", code);
-			goto out;
-		}
 		size_t i = last;
 		if (!(i < n && u[i].year == year && strcmp(u[i].code, code) == 0))
 			for (i = 0; i < n && !(u[i].year == year && strcmp(u[i].code, code) == 0); i++)
@@ -445,7 +477,7 @@ static int region_index(gen *g, const char *code)
 	return g->nregion++;
 }
 
-static int64_t pick_weighted(const double *cum, int64_t n, double r)
+int64_t hv_synth_pick(const double *cum, int64_t n, double r)
 {
 	int64_t a = 0, b = n - 1;
 	while (a < b) {
@@ -772,8 +804,8 @@ static haven_status gen_unit(gen *g, const unit *u, int32_t ui, const long tg[2]
 		for (int i = 0; i < 24; i++)
 			hcum[i] = ht += hour_w[i];
 		for (int64_t i = 0; i < n; i++) {
-			int64_t d = pick_weighted(cum, ndays, lo + unif(&rng) * (hi - lo));
-			int64_t hr = pick_weighted(hcum, 24, unif(&rng) * ht);
+			int64_t d = hv_synth_pick(cum, ndays, lo + unif(&rng) * (hi - lo));
+			int64_t hr = hv_synth_pick(hcum, 24, unif(&rng) * ht);
 			starts[i] = skip_gap(year_start + d * DAY + hr * HOUR + below(&rng, 60) * 60);
 		}
 		qsort(starts, (size_t)n, sizeof *starts, cmp_i64);
@@ -1043,6 +1075,40 @@ out:
 	return rc;
 }
 
+/* Every LA-year's children at their first home: a child's episodes are
+ * consecutive in g->e (gen_unit), in order of start. */
+static haven_status list_kids(gen *g, const unit *units, hv_synth_kid **out, size_t *nout)
+{
+	hv_synth_kid *k = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < g->ne; i++) {
+		const ep *x = &g->e[i];
+		if (i > 0 && g->e[i - 1].unit == x->unit && g->e[i - 1].child == x->child) {
+			hv_synth_kid *c = &k[n - 1];
+			if (x->home == c->home && c->move_day < 0)
+				c->last_day = floordiv(x->start, DAY);
+			else if (c->move_day < 0)
+				c->move_day = floordiv(x->start, DAY);
+			continue;
+		}
+		if (!hv_grow(&k, n, &cap, sizeof *k, 4096)) {
+			free(k);
+			return hv_error(g->ctx, HAVEN_ERR_NOMEM, "out of memory");
+		}
+		const unit *u = &units[x->unit];
+		hv_synth_kid *c = &k[n++];
+		snprintf(c->id, sizeof c->id, "%s-%06lld", u->code, (long long)u->ids[x->child]);
+		c->pla = x->placing;
+		c->home = x->home;
+		c->year = u->year;
+		c->first_day = c->last_day = floordiv(x->start, DAY);
+		c->move_day = -1;
+	}
+	*out = k;
+	*nout = n;
+	return HAVEN_OK;
+}
+
 haven_status hv_synth_missing_check(haven_ctx *ctx, const haven_synth_missing *m, haven_synth_missing *out)
 {
 	*out = *m;
@@ -1066,7 +1132,8 @@ haven_status hv_synth_missing_check(haven_ctx *ctx, const haven_synth_missing *m
 
 haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m, uint64_t seed,
                                     const hv_synth_home *homes, size_t nh, const hv_areas *la_areas,
-                                    const hv_synth_pcs *pcs, FILE *police, FILE *la, haven_synth_report *rep)
+                                    const hv_synth_pcs *pcs, FILE *police, FILE *la, haven_synth_report *rep,
+                                    hv_synth_kid **kids, size_t *nkids)
 {
 	size_t nla = hv_areas_count(la_areas), nu = 0;
 	unit *units = NULL;
@@ -1094,7 +1161,7 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 		g.la_region[i] = -1;
 	for (size_t i = 0; i < nu; i++) {
 		long tg[2];
-		int nt = targets(la_areas, units[i].code, tg), r = region_index(&g, units[i].region);
+		int nt = hv_synth_la_targets(la_areas, units[i].code, tg), r = region_index(&g, units[i].region);
 		for (int k = 0; k < nt; k++)
 			if (g.la_region[tg[k]] < 0)
 				g.la_region[tg[k]] = r;
@@ -1151,7 +1218,7 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 			continue;
 		}
 		long tg[2];
-		int nt = targets(la_areas, u->code, tg);
+		int nt = hv_synth_la_targets(la_areas, u->code, tg);
 		if (nt == 0) {
 			if (u->vs[M_INC] == V_NUM && u->v[M_INC] > 0)
 				hv_notice(ctx,
@@ -1165,6 +1232,8 @@ haven_status hv_synth_missing_write(haven_ctx *ctx, const haven_synth_missing *m
 		rc = write_file(&g, units, S_POLICE, police, &rep->police_rows);
 	if (!rc)
 		rc = write_file(&g, units, S_LA, la, &rep->la_rows);
+	if (!rc && kids)
+		rc = list_kids(&g, units, kids, nkids);
 out:
 	if (g.la_pool)
 		for (size_t a = 0; a < nla; a++)

@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		die(ctx, "gazetteer", st);
 	haven_synth_report sr;
 	if ((st = haven_synth_from_ofsted(ctx, tu_data("ofsted/ofsted_provider_level_2025-03-31.csv.gz"), 7,
-	                                  tu_tmp("synth"), 0, NULL, &sr)))
+	                                  tu_tmp("synth"), 0, NULL, NULL, &sr)))
 		die(ctx, "synth", st);
 	haven_register_report rr;
 	if ((st = haven_register_import(ctx, tu_tmp("synth/register.csv"), "2025-03-31", 0, &rr)))

@@ -16,7 +16,7 @@
 #      pseudonym, never the raw identifier
 #   5  locations: a home 100 m across the Leeds-Bradford boundary is outside,
 #      100 m inside is inside; exactly 20 miles is under 20 (inclusive), 20.01
-#      miles over; a home with no point is not known; England, region, LA;
+#      miles over; a home with no point, or no origin district, is not known; England, region, LA;
 #      as at a date; a period
 #   6  flows and net movement: the home whose LA changed on 1 April 2023
 #      (Cumberland, then Westmorland and Furness) counts in the LA of the day;
@@ -77,22 +77,22 @@ ok "0.2 no placements held: nothing to measure"
 # ---- 1: the import ------------------------------------------------------------
 expect_exit 0 import "$F/placements.csv" --key "$K"
 expect_out "9 rows: 9 added, 0 updated, 0 unchanged"
-expect_out "1 from the postcode district, 8 the placing LA's point on surface"
+expect_out "8 from the postcode district, 1 the placing LA's point on surface"
 expect_out "9 placements of 8 children held"
 same "1.1 children, pseudonyms" "8|8" "$(q "SELECT count(*), sum(length(pseudonym) = 64) FROM placement_child")"
 same "1.2 one key: the store records its fingerprint" 1 "$(q "SELECT count(*) FROM missing_key")"
 same "1.3 dates are days" "19732|" "$(q "SELECT start_day, end_day FROM placement p JOIN placement_child c ON c.id = p.child WHERE urn = 'SC900002'")"
 same "1.4 a district's centre is the mean of its postcodes" \
 	"$(q "SELECT printf('%.2f %.2f', avg(e), avg(n)) FROM postcode WHERE pc LIKE 'LS1 %' AND e IS NOT NULL")" \
-	"$(q "SELECT printf('%.2f %.2f', origin_x, origin_y) FROM placement WHERE origin_method = 'district'")"
+	"$(q "SELECT printf('%.2f %.2f', origin_x, origin_y) FROM placement WHERE origin_district = 'LS1' LIMIT 1")"
 same "1.5 an LA's origin is its point on surface" \
-	"$(sqlite3 "$S" ".load mod_spatialite" "SELECT printf('%.2f %.2f', X(PointOnSurface(geom)), Y(PointOnSurface(geom))) FROM area WHERE kind = 'la' AND code = 'E06000065'")" \
-	"$(q "SELECT DISTINCT printf('%.2f %.2f', origin_x, origin_y) FROM placement WHERE placing_la = 'E06000065'")"
+	"$(sqlite3 "$S" ".load mod_spatialite" "SELECT printf('%.2f %.2f', X(PointOnSurface(geom)), Y(PointOnSurface(geom))) FROM area WHERE kind = 'la' AND code = 'E09000001'")" \
+	"$(q "SELECT DISTINCT printf('%.2f %.2f', origin_x, origin_y) FROM placement WHERE placing_la = 'E09000001'")"
 same "1.6 the import is audited" 1 "$(q "SELECT count(*) FROM audit WHERE object LIKE 'placements from placements.csv%'")"
-# the two NY homes: exactly 20 miles east of the origin, and 20.01 miles north
+# the two NY homes: exactly 20 miles east of the origin (DL7's centre), and 20.01 miles south
 read -r OX OY < <(q "SELECT origin_x, origin_y FROM placement WHERE placing_la = 'E06000065' LIMIT 1" | tr '|' ' ')
 P20=$(python3 -c "print(f'{$OX + 32186.88:.2f},{$OY:.2f}')")
-P2001=$(python3 -c "print(f'{$OX:.2f},{$OY + 20.01 * 1609.344:.2f}')")
+P2001=$(python3 -c "print(f'{$OX:.2f},{$OY - 20.01 * 1609.344:.2f}')")
 "$H" -q geocode set "$S" SC900003 --point "$P20" --reason "test: 20 miles" >/dev/null 2>&1
 "$H" -q geocode set "$S" SC900004 --point "$P2001" --reason "test: 20.01 miles" >/dev/null 2>&1
 
@@ -169,15 +169,15 @@ cp "$T/out" "$T/loc_la.csv"
 same "5.1 Leeds: 100 m inside, 100 m across into Bradford, a home with no point" "2,0,1,0,1,4" \
 	"$(cells "$T/loc_la.csv" E08000035 9)"
 same "5.2 North Yorkshire: exactly 20 miles is under, 20.01 over" "1,1,0,0,0,2" "$(cells "$T/loc_la.csv" E06000065 9)"
-same "5.3 the City of London: outside, over 20 miles" "0,0,0,1,0,1" "$(cells "$T/loc_la.csv" E09000001 9)"
+same "5.3 the City of London: no origin district, so the distance is not known" "0,0,0,0,1,1" "$(cells "$T/loc_la.csv" E09000001 9)"
 same "5.4 Westmorland and Furness" "2,0,0,0,0,2" "$(cells "$T/loc_la.csv" E06000064 9)"
 same "5.5 an LA with no placements shows zeros" "0,0,0,0,0,0" "$(cells "$T/loc_la.csv" E08000032 9)"
 expect_exit 0 "$H" placements locations "$S" --csv
-same "5.6 England" "5,1,1,1,1,9" "$(cells "$T/out" E92000001 9)"
+same "5.6 England" "5,1,1,0,2,9" "$(cells "$T/out" E92000001 9)"
 expect_exit 0 "$H" placements locations "$S" --by region --csv
 same "5.7 Yorkshire and The Humber" "3,1,1,0,1,6" "$(cells "$T/out" E12000003 9)"
 expect_exit 0 "$H" placements locations "$S" --as-at 2024-04-15 --csv
-same "5.8 as at 2024-04-15: open placements, the ended one not" "4,1,1,1,1,8" "$(cells "$T/out" E92000001 9)"
+same "5.8 as at 2024-04-15: open placements, the ended one not" "4,1,1,0,2,8" "$(cells "$T/out" E92000001 9)"
 expect_exit 0 "$H" placements locations "$S" --from 2024-01-01 --to 2024-02-29 --csv
 same "5.9 starting in January and February 2024" "2,1,1,0,0,4" "$(cells "$T/out" E92000001 9)"
 expect_exit 0 "$H" placements locations "$S" --json
