@@ -13,7 +13,8 @@
 #                      DIR/synth/register.csv (seed 5) imported as at
 #                      2025-03-31 by admin; beside it in DIR/synth/ the
 #                      police and LA episode files of the year to March
-#                      2023 (not imported), and synth's report (report.txt)
+#                      2023 and the placements of the years to March 2021
+#                      to 2025 (not imported), and synth's report (report.txt)
 #   DIR/analysis.db    that, with the region and district boundaries
 #                      loaded, the homes geocoded and DfE's children looked
 #                      after imported (data/dfe): what analyses read
@@ -32,7 +33,8 @@ S=$out.new/boundaries.db
 "$H" -q gazetteer load "$S" "$D/postcodes/gb_postcodes_sample.csv.gz" >/dev/null
 "$H" -q synth "$S" --from-ofsted "$D/ofsted/ofsted_provider_level_2025-03-31.csv.gz" --seed 5 \
 	--out "$out.new/synth" --missing-from-dfe "$D/dfe/dfe_cla_missing_or_away_by_la_2019-2023.csv.gz" \
-	--missing-years 2023 >"$out.new/report.txt"
+	--missing-years 2023 --placements-from-dfe "$D/dfe/dfe_cla_new_placements_location_distance_by_la_2021-2025.csv.gz" \
+	--placements-netgain "$D/dfe/dfe_cla_placed_inside_outside_la_netgain_2019-2023.csv.gz" >"$out.new/report.txt"
 mv "$out.new/report.txt" "$out.new/synth/report.txt"
 cp "$S" "$out.new/register.db"
 "$H" -q register import "$out.new/register.db" "$out.new/synth/register.csv" --received 2025-03-31 \

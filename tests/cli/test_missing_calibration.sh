@@ -17,7 +17,7 @@ S=$T/cal.db
 cp "$N/analysis.db" "$S"
 chmod 600 "$S"
 export HAVEN_USER=admin
-share=$(sed -n "s/.*children's homes' share of DfE's figures \([0-9.]*\).*/\1/p" "$N/synth/report.txt")
+share=$(sed -n "s/^missing from care, .*children's homes' share of DfE's figures \([0-9.]*\).*/\1/p" "$N/synth/report.txt")
 [ -n "$share" ] || fail "synth's report gives no share: $(cat "$N/synth/report.txt")"
 
 "$H" -q key init "$T/missing.key" >/dev/null
