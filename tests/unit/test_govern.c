@@ -1018,7 +1018,8 @@ static void test_init(void **state)
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
 	exec(ctx,
-	     "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key; "
+	     "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_child; DROP TABLE missing_load; "
+	     "DROP TABLE missing_key; "
 	     "DROP TABLE stats_value; DROP TABLE stats_load; "
 	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
 	     "DROP TABLE request_confirmation; DROP TABLE disclosure_request; DROP TABLE authorisation; "
