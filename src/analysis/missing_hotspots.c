@@ -184,7 +184,8 @@ static haven_status dates(hs *h)
 		return rc;
 	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (has) {
-		int64_t a = hv_missing_day(sqlite3_column_int64(st, 0)), b = hv_missing_day(sqlite3_column_int64(st, 1));
+		int64_t a = hv_missing_day(sqlite3_column_int64(st, 0)),
+		        b = hv_missing_day(sqlite3_column_int64(st, 1));
 		if (!o->from)
 			h->from = a;
 		if (!o->to)

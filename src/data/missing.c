@@ -47,6 +47,7 @@
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 #define PENDING_MAX 65536            /* checked rows written as one sorted batch */
 #define CONTENT_BYTES 16             /* of the content's SHA-256, as the store keeps it */
+#define HV_BUSY_MS 5000              /* the store's busy timeout (src/store/store.c) */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
@@ -260,8 +261,8 @@ static const struct column {
 /* One report as checked: text borrowed from the source's row or static. */
 typedef struct mreport {
 	const char *ref, *urn, *placing, *risk;
-	char child[65];  /* the pseudonym in hex (the content hash, the reject file) */
-	uint32_t kid;    /* the child in the importer's cache (kids) */
+	char child[65]; /* the pseudonym in hex (the content hash, the reject file) */
+	uint32_t kid;   /* the child in the importer's cache (kids) */
 	char from[20], to[20];
 	int64_t from_s, to_s;
 	int has_to;
@@ -443,8 +444,7 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size);
 
 /* The child of raw identifier id (len bytes) in t, its pseudonym made under
  * keyed the first time: its index in *out.  0, or -1 when out of memory. */
-static int kidset_find(kidset *t, const crypto_auth_hmacsha256_state *keyed, const char *id, size_t len,
-                       uint32_t *out)
+static int kidset_find(kidset *t, const crypto_auth_hmacsha256_state *keyed, const char *id, size_t len, uint32_t *out)
 {
 	if ((t->n + 1) * 10 > t->cap * 7 && kidset_grow(t))
 		return -1;
@@ -612,8 +612,8 @@ typedef struct importer {
 	kidset kids;                          /* the file's children so far */
 	int64_t next_child;                   /* the next id in missing_child */
 	int no_children;                      /* missing_child was empty: no pseudonym to look up */
-	refset seen;          /* the file's references so far */
-	struct pending *pend; /* checked rows not yet written (flush_pending) */
+	refset seen;                          /* the file's references so far */
+	struct pending *pend;                 /* checked rows not yet written (flush_pending) */
 	size_t npend, cappend;
 	arena ptext;       /* their text */
 	groupset *touched; /* the groups (child, home) whose episodes are linked again */
@@ -807,6 +807,38 @@ static void hash_text(crypto_hash_sha256_state *h, const char *s)
 		crypto_hash_sha256_update(h, (const unsigned char *)"\x1e", 1);
 }
 
+/* "HAS X Y" as snprintf("%d %.2f %.2f") writes it, into buf[64]: by hand
+ * for coordinates kept to the centimetre (place) from 0 to 10^9 - the
+ * nearest double to a whole number of cents, whose two decimals are those
+ * cents - else by snprintf (a twentieth of an import's time when it did
+ * every row). */
+static void point_text(char *buf, int has, double x, double y)
+{
+	if (!(x >= 0 && x < 1e9 && y >= 0 && y < 1e9) || (has != 0 && has != 1)) {
+		snprintf(buf, 64, "%d %.2f %.2f", has, x, y);
+		return;
+	}
+	char *p = buf;
+	*p++ = (char)('0' + has);
+	const double v[2] = {x, y};
+	for (int i = 0; i < 2; i++) {
+		long long cents = llround(v[i] * 100);
+		char d[24];
+		int n = 0;
+		long long whole = cents / 100;
+		do
+			d[n++] = (char)('0' + whole % 10);
+		while ((whole /= 10) > 0);
+		*p++ = ' ';
+		while (n)
+			*p++ = d[--n];
+		*p++ = '.';
+		*p++ = (char)('0' + cents % 100 / 10);
+		*p++ = (char)('0' + cents % 10);
+	}
+	*p = '\0';
+}
+
 static void content_hash(mreport *r)
 {
 	crypto_hash_sha256_state h;
@@ -822,9 +854,9 @@ static void content_hash(mreport *r)
 	for (int i = 0; i < 5; i++)
 		hash_text(&h, flag_text[r->flag[i] + 1]);
 	hash_text(&h, r->ri_date[0] ? r->ri_date : NULL);
-	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_ls, r->ls_x, r->ls_y);
+	point_text(buf, r->has_ls, r->ls_x, r->ls_y);
 	hash_text(&h, buf);
-	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_f, r->f_x, r->f_y);
+	point_text(buf, r->has_f, r->f_x, r->f_y);
 	hash_text(&h, buf);
 	unsigned char d[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&h, d);
@@ -1372,7 +1404,9 @@ typedef struct linker {
 typedef struct rrow {
 	int64_t id, start, end; /* clock times, seconds */
 	int police, has_end;
-	char *text[4]; /* placing_la, risk, ri_date, urn */
+	char *text[4]; /* placing_la, risk, ri_date, urn: in buf, or NULL, or owned when longer */
+	char buf[4][24];
+	unsigned char owned[4];
 	int flag[5];
 	int has_ls, has_f;
 	double ls_x, ls_y, f_x, f_y;
@@ -1383,7 +1417,8 @@ enum { T_PLACING, T_RISK, T_RID, T_URN };
 static void rrow_clear(rrow *r)
 {
 	for (int i = 0; i < 4; i++)
-		free(r->text[i]);
+		if (r->owned[i])
+			free(r->text[i]);
 	memset(r, 0, sizeof *r);
 }
 
@@ -1570,15 +1605,33 @@ static haven_status link_group(linker *k, int64_t child, rrow *g, size_t n)
 	return rc;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i, int *oom)
+/* Column i of st as r's text t: copied into r's own buffer (no
+ * allocation: the text is a code or a date), longer text duplicated, NULL
+ * for NULL.  A text in the buffer is pointed at once the group is read
+ * (text_point): the group's array moves as it grows. */
+static void text_col(sqlite3_stmt *st, int i, rrow *r, int t, int *oom)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
+	r->text[t] = NULL;
+	r->owned[t] = 0;
 	if (!s)
-		return NULL;
-	char *d = strdup((const char *)s);
-	if (!d)
+		return;
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (n < sizeof r->buf[t]) {
+		memcpy(r->buf[t], s, n + 1);
+		r->text[t] = r->buf[t]; /* pointed at again by text_point */
+		return;
+	}
+	if (!(r->text[t] = strdup((const char *)s)))
 		*oom = 1;
-	return d;
+	r->owned[t] = 1;
+}
+
+static void text_point(rrow *r)
+{
+	for (int t = 0; t < 4; t++)
+		if (r->text[t] && !r->owned[t])
+			r->text[t] = r->buf[t];
 }
 
 static int col_flag(sqlite3_stmt *st, int i)
@@ -1653,13 +1706,13 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 		int oom = 0;
 		r->id = sqlite3_column_int64(rd, 0);
 		r->police = sqlite3_column_int(rd, 1);
-		r->text[T_URN] = dup_col(rd, 2, &oom);
-		r->text[T_PLACING] = dup_col(rd, 3, &oom);
+		text_col(rd, 2, r, T_URN, &oom);
+		text_col(rd, 3, r, T_PLACING, &oom);
 		r->start = sqlite3_column_int64(rd, 4);
 		r->has_end = sqlite3_column_type(rd, 5) != SQLITE_NULL;
 		r->end = sqlite3_column_int64(rd, 5);
-		r->text[T_RISK] = dup_col(rd, 6, &oom);
-		r->text[T_RID] = dup_col(rd, 7, &oom);
+		text_col(rd, 6, r, T_RISK, &oom);
+		text_col(rd, 7, r, T_RID, &oom);
 		for (int i = 0; i < 5; i++)
 			r->flag[i] = col_flag(rd, 8 + i);
 		r->has_ls = sqlite3_column_type(rd, 13) != SQLITE_NULL;
@@ -1672,6 +1725,8 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 			rc = nomem(k->ctx);
 	}
 	sqlite3_reset(rd);
+	for (size_t i = 0; i < *n; i++)
+		text_point(&(*g)[i]);
 	if (!rc && s != SQLITE_DONE)
 		rc = hv_error_sql(k->ctx, "reading the reports");
 	return rc;
@@ -1983,6 +2038,44 @@ static haven_status check_opts(haven_ctx *ctx, const char *path, const haven_mis
 	return HAVEN_OK;
 }
 
+/* The import's one transaction under a rollback journal, not the
+ * store's write-ahead log, when no other connection has the store open:
+ * the log writes every page twice (into the log, then into the file at
+ * the checkpoint), while a rollback journal keeps only the original of a
+ * page that already existed - nothing for the pages a large import appends
+ * to the file.  All or nothing still: an error or a crash rolls the file
+ * back from the journal.  1 when switched (wal_again switches back), 0 when
+ * the store stays as it was (another connection holds it, or it was not in
+ * WAL mode). */
+static int rollback_journal(haven_ctx *ctx)
+{
+	char mode[16] = "";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal"))
+		return 0;
+	/* no wait: a reader elsewhere keeps the log, and the import goes on */
+	sqlite3_busy_timeout(ctx->db, 0);
+	int switched = 0;
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK) {
+		switched = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+		           !strcmp((const char *)sqlite3_column_text(st, 0), "delete");
+		sqlite3_finalize(st);
+	}
+	sqlite3_busy_timeout(ctx->db, HV_BUSY_MS);
+	return switched;
+}
+
+/* The store back in WAL mode, as every connection opens it. */
+static void wal_again(haven_ctx *ctx)
+{
+	sqlite3_exec(ctx->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_missing_opts *opts,
                                   haven_missing_report *report)
 {
@@ -2004,8 +2097,12 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		return rc;
 	hv_missing_fingerprint(im.key, fp);
 	hv_missing_keyed(im.key, &im.keyed);
+	int journal = 0;
 	if ((o.rejects && (rc = hv_output_vacant(ctx, o.rejects, "a reject file is never overwritten"))) ||
-	    (rc = file_sha(ctx, path, rep->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
+	    (rc = file_sha(ctx, path, rep->sha256)) || ((journal = rollback_journal(ctx)), 0) ||
+	    (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
+		if (journal)
+			wal_again(ctx);
 		sodium_memzero(im.key, sizeof im.key);
 		sodium_memzero(&im.keyed, sizeof im.keyed);
 		return rc;
@@ -2037,8 +2134,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!(rc = check_key(&im, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
-	    !(rc = children_begin(&im)) &&
-	    !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
+	    !(rc = children_begin(&im)) && !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
 	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
 	    !(rc = load_versions(ctx, &im.hv, &im.nhv)) && !(rc = prepare_all(&im)) &&
@@ -2093,6 +2189,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		         (long long)rep->episodes);
 	haven_status end =
 	    hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, rep->added + rep->superseded, NULL);
+	if (journal)
+		wal_again(ctx);
 	if (end && !rc && o.rejects)
 		unlink(o.rejects); /* the import did not happen: neither did its rejects */
 	if (end) {

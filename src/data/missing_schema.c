@@ -156,12 +156,11 @@ static const char schema_v9[] =
     " CHECK(police_report IS NOT NULL OR la_report IS NOT NULL));";
 
 /* The indexes of schema 9, made after the rows are copied. */
-static const char indexes_v9[] =
-    "CREATE UNIQUE INDEX missing_report_current ON missing_report(source, source_ref)"
-    " WHERE superseded_by IS NULL;"
-    "CREATE INDEX missing_report_child ON missing_report(child, urn, missing_from);"
-    "CREATE INDEX missing_episode_when ON missing_episode(missing_from);"
-    "CREATE INDEX missing_episode_group ON missing_episode(child, urn);";
+static const char indexes_v9[] = "CREATE UNIQUE INDEX missing_report_current ON missing_report(source, source_ref)"
+                                 " WHERE superseded_by IS NULL;"
+                                 "CREATE INDEX missing_report_child ON missing_report(child, urn, missing_from);"
+                                 "CREATE INDEX missing_episode_when ON missing_episode(missing_from);"
+                                 "CREATE INDEX missing_episode_group ON missing_episode(child, urn);";
 
 /* hv_unhex(TEXT): the bytes of lower- or upper-case hex digits, or NULL. */
 static void unhex_fn(sqlite3_context *c, int argc, sqlite3_value **argv)

@@ -101,11 +101,21 @@ ok "2.5 bad options"
 same "2.6 nothing recorded" 0 "$(q "SELECT count(*) FROM missing_key")"
 
 # ---- 3: the police file, then the LA file ------------------------------------------
-# A reader holds the store open from here on, so that its -wal stays on disk
-# with the pages the imports wrote (searched in case 12).
+# An import alone with the store writes through a rollback journal (on a
+# copy of it here), and leaves it in WAL mode; with a reader in a
+# transaction it keeps the store's -wal.
+sqlite3 "$S" ".backup '$T/alone.db'" && chmod 600 "$T/alone.db"
+"$H" -q missing import "$T/alone.db" "$F/police.csv" --source police --key "$K" >/dev/null
+same "3.0 an import alone with the store: WAL mode again after it, nothing of it in a -wal" "wal 0 5" \
+	"$(sqlite3 "$T/alone.db" "PRAGMA journal_mode") $([ -s "$T/alone.db-wal" ] && echo 1 || echo 0) $(sqlite3 "$T/alone.db" "SELECT count(*) FROM missing_report")"
+# From here on a reader holds the store open in a read transaction, so that
+# the imports write through the -wal and it stays on disk with the pages
+# they wrote (searched in case 12).
 python3 -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1]); c.execute("SELECT count(*) FROM meta").fetchall(); time.sleep(600)' "$S" &
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN")
+c.execute("SELECT count(*) FROM meta").fetchall(); time.sleep(600)' "$S" &
 HOLDER=$!
+sleep 0.5
 trap 'kill $HOLDER 2>/dev/null || true; rm -rf "$T"' EXIT
 expect_exit 0 import "$F/police.csv" --source police --key "$K"
 expect_out "5 rows: 5 added, 0 superseded, 0 unchanged"
@@ -247,7 +257,7 @@ same "9.7 the merged episode: the police point, the LA's interview, the higher r
 	"1|1|high|1|2025-03-15" \
 	"$(q "SELECT (e.last_seen_x IS NULL) || '|' || e.ri_held || '|' || e.risk || '|' || e.cce || '|' || e.ri_date FROM missing_episode e JOIN missing_report p ON p.id = e.police_report WHERE p.source_ref = 'DUR-004'")"
 same "9.8 the LA report's found point" "408000.0 91000.0" \
-	"$(q "SELECT found_x || ' ' || found_y FROM missing_episode e JOIN missing_report l ON l.id = e.la_report WHERE l.source_ref = 'BCP/6'")"
+	"$(q "SELECT e.found_x || ' ' || e.found_y FROM missing_episode e JOIN missing_report l ON l.id = e.la_report WHERE l.source_ref = 'BCP/6'")"
 same "9.9 durations in hours" "6.5" "$(q "SELECT (e.returned_at - e.missing_from) / 3600.0 FROM missing_episode e JOIN missing_report p ON p.id = e.police_report WHERE p.source_ref = 'DUR-003'")"
 # A tolerance just under 24 hours splits DUR-004 from DUR/4.
 expect_exit 0 import "$F/la.csv" --source la --key "$K" --tolerance 23.99

@@ -1017,17 +1017,18 @@ static void test_init(void **state)
 	haven_owner o = {.kind = "police", .code = "E23000010", .name = "West Yorkshire Police", .admin = "first"};
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
-	exec(ctx,
-	     "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_child; DROP TABLE missing_load; "
-	     "DROP TABLE missing_key; "
-	     "DROP TABLE stats_value; DROP TABLE stats_load; "
-	     "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
-	     "DROP TABLE request_confirmation; DROP TABLE disclosure_request; DROP TABLE authorisation; "
-	     "DROP TABLE app_user; DROP TABLE purpose; DROP TABLE authority_key; DROP TABLE authority_area; "
-	     "DROP TABLE authority_scope; DROP TABLE area_la; DROP TABLE authority; DROP INDEX snapshot_issuer; ALTER "
-	     "TABLE snapshot DROP COLUMN origin; "
-	     "ALTER TABLE snapshot DROP COLUMN issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; "
-	     "ALTER TABLE snapshot DROP COLUMN register_as_at; PRAGMA user_version = 2;");
+	exec(
+	    ctx,
+	    "DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_child; DROP TABLE missing_load; "
+	    "DROP TABLE missing_key; "
+	    "DROP TABLE stats_value; DROP TABLE stats_load; "
+	    "DROP TABLE complaint_audit; DROP TABLE complaint; DROP TABLE extract; "
+	    "DROP TABLE request_confirmation; DROP TABLE disclosure_request; DROP TABLE authorisation; "
+	    "DROP TABLE app_user; DROP TABLE purpose; DROP TABLE authority_key; DROP TABLE authority_area; "
+	    "DROP TABLE authority_scope; DROP TABLE area_la; DROP TABLE authority; DROP INDEX snapshot_issuer; ALTER "
+	    "TABLE snapshot DROP COLUMN origin; "
+	    "ALTER TABLE snapshot DROP COLUMN issuer; ALTER TABLE snapshot DROP COLUMN extract_seq; "
+	    "ALTER TABLE snapshot DROP COLUMN register_as_at; PRAGMA user_version = 2;");
 	tu_ok(ctx, haven_store_open(ctx, tu_tmp("init-old.db")));
 	assert_int_equal(tu_int(ctx, "PRAGMA user_version"), haven_store_schema_version());
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM app_user WHERE name = 'admin' AND role = 'admin' "

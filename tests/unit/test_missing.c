@@ -355,8 +355,8 @@ static void test_import_steps(void **state)
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM missing_child WHERE instr(pseudonym, CAST('KID' AS BLOB))"
 	                             " OR length(pseudonym) != 32"),
 	                 0);
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM missing_report WHERE child NOT IN (SELECT id FROM missing_child)"),
-	                 0);
+	assert_int_equal(
+	    tu_int(ctx, "SELECT count(*) FROM missing_report WHERE child NOT IN (SELECT id FROM missing_child)"), 0);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit WHERE object LIKE '%KID-%'"), 0);
 	haven_ctx_free(ctx);
 }
