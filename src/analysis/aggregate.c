@@ -299,14 +299,6 @@ static int has_missing(const agg *a)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : 0;
-}
-
 /* The measures of kind HV_M_MISSING of every row, after add_up: each
  * episode that began in the period at a home in the scope counts in the
  * row of its home's area (its newest version's, key) and in every row
@@ -346,17 +338,20 @@ static haven_status missing_measures(agg *a, size_t first, size_t last, const ch
 	st = NULL;
 	if (!rc)
 		rc = hv_preparef(a->ctx, &st,
-		                 "SELECT %s, e.child, e.returned_at IS NOT NULL, coalesce(e.ri_held = 1, 0)"
-		                 " FROM missing_episode e JOIN temp.home_versions h ON h.id = (SELECT w.id FROM"
+		                 "SELECT %s, c.pseudonym, e.returned_at IS NOT NULL, coalesce(e.ri_held = 1, 0)"
+		                 " FROM missing_episode e JOIN missing_child c ON c.id = e.child"
+		                 " JOIN temp.home_versions h ON h.id = (SELECT w.id FROM"
 		                 " temp.home_versions w WHERE w.urn = e.urn ORDER BY w.valid_from DESC LIMIT 1)"
-		                 " WHERE e.missing_from >= ?1 AND e.missing_from < ?2",
+		                 " WHERE e.missing_from >= CAST(strftime('%%s', ?1) AS INTEGER)"
+		                 " AND e.missing_from < CAST(strftime('%%s', ?2) AS INTEGER)",
 		                 key);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, a->from, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
 	}
 	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *child = (const char *)sqlite3_column_text(st, 1);
+		const unsigned char *child = sqlite3_column_blob(st, 1); /* the pseudonym's 32 bytes */
+		int whole = child && sqlite3_column_bytes(st, 1) == 32;
 		for (size_t i = (size_t)(row_of(a, first, last, (const char *)sqlite3_column_text(st, 0)) - a->v);
 		     i != NONE; i = a->v[i].parent) {
 			if (n == cap) {
@@ -370,10 +365,10 @@ static haven_status missing_measures(agg *a, size_t first, size_t last, const ch
 			}
 			mpair *p = &v[n++];
 			p->row = i;
-			int whole = child && strlen(child) >= 64;
-			for (int b = 0; b < 32; b++)
-				p->child[b] =
-				    (unsigned char)(whole ? hexval(child[2 * b]) << 4 | hexval(child[2 * b + 1]) : 0);
+			if (whole)
+				memcpy(p->child, child, 32);
+			else
+				memset(p->child, 0, 32);
 			p->returned = (unsigned char)sqlite3_column_int(st, 2);
 			p->held = (unsigned char)sqlite3_column_int(st, 3);
 		}

@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/sql.h"
 #include "core/table.h"
+#include "data/missing_time.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
 #include "haven/cluster.h"
@@ -43,7 +44,7 @@ typedef struct eps_t {
 	size_t n, cap;
 	int64_t *id;
 	double *x, *y, *t;
-	char (*child)[65]; /* pseudonym (64 hex digits) */
+	char (*child)[21]; /* the child: missing_child's id, in decimal */
 	char (*urn)[16];
 	int64_t first, last; /* days of the period */
 } eps_t;
@@ -80,36 +81,21 @@ static void day_text(int64_t z, char buf[11])
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
-/* A time "YYYY-MM-DDTHH:MM:SS" as days since 1970 (the clock's time of day). */
-static double days_of(const char *s)
-{
-	int64_t z = 0;
-	char date[11];
-	snprintf(date, sizeof date, "%.10s", s);
-	hv_parse_date(date, &z);
-	int h = 0, m = 0, sec = 0;
-	if (strlen(s) >= 19)
-		sscanf(s + 11, "%2d:%2d:%2d", &h, &m, &sec);
-	return (double)z + (h * 3600 + m * 60 + sec) / 86400.0;
-}
-
 static haven_status read_episodes(haven_ctx *ctx, const haven_missing_clusters_opts *o, const hv_scope *s, eps_t *e)
 {
 	const char *col = strcmp(o->of, "found") == 0 ? "found" : "last_seen";
 	int national = hv_scope_is_national(s), placer = strcmp(ctx->actor.authority_kind, "la") == 0;
-	char from[11], to[11];
-	day_text(e->first, from);
-	day_text(e->last + 1, to);
 	sqlite3_stmt *st;
 	haven_status rc = hv_preparef(ctx, &st,
-	                              "SELECT id, child, urn, host_la, placing_la, missing_from, X(%s), Y(%s)"
-	                              " FROM missing_episode WHERE %s IS NOT NULL AND missing_from >= ?1"
+	                              "SELECT id, child, urn, host_la, placing_la, missing_from, %s_x, %s_y"
+	                              " FROM missing_episode WHERE %s_x IS NOT NULL AND missing_from >= ?1"
 	                              " AND missing_from < ?2 ORDER BY id",
 	                              col, col, col);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	/* clock times in seconds (schema 9), the days of the period */
+	sqlite3_bind_int64(st, 1, e->first == INT64_MIN ? INT64_MIN : e->first * 86400);
+	sqlite3_bind_int64(st, 2, e->last == INT64_MAX ? INT64_MAX : (e->last + 1) * 86400);
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *host = (const char *)sqlite3_column_text(st, 3),
@@ -125,9 +111,9 @@ static haven_status read_episodes(haven_ctx *ctx, const haven_missing_clusters_o
 		}
 		size_t i = e->n++;
 		e->id[i] = sqlite3_column_int64(st, 0);
-		snprintf(e->child[i], sizeof e->child[i], "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(e->child[i], sizeof e->child[i], "%lld", (long long)sqlite3_column_int64(st, 1));
 		snprintf(e->urn[i], sizeof e->urn[i], "%s", (const char *)sqlite3_column_text(st, 2));
-		e->t[i] = days_of((const char *)sqlite3_column_text(st, 5));
+		e->t[i] = hv_missing_days(sqlite3_column_int64(st, 5));
 		e->x[i] = sqlite3_column_double(st, 6);
 		e->y[i] = sqlite3_column_double(st, 7);
 	}
@@ -453,15 +439,13 @@ haven_status haven_missing_clusters(haven_ctx *ctx, const haven_missing_clusters
 	if (o->to && !hv_parse_date(o->to, &r.e.last))
 		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->to);
 	sqlite3_stmt *st;
-	if ((rc = hv_prepare(
-	         ctx, "SELECT substr(min(missing_from), 1, 10), substr(max(missing_from), 1, 10) FROM missing_episode",
-	         &st)))
+	if ((rc = hv_prepare(ctx, "SELECT min(missing_from), max(missing_from) FROM missing_episode", &st)))
 		return rc;
-	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (has && !o->from)
-		hv_parse_date((const char *)sqlite3_column_text(st, 0), &r.e.first);
+		r.e.first = hv_missing_day(sqlite3_column_int64(st, 0));
 	if (has && !o->to)
-		hv_parse_date((const char *)sqlite3_column_text(st, 1), &r.e.last);
+		r.e.last = hv_missing_day(sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
 	if (!has && (!o->from || !o->to))
 		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/sql.h"
 #include "core/table.h"
+#include "data/missing_time.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
 #include "haven/hotspots.h"
@@ -178,17 +179,13 @@ static haven_status dates(hs *h)
 	if (o->to && !hv_parse_date(o->to, &h->to))
 		return hv_error(h->ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->to);
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(h->ctx,
-	                             "SELECT substr(min(missing_from), 1, 10), substr(max(missing_from), 1, 10)"
-	                             " FROM missing_episode",
-	                             &st);
+	haven_status rc = hv_prepare(h->ctx, "SELECT min(missing_from), max(missing_from) FROM missing_episode", &st);
 	if (rc)
 		return rc;
-	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (has) {
-		int64_t a = 0, b = 0;
-		hv_parse_date((const char *)sqlite3_column_text(st, 0), &a);
-		hv_parse_date((const char *)sqlite3_column_text(st, 1), &b);
+		int64_t a = hv_missing_day(sqlite3_column_int64(st, 0)),
+		        b = hv_missing_day(sqlite3_column_int64(st, 1));
 		if (!o->from)
 			h->from = a;
 		if (!o->to)
@@ -211,20 +208,19 @@ static haven_status count(hs *h)
 	size_t cells = h->g.nx * h->g.ny;
 	if (!(h->count = calloc(cells, sizeof *h->count)))
 		return nomem(h->ctx);
-	char to[16];
-	day_text(h->to + 1, to);
 	int national = hv_scope_is_national(h->scope);
 	int placer = strcmp(h->ctx->actor.authority_kind, "la") == 0;
 	sqlite3_stmt *st;
+	const char *col = h->found ? "found" : "last_seen";
 	haven_status rc = hv_preparef(h->ctx, &st,
-	                              "SELECT X(%s), Y(%s), host_la, placing_la FROM missing_episode"
-	                              " WHERE %s IS NOT NULL AND missing_from >= ?1 AND missing_from < ?2",
-	                              h->found ? "found" : "last_seen", h->found ? "found" : "last_seen",
-	                              h->found ? "found" : "last_seen");
+	                              "SELECT %s_x, %s_y, host_la, placing_la FROM missing_episode"
+	                              " WHERE %s_x IS NOT NULL AND missing_from >= ?1 AND missing_from < ?2",
+	                              col, col, col);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, h->dfrom, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	/* clock times in seconds (schema 9) */
+	sqlite3_bind_int64(st, 1, h->from * 86400);
+	sqlite3_bind_int64(st, 2, (h->to + 1) * 86400);
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *host = (const char *)sqlite3_column_text(st, 2);

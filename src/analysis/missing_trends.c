@@ -32,6 +32,7 @@
 #include "core/clock.h"
 #include "core/sql.h"
 #include "data/homes.h"
+#include "data/missing_time.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
 
@@ -325,7 +326,7 @@ typedef struct tr {
 	int32_t np;                  /* periods */
 	hv_scope *scope;
 	int national, placer; /* the scope is national; the actor is an LA (sees the children it places) */
-	intern homes, codes, children;
+	intern homes, codes;
 	version *v;
 	size_t nv;
 	uint32_t *home_first, *home_n; /* versions of home h: v[home_first[h] .. + home_n[h]) */
@@ -349,7 +350,6 @@ static void tr_free(tr *t)
 {
 	intern_free(&t->homes);
 	intern_free(&t->codes);
-	intern_free(&t->children);
 	free(t->v);
 	free(t->home_first);
 	free(t->home_n);
@@ -506,28 +506,26 @@ static int flag(sqlite3_stmt *st, int c)
 /* The episodes starting in [from, to] that the actor may see. */
 static haven_status read_episodes(tr *t)
 {
-	char from[11], to[11];
-	day_text(t->from, from);
-	day_text(t->to + 1, to);
 	sqlite3_stmt *st;
 	/* A period holding most of the episodes is read in the table's own
-	 * order (a scan); a short one through the index on missing_from. */
+	 * order (a scan); a short one through the index on missing_from.
+	 * Times are the clock's seconds since 1970 (schema 9): a day is
+	 * secs / 86400. */
 	int scan = (t->to - t->from + 1) * 2 >= t->last_day - t->first_day + 1;
 	haven_status rc =
 	    hv_preparef(t->ctx, &st,
-	                "SELECT child, urn, placing_la, host_la, substr(missing_from, 1, 10), duration_h,"
+	                "SELECT child, urn, placing_la, host_la, missing_from, (returned_at - missing_from) / 3600.0,"
 	                " returned_at IS NOT NULL, coalesce(cse = 1 OR cce = 1, 0), ri_offered, ri_held,"
 	                " ri_independent, risk, police_report IS NOT NULL, la_report IS NOT NULL, conflict IS NOT NULL"
 	                " FROM missing_episode WHERE %smissing_from >= ?1 AND %smissing_from < ?2",
 	                scan ? "+" : "", scan ? "+" : "");
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, t->from * 86400);
+	sqlite3_bind_int64(st, 2, (t->to + 1) * 86400);
 	int r = SQLITE_DONE, oom = 0;
 	while (!oom && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t z = 0;
-		hv_parse_date((const char *)sqlite3_column_text(st, 4), &z);
+		int64_t z = hv_missing_day(sqlite3_column_int64(st, 4));
 		const version *v = version_on(t, intern_find(&t->homes, (const char *)sqlite3_column_text(st, 1)), z);
 		const unsigned char *placing = sqlite3_column_text(st, 2), *host = sqlite3_column_text(st, 3);
 		if (!episode_in_scope(t, v, (const char *)placing, (const char *)host))
@@ -543,8 +541,7 @@ static haven_status read_episodes(tr *t)
 			t->cap = cap;
 		}
 		episode *x = &t->e[t->ne++];
-		x->child = intern_add(&t->children, (const char *)sqlite3_column_text(st, 0));
-		oom |= x->child == NONE;
+		x->child = (uint32_t)sqlite3_column_int64(st, 0); /* missing_child's id */
 		x->area = area_of(t, v, placing, host, &oom);
 		x->period = (int32_t)(period_of(t->by, z) - t->first);
 		int returned = flag(st, 6) && sqlite3_column_type(st, 5) != SQLITE_NULL;
@@ -682,15 +679,12 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 		rc = parse_date(ctx, to, &t->to);
 	/* the days the episodes held span (by the index on missing_from) */
 	sqlite3_stmt *st;
-	if (!rc && !(rc = hv_prepare(ctx,
-	                             "SELECT substr(min(missing_from), 1, 10), substr(max(missing_from), 1, 10)"
-	                             " FROM missing_episode",
-	                             &st))) {
-		int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0);
+	if (!rc && !(rc = hv_prepare(ctx, "SELECT min(missing_from), max(missing_from) FROM missing_episode", &st))) {
+		int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 		t->last_day = -1;
 		if (has) {
-			hv_parse_date((const char *)sqlite3_column_text(st, 0), &t->first_day);
-			hv_parse_date((const char *)sqlite3_column_text(st, 1), &t->last_day);
+			t->first_day = hv_missing_day(sqlite3_column_int64(st, 0));
+			t->last_day = hv_missing_day(sqlite3_column_int64(st, 1));
 		}
 		sqlite3_finalize(st);
 		if (!has && (!from || !to))

@@ -17,6 +17,7 @@
 #include "core/sql.h"
 #include "core/table.h"
 #include "data/homes.h"
+#include "data/missing_time.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
 #include "haven/scan.h"
@@ -261,14 +262,18 @@ static void ms_free(ms *m)
 	free(m->ids);
 }
 
-/* A child's pseudonym as 64 bits (FNV-1a): two children sharing them would
- * count as one, so a cell would seem to hold fewer children - the safe
- * side. */
-static uint64_t pseudonym_bits(const char *s)
+/* A child's pseudonym (its n bytes) as 64 bits (FNV-1a of its lower-case
+ * hex digits): two children sharing them would count as one, so a cell
+ * would seem to hold fewer children - the safe side. */
+static uint64_t pseudonym_bits(const void *p, int n)
 {
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
 	uint64_t v = 0xcbf29ce484222325ULL;
-	for (; s && *s; s++)
-		v = (v ^ (unsigned char)*s) * 0x100000001b3ULL;
+	for (int i = 0; b && i < n; i++) {
+		v = (v ^ (unsigned char)hex[b[i] >> 4]) * 0x100000001b3ULL;
+		v = (v ^ (unsigned char)hex[b[i] & 15]) * 0x100000001b3ULL;
+	}
 	return v;
 }
 
@@ -283,10 +288,10 @@ static haven_status read_points(ms *m, int found, int64_t from, int64_t to)
 	sqlite3_stmt *st;
 	haven_status rc =
 	    hv_preparef(m->ctx, &st,
-	                "SELECT child, substr(missing_from, 1, 10), X(%s), Y(%s),"
+	                "SELECT c.pseudonym, e.missing_from, e.%s_x, e.%s_y,"
 	                " coalesce(host_la, (SELECT la_code FROM temp.home_versions v WHERE v.urn = e.urn"
 	                "  ORDER BY valid_from DESC LIMIT 1)), placing_la"
-	                " FROM missing_episode e WHERE %s IS NOT NULL",
+	                " FROM missing_episode e JOIN missing_child c ON c.id = e.child WHERE e.%s_x IS NOT NULL",
 	                found ? "found" : "last_seen", found ? "found" : "last_seen", found ? "found" : "last_seen");
 	if (rc)
 		return rc;
@@ -297,8 +302,8 @@ static haven_status read_points(ms *m, int found, int64_t from, int64_t to)
 		if (!national && !(host && hv_scope_has_la(m->scope, host)) &&
 		    !(placer && placing && hv_scope_has_la(m->scope, placing)))
 			continue;
-		int64_t day = 0;
-		if (!hv_parse_date((const char *)sqlite3_column_text(st, 1), &day) || day < from || day > to)
+		int64_t day = hv_missing_day(sqlite3_column_int64(st, 1)); /* clock seconds (schema 9) */
+		if (day < from || day > to)
 			continue;
 		if (m->n == m->cap) {
 			m->cap = m->cap ? 2 * m->cap : 65536;
@@ -312,7 +317,7 @@ static haven_status read_points(ms *m, int found, int64_t from, int64_t to)
 		x->day = day;
 		x->x = sqlite3_column_double(st, 2);
 		x->y = sqlite3_column_double(st, 3);
-		x->child = pseudonym_bits((const char *)sqlite3_column_text(st, 0));
+		x->child = pseudonym_bits(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
 		snprintf(x->la, sizeof x->la, "%s", host ? host : "");
 		x->loc = UINT32_MAX;
 	}

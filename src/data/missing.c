@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
-#include <spatialite/gaiageo.h>
 
 #include "core/clock.h"
 #include "core/crs.h"
@@ -32,6 +31,7 @@
 #include "core/sql.h"
 #include "data/homes.h"
 #include "data/missing.h"
+#include "data/missing_time.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
 #include "haven/missing.h"
@@ -46,6 +46,8 @@
 #define CONFLICT_METRES 100          /* two points further apart than this disagree */
 #define IMPORT_CACHE_KIB (64 * 1024) /* SQLite's page cache during an import */
 #define PENDING_MAX 65536            /* checked rows written as one sorted batch */
+#define CONTENT_BYTES 16             /* of the content's SHA-256, as the store keeps it */
+#define HV_BUSY_MS 5000              /* the store's busy timeout (src/store/store.c) */
 
 /* ---- pseudonyms, fingerprints, times -------------------------------------- */
 
@@ -64,13 +66,21 @@ void hv_missing_pseudonym(const crypto_auth_hmacsha256_state *keyed, const char 
 	sodium_bin2hex(hex, 65, mac, sizeof mac);
 }
 
-size_t hv_missing_child(const crypto_auth_hmacsha256_state *keyed, const char *raw, char hex[65])
+size_t hv_missing_trim(const char **s)
 {
+	const char *raw = *s;
 	size_t len = strlen(raw);
 	while (len && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
 		len--;
 	while (len && (*raw == ' ' || *raw == '\t'))
 		raw++, len--;
+	*s = raw;
+	return len;
+}
+
+size_t hv_missing_child(const crypto_auth_hmacsha256_state *keyed, const char *raw, char hex[65])
+{
+	size_t len = hv_missing_trim(&raw);
 	if (len)
 		hv_missing_pseudonym(keyed, raw, len, hex);
 	return len;
@@ -267,7 +277,8 @@ static const hv_column columns[C_N] = {
 /* One report as checked: text borrowed from the source's row or static. */
 typedef struct mreport {
 	const char *ref, *urn, *placing, *risk;
-	char child[65];
+	char child[65]; /* the pseudonym in hex (the content hash, the reject file) */
+	uint32_t kid;   /* the child in the importer's cache (kids) */
 	char from[20], to[20];
 	int64_t from_s, to_s;
 	int has_to;
@@ -275,7 +286,7 @@ typedef struct mreport {
 	char ri_date[11];
 	int has_ls, has_f;
 	double ls_x, ls_y, f_x, f_y;
-	char content[65];
+	unsigned char content[CONTENT_BYTES];
 } mreport;
 
 /* Text copied into one growing buffer, each string found by its offset
@@ -407,12 +418,99 @@ static void refset_free(refset *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* The children of an import: each distinct raw identifier once, with its
+ * pseudonym (HMAC-SHA-256 made once per child, not once per report) and
+ * its id in missing_child (0 until a report of it is written).  An
+ * open-addressed hash table over the raw identifiers, held in memory only
+ * and wiped when the import ends: they are never written anywhere. */
+typedef struct kid {
+	unsigned char pseud[32];
+	char hex[65];
+	int64_t id;
+	uint32_t off, len, hash; /* the raw identifier in the set's arena */
+} kid;
+
+typedef struct kidset {
+	uint32_t *slot; /* index + 1 into k; 0: empty */
+	size_t cap;     /* a power of two */
+	kid *k;
+	size_t n, capk;
+	arena raw;
+} kidset;
+
+static int kidset_grow(kidset *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096;
+	uint32_t *slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = t->k[i].hash & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = (uint32_t)(i + 1);
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+static void *grow(void *p, size_t *cap, size_t n, size_t size);
+
+/* The child of raw identifier id (len bytes) in t, its pseudonym made under
+ * keyed the first time: its index in *out.  0, or -1 when out of memory. */
+static int kidset_find(kidset *t, const crypto_auth_hmacsha256_state *keyed, const char *id, size_t len, uint32_t *out)
+{
+	if ((t->n + 1) * 10 > t->cap * 7 && kidset_grow(t))
+		return -1;
+	uint32_t h = ref_hash(id, len);
+	size_t j = h & (t->cap - 1);
+	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
+		const kid *e = &t->k[t->slot[j] - 1];
+		if (e->hash == h && e->len == len && !memcmp(t->raw.p + e->off, id, len)) {
+			*out = t->slot[j] - 1;
+			return 0;
+		}
+	}
+	if (t->n >= UINT32_MAX - 1 || t->raw.len + len >= UINT32_MAX || arena_reserve(&t->raw, len))
+		return -1;
+	kid *more = grow(t->k, &t->capk, t->n, sizeof *t->k);
+	if (!more)
+		return -1;
+	t->k = more;
+	kid *e = &t->k[t->n];
+	hv_missing_pseudonym(keyed, id, len, e->hex);
+	sodium_hex2bin(e->pseud, sizeof e->pseud, e->hex, 64, NULL, NULL, NULL);
+	e->id = 0;
+	e->off = (uint32_t)t->raw.len;
+	e->len = (uint32_t)len;
+	e->hash = h;
+	memcpy(t->raw.p + t->raw.len, id, len);
+	t->raw.len += len;
+	t->slot[j] = (uint32_t)(t->n + 1);
+	*out = (uint32_t)t->n++;
+	return 0;
+}
+
+static void kidset_free(kidset *t)
+{
+	if (t->raw.p)
+		sodium_memzero(t->raw.p, t->raw.size);
+	free(t->raw.p);
+	free(t->slot);
+	free(t->k);
+	memset(t, 0, sizeof *t);
+}
+
 /* The groups (child, home) whose episodes are linked again: the child's
- * pseudonym as its 32 bytes, the home in an arena.  Noted in batch order
+ * pseudonym as its 32 bytes (the order groups are linked in) and its id,
+ * the home in an arena.  Noted in batch order
  * (a group repeated within a batch is noted once), then sorted and made
  * unique for the linkage; in memory, not a temporary B-tree. */
 typedef struct group {
 	unsigned char child[32];
+	int64_t id;      /* the child in missing_child */
 	size_t off;      /* the home's offset in the arena */
 	const char *urn; /* the home, once the arena is complete (groups_sort) */
 } group;
@@ -432,7 +530,7 @@ static haven_status nomem(haven_ctx *ctx)
  * LA of a home on a day. */
 typedef struct hversion {
 	char urn[16];
-	char from[11];
+	int64_t from; /* the day, from 1970-01-01 */
 	char la[10];
 } hversion;
 
@@ -440,7 +538,7 @@ static int hversion_cmp(const void *a, const void *b)
 {
 	const hversion *x = a, *y = b;
 	int c = strcmp(x->urn, y->urn);
-	return c ? c : strcmp(x->from, y->from);
+	return c ? c : (x->from > y->from) - (x->from < y->from);
 }
 
 /* The register's history in the owner's scope (temp.home_versions) into
@@ -469,7 +567,11 @@ static haven_status load_versions(haven_ctx *ctx, hversion **hv, size_t *n)
 		}
 		hversion *v = &(*hv)[(*n)++];
 		snprintf(v->urn, sizeof v->urn, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(v->from, sizeof v->from, "%s", (const char *)sqlite3_column_text(st, 1));
+		const char *day = (const char *)sqlite3_column_text(st, 1);
+		char d10[11];
+		snprintf(d10, sizeof d10, "%s", day ? day : "");
+		if (!hv_parse_date(d10, &v->from))
+			v->from = INT64_MIN; /* not a date: as the text sorted, before any */
 		snprintf(v->la, sizeof v->la, "%s", (const char *)sqlite3_column_text(st, 2));
 	}
 	sqlite3_finalize(st);
@@ -495,13 +597,13 @@ static const hversion *first_version(const hversion *hv, size_t n, const char *u
 
 /* The home's LA on day (the version valid then; before its first version,
  * the first), or NULL. */
-static const char *host_la(const hversion *hv, size_t n, const char *urn, const char *day)
+static const char *host_la(const hversion *hv, size_t n, const char *urn, int64_t day)
 {
 	const hversion *v = first_version(hv, n, urn), *end = hv + n;
 	if (!v)
 		return NULL;
 	const hversion *best = v;
-	for (; v < end && !strcmp(v->urn, urn) && strncmp(v->from, day, 10) <= 0; v++)
+	for (; v < end && !strcmp(v->urn, urn) && v->from <= day; v++)
 		best = v;
 	return best->la;
 }
@@ -522,8 +624,12 @@ typedef struct importer {
 	hversion *hv; /* the register's history in scope (load_versions) */
 	size_t nhv;
 	sqlite3_stmt *current, *insert, *supersede, *current_again;
-	refset seen;          /* the file's references so far */
-	struct pending *pend; /* checked rows not yet written (flush_pending) */
+	sqlite3_stmt *child_find, *child_add; /* missing_child */
+	kidset kids;                          /* the file's children so far */
+	int64_t next_child;                   /* the next id in missing_child */
+	int no_children;                      /* missing_child was empty: no pseudonym to look up */
+	refset seen;                          /* the file's references so far */
+	struct pending *pend;                 /* checked rows not yet written (flush_pending) */
 	size_t npend, cappend;
 	arena ptext;       /* their text */
 	groupset *touched; /* the groups (child, home) whose episodes are linked again */
@@ -718,6 +824,38 @@ static void hash_text(crypto_hash_sha256_state *h, const char *s)
 		crypto_hash_sha256_update(h, (const unsigned char *)"\x1e", 1);
 }
 
+/* "HAS X Y" as snprintf("%d %.2f %.2f") writes it, into buf[64]: by hand
+ * for coordinates kept to the centimetre (place) from 0 to 10^9 - the
+ * nearest double to a whole number of cents, whose two decimals are those
+ * cents - else by snprintf (a twentieth of an import's time when it did
+ * every row). */
+static void point_text(char *buf, int has, double x, double y)
+{
+	if (!(x >= 0 && x < 1e9 && y >= 0 && y < 1e9) || (has != 0 && has != 1)) {
+		snprintf(buf, 64, "%d %.2f %.2f", has, x, y);
+		return;
+	}
+	char *p = buf;
+	*p++ = (char)('0' + has);
+	const double v[2] = {x, y};
+	for (int i = 0; i < 2; i++) {
+		long long cents = llround(v[i] * 100);
+		char d[24];
+		int n = 0;
+		long long whole = cents / 100;
+		do
+			d[n++] = (char)('0' + whole % 10);
+		while ((whole /= 10) > 0);
+		*p++ = ' ';
+		while (n)
+			*p++ = d[--n];
+		*p++ = '.';
+		*p++ = (char)('0' + cents % 100 / 10);
+		*p++ = (char)('0' + cents % 10);
+	}
+	*p = '\0';
+}
+
 static void content_hash(mreport *r)
 {
 	crypto_hash_sha256_state h;
@@ -733,13 +871,13 @@ static void content_hash(mreport *r)
 	for (int i = 0; i < 5; i++)
 		hash_text(&h, flag_text[r->flag[i] + 1]);
 	hash_text(&h, r->ri_date[0] ? r->ri_date : NULL);
-	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_ls, r->ls_x, r->ls_y);
+	point_text(buf, r->has_ls, r->ls_x, r->ls_y);
 	hash_text(&h, buf);
-	snprintf(buf, sizeof buf, "%d %.2f %.2f", r->has_f, r->f_x, r->f_y);
+	point_text(buf, r->has_f, r->f_x, r->f_y);
 	hash_text(&h, buf);
 	unsigned char d[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&h, d);
-	sodium_bin2hex(r->content, sizeof r->content, d, sizeof d);
+	memcpy(r->content, d, CONTENT_BYTES);
 }
 
 /* Check the current row into r.  The child identifier is pseudonymised
@@ -749,7 +887,14 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	memset(r, 0, sizeof *r);
 	f->st = HAVEN_OK;
 	f->why[0] = '\0';
-	size_t clen = hv_missing_child(&im->keyed, field(im, C_CHILD), r->child);
+	const char *child = field(im, C_CHILD);
+	size_t clen = hv_missing_trim(&child);
+	if (clen && clen <= CHILD_MAX) {
+		if (kidset_find(&im->kids, &im->keyed, child, clen, &r->kid))
+			return hv_fault_set(f, HAVEN_ERR_NOMEM, "out of memory");
+		memcpy(r->child, im->kids.k[r->kid].hex, sizeof r->child);
+	} else if (clen) /* too long to keep: pseudonymised for the reject file alone */
+		hv_missing_pseudonym(&im->keyed, child, clen, r->child);
 
 	r->ref = field(im, C_REF);
 	if (!*r->ref)
@@ -861,9 +1006,12 @@ static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
 	if ((rc = hv_prepare(im->ctx,
-	                     "SELECT id, content, child, urn FROM missing_report"
-	                     " WHERE source = ? AND source_ref = ? AND superseded_by IS NULL",
+	                     "SELECT r.id, r.content, c.pseudonym, r.child, r.urn"
+	                     " FROM missing_report r JOIN missing_child c ON c.id = r.child"
+	                     " WHERE r.source = ? AND r.source_ref = ? AND r.superseded_by IS NULL",
 	                     &im->current)) ||
+	    (rc = hv_prepare(im->ctx, "SELECT id FROM missing_child WHERE pseudonym = ?", &im->child_find)) ||
+	    (rc = hv_prepare(im->ctx, "INSERT INTO missing_child(id, pseudonym) VALUES(?, ?)", &im->child_add)) ||
 	    (rc = hv_prepare(im->ctx,
 	                     "INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn,"
 	                     " placing_la, missing_from, returned_at, risk, cse, cce, ri_offered, ri_held,"
@@ -890,7 +1038,10 @@ static void finalize_all(importer *im)
 	sqlite3_finalize(im->insert);
 	sqlite3_finalize(im->supersede);
 	sqlite3_finalize(im->current_again);
-	im->current = im->insert = im->supersede = im->current_again = NULL;
+	sqlite3_finalize(im->child_find);
+	sqlite3_finalize(im->child_add);
+	im->current = im->insert = im->supersede = im->current_again = im->child_find = im->child_add = NULL;
+	kidset_free(&im->kids);
 }
 
 /* The row that first gave r's reference, or 0 for the first time. */
@@ -940,14 +1091,19 @@ static haven_status fresh_source(importer *im)
 	return rc;
 }
 
-/* Note that the episodes of group (child, urn) are to be linked again:
- * child is 64 hex digits.  0, or -1 when out of memory. */
-static int groups_add(groupset *t, const char *child, const char *urn)
+/* The next id in missing_child, and whether the store holds any child. */
+static haven_status children_begin(importer *im)
 {
-	unsigned char bin[32];
-	if (sodium_hex2bin(bin, sizeof bin, child, 64, NULL, NULL, NULL))
-		memset(bin, 0, sizeof bin); /* not a pseudonym of ours: never matched */
-	if (t->n && !memcmp(t->g[t->n - 1].child, bin, 32) && !strcmp(t->text.p + t->g[t->n - 1].off, urn))
+	haven_status rc = hv_query_int(im->ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_child", &im->next_child);
+	im->no_children = !rc && im->next_child == 1;
+	return rc;
+}
+
+/* Note that the episodes of group (child, urn) are to be linked again:
+ * the child's pseudonym (32 bytes) and id.  0, or -1 when out of memory. */
+static int groups_add(groupset *t, const unsigned char pseud[32], int64_t id, const char *urn)
+{
+	if (t->n && t->g[t->n - 1].id == id && !strcmp(t->text.p + t->g[t->n - 1].off, urn))
 		return 0;
 	group *more = grow(t->g, &t->cap, t->n, sizeof *t->g);
 	if (!more)
@@ -955,7 +1111,8 @@ static int groups_add(groupset *t, const char *child, const char *urn)
 	t->g = more;
 	if (arena_add(&t->text, urn, &t->g[t->n].off))
 		return -1;
-	memcpy(t->g[t->n].child, bin, 32);
+	memcpy(t->g[t->n].child, pseud, 32);
+	t->g[t->n].id = id;
 	t->g[t->n++].urn = NULL;
 	return 0;
 }
@@ -989,9 +1146,37 @@ static void groups_free(groupset *t)
 	memset(t, 0, sizeof *t);
 }
 
-static haven_status touch(importer *im, const char *child, const char *urn)
+static haven_status touch(importer *im, const unsigned char pseud[32], int64_t id, const char *urn)
 {
-	return groups_add(im->touched, child, urn) ? nomem(im->ctx) : HAVEN_OK;
+	return groups_add(im->touched, pseud, id, urn) ? nomem(im->ctx) : HAVEN_OK;
+}
+
+/* The id in missing_child of the import's child k: looked up, or added,
+ * the first time a report of it is written. */
+static haven_status child_id(importer *im, kid *k)
+{
+	if (k->id)
+		return HAVEN_OK;
+	int s = SQLITE_DONE;
+	if (!im->no_children) {
+		sqlite3_bind_blob(im->child_find, 1, k->pseud, 32, SQLITE_STATIC);
+		s = sqlite3_step(im->child_find);
+		if (s == SQLITE_ROW)
+			k->id = sqlite3_column_int64(im->child_find, 0);
+		sqlite3_reset(im->child_find);
+		if (s != SQLITE_ROW && s != SQLITE_DONE)
+			return hv_error_sql(im->ctx, "looking up a child");
+	}
+	if (k->id)
+		return HAVEN_OK;
+	sqlite3_bind_int64(im->child_add, 1, im->next_child);
+	sqlite3_bind_blob(im->child_add, 2, k->pseud, 32, SQLITE_STATIC);
+	s = sqlite3_step(im->child_add);
+	sqlite3_reset(im->child_add);
+	if (s != SQLITE_DONE)
+		return hv_error_sql(im->ctx, "adding a child");
+	k->id = im->next_child++;
+	return HAVEN_OK;
 }
 
 static haven_status write_report(importer *im, const mreport *r, int64_t row)
@@ -1008,10 +1193,15 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 	haven_status rc = HAVEN_OK;
 	if (s == SQLITE_ROW) {
 		old = sqlite3_column_int64(st, 0);
-		same = !strcmp((const char *)sqlite3_column_text(st, 1), r->content);
-		if (!same) /* the old version's group is linked again too */
-			rc = touch(im, (const char *)sqlite3_column_text(st, 2),
-			           (const char *)sqlite3_column_text(st, 3));
+		same = sqlite3_column_bytes(st, 1) == CONTENT_BYTES &&
+		       !memcmp(sqlite3_column_blob(st, 1), r->content, CONTENT_BYTES);
+		if (!same) { /* the old version's group is linked again too */
+			const void *p = sqlite3_column_blob(st, 2);
+			unsigned char pseud[32] = {0};
+			if (p && sqlite3_column_bytes(st, 2) == 32)
+				memcpy(pseud, p, 32);
+			rc = touch(im, pseud, sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4));
+		}
 	}
 	sqlite3_reset(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
@@ -1022,7 +1212,8 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 		im->rep->unchanged++;
 		return HAVEN_OK;
 	}
-	if ((rc = touch(im, r->child, r->urn)))
+	kid *k = &im->kids.k[r->kid];
+	if ((rc = child_id(im, k)) || (rc = touch(im, k->pseud, k->id, r->urn)))
 		return rc;
 	/* A correction is written without a moment of two current versions
 	 * (the unique index) or of a reference to a missing row (no deferred
@@ -1041,18 +1232,21 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, im->load_id);
 	sqlite3_bind_int64(st, 5, row);
-	sqlite3_bind_text(st, 6, r->child, 64, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, k->id);
 	sqlite3_bind_text(st, 7, r->urn, -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 8, r->placing);
-	sqlite3_bind_text(st, 9, r->from, -1, SQLITE_STATIC);
-	hv_bind_text_or_null(st, 10, r->has_to ? r->to : NULL);
+	sqlite3_bind_int64(st, 9, r->from_s);
+	if (r->has_to)
+		sqlite3_bind_int64(st, 10, r->to_s);
+	else
+		sqlite3_bind_null(st, 10);
 	hv_bind_text_or_null(st, 11, r->risk);
 	for (int i = 0; i < 5; i++)
 		bind_flag(st, 12 + i, r->flag[i]);
 	hv_bind_text_or_null(st, 17, r->ri_date[0] ? r->ri_date : NULL);
 	bind_point(st, 18, r->has_ls, r->ls_x, r->ls_y);
 	bind_point(st, 20, r->has_f, r->f_x, r->f_y);
-	sqlite3_bind_text(st, 22, r->content, 64, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 22, r->content, CONTENT_BYTES, SQLITE_STATIC);
 	if (old)
 		sqlite3_bind_int64(st, 23, id);
 	else
@@ -1139,7 +1333,7 @@ static haven_status hold(importer *im, const mreport *r)
 static int pending_cmp(const void *a, const void *b)
 {
 	const pending *x = a, *y = b;
-	int c = memcmp(x->r.child, y->r.child, 64);
+	int c = memcmp(x->r.child, y->r.child, 64); /* the pseudonyms' order, as their bytes */
 	if (!c)
 		c = strcmp(x->r.urn, y->r.urn);
 	if (!c)
@@ -1234,20 +1428,23 @@ typedef struct linker {
 
 /* A current report as linkage reads it. */
 typedef struct rrow {
-	int64_t id, start;
-	int police;
-	char *text[6]; /* placing_la, missing_from, returned_at, risk, ri_date, urn */
+	int64_t id, start, end; /* clock times, seconds */
+	int police, has_end;
+	char *text[4]; /* placing_la, risk, ri_date, urn: in buf, or NULL, or owned when longer */
+	char buf[4][24];
+	unsigned char owned[4];
 	int flag[5];
 	int has_ls, has_f;
 	double ls_x, ls_y, f_x, f_y;
 } rrow;
 
-enum { T_PLACING, T_FROM, T_TO, T_RISK, T_RID, T_URN };
+enum { T_PLACING, T_RISK, T_RID, T_URN };
 
 static void rrow_clear(rrow *r)
 {
-	for (int i = 0; i < 6; i++)
-		free(r->text[i]);
+	for (int i = 0; i < 4; i++)
+		if (r->owned[i])
+			free(r->text[i]);
 	memset(r, 0, sizeof *r);
 }
 
@@ -1283,42 +1480,25 @@ static int del_id(sqlite3_stmt *st, int64_t id)
 	return s == SQLITE_DONE ? 0 : s;
 }
 
-/* Bind a point (EPSG:27700) as SpatiaLite's geometry BLOB, made by
- * SpatiaLite's own gaiaMakePoint (the bytes MakePoint() gives, without a
- * call into SQL), or NULL: 0, or -1 when out of memory. */
-static int bind_geometry(sqlite3_stmt *st, int i, int has, double x, double y)
-{
-	if (!has)
-		return sqlite3_bind_null(st, i) == SQLITE_OK ? 0 : -1;
-	unsigned char *blob = NULL;
-	int size = 0;
-	gaiaMakePoint(x, y, 27700, &blob, &size);
-	if (!blob)
-		return -1;
-	return sqlite3_bind_blob(st, i, blob, size, free) == SQLITE_OK ? 0 : -1;
-}
-
 /* Write one episode of report p (police), l (LA) or both, unless the
  * store holds it already. */
-static haven_status episode(linker *k, const char *child, const rrow *p, const rrow *l)
+static haven_status episode(linker *k, int64_t child, const rrow *p, const rrow *l)
 {
 	const rrow *one = p ? p : l;
 	char conflict[200] = "";
-	const char *from = one->text[T_FROM], *to = one->text[T_TO], *placing = one->text[T_PLACING],
-	           *risk = one->text[T_RISK], *rid = one->text[T_RID];
+	const char *placing = one->text[T_PLACING], *risk = one->text[T_RISK], *rid = one->text[T_RID];
 	int flag[5];
 	memcpy(flag, one->flag, sizeof flag);
 	const rrow *ls = one, *found = one;
-	int64_t fs = one->start;
+	int64_t fs = one->start, to = one->end;
+	int has_to = one->has_end;
 	if (p && l) {
-		if (strcmp(l->text[T_FROM], from) < 0) {
-			from = l->text[T_FROM];
+		if (l->start < fs)
 			fs = l->start;
-		}
-		const char *pt = p->text[T_TO], *lt = l->text[T_TO];
-		if ((pt == NULL) != (lt == NULL) || (pt && lt && !streq(pt, lt)))
+		if (p->has_end != l->has_end || (p->has_end && p->end != l->end))
 			note(conflict, sizeof conflict, "returned_at");
-		to = pt && lt ? (strcmp(pt, lt) > 0 ? pt : lt) : pt ? pt : lt;
+		has_to = p->has_end || l->has_end;
+		to = p->has_end && l->has_end ? (p->end > l->end ? p->end : l->end) : p->has_end ? p->end : l->end;
 		if (p->text[T_PLACING] && l->text[T_PLACING] && !streq(p->text[T_PLACING], l->text[T_PLACING]))
 			note(conflict, sizeof conflict, "placing_la");
 		placing = l->text[T_PLACING] ? l->text[T_PLACING] : p->text[T_PLACING];
@@ -1348,7 +1528,7 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 	/* An episode is its two reports (whose rows never change: a
 	 * correction is a new row) and its home's LA that day: one the store
 	 * holds already is kept as it is. */
-	const char *host = host_la(k->hv, k->nhv, one->text[T_URN], from);
+	const char *host = host_la(k->hv, k->nhv, one->text[T_URN], hv_missing_day(fs));
 	int64_t pid = p ? p->id : 0, lid = l ? l->id : 0;
 	for (size_t i = 0; i < k->nep; i++) {
 		oldep *e = &k->ep[i];
@@ -1369,37 +1549,32 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 		if (!k->ep[i].keep && ((pid && k->ep[i].police == pid) || (lid && k->ep[i].la == lid)))
 			was = &k->ep[i];
 	sqlite3_stmt *st = was ? k->upd : k->ins;
-	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, child);
 	sqlite3_bind_text(st, 2, one->text[T_URN], -1, SQLITE_STATIC);
 	hv_bind_text_or_null(st, 3, placing);
 	hv_bind_text_or_null(st, 4, host);
-	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
-	hv_bind_text_or_null(st, 6, to);
-	if (to) {
-		char t[20];
-		int64_t ts;
-		hv_missing_time(to, t, &ts);
-		sqlite3_bind_double(st, 7, (double)(ts - fs) / 3600.0);
-	} else
-		sqlite3_bind_null(st, 7);
-	hv_bind_text_or_null(st, 8, risk);
+	sqlite3_bind_int64(st, 5, fs);
+	if (has_to)
+		sqlite3_bind_int64(st, 6, to);
+	else
+		sqlite3_bind_null(st, 6);
+	hv_bind_text_or_null(st, 7, risk);
 	for (int i = 0; i < 5; i++)
-		bind_flag(st, 9 + i, flag[i]);
-	hv_bind_text_or_null(st, 14, rid);
+		bind_flag(st, 8 + i, flag[i]);
+	hv_bind_text_or_null(st, 13, rid);
 	if (p)
-		sqlite3_bind_int64(st, 15, p->id);
+		sqlite3_bind_int64(st, 14, p->id);
+	else
+		sqlite3_bind_null(st, 14);
+	if (l)
+		sqlite3_bind_int64(st, 15, l->id);
 	else
 		sqlite3_bind_null(st, 15);
-	if (l)
-		sqlite3_bind_int64(st, 16, l->id);
-	else
-		sqlite3_bind_null(st, 16);
-	hv_bind_text_or_null(st, 17, *conflict ? conflict : NULL);
-	if (bind_geometry(st, 18, ls->has_ls, ls->ls_x, ls->ls_y) ||
-	    bind_geometry(st, 19, found->has_f, found->f_x, found->f_y))
-		return nomem(k->ctx);
+	hv_bind_text_or_null(st, 16, *conflict ? conflict : NULL);
+	bind_point(st, 17, ls->has_ls, ls->ls_x, ls->ls_y);
+	bind_point(st, 19, found->has_f, found->f_x, found->f_y);
 	if (was)
-		sqlite3_bind_int64(st, 20, was->id);
+		sqlite3_bind_int64(st, 21, was->id);
 	int s = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (s != SQLITE_DONE)
@@ -1412,7 +1587,7 @@ static haven_status episode(linker *k, const char *child, const rrow *p, const r
 
 /* Pair and write one group: every current report of one child at one home,
  * in order of start. */
-static haven_status link_group(linker *k, const char *child, rrow *g, size_t n)
+static haven_status link_group(linker *k, int64_t child, rrow *g, size_t n)
 {
 	size_t np = 0, nl = 0;
 	int64_t *pt = malloc((n + 1) * sizeof *pt), *lt = malloc((n + 1) * sizeof *lt);
@@ -1456,15 +1631,33 @@ static haven_status link_group(linker *k, const char *child, rrow *g, size_t n)
 	return rc;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i, int *oom)
+/* Column i of st as r's text t: copied into r's own buffer (no
+ * allocation: the text is a code or a date), longer text duplicated, NULL
+ * for NULL.  A text in the buffer is pointed at once the group is read
+ * (text_point): the group's array moves as it grows. */
+static void text_col(sqlite3_stmt *st, int i, rrow *r, int t, int *oom)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
+	r->text[t] = NULL;
+	r->owned[t] = 0;
 	if (!s)
-		return NULL;
-	char *d = strdup((const char *)s);
-	if (!d)
+		return;
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (n < sizeof r->buf[t]) {
+		memcpy(r->buf[t], s, n + 1);
+		r->text[t] = r->buf[t]; /* pointed at again by text_point */
+		return;
+	}
+	if (!(r->text[t] = strdup((const char *)s)))
 		*oom = 1;
-	return d;
+	r->owned[t] = 1;
+}
+
+static void text_point(rrow *r)
+{
+	for (int t = 0; t < 4; t++)
+		if (r->text[t] && !r->owned[t])
+			r->text[t] = r->buf[t];
 }
 
 static int col_flag(sqlite3_stmt *st, int i)
@@ -1473,10 +1666,10 @@ static int col_flag(sqlite3_stmt *st, int i)
 }
 
 /* The episodes the store holds for the group (child, urn), into k->ep. */
-static haven_status read_old(linker *k, const char *child, const char *urn)
+static haven_status read_old(linker *k, int64_t child, const char *urn)
 {
 	sqlite3_stmt *st = k->old;
-	sqlite3_bind_text(st, 1, child, 64, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, child);
 	sqlite3_bind_text(st, 2, urn, -1, SQLITE_STATIC);
 	k->nep = 0;
 	int s;
@@ -1539,12 +1732,13 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 		int oom = 0;
 		r->id = sqlite3_column_int64(rd, 0);
 		r->police = sqlite3_column_int(rd, 1);
-		r->text[T_URN] = dup_col(rd, 2, &oom);
-		r->text[T_PLACING] = dup_col(rd, 3, &oom);
-		r->text[T_FROM] = dup_col(rd, 4, &oom);
-		r->text[T_TO] = dup_col(rd, 5, &oom);
-		r->text[T_RISK] = dup_col(rd, 6, &oom);
-		r->text[T_RID] = dup_col(rd, 7, &oom);
+		text_col(rd, 2, r, T_URN, &oom);
+		text_col(rd, 3, r, T_PLACING, &oom);
+		r->start = sqlite3_column_int64(rd, 4);
+		r->has_end = sqlite3_column_type(rd, 5) != SQLITE_NULL;
+		r->end = sqlite3_column_int64(rd, 5);
+		text_col(rd, 6, r, T_RISK, &oom);
+		text_col(rd, 7, r, T_RID, &oom);
 		for (int i = 0; i < 5; i++)
 			r->flag[i] = col_flag(rd, 8 + i);
 		r->has_ls = sqlite3_column_type(rd, 13) != SQLITE_NULL;
@@ -1553,12 +1747,12 @@ static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 		r->has_f = sqlite3_column_type(rd, 15) != SQLITE_NULL;
 		r->f_x = sqlite3_column_double(rd, 15);
 		r->f_y = sqlite3_column_double(rd, 16);
-		char norm[20];
-		if (oom || !r->text[T_FROM] || !hv_missing_time(r->text[T_FROM], norm, &r->start))
-			rc = oom ? nomem(k->ctx)
-			         : hv_error(k->ctx, HAVEN_ERR_VALUE, "report %lld has no start", (long long)r->id);
+		if (oom)
+			rc = nomem(k->ctx);
 	}
 	sqlite3_reset(rd);
+	for (size_t i = 0; i < *n; i++)
+		text_point(&(*g)[i]);
 	if (!rc && s != SQLITE_DONE)
 		rc = hv_error_sql(k->ctx, "reading the reports");
 	return rc;
@@ -1631,14 +1825,16 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	sqlite3_stmt *groups = NULL;
 	haven_status rc = HAVEN_OK;
 	if (all && !(rc = hv_prepare(ctx,
-	                             "SELECT child, urn FROM missing_report WHERE superseded_by IS NULL"
-	                             " UNION SELECT child, urn FROM missing_episode",
+	                             "SELECT c.pseudonym, g.child, g.urn FROM (SELECT child, urn FROM missing_report"
+	                             " WHERE superseded_by IS NULL UNION SELECT child, urn FROM missing_episode) g"
+	                             " JOIN missing_child c ON c.id = g.child",
 	                             &groups))) {
 		int s;
 		while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
-			const char *c = (const char *)sqlite3_column_text(groups, 0);
-			if (c && strlen(c) == 64 &&
-			    groups_add(touched, c, (const char *)sqlite3_column_text(groups, 1)))
+			const void *c = sqlite3_column_blob(groups, 0);
+			if (c && sqlite3_column_bytes(groups, 0) == 32 &&
+			    groups_add(touched, c, sqlite3_column_int64(groups, 1),
+			               (const char *)sqlite3_column_text(groups, 2)))
 				rc = nomem(ctx);
 		}
 		if (!rc && s != SQLITE_DONE)
@@ -1654,28 +1850,28 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	k.none_before = (int)none_before;
 	if (!rc)
 		rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) FROM missing_episode", &episodes);
-	/* The episodes' indexes by time and by home, whose keys the linkage (in
-	 * group order) inserts at random, are made again after it when the
-	 * groups to link are a quarter or more of the episodes the store holds;
-	 * the index by group too when the store holds no episode (no group's
-	 * old episodes are read through it). */
-	static const char *const episode_indexes[] = {"missing_episode_when", "missing_episode_home",
-	                                              "missing_episode_group"};
+	/* The episodes' index by time, whose keys the linkage (in group order)
+	 * inserts at random, is made again after it when the groups to link are
+	 * a quarter or more of the episodes the store holds; the index by group
+	 * too when the store holds no episode (no group's old episodes are read
+	 * through it). */
+	static const char *const episode_indexes[] = {"missing_episode_when", "missing_episode_group"};
 	if (!rc && (int64_t)touched->n >= episodes / 4)
-		rc = unindex(ctx, episode_indexes, k.none_before ? 3 : 2, &again);
+		rc = unindex(ctx, episode_indexes, k.none_before ? 2 : 1, &again);
 	const struct {
 		const char *sql;
 		sqlite3_stmt **st;
 	} stmts[] = {
 	    {"INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at,"
-	     " duration_h, risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
-	     " la_report, conflict, last_seen, found) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	     " risk, cse, cce, ri_offered, ri_held, ri_independent, ri_date, police_report,"
+	     " la_report, conflict, last_seen_x, last_seen_y, found_x, found_y)"
+	     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	     &k.ins},
 	    {"DELETE FROM missing_episode WHERE id = ?", &k.del},
 	    {"UPDATE missing_episode SET placing_la = ?3, host_la = ?4, missing_from = ?5, returned_at = ?6,"
-	     " duration_h = ?7, risk = ?8, cse = ?9, cce = ?10, ri_offered = ?11, ri_held = ?12,"
-	     " ri_independent = ?13, ri_date = ?14, police_report = ?15, la_report = ?16, conflict = ?17,"
-	     " last_seen = ?18, found = ?19 WHERE id = ?20",
+	     " risk = ?7, cse = ?8, cce = ?9, ri_offered = ?10, ri_held = ?11,"
+	     " ri_independent = ?12, ri_date = ?13, police_report = ?14, la_report = ?15, conflict = ?16,"
+	     " last_seen_x = ?17, last_seen_y = ?18, found_x = ?19, found_y = ?20 WHERE id = ?21",
 	     &k.upd},
 	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
 	     " FROM missing_episode WHERE child = ?1 AND urn = ?2",
@@ -1692,10 +1888,9 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
 	for (size_t gi = 0; !rc && gi < touched->n; gi++) {
-		char child[65];
+		int64_t child = touched->g[gi].id;
 		const char *urn = touched->g[gi].urn;
-		sodium_bin2hex(child, sizeof child, touched->g[gi].child, 32);
-		sqlite3_bind_text(k.reports, 1, child, 64, SQLITE_STATIC);
+		sqlite3_bind_int64(k.reports, 1, child);
 		sqlite3_bind_text(k.reports, 2, urn, -1, SQLITE_STATIC);
 		k.nep = 0;
 		if (!(rc = k.none_before ? HAVEN_OK : read_old(&k, child, urn)) &&
@@ -1871,6 +2066,44 @@ static haven_status check_opts(haven_ctx *ctx, const char *path, const haven_mis
 	return HAVEN_OK;
 }
 
+/* The import's one transaction under a rollback journal, not the
+ * store's write-ahead log, when no other connection has the store open:
+ * the log writes every page twice (into the log, then into the file at
+ * the checkpoint), while a rollback journal keeps only the original of a
+ * page that already existed - nothing for the pages a large import appends
+ * to the file.  All or nothing still: an error or a crash rolls the file
+ * back from the journal.  1 when switched (wal_again switches back), 0 when
+ * the store stays as it was (another connection holds it, or it was not in
+ * WAL mode). */
+static int rollback_journal(haven_ctx *ctx)
+{
+	char mode[16] = "";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal"))
+		return 0;
+	/* no wait: a reader elsewhere keeps the log, and the import goes on */
+	sqlite3_busy_timeout(ctx->db, 0);
+	int switched = 0;
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK) {
+		switched = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+		           !strcmp((const char *)sqlite3_column_text(st, 0), "delete");
+		sqlite3_finalize(st);
+	}
+	sqlite3_busy_timeout(ctx->db, HV_BUSY_MS);
+	return switched;
+}
+
+/* The store back in WAL mode, as every connection opens it. */
+static void wal_again(haven_ctx *ctx)
+{
+	sqlite3_exec(ctx->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_missing_opts *opts,
                                   haven_missing_report *report)
 {
@@ -1892,9 +2125,12 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		return rc;
 	hv_missing_fingerprint(im.key, fp);
 	hv_missing_keyed(im.key, &im.keyed);
+	int journal = 0;
 	if ((o.rejects && (rc = hv_output_vacant(ctx, o.rejects, "a reject file is never overwritten"))) ||
-	    (rc = hv_missing_file_sha(ctx, path, rep->sha256)) ||
+	    (rc = hv_missing_file_sha(ctx, path, rep->sha256)) || ((journal = rollback_journal(ctx)), 0) ||
 	    (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE))) {
+		if (journal)
+			wal_again(ctx);
 		sodium_memzero(im.key, sizeof im.key);
 		sodium_memzero(&im.keyed, sizeof im.keyed);
 		return rc;
@@ -1926,7 +2162,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!(rc = hv_missing_key_check(ctx, o.key, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
-	    !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
+	    !(rc = children_begin(&im)) && !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
 	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
 	    !(rc = load_versions(ctx, &im.hv, &im.nhv)) && !(rc = prepare_all(&im)) &&
@@ -1981,6 +2217,8 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		         (long long)rep->episodes);
 	haven_status end =
 	    hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, rep->added + rep->superseded, NULL);
+	if (journal)
+		wal_again(ctx);
 	if (end && !rc && o.rejects)
 		unlink(o.rejects); /* the import did not happen: neither did its rejects */
 	if (end) {

@@ -68,6 +68,10 @@ typedef struct hv_column {
  *  when absent.  A required column absent is HAVEN_ERR_MISSING at row 1. */
 haven_status hv_missing_columns(hv_source *src, const hv_column *columns, int n, int *col);
 
+/** Trim spaces and tabs around the NUL-terminated *s: *s moves to its first
+ *  other byte, and the length up to its last is returned (0: blank). */
+size_t hv_missing_trim(const char **s);
+
 /** The pseudonym of the child identifier raw (spaces and tabs around it
  *  dropped) under keyed into hex; returns the identifier's trimmed length
  *  (0: empty, hex untouched). */

@@ -3,7 +3,7 @@
  * a copy of the national analysis store ($HAVEN_NATIONAL/analysis.db, the
  * synthetic register of 4,009 homes geocoded), N episodes (default
  * 1,000,000) over 2015-2024 at homes drawn across the register, each with
- * its police report (missing_report) as schema 7 links them, then
+ * its police report (missing_report) as schema 9 links them, then
  * haven_trends by placing LA and month, by host LA and month, by region and
  * quarter and by home and year, then by placing and host LA and month as
  * DfE (the hierarchy under disclosure control), each made and released
@@ -49,26 +49,28 @@ int main(int argc, char **argv)
 	    "INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added, superseded, unchanged,"
 	    " rejected) VALUES(1, 'police', 'bench.csv', printf('%%064d', 1), '2025-04-01T00:00:00Z', %ld, %ld, 0, 0,"
 	    " 0);"
+	    "INSERT INTO missing_child(id, pseudonym)"
+	    " WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %ld)"
+	    " SELECT i, CAST(printf('%%032x', i) AS BLOB) FROM c;"
 	    "INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn, placing_la,"
 	    " missing_from, returned_at, risk, cse, cce, ri_offered, ri_held, ri_independent, content)"
 	    " WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %ld),"
 	    " g AS (SELECT i, (SELECT urn FROM h WHERE k = i * 7919 %% (SELECT count(*) FROM h)) AS urn,"
 	    "  (SELECT la_code FROM h WHERE k = i * 104729 %% (SELECT count(*) FROM h)) AS placing,"
-	    "  printf('%%064x', i %% %ld) AS child,"
+	    "  i %% %ld + 1 AS child,"
 	    "  strftime('%%Y-%%m-%%dT20:00:00', '2015-01-01', '+' || (i * 37 %% 3653) || ' days') AS start,"
 	    "  CASE WHEN i %% 25 = 24 THEN NULL ELSE i %% 47 END AS hours FROM s)"
-	    " SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, placing, start,"
-	    "  CASE WHEN hours IS NULL THEN NULL ELSE strftime('%%Y-%%m-%%dT%%H:%%M:%%S', start, '+' || hours || "
-	    "' hours') END,"
-	    "  'low', i %% 11 = 0, i %% 13 = 0, i %% 2 = 0, i %% 3 = 0, i %% 9 = 0, printf('%%064d', i) FROM g;"
-	    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, duration_h, risk,"
+	    " SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, placing, CAST(strftime('%%s', start) AS INTEGER),"
+	    "  CASE WHEN hours IS NULL THEN NULL ELSE CAST(strftime('%%s', start, '+' || hours || ' hours') AS INTEGER)"
+	    "  END,"
+	    "  'low', i %% 11 = 0, i %% 13 = 0, i %% 2 = 0, i %% 3 = 0, i %% 9 = 0, zeroblob(16) FROM g;"
+	    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, risk,"
 	    " cse, cce, ri_offered, ri_held, ri_independent, police_report)"
-	    " SELECT r.child, r.urn, r.placing_la, h.la_code, r.missing_from, r.returned_at,"
-	    "  (julianday(r.returned_at) - julianday(r.missing_from)) * 24, r.risk, r.cse, r.cce, r.ri_offered,"
-	    "  r.ri_held, r.ri_independent, r.id FROM missing_report r JOIN h ON h.urn = r.urn;"
+	    " SELECT r.child, r.urn, r.placing_la, h.la_code, r.missing_from, r.returned_at, r.risk, r.cse, r.cce,"
+	    "  r.ri_offered, r.ri_held, r.ri_independent, r.id FROM missing_report r JOIN h ON h.urn = r.urn;"
 	    "DROP TABLE temp.h;"
 	    "COMMIT;",
-	    n, n, n - 1, n / 8 > 0 ? n / 8 : 1);
+	    n, n, n / 8 > 0 ? n / 8 : 1, n - 1, n / 8 > 0 ? n / 8 : 1);
 	haven_status rc = hv_exec(ctx, sql);
 	sqlite3_free(sql);
 	if (rc)

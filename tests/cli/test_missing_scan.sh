@@ -3,7 +3,7 @@
 # synthetic register geocoded, every boundary) with 3,000 episodes of 600
 # children found across a 200 km square over 2023 and 60 more of 15
 # children found within 400 m of each other in Leeds in 2023's last ten
-# days, put into missing_report and missing_episode with SQL as schema 7
+# days, put into missing_report and missing_episode with SQL as schema 9
 # describes them.  Asserted: a West Yorkshire Police analyst finds the Leeds
 # cluster (its LA, cell, 15 children, p <= 0.01, a window in the planted
 # days), sees only clusters of episodes at homes in the force area, and the
@@ -35,23 +35,25 @@ CREATE TEMP TABLE h AS SELECT row_number() OVER (ORDER BY urn) - 1 AS k, urn, la
  WHERE valid_to IS NULL;
 CREATE TEMP TABLE g AS WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 2999)
  SELECT i, (SELECT urn FROM h WHERE k = i * 7919 % (SELECT count(*) FROM h)) AS urn,
-  printf('%064x', i % 600) AS child,
+  i % 600 + 1 AS child,
   strftime('%Y-%m-%dT20:00:00', '2023-01-01', '+' || (i * 37 % 365) || ' days') AS start,
   330000 + (i * 7919 % 200000) AS x, 330000 + (i * 104729 % 200000) AS y FROM s
- UNION ALL SELECT 3000 + j, '$HOME', printf('%064x', 5000 + j % 15),
+ UNION ALL SELECT 3000 + j, '$HOME', 5000 + j % 15,
   strftime('%Y-%m-%dT21:00:00', '2023-12-22', '+' || (j % 10) || ' days'), 430000 + (j * 37 % 400),
   433500 + (j * 53 % 400)
  FROM (WITH RECURSIVE t(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM t WHERE j < 59) SELECT j FROM t);
 INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added, superseded, unchanged, rejected)
  VALUES(1, 'police', 'episodes.csv', printf('%064d', 1), '2025-04-01T00:00:00Z', 3060, 3060, 0, 0, 0);
+INSERT INTO missing_child(id, pseudonym) SELECT DISTINCT child, CAST(printf('%032x', child) AS BLOB) FROM g;
 INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn, missing_from, risk, found_x,
  found_y, content)
- SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, start, 'low', x, y, printf('%064d', i) FROM g;
-INSERT INTO missing_episode(child, urn, host_la, missing_from, risk, police_report, found)
+ SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, CAST(strftime('%s', start) AS INTEGER), 'low', x, y,
+  zeroblob(16) FROM g;
+INSERT INTO missing_episode(child, urn, host_la, missing_from, risk, police_report, found_x, found_y)
  SELECT child, urn, (SELECT la_code FROM home_version v WHERE v.urn = r.urn AND v.valid_to IS NULL), missing_from,
-  risk, id, MakePoint(found_x, found_y, 27700) FROM missing_report r;
+  risk, id, found_x, found_y FROM missing_report r;
 SQL
-[ "$(sqlite3 "$S" "SELECT count(*) FROM missing_episode WHERE found IS NOT NULL")" = 3060 ] || fail "episodes"
+[ "$(sqlite3 "$S" "SELECT count(*) FROM missing_episode WHERE found_x IS NOT NULL")" = 3060 ] || fail "episodes"
 before=$(sqlite3 "$S" "SELECT sha3_query('SELECT * FROM missing_episode')" 2>/dev/null || dump "$S")
 ARGS=(--max-radius 2000 --max-days 14 --replicates 99 --seed 5 --prospective --from 2023-01-01 --to 2023-12-31)
 

@@ -36,11 +36,10 @@ points() {
 	     WHEN EXISTS (SELECT 1 FROM missing_episode e
 	                  LEFT JOIN missing_report p ON p.id = e.police_report
 	                  LEFT JOIN missing_report l ON l.id = e.la_report
-	                  WHERE NOT ((e.$1 IS NULL AND coalesce(p.$1_x, l.$1_x) IS NULL)
-	                     OR (GeometryType(e.$1) = 'POINT' AND ST_Srid(e.$1) = 27700
-	                         AND X(e.$1) = coalesce(p.$1_x, l.$1_x) AND Y(e.$1) = coalesce(p.$1_y, l.$1_y))))
+	                  WHERE NOT ((e.$1_x IS NULL AND e.$1_y IS NULL AND coalesce(p.$1_x, l.$1_x) IS NULL)
+	                     OR (e.$1_x = coalesce(p.$1_x, l.$1_x) AND e.$1_y = coalesce(p.$1_y, l.$1_y))))
 	     THEN 'a point that is not its report''s'
-	     WHEN (SELECT count($1) FROM missing_episode) = 0 THEN 'no point at all'
+	     WHEN (SELECT count($1_x) FROM missing_episode) = 0 THEN 'no point at all'
 	     ELSE 'ok' END"
 }
 # rows: every episode as id and reports, in order.

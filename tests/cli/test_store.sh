@@ -36,21 +36,45 @@ haven_part() {
 	echo "-- user_version $(sqlite3 "$1" "PRAGMA user_version;")"
 }
 
-# Take a store back to schema 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
-# what later migrations made (as test_govern's 10.9 does).
-# placements (schema 10); zones (schema 11): its tables, its R*Tree and SpatiaLite's records
-# of its geometry column
-to8="DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;
+# Take a store back to schema 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
+# what later migrations made (as test_govern's 10.9 does).  Placements (schema 10); zones
+# (schema 11): its tables, its R*Tree and SpatiaLite's records of its geometry column.
+to9="DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;
      DROP TABLE zone_address_check; DROP TABLE zone_window; DROP TABLE idx_zone_geom; DROP TABLE zone;
      DROP TABLE zone_load; DELETE FROM geometry_columns WHERE f_table_name = 'zone';
      DELETE FROM geometry_columns_auth WHERE f_table_name = 'zone';
      DELETE FROM geometry_columns_statistics WHERE f_table_name = 'zone';
      DELETE FROM geometry_columns_time WHERE f_table_name = 'zone';
      DELETE FROM geometry_columns_field_infos WHERE f_table_name = 'zone';"
+# Schema 8's reports and episodes
+# (the pseudonym in hex in each, times as text, points as SpatiaLite BLOBs), as schema 7 made them:
+to8="$to9 DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_child;
+     CREATE TABLE missing_report( id INTEGER PRIMARY KEY, source TEXT NOT NULL CHECK(source IN ('police','la')),
+      source_ref TEXT NOT NULL, load_id INTEGER NOT NULL REFERENCES missing_load(id), source_row INTEGER NOT NULL,
+      superseded_by INTEGER REFERENCES missing_report(id), superseded_at TEXT,
+      child TEXT NOT NULL CHECK(length(child) = 64), urn TEXT NOT NULL, placing_la TEXT,
+      missing_from TEXT NOT NULL, returned_at TEXT CHECK(returned_at IS NULL OR returned_at >= missing_from),
+      risk TEXT CHECK(risk IN ('none','low','medium','high')), cse INTEGER CHECK(cse IN (0,1)),
+      cce INTEGER CHECK(cce IN (0,1)), ri_offered INTEGER CHECK(ri_offered IN (0,1)),
+      ri_held INTEGER CHECK(ri_held IN (0,1)), ri_independent INTEGER CHECK(ri_independent IN (0,1)), ri_date TEXT,
+      last_seen_x REAL, last_seen_y REAL, found_x REAL, found_y REAL, content TEXT NOT NULL,
+      CHECK((last_seen_x IS NULL) = (last_seen_y IS NULL) AND (found_x IS NULL) = (found_y IS NULL)));
+     CREATE UNIQUE INDEX missing_report_current ON missing_report(source, source_ref) WHERE superseded_by IS NULL;
+     CREATE INDEX missing_report_child ON missing_report(child, urn, missing_from);
+     CREATE TABLE missing_episode( id INTEGER PRIMARY KEY, child TEXT NOT NULL, urn TEXT NOT NULL, placing_la TEXT,
+      host_la TEXT, missing_from TEXT NOT NULL, returned_at TEXT, duration_h REAL,
+      risk TEXT CHECK(risk IN ('none','low','medium','high')), cse INTEGER, cce INTEGER, ri_offered INTEGER,
+      ri_held INTEGER, ri_independent INTEGER, ri_date TEXT, police_report INTEGER REFERENCES missing_report(id),
+      la_report INTEGER REFERENCES missing_report(id), conflict TEXT, last_seen BLOB, found BLOB,
+      CHECK(police_report IS NOT NULL OR la_report IS NOT NULL));
+     CREATE INDEX missing_episode_when ON missing_episode(missing_from);
+     CREATE INDEX missing_episode_home ON missing_episode(urn, missing_from);
+     CREATE INDEX missing_episode_group ON missing_episode(child, urn);"
 to7="$to8 DROP INDEX missing_episode_group; CREATE INDEX missing_episode_child ON missing_episode(child);
      CREATE VIRTUAL TABLE missing_episode_last_seen USING rtree(id, xmin, xmax, ymin, ymax);
      CREATE VIRTUAL TABLE missing_episode_found USING rtree(id, xmin, xmax, ymin, ymax);"
-to6="$to8 DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_load; DROP TABLE missing_key;"
+to6="$to9 DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE missing_child; DROP TABLE missing_load;
+     DROP TABLE missing_key;"
 to5="$to6 DROP TABLE stats_value; DROP TABLE stats_load;"
 to4="$to5 DROP TABLE authority_scope; DROP TABLE area_la; ALTER TABLE authority DROP COLUMN scope_recorded_at;"
 to3="$to4 DROP INDEX snapshot_issuer; ALTER TABLE snapshot DROP COLUMN origin; ALTER TABLE snapshot DROP COLUMN issuer;
@@ -82,11 +106,74 @@ check created "$T/new.db"
 before=$(sqlite3 "$T/new.db" .dump | sha256sum)
 expect_exit 0 "$H" audit verify "$T/new.db"
 [ "$before" = "$(sqlite3 "$T/new.db" .dump | sha256sum)" ] || fail "opening a current store changed it"
-for v in 8 7 6 5 4 3 2 1; do
+for v in 9 8 7 6 5 4 3 2 1; do
 	new_store "$T/v$v.db"
 	sql=to$v
 	sqlite3 "$T/v$v.db" "${!sql} PRAGMA user_version = $v;"
 	expect_exit 0 "$H" audit verify "$T/v$v.db"
 	check "from$v" "$T/v$v.db"
 done
+# A store of schema 8 holding reports and episodes migrates to schema 9 losslessly: the
+# police and LA fixtures imported, their rows written back as schema 8 held them (the
+# pseudonym in hex, times as text, the duration, points as SpatiaLite BLOBs), then opened:
+# every row the same (children by their pseudonyms), the same trends, linkage and scorecard,
+# and the same file again a no-op (the content hashes carried over).
+export HAVEN_USER=admin
+S=$T/v8data.db
+missing_store "$S"
+"$H" -q key init "$T/missing.key" >/dev/null
+MF=$HAVEN_FIXTURES/missing
+expect_exit 0 "$H" missing import "$S" "$MF/police.csv" --source police --key "$T/missing.key"
+expect_exit 0 "$H" missing import "$S" "$MF/la.csv" --source la --key "$T/missing.key"
+# a correction, so that a superseded version and its history migrate too
+sed 's/^GMP-001,\(.*\),2025-03-02 03:00,/GMP-001,\1,2025-03-02 04:30,/' "$MF/police.csv" >"$T/police_v2.csv"
+expect_exit 0 "$H" missing import "$S" "$T/police_v2.csv" --source police --key "$T/missing.key"
+rows_of() {
+	sqlite3 "$1" "SELECT r.id, r.source, r.source_ref, r.load_id, r.source_row, r.superseded_by,
+	  r.superseded_at, hex(c.pseudonym), r.urn, r.placing_la, r.missing_from, r.returned_at, r.risk, r.cse, r.cce,
+	  r.ri_offered, r.ri_held, r.ri_independent, r.ri_date, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y,
+	  hex(r.content) FROM missing_report r JOIN missing_child c ON c.id = r.child ORDER BY r.id;
+	  SELECT e.id, hex(c.pseudonym), e.urn, e.placing_la, e.host_la, e.missing_from, e.returned_at, e.risk, e.cse,
+	  e.cce, e.ri_offered, e.ri_held, e.ri_independent, e.ri_date, e.police_report, e.la_report, e.conflict,
+	  e.last_seen_x, e.last_seen_y, e.found_x, e.found_y FROM missing_episode e
+	  JOIN missing_child c ON c.id = e.child ORDER BY e.id;"
+}
+figures() {
+	"$H" missing trends "$1" --by month --area la --format csv
+	"$H" missing trends "$1" --by quarter --area england --format json
+	"$H" missing linkage "$1" --by month --area host-la --format csv
+	"$H" missing scorecard "$1" --format csv
+}
+rows_of "$S" >"$T/rows9.txt"
+figures "$S" >"$T/figures9.txt"
+[ "$(grep -c . "$T/rows9.txt")" -ge 18 ] || fail "from8data: the fixtures' reports and episodes are not there"
+sqlite3 -cmd ".load mod_spatialite" "$S" "
+CREATE TEMP TABLE c AS SELECT * FROM missing_child; CREATE TEMP TABLE r AS SELECT * FROM missing_report;
+CREATE TEMP TABLE e AS SELECT * FROM missing_episode;
+$to8
+INSERT INTO missing_report SELECT r.id, r.source, r.source_ref, r.load_id, r.source_row, r.superseded_by,
+ r.superseded_at, lower(hex(c.pseudonym)), r.urn, r.placing_la, strftime('%Y-%m-%dT%H:%M:%S', r.missing_from, 'unixepoch'),
+ strftime('%Y-%m-%dT%H:%M:%S', r.returned_at, 'unixepoch'), r.risk, r.cse, r.cce, r.ri_offered, r.ri_held,
+ r.ri_independent, r.ri_date, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y,
+ lower(hex(r.content)) || lower(hex(randomblob(16)))
+ FROM temp.r r JOIN temp.c c ON c.id = r.child ORDER BY r.id;
+INSERT INTO missing_episode SELECT e.id, lower(hex(c.pseudonym)), e.urn, e.placing_la, e.host_la,
+ strftime('%Y-%m-%dT%H:%M:%S', e.missing_from, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%S', e.returned_at, 'unixepoch'),
+ (e.returned_at - e.missing_from) / 3600.0, e.risk, e.cse, e.cce, e.ri_offered, e.ri_held, e.ri_independent,
+ e.ri_date, e.police_report, e.la_report, e.conflict, MakePoint(e.last_seen_x, e.last_seen_y, 27700),
+ MakePoint(e.found_x, e.found_y, 27700) FROM temp.e e JOIN temp.c c ON c.id = e.child ORDER BY e.id;
+PRAGMA user_version = 8;"
+[ "$(sqlite3 "$S" "SELECT typeof(missing_from) || ' ' || length(child) FROM missing_episode LIMIT 1")" = "text 64" ] ||
+	fail "from8data: the store is not as schema 8 held it"
+figures "$S" >"$T/figures8.txt" # opening it migrates it
+[ "$(sqlite3 "$S" "PRAGMA user_version")" = "$(sqlite3 "$T/new.db" "PRAGMA user_version")" ] ||
+	fail "from8data: not migrated"
+rows_of "$S" >"$T/rows8.txt"
+diff -u "$T/rows9.txt" "$T/rows8.txt" || fail "from8data: the rows differ after the migration (diff above)"
+diff -u "$T/figures9.txt" "$T/figures8.txt" || fail "from8data: the trends differ after the migration (diff above)"
+objects() { sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name LIKE 'missing%' ORDER BY name"; }
+diff -u <(objects "$T/new.db") <(objects "$S") || fail "from8data: the tables differ from a new store's (diff above)"
+expect_exit 0 "$H" missing import "$S" "$T/police_v2.csv" --source police --key "$T/missing.key"
+expect_out "no report changed"
+echo "ok from8data: $(grep -c . "$T/rows8.txt") rows and the figures the same after migrating; a re-import is a no-op"
 echo "all ok"

@@ -2,7 +2,7 @@
 # test_trends.sh - haven missing trends and haven missing outliers on the
 # national store (the synthetic register of 4,009 homes, geocoded, every
 # boundary), with 6,000 episodes of 900 children put into missing_report
-# and missing_episode with SQL as schema 7 describes them (a load, one
+# and missing_episode with SQL as schema 9 describes them (a load, one
 # police report per episode, the episode linked to it) and 150 more at one
 # home in Leeds, which must stand out.  Asserted: totals against the
 # store's own rows; CSV and JSON that parse; charts and funnels that open
@@ -43,23 +43,24 @@ CREATE TEMP TABLE g AS WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 F
  SELECT i, (SELECT urn FROM h WHERE k = i * 7919 % (SELECT count(*) FROM h)) AS urn,
   (SELECT la_code FROM h WHERE k = i * 7919 % (SELECT count(*) FROM h)) AS host,
   (SELECT la_code FROM h WHERE k = i * 104729 % (SELECT count(*) FROM h)) AS placing,
-  printf('%064x', i % 900) AS child,
+  i % 900 + 1 AS child,
   strftime('%Y-%m-%dT20:00:00', '2023-01-01', '+' || (i * 37 % 731) || ' days') AS start,
   CASE WHEN i % 25 = 24 THEN NULL ELSE i % 47 END AS hours FROM s
- UNION ALL SELECT 6000 + j, '$OUTLIER', '$LEEDS', '$LEEDS', printf('%064x', 5000 + j % 7),
+ UNION ALL SELECT 6000 + j, '$OUTLIER', '$LEEDS', '$LEEDS', 5000 + j % 7,
   strftime('%Y-%m-%dT21:00:00', '2024-01-01', '+' || (j * 2) || ' days'), 3
  FROM (WITH RECURSIVE t(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM t WHERE j < 149) SELECT j FROM t);
 INSERT INTO missing_load(id, source, file, sha256, loaded_at, rows_read, added, superseded, unchanged, rejected)
  VALUES(1, 'police', 'episodes.csv', printf('%064d', 1), '2025-04-01T00:00:00Z', 6150, 6150, 0, 0, 0);
+INSERT INTO missing_child(id, pseudonym) SELECT DISTINCT child, CAST(printf('%032x', child) AS BLOB) FROM g;
 INSERT INTO missing_report(id, source, source_ref, load_id, source_row, child, urn, placing_la, missing_from,
  returned_at, risk, cse, cce, ri_offered, ri_held, ri_independent, content)
- SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, placing, start,
-  CASE WHEN hours IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', start, '+' || hours || ' hours') END,
-  'low', i % 11 = 0, i % 13 = 0, i % 2 = 0, i % 3 = 0, i % 9 = 0, printf('%064d', i) FROM g;
-INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, duration_h, risk, cse, cce,
+ SELECT i + 1, 'police', 'P' || i, 1, i + 2, child, urn, placing, CAST(strftime('%s', start) AS INTEGER),
+  CASE WHEN hours IS NULL THEN NULL ELSE CAST(strftime('%s', start, '+' || hours || ' hours') AS INTEGER) END,
+  'low', i % 11 = 0, i % 13 = 0, i % 2 = 0, i % 3 = 0, i % 9 = 0, zeroblob(16) FROM g;
+INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, risk, cse, cce,
  ri_offered, ri_held, ri_independent, police_report)
- SELECT child, urn, placing_la, '$LEEDS', missing_from, returned_at,
-  (julianday(returned_at) - julianday(missing_from)) * 24, risk, cse, cce, ri_offered, ri_held, ri_independent, id
+ SELECT child, urn, placing_la, '$LEEDS', missing_from, returned_at, risk, cse, cce, ri_offered, ri_held,
+  ri_independent, id
  FROM missing_report;
 UPDATE missing_episode SET host_la = (SELECT la_code FROM home_version v WHERE v.urn = missing_episode.urn
  AND v.valid_to IS NULL);
@@ -137,7 +138,7 @@ expect_exit 0 "$H" missing outliers "$S" --funnel "$T/funnel.svg" --all --csv
 is_svg "$T/funnel.svg" || fail "3.3 the funnel is not an SVG"
 same "3.3 --all lists every home with places in the period (registered by its last day)" \
 	"$(sqlite3 "$S" "SELECT count(*) FROM home_version WHERE places > 0 AND registration_date <=
-	  (SELECT max(substr(missing_from, 1, 10)) FROM missing_episode)")" \
+	  (SELECT date(max(missing_from), 'unixepoch') FROM missing_episode)")" \
 	"$(($(wc -l <"$T/out") - 1))"
 expect_exit 0 "$H" missing outliers "$S" --csv
 cp "$T/out" "$T/above.csv"
@@ -290,7 +291,7 @@ urns = {r["urn"] for r in csv.DictReader(open(sys.argv[1]))}
 db = sqlite3.connect(sys.argv[2])
 wy = {u for (u,) in db.execute("SELECT urn FROM home_version WHERE places > 0 AND la_code IN "
                                  "('E08000032','E08000033','E08000034','E08000035','E08000036') AND "
-                                 "registration_date <= (SELECT max(substr(missing_from, 1, 10)) FROM missing_episode)")}
+                                 "registration_date <= (SELECT date(max(missing_from), 'unixepoch') FROM missing_episode)")}
 assert urns == wy, (len(urns), len(wy))
 print("ok: 5.5 the outliers' homes are the force's %d homes" % len(urns))
 PY

@@ -5,8 +5,8 @@
  * The store is real: the fixture register (tests/fixtures/register,
  * months received 2025-01-31, 2025-02-28, 2025-03-31, then month3 again
  * with Ofsted's judgements, 2025-04-10) over the fixture's LAs, and
- * episodes put into missing_report and missing_episode with SQL exactly as
- * schema 7 and docs/missing.md describe them (a load, a police report per
+ * episodes put into missing_child, missing_report and missing_episode with SQL
+ * exactly as schema 9 and docs/missing.md describe them (a load, a police report per
  * episode, the episode linked to it).  Every expected figure is worked out
  * by hand in the comments beside it.
  */
@@ -27,31 +27,30 @@
 
 static haven_ctx *ctx;
 
-/* One episode of child (a pseudonym: the hex digit c, 64 times) at urn,
- * from a time, returned after hours (< 0: still missing). */
+/* One episode of child c (missing_child's id: the character's code, its
+ * pseudonym 32 bytes of digits) at urn, from a time, returned after hours
+ * (< 0: still missing).  Times are the clock's seconds (schema 9). */
 static void episode(char c, const char *urn, const char *placing, const char *host, const char *from, double hours,
                     int cse, int cce, int offered, int held, int independent)
 {
 	static int ref;
 	ref++;
-	char child[65], returned[128] = "NULL", dur[32] = "NULL";
-	memset(child, c, 64);
-	child[64] = '\0';
-	if (hours >= 0) {
-		snprintf(returned, sizeof returned, "strftime('%%Y-%%m-%%dT%%H:%%M:%%S', '%s', '+%d minutes')", from,
+	char returned[128] = "NULL";
+	if (hours >= 0)
+		snprintf(returned, sizeof returned, "CAST(strftime('%%s', '%s', '+%d minutes') AS INTEGER)", from,
 		         (int)(hours * 60));
-		snprintf(dur, sizeof dur, "%g", hours);
-	}
 	char *sql = sqlite3_mprintf(
+	    "INSERT OR IGNORE INTO missing_child(id, pseudonym) VALUES(%d, CAST(printf('%%032d', %d) AS BLOB));"
 	    "INSERT INTO missing_report(source, source_ref, load_id, source_row, child, urn, placing_la, missing_from,"
 	    " returned_at, risk, cse, cce, ri_offered, ri_held, ri_independent, content)"
-	    " VALUES('police', 'R%d', 1, %d, '%s', '%q', %Q, '%q', %s, 'low', %d, %d, %d, %d, %d, printf('%%064d', "
-	    "%d));"
-	    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, duration_h, risk,"
+	    " VALUES('police', 'R%d', 1, %d, %d, '%q', %Q, CAST(strftime('%%s', '%q') AS INTEGER), %s, 'low', %d, %d,"
+	    " %d, %d, %d, zeroblob(16));"
+	    "INSERT INTO missing_episode(child, urn, placing_la, host_la, missing_from, returned_at, risk,"
 	    " cse, cce, ri_offered, ri_held, ri_independent, police_report)"
-	    " VALUES('%s', '%q', %Q, %Q, '%q', %s, %s, 'low', %d, %d, %d, %d, %d, last_insert_rowid())",
-	    ref, ref + 1, child, urn, placing, from, returned, cse, cce, offered, held, independent, ref, child, urn,
-	    placing, host, from, returned, dur, cse, cce, offered, held, independent);
+	    " VALUES(%d, '%q', %Q, %Q, CAST(strftime('%%s', '%q') AS INTEGER), %s, 'low', %d, %d, %d, %d, %d,"
+	    " last_insert_rowid())",
+	    c, c, ref, ref + 1, c, urn, placing, from, returned, cse, cce, offered, held, independent, c, urn, placing,
+	    host, from, returned, cse, cce, offered, held, independent);
 	tu_ok(ctx, hv_exec(ctx, sql));
 	sqlite3_free(sql);
 }
