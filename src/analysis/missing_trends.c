@@ -1338,7 +1338,7 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
 	if (!rc && asked >= 0)
-		rc = hv_table_parent_key(ctx, tb, "period");
+		rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period");
 	if (!rc)
 		rc = by_area_meta(&t, tb, link, asked >= 0);
 	if (!rc && asked >= 0)
