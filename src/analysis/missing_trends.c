@@ -281,28 +281,6 @@ static void period_label(int by, int64_t k, char buf[16])
 		snprintf(buf, 16, "%04u", (unsigned)k % 10000u);
 }
 
-/* The fixed calendar of an aggregates-only audience: financial years
- * (April to March), each of four quarters (Q1 April to June) of three
- * months.  A period of level l is a run of months_in[l] months. */
-enum { P_YEAR, P_QUARTER, P_MONTH, NPLEVEL };
-static const int months_in[NPLEVEL] = {12, 3, 1};
-static const char *const plevel_by[NPLEVEL] = {"year", "quarter", "month"};
-static const char *const fixed_words[NPLEVEL] = {"financial year", "financial quarter", "month"};
-
-/* The label of the period of level l starting at month k (period_of's
- * count): 2023-24, 2023-24 Q1, 2023-04. */
-static void fixed_label(int l, int64_t k, char buf[16])
-{
-	int64_t fy = k / 12 - (k % 12 < 3);
-	if (l == P_MONTH)
-		period_label(BY_MONTH, k, buf);
-	else if (l == P_YEAR)
-		period_label(BY_FY, fy, buf);
-	else
-		snprintf(buf, 16, "%04u-%02u Q%u", (unsigned)fy % 10000u, (unsigned)(fy + 1) % 100u,
-		         (unsigned)((k % 12 + 9) % 12) / 3u % 4u + 1u);
-}
-
 /* ---- what is read --------------------------------------------------------------- */
 
 typedef struct version {
@@ -355,14 +333,6 @@ typedef struct tr {
 	size_t ne, cap;
 	uint32_t top;           /* the code of the England (or scope) row */
 	const char *level_text; /* the geographic_level of the rows being written (a hierarchy's), or NULL */
-	/* fixed periods (an aggregates-only audience): episodes by month from
-	 * the April of the first financial year (by is BY_MONTH), rows of
-	 * financial years, their quarters and months; plevel the level of the
-	 * rows being written, asked the level asked for */
-	int fixed, plevel, asked;
-	/* distinct children of a run of episodes: seen[c] == gen once, twice[c]
-	 * == gen more than once (run_stats) */
-	uint32_t *seen, *twice, gen;
 } tr;
 
 static const struct kind {
@@ -384,8 +354,6 @@ static void tr_free(tr *t)
 	free(t->home_first);
 	free(t->home_n);
 	free(t->e);
-	free(t->seen);
-	free(t->twice);
 	hv_scope_free(t->scope);
 }
 
@@ -609,13 +577,11 @@ static int cmp_episode(const void *a, const void *b)
 	return (x->child > y->child) - (x->child < y->child);
 }
 
-/* The first and last day (inclusive) of period p, within [from, to]; with
- * fixed periods, the p-th period of the level being written. */
+/* The first and last day (inclusive) of period p, within [from, to]. */
 static void period_days(const tr *t, int32_t p, int64_t *a, int64_t *b)
 {
-	int64_t m = t->fixed ? months_in[t->plevel] : 1;
-	*a = period_start(t->by, t->first + p * m);
-	*b = period_start(t->by, t->first + (p + 1) * m) - 1;
+	*a = period_start(t->by, t->first + p);
+	*b = period_start(t->by, t->first + p + 1) - 1;
 	if (*a < t->from)
 		*a = t->from;
 	if (*b > t->to)
@@ -682,8 +648,6 @@ static haven_status place_days(tr *t, double **out)
 
 /* ---- the options --------------------------------------------------------------- */
 
-static haven_status begin_stamps(tr *t);
-
 static haven_status parse_date(haven_ctx *ctx, const char *s, int64_t *z)
 {
 	if (!hv_parse_date(s, z))
@@ -691,39 +655,9 @@ static haven_status parse_date(haven_ctx *ctx, const char *s, int64_t *z)
 	return HAVEN_OK;
 }
 
-/* For an aggregates-only audience a window is whole financial years:
- * from a 1 April to a 31 March (either may be left out). */
-haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char *to)
-{
-	int64_t z[2];
-	const char *d[2] = {from, to};
-	for (int i = 0; i < 2; i++) {
-		int y, m, day;
-		if (!d[i])
-			continue;
-		haven_status rc = parse_date(ctx, d[i], &z[i]);
-		if (rc)
-			return rc;
-		hv_civil_from_days(z[i], &y, &m, &day);
-		if (i == 0 ? m != 4 || day != 1 : m != 3 || day != 31)
-			return hv_error(ctx, HAVEN_ERR_VALUE,
-			                "--%s %s: for an aggregates-only audience (DfE, the Children's Commissioner, "
-			                "probation, the public) periods are fixed financial years, April to March, so "
-			                "--from must be a 1 April and --to a 31 March (e.g. --from 2023-04-01 --to "
-			                "2024-03-31): windows of other days could be differenced against each other "
-			                "(docs/disclosure.md)",
-			                i == 0 ? "from" : "to", d[i]);
-	}
-	return HAVEN_OK;
-}
-
 /* Start: the acting user, their scope, the read model; the dates (the
- * episodes' own first period and last day when not given).  With fixed
- * (an aggregates-only audience's table of a hierarchy) the periods are
- * whole financial years, read by month; whatever the audience, an
- * aggregates-only one's window must be whole financial years. */
-static haven_status begin_fixed(tr *t, haven_ctx *ctx, const char *by, const char *area, const char *from,
-                                const char *to, int fixed)
+ * episodes' own first period and last day when not given). */
+static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *area, const char *from, const char *to)
 {
 	memset(t, 0, sizeof *t);
 	t->ctx = ctx;
@@ -733,14 +667,6 @@ static haven_status begin_fixed(tr *t, haven_ctx *ctx, const char *by, const cha
 			t->by = i;
 	if (t->by < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter, year or fy", by);
-	t->fixed = fixed;
-	if (fixed) { /* the level asked for; read by month */
-		t->asked = t->by == BY_MONTH ? P_MONTH : t->by == BY_QUARTER ? P_QUARTER : P_YEAR;
-		t->by = BY_MONTH;
-	}
-	haven_status crc = hv_scope_aggregates_only(ctx) ? hv_trends_check_window(ctx, from, to) : HAVEN_OK;
-	if (crc)
-		return crc;
 	t->kind = -1;
 	for (int i = 0; i < NKINDS; i++)
 		if (strcmp(area ? area : "england", kinds[i].name) == 0)
@@ -777,9 +703,7 @@ static haven_status begin_fixed(tr *t, haven_ctx *ctx, const char *by, const cha
 		if (!to)
 			t->to = t->last_day;
 		if (!rc && !from) /* the whole of the first episode's period */
-			t->from = period_start(fixed ? BY_FY : t->by, period_of(fixed ? BY_FY : t->by, t->from));
-		if (!rc && !to && fixed) /* and of the last's financial year */
-			t->to = period_start(BY_FY, period_of(BY_FY, t->to) + 1) - 1;
+			t->from = period_start(t->by, period_of(t->by, t->from));
 	}
 	if (!rc && t->from > t->to) {
 		char a[11], b[11];
@@ -797,22 +721,9 @@ static haven_status begin_fixed(tr *t, haven_ctx *ctx, const char *by, const cha
 	t->placer = strcmp(ctx->actor.authority_kind, "la") == 0;
 	if ((t->top = intern_add(&t->codes, t->national ? ENGLAND : "scope")) == NONE)
 		return nomem(ctx);
-	if ((rc = read_versions(t)) || (rc = index_versions(t)) || (rc = read_episodes(t)))
+	if ((rc = read_versions(t)) || (rc = index_versions(t)))
 		return rc;
-	return begin_stamps(t);
-}
-
-static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *area, const char *from, const char *to)
-{
-	return begin_fixed(t, ctx, by, area, from, to, 0);
-}
-
-static haven_status begin_stamps(tr *t)
-{
-	haven_ctx *ctx = t->ctx;
-	t->seen = calloc(t->children.n + 1, sizeof *t->seen);
-	t->twice = calloc(t->children.n + 1, sizeof *t->twice);
-	return t->seen && t->twice ? HAVEN_OK : nomem(ctx);
+	return read_episodes(t);
 }
 
 /* ---- the tables --------------------------------------------------------------- */
@@ -828,8 +739,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* What a run of episodes (one area and period, in any order) adds up to;
- * quantiles only with want (they sort the durations). */
+/* What a run of episodes (one area and period, sorted by child) adds up to. */
 typedef struct stats {
 	int64_t episodes, children, repeat, returned, exploit, offered, held, independent;
 	int64_t police_only, la_only, both, conflicts; /* the reports behind the episodes */
@@ -837,7 +747,7 @@ typedef struct stats {
 	double median, p90;
 } stats;
 
-static haven_status run_stats_q(tr *t, const episode *e, size_t n, double **buf, size_t *cap, stats *s, int want)
+static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, size_t *cap, stats *s)
 {
 	memset(s, 0, sizeof *s);
 	s->episodes = (int64_t)n;
@@ -848,17 +758,13 @@ static haven_status run_stats_q(tr *t, const episode *e, size_t n, double **buf,
 		*buf = b;
 		*cap = n;
 	}
-	/* children once each, in any order: a stamp per child */
-	uint32_t gen = ++t->gen;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].child == e[i].child; j++)
+			;
+		s->children++;
+		s->repeat += j - i > 1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t c = e[i].child;
-		if (t->seen[c] != gen) {
-			t->seen[c] = gen;
-			s->children++;
-		} else if (t->twice[c] != gen) {
-			t->twice[c] = gen;
-			s->repeat++;
-		}
 		uint8_t f = e[i].flags;
 		if (f & F_RETURNED)
 			(*buf)[s->returned++] = e[i].hours;
@@ -872,20 +778,11 @@ static haven_status run_stats_q(tr *t, const episode *e, size_t n, double **buf,
 		s->both += (f & F_POLICE) && (f & F_LA);
 		s->conflicts += (f & F_CONFLICT) != 0;
 	}
-	if (!want) {
-		s->median = s->p90 = NAN;
-		return HAVEN_OK;
-	}
 	if (s->returned)
 		qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
 	s->median = hv_trends_quantile(*buf, (size_t)s->returned, 0.5);
 	s->p90 = hv_trends_quantile(*buf, (size_t)s->returned, 0.9);
 	return HAVEN_OK;
-}
-
-static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, size_t *cap, stats *s)
-{
-	return run_stats_q(t, e, n, buf, cap, s, 1);
 }
 
 static const char *const trend_cols[] = {"period",
@@ -946,10 +843,7 @@ static haven_status label_row(tr *t, haven_table *tb, uint32_t k, const char *na
 	char label[16], start[11];
 	int64_t a, b;
 	period_days(t, p, &a, &b);
-	if (t->fixed)
-		fixed_label(t->plevel, t->first + p * months_in[t->plevel], label);
-	else
-		period_label(t->by, t->first + p, label);
+	period_label(t->by, t->first + p, label);
 	day_text(a, start);
 	haven_status rc;
 	if ((rc = hv_table_add_row(ctx, tb)) || (rc = hv_table_set_text(ctx, tb, C_PERIOD, label)) ||
@@ -1073,7 +967,7 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link)
 {
 	const char *const rows[][2] = {
-	    {"by", t->fixed ? fixed_words[t->asked] : by_words[t->by]},
+	    {"by", by_words[t->by]},
 	    {"area", kinds[t->kind].words},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
@@ -1095,30 +989,6 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link
 	for (size_t i = link ? 3 : 0; !rc && i < (link || with_link ? 4u : 3u); i++)
 		rc = hv_table_meta_set(t->ctx, tb, cols[i][0], cols[i][1]);
 	return rc;
-}
-
-/* The scorecard's figures, each a share in percent or hours; "vs England"
- * columns are the difference from the top row's. */
-enum { S_REPEAT, S_NONE, S_LOW, S_MEDIUM, S_HIGH, S_OFFERED, S_HELD, S_INDEPENDENT, S_MEDIAN, NSCORE };
-static const char *const score_names[NSCORE] = {"repeat_pct",      "risk_none_pct",      "risk_low_pct",
-                                                "risk_medium_pct", "risk_high_pct",      "ri_offered_pct",
-                                                "ri_held_pct",     "ri_independent_pct", "median_hours"};
-
-static double share(int64_t num, int64_t den)
-{
-	return den ? round_to(100.0 * (double)num / (double)den, 0.1) : NAN;
-}
-
-static void scores(const stats *s, double v[NSCORE])
-{
-	int64_t graded = s->risk[R_NONE] + s->risk[R_LOW] + s->risk[R_MEDIUM] + s->risk[R_HIGH];
-	v[S_REPEAT] = share(s->repeat, s->children);
-	for (int k = 0; k < 4; k++)
-		v[S_NONE + k] = share(s->risk[k], graded);
-	v[S_OFFERED] = share(s->offered, s->returned);
-	v[S_HELD] = share(s->held, s->returned);
-	v[S_INDEPENDENT] = share(s->independent, s->returned);
-	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
 }
 
 /* ---- the hierarchy an aggregates-only audience is given ------------------ */
@@ -1259,38 +1129,19 @@ static haven_status hier_build(tr *t, const double *pd, int host, hier *h)
 	return rc;
 }
 
-/* What a table of a hierarchy is: trends (with the linkage counts), the
- * linkage counts, or the scorecard (with the linkage counts). */
-enum { M_TRENDS, M_LINK, M_SCORE };
-
-static haven_status fixed_score_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p,
-                                    const stats *s, const double *top);
-
-/* The columns after a row's own: the linkage counts (the first), the
- * area's parent, the period's parent. */
-static void hier_cols(int mode, int *lk, int *parent, int *pparent)
-{
-	*lk = mode == M_LINK ? C_POLICE_ONLY : mode == M_SCORE ? 8 + 2 * NSCORE : NTREND;
-	*parent = mode == M_LINK ? NLINK : *lk + NLINK - C_POLICE_ONLY;
-	*pparent = *parent + 1;
-}
-
-/* The rows of level l: each area of the level (in code order); for each,
- * every financial year, quarter and month of the span, its episodes those
- * of the LAs it holds (children counted once), with its area's parent and
- * its period's parent (a month's quarter, a quarter's year), withheld
- * unless it is of the levels asked for (the area's at or above asked, the
- * period's t->asked; the scorecard: years).  top[y * NSCORE ..]: England's
- * scores of year y, written by the top level and read by the others. */
-static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int asked, int mode,
-                               const double *pd, sqlite3_stmt *names, episode *e, double **buf, size_t *cap,
-                               double *top)
+/* The rows of level l: each area of the level (in code order), each period,
+ * its episodes those of the LAs it holds (children counted once), with
+ * its parent's code, withheld below the level asked for. */
+static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int asked, int link, const double *pd,
+                               sqlite3_stmt *names, episode *e, double **buf, size_t *cap)
 {
 	size_t ne = 0, na = 0, np = (size_t)t->np, nc = t->codes.n;
 	if (l == L_LA) { /* the episodes as read, already in order */
 		e = t->e;
 		ne = t->ne;
-	} else { /* into order by area and period (a counting sort) */
+	} else {
+		/* into order by area and period (a counting sort), then each
+		 * area and period by child: many short sorts, not one long one */
 		size_t *at = calloc(nc * np + 1, sizeof *at);
 		if (!at)
 			return nomem(t->ctx);
@@ -1308,6 +1159,10 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 			*x = t->e[i];
 			x->area = k;
 		}
+		/* at[b] is now where bucket b + 1 starts */
+		for (size_t b = 0, from = 0; b < nc * np; from = at[b++])
+			if (at[b] - from > 1)
+				qsort(e + from, at[b] - from, sizeof *e, cmp_child);
 		free(at);
 	}
 	for (uint32_t k = 0; k < nc; k++)
@@ -1318,12 +1173,8 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 		qsort(h->ids, na, sizeof *h->ids, cmp_code_id);
 	/* the place-days of the level's areas: those of the LAs they hold */
 	double *pl = calloc(nc * np + 1, sizeof *pl);
-	size_t *mb = malloc((np + 1) * sizeof *mb); /* where each month of the area starts in e */
-	if (!pl || !mb) {
-		free(pl);
-		free(mb);
+	if (!pl)
 		return nomem(t->ctx);
-	}
 	for (size_t k = 0; pd && k < nc; k++)
 		if (h->level[k] == L_LA && h->up[l][k] != NONE)
 			for (size_t p = 0; p < np; p++)
@@ -1333,11 +1184,8 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 		sqlite3_reset(names);
 		sqlite3_bind_text(names, 1, level_kinds[l], -1, SQLITE_STATIC);
 	}
-	int lk, pc, ppc;
-	hier_cols(mode, &lk, &pc, &ppc);
-	int shown_level = mode == M_SCORE ? P_YEAR : t->asked;
 	haven_status rc = HAVEN_OK;
-	for (size_t a = 0; !rc && a < na; a++) {
+	for (size_t a = 0, i = 0; !rc && a < na; a++) {
 		uint32_t k = h->ids[a];
 		char name[256];
 		rc = area_name(t, names, k, name, sizeof name);
@@ -1349,100 +1197,50 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 			else
 				hi = m;
 		}
-		size_t i = lo;
-		for (size_t p = 0; p < np; p++) {
-			while (i < ne && e[i].area == k && (size_t)e[i].period < p)
-				i++;
-			mb[p] = i;
-		}
-		while (i < ne && e[i].area == k)
-			i++;
-		mb[np] = i;
-		for (int v = P_MONTH; !rc && v >= P_YEAR; v--) {
-			size_t m = (size_t)months_in[v];
-			t->plevel = v;
-			for (size_t q = 0; !rc && q < np / m; q++) {
-				int withheld = l < asked || v != shown_level;
-				stats s;
-				double days = 0;
-				for (size_t x = q * m; x < (q + 1) * m; x++)
-					days += pl[(size_t)k * np + x];
-				rc = run_stats_q(t, e + mb[q * m], mb[(q + 1) * m] - mb[q * m], buf, cap, &s, !withheld);
-				if (rc)
-					break;
-				if (mode == M_LINK)
-					rc = link_row(t, tb, k, *name ? name : NULL, (int32_t)q, &s);
-				else if (withheld && !(rc = label_row(t, tb, k, *name ? name : NULL, (int32_t)q, &s)) &&
-				         !(rc = hv_table_set_int(t->ctx, tb, C_CHILDREN, s.children)))
-					rc = hv_table_set_int(t->ctx, tb, C_REPEAT, s.repeat);
-				else if (!withheld && mode == M_TRENDS)
-					rc = trend_row(t, tb, k, *name ? name : NULL, (int32_t)q, &s, days);
-				else if (!withheld) {
-					rc = fixed_score_row(t, tb, k, *name ? name : NULL, (int32_t)q, &s,
-					                     l == L_TOP ? NULL : top + q * NSCORE);
-				}
-				for (int c = C_POLICE_ONLY; !rc && mode != M_LINK && c < NLINK; c++) /* hier_link */
-					rc = hv_table_set_int(t->ctx, tb, lk + c - C_POLICE_ONLY,
-					                      c == C_POLICE_ONLY ? s.police_only
-					                      : c == C_LA_ONLY   ? s.la_only
-					                      : c == C_BOTH      ? s.both
-					                                         : s.conflicts);
-				if (!rc && h->parent[k] != NONE)
-					rc = hv_table_set_text(t->ctx, tb, pc, t->codes.s[h->parent[k]]);
-				if (!rc && v > P_YEAR) {
-					char up[16];
-					size_t um = (size_t)months_in[v - 1];
-					fixed_label(v - 1, t->first + (int64_t)(q * m / um * um), up);
-					rc = hv_table_set_text(t->ctx, tb, ppc, up);
-				}
-				if (!rc && withheld)
-					hv_table_withhold_row(tb);
-			}
+		i = lo;
+		for (int32_t p = 0; !rc && p < t->np; p++) {
+			size_t j = i;
+			while (j < ne && e[j].area == k && e[j].period == p)
+				j++;
+			stats s;
+			rc = run_stats(t, e + i, j - i, buf, cap, &s);
+			if (!rc)
+				rc = link ? link_row(t, tb, k, *name ? name : NULL, p, &s)
+				          : trend_row(t, tb, k, *name ? name : NULL, p, &s,
+				                      pl[(size_t)k * np + (size_t)p]);
+			for (int c = C_POLICE_ONLY; !rc && !link && c < NLINK; c++) /* hier_link */
+				rc = hv_table_set_int(t->ctx, tb, NTREND + c - C_POLICE_ONLY,
+				                      c == C_POLICE_ONLY ? s.police_only
+				                      : c == C_LA_ONLY   ? s.la_only
+				                      : c == C_BOTH      ? s.both
+				                                         : s.conflicts);
+			if (!rc && h->parent[k] != NONE)
+				rc = hv_table_set_text(t->ctx, tb, link ? NLINK : NTREND + NLINK - C_POLICE_ONLY,
+				                       t->codes.s[h->parent[k]]);
+			if (!rc && l < asked)
+				hv_table_withhold_row(tb);
+			i = j;
 		}
 	}
 	t->level_text = NULL;
-	t->plevel = P_MONTH;
 	free(pl);
-	free(mb);
 	return rc;
 }
 
 /* Every row of the hierarchy, the top first (as haven_aggregate writes
  * them: parents first). */
-static haven_status hier_rows(tr *t, haven_table *tb, int asked, int mode, const double *pd, sqlite3_stmt *names)
+static haven_status hier_rows(tr *t, haven_table *tb, int asked, int link, const double *pd, sqlite3_stmt *names)
 {
 	hier h;
 	double *buf = NULL;
 	size_t cap = 0;
 	episode *e = malloc((t->ne ? t->ne : 1) * sizeof *e);
-	double *top = calloc((size_t)t->np / 12 * NSCORE + 1, sizeof *top);
-	haven_status rc = e && top ? hier_build(t, pd, t->kind == K_HOST, &h) : nomem(t->ctx);
-	/* the scorecard's England of each year, for every row's difference */
-	size_t ny = (size_t)t->np / 12;
-	size_t *at = mode == M_SCORE && !rc ? calloc(ny + 2, sizeof *at) : NULL;
-	if (mode == M_SCORE && !rc && !at)
-		rc = nomem(t->ctx);
-	for (size_t i = 0; at && i < t->ne; i++)
-		at[(size_t)t->e[i].period / 12 + 1]++;
-	for (size_t y = 0; at && y < ny; y++)
-		at[y + 1] += at[y];
-	for (size_t i = 0; at && i < t->ne; i++)
-		e[at[(size_t)t->e[i].period / 12]++] = t->e[i];
-	for (size_t y = 0, from = 0; at && !rc && y < ny; from = at[y++]) {
-		stats s;
-		if (!(rc = run_stats(t, e + from, at[y] - from, &buf, &cap, &s)))
-			scores(&s, top + y * NSCORE);
-	}
-	free(at);
-	/* the LAs first: disclosure control audits suppressed cells in the
-	 * order of their rows, and a total's range follows from its parts' */
-	for (int l = L_LA; !rc && l <= L_TOP; l++)
-		rc = hier_level(t, tb, &h, l, asked, mode, t->kind == K_HOST && mode == M_TRENDS ? pd : NULL, names, e,
-		                &buf, &cap, top);
-	if (e && top)
+	haven_status rc = e ? hier_build(t, pd, t->kind == K_HOST, &h) : nomem(t->ctx);
+	for (int l = L_TOP; !rc && l >= L_LA; l--)
+		rc = hier_level(t, tb, &h, l, asked, link, t->kind == K_HOST ? pd : NULL, names, e, &buf, &cap);
+	if (e)
 		hier_free(&h);
 	free(e);
-	free(top);
 	free(buf);
 	return rc;
 }
@@ -1450,19 +1248,18 @@ static haven_status hier_rows(tr *t, haven_table *tb, int asked, int mode, const
 /* The table by area and period of o: trends, or with link the linkage
  * counts.  One engine, so that both have the same periods, areas, scope
  * and rows. */
-static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int mode, haven_table **out)
+static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link, haven_table **out)
 {
 	/* an aggregates-only audience gets the kind's hierarchy, read by its
-	 * LAs (the placing LA's, or the home's), of fixed periods */
-	int asked = -1, kind = -1, link = mode == M_LINK;
+	 * LAs (the placing LA's, or the home's) */
+	int asked = -1, kind = -1;
 	for (int i = 0; i < NKINDS; i++)
 		if (strcmp(o->area ? o->area : "england", kinds[i].name) == 0)
 			kind = i;
 	if (kind >= 0 && hv_scope_aggregates_only(ctx))
 		asked = level_of_kind(kind);
 	tr t;
-	haven_status rc = begin_fixed(&t, ctx, o->by, asked < 0 ? o->area : kind == K_LA ? "la" : "host-la", o->from,
-	                              o->to, asked >= 0);
+	haven_status rc = begin(&t, ctx, o->by, asked < 0 ? o->area : kind == K_LA ? "la" : "host-la", o->from, o->to);
 	if (rc) {
 		tr_free(&t);
 		return rc;
@@ -1505,96 +1302,63 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int mode
 	if (asked >= 0)
 		t.kind = kind; /* from here, the kind asked for */
 	char title[160];
-	if (mode == M_SCORE)
-		snprintf(title, sizeof title, "Children missing from care: scorecard by %s and financial year",
-		         kinds[t.kind].words);
-	else
-		snprintf(title, sizeof title, "%s by %s and %s",
-		         link ? "Missing episodes: police and LA records" : "Children missing from care",
-		         kinds[t.kind].words, asked >= 0 ? fixed_words[t.asked] : by_words[t.by]);
-	/* the columns, and with a hierarchy its parents last */
-	const char *cols[8 + 2 * NSCORE + NLINK + 2];
-	char vs[NSCORE][48];
+	snprintf(title, sizeof title, "%s by %s and %s",
+	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
+	         by_words[t.by]);
+	/* the columns, and with a hierarchy its parent last */
+	const char *cols[NTREND + NLINK];
 	int ncols = link ? NLINK : NTREND;
-	if (mode == M_SCORE) {
-		memcpy(cols, trend_cols, 8 * sizeof *cols); /* period .. children_repeat */
-		ncols = 8;
-		for (int k = 0; k < NSCORE; k++) {
-			snprintf(vs[k], sizeof vs[k], "%s_vs_england", score_names[k]);
-			cols[ncols++] = score_names[k];
-			cols[ncols++] = vs[k];
-		}
-	} else
-		memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
+	memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
 	if (asked >= 0 && !link) /* the linkage counts: see hier_link */
 		for (int c = C_POLICE_ONLY; c < NLINK; c++)
 			cols[ncols++] = link_cols[c];
-	if (asked >= 0) {
+	if (asked >= 0)
 		cols[ncols++] = "parent";
-		cols[ncols++] = "period_parent";
-	}
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, ncols, cols, &tb);
-	sqlite3_str *spec = sqlite3_str_new(ctx->db);
-	sqlite3_str_appendf(spec, "period=label period_start=label geographic_level=label area_code=%s area_name=label ",
-	                    asked < 0      ? kinds[t.kind].role
-	                    : kind == K_LA ? "area:placing"
-	                                   : "area:any");
-	if (link)
-		sqlite3_str_appendall(spec, "episodes=count:episodes police_only=count:episodes la_only=count:episodes "
-		                            "both=count:episodes conflicts=count:episodes");
-	else if (mode == M_SCORE) {
-		sqlite3_str_appendall(spec, "episodes=count:episodes children=count:distinct children_repeat=count:distinct");
-		for (int k = 0; k < NSCORE; k++) {
-			const char *num = k == S_REPEAT ? "children_repeat" : "episodes";
-			sqlite3_str_appendf(spec, " %s=rate:%s %s=rate:%s", score_names[k], num, vs[k], num);
-		}
-	} else
-		sqlite3_str_appendf(spec,
-		                    "episodes=count:episodes children=count:distinct children_repeat=count:distinct"
-		                    " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
-		                    " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
-		                    " ri_independent_pct=rate:episodes episodes_per_100_places=rate:episodes places=count:%s",
-		                    asked < 0 ? "places" : "published");
-	if (asked >= 0 && !link)
-		sqlite3_str_appendall(spec, " police_only=count:episodes la_only=count:episodes both=count:episodes"
-		                            " conflicts=count:episodes");
-	if (asked >= 0)
-		sqlite3_str_appendall(spec, " parent=parent period_parent=parent");
-	char *roles = sqlite3_str_finish(spec);
-	if (!rc && !roles)
-		rc = nomem(ctx);
+	char spec[600];
+	snprintf(spec, sizeof spec,
+	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s%s%s",
+	         asked < 0      ? kinds[t.kind].role
+	         : kind == K_LA ? "area:placing"
+	                        : "area:any",
+	         link ? "episodes=count:episodes police_only=count:episodes la_only=count:episodes both=count:episodes"
+	                " conflicts=count:episodes"
+	              : "episodes=count:episodes children=count:distinct children_repeat=count:distinct"
+	                " episodes_per_child=rate:episodes median_hours=rate:episodes p90_hours=rate:episodes"
+	                " exploitation_pct=rate:episodes ri_offered_pct=rate:episodes ri_held_pct=rate:episodes"
+	                " ri_independent_pct=rate:episodes episodes_per_100_places=rate:episodes places=count:",
+	         link        ? ""
+	         : asked < 0 ? "places"
+	                     : "published",
+	         asked < 0 ? ""
+	         : link    ? " parent=parent"
+	                   : " police_only=count:episodes la_only=count:episodes both=count:episodes"
+	                     " conflicts=count:episodes parent=parent");
 	if (!rc)
-		rc = hv_table_roles(ctx, tb, roles);
-	sqlite3_free(roles);
-	/* two hierarchies: areas within a period, periods within an area */
+		rc = hv_table_roles(ctx, tb, spec);
 	if (!rc && asked >= 0)
 		rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period");
-	if (!rc && asked >= 0)
-		rc = hv_table_hierarchy(ctx, tb, "period", "period_parent", "area_code");
 	if (!rc)
 		rc = by_area_meta(&t, tb, link, asked >= 0);
 	if (!rc && asked >= 0)
-		rc = hv_table_meta_set(
-		    ctx, tb, "hierarchy",
-		    "for an aggregates-only audience periods are fixed financial years (April to March), their quarters "
-		    "and months, and the table holds, for every financial year of the span, each year, quarter and "
-		    "month of every area asked and of the areas that total it (an LA of the home: its police force "
-		    "area, its region; a placing LA: its region; then England), each naming its area's parent and its "
-		    "period's parent, so that disclosure control protects every total; rows of other periods and "
-		    "of levels below the one asked were controlled with the table and are not released "
-		    "(docs/missing.md)");
+		rc =
+		    hv_table_meta_set(ctx, tb, "hierarchy",
+		                      "for an aggregates-only audience each period also holds the rows that total the "
+		                      "rows asked for (an LA of the home: its police force area, its region; a placing "
+		                      "LA: its region; then England), each naming its parent, so that disclosure "
+		                      "control protects the totals; rows below the level asked for were controlled "
+		                      "with the table and are not released (docs/missing.md)");
 	if (!rc && link) { /* the audit names it */
 		char object[120];
-		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name,
-		         asked >= 0 ? plevel_by[t.asked] : bys[t.by]);
+		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[t.by]);
 		rc = hv_table_object(ctx, tb, object);
 	}
 	if (!rc && (link || asked >= 0)) /* the gate protects the sum it declares */
 		rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
 	if (!rc && asked >= 0) {
 		t.kind = base;
-		rc = hier_rows(&t, tb, mode == M_SCORE ? L_LA : asked, mode, pd, names);
+		rc = hier_rows(&t, tb, asked, link, pd, names);
 		na = 0;
 	}
 	for (size_t a = 0; !rc && a < na; a++) {
@@ -1644,7 +1408,7 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 {
 	hv_clear(ctx);
 	*out = NULL;
-	return by_area(ctx, o, M_TRENDS, out);
+	return by_area(ctx, o, 0, out);
 }
 
 haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
@@ -1660,10 +1424,34 @@ haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, h
 	if (strcmp(d.area, "la") && strcmp(d.area, "host-la") && strcmp(d.area, "pfa") && strcmp(d.area, "region") &&
 	    strcmp(d.area, "england"))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--area '%s': use la, host-la, pfa, region or england", d.area);
-	return by_area(ctx, &d, M_LINK, out);
+	return by_area(ctx, &d, 1, out);
 }
 
 /* ---- the scorecard ------------------------------------------------------------ */
+
+/* The scorecard's figures, each a share in percent or hours; "vs England"
+ * columns are the difference from the top row's. */
+enum { S_REPEAT, S_NONE, S_LOW, S_MEDIUM, S_HIGH, S_OFFERED, S_HELD, S_INDEPENDENT, S_MEDIAN, NSCORE };
+static const char *const score_names[NSCORE] = {"repeat_pct",      "risk_none_pct",      "risk_low_pct",
+                                                "risk_medium_pct", "risk_high_pct",      "ri_offered_pct",
+                                                "ri_held_pct",     "ri_independent_pct", "median_hours"};
+
+static double share(int64_t num, int64_t den)
+{
+	return den ? round_to(100.0 * (double)num / (double)den, 0.1) : NAN;
+}
+
+static void scores(const stats *s, double v[NSCORE])
+{
+	int64_t graded = s->risk[R_NONE] + s->risk[R_LOW] + s->risk[R_MEDIUM] + s->risk[R_HIGH];
+	v[S_REPEAT] = share(s->repeat, s->children);
+	for (int k = 0; k < 4; k++)
+		v[S_NONE + k] = share(s->risk[k], graded);
+	v[S_OFFERED] = share(s->offered, s->returned);
+	v[S_HELD] = share(s->held, s->returned);
+	v[S_INDEPENDENT] = share(s->independent, s->returned);
+	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
+}
 
 /* A row of the scorecard; top, the first row's figures, and parent, its
  * code, for an LA's row (NULL for the first row itself). */
@@ -1689,27 +1477,6 @@ static haven_status score_row(tr *t, haven_table *tb, const char *level, const c
 	return rc;
 }
 
-/* A row of the scorecard of a hierarchy (M_SCORE): the label cells, the
- * counts and the figures, each beside its difference from England's of
- * the same year (top; NULL for England's own row). */
-static haven_status fixed_score_row(tr *t, haven_table *tb, uint32_t k, const char *name, int32_t p,
-                                    const stats *s, const double *top)
-{
-	haven_ctx *ctx = t->ctx;
-	double v[NSCORE];
-	scores(s, v);
-	haven_status rc;
-	if ((rc = label_row(t, tb, k, name, p, s)) || (rc = hv_table_set_int(ctx, tb, C_CHILDREN, s->children)) ||
-	    (rc = hv_table_set_int(ctx, tb, C_REPEAT, s->repeat)))
-		return rc;
-	for (int j = 0; !rc && j < NSCORE; j++) {
-		rc = set_num(ctx, tb, 8 + 2 * j, v[j], 0.01);
-		if (!rc && top && !isnan(v[j]) && !isnan(top[j]))
-			rc = hv_table_set_real(ctx, tb, 9 + 2 * j, round_to(v[j] - top[j], 0.01));
-	}
-	return rc;
-}
-
 static int cmp_child(const void *a, const void *b)
 {
 	const episode *x = a, *y = b;
@@ -1723,14 +1490,6 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	const char *by = o->by ? o->by : "placing";
 	if (strcmp(by, "placing") != 0 && strcmp(by, "host") != 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
-	/* an aggregates-only audience: by financial year, one table with the
-	 * trends' hierarchy, so that its counts are controlled exactly as the
-	 * trends' and the linkage counts' are (docs/missing.md, "Scorecard") */
-	if (hv_scope_aggregates_only(ctx)) {
-		haven_trends_opts d = {.by = "year", .area = strcmp(by, "placing") == 0 ? "la" : "host-la",
-		                       .from = o->from, .to = o->to};
-		return by_area(ctx, &d, M_SCORE, out);
-	}
 	tr t;
 	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
 	if (rc) {

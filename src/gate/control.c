@@ -64,8 +64,7 @@ typedef struct ccell {
 	double shown;  /* what is published for a ROUNDED cell */
 	double lo, hi; /* the interval a ROUNDED value stands for */
 	unsigned char state, primary, movable, homes_class;
-	int var;  /* its column in the LP of its component (reach()) */
-	int lvar; /* its column in the LP of its neighbourhood (nearby()) */
+	int var; /* its column in the LP being built */
 } ccell;
 
 typedef struct member {
@@ -98,10 +97,6 @@ typedef struct ctl {
 	/* what reach() found: cells and relations, nearest first, marked seen */
 	size_t *rc_cell, *rc_rel, nrc_cell, nrc_rel;
 	unsigned char *seen_cell, *seen_rel;
-	/* what nearby() found: the same for a cell's neighbourhood, with each
-	 * cell's distance */
-	size_t *lc_cell, *lc_rel, nlc_cell, nlc_rel;
-	unsigned char *lseen_cell, *lseen_rel, *ldepth;
 	int *ind; /* a row of the LP: room for the largest relation */
 	double *val;
 	/* the LP of the last cell audited, kept for the next cell of the same
@@ -605,13 +600,6 @@ static haven_status index_relations(ctl *x)
 	x->rc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->rc_rel);
 	x->seen_cell = calloc(cells ? cells : 1, 1);
 	x->seen_rel = calloc(x->nrel ? x->nrel : 1, 1);
-	x->lc_cell = malloc((cells ? cells : 1) * sizeof *x->lc_cell);
-	x->lc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->lc_rel);
-	x->lseen_cell = calloc(cells ? cells : 1, 1);
-	x->ldepth = calloc(cells ? cells : 1, 1);
-	x->lseen_rel = calloc(x->nrel ? x->nrel : 1, 1);
-	if (!x->lc_cell || !x->lc_rel || !x->lseen_cell || !x->ldepth || !x->lseen_rel)
-		return nomem(x->ctx);
 	size_t widest = 0;
 	for (size_t r = 0; r < x->nrel; r++)
 		widest = x->rel[r].n > widest ? x->rel[r].n : widest;
@@ -726,21 +714,6 @@ static void drop_lp(ctl *x)
 static size_t repair(ctl *x, size_t s)
 {
 	size_t out = SIZE_MAX;
-	/* first where the LP just solved (the component's, s's maximum) is
-	 * bound: a relation with a dual value, the most binding first */
-	double best = 1e-9;
-	for (size_t h = 0; x->lp && h < x->nrc_rel && (int)h < glp_get_num_rows(x->lp); h++) {
-		double d = fabs(glp_get_row_dual(x->lp, (int)h + 1));
-		size_t c = d > best ? complement(x, x->rc_rel[h], margin(x, s)) : SIZE_MAX;
-		if (c != SIZE_MAX) {
-			best = d;
-			out = c;
-		}
-	}
-	if (out != SIZE_MAX) {
-		drop_lp(x);
-		return out;
-	}
 	reach(x, s);
 	drop_lp(x); /* reach() has marked another component; a cell is about to be suppressed anyway */
 	for (int pass = 0; pass < 2 && out == SIZE_MAX; pass++)
@@ -755,51 +728,42 @@ static size_t repair(ctl *x, size_t s)
 
 /* ---- 3: the audit ------------------------------------------------------------ */
 
-/* The LP of what the audience knows about cell s: a variable for every
- * cell of cells[0..ncell) (those it does not know exactly: suppressed: at
- * least 1, as zeros are never suppressed; unknown: at least 0; rounded:
- * the interval), a row for every relation of rels[0..nrel), its members
- * not marked in var fixed at their values (those shown, or with local,
- * those beyond the neighbourhood); local numbers the columns in lvar. */
-static glp_prob *build_lp_of(ctl *x, const size_t *cells, size_t ncell, const size_t *rels, size_t nrel,
-                             const unsigned char *var, int local)
+/* The LP of what the audience knows about cell s (reach() done): a
+ * variable for every cell it does not know exactly (suppressed: at least
+ * 1, as zeros are never suppressed; unknown: at least 0; rounded: the
+ * interval), a row for every relation. */
+static glp_prob *build_lp(ctl *x)
 {
 	glp_prob *lp = glp_create_prob();
-	glp_add_cols(lp, (int)ncell);
-	for (size_t i = 0; i < ncell; i++) {
-		ccell *cc = &x->c[cells[i]];
-		int v = (int)i + 1;
-		*(local ? &cc->lvar : &cc->var) = v;
+	glp_add_cols(lp, (int)x->nrc_cell);
+	for (size_t i = 0; i < x->nrc_cell; i++) {
+		ccell *cc = &x->c[x->rc_cell[i]];
+		cc->var = (int)i + 1;
 		if (cc->state == SUPPRESSED)
-			glp_set_col_bnds(lp, v, GLP_LO, 1, 0);
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 1, 0);
 		else if (cc->state == UNKNOWN)
-			glp_set_col_bnds(lp, v, GLP_LO, 0, 0);
+			glp_set_col_bnds(lp, cc->var, GLP_LO, 0, 0);
 		else
-			glp_set_col_bnds(lp, v, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
+			glp_set_col_bnds(lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
 	}
-	glp_add_rows(lp, (int)nrel);
-	for (size_t h = 0; h < nrel; h++) {
-		const relation *r = &x->rel[rels[h]];
+	glp_add_rows(lp, (int)x->nrc_rel);
+	for (size_t h = 0; h < x->nrc_rel; h++) {
+		const relation *r = &x->rel[x->rc_rel[h]];
 		int n = 0; /* GLPK's arrays count from 1 */
-		double fixed = 0;
+		double shown = 0;
 		for (size_t m = r->first; m < r->first + r->n; m++) {
 			const ccell *cc = &x->c[x->mem[m].cell];
-			if (!var[x->mem[m].cell]) {
-				fixed += x->mem[m].coef * cc->v;
+			if (cc->state == SHOWN) {
+				shown += x->mem[m].coef * cc->v;
 			} else {
-				x->ind[++n] = local ? cc->lvar : cc->var;
+				x->ind[++n] = cc->var;
 				x->val[n] = x->mem[m].coef;
 			}
 		}
 		glp_set_mat_row(lp, (int)h + 1, n, x->ind, x->val);
-		glp_set_row_bnds(lp, (int)h + 1, r->ge ? GLP_LO : GLP_FX, -fixed, -fixed);
+		glp_set_row_bnds(lp, (int)h + 1, r->ge ? GLP_LO : GLP_FX, -shown, -shown);
 	}
 	return lp;
-}
-
-static glp_prob *build_lp(ctl *x)
-{
-	return build_lp_of(x, x->rc_cell, x->nrc_cell, x->rc_rel, x->nrc_rel, x->seen_cell, 0);
 }
 
 /* Optimise lp one way: *v the bound, *unbounded. */
@@ -850,133 +814,6 @@ static haven_status range(ctl *x, size_t s, double *lo, double *hi)
 	return rc;
 }
 
-/* The neighbourhood of cell s within depth: s, and the cells the audience
- * does not know exactly within depth - 1 relations of it, are variables
- * (x->lc_cell); every relation of theirs is a row (x->lc_rel); every other
- * cell is fixed at its value.  0 when a row holds an unknown cell (its
- * value is not known to fix it at). */
-static int nearby(ctl *x, size_t s, int depth)
-{
-	for (size_t i = 0; i < x->nlc_cell; i++)
-		x->lseen_cell[x->lc_cell[i]] = 0;
-	for (size_t i = 0; i < x->nlc_rel; i++)
-		x->lseen_rel[x->lc_rel[i]] = 0;
-	x->nlc_cell = x->nlc_rel = 0;
-	x->lc_cell[x->nlc_cell++] = s;
-	x->lseen_cell[s] = 1;
-	x->ldepth[s] = 0;
-	for (size_t h = 0; h < x->nlc_cell; h++) {
-		size_t c0 = x->lc_cell[h];
-		for (size_t a = x->adj_at[c0]; a < x->adj_at[c0 + 1]; a++) {
-			size_t r = x->adj[a];
-			if (x->lseen_rel[r])
-				continue;
-			x->lseen_rel[r] = 1;
-			x->lc_rel[x->nlc_rel++] = r;
-			for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
-				size_t c = x->mem[m].cell;
-				if (x->c[c].state == UNKNOWN)
-					return 0;
-				if (!x->lseen_cell[c] && x->c[c].state != SHOWN && x->ldepth[c0] + 1 < depth) {
-					x->lseen_cell[c] = 1;
-					x->ldepth[c] = (unsigned char)(x->ldepth[c0] + 1);
-					x->lc_cell[x->nlc_cell++] = c;
-				}
-			}
-		}
-	}
-	return 1;
-}
-
-/* The range of suppressed cell s as its neighbourhood within depth shows
- * it (nearby()): the LP of the component with more cells fixed (at values
- * the audience's LP admits), so its range lies within the component's, and
- * a range of at least the margin there is one in the component too.  0
- * when it cannot be made; with out, a complement where the maximum is
- * bound (a relation with a dual value, the most binding first) when the
- * range is too narrow, else SIZE_MAX. */
-static int near_range(ctl *x, size_t s, int depth, double *lo, double *hi, size_t *out)
-{
-	if (!nearby(x, s, depth))
-		return 0;
-	glp_prob *lp = build_lp_of(x, x->lc_cell, x->nlc_cell, x->lc_rel, x->nlc_rel, x->lseen_cell, 1);
-	glp_smcp parm;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	glp_set_obj_coef(lp, x->c[s].lvar, 1);
-	double b[2] = {0, 0};
-	int ok = 1;
-	for (int k = 0; k < 2 && ok; k++) {
-		glp_set_obj_dir(lp, k ? GLP_MAX : GLP_MIN);
-		ok = glp_simplex(lp, &parm) == 0;
-		int st = glp_get_status(lp);
-		b[k] = st == GLP_UNBND ? HUGE_VAL : glp_get_obj_val(lp);
-		ok = ok && (st == GLP_OPT || st == GLP_UNBND);
-	}
-	*lo = b[0];
-	*hi = b[1];
-	if (out) {
-		*out = SIZE_MAX;
-		double best = 1e-9;
-		for (size_t h = 0; ok && h < x->nlc_rel; h++) {
-			double d = fabs(glp_get_row_dual(lp, (int)h + 1));
-			size_t c = d > best ? complement(x, x->lc_rel[h], margin(x, s)) : SIZE_MAX;
-			if (c != SIZE_MAX) {
-				best = d;
-				*out = c;
-			}
-		}
-	}
-	glp_delete_prob(lp);
-	return ok;
-}
-
-/* Whether s is protected as its neighbourhoods show (depth 2 and 3): most
- * cells are settled so, by an LP of tens of variables; the others go to
- * the component's LP (range()). */
-static int protected_nearby(ctl *x, size_t s)
-{
-	double lo, hi;
-	for (int depth = 2; depth <= 3; depth++)
-		if (near_range(x, s, depth, &lo, &hi, NULL) && hi - lo >= margin(x, s) - 1e-7)
-			return 1;
-	return 0;
-}
-
-/* A component with more cells the audience does not know exactly than
- * this is audited by neighbourhoods (protect_nearby()). */
-#define NEAR_ONLY 400
-
-/* Protect s in a large component by its neighbourhood of depth 3 alone:
- * while its range there is too narrow, the complement its LP's duals
- * point to, else the nearest (repair()'s rule in the neighbourhood).  Conservative: the range in the component is at least as
- * wide, so a cell may get more complements than the component's LP would
- * ask for, never fewer.  0 when the neighbourhood offers no complement
- * (the component's LP decides). */
-static int protect_nearby(ctl *x, size_t s)
-{
-	double lo, hi;
-	size_t c;
-	while (near_range(x, s, 3, &lo, &hi, &c)) {
-		if (hi - lo >= margin(x, s) - 1e-7)
-			return 1;
-		/* no dual points anywhere (the range pinned by cells beyond the
-		 * neighbourhood): nearest first, as repair() */
-		for (int pass = 0; pass < 2 && c == SIZE_MAX; pass++)
-			for (size_t h = 0; h < x->nlc_rel && c == SIZE_MAX; h++) {
-				size_t r = x->lc_rel[h], only;
-				if (pass == 0 && (x->rel[r].ge || unshown(x, r, &only) != 1))
-					continue;
-				c = complement(x, r, margin(x, s));
-			}
-		if (c == SIZE_MAX)
-			return 0;
-		drop_lp(x);
-		suppress(x, c, 0);
-	}
-	return 0;
-}
-
 /* Audit every suppressed cell, those added on the way included. */
 static haven_status audit(ctl *x)
 {
@@ -984,14 +821,6 @@ static haven_status audit(ctl *x)
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
 		size_t s = x->queue[q], c = 0;
 		double lo, hi;
-		if (x->adj_at[s] == x->adj_at[s + 1] || protected_nearby(x, s))
-			continue;
-		if (!x->lp || x->lp_gen != x->nqueue || !x->seen_cell[s]) {
-			drop_lp(x);
-			reach(x, s);
-		}
-		if (x->nrc_cell > NEAR_ONLY && protect_nearby(x, s))
-			continue;
 		while (!rc && !(rc = range(x, s, &lo, &hi)) && hi - lo < margin(x, s) - 1e-7) {
 			if ((c = repair(x, s)) != SIZE_MAX) {
 				suppress(x, c, 0);
@@ -1137,11 +966,6 @@ static void ctl_free(ctl *x)
 	free(x->rc_rel);
 	free(x->seen_cell);
 	free(x->seen_rel);
-	free(x->lc_cell);
-	free(x->lc_rel);
-	free(x->lseen_cell);
-	free(x->lseen_rel);
-	free(x->ldepth);
 	free(x->ind);
 	free(x->val);
 	free(x->row);
