@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "analysis/measures.h"
+#include "analysis/missing_trends.h"
 #include "core/clock.h"
 #include "core/sql.h"
 #include "data/homes.h"
@@ -903,6 +904,10 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 	}
 	if (strcmp(a->from, a->to) > 0)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s", a->from, a->to);
+	/* episodes for an aggregates-only audience: whole financial years, as
+	 * its trends (analysis/missing_trends.c) */
+	if (has_missing(a) && hv_scope_aggregates_only(ctx))
+		return hv_trends_check_window(ctx, a->from, a->to);
 	return HAVEN_OK;
 }
 

@@ -652,10 +652,45 @@ static haven_status parse_date(haven_ctx *ctx, const char *s, int64_t *z)
 	return HAVEN_OK;
 }
 
+/* For an aggregates-only audience a window is whole financial years:
+ * from a 1 April to a 31 March (either may be left out). */
+haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char *to)
+{
+	const char *d[2] = {from, to};
+	for (int i = 0; i < 2; i++) {
+		int64_t z;
+		int y, m, day;
+		if (!d[i])
+			continue;
+		haven_status rc = parse_date(ctx, d[i], &z);
+		if (rc)
+			return rc;
+		hv_civil_from_days(z, &y, &m, &day);
+		if (i == 0 ? m != 4 || day != 1 : m != 3 || day != 31)
+			return hv_error(
+			    ctx, HAVEN_ERR_VALUE,
+			    "--%s %s: for an aggregates-only audience (DfE, the Children's Commissioner, "
+			    "probation, the public) counts of episodes are of whole financial years, April to "
+			    "March, so --from must be a 1 April and --to a 31 March (e.g. --from 2023-04-01 --to "
+			    "2024-03-31): windows of other days could be differenced against each other "
+			    "(docs/disclosure.md)",
+			    i == 0 ? "from" : "to", d[i]);
+	}
+	return HAVEN_OK;
+}
+
 /* Start: the acting user, their scope, the read model; the dates (the
- * episodes' own first period and last day when not given). */
+ * episodes' own first period and last day when not given; for an
+ * aggregates-only audience, whose window must be whole financial years,
+ * the financial years of the first and last episodes). */
 static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *area, const char *from, const char *to)
 {
+	int fy = hv_scope_aggregates_only(ctx);
+	haven_status crc = fy ? hv_trends_check_window(ctx, from, to) : HAVEN_OK;
+	if (crc) {
+		memset(t, 0, sizeof *t);
+		return crc;
+	}
 	memset(t, 0, sizeof *t);
 	t->ctx = ctx;
 	t->by = -1;
@@ -696,8 +731,10 @@ static haven_status begin(tr *t, haven_ctx *ctx, const char *by, const char *are
 			t->from = t->first_day;
 		if (!to)
 			t->to = t->last_day;
-		if (!rc && !from) /* the whole of the first episode's period */
-			t->from = period_start(t->by, period_of(t->by, t->from));
+		if (!rc && !from) /* the whole of the first episode's period (financial year) */
+			t->from = period_start(fy ? BY_FY : t->by, period_of(fy ? BY_FY : t->by, t->from));
+		if (!rc && !to && fy) /* and to the end of the last's financial year */
+			t->to = period_start(BY_FY, period_of(BY_FY, t->to) + 1) - 1;
 	}
 	if (!rc && t->from > t->to) {
 		char a[11], b[11];
@@ -1332,7 +1369,7 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
 	if (!rc && asked >= 0)
-		rc = hv_table_parent_key(ctx, tb, "period");
+		rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period");
 	if (!rc)
 		rc = by_area_meta(&t, tb, link, asked >= 0);
 	if (!rc && asked >= 0)

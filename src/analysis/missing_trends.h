@@ -16,6 +16,14 @@
  *  and Fan's type 7, the default of R and NumPy).  NAN for n = 0. */
 double hv_trends_quantile(const double *v, size_t n, double p);
 
+/** For an aggregates-only audience a window of episodes is whole financial
+ *  years: from (when given) a 1 April, to (when given) a 31 March, both
+ *  "YYYY-MM-DD" (borrowed).  The trends, linkage counts and scorecard of such
+ *  an audience, and the missing_* measures of its exports, are refused any
+ *  other window before anything is read or released.
+ * \return HAVEN_ERR_VALUE, with a message saying the rule. */
+haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char *to);
+
 /** The regularised lower incomplete gamma function P(a, x), a > 0, x >= 0:
  *  a series below a + 1, Lentz's continued fraction above (Numerical
  *  Recipes, 6.2).  For a whole a, P(a, x) = Pr(Poisson(x) >= a). */

@@ -58,8 +58,8 @@ struct haven_table {
 	const char *marking; /* set by the gate: HAVEN_MARKING for disclosed data, else NULL */
 	column_sum *sums;    /* declared column sums (hv_table_sum) */
 	size_t nsums;
-	int *keys; /* the columns that, with its area, name a row for its parent (hv_table_parent_key) */
-	size_t nkeys;
+	hv_hierarchy *hier; /* declared hierarchies of rows (hv_table_hierarchy) */
+	size_t nhier;
 	unsigned char *withheld; /* per row (room for cap): in disclosure control, never released */
 	char **meta;             /* key, value, key, value, ... */
 	size_t nmeta;
@@ -124,7 +124,9 @@ void haven_table_free(haven_table *t)
 	for (size_t i = 0; i < t->nsums; i++)
 		free(t->sums[i].parts);
 	free(t->sums);
-	free(t->keys);
+	for (size_t i = 0; i < t->nhier; i++)
+		free(t->hier[i].keys);
+	free(t->hier);
 	free(t->withheld);
 	for (size_t i = 0; i < 2 * t->nmeta; i++)
 		free(t->meta[i]);
@@ -226,29 +228,44 @@ haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, con
 	return HAVEN_OK;
 }
 
-haven_status hv_table_parent_key(haven_ctx *ctx, haven_table *t, const char *columns)
+haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code, const char *parent, const char *keys)
 {
+	hv_hierarchy h = {haven_table_find(t, code), haven_table_find(t, parent), NULL, 0};
+	if (h.code < 0 || h.parent < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: no column '%s' in '%s'",
+		                h.code < 0 ? code : parent, t->title);
+	if (haven_table_role(t, h.parent, NULL) != HAVEN_ROLE_PARENT)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: column '%s' of '%s' has not the role parent",
+		                parent, t->title);
 	char buf[512];
-	snprintf(buf, sizeof buf, "%s", columns);
+	snprintf(buf, sizeof buf, "%s", keys ? keys : "");
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		int c = haven_table_find(t, tok);
-		if (c < 0)
-			return hv_error(ctx, HAVEN_ERR_USAGE, "table parent key: no column '%s' in '%s'", tok,
-			                t->title);
-		int *k = realloc(t->keys, (t->nkeys + 1) * sizeof *k);
-		if (!k)
-			return nomem(ctx);
-		t->keys = k;
-		t->keys[t->nkeys++] = c;
+		int *k = c < 0 ? NULL : realloc(h.keys, (h.nkeys + 1) * sizeof *k);
+		if (!k) {
+			free(h.keys);
+			return c < 0 ? hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: no column '%s' in '%s'", tok,
+			                        t->title)
+			             : nomem(ctx);
+		}
+		h.keys = k;
+		h.keys[h.nkeys++] = c;
 	}
+	hv_hierarchy *v = realloc(t->hier, (t->nhier + 1) * sizeof *v);
+	if (!v) {
+		free(h.keys);
+		return nomem(ctx);
+	}
+	t->hier = v;
+	t->hier[t->nhier++] = h;
 	return HAVEN_OK;
 }
 
-size_t hv_table_parent_keys(const haven_table *t, const int **cols)
+size_t hv_table_hierarchies(const haven_table *t, const hv_hierarchy **out)
 {
-	*cols = t->keys;
-	return t->nkeys;
+	*out = t->hier;
+	return t->nhier;
 }
 
 void hv_table_withhold_row(haven_table *t)

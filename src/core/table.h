@@ -52,16 +52,32 @@ haven_status hv_table_roles(haven_ctx *ctx, haven_table *t, const char *spec);
  * \return HAVEN_ERR_USAGE for an unknown column (a bug). */
 haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, const char *parts);
 
-/** Declare the columns (names separated by spaces) that, with a row's area
- *  code, name the row its parent's `parent` cell points at: with "period",
- *  the parent of (an LA, 2024-03) is (its region, 2024-03), not the
- *  region's row of another period.  Without one a row is named by its area
- *  code alone.  Copied.
- * \return HAVEN_ERR_USAGE for an unknown column (a bug). */
-haven_status hv_table_parent_key(haven_ctx *ctx, haven_table *t, const char *columns);
+/** A hierarchy of rows: each row's cell in column parent (role parent)
+ *  names the code, in column code, of the row holding its total among the
+ *  rows with the same cells in the key columns.  Declared with
+ *  hv_table_hierarchy; disclosure control makes every parent the sum of its
+ *  rows, per count column, in every hierarchy declared (gate/control.c). */
+typedef struct hv_hierarchy {
+	int code, parent; /* columns */
+	int *keys;        /* the key columns */
+	size_t nkeys;
+} hv_hierarchy;
 
-/** The parent key's columns declared (borrowed, owned by the table). */
-size_t hv_table_parent_keys(const haven_table *t, const int **cols);
+/** Declare a hierarchy (column names; keys separated by spaces, NULL or ""
+ *  for none).  A table may declare several: areas within a period
+ *  ("area_code", "parent", "period": the parent of (an LA, 2024-03) is (its
+ *  region, 2024-03)) and periods within an area ("period",
+ *  "period_parent", "area_code": (an LA, 2024-03) adds up to (the LA,
+ *  2024-25 Q1)); a matrix of flows with its margins is two (placing LA
+ *  within a host LA, and host LA within a placing LA).  A table declaring
+ *  none has one when it has an area column and a parent column: (the
+ *  first area column, the first parent column, no keys).  Copied.
+ * \return HAVEN_ERR_USAGE for an unknown column, or a parent column without
+ *         the role parent (a bug). */
+haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code, const char *parent, const char *keys);
+
+/** The hierarchies declared (borrowed, owned by the table). */
+size_t hv_table_hierarchies(const haven_table *t, const hv_hierarchy **out);
 
 /** Withhold the last row added: disclosure control counts it as a
  *  published row (its cells are suppressed, rounded and audited with the

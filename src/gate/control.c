@@ -107,6 +107,11 @@ typedef struct ctl {
 	size_t lp_gen;
 	int lp_obj;
 	size_t primary, secondary, rounded;
+	/* the table's hierarchies of rows: those declared, else (its area
+	 * column, its parent column, no keys) when it has both */
+	const hv_hierarchy *hier;
+	size_t nhier;
+	hv_hierarchy implied;
 } ctl;
 
 static haven_status nomem(haven_ctx *ctx)
@@ -178,12 +183,21 @@ static const char *describe(const ctl *x, size_t cell, char *buf, size_t n)
 		l = snprintf(buf, n, "column '%s' of %s", col, code);
 	else
 		l = snprintf(buf, n, "column '%s' of row %zu", col, r + 1);
-	const int *keys; /* the row's parent key: its period, say */
-	size_t nk = hv_table_parent_keys(x->t, &keys);
-	for (size_t k = 0; k < nk && l > 0 && (size_t)l < n; k++) {
-		const char *v = text_at(x->t, r, keys[k]);
-		l += snprintf(buf + l, n - (size_t)l, ", %s %s", haven_table_colname(x->t, keys[k]), v ? v : "");
-	}
+	/* the row's other coordinates: the codes and keys of its hierarchies
+	 * (its period, say), each once */
+	int ac = first_col(x->t, HAVEN_ROLE_AREA), said[16];
+	size_t nsaid = 0;
+	for (size_t h = 0; h < x->nhier; h++)
+		for (size_t k = 0; k <= x->hier[h].nkeys; k++) {
+			int c = k ? x->hier[h].keys[k - 1] : x->hier[h].code, dup = c == ac;
+			for (size_t q = 0; q < nsaid && !dup; q++)
+				dup = said[q] == c;
+			if (dup || nsaid == sizeof said / sizeof *said || l < 0 || (size_t)l >= n)
+				continue;
+			said[nsaid++] = c;
+			const char *v = text_at(x->t, r, c);
+			l += snprintf(buf + l, n - (size_t)l, ", %s %s", haven_table_colname(x->t, c), v ? v : "");
+		}
 	return buf;
 }
 
@@ -326,12 +340,12 @@ static haven_status read_cells(ctl *x, const unsigned char *keep)
 
 /* ---- 3: the published relations --------------------------------------------- */
 
-/* Room for every relation: a parent's per count column, a column sum's per
- * row; a cell is a child once and a parent once in the first, a total or
- * a part once per sum in the second. */
+/* Room for every relation: a parent's per count column and hierarchy, a
+ * column sum's per row; a cell is a child once and a parent once in each
+ * hierarchy, a total or a part once per sum. */
 static haven_status reserve(ctl *x)
 {
-	size_t cells = x->n * (size_t)x->ncnt, rels = cells, mems = 2 * cells;
+	size_t cells = x->n * (size_t)x->ncnt, rels = cells * x->nhier, mems = 2 * cells * x->nhier;
 	for (size_t s = 0; s < hv_table_sums(x->t); s++) {
 		const int *parts;
 		rels += x->n;
@@ -388,7 +402,7 @@ static haven_status close_relation(ctl *x)
 }
 
 typedef struct code_row {
-	char *key; /* the row's area code, then its parent key's cells (hv_table_parent_key) */
+	char *key; /* the row's code, then its hierarchy's key cells (hv_table_hierarchy) */
 	size_t i;  /* kept row */
 } code_row;
 
@@ -456,18 +470,18 @@ static int cmp_link(const void *a, const void *b)
 }
 
 /* Parent = sum of its children, per count column, for every kept row that
- * has kept children; a child dropped (out of the audience's scope) makes
- * it parent >= children.  A row names its parent by code; with a parent
- * key declared (hv_table_parent_key: "period"), the parent is the row of
- * that code with the same key cells - (LA, 2024-03) adds up to (region,
- * 2024-03) - and rows of different keys are in no relation. */
-static haven_status hierarchy(ctl *x, const unsigned char *keep)
+ * has kept children, in hierarchy h; a child dropped (out of the
+ * audience's scope) makes it parent >= children.  A row names its parent
+ * by code; with key columns (areas within a period: "period"), the parent
+ * is the row of that code with the same key cells - (LA, 2024-03) adds up
+ * to (region, 2024-03) - and rows of different keys are in no relation. */
+static haven_status hierarchy(ctl *x, const unsigned char *keep, const hv_hierarchy *hy)
 {
-	int ac = first_col(x->t, HAVEN_ROLE_AREA), pc = first_col(x->t, HAVEN_ROLE_PARENT);
+	int ac = hy->code, pc = hy->parent;
 	if (ac < 0 || pc < 0 || !x->n || !x->ncnt)
 		return HAVEN_OK;
-	const int *keys;
-	size_t nk = hv_table_parent_keys(x->t, &keys);
+	const int *keys = hy->keys;
+	size_t nk = hy->nkeys;
 	size_t rows = hv_table_rows(x->t);
 	code_row *codes = malloc(x->n * sizeof *codes);
 	link *links = malloc(x->n * sizeof *links);
@@ -980,10 +994,16 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 	x.threshold = want->threshold > HV_CONTROL_THRESHOLD ? want->threshold : HV_CONTROL_THRESHOLD;
 	x.k = want->k_homes > HV_CONTROL_K_HOMES ? want->k_homes : HV_CONTROL_K_HOMES;
 	haven_status rc = read_cells(&x, keep);
+	x.nhier = hv_table_hierarchies(t, &x.hier);
+	if (!x.nhier && first_col(t, HAVEN_ROLE_AREA) >= 0 && first_col(t, HAVEN_ROLE_PARENT) >= 0) {
+		x.implied = (hv_hierarchy){first_col(t, HAVEN_ROLE_AREA), first_col(t, HAVEN_ROLE_PARENT), NULL, 0};
+		x.hier = &x.implied;
+		x.nhier = 1;
+	}
 	if (!rc)
 		rc = reserve(&x);
-	if (!rc)
-		rc = hierarchy(&x, keep);
+	for (size_t h = 0; !rc && h < x.nhier; h++)
+		rc = hierarchy(&x, keep, &x.hier[h]);
 	if (!rc)
 		rc = column_sums(&x);
 	if (!rc)

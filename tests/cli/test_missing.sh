@@ -333,7 +333,7 @@ OUTS+=("$T/dfe.csv")
 # episodes under England's rounded 10 (6..14), which would narrow its 2
 # LA-only ones to 2..6, so England's episodes are suppressed with them.
 same "11.11 DfE: England controlled with its LAs, the small counts suppressed" "2025,2025-01-01,england,E92000001,England,c,c,c,c,c" \
-	"$(sed -n 2p "$T/dfe.csv" | cut -d, -f1-10 | tr -d '\r')"
+	"$(grep -m1 '^2025,' "$T/dfe.csv" | cut -d, -f1-10 | tr -d '\r')"
 "$H" missing linkage "$S" --area la --by fy --csv --as dee >"$T/dfe_la.csv"
 OUTS+=("$T/dfe_la.csv")
 same "11.12 DfE by placing LA (its own definition) and fy: Durham's small counts suppressed" \

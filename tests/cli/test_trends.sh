@@ -273,6 +273,24 @@ print(f"ok: 4.5 the same differencing of the tables DfE had before parent rows r
 PY
 python3 "$T/difference.py" "$T"
 
+# 4.6: windows: DfE's must be whole financial years (two windows a month
+# apart would give that month); refused before anything is released or
+# audited, the store unchanged; a police analyst keeps free windows.
+before=$(dump "$S")
+for w in "--from 2023-05-01 --to 2024-03-31" "--from 2023-04-01 --to 2024-02-29"; do
+	# shellcheck disable=SC2086
+	expect_exit 23 "$H" missing trends "$S" --by month --area la $w --as dee
+	expect_err "whole financial years, April to March"
+	# shellcheck disable=SC2086
+	expect_exit 23 "$H" missing scorecard "$S" $w --as dee
+	# shellcheck disable=SC2086
+	expect_exit 23 "$H" missing linkage "$S" --by month $w --as dee
+done
+[ "$(dump "$S")" = "$before" ] || fail "4.6 a refused window changed the store"
+expect_exit 0 "$H" missing trends "$S" --by month --area la --from 2023-04-01 --to 2024-03-31 --csv --as dee
+expect_exit 0 "$H" missing trends "$S" --by month --area host-la --from 2023-05-01 --to 2024-02-29 --csv --as ana
+ok "4.6 DfE is refused a window that is not whole financial years, with nothing recorded; the police are not"
+
 # ---- 5: a police analyst sees the force area ----------------------------------------
 expect_exit 0 "$H" missing trends "$S" --by year --area host-la --csv --as ana
 same "5.1 only the force's five LAs" "E08000032 E08000033 E08000034 E08000035 E08000036" \

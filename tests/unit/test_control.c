@@ -46,7 +46,8 @@ static int teardown(void **state)
 
 /* A sealed table: names separated by spaces; sums "total=part part;...";
  * a row starting with '!' is withheld (hv_table_withhold_row); keys the
- * parent key's columns, or NULL. */
+ * key columns of the hierarchy (area_code, parent), or hierarchies
+ * "code,parent,keys;code,parent,keys" (hv_table_hierarchy), or NULL. */
 static haven_table *make(const char *names, const char *roles, const char *sums, const char *rows,
                          const hv_control_rule *rule, const char *keys)
 {
@@ -67,8 +68,15 @@ static haven_table *make(const char *names, const char *roles, const char *sums,
 	}
 	if (rule)
 		hv_table_set_rule(t, rule);
-	if (keys)
-		tu_ok(ctx, hv_table_parent_key(ctx, t, keys));
+	if (keys && strchr(keys, ',')) { /* hierarchies: "code,parent,keys;..." */
+		char hb[512];
+		snprintf(hb, sizeof hb, "%s", keys);
+		for (char *s = NULL, *h = strtok_r(hb, ";", &s); h; h = strtok_r(NULL, ";", &s)) {
+			char *code = strsep(&h, ","), *parent = strsep(&h, ",");
+			tu_ok(ctx, hv_table_hierarchy(ctx, t, code, parent, h));
+		}
+	} else if (keys)
+		tu_ok(ctx, hv_table_hierarchy(ctx, t, "area_code", "parent", keys));
 	char rb[2048];
 	snprintf(rb, sizeof rb, "%s", rows);
 	for (char *s = NULL, *row = strtok_r(rb, ";", &s); row; row = strtok_r(NULL, ";", &s)) {
@@ -140,7 +148,7 @@ typedef struct control_case {
 	const char *want;        /* the measures released, or NULL when refused */
 	int suppressed, rounded; /* the metadata's cells_suppressed, cells_rounded */
 	const char *msg;         /* when refused: part of the message */
-	const char *keys;        /* the parent key's columns (hv_table_parent_key), or NULL */
+	const char *keys;        /* the hierarchies (make()), or NULL */
 } control_case;
 
 static const control_case cases[] = {
@@ -421,7 +429,7 @@ static const control_case cases[] = {
      3,
      NULL,
      NULL},
-    /* 14: parents by area and period (hv_table_parent_key): a table of many
+    /* 14: parents by area and period (hv_table_hierarchy): a table of many
      * periods names each row's parent by code, and the parent is the row of
      * that code in the same period */
     {"14.1",
@@ -486,6 +494,39 @@ static const control_case cases[] = {
      2,
      NULL,
      "period"},
+    /* 15: two hierarchies in one table (hv_table_hierarchy): a matrix of
+     * flows, children placed by LA (rows) with homes in LA (columns), its
+     * row totals (host "all") and column totals (placing "all") published */
+    {"15.1",
+     "an origin-destination matrix with both margins: the suppressed flow A->X (3) gets a complement in its "
+     "row (A->Y, 20) and in its column (B->X, 40), and A->Y one in its column (B->Y); the margins and the "
+     "other flows stay",
+     "placing host placing_parent host_parent children",
+     "placing=label host=label placing_parent=parent host_parent=parent children=count:children",
+     NULL,
+     "A|X|all|all|3;A|Y|all|all|20;A|Z|all|all|30;A|all|all||53;"
+     "B|X|all|all|40;B|Y|all|all|50;B|Z|all|all|60;B|all|all||150;"
+     "all|X||all|43;all|Y||all|70;all|Z||all|90;all|all|||203",
+     {0, 0},
+     "c / c / 30 / 53 / c / c / 60 / 150 / 43 / 70 / 90 / 203",
+     4,
+     0,
+     NULL,
+     "placing,placing_parent,host;host,host_parent,placing"},
+    {"15.2",
+     "the matrix of case 15.1 with only its row totals declared a hierarchy: the flow gets a complement in "
+     "its row alone, and its column gives it back to no one because the column totals are not in a relation",
+     "placing host placing_parent host_parent children",
+     "placing=label host=label placing_parent=parent host_parent=parent children=count:children",
+     NULL,
+     "A|X|all|all|3;A|Y|all|all|20;A|Z|all|all|30;A|all|all||53;"
+     "B|X|all|all|40;B|Y|all|all|50;B|Z|all|all|60;B|all|all||150",
+     {0, 0},
+     "c / c / 30 / 53 / 40 / 50 / 60 / 150",
+     2,
+     0,
+     NULL,
+     "host,host_parent,placing"},
 };
 
 /* Every case is run and every failure printed before the test fails. */

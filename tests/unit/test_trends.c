@@ -372,7 +372,8 @@ static void test_dfe(void **state)
 {
 	(void)state;
 	tu_act(ctx, "dee");
-	haven_trends_opts o = {.by = "month", .area = "host-la", .from = "2025-01-01", .to = "2025-03-31"};
+	/* the financial year 2024-25: DfE's windows are whole financial years */
+	haven_trends_opts o = {.by = "month", .area = "host-la", .from = "2024-04-01", .to = "2025-03-31"};
 	haven_table *t;
 	tu_ok(ctx, haven_trends(ctx, &o, &t));
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
@@ -386,7 +387,7 @@ static void test_dfe(void **state)
 	CHECK("6.3", t, "2025-01", SALFORD, {"episodes", "0"});
 	haven_table_free(t);
 	/* 6.4 the list of homes is refused: it names homes */
-	haven_outliers_opts oo = {.from = "2025-01-01", .to = "2025-03-31"};
+	haven_outliers_opts oo = {.from = "2024-04-01", .to = "2025-03-31"};
 	tu_ok(ctx, haven_trends_outliers(ctx, &oo, &t));
 	tu_assert_status(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR), HAVEN_ERR_DENIED);
 	tu_assert_msg(ctx, "may receive aggregates only");
@@ -396,7 +397,41 @@ static void test_dfe(void **state)
 	tu_ok(ctx, haven_trends(ctx, &o, &t));
 	tu_assert_status(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR), HAVEN_ERR_DENIED);
 	haven_table_free(t);
+	/* 6.6 a window that is not whole financial years is refused before
+	 * anything is read or released (two windows a month apart would give
+	 * that month), for trends, linkage counts and the scorecard alike,
+	 * with nothing audited */
+	int64_t audited = tu_int(ctx, "SELECT count(*) FROM audit");
+	static const struct {
+		const char *from, *to, *bad;
+	} windows[] = {{"2025-01-01", "2025-03-31", "--from 2025-01-01"},
+	               {"2024-04-01", "2025-02-28", "--to 2025-02-28"},
+	               {"2024-04-02", NULL, "--from 2024-04-02"},
+	               {NULL, "2025-04-01", "--to 2025-04-01"}};
+	for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++) {
+		haven_trends_opts w = {.by = "month", .area = "la", .from = windows[i].from, .to = windows[i].to};
+		haven_scorecard_opts sw = {.from = windows[i].from, .to = windows[i].to};
+		t = NULL;
+		tu_assert_status(ctx, haven_trends(ctx, &w, &t), HAVEN_ERR_VALUE);
+		tu_assert_msg(ctx, windows[i].bad);
+		tu_assert_msg(ctx, "whole financial years, April to March");
+		assert_null(t);
+		tu_assert_status(ctx, haven_missing_linkage(ctx, &w, &t), HAVEN_ERR_VALUE);
+		tu_assert_status(ctx, haven_trends_scorecard(ctx, &sw, &t), HAVEN_ERR_VALUE);
+		assert_null(t);
+	}
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit"), audited);
+	/* 6.7 with no window, DfE's runs over the financial years of the
+	 * episodes: 2024-04-01 to 2025-03-31 */
+	haven_trends_opts d = {.by = "quarter", .area = "england"};
+	tu_ok(ctx, haven_trends(ctx, &d, &t));
+	assert_string_equal(haven_table_meta(t, "period"), "2024-04-01/2025-03-31");
+	haven_table_free(t);
+	/* 6.8 a record-level audience keeps free windows */
 	tu_act(ctx, "admin");
+	haven_trends_opts a = {.by = "month", .area = "la", .from = "2025-01-01", .to = "2025-02-28"};
+	tu_ok(ctx, haven_trends(ctx, &a, &t));
+	haven_table_free(t);
 }
 
 /* 7. Outliers: Hazel Cottage's 30 episodes on 2 places. */
@@ -581,6 +616,7 @@ static void test_measures(void **state)
 	 * episodes and 3 children suppressed, and England's 4 children too (a
 	 * count from 1 to 5 is suppressed at any level) */
 	tu_act(ctx, "dee");
+	o.from = "2024-04-01"; /* DfE's windows are whole financial years (the same episodes) */
 	tu_ok(ctx, haven_aggregate(ctx, &o, &t));
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
 	size_t r = 0;
@@ -591,6 +627,13 @@ static void test_measures(void **state)
 	assert_string_equal(cell(t, 0, "missing_children"), "c");
 	assert_string_equal(cell(t, 0, "missing_episodes"), "40"); /* 36, rounded to the nearest 10 */
 	haven_table_free(t);
+	/* 9.8 and refused another window, or the default 12 months to the
+	 * as-at date, for its measures of episodes */
+	o.from = "2025-01-01";
+	tu_assert_status(ctx, haven_aggregate(ctx, &o, &t), HAVEN_ERR_VALUE);
+	tu_assert_msg(ctx, "whole financial years");
+	o.from = o.to = NULL;
+	tu_assert_status(ctx, haven_aggregate(ctx, &o, &t), HAVEN_ERR_VALUE);
 	/* 9.7 not on a grid */
 	tu_act(ctx, "admin");
 	const char *grid[] = {"homes", "missing_episodes"};
