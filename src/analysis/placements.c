@@ -815,16 +815,15 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	         top > 0 ? " (the largest flows)" : "");
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 8, flow_cols, &t);
-	/* host_code first: disclosure control names a row by its first area
-	 * column and its parent key (the placing area): one hierarchy, on the
-	 * host side, each placing area's flows adding up to its total */
+	/* one hierarchy, on the host side, keyed by the placing area: each
+	 * placing area's flows add up to its total (host England) */
 	if (!rc)
 		rc = hv_table_roles(
 		    ctx, t,
 		    "geographic_level=label host_code=area:placing host_name=label placing_code=area:placing"
 		    " placing_name=label placements=count:episodes children=count:distinct parent=parent");
 	if (!rc)
-		rc = hv_table_parent_key(ctx, t, "placing_code");
+		rc = hv_table_hierarchy(ctx, t, "host_code", "parent", "placing_code");
 	if (!rc)
 		rc = common_meta(ctx, &ps, t);
 	if (!rc)
