@@ -82,7 +82,9 @@ extern const hv_module hv_location_module;
 static const hv_module *const modules[] = {
     &store_module,      &hv_boundaries_module, &hv_gazetteer_module, &hv_stats_module,    &hv_register_module,
     &hv_geocode_module, &hv_audit_module,      &hv_govern_module,    &hv_disclose_module, &hv_oversight_module,
-    &hv_missing_module, &hv_zones_module,      &hv_location_module,
+    &hv_missing_module,
+    &hv_zones_module,
+    &hv_location_module,
 };
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
@@ -97,10 +99,7 @@ int haven_store_schema_version(void)
 	return v;
 }
 
-void haven_store_close(haven_ctx *ctx)
-{
-	hv_ctx_close_store(ctx);
-}
+void haven_store_close(haven_ctx *ctx) { hv_ctx_close_store(ctx); }
 
 /* Open the SQLite file with SpatiaLite attached and haven's pragmas set. */
 static haven_status connect(haven_ctx *ctx, const char *path, int create)
@@ -354,7 +353,8 @@ static haven_status digest_table(haven_ctx *ctx, const char *table, crypto_hash_
 				p = sqlite3_column_blob(st, i);
 				len = (uint64_t)sqlite3_column_bytes(st, i);
 				break;
-			default: break;
+			default:
+				break;
 			}
 			crypto_hash_sha256_update(h, &type, 1);
 			crypto_hash_sha256_update(h, (const unsigned char *)&len, sizeof len);
