@@ -39,5 +39,6 @@
 #include "haven/where.h"
 #include "haven/placements.h"
 #include "haven/zones.h"
+#include "haven/location.h"
 
 #endif

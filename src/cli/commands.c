@@ -426,6 +426,32 @@ const cli_cmd cli_commands[] = {
 	 "The homes' points buffered, unioned, holes filled, simplified.  Police users of the force\n"
 	 "only.  docs/zones.md (\"Suggested zones\")\n",
 	 cmd_zones_propose, CLI_ACTS},
+	/* the location risk profile of a proposed home: crime, offenders, the assessment (docs/assess.md) */
+	{"crime import", "STORE FILE...", "import police.uk street-level crime CSVs (.csv or .csv.gz)",
+	 "Every row is kept: rows without coordinates are counted and never placed, anti-social\n"
+	 "behaviour rows without a Crime ID are valid, points outside the force area count where\n"
+	 "they lie.  A file loaded before is skipped; a file's (force, month) pairs replace those\n"
+	 "held.  All files in one transaction.  Needs the pfa boundaries.  docs/assess.md,\n"
+	 "docs/formats.md (\"Crime file\")\n",
+	 cmd_crime_import, CLI_ACTS | CLI_WRITES},
+	{"offenders import", "STORE FILE [--source-crs CRS]",
+	 "import the layer of offender residences: points with a pseudonymous reference (police only)",
+	 "  --source-crs CRS    the coordinates' CRS when the file does not say\n"
+	 "A CSV (offender_ref with easting,northing or lon,lat) or any OGR point layer.  The layer\n"
+	 "replaces the one held; a name as a reference is refused.  Never shown as positions: an\n"
+	 "assessment counts them.  docs/assess.md, docs/formats.md (\"Offenders file\")\n",
+	 cmd_offenders_import, CLI_ACTS | CLI_WRITES},
+	{"location assess", "STORE --postcode PC|--point E,N [--radius METRES] [--json|--csv] [--pdf FILE [--force]]",
+	 "the location risk profile of a proposed new home: homes, zones, offenders and crime nearby",
+	 "  --postcode PC       the place, by the store's gazetteer\n"
+	 "  --point E,N         or British National Grid easting and northing, metres\n"
+	 "  --radius METRES     how far around it (default 1000, 50 to 10000)\n"
+	 "  --pdf FILE          also a one-page map (.pdf, .png or .svg); --force replaces\n"
+	 "Other open homes within the radius (a count and the nearest distance to 100 m; below 3\n"
+	 "\"fewer than 3\" except for police), exclusion zones touching it, offender residences\n"
+	 "within it (a count only; exact for police and the LA of the area), police.uk crime per\n"
+	 "km2 by type against the LA's own rate.  Released through the gate.  docs/assess.md\n",
+	 cmd_location_assess, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

@@ -72,5 +72,9 @@ haven_status cmd_zones_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_propose(haven_ctx *ctx, int argc, char **argv);
+/* the location risk profile: crime, offenders, the assessment (cmd_location.c) */
+haven_status cmd_crime_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_offenders_import(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv);
 
 #endif

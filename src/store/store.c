@@ -79,6 +79,7 @@ extern const hv_module hv_boundaries_module, hv_gazetteer_module, hv_stats_modul
 extern const hv_module hv_placement_module; /* placements (schema 10) */
 /* zones (schema 11): offender exclusion zones and proposed-address checks */
 extern const hv_module hv_zones_module;
+extern const hv_module hv_location_module;
 static const hv_module *const modules[] = {
     &store_module,      &hv_boundaries_module, &hv_gazetteer_module, &hv_stats_module,    &hv_register_module,
     &hv_geocode_module, &hv_audit_module,      &hv_govern_module,    &hv_disclose_module, &hv_oversight_module,
@@ -86,6 +87,7 @@ static const hv_module *const modules[] = {
     /* placements (schema 10) */
     &hv_placement_module,
     &hv_zones_module,
+    &hv_location_module,
 };
 #define N_MODULES (sizeof modules / sizeof modules[0])
 

@@ -37,9 +37,16 @@ haven_part() {
 }
 
 # Take a store back to schema 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
-# what later migrations made (as test_govern's 10.9 does).  Placements (schema 10); zones
-# (schema 11): its tables, its R*Tree and SpatiaLite's records of its geometry column.
-to9="DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;
+# what later migrations made (as test_govern's 10.9 does).  Location (schema 12: crime,
+# offenders), zones (11) and placements (10): their tables, R*Trees and SpatiaLite's records of
+# their geometry columns.
+to9="DROP TABLE offender; DROP TABLE offender_load; DROP TABLE idx_crime_geom; DROP TABLE crime;
+     DROP TABLE crime_load; DELETE FROM geometry_columns WHERE f_table_name = 'crime';
+     DELETE FROM geometry_columns_auth WHERE f_table_name = 'crime';
+     DELETE FROM geometry_columns_statistics WHERE f_table_name = 'crime';
+     DELETE FROM geometry_columns_time WHERE f_table_name = 'crime';
+     DELETE FROM geometry_columns_field_infos WHERE f_table_name = 'crime';
+     DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load;
      DROP TABLE zone_address_check; DROP TABLE zone_window; DROP TABLE idx_zone_geom; DROP TABLE zone;
      DROP TABLE zone_load; DELETE FROM geometry_columns WHERE f_table_name = 'zone';
      DELETE FROM geometry_columns_auth WHERE f_table_name = 'zone';

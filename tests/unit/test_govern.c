@@ -1018,6 +1018,9 @@ static void test_init(void **state)
 	unlink(tu_tmp("init-old.db"));
 	tu_ok(ctx, haven_store_create(ctx, tu_tmp("init-old.db"), &o));
 	exec(ctx,
+	     "SELECT DisableSpatialIndex('crime', 'geom'); DROP TABLE idx_crime_geom; "
+	     "SELECT DiscardGeometryColumn('crime', 'geom'); DROP TABLE offender; DROP TABLE offender_load; "
+	     "DROP TABLE crime; DROP TABLE crime_load; "
 	     "DROP TABLE placement; DROP TABLE placement_child; DROP TABLE placement_load; "
 	     "SELECT DisableSpatialIndex('zone', 'geom'); DROP TABLE idx_zone_geom; "
 	     "SELECT DiscardGeometryColumn('zone', 'geom'); DROP TABLE zone_address_check; DROP TABLE zone_window; "

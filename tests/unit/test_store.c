@@ -18,10 +18,11 @@ static void test_create_sets_everything(void **state)
 	assert_int_equal(tu_int(ctx, "PRAGMA user_version"), haven_store_schema_version());
 	assert_int_equal(tu_int(ctx, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM spatial_ref_sys WHERE srid IN (27700, 4326)"), 2);
-	/* areas, homes and zones (schema 11); the missing episodes' points
-	 * (schema 8) have no on-disk index, the episodes one by group */
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE srid = 27700"), 3);
-	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1"), 3);
+	/* areas, homes, zones (schema 11) and crimes (schema 12); the missing
+	 * episodes' points (schema 8) have no on-disk index, the episodes one by
+	 * group */
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE srid = 27700"), 4);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM geometry_columns WHERE spatial_index_enabled = 1"), 4);
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'missing_episode_%'"
 	                             " AND sql LIKE '%USING rtree%'"),
 	                 0);
@@ -309,6 +310,8 @@ static void test_info(void **state)
 	    {"governance", "users", NULL, 1},
 	    {"disclosure", "requests", NULL, 0},
 	    {"oversight", "complaints", NULL, 0},
+	    {"location", "crimes", NULL, 0},
+	    {"location", "offenders", NULL, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t r = info_row(ctx, t, cases[i].section, cases[i].item);

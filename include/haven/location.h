@@ -1,0 +1,99 @@
+/*
+ * haven/location.h - the location risk profile of a proposed new children's
+ * home (docs/assess.md): police.uk street-level crime (haven crime import),
+ * a layer of offender residences (haven offenders import: points with a
+ * pseudonymous reference, police only, never shown as positions), and the
+ * assessment of a place (haven location assess) as a sealed table released
+ * through the gate, and drawn as a one-page map.
+ */
+#ifndef HAVEN_LOCATION_H
+#define HAVEN_LOCATION_H
+
+#include <stdint.h>
+
+#include "haven/context.h"
+#include "haven/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Counts of homes and offenders below this are shown as "fewer than 3" to
+ *  everyone but police (and, for offenders, the LA) of the area. */
+#define HAVEN_LOCATION_MIN_COUNT 3
+/** The default and the largest radius of an assessment, metres. */
+#define HAVEN_LOCATION_RADIUS 1000.0
+#define HAVEN_LOCATION_MAX_RADIUS 10000.0
+
+/** What a crime import did.  Filled in by haven_crime_import(). */
+typedef struct haven_crime_report {
+	int files;                /* files read */
+	int noop;                 /* 1: every file was loaded before (same SHA-256): nothing written */
+	int64_t rows;             /* data rows read (files already loaded are skipped, not counted) */
+	int64_t located;          /* rows with a point */
+	int64_t without_location; /* rows with no coordinates: kept, counted, never mapped or in a rate */
+	int64_t asb_without_id;   /* rows with an empty Crime ID (police.uk gives anti-social behaviour none) */
+	int64_t outside_force;    /* located rows whose point lies outside the force area named (kept) */
+	int64_t replaced;         /* rows held before for the same force and months, replaced */
+	char first_month[8], last_month[8];
+} haven_crime_report;
+
+/** Import police.uk street-level crime CSVs (.csv or .csv.gz; columns Crime
+ *  ID, Month, Reported by, Falls within, Longitude, Latitude, Location, LSOA
+ *  code, LSOA name, Crime type, Last outcome category, Context) as the acting
+ *  user, all files in one transaction.  A file loaded before (by SHA-256) is
+ *  skipped; a file's (force, month) pairs replace those held.  Every error
+ *  names the file and row and leaves the store exactly as it was.
+ * \param paths borrowed, n of them; report may be NULL. */
+haven_status haven_crime_import(haven_ctx *ctx, const char *const *paths, size_t n, haven_crime_report *report);
+
+/** What an offenders import did. */
+typedef struct haven_offenders_report {
+	int noop;         /* 1: the same file as the layer held: nothing written */
+	int64_t features; /* points read and held */
+	int64_t replaced; /* points of the previous layer replaced */
+	char sha256[65];
+} haven_offenders_report;
+
+/** Import a layer of offender residences (police users only): points from a
+ *  CSV (offender_ref with easting,northing or lon,lat) or any OGR point
+ *  source (offender_ref and the geometry), each with a pseudonymous
+ *  reference (never a name: the zones import's check).  The layer replaces
+ *  the one held; the same file again is a no-op.  Errors name the file and
+ *  row or feature; the store is left exactly as it was.
+ * \param path borrowed; source_crs NULL or the CRS of the coordinates. */
+haven_status haven_offenders_import(haven_ctx *ctx, const char *path, const char *source_crs,
+                                    haven_offenders_report *report);
+
+/** Where to assess.  Borrowed for the call.  Exactly one of postcode or
+ *  point (has_point: e, n in EPSG:27700). */
+typedef struct haven_location_opts {
+	const char *postcode;
+	int has_point;
+	double e, n;
+	double radius; /* metres; 0: HAVEN_LOCATION_RADIUS */
+} haven_location_opts;
+
+/** The location risk profile of a place (docs/assess.md): one sealed table
+ *  of rows (section, item, count, per_km2, la_per_km2, note): other open
+ *  homes within the radius, exclusion zones touching it, offender
+ *  residences within it, police.uk crime per km2 by type against the LA's
+ *  own rate, and missing episodes near it.  Counts below
+ *  HAVEN_LOCATION_MIN_COUNT read "fewer than 3" except for police of the
+ *  area (and for offenders the LA of the area).  Audited as a consultation.
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free(). */
+haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o, haven_table **out);
+
+/** Draw released table t of haven_location_assess as a one-page map (PDF,
+ *  PNG or SVG by path's extension): the place and its radius on the British
+ *  National Grid with a scale bar and grid north, and the table's figures
+ *  beside it.  No home, offender or episode is drawn.  The file is created new, 0600, replaced only
+ *  with overwrite. */
+haven_status haven_location_map(haven_ctx *ctx, const haven_table *t, const char *path, int overwrite);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
