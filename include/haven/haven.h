@@ -38,5 +38,6 @@
 #include "haven/scan.h"
 #include "haven/where.h"
 #include "haven/zones.h"
+#include "haven/alert.h"
 
 #endif

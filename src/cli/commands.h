@@ -68,4 +68,7 @@ haven_status cmd_zones_check(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_address(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_zones_propose(haven_ctx *ctx, int argc, char **argv);
 
+/* alert lists: every open home in an area, for police (cmd_alert.c) */
+haven_status cmd_alert_list(haven_ctx *ctx, int argc, char **argv);
+
 #endif
