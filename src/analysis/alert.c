@@ -188,6 +188,10 @@ static haven_status area_of(haven_ctx *ctx, const haven_alert_opts *o, hv_zone *
 	return rc;
 }
 
+/* The share of an area that may lie outside the scope's LAs, or inside
+ * them, and still count as wholly inside, or outside. */
+#define ALERT_SLIVER 0.005
+
 /* Whether the area touches the scope's LAs (*touches) and lies wholly in
  * them (*within).  A national scope holds every area. */
 static haven_status in_scope(haven_ctx *ctx, const hv_scope *s, const hv_zone *z, int *touches, int *within)
@@ -222,12 +226,16 @@ static haven_status in_scope(haven_ctx *ctx, const hv_scope *s, const hv_zone *z
 		if (coll)
 			k = 0; /* the collection owns them now */
 		u = coll ? GEOSUnaryUnion_r(g, coll) : NULL;
-		char t = u ? GEOSIntersects_r(g, u, area) : 2, w = u ? GEOSCovers_r(g, u, area) : 2;
-		if (t == 2 || w == 2)
+		GEOSGeometry *rest = u ? GEOSDifference_r(g, area, u) : NULL;
+		double all = 0, out = 0;
+		if (!rest || !GEOSArea_r(g, area, &all) || !GEOSArea_r(g, rest, &out))
 			rc =
 			    hv_error(ctx, HAVEN_ERR_GEOS, "comparing the area with your force area: %s", ctx->geos_msg);
-		*touches = t == 1;
-		*within = w == 1;
+		GEOSGeom_destroy_r(g, rest);
+		/* the LAs' and the force areas' boundaries are generalised apart:
+		 * slivers of ALERT_SLIVER of the area do not count */
+		*touches = !rc && out < all * (1 - ALERT_SLIVER);
+		*within = !rc && out <= all * ALERT_SLIVER;
 	}
 	for (size_t i = 0; i < k; i++)
 		GEOSGeom_destroy_r(g, las[i]);
@@ -297,7 +305,7 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 	int touches = 0, within = 0;
 	if (!(rc = hv_scope_actor(ctx, &scope)) && !(rc = in_scope(ctx, scope, &z, &touches, &within)) &&
 	    !(rc = hv_homes_view(ctx, o->as_at, scope)) && !(rc = homes_load(ctx, &h)) &&
-	    !(rc = hv_zone_homes_new(ctx, h.n, h.x, h.y, &tree)) && touches)
+	    !(rc = hv_zone_homes_new(ctx, h.n, h.x, h.y, &tree)))
 		rc = hv_zone_pairs(ctx, &z, 1, tree, 0, &p, &np);
 	if (!rc && !(rc = hv_table_new(ctx, "homes to alert", HV_TABLE_DISCLOSED, NTEXT + 1, cols, &t)))
 		rc = hv_table_roles(ctx, t, roles);
@@ -309,7 +317,7 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 		rc = hv_table_meta_set(ctx, t, "as_at", o->as_at ? o->as_at : "the current register");
 	if (!rc)
 		rc = hv_table_meta_set(ctx, t, "scope", hv_scope_describe(scope));
-	if (!rc && !touches) {
+	if (!rc && !touches && !np) {
 		snprintf(buf, sizeof buf, "no home listed: the area lies outside your force area (%s)",
 		         hv_scope_describe(scope));
 		hv_notice(ctx, "%s", buf);

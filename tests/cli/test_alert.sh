@@ -8,7 +8,8 @@
 #  1 a radius list around a point and around a postcode's centroid holds
 #    exactly the open homes of the force whose points lie within the radius,
 #    each with its distance; a home exactly on the radius is listed, and 1 m
-#    shorter it is not
+#    shorter it is not; a circle reaching beyond the force lists only the
+#    force's homes and says so
 #  2 an area list by an LA's code and by the force area's code holds exactly
 #    the homes whose points lie in the polygon; an unknown code is exit 26
 #  3 a zone list (a polygon zone and a radius zone) holds exactly the homes
@@ -92,6 +93,10 @@ expect_exit 0 "$H" alert list "$S" --as ana --near "$((HX + 1500)),$HY" --radius
 grep -q "^$URN," "$T/out" || fail "1: the home exactly on the radius is not listed"
 expect_exit 0 "$H" alert list "$S" --as ana --near "$((HX + 1500)),$HY" --radius 1499 --format csv
 grep -q "^$URN," "$T/out" && fail "1: a home 1 m beyond the radius is listed"
+# a circle reaching beyond the force: only the force's homes, and a notice
+expect_exit 0 "$H" alert list "$S" --as ana --near "$PX,$PY" --radius 40000 --format csv
+expect_err "the area extends beyond your force area: only its homes in"
+same "$T/out" "ST_Distance(v.geom, MakePoint($PX, $PY, 27700)) <= 40000" "1 beyond the force"
 expect_exit 26 "$H" alert list "$S" --as ana --near "ZZ99 9ZZ" --radius 1000
 expect_exit 2 "$H" alert list "$S" --as ana --near "$PX,$PY" --radius 0
 ok "1 radius lists (a point, a postcode) equal SpatiaLite's ST_Distance; the radius itself is in"
@@ -102,6 +107,7 @@ cp "$T/out" "$T/la.csv"
 same "$T/la.csv" "ST_Intersects(v.geom, (SELECT geom FROM area WHERE kind = 'la' AND code = '$LEEDS'))" "2 LA"
 expect_exit 0 "$H" alert list "$S" --as ana --area $WY --format csv
 same "$T/out" "ST_Intersects(v.geom, (SELECT geom FROM area WHERE kind = 'pfa' AND code = '$WY'))" "2 PFA"
+grep -q "extends beyond\|outside your force" "$T/err" && fail "2: the force's own area is said to lie outside it"
 [ "$(urns "$T/out" | wc -l)" -gt "$(urns "$T/la.csv" | wc -l)" ] || fail "2: the force holds no more homes than Leeds"
 expect_exit 26 "$H" alert list "$S" --as ana --area E99999999
 expect_err "not a local authority, district or police force area"
