@@ -254,7 +254,8 @@ static int by_home(const void *a, const void *b)
 
 static haven_status fill(haven_ctx *ctx, haven_table *t, const homes *h, const hv_zone *z, hv_zone_pair *p, size_t np)
 {
-	qsort(p, np, sizeof *p, by_home); /* the homes were read by URN */
+	if (np)
+		qsort(p, np, sizeof *p, by_home); /* the homes were read by URN */
 	haven_status rc = HAVEN_OK;
 	for (size_t i = 0; i < np && !rc; i++) {
 		size_t j = p[i].home;
