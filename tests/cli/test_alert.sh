@@ -36,13 +36,8 @@ WY=E23000010
 LEEDS=E08000035
 S=$T/s.db
 national_dfe_store "$S"
-"$H" -q authority add "$S" --kind police --code $WY --name "West Yorkshire Police"
-"$H" -q authority add "$S" --kind police --code E23000035 --name "Devon and Cornwall Police"
-"$H" -q authority add "$S" --kind probation --code PRB01 --name "Probation Yorkshire" --area $WY
+west_yorkshire_users "$S"
 "$H" -q authority add "$S" --kind la --code $LEEDS --name "Leeds City Council"
-"$H" -q user add "$S" --name ana --authority $WY --role analyst --default-purpose safeguarding
-"$H" -q user add "$S" --name dev --authority E23000035 --role analyst --default-purpose safeguarding
-"$H" -q user add "$S" --name pat --authority PRB01 --role analyst --default-purpose offender-management
 "$H" -q user add "$S" --name lee --authority $LEEDS --role analyst --default-purpose safeguarding
 
 SQL() { sqlite3 -separator ' ' -cmd '.load mod_spatialite' "$S" "$1"; }
