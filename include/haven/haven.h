@@ -40,5 +40,6 @@
 #include "haven/placements.h"
 #include "haven/zones.h"
 #include "haven/location.h"
+#include "haven/alert.h"
 
 #endif

@@ -26,7 +26,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "analysis/missing_trends.h"
 #include "core/clock.h"
@@ -357,16 +356,6 @@ static void tr_free(tr *t)
 	hv_scope_free(t->scope);
 }
 
-static const char *const not_open[] = {"Resigned", "Cancelled", "Refused", "Closed", "Deregistered"};
-
-static int is_open(const char *status)
-{
-	for (size_t i = 0; status && i < sizeof not_open / sizeof not_open[0]; i++)
-		if (strcasecmp(status, not_open[i]) == 0)
-			return 0;
-	return 1;
-}
-
 static uint32_t code_or_none(tr *t, const unsigned char *s, int *oom)
 {
 	if (!s || !*s)
@@ -416,7 +405,7 @@ static haven_status read_versions(tr *t)
 		x->pfa = code_or_none(t, sqlite3_column_text(st, 4), &oom);
 		x->region = code_or_none(t, sqlite3_column_text(st, 5), &oom);
 		x->places = sqlite3_column_double(st, 6);
-		x->open = is_open((const char *)sqlite3_column_text(st, 7));
+		x->open = hv_homes_open_status((const char *)sqlite3_column_text(st, 7));
 		const char *reg = (const char *)sqlite3_column_text(st, 8);
 		x->registered = reg && hv_parse_date(reg, &d) ? d : INT64_MAX;
 	}

@@ -123,13 +123,9 @@ haven_status haven_zones_propose(haven_ctx *ctx, const haven_zones_propose_opts 
 	if (!isfinite(tol) || tol > o->radius / 2)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--simplify %g: at most half the radius", tol);
 	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	haven_status rc = hv_op_begin_police(ctx, &op, "a suggested zone");
 	if (rc)
 		return rc;
-	if (strcmp(ctx->actor.authority_kind, "police"))
-		return hv_error(ctx, HAVEN_ERR_DENIED,
-		                "suggested zones are drawn by police users of the force; %s is a %s user",
-		                ctx->actor.user, ctx->actor.authority_kind);
 	hv_scope *scope = NULL;
 	GEOSGeometry **buffers = calloc(o->n_urns, sizeof *buffers), *zone = NULL;
 	if (!buffers)

@@ -452,6 +452,22 @@ const cli_cmd cli_commands[] = {
 	 "within it (a count only; exact for police and the LA of the area), police.uk crime per\n"
 	 "km2 by type against the LA's own rate.  Released through the gate.  docs/assess.md\n",
 	 cmd_location_assess, CLI_ACTS},
+	/* alerting every home in an area (docs/alert.md) */
+	{"alert list",
+	 "STORE --near PC|E,N --radius METRES | --area CODE | --zone REF [--as-at DATE]\n"
+	 "             [--format text|csv|vcf] [--out FILE] [--force]",
+	 "every open home in an area with its name, address, telephone and registered person (police)",
+	 "  --near PC|E,N       a postcode's centroid (the store's gazetteer) or a point (BNG metres)\n"
+	 "  --radius METRES     with --near: how far (1 to 50000); a home on the radius is listed\n"
+	 "  --area CODE         an LA, district or police force area by its GSS code: its polygon\n"
+	 "  --zone REF          a stored zone by its reference ('haven zones import'): its geometry\n"
+	 "  --as-at DATE        the homes open on DATE (default: the current register)\n"
+	 "  --format F          text (default), csv (one row per home, for a mail merge) or vcf\n"
+	 "                      (vCard 4.0, one card per home, for a phone list)\n"
+	 "  --out FILE          write FILE (a new file, mode 0600) instead of stdout; --force replaces\n"
+	 "Police users of the force only: the homes in your force area; a probation, LA or DfE user\n"
+	 "is refused.  Audited with your purpose (--purpose), marked OFFICIAL-SENSITIVE.  docs/alert.md\n",
+	 cmd_alert_list, CLI_ACTS},
 	{"geocode", "STORE [--redo]", "place every current home: UPRN, postcode, sector; cross-check its LA",
 	 "  --redo   place every current home again (manual placements are kept)\n"
 	 "Methods and confidences: uprn 1.0, postcode 0.9, postcode_terminated 0.7, sector 0.4,\n"

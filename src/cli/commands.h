@@ -77,4 +77,7 @@ haven_status cmd_crime_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_offenders_import(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv);
 
+/* alert lists: every open home in an area, for police (cmd_alert.c) */
+haven_status cmd_alert_list(haven_ctx *ctx, int argc, char **argv);
+
 #endif

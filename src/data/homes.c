@@ -7,6 +7,7 @@
  * SQL; listings, geocoding, extracts and counts select from it.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "core/sql.h"
 #include "data/homes.h"
@@ -63,4 +64,13 @@ haven_status hv_homes_la(haven_ctx *ctx, const char *urn, char *la, size_t n)
 		snprintf(la, n, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return HAVEN_OK;
+}
+
+int hv_homes_open_status(const char *status)
+{
+	static const char *const closed[] = {"Resigned", "Cancelled", "Refused", "Closed", "Deregistered"};
+	for (size_t i = 0; status && i < sizeof closed / sizeof closed[0]; i++)
+		if (strcasecmp(status, closed[i]) == 0)
+			return 0;
+	return 1;
 }

@@ -25,4 +25,9 @@ haven_status hv_homes_view(haven_ctx *ctx, const char *as_at, const hv_scope *sc
  *  an unknown URN. */
 haven_status hv_homes_la(haven_ctx *ctx, const char *urn, char *la, size_t n);
 
+/** 1 when a home of registration status status (NULL: none given) is open:
+ *  its status is not Resigned, Cancelled, Refused, Closed or Deregistered
+ *  (any case). */
+int hv_homes_open_status(const char *status);
+
 #endif

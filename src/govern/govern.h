@@ -47,6 +47,12 @@ typedef struct hv_op {
  *  role, and a write transaction.  On an error nothing is open. */
 haven_status hv_op_begin(haven_ctx *ctx, hv_op *op, unsigned flags);
 
+/** hv_op_begin(ctx, op, HV_OP_ACTOR) for an operation that lists homes to
+ *  police only: any actor whose authority is not police is refused
+ *  (HAVEN_ERR_DENIED: "WHAT is for police users of the force only; USER is
+ *  a KIND user").  what (borrowed) says what the operation gives. */
+haven_status hv_op_begin_police(haven_ctx *ctx, hv_op *op, const char *what);
+
 /** End it: when rc is HAVEN_OK and object is not NULL, record the audit
  *  entry (what, object, rows, recipients); then commit, or on any error roll
  *  back.  Returns the first error, or HAVEN_OK. */

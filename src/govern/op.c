@@ -9,6 +9,8 @@
  * prologue (store open, someone acting, the right role, BEGIN IMMEDIATE) and
  * the epilogue (the entry, COMMIT or ROLLBACK) are written once, here.
  */
+#include <string.h>
+
 #include "core/sql.h"
 #include "govern/govern.h"
 
@@ -51,6 +53,15 @@ haven_status hv_op_begin(haven_ctx *ctx, hv_op *op, unsigned flags)
 	}
 	if (!rc && (flags & HV_OP_WRITE) && !(rc = hv_begin(ctx)))
 		op->began = 1;
+	return rc;
+}
+
+haven_status hv_op_begin_police(haven_ctx *ctx, hv_op *op, const char *what)
+{
+	haven_status rc = hv_op_begin(ctx, op, HV_OP_ACTOR);
+	if (!rc && strcmp(ctx->actor.authority_kind, "police"))
+		rc = hv_error(ctx, HAVEN_ERR_DENIED, "%s is for police users of the force only; %s is a %s user", what,
+		              ctx->actor.user, ctx->actor.authority_kind);
 	return rc;
 }
 

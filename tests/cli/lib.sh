@@ -99,3 +99,16 @@ national_dfe_store() {
   "$HAVEN_BIN" -q authority add "$1" --kind dfe --code DFE --name "Department for Education" >/dev/null
   "$HAVEN_BIN" -q user add "$1" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
 }
+
+# west_yorkshire_users STORE: on a national_dfe_store, West Yorkshire Police
+# (E23000010) with its analyst "ana", Devon and Cornwall Police (E23000035)
+# with "dev", and a probation provider working in West Yorkshire (PRB01)
+# with "pat": the users the zones and alert tests act as.
+west_yorkshire_users() {
+  "$HAVEN_BIN" -q authority add "$1" --kind police --code E23000010 --name "West Yorkshire Police"
+  "$HAVEN_BIN" -q authority add "$1" --kind police --code E23000035 --name "Devon and Cornwall Police"
+  "$HAVEN_BIN" -q authority add "$1" --kind probation --code PRB01 --name "Probation Yorkshire" --area E23000010
+  "$HAVEN_BIN" -q user add "$1" --name ana --authority E23000010 --role analyst --default-purpose safeguarding
+  "$HAVEN_BIN" -q user add "$1" --name dev --authority E23000035 --role analyst --default-purpose safeguarding
+  "$HAVEN_BIN" -q user add "$1" --name pat --authority PRB01 --role analyst --default-purpose offender-management
+}

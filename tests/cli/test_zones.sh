@@ -38,12 +38,7 @@ LEAK="python3 $(dirname "${BASH_SOURCE[0]}")/../leak_check.py $HAVEN_NATIONAL/sy
 WY=E23000010
 S=$T/s.db
 national_dfe_store "$S"
-"$H" -q authority add "$S" --kind police --code $WY --name "West Yorkshire Police"
-"$H" -q authority add "$S" --kind police --code E23000035 --name "Devon and Cornwall Police"
-"$H" -q authority add "$S" --kind probation --code PRB01 --name "Probation Yorkshire" --area $WY
-"$H" -q user add "$S" --name ana --authority $WY --role analyst --default-purpose safeguarding
-"$H" -q user add "$S" --name dev --authority E23000035 --role analyst --default-purpose safeguarding
-"$H" -q user add "$S" --name pat --authority PRB01 --role analyst --default-purpose offender-management
+west_yorkshire_users "$S"
 
 # 1. the synthetic zones, then the same file again
 Z=$HAVEN_NATIONAL/synth/zones.csv
