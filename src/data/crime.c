@@ -29,6 +29,7 @@
 #include "core/source.h"
 #include "core/sql.h"
 #include "core/text.h"
+#include "data/missing.h"
 #include "data/zone.h"
 #include "govern/govern.h"
 #include "ref/areas.h"
@@ -38,26 +39,6 @@
 static haven_status nomem(haven_ctx *ctx)
 {
 	return hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-static haven_status file_sha(haven_ctx *ctx, const char *path, const char *what, char hex[65])
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	haven_status rc = hv_input_read(ctx, path, HV_FILE_MAX, what, &data, &len);
-	if (rc)
-		return rc;
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(d, data, len);
-	free(data);
-	sodium_bin2hex(hex, 65, d, sizeof d);
-	return HAVEN_OK;
 }
 
 /* ---- police.uk street-level crime ------------------------------------------ */
@@ -196,7 +177,7 @@ haven_status haven_crime_import(haven_ctx *ctx, const char *const *paths, size_t
 	if (!sha)
 		return nomem(ctx);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = file_sha(ctx, paths[i], "a police.uk file", sha[i]);
+		rc = hv_missing_file_sha(ctx, paths[i], sha[i]);
 	hv_areas *pfa = NULL;
 	if (!rc && (rc = hv_areas_load(ctx, "pfa", &pfa)) == HAVEN_ERR_NOT_FOUND)
 		rc = hv_error(
@@ -246,7 +227,7 @@ haven_status haven_crime_import(haven_ctx *ctx, const char *const *paths, size_t
 		if (s == SQLITE_ROW)
 			continue;
 		sqlite3_reset(load);
-		sqlite3_bind_text(load, 1, base_name(paths[i]), -1, SQLITE_STATIC);
+		sqlite3_bind_text(load, 1, hv_missing_base_name(paths[i]), -1, SQLITE_STATIC);
 		sqlite3_bind_text(load, 2, sha[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(load, 3, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(load) != SQLITE_DONE) {
@@ -291,8 +272,8 @@ haven_status haven_crime_import(haven_ctx *ctx, const char *const *paths, size_t
 		    object, sizeof object,
 		    "police.uk crime: %d file%s (first %s, sha256 %.16s), months %s to %s: %lld rows, %lld without "
 		    "location, %lld without a Crime ID, %lld outside the force area, %lld replaced",
-		    loaded, loaded == 1 ? "" : "s", base_name(paths[0]), sha[0], r->first_month, r->last_month,
-		    (long long)r->rows, (long long)r->without_location, (long long)r->asb_without_id,
+		    loaded, loaded == 1 ? "" : "s", hv_missing_base_name(paths[0]), sha[0], r->first_month,
+		    r->last_month, (long long)r->rows, (long long)r->without_location, (long long)r->asb_without_id,
 		    (long long)r->outside_force, (long long)r->replaced);
 	free(sha);
 	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, r->rows, NULL);
@@ -478,8 +459,7 @@ haven_status haven_offenders_import(haven_ctx *ctx, const char *path, const char
 	if (strcmp(ctx->actor.authority_kind, "police"))
 		return hv_error(ctx, HAVEN_ERR_DENIED, "offender residences are police data: %s is a %s user",
 		                ctx->actor.user, ctx->actor.authority_kind);
-	if ((rc = file_sha(ctx, path, "an offenders file", r->sha256)) ||
-	    (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
+	if ((rc = hv_missing_file_sha(ctx, path, r->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	sqlite3_stmt *st = NULL;
 	int64_t held = 0;
@@ -501,7 +481,7 @@ haven_status haven_offenders_import(haven_ctx *ctx, const char *path, const char
 	    !(rc = hv_exec(ctx, "DELETE FROM offender")) &&
 	    !(rc = hv_prepare(ctx, "INSERT INTO offender_load(file, sha256, loaded_at, features) VALUES(?, ?, ?, 0)",
 	                      &st))) {
-		sqlite3_bind_text(st, 1, base_name(path), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, hv_missing_base_name(path), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, r->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -528,8 +508,8 @@ haven_status haven_offenders_import(haven_ctx *ctx, const char *path, const char
 	char object[300] = "";
 	if (!rc && !r->noop)
 		snprintf(object, sizeof object,
-		         "offender residences from %s (sha256 %.16s): %lld points, %lld replaced", base_name(path),
-		         r->sha256, (long long)im.n, (long long)held);
+		         "offender residences from %s (sha256 %.16s): %lld points, %lld replaced",
+		         hv_missing_base_name(path), r->sha256, (long long)im.n, (long long)held);
 	rc = hv_op_end(ctx, &op, rc, HV_AUDIT_COLLECTION, *object ? object : NULL, im.n, NULL);
 	if (rc)
 		memset(r, 0, sizeof *r);

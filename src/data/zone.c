@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "data/missing.h"
 #include "data/zone.h"
 #include "core/crs.h"
 #include "core/output.h"
@@ -899,26 +900,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-static haven_status file_sha(haven_ctx *ctx, const char *path, char hex[65])
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	haven_status rc = hv_input_read(ctx, path, HV_FILE_MAX, "a zones file", &data, &len);
-	if (rc)
-		return rc;
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(d, data, len);
-	free(data);
-	sodium_bin2hex(hex, 65, d, sizeof d);
-	return HAVEN_OK;
-}
-
 static haven_status prepare(importer *im)
 {
 	haven_ctx *ctx = im->ctx;
@@ -959,7 +940,7 @@ static haven_status load_row(importer *im, int finish)
 	if (rc)
 		return rc;
 	if (!finish) {
-		sqlite3_bind_text(st, 1, base_name(im->path), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, hv_missing_base_name(im->path), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, r->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, im->now, -1, SQLITE_STATIC);
 	} else if (!r->noop) {
@@ -999,10 +980,11 @@ haven_status haven_zones_import(haven_ctx *ctx, const char *path, const haven_zo
 		                "zones are imported by police and probation users; %s is a %s user", ctx->actor.user,
 		                ctx->actor.authority_kind);
 	if ((o->rejects && (rc = hv_output_vacant(ctx, o->rejects, "a reject file is never overwritten"))) ||
-	    (rc = file_sha(ctx, path, rep->sha256)) || (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
+	    (rc = hv_missing_file_sha(ctx, path, rep->sha256)) ||
+	    (rc = hv_op_begin(ctx, &op, HV_OP_ACTOR | HV_OP_WRITE)))
 		return rc;
 	importer im = {.ctx = ctx, .path = path, .o = o, .rep = rep};
-	int csv = ends_with(path, ".csv") || ends_with(path, ".csv.gz") || !strrchr(base_name(path), '.');
+	int csv = ends_with(path, ".csv") || ends_with(path, ".csv.gz") || !strrchr(hv_missing_base_name(path), '.');
 	im.unit = csv ? "row" : "feature";
 	hv_format_time(hv_now(ctx), im.now);
 	im.rd = GEOSWKBReader_create_r(ctx->geos);
@@ -1050,7 +1032,7 @@ haven_status haven_zones_import(haven_ctx *ctx, const char *path, const haven_zo
 		snprintf(object, sizeof object,
 		         "zones from %s (sha256 %.16s): %lld features, %lld added, %lld replaced, %lld unchanged, "
 		         "%lld repaired, %lld rejected",
-		         base_name(path), rep->sha256, (long long)rep->features, (long long)rep->added,
+		         hv_missing_base_name(path), rep->sha256, (long long)rep->features, (long long)rep->added,
 		         (long long)rep->replaced, (long long)rep->unchanged, (long long)rep->repaired,
 		         (long long)rep->rejected);
 	haven_status end =

@@ -25,23 +25,6 @@ typedef struct amap {
 	double e0, n0, e1, n1, s, ox, oy;
 } amap;
 
-static void ring_path(amap *m, cairo_t *cr, const GEOSGeometry *ring)
-{
-	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(m->h, ring);
-	unsigned n = 0;
-	GEOSCoordSeq_getSize_r(m->h, cs, &n);
-	for (unsigned i = 0; i < n; i++) {
-		double x, y;
-		GEOSCoordSeq_getXY_r(m->h, cs, i, &x, &y);
-		double px = m->ox + x * m->s, py = m->oy - y * m->s;
-		if (i)
-			cairo_line_to(cr, px, py);
-		else
-			cairo_move_to(cr, px, py);
-	}
-	cairo_close_path(cr);
-}
-
 static const char *cell(const haven_table *t, size_t r, const char *col)
 {
 	int c = haven_table_find(t, col);
@@ -66,13 +49,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	cairo_clip(cr);
 	if (m->la) {
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-		int np = GEOSGetNumGeometries_r(m->h, m->la);
-		for (int i = 0; i < np; i++) {
-			const GEOSGeometry *p = GEOSGetGeometryN_r(m->h, m->la, i);
-			ring_path(m, cr, GEOSGetExteriorRing_r(m->h, p));
-			for (int k = 0; k < GEOSGetNumInteriorRings_r(m->h, p); k++)
-				ring_path(m, cr, GEOSGetInteriorRingN_r(m->h, p, k));
-		}
+		hv_map_polygon_path(cr, m->h, m->la, m->ox, m->oy, m->s);
 		cairo_set_source_rgba(cr, 0.55, 0.63, 0.80, 0.25);
 		cairo_fill_preserve(cr);
 		hv_page_colour(cr, 0x4a5f8a);

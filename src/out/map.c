@@ -800,6 +800,33 @@ static void titles(const map *m, char *title, size_t tn, char *sub, size_t sn)
 
 /* ---- the page ------------------------------------------------------------ */
 
+static void ring_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *ring, double ox, double oy, double s)
+{
+	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+	unsigned n = 0;
+	GEOSCoordSeq_getSize_r(h, cs, &n);
+	for (unsigned i = 0; i < n; i++) {
+		double x, y;
+		GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+		if (i)
+			cairo_line_to(cr, ox + x * s, oy - y * s);
+		else
+			cairo_move_to(cr, ox + x * s, oy - y * s);
+	}
+	cairo_close_path(cr);
+}
+
+void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *g, double ox, double oy, double s)
+{
+	int np = GEOSGetNumGeometries_r(h, g);
+	for (int i = 0; i < np; i++) {
+		const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+		ring_path(cr, h, GEOSGetExteriorRing_r(h, p), ox, oy, s);
+		for (int k = 0; k < GEOSGetNumInteriorRings_r(h, p); k++)
+			ring_path(cr, h, GEOSGetInteriorRingN_r(h, p, k), ox, oy, s);
+	}
+}
+
 /* A length of 1, 2 or 5 times a power of ten, at most x. */
 static double nice_length(double x)
 {

@@ -6,6 +6,8 @@
 #ifndef HAVEN_OUT_MAP_H
 #define HAVEN_OUT_MAP_H
 
+#include <geos_c.h>
+
 #include "core/table.h"
 #include "haven/map.h"
 #include "out/page.h"
@@ -43,6 +45,11 @@ haven_status hv_map_write_html(haven_ctx *ctx, const haven_table *t, const haven
  *  kilometres) at most w points long, for a map of s points a metre, its
  *  left end at (x, y), on page pg (its fonts).  Borrowed. */
 void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double y, double w);
+
+/** The path of every ring of the polygonal g (a polygon or a multipolygon,
+ *  holes included: fill it with the even-odd rule) on cr, a point (x, y) in
+ *  metres drawn at (ox + x s, oy - y s).  Borrowed. */
+void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *g, double ox, double oy, double s);
 
 /** Grid north (the British National Grid's, up the page): an arrow whose
  *  tip is at (x, y), and an N under it.  Borrowed. */
