@@ -904,10 +904,10 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 	}
 	if (strcmp(a->from, a->to) > 0)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s", a->from, a->to);
-	/* episodes for an aggregates-only audience: whole financial years, as
-	 * its trends (analysis/missing_trends.c) */
+	/* episodes for an aggregates-only audience: one financial year, as its
+	 * scorecard (analysis/missing_trends.c) */
 	if (has_missing(a) && hv_scope_aggregates_only(ctx))
-		return hv_trends_check_window(ctx, a->from, a->to);
+		return hv_trends_check_year(ctx, a->from, a->to);
 	return HAVEN_OK;
 }
 

@@ -308,6 +308,7 @@ enum {
 typedef struct episode {
 	uint32_t area, child;
 	int32_t period; /* index from the first period */
+	int32_t day;    /* the day it began */
 	float hours;    /* NAN while missing */
 	uint8_t flags;
 	uint8_t risk; /* R_NONE .. R_HIGH, R_UNKNOWN */
@@ -333,6 +334,7 @@ typedef struct tr {
 	size_t ne, cap;
 	uint32_t top;           /* the code of the England (or scope) row */
 	const char *level_text; /* the geographic_level of the rows being written (a hierarchy's), or NULL */
+	int withhold;           /* withhold every row being written (a hierarchy's, not asked for) */
 } tr;
 
 static const struct kind {
@@ -533,6 +535,7 @@ static haven_status read_episodes(tr *t)
 		x->child = (uint32_t)sqlite3_column_int64(st, 0); /* missing_child's id */
 		x->area = area_of(t, v, placing, host, &oom);
 		x->period = (int32_t)(period_of(t->by, z) - t->first);
+		x->day = (int32_t)z;
 		int returned = flag(st, 6) && sqlite3_column_type(st, 5) != SQLITE_NULL;
 		x->hours = returned ? (float)sqlite3_column_double(st, 5) : NAN;
 		const char *risk = (const char *)sqlite3_column_text(st, 11);
@@ -666,6 +669,22 @@ haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char
 			    i == 0 ? "from" : "to", d[i]);
 	}
 	return HAVEN_OK;
+}
+
+haven_status hv_trends_check_year(haven_ctx *ctx, const char *from, const char *to)
+{
+	haven_status rc = hv_trends_check_window(ctx, from, to);
+	int64_t a = 0, b = 0;
+	if (!rc && from && to && !(rc = parse_date(ctx, from, &a)) && !(rc = parse_date(ctx, to, &b)) &&
+	    period_of(BY_FY, a) == period_of(BY_FY, b))
+		return HAVEN_OK;
+	return rc ? rc
+	          : hv_error(ctx, HAVEN_ERR_VALUE,
+	                     "--from %s --to %s: for an aggregates-only audience (DfE, the Children's "
+	                     "Commissioner, probation, the public) a count of episodes over a window is of one "
+	                     "financial year (e.g. --from 2023-04-01 --to 2024-03-31): a window of two years less "
+	                     "one would give the other (docs/disclosure.md)",
+	                     from ? from : "(not given)", to ? to : "(not given)");
 }
 
 /* Start: the acting user, their scope, the read model; the dates (the
@@ -983,11 +1002,12 @@ static haven_status set_meta(tr *t, haven_table *tb, const char *const (*meta)[2
 
 /* The metadata of a table by area and period: what its rows are, then what
  * its own columns are (the trends', or with link the linkage counts'; the
- * trends' and with_link the linkage counts' too). */
-static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link)
+ * trends' and with_link the linkage counts' too); by, the period of its
+ * rows. */
+static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link, int by)
 {
 	const char *const rows[][2] = {
-	    {"by", by_words[t->by]},
+	    {"by", by_words[by]},
 	    {"area", kinds[t->kind].words},
 	    {"episodes", "episodes of children missing from care starting in the period (missing_episode), as the "
 	                 "acting user may see them: police at homes in their force area, a local authority those of "
@@ -1149,6 +1169,112 @@ static haven_status hier_build(tr *t, const double *pd, int host, hier *h)
 	return rc;
 }
 
+/* The parent column of a hierarchy's table (the last of its counts), then
+ * period_id and period_parent. */
+static int parent_col(int link)
+{
+	return link ? NLINK : NTREND + NLINK - C_POLICE_ONLY;
+}
+
+/* A trends row's linkage counts (hier_link). */
+static haven_status link_cells(tr *t, haven_table *tb, const stats *s)
+{
+	haven_status rc = HAVEN_OK;
+	for (int c = C_POLICE_ONLY; !rc && c < NLINK; c++)
+		rc = hv_table_set_int(t->ctx, tb, NTREND + c - C_POLICE_ONLY,
+		                      c == C_POLICE_ONLY ? s->police_only
+		                      : c == C_LA_ONLY   ? s->la_only
+		                      : c == C_BOTH      ? s->both
+		                                         : s->conflicts);
+	return rc;
+}
+
+/* The row's period_id ("fy:2023-24", "quarter:2023-Q2", "month:2023-04":
+ * unique, where a month and a financial year can share a label) and its
+ * period_parent, the period_id of the period holding it: a month's
+ * quarter, a quarter's financial year (calendar quarters nest in April-to-
+ * March years); none for a financial year. */
+static haven_status period_id(tr *t, haven_table *tb, int link, int by, int64_t k)
+{
+	char label[16], id[32];
+	period_label(by, k, label);
+	snprintf(id, sizeof id, "%s:%s", bys[by], label);
+	haven_status rc = hv_table_set_text(t->ctx, tb, parent_col(link) + 1, id);
+	if (rc || by == BY_FY)
+		return rc;
+	int up = by == BY_MONTH ? BY_QUARTER : BY_FY;
+	period_label(up, period_of(up, period_start(by, k)), label);
+	snprintf(id, sizeof id, "%s:%s", bys[up], label);
+	return hv_table_set_text(t->ctx, tb, parent_col(link) + 2, id);
+}
+
+/* The scope's (England's) months or quarters (by), for an aggregates-only
+ * audience: rows of the same table as its financial years, each naming
+ * the quarter or financial year that holds it, so that disclosure control
+ * makes every quarter the sum of its months and every year of its
+ * quarters, in one set of relations with the areas' financial years.
+ * Every aggregates-only request of a hierarchy carries them all, withheld
+ * unless asked for (publish): a month can then not be had as its year
+ * less the months published, whichever table each came from. */
+static haven_status sub_rows(tr *t, haven_table *tb, int by, int publish, int link, double **buf, size_t *cap)
+{
+	int sby = t->by;
+	int64_t sfirst = t->first;
+	int32_t snp = t->np;
+	t->by = by;
+	t->first = period_of(by, t->from);
+	t->np = (int32_t)(period_of(by, t->to) - t->first + 1);
+	size_t np = (size_t)t->np;
+	double *pd = NULL;
+	size_t *at = calloc(np + 1, sizeof *at);
+	episode *e = malloc((t->ne ? t->ne : 1) * sizeof *e);
+	haven_status rc = at && e ? HAVEN_OK : nomem(t->ctx);
+	if (!rc && t->kind != K_LA) /* places: those of every LA's homes */
+		rc = place_days(t, &pd);
+	/* into order by period (a counting sort), then each period by child */
+	for (size_t i = 0; !rc && i < t->ne; i++)
+		at[period_of(by, t->e[i].day) - t->first + 1]++;
+	for (size_t p = 0; !rc && p < np; p++)
+		at[p + 1] += at[p];
+	for (size_t i = 0; !rc && i < t->ne; i++) {
+		episode *x = &e[at[period_of(by, t->e[i].day) - t->first]++];
+		*x = t->e[i];
+		x->area = t->top;
+		x->period = (int32_t)(period_of(by, t->e[i].day) - t->first);
+	}
+	t->level_text = t->national ? "england" : "scope";
+	char name[256];
+	if (!rc)
+		rc = area_name(t, NULL, t->top, name, sizeof name);
+	for (size_t p = 0, from = 0; !rc && p < np; from = at[p++]) {
+		/* at[p] is now where period p + 1 starts */
+		if (at[p] - from > 1)
+			qsort(e + from, at[p] - from, sizeof *e, cmp_child);
+		double pl = 0;
+		for (size_t k = 0; pd && k < t->codes.n; k++)
+			pl += pd[k * np + p];
+		stats s;
+		rc = run_stats(t, e + from, at[p] - from, buf, cap, &s);
+		if (!rc)
+			rc = link ? link_row(t, tb, t->top, name, (int32_t)p, &s)
+			          : trend_row(t, tb, t->top, name, (int32_t)p, &s, pl);
+		if (!rc && !link)
+			rc = link_cells(t, tb, &s);
+		if (!rc)
+			rc = period_id(t, tb, link, by, t->first + (int64_t)p);
+		if (!rc && !publish)
+			hv_table_withhold_row(tb);
+	}
+	t->level_text = NULL;
+	t->by = sby;
+	t->first = sfirst;
+	t->np = snp;
+	free(pd);
+	free(at);
+	free(e);
+	return rc;
+}
+
 /* The rows of level l: each area of the level (in code order), each period,
  * its episodes those of the LAs it holds (children counted once), with
  * its parent's code, withheld below the level asked for. */
@@ -1228,16 +1354,13 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 				rc = link ? link_row(t, tb, k, *name ? name : NULL, p, &s)
 				          : trend_row(t, tb, k, *name ? name : NULL, p, &s,
 				                      pl[(size_t)k * np + (size_t)p]);
-			for (int c = C_POLICE_ONLY; !rc && !link && c < NLINK; c++) /* hier_link */
-				rc = hv_table_set_int(t->ctx, tb, NTREND + c - C_POLICE_ONLY,
-				                      c == C_POLICE_ONLY ? s.police_only
-				                      : c == C_LA_ONLY   ? s.la_only
-				                      : c == C_BOTH      ? s.both
-				                                         : s.conflicts);
+			if (!rc && !link)
+				rc = link_cells(t, tb, &s);
 			if (!rc && h->parent[k] != NONE)
-				rc = hv_table_set_text(t->ctx, tb, link ? NLINK : NTREND + NLINK - C_POLICE_ONLY,
-				                       t->codes.s[h->parent[k]]);
-			if (!rc && l < asked)
+				rc = hv_table_set_text(t->ctx, tb, parent_col(link), t->codes.s[h->parent[k]]);
+			if (!rc)
+				rc = period_id(t, tb, link, t->by, t->first + p);
+			if (!rc && (l < asked || t->withhold))
 				hv_table_withhold_row(tb);
 			i = j;
 		}
@@ -1265,6 +1388,30 @@ static haven_status hier_rows(tr *t, haven_table *tb, int asked, int link, const
 	return rc;
 }
 
+/* The period an aggregates-only audience asks for (want): financial years
+ * for every area (the default), and England's (the scope's) quarters and
+ * months besides (months the default), which its table declares inside
+ * the financial years (sub_rows).  No calendar years: they cross
+ * financial years, and LAs' quarters and months would each need a
+ * hierarchy of their own. */
+static haven_status agg_by(haven_ctx *ctx, const char *by, int kind, int *want)
+{
+	*want = !by ? (kind == K_ENGLAND ? BY_MONTH : BY_FY) : -1;
+	for (int i = 0; by && i < NBY; i++)
+		if (strcmp(by, bys[i]) == 0)
+			*want = i;
+	if (*want < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use month, quarter, year or fy", by);
+	if (*want == BY_FY || (kind == K_ENGLAND && *want != BY_YEAR))
+		return HAVEN_OK;
+	return hv_error(ctx, HAVEN_ERR_VALUE,
+	                "--by %s --area %s: for an aggregates-only audience (DfE, the Children's Commissioner, "
+	                "probation, the public) counts of episodes are by financial year (--by fy), and by quarter "
+	                "or month only for England (--area england): the months of an area could be differenced "
+	                "against its year (docs/disclosure.md)",
+	                bys[*want], kinds[kind].name);
+}
+
 /* The table by area and period of o: trends, or with link the linkage
  * counts.  One engine, so that both have the same periods, areas, scope
  * and rows. */
@@ -1276,10 +1423,19 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	for (int i = 0; i < NKINDS; i++)
 		if (strcmp(o->area ? o->area : "england", kinds[i].name) == 0)
 			kind = i;
-	if (kind >= 0 && hv_scope_aggregates_only(ctx))
+	int want = -1; /* an aggregates-only audience: the period asked for */
+	if (kind >= 0 && hv_scope_aggregates_only(ctx)) {
 		asked = level_of_kind(kind);
+		haven_status crc = agg_by(ctx, o->by, kind, &want);
+		if (crc)
+			return crc;
+	}
 	tr t;
-	haven_status rc = begin(&t, ctx, o->by, asked < 0 ? o->area : kind == K_LA ? "la" : "host-la", o->from, o->to);
+	haven_status rc = begin(&t, ctx, want >= 0 ? "fy" : o->by,
+	                        asked < 0      ? o->area
+	                        : kind == K_LA ? "la"
+	                                       : "host-la",
+	                        o->from, o->to);
 	if (rc) {
 		tr_free(&t);
 		return rc;
@@ -1322,21 +1478,25 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	if (asked >= 0)
 		t.kind = kind; /* from here, the kind asked for */
 	char title[160];
+	int shown = want >= 0 ? want : t.by; /* the period of the rows released */
 	snprintf(title, sizeof title, "%s by %s and %s",
 	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
-	         by_words[t.by]);
+	         by_words[shown]);
 	/* the columns, and with a hierarchy its parent last */
-	const char *cols[NTREND + NLINK];
+	const char *cols[NTREND + NLINK + 2];
 	int ncols = link ? NLINK : NTREND;
 	memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
 	if (asked >= 0 && !link) /* the linkage counts: see hier_link */
 		for (int c = C_POLICE_ONLY; c < NLINK; c++)
 			cols[ncols++] = link_cols[c];
-	if (asked >= 0)
+	if (asked >= 0) {
 		cols[ncols++] = "parent";
+		cols[ncols++] = "period_id";
+		cols[ncols++] = "period_parent";
+	}
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, ncols, cols, &tb);
-	char spec[600];
+	char spec[700];
 	snprintf(spec, sizeof spec,
 	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s%s%s",
 	         asked < 0      ? kinds[t.kind].role
@@ -1352,33 +1512,39 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	         : asked < 0 ? "places"
 	                     : "published",
 	         asked < 0 ? ""
-	         : link    ? " parent=parent"
+	         : link    ? " parent=parent period_id=label period_parent=parent"
 	                   : " police_only=count:episodes la_only=count:episodes both=count:episodes"
-	                     " conflicts=count:episodes parent=parent");
+	                     " conflicts=count:episodes parent=parent period_id=label period_parent=parent");
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
-	if (!rc && asked >= 0)
-		rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period");
+	if (!rc && asked >= 0 && !(rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period_id")))
+		rc = hv_table_hierarchy(ctx, tb, "period_id", "period_parent", "area_code");
 	if (!rc)
-		rc = by_area_meta(&t, tb, link, asked >= 0);
+		rc = by_area_meta(&t, tb, link, asked >= 0, shown);
 	if (!rc && asked >= 0)
 		rc =
 		    hv_table_meta_set(ctx, tb, "hierarchy",
-		                      "for an aggregates-only audience each period also holds the rows that total the "
-		                      "rows asked for (an LA of the home: its police force area, its region; a placing "
-		                      "LA: its region; then England), each naming its parent, so that disclosure "
-		                      "control protects the totals; rows below the level asked for were controlled "
-		                      "with the table and are not released (docs/missing.md)");
+		                      "for an aggregates-only audience each financial year also holds the rows that "
+		                      "total the rows asked for (an LA of the home: its police force area, its region; "
+		                      "a placing LA: its region; then England), each naming its parent, and England's "
+		                      "quarters and months, each naming the period holding it (period_parent), so that "
+		                      "disclosure control protects the totals of areas and of periods in one set of "
+		                      "relations; rows not asked for were controlled with the table and are not "
+		                      "released (docs/missing.md)");
 	if (!rc && link) { /* the audit names it */
 		char object[120];
-		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[t.by]);
+		snprintf(object, sizeof object, "missing-episode linkage by %s and %s", kinds[t.kind].name, bys[shown]);
 		rc = hv_table_object(ctx, tb, object);
 	}
 	if (!rc && (link || asked >= 0)) /* the gate protects the sum it declares */
 		rc = hv_table_sum(ctx, tb, "episodes", "police_only la_only both");
 	if (!rc && asked >= 0) {
 		t.kind = base;
+		t.withhold = want != BY_FY;
 		rc = hier_rows(&t, tb, asked, link, pd, names);
+		t.withhold = 0;
+		for (int b = BY_QUARTER; !rc && b >= BY_MONTH; b--)
+			rc = sub_rows(&t, tb, b, b == want, link, &buf, &cap);
 		na = 0;
 	}
 	for (size_t a = 0; !rc && a < na; a++) {
@@ -1510,6 +1676,11 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	const char *by = o->by ? o->by : "placing";
 	if (strcmp(by, "placing") != 0 && strcmp(by, "host") != 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
+	if (hv_scope_aggregates_only(ctx)) {
+		haven_status crc = hv_trends_check_year(ctx, o->from, o->to);
+		if (crc)
+			return crc;
+	}
 	tr t;
 	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
 	if (rc) {

@@ -24,6 +24,15 @@ double hv_trends_quantile(const double *v, size_t n, double p);
  * \return HAVEN_ERR_VALUE, with a message saying the rule. */
 haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char *to);
 
+/** For an aggregates-only audience, a window of one financial year
+ *  exactly: from a 1 April to the next 31 March, both given (borrowed).
+ *  The scorecard and the missing_* measures of exports count each area
+ *  over the whole window: two windows of one and two years would give the
+ *  other year, so such a table holds one year.  Checks the whole years
+ *  first (hv_trends_check_window).
+ * \return HAVEN_ERR_VALUE, with a message saying the rule. */
+haven_status hv_trends_check_year(haven_ctx *ctx, const char *from, const char *to);
+
 /** The regularised lower incomplete gamma function P(a, x), a > 0, x >= 0:
  *  a series below a + 1, Lentz's continued fraction above (Numerical
  *  Recipes, 6.2).  For a whole a, P(a, x) = Pr(Poisson(x) >= a). */

@@ -326,14 +326,15 @@ same "11.10 each listing audited" \
 # A DfE analyst sees the counts under disclosure control: small counts become c.
 "$H" -q authority add "$S" --kind dfe --code DFE --name "Department for Education" >/dev/null
 "$H" -q user add "$S" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
-"$H" missing linkage "$S" --area england --by year --csv --as dee >"$T/dfe.csv"
+"$H" missing linkage "$S" --area england --by fy --csv --as dee >"$T/dfe.csv"
 OUTS+=("$T/dfe.csv")
-# England's table is controlled with the LAs of the home that --area host-la
-# publishes (withheld here): their zeros put 5 police-only and 3 linked
-# episodes under England's rounded 10 (6..14), which would narrow its 2
-# LA-only ones to 2..6, so England's episodes are suppressed with them.
-same "11.11 DfE: England controlled with its LAs, the small counts suppressed" "2025,2025-01-01,england,E92000001,England,c,c,c,c,c" \
-	"$(grep -m1 '^2025,' "$T/dfe.csv" | cut -d, -f1-10 | tr -d '\r')"
+# England's financial year is controlled with the LAs of the home that --area
+# host-la publishes and with England's quarters and months (all withheld
+# here): its 10 episodes are 5 police-only, 2 LA-only and 3 linked, each 1
+# to 5, so all three are suppressed (and the conflicts with them) beside
+# the episodes' rounded 10.
+same "11.11 DfE: England controlled with its LAs and months, the small counts suppressed" "2024-25,2024-04-01,england,E92000001,England,10,c,c,c,c" \
+	"$(grep -m1 '^2024-25,' "$T/dfe.csv" | cut -d, -f1-10 | tr -d '\r')"
 "$H" missing linkage "$S" --area la --by fy --csv --as dee >"$T/dfe_la.csv"
 OUTS+=("$T/dfe_la.csv")
 same "11.12 DfE by placing LA (its own definition) and fy: Durham's small counts suppressed" \

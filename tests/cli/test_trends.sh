@@ -161,31 +161,46 @@ PY
 before=$(dump "$S")
 expect_exit 30 "$H" missing outliers "$S" --as dee
 expect_err "may receive aggregates only"
-expect_exit 30 "$H" missing trends "$S" --by year --area home --as dee
+expect_exit 30 "$H" missing trends "$S" --by fy --area home --as dee
 expect_err "may receive aggregates only"
 ok "4.1 DfE is refused the outliers and trends by home"
 expect_exit 30 "$H" missing outliers "$S" --as dee --funnel "$T/dfe_funnel.svg"
 is_svg "$T/dfe_funnel.svg" || fail "4.2 DfE's funnel"
 ok "4.2 DfE's funnel is drawn (the line and limits only), the listing refused"
-expect_exit 0 "$H" missing trends "$S" --by month --area host-la --csv --as dee
-grep -q ",c," "$T/out" || fail "4.3 no count of DfE's by LA and month is suppressed"
-ok "4.3 DfE's trends by LA and month: small counts suppressed"
-# 4.4: DfE asks for every level of a quarter's trends and linkage (the LAs of
-# the home, force areas, regions, England, and by placing LA) and differences
-# the released tables itself (the trends and linkage of a level must show
-# their shared counts alike): every total named as a parent equals the sum of
-# the rows naming it (per period, across all the requests of a hierarchy),
+expect_exit 0 "$H" missing trends "$S" --by fy --area host-la --csv --as dee
+grep -q ",c," "$T/out" || fail "4.3 no count of DfE's by LA and financial year is suppressed"
+before=$(dump "$S")
+for a in host-la pfa region la; do
+	expect_exit 23 "$H" missing trends "$S" --by month --area $a --csv --as dee
+	expect_err "by financial year (--by fy), and by quarter or month only for England"
+done
+expect_exit 23 "$H" missing linkage "$S" --by year --area england --csv --as dee
+[ "$(dump "$S")" = "$before" ] || fail "4.3 a refused period changed the store"
+ok "4.3 DfE's trends by LA and financial year: small counts suppressed; an area's months refused"
+# 4.4: DfE asks for every level of the financial years' trends and linkage
+# (the LAs of the home, force areas, regions, England, and by placing LA),
+# and England's by quarter and by month, and differences the released
+# tables itself (the trends and linkage of a level must show their shared
+# counts alike): every total named as a parent equals the sum of the rows
+# naming it (per period, across all the requests of a hierarchy), every
+# quarter or year named as a period_parent the sum of the periods naming it,
 # linkage episodes = police_only + la_only + both, rounded regional and
 # national counts stand for their interval, "c" for at least 1; bounds are
-# propagated to a fixed point.  No suppressed count of an LA may be narrowed
-# to fewer than 5 values.  The same differencing, on the tables DfE got
+# propagated to a fixed point.  No suppressed count of an LA or of an England
+# month or quarter may be narrowed to fewer than 5 values.  The same differencing, on the tables DfE got
 # before parent rows (each LA count of 1 to 5 suppressed, the force totals
 # published exactly: the admin's tables put through that rule), recovers
 # LA counts: the check can fail.
 for a in host-la pfa region england la; do
-	"$H" missing trends "$S" --by quarter --area $a --csv --as dee >"$T/dfe_t_$a.csv"
-	"$H" missing linkage "$S" --by quarter --area $a --csv --as dee >"$T/dfe_l_$a.csv"
+	"$H" missing trends "$S" --by fy --area $a --csv --as dee >"$T/dfe_t_$a.csv"
+	"$H" missing linkage "$S" --by fy --area $a --csv --as dee >"$T/dfe_l_$a.csv"
 done
+for b in quarter month; do
+	"$H" missing trends "$S" --by $b --area england --csv --as dee >"$T/dfe_t_england-$b.csv"
+	"$H" missing linkage "$S" --by $b --area england --csv --as dee >"$T/dfe_l_england-$b.csv"
+done
+"$H" missing trends "$S" --by month --area england --csv >"$T/all_t_england-month.csv"
+"$H" missing trends "$S" --by fy --area england --csv >"$T/all_t_england-fy.csv"
 "$H" missing trends "$S" --by quarter --area host-la --csv >"$T/all_t_host-la.csv"
 "$H" missing trends "$S" --by quarter --area pfa --csv >"$T/all_t_pfa.csv"
 cat >"$T/difference.py" <<'PY'
@@ -197,7 +212,7 @@ def node(fam, r, col):
     # England is one quantity whatever the hierarchy; other codes are the
     # home's (host) or the placing LA's (placing)
     f = "" if r["geographic_level"] == "england" else fam
-    return (f, r["area_code"], r["period"], col)
+    return (f, r["area_code"], r.get("period_id") or r["period"], col)
 def bound(level, v):
     if v == "c":
         return (1, INF)
@@ -218,14 +233,17 @@ def attack(tables, cols=("episodes", "police_only", "la_only", "both")):
                 n = node(fam, r, c)
                 a, b = bound(r["geographic_level"], r[c])
                 lo[n], hi[n] = max(lo.get(n, 0), a), min(hi.get(n, INF), b)
-                if r[c] == "c" and r["geographic_level"] == "la" and r["area_code"].startswith("E"):
+                if r[c] == "c" and (r["geographic_level"] == "la" and r["area_code"].startswith("E")
+                                    or r.get("period_parent")):
                     sup.add(n)
                 if r.get("parent"):  # a total per hierarchy: England's twice
-                    p = (("" if r["parent"] == "E92000001" else fam), r["parent"], r["period"], c)
-                    kids.setdefault((fam, p), set()).add(n)
+                    p = (("" if r["parent"] == "E92000001" else fam), r["parent"], n[2], c)
+                    kids.setdefault((fam, "area", p), set()).add(n)
+                if r.get("period_parent"):  # a quarter's months, a year's quarters
+                    kids.setdefault((fam, "period", n[:2] + (r["period_parent"], c)), set()).add(n)
             if "police_only" in r:
                 sums.append((node(fam, r, "episodes"), [node(fam, r, c) for c in ("police_only", "la_only", "both")]))
-    rels = sums + [(p, sorted(k)) for (_, p), k in kids.items() if p in lo]
+    rels = sums + [(p, sorted(k)) for (_, _, p), k in kids.items() if p in lo]
     for _ in range(100):
         changed = False
         for t, parts in rels:
@@ -240,8 +258,9 @@ def attack(tables, cols=("episodes", "police_only", "la_only", "both")):
     return sup, lo, hi
 T = sys.argv[1]
 fam = lambda a: "placing" if a == "la" else "host"
-dfe = [(fam(a), read(f"{T}/dfe_{k}_{a}.csv")) for a in ("host-la", "pfa", "region", "england", "la") for k in "tl"]
-for a in ("host-la", "pfa", "region", "england", "la"):  # the column the two tables share, alike
+levels = ("host-la", "pfa", "region", "england", "la", "england-quarter", "england-month")
+dfe = [(fam(a), read(f"{T}/dfe_{k}_{a}.csv")) for a in levels for k in "tl"]
+for a in levels:  # the column the two tables share, alike
     key = lambda r: (r["period"], r["area_code"], r["episodes"], r["police_only"], r["la_only"], r["both"])
     t, l = [[key(r) for r in read(f"{T}/dfe_{k}_{a}.csv")] for k in "tl"]
     assert t == l, f"--area {a}: the trends' and the linkage's counts differ"
@@ -249,7 +268,8 @@ sup, lo, hi = attack(dfe)
 narrow = sorted(n for n in sup if hi[n] - lo[n] < 5)
 assert sup, "nothing suppressed: the check would prove nothing"
 assert not narrow, "DfE narrows suppressed LA counts: " + ", ".join(f"{n} to {lo[n]:g}..{hi[n]:g}" for n in narrow[:10])
-print(f"ok: 4.4 DfE's {len(dfe)} tables (5 levels, trends and linkage, by quarter) differenced: none of {len(sup)} suppressed LA counts narrowed to fewer than 5 values")
+months = sum(1 for n in sup if n[2].startswith("month:"))  # none on this store: unit test_trends 6.3c has some
+print(f"ok: 4.4 DfE's {len(dfe)} tables (5 levels by financial year, England by quarter and month; trends and linkage) differenced: none of {len(sup)} suppressed counts ({months} of England's months) narrowed to fewer than 5 values")
 # before: each table alone, an LA count of 1 to 5 suppressed, forces exact
 old = []
 for a in ("host-la", "pfa"):
@@ -279,15 +299,16 @@ python3 "$T/difference.py" "$T"
 before=$(dump "$S")
 for w in "--from 2023-05-01 --to 2024-03-31" "--from 2023-04-01 --to 2024-02-29"; do
 	# shellcheck disable=SC2086
-	expect_exit 23 "$H" missing trends "$S" --by month --area la $w --as dee
+	expect_exit 23 "$H" missing trends "$S" --by fy --area la $w --as dee
 	expect_err "whole financial years, April to March"
 	# shellcheck disable=SC2086
 	expect_exit 23 "$H" missing scorecard "$S" $w --as dee
 	# shellcheck disable=SC2086
-	expect_exit 23 "$H" missing linkage "$S" --by month $w --as dee
+	expect_exit 23 "$H" missing linkage "$S" --by fy $w --as dee
+	expect_err "whole financial years, April to March"
 done
 [ "$(dump "$S")" = "$before" ] || fail "4.6 a refused window changed the store"
-expect_exit 0 "$H" missing trends "$S" --by month --area la --from 2023-04-01 --to 2024-03-31 --csv --as dee
+expect_exit 0 "$H" missing trends "$S" --by fy --area la --from 2023-04-01 --to 2024-03-31 --csv --as dee
 expect_exit 0 "$H" missing trends "$S" --by month --area host-la --from 2023-05-01 --to 2024-02-29 --csv --as ana
 ok "4.6 DfE is refused a window that is not whole financial years, with nothing recorded; the police are not"
 
@@ -333,8 +354,12 @@ expect_exit 0 "$H" missing scorecard "$S" --by host --format csv --chart "$T/sco
 is_svg "$T/scorecard.svg" || fail "7.3 the scorecard's chart is not an SVG"
 same "7.3 by host LA: every LA with a home that had an episode" \
 	"$(sqlite3 "$S" "SELECT count(DISTINCT host_la) FROM missing_episode")" "$(($(wc -l <"$T/out") - 2))"
-expect_exit 0 "$H" missing scorecard "$S" --csv --as dee
-same "7.4 DfE: England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
+expect_exit 23 "$H" missing scorecard "$S" --csv --as dee
+expect_err "of one financial year"
+expect_exit 23 "$H" missing scorecard "$S" --from 2022-04-01 --to 2024-03-31 --csv --as dee
+expect_err "a window of two years less one would give the other"
+expect_exit 0 "$H" missing scorecard "$S" --from 2023-04-01 --to 2024-03-31 --csv --as dee
+same "7.4 DfE: one financial year; England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
 python3 - "$T/out" <<'PY' || fail "7.6 the scorecard's parent"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

@@ -18,6 +18,7 @@
 #include "analysis/missing_trends.h"
 #include "core/context.h"
 #include "core/sql.h"
+#include "core/table.h"
 #include "testutil.h"
 
 #define MANCHESTER "E08000003"
@@ -373,18 +374,66 @@ static void test_dfe(void **state)
 	(void)state;
 	tu_act(ctx, "dee");
 	/* the financial year 2024-25: DfE's windows are whole financial years */
-	haven_trends_opts o = {.by = "month", .area = "host-la", .from = "2024-04-01", .to = "2025-03-31"};
+	haven_trends_opts o = {.by = "fy", .area = "host-la", .from = "2024-04-01", .to = "2025-03-31"};
 	haven_table *t;
 	tu_ok(ctx, haven_trends(ctx, &o, &t));
 	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
 	/* 6.1 Manchester's 3 children and 5 episodes are 1 to 5: suppressed,
 	 * and the rates over them with them; Leeds's 30 episodes pass, its 1
 	 * child does not */
-	CHECK("6.1", t, "2025-01", MANCHESTER, {"episodes", "c"}, {"children", "c"}, {"children_repeat", "c"},
+	CHECK("6.1", t, "2024-25", MANCHESTER, {"episodes", "c"}, {"children", "c"}, {"children_repeat", "c"},
 	      {"median_hours", "c"}, {"episodes_per_100_places", "c"});
-	CHECK("6.2", t, "2025-03", LEEDS, {"episodes", "30"}, {"children", "c"}, {"episodes_per_child", "c"});
-	/* 6.3 a true zero stays 0 */
-	CHECK("6.3", t, "2025-01", SALFORD, {"episodes", "0"});
+	CHECK("6.2", t, "2024-25", LEEDS, {"episodes", "30"}, {"children", "c"}, {"episodes_per_child", "c"});
+	/* 6.3 a true zero stays 0 (Stockport's); Salford's 0 protects
+	 * Manchester's 5 in England's 40 */
+	CHECK("6.3", t, "2024-25", "E08000007", {"episodes", "0"});
+	CHECK("6.3", t, "2024-25", SALFORD, {"episodes", "c"});
+	/* 6.3a only the financial year's rows are released: England's months
+	 * and quarters were controlled with them and withheld */
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++)
+		assert_string_equal(cell(t, r, "period"), "2024-25");
+	haven_table_free(t);
+	/* 6.3b an area's months or quarters, or calendar years, are refused
+	 * (its months could be had as its year less the months published),
+	 * before anything is read */
+	static const struct {
+		const char *by, *area;
+	} refused[] = {
+	    {"month", "host-la"}, {"quarter", "region"}, {"month", "la"}, {"year", "england"}, {NULL, "pfa"}};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		haven_trends_opts r = {.by = refused[i].by, .area = refused[i].area};
+		if (!r.by) { /* the default for an area is the financial year */
+			tu_ok(ctx, haven_trends(ctx, &r, &t));
+			assert_string_equal(haven_table_meta(t, "by"), "financial year");
+			haven_table_free(t);
+			continue;
+		}
+		t = NULL;
+		tu_assert_status(ctx, haven_trends(ctx, &r, &t), HAVEN_ERR_VALUE);
+		tu_assert_msg(ctx, "by financial year (--by fy)");
+		assert_null(t);
+		tu_assert_status(ctx, haven_missing_linkage(ctx, &r, &t), HAVEN_ERR_VALUE);
+	}
+	/* 6.3c England by month: the months of 2024-25 (5 episodes in January,
+	 * 1 in February, 30 in March), the year and its quarters in the same
+	 * table, withheld; January and February are suppressed, and March's
+	 * 30 with the quarter's or the year's total cannot give either */
+	haven_trends_opts m = {.by = "month", .area = "england"};
+	tu_ok(ctx, haven_trends(ctx, &m, &t));
+	/* two hierarchies: areas within a period, periods within an area */
+	const hv_hierarchy *hy;
+	assert_int_equal(hv_table_hierarchies(t, &hy), 2);
+	assert_string_equal(haven_table_colname(t, hy[1].code), "period_id");
+	assert_string_equal(haven_table_colname(t, hy[1].parent), "period_parent");
+	/* every row of the financial year: its LAs', England's year, quarters
+	 * and months (10 + 1 + 4 + 12), 12 of them released */
+	assert_int_equal(hv_table_rows(t), 27);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	assert_int_equal(haven_table_nrows(ctx, t), 12);
+	CHECK("6.3c", t, "2025-01", "E92000001", {"episodes", "c"}, {"period_parent", "quarter:2025-Q1"});
+	CHECK("6.3c", t, "2025-02", "E92000001", {"episodes", "c"});
+	CHECK("6.3c", t, "2025-03", "E92000001", {"episodes", "30"}, {"period_id", "month:2025-03"});
+	CHECK("6.3c", t, "2024-04", "E92000001", {"episodes", "0"}, {"period_parent", "quarter:2024-Q2"});
 	haven_table_free(t);
 	/* 6.4 the list of homes is refused: it names homes */
 	haven_outliers_opts oo = {.from = "2024-04-01", .to = "2025-03-31"};
@@ -409,7 +458,7 @@ static void test_dfe(void **state)
 	               {"2024-04-02", NULL, "--from 2024-04-02"},
 	               {NULL, "2025-04-01", "--to 2025-04-01"}};
 	for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++) {
-		haven_trends_opts w = {.by = "month", .area = "la", .from = windows[i].from, .to = windows[i].to};
+		haven_trends_opts w = {.by = "fy", .area = "la", .from = windows[i].from, .to = windows[i].to};
 		haven_scorecard_opts sw = {.from = windows[i].from, .to = windows[i].to};
 		t = NULL;
 		tu_assert_status(ctx, haven_trends(ctx, &w, &t), HAVEN_ERR_VALUE);
@@ -426,6 +475,9 @@ static void test_dfe(void **state)
 	haven_trends_opts d = {.by = "quarter", .area = "england"};
 	tu_ok(ctx, haven_trends(ctx, &d, &t));
 	assert_string_equal(haven_table_meta(t, "period"), "2024-04-01/2025-03-31");
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	assert_int_equal(haven_table_nrows(ctx, t), 4);
+	CHECK("6.7", t, "2025-Q1", "E92000001", {"episodes", "40"}, {"period_parent", "fy:2024-25"});
 	haven_table_free(t);
 	/* 6.8 a record-level audience keeps free windows */
 	tu_act(ctx, "admin");
