@@ -5,9 +5,10 @@
  * 1,000,000) over 2015-2024 at homes drawn across the register, each with
  * its police report (missing_report) as schema 9 links them, then
  * haven_trends by placing LA and month, by host LA and month, by region and
- * quarter and by home and year, then by placing and host LA and month as
- * DfE (the hierarchy under disclosure control), each made and released
- * through the gate.  Not run by ctest.
+ * quarter and by home and year, then as DfE by placing and host LA and
+ * financial year and England by month (the hierarchies of areas and
+ * periods under disclosure control), each made and released through the
+ * gate.  Not run by ctest.
  *
  *   bench_trends [N] [RUNS]     RUNS (default 3) timings of each
  */
@@ -86,8 +87,8 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *by, *area;
 		int dfe;
-	} cases[] = {{"month", "la", 0},  {"month", "host-la", 0}, {"quarter", "region", 0},
-	             {"year", "home", 0}, {"month", "la", 1},      {"month", "host-la", 1}};
+	} cases[] = {{"month", "la", 0}, {"month", "host-la", 0}, {"quarter", "region", 0}, {"year", "home", 0},
+	             {"fy", "la", 1},    {"fy", "host-la", 1},    {"month", "england", 1}};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		tu_act(ctx, cases[c].dfe ? "dee" : "admin");
 		printf("trends by %s and %s%s:", cases[c].area, cases[c].by, cases[c].dfe ? ", as DfE" : "");
