@@ -317,6 +317,9 @@ typedef struct episode {
 enum { R_NONE, R_LOW, R_MEDIUM, R_HIGH, R_UNKNOWN, NRISK };
 static const char *const risks[] = {"none", "low", "medium", "high"};
 
+/* The scorecard's figures (score_names). */
+enum { S_REPEAT, S_NONE, S_LOW, S_MEDIUM, S_HIGH, S_OFFERED, S_HELD, S_INDEPENDENT, S_MEDIAN, NSCORE };
+
 typedef struct tr {
 	haven_ctx *ctx;
 	int by, kind;                /* kind: index in kinds[] */
@@ -332,9 +335,11 @@ typedef struct tr {
 	uint32_t *home_first, *home_n; /* versions of home h: v[home_first[h] .. + home_n[h]) */
 	episode *e;
 	size_t ne, cap;
-	uint32_t top;           /* the code of the England (or scope) row */
-	const char *level_text; /* the geographic_level of the rows being written (a hierarchy's), or NULL */
-	int withhold;           /* withhold every row being written (a hierarchy's, not asked for) */
+	uint32_t top;             /* the code of the England (or scope) row */
+	const char *level_text;   /* the geographic_level of the rows being written (a hierarchy's), or NULL */
+	int withhold;             /* withhold every row being written (a hierarchy's, not asked for) */
+	double *topv;             /* the scorecard of a hierarchy: the top row's figures per period, or NULL */
+	int score_col[NSCORE][2]; /* and the columns of its figures and their differences */
 } tr;
 
 static const struct kind {
@@ -355,6 +360,7 @@ static void tr_free(tr *t)
 	free(t->home_first);
 	free(t->home_n);
 	free(t->e);
+	free(t->topv);
 	hv_scope_free(t->scope);
 }
 
@@ -1031,6 +1037,35 @@ static haven_status by_area_meta(tr *t, haven_table *tb, int link, int with_link
 	return rc;
 }
 
+/* The scorecard's figures, each a share in percent or hours; "vs England"
+ * columns are the difference from the top row's. */
+static const char *const score_names[NSCORE] = {"repeat_pct",      "risk_none_pct",      "risk_low_pct",
+                                                "risk_medium_pct", "risk_high_pct",      "ri_offered_pct",
+                                                "ri_held_pct",     "ri_independent_pct", "median_hours"};
+
+#define SCORE_FIGURES                                                                                                  \
+	"repeat_pct: children missing more than once, of the children; risk_*_pct: the episodes of each risk "         \
+	"grading, of those graded; ri_*_pct: return interviews offered, held and held by an independent person, of "   \
+	"the episodes returned; median_hours: of the episodes returned; *_vs_england: the difference from "            \
+	"England's (the scope's) row of the same period (percentage points, hours)"
+
+static double share(int64_t num, int64_t den)
+{
+	return den ? round_to(100.0 * (double)num / (double)den, 0.1) : NAN;
+}
+
+static void scores(const stats *s, double v[NSCORE])
+{
+	int64_t graded = s->risk[R_NONE] + s->risk[R_LOW] + s->risk[R_MEDIUM] + s->risk[R_HIGH];
+	v[S_REPEAT] = share(s->repeat, s->children);
+	for (int k = 0; k < 4; k++)
+		v[S_NONE + k] = share(s->risk[k], graded);
+	v[S_OFFERED] = share(s->offered, s->returned);
+	v[S_HELD] = share(s->held, s->returned);
+	v[S_INDEPENDENT] = share(s->independent, s->returned);
+	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
+}
+
 /* ---- the hierarchy an aggregates-only audience is given ------------------ */
 
 /* For an aggregates-only audience (DfE, the Children's Commissioner,
@@ -1208,6 +1243,24 @@ static haven_status period_id(tr *t, haven_table *tb, int link, int by, int64_t 
 	return hv_table_set_text(t->ctx, tb, parent_col(link) + 2, id);
 }
 
+/* The scorecard's figures of a row of a hierarchy (t->topv): its shares,
+ * then, but for the top row, the difference from the top row's of period
+ * p (written first); p < 0, none. */
+static haven_status score_cells(tr *t, haven_table *tb, uint32_t k, int32_t p, const stats *s)
+{
+	double v[NSCORE], *top = p < 0 ? NULL : &t->topv[(size_t)p * NSCORE];
+	scores(s, v);
+	if (top && k == t->top)
+		memcpy(top, v, sizeof v);
+	haven_status rc = HAVEN_OK;
+	for (int i = 0; !rc && i < NSCORE; i++) {
+		rc = set_num(t->ctx, tb, t->score_col[i][0], v[i], 0.01);
+		if (!rc && top && k != t->top && !isnan(v[i]) && !isnan(top[i]))
+			rc = hv_table_set_real(t->ctx, tb, t->score_col[i][1], round_to(v[i] - top[i], 0.01));
+	}
+	return rc;
+}
+
 /* The scope's (England's) months or quarters (by), for an aggregates-only
  * audience: rows of the same table as its financial years, each naming
  * the quarter or financial year that holds it, so that disclosure control
@@ -1260,6 +1313,8 @@ static haven_status sub_rows(tr *t, haven_table *tb, int by, int publish, int li
 			          : trend_row(t, tb, t->top, name, (int32_t)p, &s, pl);
 		if (!rc && !link)
 			rc = link_cells(t, tb, &s);
+		if (!rc && t->topv) /* withheld: its own figures, no difference */
+			rc = score_cells(t, tb, t->top, -1, &s);
 		if (!rc)
 			rc = period_id(t, tb, link, by, t->first + (int64_t)p);
 		if (!rc && !publish)
@@ -1356,6 +1411,8 @@ static haven_status hier_level(tr *t, haven_table *tb, const hier *h, int l, int
 				                      pl[(size_t)k * np + (size_t)p]);
 			if (!rc && !link)
 				rc = link_cells(t, tb, &s);
+			if (!rc && t->topv)
+				rc = score_cells(t, tb, k, p, &s);
 			if (!rc && h->parent[k] != NONE)
 				rc = hv_table_set_text(t->ctx, tb, parent_col(link), t->codes.s[h->parent[k]]);
 			if (!rc)
@@ -1415,7 +1472,7 @@ static haven_status agg_by(haven_ctx *ctx, const char *by, int kind, int *want)
 /* The table by area and period of o: trends, or with link the linkage
  * counts.  One engine, so that both have the same periods, areas, scope
  * and rows. */
-static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link, haven_table **out)
+static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link, int score, haven_table **out)
 {
 	/* an aggregates-only audience gets the kind's hierarchy, read by its
 	 * LAs (the placing LA's, or the home's) */
@@ -1480,10 +1537,14 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	char title[160];
 	int shown = want >= 0 ? want : t.by; /* the period of the rows released */
 	snprintf(title, sizeof title, "%s by %s and %s",
-	         link ? "Missing episodes: police and LA records" : "Children missing from care", kinds[t.kind].words,
-	         by_words[shown]);
-	/* the columns, and with a hierarchy its parent last */
-	const char *cols[NTREND + NLINK + 2];
+	         link    ? "Missing episodes: police and LA records"
+	         : score ? "Children missing from care: scorecard"
+	                 : "Children missing from care",
+	         kinds[t.kind].words, by_words[shown]);
+	/* the columns, and with a hierarchy its parent, period_id and
+	 * period_parent, then with score the scorecard's figures */
+	const char *cols[NTREND + NLINK + 2 + 2 * NSCORE];
+	char vs[NSCORE][48];
 	int ncols = link ? NLINK : NTREND;
 	memcpy(cols, link ? link_cols : trend_cols, (size_t)ncols * sizeof *cols);
 	if (asked >= 0 && !link) /* the linkage counts: see hier_link */
@@ -1494,9 +1555,28 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 		cols[ncols++] = "period_id";
 		cols[ncols++] = "period_parent";
 	}
+	/* the figures the trends' columns do not already hold (ri_*_pct and
+	 * median_hours they do, alike), and every difference */
+	for (int k = 0; score && asked >= 0 && k < NSCORE; k++) {
+		snprintf(vs[k], sizeof vs[k], "%s_vs_england", score_names[k]);
+		t.score_col[k][0] = -1;
+		for (int c = 0; c < NTREND; c++)
+			if (strcmp(trend_cols[c], score_names[k]) == 0)
+				t.score_col[k][0] = c;
+		if (t.score_col[k][0] < 0) {
+			t.score_col[k][0] = ncols;
+			cols[ncols++] = score_names[k];
+		}
+		t.score_col[k][1] = ncols;
+		cols[ncols++] = vs[k];
+	}
+	if (!rc && score && (asked < 0 || !(t.topv = calloc((size_t)t.np * NSCORE + 1, sizeof *t.topv))))
+		rc = asked < 0
+		         ? hv_error(ctx, HAVEN_ERR_USAGE, "a scorecard by hierarchy is for an aggregates-only audience")
+		         : nomem(ctx);
 	if (!rc)
 		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, ncols, cols, &tb);
-	char spec[700];
+	char spec[2000];
 	snprintf(spec, sizeof spec,
 	         "period=label period_start=label geographic_level=label area_code=%s area_name=label %s%s%s",
 	         asked < 0      ? kinds[t.kind].role
@@ -1515,8 +1595,22 @@ static haven_status by_area(haven_ctx *ctx, const haven_trends_opts *o, int link
 	         : link    ? " parent=parent period_id=label period_parent=parent"
 	                   : " police_only=count:episodes la_only=count:episodes both=count:episodes"
 	                     " conflicts=count:episodes parent=parent period_id=label period_parent=parent");
+	for (int k = 0; score && k < NSCORE; k++) {
+		size_t n = strlen(spec);
+		const char *num = k == S_REPEAT ? "children_repeat" : "episodes";
+		if (t.score_col[k][0] >= NTREND)
+			snprintf(spec + n, sizeof spec - n, " %s=rate:%s", score_names[k], num);
+		n = strlen(spec);
+		snprintf(spec + n, sizeof spec - n, " %s=rate:%s", vs[k], num);
+	}
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, spec);
+	if (!rc && score)
+		rc = hv_table_meta_set(ctx, tb, "figures", SCORE_FIGURES);
+	if (!rc && score)
+		rc = hv_table_object(ctx, tb,
+		                     kind == K_LA ? "missing-episode scorecard by placing LA"
+		                                  : "missing-episode scorecard by the home's LA");
 	if (!rc && asked >= 0 && !(rc = hv_table_hierarchy(ctx, tb, "area_code", "parent", "period_id")))
 		rc = hv_table_hierarchy(ctx, tb, "period_id", "period_parent", "area_code");
 	if (!rc)
@@ -1594,7 +1688,7 @@ haven_status haven_trends(haven_ctx *ctx, const haven_trends_opts *o, haven_tabl
 {
 	hv_clear(ctx);
 	*out = NULL;
-	return by_area(ctx, o, 0, out);
+	return by_area(ctx, o, 0, 0, out);
 }
 
 haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, haven_table **out)
@@ -1610,34 +1704,10 @@ haven_status haven_missing_linkage(haven_ctx *ctx, const haven_trends_opts *o, h
 	if (strcmp(d.area, "la") && strcmp(d.area, "host-la") && strcmp(d.area, "pfa") && strcmp(d.area, "region") &&
 	    strcmp(d.area, "england"))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--area '%s': use la, host-la, pfa, region or england", d.area);
-	return by_area(ctx, &d, 1, out);
+	return by_area(ctx, &d, 1, 0, out);
 }
 
 /* ---- the scorecard ------------------------------------------------------------ */
-
-/* The scorecard's figures, each a share in percent or hours; "vs England"
- * columns are the difference from the top row's. */
-enum { S_REPEAT, S_NONE, S_LOW, S_MEDIUM, S_HIGH, S_OFFERED, S_HELD, S_INDEPENDENT, S_MEDIAN, NSCORE };
-static const char *const score_names[NSCORE] = {"repeat_pct",      "risk_none_pct",      "risk_low_pct",
-                                                "risk_medium_pct", "risk_high_pct",      "ri_offered_pct",
-                                                "ri_held_pct",     "ri_independent_pct", "median_hours"};
-
-static double share(int64_t num, int64_t den)
-{
-	return den ? round_to(100.0 * (double)num / (double)den, 0.1) : NAN;
-}
-
-static void scores(const stats *s, double v[NSCORE])
-{
-	int64_t graded = s->risk[R_NONE] + s->risk[R_LOW] + s->risk[R_MEDIUM] + s->risk[R_HIGH];
-	v[S_REPEAT] = share(s->repeat, s->children);
-	for (int k = 0; k < 4; k++)
-		v[S_NONE + k] = share(s->risk[k], graded);
-	v[S_OFFERED] = share(s->offered, s->returned);
-	v[S_HELD] = share(s->held, s->returned);
-	v[S_INDEPENDENT] = share(s->independent, s->returned);
-	v[S_MEDIAN] = isnan(s->median) ? NAN : round_to(s->median, 0.01);
-}
 
 /* A row of the scorecard; top, the first row's figures, and parent, its
  * code, for an LA's row (NULL for the first row itself). */
@@ -1676,10 +1746,14 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	const char *by = o->by ? o->by : "placing";
 	if (strcmp(by, "placing") != 0 && strcmp(by, "host") != 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--by '%s': use placing or host", by);
+	/* an aggregates-only audience: the rows of the trends' hierarchy by
+	 * LA and financial year, the same counts controlled the same way, with
+	 * the scorecard's figures (docs/disclosure.md, "Periods") */
 	if (hv_scope_aggregates_only(ctx)) {
 		haven_status crc = hv_trends_check_year(ctx, o->from, o->to);
-		if (crc)
-			return crc;
+		haven_trends_opts d = {
+		    .by = "fy", .area = strcmp(by, "placing") == 0 ? "la" : "host-la", .from = o->from, .to = o->to};
+		return crc ? crc : by_area(ctx, &d, 0, 1, out);
 	}
 	tr t;
 	haven_status rc = begin(&t, ctx, "year", strcmp(by, "placing") == 0 ? "la" : "host-la", o->from, o->to);
@@ -1721,11 +1795,7 @@ haven_status haven_trends_scorecard(haven_ctx *ctx, const haven_scorecard_opts *
 	if (!rc)
 		rc = hv_table_roles(ctx, tb, roles);
 	sqlite3_free(roles);
-	static const char *const meta[][2] = {
-	    {"figures", "repeat_pct: children missing more than once, of the children; risk_*_pct: the episodes of "
-	                "each risk grading, of those graded; ri_*_pct: return interviews offered, held and held by "
-	                "an independent person, of the episodes returned; median_hours: of the episodes returned; "
-	                "*_vs_england: the difference from the first row (percentage points, hours)"}};
+	static const char *const meta[][2] = {{"figures", SCORE_FIGURES}};
 	if (!rc)
 		rc = set_meta(&t, tb, meta, 1);
 	/* the top row: every episode, children counted once */

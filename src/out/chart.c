@@ -606,7 +606,8 @@ haven_status haven_trends_scorecard_chart(haven_ctx *ctx, const haven_table *t, 
 	if (rc)
 		return rc;
 	ranked r = {.t = t, .measure = measure ? measure : "ri_held_pct", .top = NAN};
-	int mc, nc = haven_table_find(t, "area_name"), ac = haven_table_find(t, "area_code");
+	int mc, nc = haven_table_find(t, "area_name"), ac = haven_table_find(t, "area_code"),
+	        lc = haven_table_find(t, "geographic_level");
 	if ((rc = number_column(ctx, t, r.measure, &mc)))
 		return rc;
 	size_t rows = haven_table_nrows(ctx, t);
@@ -619,6 +620,9 @@ haven_status haven_trends_scorecard_chart(haven_ctx *ctx, const haven_table *t, 
 			r.top = number ? haven_table_real(ctx, t, i, mc) : NAN;
 			continue;
 		}
+		const char *level = lc >= 0 ? haven_table_text(ctx, t, i, lc) : NULL;
+		if (level && strcmp(level, "la") != 0) /* an aggregates-only scorecard's regions: bars are LAs */
+			continue;
 		if (!number) {
 			r.gaps++;
 			continue;

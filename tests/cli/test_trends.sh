@@ -358,13 +358,21 @@ expect_exit 23 "$H" missing scorecard "$S" --csv --as dee
 expect_err "of one financial year"
 expect_exit 23 "$H" missing scorecard "$S" --from 2022-04-01 --to 2024-03-31 --csv --as dee
 expect_err "a window of two years less one would give the other"
-expect_exit 0 "$H" missing scorecard "$S" --from 2023-04-01 --to 2024-03-31 --csv --as dee
-same "7.4 DfE: one financial year; England's children rounded to 10" 0 "$(($(sed -n 2p "$T/out" | cut -d, -f5) % 10))"
-python3 - "$T/out" <<'PY' || fail "7.6 the scorecard's parent"
+expect_exit 0 "$H" missing scorecard "$S" --from 2023-04-01 --to 2024-03-31 --csv --as dee --chart "$T/dfe_scorecard.png"
+cp "$T/out" "$T/dfe_scorecard.csv"
+is_png "$T/dfe_scorecard.png" || fail "7.4 DfE's scorecard chart"
+expect_exit 0 "$H" missing trends "$S" --by fy --area la --from 2023-04-01 --to 2024-03-31 --csv --as dee
+python3 - "$T/dfe_scorecard.csv" "$T/out" <<'PY' || fail "7.4 DfE's scorecard"
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-assert rows[0]["parent"] == "" and all(r["parent"] == "E92000001" for r in rows[1:]), "parent column"
-print("ok: 7.6 every LA's row names England as its parent: its episodes are protected as parts of that total")
+sc, tr = [list(csv.DictReader(open(p))) for p in sys.argv[1:]]
+assert sc[0]["area_code"] == "E92000001" and sc[0]["parent"] == "" and int(sc[0]["children"]) % 10 == 0, sc[0]
+levels = {r["geographic_level"] for r in sc}
+assert levels == {"england", "region", "la"}, levels
+cols = ("period_id", "area_code", "parent", "episodes", "children", "children_repeat", "police_only", "la_only", "both")
+assert [[r[c] for c in cols] for r in sc] == [[r[c] for c in cols] for r in tr], "the scorecard's counts differ from the trends'"
+sup = sum(1 for r in sc for c in cols if r[c] == "c")
+assert sup, "nothing suppressed: the comparison would prove nothing"
+print(f"ok: 7.4 DfE's scorecard of one financial year: England (children rounded to 10), its regions and LAs, each naming its parent, every count as the trends by LA and financial year publish it ({sup} suppressed alike)")
 PY
 expect_exit 0 "$H" missing scorecard "$S" --by host --csv --as ana
 same "7.5 police by host LA: the force's LAs and the scope's total" \

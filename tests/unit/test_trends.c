@@ -470,6 +470,39 @@ static void test_dfe(void **state)
 		assert_null(t);
 	}
 	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM audit"), audited);
+	/* 6.6a the scorecard of one financial year is the trends' table by LA
+	 * and financial year (regions and England above, England's months
+	 * withheld) with the scorecard's figures: the same counts, suppressed
+	 * alike, so neither can give the other's away */
+	for (int host = 0; host < 2; host++) {
+		haven_scorecard_opts so = {.by = host ? "host" : "placing", .from = "2024-04-01", .to = "2025-03-31"};
+		haven_trends_opts to = {.by = "fy", .area = host ? "host-la" : "la", .from = so.from, .to = so.to};
+		haven_table *sc, *tr;
+		tu_ok(ctx, haven_trends_scorecard(ctx, &so, &sc));
+		tu_ok(ctx, haven_release(ctx, sc, HAVEN_AUDIENCE_ACTOR));
+		tu_ok(ctx, haven_trends(ctx, &to, &tr));
+		tu_ok(ctx, haven_release(ctx, tr, HAVEN_AUDIENCE_ACTOR));
+		assert_int_equal(haven_table_nrows(ctx, sc), haven_table_nrows(ctx, tr));
+		int suppressed = 0;
+		static const char *const same[] = {"area_code",       "episodes",    "children",
+		                                   "children_repeat", "police_only", "parent"};
+		for (size_t r = 0; r < haven_table_nrows(ctx, sc); r++)
+			for (size_t c = 0; c < sizeof same / sizeof *same; c++) {
+				assert_string_equal(cell(sc, r, same[c]), cell(tr, r, same[c]));
+				suppressed += strcmp(cell(sc, r, same[c]), "c") == 0;
+			}
+		assert_true(suppressed > 0);
+		/* England first; by the home's LA, Leeds's 30 episodes of its 1
+		 * child: the share of children missing more than once is over
+		 * a suppressed count, so suppressed too */
+		assert_string_equal(cell(sc, 0, "area_code"), "E92000001");
+		assert_true(haven_table_find(sc, "ri_held_pct_vs_england") >= 0);
+		if (host)
+			CHECK("6.6a", sc, "2024-25", LEEDS, {"episodes", "30"}, {"children", "c"}, {"repeat_pct", "c"},
+			      {"repeat_pct_vs_england", "c"});
+		haven_table_free(sc);
+		haven_table_free(tr);
+	}
 	/* 6.7 with no window, DfE's runs over the financial years of the
 	 * episodes: 2024-04-01 to 2025-03-31 */
 	haven_trends_opts d = {.by = "quarter", .area = "england"};
