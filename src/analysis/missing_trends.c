@@ -23,6 +23,7 @@
  * that is earlier (it was open before the register first showed it).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -778,12 +779,6 @@ static double round_to(double v, double unit)
 	return round(v / unit) * unit;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* What a run of episodes (one area and period, sorted by child) adds up to. */
 typedef struct stats {
 	int64_t episodes, children, repeat, returned, exploit, offered, held, independent;
@@ -791,6 +786,55 @@ typedef struct stats {
 	int64_t risk[NRISK];
 	double median, p90;
 } stats;
+
+/* Put the k-th smallest of v[0..n) at v[k], none greater before it and
+ * none smaller after (Wirth's selection, the median of three as pivot):
+ * linear on average, where a sort of every area's durations at every
+ * level of a hierarchy was most of a table's time. */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+	while (l < m) {
+		double a = v[l], b = v[kk], c = v[m];
+		double x = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		ptrdiff_t i = l, j = m;
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				double y = v[i];
+				v[i++] = v[j];
+				v[j--] = y;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+}
+
+/* hv_trends_quantile of v[0..n) in any order (reordered), by selection:
+ * the order statistics at floor(h) and the one after it. */
+static double select_quantile(double *v, size_t n, double p)
+{
+	if (!n)
+		return NAN;
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+	if (lo + 1 >= n) {
+		select_kth(v, n, n - 1);
+		return v[n - 1];
+	}
+	select_kth(v, n, lo);
+	double next = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < next)
+			next = v[i];
+	return v[lo] + (h - (double)lo) * (next - v[lo]);
+}
 
 static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, size_t *cap, stats *s)
 {
@@ -823,10 +867,8 @@ static haven_status run_stats(tr *t, const episode *e, size_t n, double **buf, s
 		s->both += (f & F_POLICE) && (f & F_LA);
 		s->conflicts += (f & F_CONFLICT) != 0;
 	}
-	if (s->returned)
-		qsort(*buf, (size_t)s->returned, sizeof **buf, cmp_double);
-	s->median = hv_trends_quantile(*buf, (size_t)s->returned, 0.5);
-	s->p90 = hv_trends_quantile(*buf, (size_t)s->returned, 0.9);
+	s->median = select_quantile(*buf, (size_t)s->returned, 0.5);
+	s->p90 = select_quantile(*buf, (size_t)s->returned, 0.9);
 	return HAVEN_OK;
 }
 
