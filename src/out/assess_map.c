@@ -3,8 +3,9 @@
  * assess --pdf, docs/assess.md): the place and its radius, and the boundary
  * of the LA it lies in, on the British National Grid with the page, scale
  * bar and grid north every haven map has (page.c, map.c); the profile's
- * figures in the panel beside it.  No home, offender or episode is drawn:
- * the table holds none.
+ * figures in the panel beside it; for a police user, the outlines of the
+ * clusters of missing children near it (the released hulls table).  No
+ * home, offender or episode is drawn: the tables hold none.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 typedef struct amap {
 	const haven_table *t;
+	const haven_table *hulls; /* released, or NULL */
 	GEOSContextHandle_t h;
 	const GEOSGeometry *la; /* borrowed from the areas; NULL: not drawn */
 	double e, n, r;
@@ -30,6 +32,45 @@ static const char *cell(const haven_table *t, size_t r, const char *col)
 	int c = haven_table_find(t, col);
 	const char *s = c >= 0 ? hv_table_cell_text(t, r, c) : NULL;
 	return s ? s : "";
+}
+
+/* The outlines of the clusters of missing children near the place (a
+ * police user's released hulls): polygons filled and outlined in purple, a
+ * hull of one or two places (a point or a line) as a dot at its centre. */
+static void draw_hulls(amap *m, cairo_t *cr)
+{
+	int c = m->hulls ? haven_table_find(m->hulls, "hull") : -1;
+	GEOSWKBReader *rd = c >= 0 ? GEOSWKBReader_create_r(m->h) : NULL;
+	for (size_t r = 0; rd && r < hv_table_rows(m->hulls); r++) {
+		size_t len = 0;
+		const unsigned char *wkb = hv_table_cell_geom(m->hulls, r, c, &len);
+		GEOSGeometry *g = wkb ? GEOSWKBReader_read_r(m->h, rd, wkb, len) : NULL;
+		if (!g)
+			continue;
+		int type = GEOSGeomTypeId_r(m->h, g);
+		cairo_new_path(cr);
+		if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
+			hv_map_polygon_path(cr, m->h, g, m->ox, m->oy, m->s);
+			cairo_set_source_rgba(cr, 0.45, 0.16, 0.60, 0.22);
+			cairo_fill_preserve(cr);
+			hv_page_colour(cr, 0x6a1b9a);
+			cairo_set_line_width(cr, 1.0);
+			cairo_stroke(cr);
+		} else {
+			GEOSGeometry *p = GEOSGetCentroid_r(m->h, g);
+			double x, y;
+			if (p && GEOSGeomGetX_r(m->h, p, &x) == 1 && GEOSGeomGetY_r(m->h, p, &y) == 1) {
+				cairo_arc(cr, m->ox + x * m->s, m->oy - y * m->s, 3, 0, 2 * M_PI);
+				hv_page_colour(cr, 0x6a1b9a);
+				cairo_fill(cr);
+			}
+			if (p)
+				GEOSGeom_destroy_r(m->h, p);
+		}
+		GEOSGeom_destroy_r(m->h, g);
+	}
+	if (rd)
+		GEOSWKBReader_destroy_r(m->h, rd);
 }
 
 static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
@@ -56,6 +97,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 		cairo_set_line_width(cr, 0.8);
 		cairo_stroke(cr);
 	}
+	draw_hulls(m, cr);
 	double cx = m->ox + m->e * m->s, cy = m->oy - m->n * m->s;
 	cairo_new_path(cr);
 	cairo_arc(cr, cx, cy, m->r * m->s, 0, 2 * M_PI);
@@ -99,6 +141,8 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 				snprintf(line, sizeof line, "%s: %s", item, cell(t, r, "note"));
 			y = hv_page_wrapped(cr, HV_MAP_PANEL_X, y, HV_MAP_PANEL_W, 9.5, line);
 		} else {
+			if (strcmp(cell(t, r - 1, "section"), "crime") == 0)
+				y += 6; /* after the crime rows' block */
 			hv_page_font(cr, pg->bold, 8);
 			hv_page_colour(cr, HV_PAGE_INK);
 			snprintf(line, sizeof line, "%s: %s", item, *count ? count : "-");
@@ -112,8 +156,12 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 20, 0.5 * HV_MAP_PANEL_W);
 	hv_page_notes notes;
 	hv_page_notes_of(pg->ctx, t,
-	                 "Map on the British National Grid (EPSG:27700): the place, the radius and the LA it lies in; "
-	                 "no home, offender or episode is drawn",
+	                 m->hulls && hv_table_rows(m->hulls)
+	                     ? "Map on the British National Grid (EPSG:27700): the place, the radius, the LA it lies "
+	                       "in and, in purple, the outlines of the clusters of missing children near it; no "
+	                       "home, offender or episode is drawn"
+	                     : "Map on the British National Grid (EPSG:27700): the place, the radius and the LA it "
+	                       "lies in; no home, offender or episode is drawn",
 	                 1, &notes);
 	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
 	return HAVEN_OK;
@@ -129,16 +177,19 @@ static int meta_num(const haven_table *t, const char *key, double *v)
 	return end != s && !*end && isfinite(*v);
 }
 
-haven_status haven_location_map(haven_ctx *ctx, const haven_table *t, const char *path, int overwrite)
+haven_status haven_location_map(haven_ctx *ctx, const haven_table *t, const haven_table *hulls, const char *path,
+                                int overwrite)
 {
 	hv_clear(ctx);
 	if (haven_table_sealed(t))
 		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
+	if (hulls && haven_table_sealed(hulls))
+		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(hulls));
 	int fmt = hv_page_format(path, 3);
 	if (fmt < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a location map is a .pdf, .png or .svg file",
 		                path ? path : "");
-	amap m = {.t = t, .h = ctx->geos};
+	amap m = {.t = t, .hulls = hulls, .h = ctx->geos};
 	if (!meta_num(t, "place_e", &m.e) || !meta_num(t, "place_n", &m.n) || !meta_num(t, "radius_m", &m.r))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a location risk profile (haven location assess)",
 		                haven_table_title(t));
