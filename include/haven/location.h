@@ -72,12 +72,13 @@ typedef struct haven_offenders_report {
 haven_status haven_offenders_import(haven_ctx *ctx, const char *path, const char *source_crs,
                                     haven_offenders_report *report);
 
-/** Where to assess.  Borrowed for the call.  Exactly one of postcode or
- *  point (has_point: e, n in EPSG:27700). */
+/** Where to assess.  Borrowed for the call.  Exactly one of postcode,
+ *  point (has_point: e, n in EPSG:27700) or lonlat (has_lonlat: lon, lat in
+ *  WGS84, refused outside Great Britain). */
 typedef struct haven_location_opts {
 	const char *postcode;
-	int has_point;
-	double e, n;
+	int has_point, has_lonlat;
+	double e, n, lon, lat;
 	double radius; /* metres; 0: HAVEN_LOCATION_RADIUS */
 	/* the missing-episode clusters and hot spots (docs/assess.md) */
 	const char *of;        /* "found" (NULL: found) or "last-seen" */

@@ -563,8 +563,8 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	*out = NULL;
 	if (hulls)
 		*hulls = NULL;
-	if (!o)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "an assessment needs --postcode or --point");
+	if (!o || !!o->postcode + !!o->has_point + !!o->has_lonlat != 1)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "an assessment needs one of --postcode, --point or --lonlat");
 	double r = o->radius > 0 ? o->radius : HAVEN_LOCATION_RADIUS;
 	if (!isfinite(r) || r < 50 || r > HAVEN_LOCATION_MAX_RADIUS)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--radius %g: a radius is 50 to %.0f metres", r,
@@ -573,7 +573,13 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
-	haven_zones_address_opts where = {.postcode = o->postcode, .has_point = o->has_point, .e = o->e, .n = o->n};
+	haven_zones_address_opts where = {.postcode = o->postcode,
+	                                  .has_point = o->has_point,
+	                                  .e = o->e,
+	                                  .n = o->n,
+	                                  .has_lonlat = o->has_lonlat,
+	                                  .lon = o->lon,
+	                                  .lat = o->lat};
 	hv_zone_place *p = NULL;
 	size_t np = 0;
 	if ((rc = hv_zone_places(ctx, &where, &p, &np)))
@@ -610,6 +616,9 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 		if (o->postcode)
 			snprintf(buf, sizeof buf, "%s (E %.0f N %.0f), radius %.0f m, in %s (%s)", label, a.e, a.n, r,
 			         a.la_name, a.la);
+		else if (o->has_lonlat)
+			snprintf(buf, sizeof buf, "lon %.6f lat %.6f (%s), radius %.0f m, in %s (%s)", o->lon, o->lat,
+			         label, r, a.la_name, a.la);
 		else
 			snprintf(buf, sizeof buf, "%s, radius %.0f m, in %s (%s)", label, r, a.la_name, a.la);
 		rc = row(&a, "place", "the place assessed", "", NAN, NAN, buf);

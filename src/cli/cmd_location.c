@@ -63,6 +63,7 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"postcode", required_argument, NULL, 'p'},
 	                                     {"point", required_argument, NULL, 'e'},
+	                                     {"lonlat", required_argument, NULL, 'l'},
 	                                     {"radius", required_argument, NULL, 'r'},
 	                                     {"pdf", required_argument, NULL, 'P'},
 	                                     {"force", no_argument, NULL, 'F'},
@@ -88,6 +89,13 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 				return HAVEN_ERR_USAGE;
 			}
 			o.has_point = 1;
+		} else if (c == 'l') {
+			if (!cli_parse_pair(optarg, &o.lon, &o.lat)) {
+				fprintf(stderr, "haven: --lonlat wants two numbers LON,LAT, not '%s'\n",
+				        cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			o.has_lonlat = 1;
 		} else if (c == 'r') {
 			char *end;
 			o.radius = strtod(optarg, &end);

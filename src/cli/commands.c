@@ -442,12 +442,13 @@ const cli_cmd cli_commands[] = {
 	 "assessment counts them.  docs/assess.md, docs/formats.md (\"Offenders file\")\n",
 	 cmd_offenders_import, CLI_ACTS | CLI_WRITES},
 	{"location assess",
-	 "STORE --postcode PC|--point E,N [--radius METRES] [--of found|last-seen] [--eps METRES]\n"
-	 "             [--min-points N] [--cell METRES] [--band METRES] [--from DATE] [--to DATE]\n"
+	 "STORE --postcode PC|--point E,N|--lonlat LON,LAT [--radius METRES] [--of found|last-seen]\n"
+	 "             [--eps METRES] [--min-points N] [--cell METRES] [--band METRES] [--from DATE] [--to DATE]\n"
 	 "             [--json|--csv] [--pdf FILE [--force]]",
 	 "the location risk profile of a proposed new home: homes, zones, offenders, crime and missing episodes",
 	 "  --postcode PC       the place, by the store's gazetteer\n"
 	 "  --point E,N         or British National Grid easting and northing, metres\n"
+	 "  --lonlat LON,LAT    or WGS84 longitude and latitude (refused outside Great Britain)\n"
 	 "  --radius METRES     how far around it (default 1000, 50 to 10000)\n"
 	 "  --of P              found (default) or last-seen: which point of each missing episode\n"
 	 "  --eps, --min-points the clusters' DBSCAN, as 'haven missing clusters' (default 150 m, 10)\n"

@@ -21,6 +21,8 @@
 #    DfE, whose notes say nothing of whether there is none
 #  7 the PDF exists and is one page; the JSON parses; the assessment is
 #    audited as a consultation with its place's LA, never its coordinates
+#  8 --lonlat gives the profile of the same --point; a place outside Great
+#    Britain, or not two numbers, is refused naming --lonlat
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 H=$HAVEN_BIN
@@ -219,3 +221,27 @@ python3 -c 'import json,sys; t = json.load(open(sys.argv[1])); assert t["protect
    'location risk profile: 1 place in City of London ($COL), radius $R m%'")" -ge 1 ] || fail "7: not audited"
 [ "$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE object LIKE '%$E%'")" = 0 ] || fail "7: the audit holds the place"
 ok "7 a one-page PDF, JSON that parses, audited"
+
+# 8. --lonlat: the same place given in WGS84 gives the same profile; a place
+#    outside Great Britain, or not two numbers, is refused naming --lonlat
+read -r LON LAT <<<"$(SQ -separator ' ' "SELECT printf('%.7f', X(p)), printf('%.7f', Y(p)) FROM
+  (SELECT Transform(MakePoint($E, $N, 27700), 4326) AS p)")"
+expect_exit 0 "$H" location assess "$S" --lonlat "$LON,$LAT" --radius $R --csv --as cop
+cp "$T/out" "$T/ll.csv"
+expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+grep -q "^place,the place assessed,,,,\"lon $(printf %.6f "$LON") lat $(printf %.6f "$LAT") " "$T/ll.csv" ||
+	fail "8: the place row: $(grep ^place "$T/ll.csv")"
+grep -q "(E $E N $N), radius $R m" "$T/ll.csv" || fail "8: --lonlat $LON,$LAT is not E $E N $N"
+diff <(grep -v '^place' "$T/ll.csv") <(grep -v '^place' "$T/out") || fail "8: --lonlat and --point differ"
+cases=(
+	"24|2.3522,48.8566|--lonlat 2.3522,48.8566 is not in Great Britain"
+	"2|-0.09|--lonlat wants two numbers LON,LAT, not '-0.09'"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r code arg why <<<"$c"
+	expect_exit "$code" "$H" location assess "$S" --lonlat="$arg" --as cop
+	expect_err "$why"
+done
+expect_exit 2 "$H" location assess "$S" --lonlat "$LON,$LAT" --point $E,$N --as cop
+expect_err "one of --postcode, --point or --lonlat"
+ok "8 --lonlat $LON,$LAT gives the profile of --point $E,$N; outside Great Britain refused naming --lonlat"
