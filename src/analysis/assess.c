@@ -434,7 +434,7 @@ static haven_status clusters(assess *a, const haven_missing_clusters_opts *co, h
 {
 	haven_ctx *ctx = a->ctx;
 	const char *item = "missing-episode clusters within the radius";
-	char note[400], params[200], c[32];
+	char note[640], params[200], c[32];
 	char period[48];
 	if (co->from || co->to)
 		snprintf(period, sizeof period, "episodes from %s to %s", co->from ? co->from : "the first",
@@ -517,7 +517,7 @@ static haven_status hotspots(assess *a, const haven_hotspots_opts *ho)
 	if (rc)
 		return rc;
 	size_t k = h.near[0] + h.near[1] + h.near[2];
-	char note[400], near[120] = "", c[32];
+	char note[640], near[120] = "", c[32];
 	if (k)
 		distance_text(h.nearest, "a hot square", near, sizeof near);
 	snprintf(note, sizeof note,

@@ -465,14 +465,15 @@ const cli_cmd cli_commands[] = {
 	 cmd_location_assess, CLI_ACTS},
 	/* alerting every home in an area (docs/alert.md) */
 	{"alert list",
-	 "STORE --near PC|E,N --radius METRES | --area CODE | --zone REF [--as-at DATE]\n"
+	 "STORE --near PC|E,N --radius METRES | --area CODE | --zone REF [--as-at DATE[THH:MM]]\n"
 	 "             [--format text|csv|vcf] [--out FILE] [--force]",
 	 "every open home in an area with its name, address, telephone and registered person (police)",
 	 "  --near PC|E,N       a postcode's centroid (the store's gazetteer) or a point (BNG metres)\n"
 	 "  --radius METRES     with --near: how far (1 to 50000); a home on the radius is listed\n"
 	 "  --area CODE         an LA, district or police force area by its GSS code: its polygon\n"
 	 "  --zone REF          a stored zone by its reference ('haven zones import'): its geometry\n"
-	 "  --as-at DATE        the homes open on DATE (default: the current register)\n"
+	 "  --as-at DATE        the homes open on DATE (default: the current register); with --zone\n"
+	 "                      a day or YYYY-MM-DDTHH:MM, when the zone must be live (default now)\n"
 	 "  --format F          text (default), csv (one row per home, for a mail merge) or vcf\n"
 	 "                      (vCard 4.0, one card per home, for a phone list)\n"
 	 "  --out FILE          write FILE (a new file, mode 0600) instead of stdout; --force replaces\n"
