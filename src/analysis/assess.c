@@ -137,7 +137,7 @@ static haven_status homes(assess *a, const hv_scope *scope)
 
 /* ---- exclusion zones ---------------------------------------------------------- */
 
-static haven_status zones(assess *a)
+static haven_status zones(assess *a, const hv_scope *scope)
 {
 	haven_ctx *ctx = a->ctx;
 	hv_zone_when w;
@@ -146,6 +146,9 @@ static haven_status zones(assess *a)
 	haven_status rc = hv_zone_when_parse(ctx, NULL, &w);
 	if (!rc)
 		rc = hv_zones_live(ctx, &w, &z, &nz);
+	/* the zones of the user's force areas, as haven zones check takes them */
+	if (!rc)
+		rc = hv_zones_in_scope(ctx, scope, z, &nz);
 	GEOSGeometry *pt = rc ? NULL : GEOSGeom_createPointFromXY_r(ctx->geos, a->e, a->n);
 	if (!rc && !pt)
 		rc = nomem(ctx);
@@ -170,10 +173,12 @@ static haven_status zones(assess *a)
 	hv_zones_free(ctx, z, nz);
 	if (rc)
 		return rc;
-	char c[32], note[200];
+	char c[32], note[400];
 	snprintf(c, sizeof c, "%lld", (long long)touching);
-	snprintf(note, sizeof note, "live now: %lld exclusion, %lld residence restriction, %lld no-contact",
-	         (long long)kinds[0], (long long)kinds[1], (long long)kinds[2]);
+	snprintf(note, sizeof note,
+	         "live now: %lld exclusion, %lld residence restriction, %lld no-contact; the zones of your "
+	         "force areas (%s)",
+	         (long long)kinds[0], (long long)kinds[1], (long long)kinds[2], hv_scope_describe(scope));
 	return row(a, "zones", "exclusion zones touching the radius", c, NAN, NAN, note);
 }
 
@@ -626,7 +631,7 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	if (!rc)
 		rc = homes(&a, scope);
 	if (!rc)
-		rc = zones(&a);
+		rc = zones(&a, scope);
 	if (!rc)
 		rc = offenders(&a);
 	if (!rc)

@@ -23,6 +23,10 @@
 #    audited as a consultation with its place's LA, never its coordinates
 #  8 --lonlat gives the profile of the same --point; a place outside Great
 #    Britain, or not two numbers, is refused naming --lonlat
+#  9 exclusion zones are counted in the user's scope (the zones touching
+#    their force areas, as zones check takes them): a zone in the City's
+#    force area and one in the Met's, both within the radius, count 1 for
+#    the City's police and LA, 1 for the Met and probation, 2 for DfE
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 H=$HAVEN_BIN
@@ -245,3 +249,30 @@ done
 expect_exit 2 "$H" location assess "$S" --lonlat "$LON,$LAT" --point $E,$N --as cop
 expect_err "one of --postcode, --point or --lonlat"
 ok "8 --lonlat $LON,$LAT gives the profile of --point $E,$N; outside Great Britain refused naming --lonlat"
+
+# 9. exclusion zones are counted in the user's scope, as haven zones check
+#    takes them: the zones touching the user's own force areas
+R9=1500
+cat >"$T/zones.csv" <<EOF
+zone_ref,case_ref,kind,valid_from,valid_to,windows,radius_m,wkt
+Z-COL-1,MAPPA/L/0001,exclusion,2025-01-01,,,,"POLYGON((532350 181350, 532450 181350, 532450 181450, 532350 181450, 532350 181350))"
+Z-MET-1,MAPPA/L/0002,no_contact,2025-01-01,,,,"POLYGON((533850 181350, 533950 181350, 533950 181450, 533850 181450, 533850 181350))"
+EOF
+expect_exit 0 "$H" zones import "$S" "$T/zones.csv" --source-crs EPSG:27700 --as cop
+[ "$(SQ "SELECT group_concat(ref || ':' || pfa, ' ') FROM (SELECT ref, pfa FROM zone WHERE ref LIKE 'Z-%' ORDER BY ref)")" = \
+	"Z-COL-1:$COLP Z-MET-1:$MET" ] || fail "9: the zones do not lie one in each force area"
+cases=(
+	"cop|1|1 exclusion, 0 residence restriction, 0 no-contact"
+	"col|1|1 exclusion, 0 residence restriction, 0 no-contact"
+	"met|1|0 exclusion, 0 residence restriction, 1 no-contact"
+	"pat|1|0 exclusion, 0 residence restriction, 1 no-contact"
+	"dee|2|1 exclusion, 0 residence restriction, 1 no-contact"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r who want kinds <<<"$c"
+	expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R9 --csv --as "$who"
+	row=$(grep '^zones,' "$T/out")
+	[ "$(cut -d, -f3 <<<"$row")" = "$want" ] || fail "9: $who counts zones: $row"
+	grep -q "$kinds" <<<"$row" || fail "9: $who's kinds: $row"
+done
+ok "9 zones counted in each user's scope: 1 for the City's police and LA, 1 for the Met and probation, 2 for DfE"
