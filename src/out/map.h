@@ -11,6 +11,7 @@
 #include "core/table.h"
 #include "haven/map.h"
 #include "out/page.h"
+#include "ref/areas.h"
 
 /** Whether o can be drawn, as far as can be told before there is a table:
  *  the file's extension, the classes, an existing file without
@@ -50,6 +51,14 @@ void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double
  *  holes included: fill it with the even-odd rule) on cr, a point (x, y) in
  *  metres drawn at (ox + x s, oy - y s).  Borrowed. */
 void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *g, double ox, double oy, double s);
+
+/** The local authorities of las (borrowed; ref/areas.c) meeting the map's
+ *  extent ext (west, south, east, north, metres) as a light context layer
+ *  under a map's subject: each LA's part in view filled pale and outlined
+ *  in grey, and named (pg's regular font) at a point on it when it covers
+ *  more than 3% of the view.  Points drawn as hv_map_polygon_path does. */
+void hv_map_context_las(const hv_page *pg, cairo_t *cr, GEOSContextHandle_t h, const hv_areas *las, const double ext[4],
+                        double ox, double oy, double s);
 
 /** Grid north (the British National Grid's, up the page): an arrow whose
  *  tip is at (x, y), and an N under it.  Borrowed. */

@@ -1,8 +1,9 @@
 /*
  * zone_map.c - the map page of a suggested exclusion zone (haven zones
  * propose --map): the zone on the British National Grid with the page,
- * scale bar and grid north every haven map has (page.c, map.c).  The homes
- * it was drawn around are not drawn.
+ * scale bar and grid north every haven map has (page.c, map.c), over the
+ * local authorities' boundaries and names as a light context layer
+ * (hv_map_context_las).  The homes it was drawn around are not drawn.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ typedef struct zmap {
 	const haven_table *t;
 	GEOSContextHandle_t h;
 	const GEOSGeometry *g;
+	const hv_areas *las; /* NULL: no LA boundaries loaded */
 	double e0, n0, e1, n1, s, ox, oy;
 } zmap;
 
@@ -40,6 +42,11 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	cairo_save(cr);
 	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
 	cairo_clip(cr);
+	/* the local authorities around it, a light layer beneath */
+	const double ext[4] = {(HV_MAP_X - m->ox) / m->s, (m->oy - HV_MAP_Y - HV_MAP_H) / m->s,
+	                       (HV_MAP_X + HV_MAP_W - m->ox) / m->s, (m->oy - HV_MAP_Y) / m->s};
+	hv_map_context_las(pg, cr, m->h, m->las, ext, m->ox, m->oy, m->s);
+	cairo_new_path(cr);
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 	hv_map_polygon_path(cr, m->h, m->g, m->ox, m->oy, m->s);
 	cairo_set_source_rgba(cr, 0.84, 0.19, 0.12, 0.35);
@@ -60,7 +67,11 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, bottom + 2);
 	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 16, 0.5 * HV_MAP_PANEL_W);
 	hv_page_notes notes;
-	hv_page_notes_of(pg->ctx, m->t, "Map on the British National Grid (EPSG:27700)", 0, &notes);
+	hv_page_notes_of(pg->ctx, m->t,
+	                 m->las
+	                     ? "Map on the British National Grid (EPSG:27700), over the local authorities' boundaries"
+	                     : "Map on the British National Grid (EPSG:27700)",
+	                 m->las != NULL, &notes);
 	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
 	return HAVEN_OK;
 }
@@ -93,11 +104,17 @@ haven_status haven_zones_map(haven_ctx *ctx, const haven_table *t, const char *p
 	m.n0 -= pad;
 	m.e1 += pad;
 	m.n1 += pad;
+	/* the LA boundaries, when the store holds them: context, not the subject */
+	hv_areas *las = NULL;
+	if (hv_areas_load(ctx, "la", &las) == HAVEN_OK)
+		m.las = las;
+	hv_clear(ctx);
 	haven_status rc = hv_output_vacant(ctx, path, overwrite ? NULL : "not replaced without --force");
 	if (!rc)
 		rc = hv_page_write(ctx, path, fmt, overwrite, HV_MAP_PAGE_W, HV_MAP_PAGE_H, HV_MAP_PNG_SCALE,
 		                   "Suggested exclusion zone", "a suggested exclusion zone for a licence",
 		                   haven_table_marking(t), draw, &m);
+	hv_areas_free(las);
 	GEOSGeom_destroy_r(ctx->geos, g);
 	return rc;
 }
