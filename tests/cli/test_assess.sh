@@ -27,6 +27,10 @@
 #    their force areas, as zones check takes them): a zone in the City's
 #    force area and one in the Met's, both within the radius, count 1 for
 #    the City's police and LA, 1 for the Met and probation, 2 for DfE
+# 10 offenders from a GeoPackage (EPSG:27700) and a GeoJSON (WGS84) written
+#    by ogr2ogr from the CSV: the same references and points (to a
+#    millimetre) and the same count in the assessment; a polygon and a name
+#    as a reference refused with file and feature, the store unchanged
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 H=$HAVEN_BIN
@@ -276,3 +280,53 @@ for c in "${cases[@]}"; do
 	grep -q "$kinds" <<<"$row" || fail "9: $who's kinds: $row"
 done
 ok "9 zones counted in each user's scope: 1 for the City's police and LA, 1 for the Met and probation, 2 for DfE"
+
+# 10. offenders from OGR sources: a GeoPackage (EPSG:27700) and a GeoJSON
+#     (WGS84) written by ogr2ogr from the CSV of case 5 give the same layer
+#     and the same counts; a polygon, or a name as a reference, is refused
+#     naming the file and feature, the store unchanged
+expect_exit 0 "$H" offenders import "$S" "$T/off.csv" --as cop
+SQ -separator ' ' "SELECT ref, x, y FROM offender ORDER BY ref" >"$T/off.csv.rows"
+expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+grep '^offenders' "$T/out" >"$T/off.csv.assess"
+ogr2ogr -f GPKG "$T/off.gpkg" "$T/off.csv" -oo X_POSSIBLE_NAMES=easting -oo Y_POSSIBLE_NAMES=northing \
+	-a_srs EPSG:27700 -nln offenders
+ogr2ogr -f GeoJSON "$T/off.geojson" "$T/off.gpkg" -t_srs EPSG:4326 -lco COORDINATE_PRECISION=10
+for f in off.gpkg off.geojson; do
+	expect_exit 0 "$H" offenders import "$S" "$T/$f" --as cop
+	expect_out "$f: 4 offender residences (the layer of 4 replaced)"
+	SQ -separator ' ' "SELECT ref, x, y FROM offender ORDER BY ref" >"$T/$f.rows"
+	python3 - "$T/off.csv.rows" "$T/$f.rows" <<'PY' || fail "10: $f's layer differs from the CSV's"
+import sys
+a = [l.split() for l in open(sys.argv[1])]
+b = [l.split() for l in open(sys.argv[2])]
+assert len(a) == len(b) == 4, (a, b)
+for (r1, x1, y1), (r2, x2, y2) in zip(a, b):  # the same references, within a millimetre
+    assert r1 == r2 and abs(float(x1) - float(x2)) < 1e-3 and abs(float(y1) - float(y2)) < 1e-3, (r1, x1, y1, r2, x2, y2)
+PY
+	expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+	[ "$(grep '^offenders' "$T/out")" = "$(cat "$T/off.csv.assess")" ] || fail "10: $f's assessment differs"
+done
+python3 - "$T" <<'PY'
+import json, sys
+pt = lambda ref, x, y: {"type": "Feature", "properties": {"offender_ref": ref}, "geometry": {"type": "Point", "coordinates": [x, y]}}
+crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+poly = {"type": "Feature", "properties": {"offender_ref": "OFF/9002"},
+        "geometry": {"type": "Polygon", "coordinates": [[[532600, 181300], [532700, 181300], [532700, 181400], [532600, 181300]]]}}
+json.dump({"type": "FeatureCollection", "crs": crs, "features": [pt("OFF/9001", 532600, 181300), poly]}, open(sys.argv[1] + "/poly.geojson", "w"))
+json.dump({"type": "FeatureCollection", "crs": crs, "features": [pt("OFF/9001", 532600, 181300), pt("John Smith", 532610, 181310)]}, open(sys.argv[1] + "/name.geojson", "w"))
+PY
+ogr2ogr -f GPKG "$T/poly.gpkg" "$T/poly.geojson" -nlt GEOMETRY
+before=$(dump "$S")
+cases=(
+	"poly.gpkg|feature 2: an offender's residence is a point"
+	"name.geojson|feature 2: the offender reference is not shaped like a reference"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r f why <<<"$c"
+	expect_exit 23 "$H" offenders import "$S" "$T/$f" --as cop
+	expect_err "$T/$f: $why"
+	grep -q "John" "$T/err" && fail "10: the refusal repeats the name"
+	[ "$before" = "$(dump "$S")" ] || fail "10: a refused $f changed the store"
+done
+ok "10 offenders from a GeoPackage and a GeoJSON written by ogr2ogr: the CSV's layer and counts; bad features refused"
