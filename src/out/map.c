@@ -827,6 +827,37 @@ void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry 
 	}
 }
 
+void hv_map_view_open(cairo_t *cr, hv_map_view *v)
+{
+	double ew = v->e1 - v->e0, nh = v->n1 - v->n0;
+	v->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
+	v->ox = HV_MAP_X + (HV_MAP_W - ew * v->s) / 2 - v->e0 * v->s;
+	v->oy = HV_MAP_Y + (HV_MAP_H + nh * v->s) / 2 + v->n0 * v->s;
+	cairo_save(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	cairo_clip(cr);
+}
+
+void hv_map_view_close(cairo_t *cr)
+{
+	cairo_restore(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	hv_page_colour(cr, 0xbdbdbd);
+	cairo_set_line_width(cr, 0.5);
+	cairo_stroke(cr);
+}
+
+void hv_map_view_foot(hv_page *pg, cairo_t *cr, const hv_map_view *v, const haven_table *t, const char *what,
+                      int attribution)
+{
+	double y = HV_MAP_Y + HV_MAP_H - 34;
+	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, y);
+	hv_map_scale_bar(pg, cr, v->s, HV_MAP_PANEL_X + 34, y + 14, 0.5 * HV_MAP_PANEL_W);
+	hv_page_notes notes;
+	hv_page_notes_of(pg->ctx, t, what, attribution, &notes);
+	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
+}
+
 void hv_map_context_las(const hv_page *pg, cairo_t *cr, GEOSContextHandle_t h, const hv_areas *las, const double ext[4],
                         double ox, double oy, double s)
 {
