@@ -32,7 +32,8 @@ typedef struct haven_alert_opts {
 	double radius;     /* with postcode or has_point: metres, 1 to HAVEN_ALERT_MAX_RADIUS */
 	const char *area;  /* an LA, district or police force area by its GSS code: its polygon */
 	const char *zone;  /* a stored zone by its reference (haven zones import): its geometry */
-	const char *as_at; /* "YYYY-MM-DD": the homes open on that day; NULL: the current register */
+	const char *as_at; /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (Europe/London): the homes open on that day,
+	                      and for zone the time it must be live at; NULL: the current register, now */
 } haven_alert_opts;
 
 /** Every home open at o->as_at (its version valid on the day, its status
@@ -47,7 +48,9 @@ typedef struct haven_alert_opts {
  *  force area (also a notice).
  * \param out on HAVEN_OK a new sealed table; release it with haven_release()
  *            and free it with haven_table_free().
- * \return HAVEN_ERR_NOT_FOUND for an unknown area code, zone or postcode. */
+ * \return HAVEN_ERR_NOT_FOUND for an unknown area code, zone or postcode,
+ *         or a zone not live at o->as_at (valid that day and in one of its
+ *         time windows, as haven zones check decides), saying why. */
 haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_table **out);
 
 /** The formats of an alert list. */

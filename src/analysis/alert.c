@@ -269,11 +269,6 @@ static haven_status fill(haven_ctx *ctx, haven_table *t, const homes *h, const h
 	return rc;
 }
 
-static int is_date(const char *s)
-{
-	return hv_parse_date(s, NULL);
-}
-
 haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_table **out)
 {
 	hv_clear(ctx);
@@ -286,12 +281,21 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 		                HAVEN_ALERT_MAX_RADIUS);
 	if (!circle && o->radius != 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--radius goes with --near; an area or zone is its own shape");
-	if (o->as_at && !is_date(o->as_at))
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--as-at '%.20s' is not a date (YYYY-MM-DD)", o->as_at);
-	hv_op op;
-	haven_status rc = hv_op_begin_police(
-	    ctx, &op, "an alert list, naming homes with their addresses, telephones and registered persons,");
+	/* a day, or a day and a clock time (a zone's time windows) */
+	hv_zone_when when;
+	haven_status rc = hv_zone_when_parse(ctx, o->as_at, &when);
 	if (rc)
+		return rc;
+	char day[11];
+	memcpy(day, when.text, 10);
+	day[10] = '\0';
+	hv_op op;
+	if ((rc = hv_op_begin_police(
+	         ctx, &op, "an alert list, naming homes with their addresses, telephones and registered persons,")))
+		return rc;
+	/* a zone lists its homes only while it is live: valid on the day and,
+	 * for one with time windows, in one of them (as zones check decides) */
+	if (o->zone && (rc = hv_zone_live(ctx, o->zone, &when)))
 		return rc;
 	hv_zone z;
 	char desc[400], buf[600];
@@ -305,7 +309,7 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 	haven_table *t = NULL;
 	int touches = 0, within = 0;
 	if (!(rc = hv_scope_actor(ctx, &scope)) && !(rc = in_scope(ctx, scope, &z, &touches, &within)) &&
-	    !(rc = hv_homes_view(ctx, o->as_at, scope)) && !(rc = homes_load(ctx, &h)) &&
+	    !(rc = hv_homes_view(ctx, o->as_at ? day : NULL, scope)) && !(rc = homes_load(ctx, &h)) &&
 	    !(rc = hv_zone_homes_new(ctx, h.n, h.x, h.y, &tree)))
 		rc = hv_zone_pairs(ctx, &z, 1, tree, 0, &p, &np);
 	if (!rc && !(rc = hv_table_new(ctx, "homes to alert", HV_TABLE_DISCLOSED, NTEXT + 1, cols, &t)))
@@ -316,6 +320,8 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 		rc = hv_table_meta_set(ctx, t, "area", desc);
 	if (!rc)
 		rc = hv_table_meta_set(ctx, t, "as_at", o->as_at ? o->as_at : "the current register");
+	if (!rc && o->zone)
+		rc = hv_table_meta_set(ctx, t, "zone_live_at", when.text);
 	if (!rc)
 		rc = hv_table_meta_set(ctx, t, "scope", hv_scope_describe(scope));
 	if (!rc && !touches && !np) {
@@ -340,7 +346,7 @@ haven_status haven_alert_list(haven_ctx *ctx, const haven_alert_opts *o, haven_t
 	if (!rc) {
 		/* "the homes open on D IN AREA" or "the homes open now IN AREA" */
 		snprintf(buf, sizeof buf, "alert list: the homes open %s%s %s: %zu home%s", o->as_at ? "on " : "now",
-		         o->as_at ? o->as_at : "", desc, np, np == 1 ? "" : "s");
+		         o->as_at ? day : "", desc, np, np == 1 ? "" : "s");
 		rc = hv_table_object(ctx, t, buf);
 	}
 	free(p);

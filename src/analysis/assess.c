@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cluster.h"
+#include "analysis/hotspot.h"
 #include "analysis/zone_check.h"
 #include "core/sql.h"
 #include "core/table.h"
@@ -135,7 +137,7 @@ static haven_status homes(assess *a, const hv_scope *scope)
 
 /* ---- exclusion zones ---------------------------------------------------------- */
 
-static haven_status zones(assess *a)
+static haven_status zones(assess *a, const hv_scope *scope)
 {
 	haven_ctx *ctx = a->ctx;
 	hv_zone_when w;
@@ -144,6 +146,9 @@ static haven_status zones(assess *a)
 	haven_status rc = hv_zone_when_parse(ctx, NULL, &w);
 	if (!rc)
 		rc = hv_zones_live(ctx, &w, &z, &nz);
+	/* the zones of the user's force areas, as haven zones check takes them */
+	if (!rc)
+		rc = hv_zones_in_scope(ctx, scope, z, &nz);
 	GEOSGeometry *pt = rc ? NULL : GEOSGeom_createPointFromXY_r(ctx->geos, a->e, a->n);
 	if (!rc && !pt)
 		rc = nomem(ctx);
@@ -168,10 +173,12 @@ static haven_status zones(assess *a)
 	hv_zones_free(ctx, z, nz);
 	if (rc)
 		return rc;
-	char c[32], note[200];
+	char c[32], note[400];
 	snprintf(c, sizeof c, "%lld", (long long)touching);
-	snprintf(note, sizeof note, "live now: %lld exclusion, %lld residence restriction, %lld no-contact",
-	         (long long)kinds[0], (long long)kinds[1], (long long)kinds[2]);
+	snprintf(note, sizeof note,
+	         "live now: %lld exclusion, %lld residence restriction, %lld no-contact; the zones of your "
+	         "force areas (%s)",
+	         (long long)kinds[0], (long long)kinds[1], (long long)kinds[2], hv_scope_describe(scope));
 	return row(a, "zones", "exclusion zones touching the radius", c, NAN, NAN, note);
 }
 
@@ -410,14 +417,159 @@ static haven_status crime(assess *a, hv_areas *las, long la)
 	return rc;
 }
 
+/* ---- missing-episode clusters and hot spots ---------------------------------------- */
+
+/* "about 300 m away" (rounded to 100 m, at least 100), or inside. */
+static void distance_text(double d, const char *what, char *buf, size_t n)
+{
+	if (d <= 0)
+		snprintf(buf, n, "the place lies inside %s", what);
+	else {
+		double r = round(d / 100) * 100;
+		snprintf(buf, n, "the nearest about %.0f m away (rounded to 100 m)", r < 100 ? 100 : r);
+	}
+}
+
+/* The clusters haven missing clusters gives the user, near the place: all
+ * of them for police, those drawn around HV_HULL_CHILDREN children or more
+ * for other record-level users (the gate's rule for hulls), none for an
+ * aggregates-only audience (who get counts by LA).  For police, *hulls (if
+ * asked) the nearby clusters' hulls, for the map. */
+static haven_status clusters(assess *a, const haven_missing_clusters_opts *co, haven_table **hulls)
+{
+	haven_ctx *ctx = a->ctx;
+	const char *item = "missing-episode clusters within the radius";
+	char note[640], params[200], c[32];
+	char period[48];
+	if (co->from || co->to)
+		snprintf(period, sizeof period, "episodes from %s to %s", co->from ? co->from : "the first",
+		         co->to ? co->to : "the last");
+	else
+		snprintf(period, sizeof period, "every episode held");
+	snprintf(params, sizeof params, "DBSCAN of where children were %s, eps %g m, %d points, %s",
+	         strcmp(co->of, "found") == 0 ? "found" : "last seen", co->eps, co->min_points, period);
+	if (hv_scope_aggregates_only(ctx)) {
+		snprintf(note, sizeof note,
+		         "not given to you: clusters are drawn around children's places, and an aggregates-only "
+		         "audience receives counts of clusters by LA under disclosure control (haven missing "
+		         "clusters --table areas); %s",
+		         params);
+		return row(a, "missing", item, "", NAN, NAN, note);
+	}
+	int police = strcmp(ctx->actor.authority_kind, "police") == 0;
+	hv_cluster_near *cn = NULL;
+	size_t n = 0, total = 0;
+	haven_status rc = hv_missing_clusters_near(ctx, co, a->e, a->n, a->r, &cn, &n, &total);
+	if (rc)
+		return rc;
+	size_t k = 0, first = n;
+	for (size_t i = 0; i < n; i++)
+		if (police || cn[i].children >= HV_HULL_CHILDREN) {
+			k++;
+			if (first == n)
+				first = i;
+		}
+	char near[120] = "";
+	if (k)
+		distance_text(cn[first].distance, "a cluster's outline", near, sizeof near);
+	if (police)
+		snprintf(note, sizeof note, "%s%s%zu clusters in your scope; %s", near, k ? "; " : "", total, params);
+	else
+		snprintf(note, sizeof note,
+		         "%s%sclusters drawn around fewer than %d children are not counted (nor given by haven "
+		         "missing clusters outside the police); %s",
+		         near, k ? "; " : "", HV_HULL_CHILDREN, params);
+	snprintf(c, sizeof c, "%zu", k);
+	rc = row(a, "missing", item, c, NAN, NAN, note);
+	if (!rc && hulls && police) {
+		static const char *const hc[] = {"cluster", "distance_m", "episodes", "children", "hull"};
+		rc = hv_table_new(ctx, "clusters of missing children near the place", HV_TABLE_DISCLOSED, 5, hc, hulls);
+		if (!rc)
+			rc = hv_table_roles(ctx, *hulls,
+			                    "cluster=label distance_m=label episodes=count:episodes "
+			                    "children=count:distinct hull=geometry:hull");
+		for (size_t i = 0; i < n && !rc; i++) {
+			double d = round(cn[i].distance / 100) * 100;
+			if (!(rc = hv_table_add_row(ctx, *hulls)) &&
+			    !(rc = hv_table_set_int(ctx, *hulls, 0, cn[i].cluster)) &&
+			    !(rc = hv_table_set_int(ctx, *hulls, 1, (int64_t)d)) &&
+			    !(rc = hv_table_set_int(ctx, *hulls, 2, cn[i].episodes)) &&
+			    !(rc = hv_table_set_int(ctx, *hulls, 3, cn[i].children)))
+				rc = hv_table_set_geom(ctx, *hulls, 4, cn[i].wkb, cn[i].wkb_len);
+		}
+		if (!rc) {
+			snprintf(note, sizeof note,
+			         "clusters of missing children near a location risk profile's place in %s (%s), radius "
+			         "%.0f m",
+			         a->la_name, a->la, a->r);
+			rc = hv_table_object(ctx, *hulls, note);
+		}
+		if (!rc)
+			rc = hv_table_meta_set(ctx, *hulls, "method", params);
+		if (rc)
+			haven_table_free(*hulls), *hulls = NULL;
+	}
+	hv_cluster_near_free(cn, n);
+	return rc;
+}
+
+/* The squares haven missing hotspots classes hot, near the place: their
+ * class and place are what every audience receives of hot spots. */
+static haven_status hotspots(assess *a, const haven_hotspots_opts *ho)
+{
+	hv_hotspot_near h;
+	haven_status rc = hv_missing_hotspots_near(a->ctx, ho, a->e, a->n, a->r, &h);
+	if (rc)
+		return rc;
+	size_t k = h.near[0] + h.near[1] + h.near[2];
+	char note[640], near[120] = "", c[32];
+	if (k)
+		distance_text(h.nearest, "a hot square", near, sizeof near);
+	snprintf(note, sizeof note,
+	         "%s%shot at 99%%: %zu, 95%%: %zu, 90%%: %zu; %zu hot squares in your scope; Gi* of where children "
+	         "were %s, %.0f m squares, %g m band, %ld permutations, %s to %s",
+	         near, k ? "; " : "", h.near[2], h.near[1], h.near[0], h.hot,
+	         ho->of && strcmp(ho->of, "last-seen") == 0 ? "last seen" : "found", h.cell, ho->band,
+	         ho->permutations ? ho->permutations : (long)HAVEN_HOTSPOTS_PERMUTATIONS, h.from, h.to);
+	snprintf(c, sizeof c, "%zu", k);
+	return row(a, "missing", "missing-episode hot spots (squares) within the radius", c, NAN, NAN, note);
+}
+
+static haven_status missing(assess *a, const haven_location_opts *o, haven_table **hulls)
+{
+	int64_t any = 0;
+	haven_status rc = hv_query_int(a->ctx, "SELECT EXISTS (SELECT 1 FROM missing_episode)", &any);
+	if (rc || !any)
+		return rc ? rc
+		          : row(a, "missing", "missing-episode clusters and hot spots", "", NAN, NAN,
+		                "no missing episodes are held (haven missing import)");
+	const char *of = o->of ? o->of : "found";
+	haven_missing_clusters_opts co = {.of = of,
+	                                  .eps = o->eps > 0 ? o->eps : HAVEN_LOCATION_EPS,
+	                                  .min_points = o->min_points > 0 ? o->min_points : HAVEN_LOCATION_MIN_POINTS,
+	                                  .from = o->from,
+	                                  .to = o->to};
+	haven_hotspots_opts ho = {.cell = o->cell > 0 ? o->cell : HAVEN_LOCATION_CELL,
+	                          .band = o->band > 0 ? o->band : HAVEN_LOCATION_BAND,
+	                          .of = of,
+	                          .from = o->from,
+	                          .to = o->to,
+	                          .seed = HAVEN_HOTSPOTS_SEED};
+	if (!(rc = clusters(a, &co, hulls)))
+		rc = hotspots(a, &ho);
+	return rc;
+}
+
 /* ---- the assessment ---------------------------------------------------------------- */
 
-haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o, haven_table **out)
+haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o, haven_table **out, haven_table **hulls)
 {
 	hv_clear(ctx);
 	*out = NULL;
-	if (!o)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "an assessment needs --postcode or --point");
+	if (hulls)
+		*hulls = NULL;
+	if (!o || !!o->postcode + !!o->has_point + !!o->has_lonlat != 1)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "an assessment needs one of --postcode, --point or --lonlat");
 	double r = o->radius > 0 ? o->radius : HAVEN_LOCATION_RADIUS;
 	if (!isfinite(r) || r < 50 || r > HAVEN_LOCATION_MAX_RADIUS)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--radius %g: a radius is 50 to %.0f metres", r,
@@ -426,7 +578,13 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
 	if (rc)
 		return rc;
-	haven_zones_address_opts where = {.postcode = o->postcode, .has_point = o->has_point, .e = o->e, .n = o->n};
+	haven_zones_address_opts where = {.postcode = o->postcode,
+	                                  .has_point = o->has_point,
+	                                  .e = o->e,
+	                                  .n = o->n,
+	                                  .has_lonlat = o->has_lonlat,
+	                                  .lon = o->lon,
+	                                  .lat = o->lat};
 	hv_zone_place *p = NULL;
 	size_t np = 0;
 	if ((rc = hv_zone_places(ctx, &where, &p, &np)))
@@ -463,6 +621,9 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 		if (o->postcode)
 			snprintf(buf, sizeof buf, "%s (E %.0f N %.0f), radius %.0f m, in %s (%s)", label, a.e, a.n, r,
 			         a.la_name, a.la);
+		else if (o->has_lonlat)
+			snprintf(buf, sizeof buf, "lon %.6f lat %.6f (%s), radius %.0f m, in %s (%s)", o->lon, o->lat,
+			         label, r, a.la_name, a.la);
 		else
 			snprintf(buf, sizeof buf, "%s, radius %.0f m, in %s (%s)", label, r, a.la_name, a.la);
 		rc = row(&a, "place", "the place assessed", "", NAN, NAN, buf);
@@ -470,15 +631,13 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	if (!rc)
 		rc = homes(&a, scope);
 	if (!rc)
-		rc = zones(&a);
+		rc = zones(&a, scope);
 	if (!rc)
 		rc = offenders(&a);
 	if (!rc)
 		rc = crime(&a, las, la);
 	if (!rc)
-		rc =
-		    row(&a, "missing", "missing-episode clusters and hot spots", "", NAN, NAN,
-		        "not part of this profile: run haven missing clusters and haven missing hotspots for the area");
+		rc = missing(&a, o, hulls);
 	struct {
 		const char *k;
 		double v;
@@ -505,6 +664,8 @@ haven_status haven_location_assess(haven_ctx *ctx, const haven_location_opts *o,
 	hv_areas_free(las);
 	if (rc) {
 		haven_table_free(a.t);
+		if (hulls)
+			haven_table_free(*hulls), *hulls = NULL;
 		return rc;
 	}
 	*out = a.t;

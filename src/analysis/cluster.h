@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/context.h"
+#include "haven/cluster.h"
 
 /* What each point is. */
 enum { HV_CLUSTER_NOISE = 0, HV_CLUSTER_BORDER = 1, HV_CLUSTER_CORE = 2 };
@@ -57,5 +58,28 @@ haven_status hv_cluster(haven_ctx *ctx, size_t n, const double *x, const double 
 
 /** The name of a kind: "core", "border" or "noise" (static). */
 const char *hv_cluster_kind_name(uint8_t kind);
+
+/** A cluster of missing children's places near a place, as
+ *  haven_missing_clusters finds it (missing_clusters.c). */
+typedef struct hv_cluster_near {
+	int32_t cluster;            /* its number in haven_missing_clusters' table */
+	double distance;            /* metres from the place to its hull, 0 inside */
+	int64_t episodes, children; /* children: distinct */
+	unsigned char *wkb;         /* its hull (EPSG:27700 WKB), malloc'd */
+	size_t wkb_len;
+} hv_cluster_near;
+
+/** The clusters haven_missing_clusters would find with o (borrowed) for the
+ *  acting user - the same episodes, DBSCAN and hulls, with nothing released
+ *  - whose hulls lie within radius metres of (e, n), nearest first.
+ * \param out on HAVEN_OK a malloc'd array of *n (NULL when none); caller
+ *            frees with hv_cluster_near_free().
+ * \param total on HAVEN_OK the clusters found in all (near or not).
+ * \return as haven_missing_clusters. */
+haven_status hv_missing_clusters_near(haven_ctx *ctx, const haven_missing_clusters_opts *o, double e, double n,
+                                      double radius, hv_cluster_near **out, size_t *n_out, size_t *total);
+
+/** Free n clusters of hv_missing_clusters_near (c may be NULL). */
+void hv_cluster_near_free(hv_cluster_near *c, size_t n);
 
 #endif

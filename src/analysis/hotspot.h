@@ -12,6 +12,7 @@
 
 #include "core/context.h"
 #include "govern/scope.h"
+#include "haven/hotspots.h"
 
 /* The most cells a grid may have, the most cells of its study region, and
  * the most neighbour offsets a band may give (a band of about 56 cells). */
@@ -89,5 +90,22 @@ haven_status hv_hotspot_region(haven_ctx *ctx, const hv_scope *scope, double cel
 
 /** Free what hv_hotspot_region() allocated (g may be NULL). */
 void hv_hotspot_grid_free(hv_hotspot_grid *g);
+
+/** The hot spots near a place (missing_hotspots.c). */
+typedef struct hv_hotspot_near {
+	size_t hot;            /* squares classed hot in the whole study region */
+	size_t near[3];        /* of those, within the radius: hot at 90, 95 and 99% confidence */
+	double nearest;        /* metres from the place to the nearest hot square within the radius (0 inside);
+	                          INFINITY when none */
+	double cell;           /* the squares' side, metres */
+	char from[16], to[16]; /* the period */
+} hv_hotspot_near;
+
+/** The squares haven_missing_hotspots would class hot with o (borrowed) for
+ *  the acting user - the same episodes, study region, Gi*, permutations and
+ *  seed, with nothing released - that lie within radius metres of (e, n).
+ * \return as haven_missing_hotspots. */
+haven_status hv_missing_hotspots_near(haven_ctx *ctx, const haven_hotspots_opts *o, double e, double n, double radius,
+                                      hv_hotspot_near *out);
 
 #endif

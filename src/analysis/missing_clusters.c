@@ -411,6 +411,60 @@ static haven_status cluster_all(run *r)
 	return rc;
 }
 
+/* Check o, read the episodes the actor may see and cluster them into r
+ * (r->ctx and r->o set by the caller).  run_free() whatever the outcome. */
+static haven_status run_open(run *r)
+{
+	haven_ctx *ctx = r->ctx;
+	const haven_missing_clusters_opts *o = r->o;
+	r->e.first = INT64_MIN;
+	r->e.last = INT64_MAX;
+	if (!o || !o->of || (strcmp(o->of, "found") && strcmp(o->of, "last-seen")))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--of '%s': use found or last-seen", o && o->of ? o->of : "");
+	if (!(o->eps > 0) || !isfinite(o->eps) || o->min_points < 1 || !(o->days >= 0) || !isfinite(o->days))
+		return hv_error(ctx, HAVEN_ERR_USAGE,
+		                "--eps must be above 0 metres, --min-points at least 1 and --days above 0 if given");
+	haven_status rc = hv_need_actor(ctx);
+	if (rc)
+		return rc;
+	if (o->from && !hv_parse_date(o->from, &r->e.first))
+		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->from);
+	if (o->to && !hv_parse_date(o->to, &r->e.last))
+		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->to);
+	sqlite3_stmt *st;
+	if ((rc = hv_prepare(ctx, "SELECT min(missing_from), max(missing_from) FROM missing_episode", &st)))
+		return rc;
+	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (has && !o->from)
+		r->e.first = hv_missing_day(sqlite3_column_int64(st, 0));
+	if (has && !o->to)
+		r->e.last = hv_missing_day(sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	if (!has && (!o->from || !o->to))
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "the store holds no missing episodes: import them with 'haven missing import'");
+	if (r->e.first > r->e.last)
+		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s",
+		                o->from ? o->from : "?", o->to ? o->to : "?");
+	if (!(rc = hv_scope_actor(ctx, &r->scope)) && !(rc = hv_areas_load(ctx, "la", &r->las)) &&
+	    !(rc = read_episodes(ctx, o, r->scope, &r->e)))
+		rc = cluster_all(r);
+	return rc;
+}
+
+static void run_free(run *r)
+{
+	for (int32_t c = 0; r->sum && c < r->k; c++)
+		if (r->sum[c].wkb)
+			GEOSFree_r(r->ctx->geos, r->sum[c].wkb);
+	free(r->sum);
+	free(r->label);
+	free(r->kind);
+	eps_free(&r->e);
+	hv_areas_free(r->las);
+	hv_scope_free(r->scope);
+}
+
 haven_status haven_missing_clusters(haven_ctx *ctx, const haven_missing_clusters_opts *o, haven_table **clusters,
                                     haven_table **points, haven_table **areas)
 {
@@ -421,47 +475,16 @@ haven_status haven_missing_clusters(haven_ctx *ctx, const haven_missing_clusters
 		*points = NULL;
 	if (areas)
 		*areas = NULL;
-	if (!o || !o->of || (strcmp(o->of, "found") && strcmp(o->of, "last-seen")))
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--of '%s': use found or last-seen", o && o->of ? o->of : "");
-	if (!(o->eps > 0) || !isfinite(o->eps) || o->min_points < 1 || !(o->days >= 0) || !isfinite(o->days))
-		return hv_error(ctx, HAVEN_ERR_USAGE,
-		                "--eps must be above 0 metres, --min-points at least 1 and --days above 0 if given");
 	if (!clusters && !points && !areas)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "missing clusters needs somewhere to put a table");
-	haven_status rc = hv_need_actor(ctx);
-	if (rc)
-		return rc;
 	run r = {.ctx = ctx, .o = o};
-	r.e.first = INT64_MIN;
-	r.e.last = INT64_MAX;
-	if (o->from && !hv_parse_date(o->from, &r.e.first))
-		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->from);
-	if (o->to && !hv_parse_date(o->to, &r.e.last))
-		return hv_error(ctx, HAVEN_ERR_VALUE, "'%s' is not a date (YYYY-MM-DD)", o->to);
-	sqlite3_stmt *st;
-	if ((rc = hv_prepare(ctx, "SELECT min(missing_from), max(missing_from) FROM missing_episode", &st)))
-		return rc;
-	int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	if (has && !o->from)
-		r.e.first = hv_missing_day(sqlite3_column_int64(st, 0));
-	if (has && !o->to)
-		r.e.last = hv_missing_day(sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
-	if (!has && (!o->from || !o->to))
-		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
-		                "the store holds no missing episodes: import them with 'haven missing import'");
-	if (r.e.first > r.e.last)
-		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s",
-		                o->from ? o->from : "?", o->to ? o->to : "?");
-	if (!(rc = hv_scope_actor(ctx, &r.scope)) && !(rc = hv_areas_load(ctx, "la", &r.las)) &&
-	    !(rc = read_episodes(ctx, o, r.scope, &r.e)) && !(rc = cluster_all(&r))) {
-		if (!rc && clusters)
-			rc = clusters_table(&r, clusters);
-		if (!rc && points)
-			rc = points_table(&r, points);
-		if (!rc && areas)
-			rc = areas_table(&r, areas);
-	}
+	haven_status rc = run_open(&r);
+	if (!rc && clusters)
+		rc = clusters_table(&r, clusters);
+	if (!rc && points)
+		rc = points_table(&r, points);
+	if (!rc && areas)
+		rc = areas_table(&r, areas);
 	if (rc) {
 		if (clusters)
 			haven_table_free(*clusters), *clusters = NULL;
@@ -470,14 +493,74 @@ haven_status haven_missing_clusters(haven_ctx *ctx, const haven_missing_clusters
 		if (areas)
 			haven_table_free(*areas), *areas = NULL;
 	}
-	for (int32_t c = 0; r.sum && c < r.k; c++)
-		if (r.sum[c].wkb)
-			GEOSFree_r(ctx->geos, r.sum[c].wkb);
-	free(r.sum);
-	free(r.label);
-	free(r.kind);
-	eps_free(&r.e);
-	hv_areas_free(r.las);
-	hv_scope_free(r.scope);
+	run_free(&r);
+	return rc;
+}
+
+void hv_cluster_near_free(hv_cluster_near *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		free(c[i].wkb);
+	free(c);
+}
+
+static int near_cmp(const void *a, const void *b)
+{
+	const hv_cluster_near *x = a, *y = b;
+	return (x->distance > y->distance) - (x->distance < y->distance);
+}
+
+haven_status hv_missing_clusters_near(haven_ctx *ctx, const haven_missing_clusters_opts *o, double e, double n,
+                                      double radius, hv_cluster_near **out, size_t *n_out, size_t *total)
+{
+	*out = NULL;
+	*n_out = *total = 0;
+	run r = {.ctx = ctx, .o = o};
+	haven_status rc = run_open(&r);
+	GEOSContextHandle_t g = ctx->geos;
+	GEOSWKBReader *rd = rc ? NULL : GEOSWKBReader_create_r(g);
+	GEOSGeometry *pt = rc ? NULL : GEOSGeom_createPointFromXY_r(g, e, n);
+	if (!rc && (!rd || !pt))
+		rc = nomem(ctx);
+	hv_cluster_near *c = NULL;
+	size_t k = 0;
+	if (!rc && r.k && !(c = calloc((size_t)r.k, sizeof *c)))
+		rc = nomem(ctx);
+	for (int32_t i = 0; !rc && i < r.k; i++) {
+		const summary *s = &r.sum[i];
+		GEOSGeometry *h = GEOSWKBReader_read_r(g, rd, s->wkb, s->wkb_len);
+		double d = INFINITY;
+		if (!h || !GEOSDistance_r(g, h, pt, &d))
+			rc = hv_error(ctx, HAVEN_ERR_GEOS, "measuring a cluster's hull: %s", ctx->geos_msg);
+		if (h)
+			GEOSGeom_destroy_r(g, h);
+		if (rc || d > radius)
+			continue;
+		hv_cluster_near *x = &c[k];
+		if (!(x->wkb = malloc(s->wkb_len))) {
+			rc = nomem(ctx);
+			break;
+		}
+		memcpy(x->wkb, s->wkb, s->wkb_len);
+		x->wkb_len = s->wkb_len;
+		x->distance = d;
+		x->cluster = i;
+		x->episodes = s->episodes;
+		x->children = s->children;
+		k++;
+	}
+	if (rd)
+		GEOSWKBReader_destroy_r(g, rd);
+	if (pt)
+		GEOSGeom_destroy_r(g, pt);
+	if (!rc) {
+		if (k)
+			qsort(c, k, sizeof *c, near_cmp);
+		*out = c;
+		*n_out = k;
+		*total = (size_t)r.k;
+	} else
+		hv_cluster_near_free(c, k);
+	run_free(&r);
 	return rc;
 }

@@ -414,32 +414,82 @@ static haven_status table(hs *h, const hv_gistar_out *r, unsigned perms, haven_t
 	return rc;
 }
 
+/* Gi* of o for the actor into h and r: the options checked, then (with
+ * governed) the governed operation begun, then the dates, the actor's scope
+ * and study region, the counts and the statistic.  *perms the permutations.
+ * The caller frees r (hv_gistar_free) and h (hs_free) whatever the outcome. */
+static haven_status hs_run(haven_ctx *ctx, const haven_hotspots_opts *o, int governed, hs *h, unsigned *perms,
+                           hv_gistar_out *r)
+{
+	memset(h, 0, sizeof *h);
+	memset(r, 0, sizeof *r);
+	h->ctx = ctx;
+	h->o = o;
+	*perms = (unsigned)(o->permutations ? o->permutations : HAVEN_HOTSPOTS_PERMUTATIONS);
+	hv_op op;
+	haven_status rc = check_opts(ctx, o, &h->found);
+	if (!rc && governed)
+		rc = hv_op_begin(ctx, &op, HV_OP_ACTOR);
+	if (!rc && !(rc = dates(h)) && !(rc = hv_scope_actor(ctx, &h->scope)) &&
+	    !(rc = hv_hotspot_region(ctx, h->scope, o->cell, &h->g)) && !(rc = count(h))) {
+		hv_gistar_in in = {h->g.nx,           h->g.ny, h->count,          h->g.in,
+		                   o->band / o->cell, *perms,  refine_to(*perms), o->seed};
+		rc = hv_gistar(ctx, &in, r);
+	}
+	return rc;
+}
+
+static void hs_free(hs *h)
+{
+	free(h->count);
+	hv_hotspot_grid_free(&h->g);
+	hv_scope_free(h->scope);
+}
+
 haven_status haven_missing_hotspots(haven_ctx *ctx, const haven_hotspots_opts *o, haven_table **out)
 {
 	*out = NULL;
 	hs h;
-	memset(&h, 0, sizeof h);
-	h.ctx = ctx;
-	h.o = o;
-	haven_status rc = check_opts(ctx, o, &h.found);
-	if (rc)
-		return rc;
-	hv_op op;
-	if ((rc = hv_op_begin(ctx, &op, HV_OP_ACTOR)))
-		return rc;
-	unsigned perms = (unsigned)(o->permutations ? o->permutations : HAVEN_HOTSPOTS_PERMUTATIONS);
 	hv_gistar_out r;
-	memset(&r, 0, sizeof r);
-	if (!(rc = dates(&h)) && !(rc = hv_scope_actor(ctx, &h.scope)) &&
-	    !(rc = hv_hotspot_region(ctx, h.scope, o->cell, &h.g)) && !(rc = count(&h))) {
-		hv_gistar_in in = {h.g.nx, h.g.ny,           h.count, h.g.in, o->band / o->cell,
-		                   perms,  refine_to(perms), o->seed};
-		if (!(rc = hv_gistar(ctx, &in, &r)))
-			rc = table(&h, &r, perms, out);
+	unsigned perms;
+	haven_status rc = hs_run(ctx, o, 1, &h, &perms, &r);
+	if (!rc)
+		rc = table(&h, &r, perms, out);
+	hv_gistar_free(&r);
+	hs_free(&h);
+	return rc;
+}
+
+haven_status hv_missing_hotspots_near(haven_ctx *ctx, const haven_hotspots_opts *o, double e, double n, double radius,
+                                      hv_hotspot_near *out)
+{
+	memset(out, 0, sizeof *out);
+	out->nearest = INFINITY;
+	hs h;
+	hv_gistar_out r;
+	unsigned perms;
+	haven_status rc = hs_run(ctx, o, 0, &h, &perms, &r);
+	if (!rc) {
+		for (size_t i = 0; i < h.g.nx * h.g.ny; i++) {
+			if (!h.g.in[i] || r.cls[i] <= 0)
+				continue;
+			out->hot++;
+			/* the distance from the place to the square (0 inside it) */
+			double x0 = h.g.x0 + (double)(i % h.g.nx) * h.g.cell,
+			       y0 = h.g.y0 + (double)(i / h.g.nx) * h.g.cell;
+			double dx = fmax(0, fmax(x0 - e, e - (x0 + h.g.cell))),
+			       dy = fmax(0, fmax(y0 - n, n - (y0 + h.g.cell)));
+			double d = hypot(dx, dy);
+			if (d > radius)
+				continue;
+			out->near[r.cls[i] - 1]++;
+			out->nearest = fmin(out->nearest, d);
+		}
+		out->cell = h.g.cell;
+		snprintf(out->from, sizeof out->from, "%s", h.dfrom);
+		snprintf(out->to, sizeof out->to, "%s", h.dto);
 	}
 	hv_gistar_free(&r);
-	free(h.count);
-	hv_hotspot_grid_free(&h.g);
-	hv_scope_free(h.scope);
+	hs_free(&h);
 	return rc;
 }

@@ -262,8 +262,7 @@ static haven_status add_pair(haven_ctx *ctx, pairs *ps, size_t z, size_t h, int 
 	return HAVEN_OK;
 }
 
-/* Keep the zones touching a police force area in the scope (in place). */
-static haven_status zones_in_scope(haven_ctx *ctx, const hv_scope *s, hv_zone *z, size_t *nz)
+haven_status hv_zones_in_scope(haven_ctx *ctx, const hv_scope *s, hv_zone *z, size_t *nz)
 {
 	if (hv_scope_is_national(s))
 		return HAVEN_OK;
@@ -491,7 +490,7 @@ haven_status haven_zones_check(haven_ctx *ctx, const haven_zones_check_opts *o, 
 	double t0 = hv_monotonic();
 	if (!(rc = hv_scope_actor(ctx, &scope)) && !(rc = hv_homes_view(ctx, date, scope)) &&
 	    !(rc = homes_load(ctx, &h, detail)) && !(rc = hv_zones_live(ctx, &w, &z, &nz)) &&
-	    !(rc = zones_in_scope(ctx, scope, z, &nz)))
+	    !(rc = hv_zones_in_scope(ctx, scope, z, &nz)))
 		rc = find_pairs(ctx, z, nz, &h, o->buffer, &ps);
 	double secs = hv_monotonic() - t0;
 	haven_table *t = NULL;

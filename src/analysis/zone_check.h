@@ -9,6 +9,7 @@
 
 #include "core/context.h"
 #include "data/zone.h"
+#include "govern/scope.h"
 
 typedef struct hv_zone_homes hv_zone_homes;
 
@@ -29,6 +30,12 @@ typedef struct hv_zone_pair {
  * \param out on HAVEN_OK a malloc'd array of *n pairs (NULL when none); caller frees with free(). */
 haven_status hv_zone_pairs(haven_ctx *ctx, const hv_zone *z, size_t nz, hv_zone_homes *h, double buffer,
                            hv_zone_pair **out, size_t *n);
+
+/** Keep, in place, the zones of z (*nz of them) touching a police force
+ *  area of scope s (borrowed; national: every zone): the zones a user sees,
+ *  as haven zones check takes them.  The zones dropped are destroyed; *nz
+ *  is the number kept, which the caller frees with hv_zones_free. */
+haven_status hv_zones_in_scope(haven_ctx *ctx, const hv_scope *s, hv_zone *z, size_t *nz);
 
 /** The distance bands of an address check, metres: a home at distance d is
  *  in the first band whose upper edge is >= d; the last runs to the radius. */

@@ -63,9 +63,17 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"postcode", required_argument, NULL, 'p'},
 	                                     {"point", required_argument, NULL, 'e'},
+	                                     {"lonlat", required_argument, NULL, 'l'},
 	                                     {"radius", required_argument, NULL, 'r'},
 	                                     {"pdf", required_argument, NULL, 'P'},
 	                                     {"force", no_argument, NULL, 'F'},
+	                                     {"of", required_argument, NULL, 'o'},
+	                                     {"eps", required_argument, NULL, 'x'},
+	                                     {"min-points", required_argument, NULL, 'm'},
+	                                     {"cell", required_argument, NULL, 'c'},
+	                                     {"band", required_argument, NULL, 'b'},
+	                                     {"from", required_argument, NULL, 'f'},
+	                                     {"to", required_argument, NULL, 't'},
 	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	haven_location_opts o = {0};
@@ -81,6 +89,13 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 				return HAVEN_ERR_USAGE;
 			}
 			o.has_point = 1;
+		} else if (c == 'l') {
+			if (!cli_parse_pair(optarg, &o.lon, &o.lat)) {
+				fprintf(stderr, "haven: --lonlat wants two numbers LON,LAT, not '%s'\n",
+				        cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			o.has_lonlat = 1;
 		} else if (c == 'r') {
 			char *end;
 			o.radius = strtod(optarg, &end);
@@ -89,7 +104,33 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 				        cli_esc(optarg));
 				return HAVEN_ERR_USAGE;
 			}
-		} else if (c == 'P')
+		} else if (c == 'x' || c == 'c' || c == 'b' || c == 'm') {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || !(v > 0) || (c == 'm' && (v != (int)v || v > 1e6))) {
+				fprintf(stderr, "haven: --%s wants a number above 0, not '%s'\n",
+				        c == 'x'   ? "eps"
+				        : c == 'c' ? "cell"
+				        : c == 'b' ? "band"
+				                   : "min-points",
+				        cli_esc(optarg));
+				return HAVEN_ERR_USAGE;
+			}
+			if (c == 'x')
+				o.eps = v;
+			else if (c == 'c')
+				o.cell = v;
+			else if (c == 'b')
+				o.band = v;
+			else
+				o.min_points = (int)v;
+		} else if (c == 'o')
+			o.of = optarg;
+		else if (c == 'f')
+			o.from = optarg;
+		else if (c == 't')
+			o.to = optarg;
+		else if (c == 'P')
 			pdf = optarg;
 		else if (c == 'F')
 			force = 1;
@@ -99,14 +140,17 @@ haven_status cmd_location_assess(haven_ctx *ctx, int argc, char **argv)
 	haven_status st;
 	if ((st = cli_positional(argc, 1)) || (st = cli_open_store(ctx, argv[optind])))
 		return st;
-	haven_table *t = NULL;
-	st = haven_location_assess(ctx, &o, &t);
+	haven_table *t = NULL, *hulls = NULL;
+	st = haven_location_assess(ctx, &o, &t, pdf ? &hulls : NULL);
 	if (!st)
 		st = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
+	if (!st && hulls)
+		st = haven_release(ctx, hulls, HAVEN_AUDIENCE_ACTOR);
 	if (!st)
 		st = haven_table_write(ctx, t, fmt, stdout);
-	if (!st && pdf && !(st = haven_location_map(ctx, t, pdf, force)) && !cli_quiet)
+	if (!st && pdf && !(st = haven_location_map(ctx, t, hulls, pdf, force)) && !cli_quiet)
 		fprintf(stderr, "wrote %s\n", cli_esc(pdf));
+	haven_table_free(hulls);
 	haven_table_free(t);
 	return st;
 }

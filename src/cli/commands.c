@@ -441,27 +441,39 @@ const cli_cmd cli_commands[] = {
 	 "replaces the one held; a name as a reference is refused.  Never shown as positions: an\n"
 	 "assessment counts them.  docs/assess.md, docs/formats.md (\"Offenders file\")\n",
 	 cmd_offenders_import, CLI_ACTS | CLI_WRITES},
-	{"location assess", "STORE --postcode PC|--point E,N [--radius METRES] [--json|--csv] [--pdf FILE [--force]]",
-	 "the location risk profile of a proposed new home: homes, zones, offenders and crime nearby",
+	{"location assess",
+	 "STORE --postcode PC|--point E,N|--lonlat LON,LAT [--radius METRES] [--of found|last-seen]\n"
+	 "             [--eps METRES] [--min-points N] [--cell METRES] [--band METRES] [--from DATE] [--to DATE]\n"
+	 "             [--json|--csv] [--pdf FILE [--force]]",
+	 "the location risk profile of a proposed new home: homes, zones, offenders, crime and missing episodes",
 	 "  --postcode PC       the place, by the store's gazetteer\n"
 	 "  --point E,N         or British National Grid easting and northing, metres\n"
+	 "  --lonlat LON,LAT    or WGS84 longitude and latitude (refused outside Great Britain)\n"
 	 "  --radius METRES     how far around it (default 1000, 50 to 10000)\n"
+	 "  --of P              found (default) or last-seen: which point of each missing episode\n"
+	 "  --eps, --min-points the clusters' DBSCAN, as 'haven missing clusters' (default 150 m, 10)\n"
+	 "  --cell, --band      the hot spots' squares and band, as 'haven missing hotspots' (default\n"
+	 "                      1000 m, 2000 m)\n"
+	 "  --from, --to DATE   the episodes' period (default: all)\n"
 	 "  --pdf FILE          also a one-page map (.pdf, .png or .svg); --force replaces\n"
 	 "Other open homes within the radius (a count and the nearest distance to 100 m; below 3\n"
 	 "\"fewer than 3\" except for police), exclusion zones touching it, offender residences\n"
 	 "within it (a count only; exact for police and the LA of the area), police.uk crime per\n"
-	 "km2 by type against the LA's own rate.  Released through the gate.  docs/assess.md\n",
+	 "km2 by type against the LA's own rate, the missing-episode clusters and hot spots within\n"
+	 "it (as 'haven missing clusters' and 'hotspots' give them to you; the map draws the\n"
+	 "clusters' outlines for police).  Released through the gate.  docs/assess.md\n",
 	 cmd_location_assess, CLI_ACTS},
 	/* alerting every home in an area (docs/alert.md) */
 	{"alert list",
-	 "STORE --near PC|E,N --radius METRES | --area CODE | --zone REF [--as-at DATE]\n"
+	 "STORE --near PC|E,N --radius METRES | --area CODE | --zone REF [--as-at DATE[THH:MM]]\n"
 	 "             [--format text|csv|vcf] [--out FILE] [--force]",
 	 "every open home in an area with its name, address, telephone and registered person (police)",
 	 "  --near PC|E,N       a postcode's centroid (the store's gazetteer) or a point (BNG metres)\n"
 	 "  --radius METRES     with --near: how far (1 to 50000); a home on the radius is listed\n"
 	 "  --area CODE         an LA, district or police force area by its GSS code: its polygon\n"
 	 "  --zone REF          a stored zone by its reference ('haven zones import'): its geometry\n"
-	 "  --as-at DATE        the homes open on DATE (default: the current register)\n"
+	 "  --as-at DATE        the homes open on DATE (default: the current register); with --zone\n"
+	 "                      a day or YYYY-MM-DDTHH:MM, when the zone must be live (default now)\n"
 	 "  --format F          text (default), csv (one row per home, for a mail merge) or vcf\n"
 	 "                      (vCard 4.0, one card per home, for a phone list)\n"
 	 "  --out FILE          write FILE (a new file, mode 0600) instead of stdout; --force replaces\n"

@@ -113,6 +113,10 @@ typedef struct hv_control_rule {
  *  protection margins of the audit (gate/control.c, docs/disclosure.md). */
 #define HV_CONTROL_THRESHOLD 5
 #define HV_CONTROL_K_HOMES 10
+/** The fewest distinct children a hull (geometry:hull) may be drawn around
+ *  to be released outside a police force (gate/gate.c); an analysis that
+ *  counts hulls for a user (analysis/assess.c) counts the same ones. */
+#define HV_HULL_CHILDREN 5
 
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);
 const hv_control_rule *hv_table_rule(const haven_table *t);

@@ -1058,6 +1058,13 @@ void hv_zones_free(haven_ctx *ctx, hv_zone *z, size_t n)
 	free(z);
 }
 
+/* The SQL condition that zone z applies at weekday ?2, minute ?3: it has no
+ * time window, or one holds them (hv_zones_live, hv_zone_live). */
+#define IN_WINDOW                                                                                                      \
+	"(NOT EXISTS (SELECT 1 FROM zone_window x WHERE x.zone_id = z.id)"                                             \
+	" OR EXISTS (SELECT 1 FROM zone_window x WHERE x.zone_id = z.id"                                               \
+	"  AND (x.days >> ?2) & 1 AND x.start_min <= ?3 AND ?3 < x.end_min))"
+
 haven_status hv_zones_live(haven_ctx *ctx, const hv_zone_when *w, hv_zone **out, size_t *n)
 {
 	*out = NULL;
@@ -1072,10 +1079,7 @@ haven_status hv_zones_live(haven_ctx *ctx, const hv_zone_when *w, hv_zone **out,
 	                             "SELECT z.id, z.ref, z.case_ref, z.kind, z.centre_x, z.centre_y, z.radius_m,"
 	                             " AsBinary(z.geom), z.pfa FROM zone z"
 	                             " WHERE z.valid_from <= ?1 AND (z.valid_to IS NULL OR z.valid_to >= ?1)"
-	                             " AND (NOT EXISTS (SELECT 1 FROM zone_window x WHERE x.zone_id = z.id)"
-	                             "  OR EXISTS (SELECT 1 FROM zone_window x WHERE x.zone_id = z.id"
-	                             "   AND (x.days >> ?2) & 1 AND x.start_min <= ?3 AND ?3 < x.end_min))"
-	                             " ORDER BY z.ref",
+	                             " AND " IN_WINDOW " ORDER BY z.ref",
 	                             &st);
 	if (rc)
 		return rc;
@@ -1128,6 +1132,83 @@ haven_status hv_zones_live(haven_ctx *ctx, const hv_zone_when *w, hv_zone **out,
 	}
 	*out = z;
 	*n = k;
+	return HAVEN_OK;
+}
+
+/* A zone's time windows as people write them: "Mon,Tue,Wed,Thu,Fri
+ * 09:00-17:00; daily 20:00-24:00" (from zone_window rows). */
+static haven_status windows_readable(haven_ctx *ctx, int64_t id, char *buf, size_t n)
+{
+	static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(
+	    ctx, "SELECT days, start_min, end_min FROM zone_window WHERE zone_id = ? ORDER BY start_min, days", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	size_t k = 0;
+	buf[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW && k < n) {
+		int days = sqlite3_column_int(st, 0), a = sqlite3_column_int(st, 1), b = sqlite3_column_int(st, 2);
+		k += (size_t)snprintf(buf + k, n - k, "%s", k ? "; " : "");
+		if (days == 127)
+			k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "daily");
+		else
+			for (int d = 0, first = 1; d < 7 && k < n; d++)
+				if (days >> d & 1) {
+					k += (size_t)snprintf(buf + k, n - k, "%s%s", first ? "" : ",", names[d]);
+					first = 0;
+				}
+		if (k < n)
+			k += (size_t)snprintf(buf + k, n - k, " %02d:%02d-%02d:%02d", a / 60, a % 60, b / 60, b % 60);
+	}
+	sqlite3_finalize(st);
+	return HAVEN_OK;
+}
+
+haven_status hv_zone_live(haven_ctx *ctx, const char *ref, const hv_zone_when *w)
+{
+	static const char *const days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+	                                   "Friday", "Saturday", "Sunday"};
+	char date[11];
+	memcpy(date, w->text, 10);
+	date[10] = '\0';
+	sqlite3_stmt *st;
+	haven_status rc =
+	    hv_prepare(ctx, "SELECT z.id, z.valid_from, z.valid_to, " IN_WINDOW " FROM zone z WHERE z.ref = ?4", &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 2, w->weekday);
+	sqlite3_bind_int(st, 3, w->minute);
+	sqlite3_bind_text(st, 4, ref, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND, "--zone %.64s: no zone of that reference is held", ref);
+	}
+	int64_t id = sqlite3_column_int64(st, 0);
+	char from[16], to[16];
+	snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(to, sizeof to, "%s",
+	         sqlite3_column_type(st, 2) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 2));
+	int in_window = sqlite3_column_int(st, 3);
+	sqlite3_finalize(st);
+	if (strcmp(date, from) < 0)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "--zone %.64s is not live at %s: it is not valid until %s (valid %s to %s)", ref,
+		                w->text, from, from, *to ? to : "no end");
+	if (*to && strcmp(date, to) > 0)
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "--zone %.64s is not live at %s: it expired after %s (valid %s to %s)", ref, w->text,
+		                to, from, to);
+	if (!in_window) {
+		char win[400];
+		if ((rc = windows_readable(ctx, id, win, sizeof win)))
+			return rc;
+		return hv_error(ctx, HAVEN_ERR_NOT_FOUND,
+		                "--zone %.64s is not live at %s (a %s): it applies only at %s (Europe/London); give "
+		                "--as-at a time in one of them",
+		                ref, w->text, days[w->weekday], win);
+	}
 	return HAVEN_OK;
 }
 

@@ -43,6 +43,12 @@ typedef struct hv_zone {
 haven_status hv_zones_live(haven_ctx *ctx, const hv_zone_when *w, hv_zone **out, size_t *n);
 void hv_zones_free(haven_ctx *ctx, hv_zone *z, size_t n);
 
+/** Whether the zone whose reference is ref (borrowed) is live at w, as
+ *  hv_zones_live decides it: HAVEN_OK if so; else HAVEN_ERR_NOT_FOUND with a
+ *  message saying why - no such zone, not valid yet, expired, or outside its
+ *  time windows (which it lists). */
+haven_status hv_zone_live(haven_ctx *ctx, const char *ref, const hv_zone_when *w);
+
 /** One place a proposed-address check looks from. */
 typedef struct hv_zone_place {
 	char label[80]; /* the postcode, "E x N y", or the file's id */

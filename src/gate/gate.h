@@ -9,7 +9,7 @@
 
 /* The fewest distinct children a hull (geometry:hull) may be drawn around
  * to be released outside a police force (docs/disclosure.md). */
-#define HV_GATE_HULL_CHILDREN 5
+#define HV_GATE_HULL_CHILDREN HV_HULL_CHILDREN
 
 /** Release t as a disclosure to authority recipient (HMCI's extract): rows
  *  in the recipient's recorded scope, an audit "disclosure" naming

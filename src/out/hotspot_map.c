@@ -27,8 +27,8 @@ typedef struct hmap {
 	haven_ctx *ctx;
 	const haven_table *t;
 	int ce, cn, cc; /* columns: easting, northing, class */
-	double cell, e0, n0, e1, n1;
-	double s, ox, oy; /* page = (ox + e s, oy - n s) */
+	double cell;
+	hv_map_view v; /* the grid's rectangle; page = (v.ox + e v.s, v.oy - n v.s) */
 	size_t counts[7];
 } hmap;
 
@@ -81,7 +81,7 @@ static const unsigned char *polygon_path(cairo_t *cr, const hmap *m, const unsig
 		for (uint32_t i = 0; i < n; i++) {
 			double e, no;
 			p = f64(f64(p, le, &e), le, &no);
-			double x = m->ox + e * m->s, y = m->oy - no * m->s;
+			double x = m->v.ox + e * m->v.s, y = m->v.oy - no * m->v.s;
 			if (i == 0)
 				cairo_move_to(cr, x, y);
 			else if (fabs(x - lx) + fabs(y - ly) >= 0.2 || i + 1 == n)
@@ -121,10 +121,10 @@ static haven_status outlines(hmap *m, cairo_t *cr)
 	                             &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_double(st, 1, m->e0);
-	sqlite3_bind_double(st, 2, m->e1);
-	sqlite3_bind_double(st, 3, m->n0);
-	sqlite3_bind_double(st, 4, m->n1);
+	sqlite3_bind_double(st, 1, m->v.e0);
+	sqlite3_bind_double(st, 2, m->v.e1);
+	sqlite3_bind_double(st, 3, m->v.n0);
+	sqlite3_bind_double(st, 4, m->v.n1);
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		wkb_path(cr, m, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
@@ -142,7 +142,7 @@ static haven_status outlines(hmap *m, cairo_t *cr)
 
 static void squares(hmap *m, cairo_t *cr)
 {
-	double side = fmax(m->cell * m->s, MIN_SQUARE), grow = (side - m->cell * m->s) / 2;
+	double side = fmax(m->cell * m->v.s, MIN_SQUARE), grow = (side - m->cell * m->v.s) / 2;
 	/* not significant first, then cold and hot from the weakest, so the
 	 * strongest are on top */
 	static const int order[7] = {3, 2, 4, 1, 5, 0, 6};
@@ -152,7 +152,8 @@ static void squares(hmap *m, cairo_t *cr)
 			if (class_of(hv_table_cell_text(m->t, r, m->cc)) != c)
 				continue;
 			double e = hv_table_cell_real(m->t, r, m->ce), n = hv_table_cell_real(m->t, r, m->cn);
-			cairo_rectangle(cr, m->ox + e * m->s - grow, m->oy - (n + m->cell) * m->s - grow, side, side);
+			cairo_rectangle(cr, m->v.ox + e * m->v.s - grow, m->v.oy - (n + m->cell) * m->v.s - grow, side,
+			                side);
 			m->counts[c]++;
 		}
 		hv_page_colour(cr, fills[c]);
@@ -196,7 +197,7 @@ static void scale_and_legend(hmap *m, const hv_page *pg, cairo_t *cr)
 	/* grid north and a scale bar, where every map has them */
 	double bottom = HV_MAP_Y + HV_MAP_H - 36;
 	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, bottom + 2);
-	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 16, 0.3 * HV_MAP_PANEL_W);
+	hv_map_scale_bar(pg, cr, m->v.s, HV_MAP_PANEL_X + 34, bottom + 16, 0.3 * HV_MAP_PANEL_W);
 }
 
 static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
@@ -208,13 +209,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	snprintf(sub, sizeof sub, "Getis-Ord Gi*, %zu squares listed; scope: %s", hv_table_rows(m->t),
 	         scope ? scope : "");
 	hv_page_title(pg, cr, HV_MAP_MARGIN, haven_table_title(m->t), sub);
-	double ew = m->e1 - m->e0, nh = m->n1 - m->n0;
-	m->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
-	m->ox = HV_MAP_X + (HV_MAP_W - ew * m->s) / 2 - m->e0 * m->s;
-	m->oy = HV_MAP_Y + (HV_MAP_H + nh * m->s) / 2 + m->n0 * m->s;
-	cairo_save(cr);
-	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
-	cairo_clip(cr);
+	hv_map_view_open(cr, &m->v);
 	haven_status rc = outlines(m, cr);
 	if (!rc)
 		squares(m, cr);
@@ -243,11 +238,11 @@ haven_status haven_hotspots_map(haven_ctx *ctx, const haven_table *t, const char
 	          .cc = haven_table_find(t, "class"),
 	          .cell = meta_num(t, "cell_m")};
 	double cols = meta_num(t, "grid_columns"), rows = meta_num(t, "grid_rows");
-	m.e0 = meta_num(t, "grid_origin_e");
-	m.n0 = meta_num(t, "grid_origin_n");
-	m.e1 = m.e0 + cols * m.cell;
-	m.n1 = m.n0 + rows * m.cell;
-	if (m.ce < 0 || m.cn < 0 || m.cc < 0 || !(m.cell > 0) || !(m.e1 > m.e0) || !(m.n1 > m.n0))
+	m.v.e0 = meta_num(t, "grid_origin_e");
+	m.v.n0 = meta_num(t, "grid_origin_n");
+	m.v.e1 = m.v.e0 + cols * m.cell;
+	m.v.n1 = m.v.n0 + rows * m.cell;
+	if (m.ce < 0 || m.cn < 0 || m.cc < 0 || !(m.cell > 0) || !(m.v.e1 > m.v.e0) || !(m.v.n1 > m.v.n0))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "'%s' is not a table of hot spots (haven missing hotspots)",
 		                haven_table_title(t));
 	haven_status rc = hv_output_vacant(ctx, path, overwrite ? NULL : "not replaced without --force");

@@ -827,6 +827,77 @@ void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry 
 	}
 }
 
+void hv_map_view_open(cairo_t *cr, hv_map_view *v)
+{
+	double ew = v->e1 - v->e0, nh = v->n1 - v->n0;
+	v->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
+	v->ox = HV_MAP_X + (HV_MAP_W - ew * v->s) / 2 - v->e0 * v->s;
+	v->oy = HV_MAP_Y + (HV_MAP_H + nh * v->s) / 2 + v->n0 * v->s;
+	cairo_save(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	cairo_clip(cr);
+}
+
+void hv_map_view_close(cairo_t *cr)
+{
+	cairo_restore(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	hv_page_colour(cr, 0xbdbdbd);
+	cairo_set_line_width(cr, 0.5);
+	cairo_stroke(cr);
+}
+
+void hv_map_view_foot(hv_page *pg, cairo_t *cr, const hv_map_view *v, const haven_table *t, const char *what,
+                      int attribution)
+{
+	double y = HV_MAP_Y + HV_MAP_H - 34;
+	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, y);
+	hv_map_scale_bar(pg, cr, v->s, HV_MAP_PANEL_X + 34, y + 14, 0.5 * HV_MAP_PANEL_W);
+	hv_page_notes notes;
+	hv_page_notes_of(pg->ctx, t, what, attribution, &notes);
+	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
+}
+
+void hv_map_context_las(const hv_page *pg, cairo_t *cr, GEOSContextHandle_t h, const hv_areas *las, const double ext[4],
+                        double ox, double oy, double s)
+{
+	cairo_save(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	double view_m2 = (ext[2] - ext[0]) * (ext[3] - ext[1]);
+	for (long i = 0; las && i < (long)hv_areas_count(las); i++) {
+		double x0, y0, x1, y1;
+		hv_areas_bounds(las, i, &x0, &y0, &x1, &y1);
+		if (x1 < ext[0] || x0 > ext[2] || y1 < ext[1] || y0 > ext[3])
+			continue;
+		/* the part in view: drawn, and named when it is more than a sliver */
+		GEOSGeometry *part = GEOSClipByRect_r(h, hv_areas_geom(las, i), ext[0], ext[1], ext[2], ext[3]);
+		double part_m2 = 0;
+		if (!part || GEOSisEmpty_r(h, part) || !GEOSArea_r(h, part, &part_m2) || part_m2 <= 0) {
+			if (part)
+				GEOSGeom_destroy_r(h, part);
+			continue;
+		}
+		cairo_new_path(cr);
+		hv_map_polygon_path(cr, h, part, ox, oy, s);
+		colour(cr, 0xf2f2ef);
+		cairo_fill_preserve(cr);
+		colour(cr, 0xa8a8a8);
+		cairo_set_line_width(cr, 0.6);
+		cairo_stroke(cr);
+		GEOSGeometry *at = part_m2 > 0.03 * view_m2 ? GEOSPointOnSurface_r(h, part) : NULL;
+		double x, y;
+		if (at && GEOSGeomGetX_r(h, at, &x) == 1 && GEOSGeomGetY_r(h, at, &y) == 1) {
+			hv_page_font(cr, pg->regular, 8);
+			colour(cr, 0x6e6e6e);
+			hv_page_text(cr, ox + x * s, oy - y * s, HV_CENTRE, hv_areas_name(las, i));
+		}
+		if (at)
+			GEOSGeom_destroy_r(h, at);
+		GEOSGeom_destroy_r(h, part);
+	}
+	cairo_restore(cr);
+}
+
 /* A length of 1, 2 or 5 times a power of ten, at most x. */
 static double nice_length(double x)
 {

@@ -11,6 +11,7 @@
 #include "core/table.h"
 #include "haven/map.h"
 #include "out/page.h"
+#include "ref/areas.h"
 
 /** Whether o can be drawn, as far as can be told before there is a table:
  *  the file's extension, the classes, an existing file without
@@ -50,6 +51,34 @@ void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double
  *  holes included: fill it with the even-odd rule) on cr, a point (x, y) in
  *  metres drawn at (ox + x s, oy - y s).  Borrowed. */
 void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *g, double ox, double oy, double s);
+
+/** A page map of a rectangle of the British National Grid, shared by the
+ *  maps of one place (zone_map.c, assess_map.c). */
+typedef struct hv_map_view {
+	double e0, n0, e1, n1; /* the rectangle to show (metres), set by the caller */
+	double s, ox, oy;      /* set by hv_map_view_open: a point (x, y) in metres is drawn at (ox + x s, oy - y s) */
+} hv_map_view;
+
+/** Fit v's rectangle, centred, in the map's frame and clip cr to the frame
+ *  (cairo_save): draw the map's layers, then hv_map_view_close. */
+void hv_map_view_open(cairo_t *cr, hv_map_view *v);
+
+/** Undo hv_map_view_open's clip and draw the frame's grey border. */
+void hv_map_view_close(cairo_t *cr);
+
+/** The foot of the panel and the page: grid north and a scale bar at the
+ *  panel's foot, then released table t's notes (what, the ONS boundaries'
+ *  attribution when attribution and t has none) and the footer.  Borrowed. */
+void hv_map_view_foot(hv_page *pg, cairo_t *cr, const hv_map_view *v, const haven_table *t, const char *what,
+                      int attribution);
+
+/** The local authorities of las (borrowed; ref/areas.c) meeting the map's
+ *  extent ext (west, south, east, north, metres) as a light context layer
+ *  under a map's subject: each LA's part in view filled pale and outlined
+ *  in grey, and named (pg's regular font) at a point on it when it covers
+ *  more than 3% of the view.  Points drawn as hv_map_polygon_path does. */
+void hv_map_context_las(const hv_page *pg, cairo_t *cr, GEOSContextHandle_t h, const hv_areas *las, const double ext[4],
+                        double ox, double oy, double s);
 
 /** Grid north (the British National Grid's, up the page): an arrow whose
  *  tip is at (x, y), and an N under it.  Borrowed. */

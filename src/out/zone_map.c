@@ -1,8 +1,9 @@
 /*
  * zone_map.c - the map page of a suggested exclusion zone (haven zones
  * propose --map): the zone on the British National Grid with the page,
- * scale bar and grid north every haven map has (page.c, map.c).  The homes
- * it was drawn around are not drawn.
+ * scale bar and grid north every haven map has (page.c, map.c), over the
+ * local authorities' boundaries and names as a light context layer
+ * (hv_map_context_las).  The homes it was drawn around are not drawn.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ typedef struct zmap {
 	const haven_table *t;
 	GEOSContextHandle_t h;
 	const GEOSGeometry *g;
-	double e0, n0, e1, n1, s, ox, oy;
+	const hv_areas *las; /* NULL: no LA boundaries loaded */
+	hv_map_view v;
 } zmap;
 
 static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
@@ -33,35 +35,30 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	         (long long)hv_table_cell_int(m->t, 0, r), hv_table_cell_real(m->t, 0, s),
 	         hv_table_cell_real(m->t, 0, a));
 	hv_page_title(pg, cr, HV_MAP_MARGIN, "Suggested exclusion zone", sub);
-	double ew = m->e1 - m->e0, nh = m->n1 - m->n0;
-	m->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
-	m->ox = HV_MAP_X + (HV_MAP_W - ew * m->s) / 2 - m->e0 * m->s;
-	m->oy = HV_MAP_Y + (HV_MAP_H + nh * m->s) / 2 + m->n0 * m->s;
-	cairo_save(cr);
-	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
-	cairo_clip(cr);
+	hv_map_view *v = &m->v;
+	hv_map_view_open(cr, v);
+	/* the local authorities around it, a light layer beneath */
+	const double ext[4] = {(HV_MAP_X - v->ox) / v->s, (v->oy - HV_MAP_Y - HV_MAP_H) / v->s,
+	                       (HV_MAP_X + HV_MAP_W - v->ox) / v->s, (v->oy - HV_MAP_Y) / v->s};
+	hv_map_context_las(pg, cr, m->h, m->las, ext, v->ox, v->oy, v->s);
+	cairo_new_path(cr);
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-	hv_map_polygon_path(cr, m->h, m->g, m->ox, m->oy, m->s);
+	hv_map_polygon_path(cr, m->h, m->g, v->ox, v->oy, v->s);
 	cairo_set_source_rgba(cr, 0.84, 0.19, 0.12, 0.35);
 	cairo_fill_preserve(cr);
 	hv_page_colour(cr, 0xb30000);
 	cairo_set_line_width(cr, 1.2);
 	cairo_stroke(cr);
-	cairo_restore(cr);
-	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
-	hv_page_colour(cr, 0xbdbdbd);
-	cairo_set_line_width(cr, 0.5);
-	cairo_stroke(cr);
+	hv_map_view_close(cr);
 	hv_page_font(cr, pg->regular, 7.5);
 	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
 	const char *drawn = haven_table_meta(m->t, "drawn");
 	hv_page_wrapped(cr, HV_MAP_PANEL_X, HV_MAP_Y + 10, HV_MAP_PANEL_W, 9.5, drawn ? drawn : "");
-	double bottom = HV_MAP_Y + HV_MAP_H - 36;
-	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, bottom + 2);
-	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 16, 0.5 * HV_MAP_PANEL_W);
-	hv_page_notes notes;
-	hv_page_notes_of(pg->ctx, m->t, "Map on the British National Grid (EPSG:27700)", 0, &notes);
-	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
+	hv_map_view_foot(pg, cr, v, m->t,
+	                 m->las
+	                     ? "Map on the British National Grid (EPSG:27700), over the local authorities' boundaries"
+	                     : "Map on the British National Grid (EPSG:27700)",
+	                 m->las != NULL);
 	return HAVEN_OK;
 }
 
@@ -83,21 +80,28 @@ haven_status haven_zones_map(haven_ctx *ctx, const haven_table *t, const char *p
 	if (!g)
 		return hv_error(ctx, HAVEN_ERR_GEOS, "the zone cannot be read: %s", ctx->geos_msg);
 	zmap m = {.t = t, .h = ctx->geos, .g = g};
-	GEOSGeom_getXMin_r(ctx->geos, g, &m.e0);
-	GEOSGeom_getYMin_r(ctx->geos, g, &m.n0);
-	GEOSGeom_getXMax_r(ctx->geos, g, &m.e1);
-	GEOSGeom_getYMax_r(ctx->geos, g, &m.n1);
+	hv_map_view *v = &m.v;
+	GEOSGeom_getXMin_r(ctx->geos, g, &v->e0);
+	GEOSGeom_getYMin_r(ctx->geos, g, &v->n0);
+	GEOSGeom_getXMax_r(ctx->geos, g, &v->e1);
+	GEOSGeom_getYMax_r(ctx->geos, g, &v->n1);
 	/* a margin of a fifth of the zone's size, at least 500 m */
-	double pad = fmax(500, 0.2 * fmax(m.e1 - m.e0, m.n1 - m.n0));
-	m.e0 -= pad;
-	m.n0 -= pad;
-	m.e1 += pad;
-	m.n1 += pad;
+	double pad = fmax(500, 0.2 * fmax(v->e1 - v->e0, v->n1 - v->n0));
+	v->e0 -= pad;
+	v->n0 -= pad;
+	v->e1 += pad;
+	v->n1 += pad;
+	/* the LA boundaries, when the store holds them: context, not the subject */
+	hv_areas *las = NULL;
+	if (hv_areas_load(ctx, "la", &las) == HAVEN_OK)
+		m.las = las;
+	hv_clear(ctx);
 	haven_status rc = hv_output_vacant(ctx, path, overwrite ? NULL : "not replaced without --force");
 	if (!rc)
 		rc = hv_page_write(ctx, path, fmt, overwrite, HV_MAP_PAGE_W, HV_MAP_PAGE_H, HV_MAP_PNG_SCALE,
 		                   "Suggested exclusion zone", "a suggested exclusion zone for a licence",
 		                   haven_table_marking(t), draw, &m);
+	hv_areas_free(las);
 	GEOSGeom_destroy_r(ctx->geos, g);
 	return rc;
 }

@@ -13,7 +13,10 @@
 #  2 an area list by an LA's code and by the force area's code holds exactly
 #    the homes whose points lie in the polygon; an unknown code is exit 26
 #  3 a zone list (a polygon zone and a radius zone) holds exactly the homes
-#    in the zone's geometry
+#    in the zone's geometry; 3.2 only while the zone is live at --as-at
+#    (default now): a zone expired, not yet valid, or outside its time
+#    windows (a Saturday, the window's end, midnight) is an error naming
+#    why, with no list and no audit entry; inside its window, its homes
 #  4 a home closed by a later snapshot, and one whose status became
 #    Resigned, are not listed; as at the first snapshot's date the closed
 #    one is
@@ -121,6 +124,42 @@ expect_exit 0 "$H" alert list "$S" --as ana --zone Z-ALERT-2 --format csv
 same "$T/out" "ST_Distance(v.geom, MakePoint($PX, $PY, 27700)) <= 2500" "3 radius zone"
 expect_exit 26 "$H" alert list "$S" --as ana --zone Z-NONE-1
 ok "3 zone lists (polygon, radius) equal SpatiaLite's"
+
+# 3.2 a zone lists its homes only while it is live at --as-at (default now):
+#     valid on the day, and in one of its time windows
+W1="POLYGON(($((HX - 3000)) $((HY - 2000)), $((HX + 2500)) $((HY - 2000)), $((HX + 2500)) $((HY + 3000)), $((HX - 3000)) $((HY + 2000)), $((HX - 3000)) $((HY - 2000))))"
+cat >"$T/zones2.csv" <<EOF
+zone_ref,case_ref,kind,valid_from,valid_to,windows,radius_m,wkt
+Z-ALERT-3,MAPPA/A/0003,exclusion,2024-01-01,2025-03-31,,,"$W1"
+Z-ALERT-4,MAPPA/A/0004,exclusion,2099-01-01,,,,"$W1"
+Z-ALERT-5,MAPPA/A/0005,exclusion,2025-01-01,,Mon-Fri 09:00-17:00,,"$W1"
+EOF
+expect_exit 0 "$H" zones import "$S" "$T/zones2.csv" --source-crs EPSG:27700 --as ana
+cases=(
+	"1|Z-ALERT-3|2025-04-01T12:00|26|is not live at 2025-04-01T12:00: it expired after 2025-03-31 (valid 2024-01-01 to 2025-03-31)"
+	"2|Z-ALERT-3||26|it expired after 2025-03-31"
+	"3|Z-ALERT-4||26|it is not valid until 2099-01-01 (valid 2099-01-01 to no end)"
+	"4|Z-ALERT-5|2025-04-05T10:00|26|is not live at 2025-04-05T10:00 (a Saturday): it applies only at Mon,Tue,Wed,Thu,Fri 09:00-17:00"
+	"5|Z-ALERT-5|2025-04-07T17:00|26|is not live at 2025-04-07T17:00 (a Monday)"
+	"6|Z-ALERT-5|2025-04-07|26|is not live at 2025-04-07T00:00 (a Monday)"
+	"7|Z-ALERT-5|2025-04-07T09:00|0|"
+	"8|Z-ALERT-1|2025-04-07T03:00|0|"
+	"9|Z-ALERT-5|2025-04-07T25:00|2|--as-at '2025-04-07T25:00' is not a clock time"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r k ref at code why <<<"$c"
+	audits=$(sqlite3 "$S" "SELECT count(*) FROM audit")
+	expect_exit "$code" "$H" alert list "$S" --as ana --zone "$ref" ${at:+--as-at "$at"} --format csv
+	if [ "$code" = 0 ]; then
+		same "$T/out" "ST_Intersects(v.geom, (SELECT geom FROM zone WHERE ref = '$ref'))" "3.2.$k $ref live"
+		[ "$(urns "$T/out" | wc -l)" -gt 0 ] || fail "3.2.$k: $ref lists no home"
+	else
+		expect_err "$why"
+		[ -s "$T/out" ] && fail "3.2.$k: $ref at '$at' printed a list"
+		[ "$(sqlite3 "$S" "SELECT count(*) FROM audit")" = "$audits" ] || fail "3.2.$k: a refused list was audited"
+	fi
+done
+ok "3.2 a zone expired, not yet valid, or outside its time windows gives an error, not a list; live, its homes"
 
 # 4. closed homes: a later snapshot drops one Leeds home and makes another
 # Resigned (and renames the centre home with what a vCard must escape and fold)

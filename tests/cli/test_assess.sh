@@ -21,6 +21,16 @@
 #    DfE, whose notes say nothing of whether there is none
 #  7 the PDF exists and is one page; the JSON parses; the assessment is
 #    audited as a consultation with its place's LA, never its coordinates
+#  8 --lonlat gives the profile of the same --point; a place outside Great
+#    Britain, or not two numbers, is refused naming --lonlat
+#  9 exclusion zones are counted in the user's scope (the zones touching
+#    their force areas, as zones check takes them): a zone in the City's
+#    force area and one in the Met's, both within the radius, count 1 for
+#    the City's police and LA, 1 for the Met and probation, 2 for DfE
+# 10 offenders from a GeoPackage (EPSG:27700) and a GeoJSON (WGS84) written
+#    by ogr2ogr from the CSV: the same references and points (to a
+#    millimetre) and the same count in the assessment; a polygon and a name
+#    as a reference refused with file and feature, the store unchanged
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_DATA_DIR:?run through ctest}"
 H=$HAVEN_BIN
@@ -219,3 +229,104 @@ python3 -c 'import json,sys; t = json.load(open(sys.argv[1])); assert t["protect
    'location risk profile: 1 place in City of London ($COL), radius $R m%'")" -ge 1 ] || fail "7: not audited"
 [ "$(sqlite3 "$S" "SELECT count(*) FROM audit WHERE object LIKE '%$E%'")" = 0 ] || fail "7: the audit holds the place"
 ok "7 a one-page PDF, JSON that parses, audited"
+
+# 8. --lonlat: the same place given in WGS84 gives the same profile; a place
+#    outside Great Britain, or not two numbers, is refused naming --lonlat
+read -r LON LAT <<<"$(SQ -separator ' ' "SELECT printf('%.7f', X(p)), printf('%.7f', Y(p)) FROM
+  (SELECT Transform(MakePoint($E, $N, 27700), 4326) AS p)")"
+expect_exit 0 "$H" location assess "$S" --lonlat "$LON,$LAT" --radius $R --csv --as cop
+cp "$T/out" "$T/ll.csv"
+expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+grep -q "^place,the place assessed,,,,\"lon $(printf %.6f "$LON") lat $(printf %.6f "$LAT") " "$T/ll.csv" ||
+	fail "8: the place row: $(grep ^place "$T/ll.csv")"
+grep -q "(E $E N $N), radius $R m" "$T/ll.csv" || fail "8: --lonlat $LON,$LAT is not E $E N $N"
+diff <(grep -v '^place' "$T/ll.csv") <(grep -v '^place' "$T/out") || fail "8: --lonlat and --point differ"
+cases=(
+	"24|2.3522,48.8566|--lonlat 2.3522,48.8566 is not in Great Britain"
+	"2|-0.09|--lonlat wants two numbers LON,LAT, not '-0.09'"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r code arg why <<<"$c"
+	expect_exit "$code" "$H" location assess "$S" --lonlat="$arg" --as cop
+	expect_err "$why"
+done
+expect_exit 2 "$H" location assess "$S" --lonlat "$LON,$LAT" --point $E,$N --as cop
+expect_err "one of --postcode, --point or --lonlat"
+ok "8 --lonlat $LON,$LAT gives the profile of --point $E,$N; outside Great Britain refused naming --lonlat"
+
+# 9. exclusion zones are counted in the user's scope, as haven zones check
+#    takes them: the zones touching the user's own force areas
+R9=1500
+cat >"$T/zones.csv" <<EOF
+zone_ref,case_ref,kind,valid_from,valid_to,windows,radius_m,wkt
+Z-COL-1,MAPPA/L/0001,exclusion,2025-01-01,,,,"POLYGON((532350 181350, 532450 181350, 532450 181450, 532350 181450, 532350 181350))"
+Z-MET-1,MAPPA/L/0002,no_contact,2025-01-01,,,,"POLYGON((533850 181350, 533950 181350, 533950 181450, 533850 181450, 533850 181350))"
+EOF
+expect_exit 0 "$H" zones import "$S" "$T/zones.csv" --source-crs EPSG:27700 --as cop
+[ "$(SQ "SELECT group_concat(ref || ':' || pfa, ' ') FROM (SELECT ref, pfa FROM zone WHERE ref LIKE 'Z-%' ORDER BY ref)")" = \
+	"Z-COL-1:$COLP Z-MET-1:$MET" ] || fail "9: the zones do not lie one in each force area"
+cases=(
+	"cop|1|1 exclusion, 0 residence restriction, 0 no-contact"
+	"col|1|1 exclusion, 0 residence restriction, 0 no-contact"
+	"met|1|0 exclusion, 0 residence restriction, 1 no-contact"
+	"pat|1|0 exclusion, 0 residence restriction, 1 no-contact"
+	"dee|2|1 exclusion, 0 residence restriction, 1 no-contact"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r who want kinds <<<"$c"
+	expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R9 --csv --as "$who"
+	row=$(grep '^zones,' "$T/out")
+	[ "$(cut -d, -f3 <<<"$row")" = "$want" ] || fail "9: $who counts zones: $row"
+	grep -q "$kinds" <<<"$row" || fail "9: $who's kinds: $row"
+done
+ok "9 zones counted in each user's scope: 1 for the City's police and LA, 1 for the Met and probation, 2 for DfE"
+
+# 10. offenders from OGR sources: a GeoPackage (EPSG:27700) and a GeoJSON
+#     (WGS84) written by ogr2ogr from the CSV of case 5 give the same layer
+#     and the same counts; a polygon, or a name as a reference, is refused
+#     naming the file and feature, the store unchanged
+expect_exit 0 "$H" offenders import "$S" "$T/off.csv" --as cop
+SQ -separator ' ' "SELECT ref, x, y FROM offender ORDER BY ref" >"$T/off.csv.rows"
+expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+grep '^offenders' "$T/out" >"$T/off.csv.assess"
+ogr2ogr -f GPKG "$T/off.gpkg" "$T/off.csv" -oo X_POSSIBLE_NAMES=easting -oo Y_POSSIBLE_NAMES=northing \
+	-a_srs EPSG:27700 -nln offenders
+ogr2ogr -f GeoJSON "$T/off.geojson" "$T/off.gpkg" -t_srs EPSG:4326 -lco COORDINATE_PRECISION=10
+for f in off.gpkg off.geojson; do
+	expect_exit 0 "$H" offenders import "$S" "$T/$f" --as cop
+	expect_out "$f: 4 offender residences (the layer of 4 replaced)"
+	SQ -separator ' ' "SELECT ref, x, y FROM offender ORDER BY ref" >"$T/$f.rows"
+	python3 - "$T/off.csv.rows" "$T/$f.rows" <<'PY' || fail "10: $f's layer differs from the CSV's"
+import sys
+a = [l.split() for l in open(sys.argv[1])]
+b = [l.split() for l in open(sys.argv[2])]
+assert len(a) == len(b) == 4, (a, b)
+for (r1, x1, y1), (r2, x2, y2) in zip(a, b):  # the same references, within a millimetre
+    assert r1 == r2 and abs(float(x1) - float(x2)) < 1e-3 and abs(float(y1) - float(y2)) < 1e-3, (r1, x1, y1, r2, x2, y2)
+PY
+	expect_exit 0 "$H" location assess "$S" --point $E,$N --radius $R --csv --as cop
+	[ "$(grep '^offenders' "$T/out")" = "$(cat "$T/off.csv.assess")" ] || fail "10: $f's assessment differs"
+done
+python3 - "$T" <<'PY'
+import json, sys
+pt = lambda ref, x, y: {"type": "Feature", "properties": {"offender_ref": ref}, "geometry": {"type": "Point", "coordinates": [x, y]}}
+crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+poly = {"type": "Feature", "properties": {"offender_ref": "OFF/9002"},
+        "geometry": {"type": "Polygon", "coordinates": [[[532600, 181300], [532700, 181300], [532700, 181400], [532600, 181300]]]}}
+json.dump({"type": "FeatureCollection", "crs": crs, "features": [pt("OFF/9001", 532600, 181300), poly]}, open(sys.argv[1] + "/poly.geojson", "w"))
+json.dump({"type": "FeatureCollection", "crs": crs, "features": [pt("OFF/9001", 532600, 181300), pt("John Smith", 532610, 181310)]}, open(sys.argv[1] + "/name.geojson", "w"))
+PY
+ogr2ogr -f GPKG "$T/poly.gpkg" "$T/poly.geojson" -nlt GEOMETRY
+before=$(dump "$S")
+cases=(
+	"poly.gpkg|feature 2: an offender's residence is a point"
+	"name.geojson|feature 2: the offender reference is not shaped like a reference"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r f why <<<"$c"
+	expect_exit 23 "$H" offenders import "$S" "$T/$f" --as cop
+	expect_err "$T/$f: $why"
+	grep -q "John" "$T/err" && fail "10: the refusal repeats the name"
+	[ "$before" = "$(dump "$S")" ] || fail "10: a refused $f changed the store"
+done
+ok "10 offenders from a GeoPackage and a GeoJSON written by ogr2ogr: the CSV's layer and counts; bad features refused"

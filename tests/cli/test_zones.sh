@@ -27,6 +27,9 @@
 # 12 a suggested zone around three homes: one polygon in GeoJSON and
 #    GeoPackage and a map, holding no home (leak check), covering the homes,
 #    audited; refused to probation, and for a home of another force
+# 12.2 the suggested zone's map (PDF, read with pdftotext) lies over the LA
+#    boundaries: a zone around a Bradford and a Leeds home names both LAs,
+#    no LA out of view, and the boundaries' attribution
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}"
 H=$HAVEN_BIN
@@ -277,4 +280,19 @@ OTHER=$(sqlite3 "$S" "SELECT urn FROM home_version WHERE valid_to IS NULL AND la
 expect_exit 26 "$H" zones propose "$S" --as ana --urn "$OTHER" --radius 1000 --out "$T/o.geojson"
 [ ! -e "$T/p.geojson" ] && [ ! -e "$T/o.geojson" ] || fail "12: a refused zone was written"
 ok "12 a suggested zone: one polygon (GeoJSON, GeoPackage, map), no home in it, audited; probation and other forces' homes refused"
+# 12.2 the map's context: a zone around a Bradford home and a Leeds home
+#      near their boundary is drawn over the LA boundaries, each named
+read -r UB UL <<<"$(sqlite3 -separator ' ' -cmd '.load mod_spatialite' "$S" "SELECT a.urn, b.urn FROM home_version a,
+  home_version b WHERE a.valid_to IS NULL AND b.valid_to IS NULL AND a.la_code = 'E08000032' AND
+  b.la_code = 'E08000035' AND a.geom IS NOT NULL AND b.geom IS NOT NULL AND Distance(a.geom, b.geom) < 3000
+  ORDER BY a.urn, b.urn LIMIT 1")"
+[ -n "$UL" ] || fail "12.2: no Bradford and Leeds homes within 3 km of each other"
+expect_exit 0 "$H" zones propose "$S" --as ana --urn "$UB,$UL" --radius 1500 --out "$T/bl.geojson" --map "$T/bl.pdf"
+pdftotext -layout "$T/bl.pdf" "$T/bl.txt"
+for name in Bradford Leeds "Office for National Statistics" "over the local authorities' boundaries"; do
+	grep -q "$name" "$T/bl.txt" || fail "12.2: the map does not show '$name'"
+done
+grep -q "Cornwall\|Wakefield" "$T/bl.txt" && fail "12.2: the map names an LA out of view"
+$LEAK "$T/bl.pdf" "$T/bl.txt" || fail "12.2: the map names a home"
+ok "12.2 the suggested zone's map lies over the LA boundaries, Bradford and Leeds named"
 echo "all ok"
