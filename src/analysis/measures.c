@@ -73,6 +73,10 @@ static const hv_measure registry[] = {
     {"missing_ri_held_pct", "percent of returned episodes", "rate:missing_episodes",
      "episodes after which a return interview was held / episodes ended by the child's return x 100",
      "episodes returned in the period", HV_M_MISSING, "ri_held_pct", "missing_episodes", NULL, 100, NULL},
+    {"flows", "placements", "count:episodes",
+     "placements from the placing LA to the LA of the home, with distinct children, as lines between the LAs' "
+     "centres, with both margins (exported and mapped on their own, --geography la)",
+     "", HV_M_FLOWS, NULL, NULL, NULL, 0, NULL},
 };
 #define NREGISTRY (sizeof registry / sizeof registry[0])
 
@@ -101,7 +105,8 @@ haven_status haven_measures(haven_ctx *ctx, haven_table **out)
 		const hv_measure *m = &registry[i];
 		/* Statistics are published per LA, region and England; closures
 		 * are counted per area, not on a grid. */
-		const char *where = m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
+		const char *where = m->kind == HV_M_FLOWS                          ? "la"
+		                    : m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
 		                    : m->kind == HV_M_CLOSED || m->kind == HV_M_MISSING
 		                        ? "la district pfa region england"
 		                        : "la district pfa region england grid";

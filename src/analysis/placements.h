@@ -73,6 +73,16 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *ps, co
 haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *ps, const char *level, int top,
                                  haven_table **out);
 haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
+
+/** The LA to LA matrix of ps for an export and a flow map: one row per
+ *  placing LA and host LA (placements, distinct children), each placing
+ *  LA's row total (host England), each host LA's column total (placing
+ *  England) and the grand total, declared as two hierarchies so that the
+ *  gate protects both margins; a line (geometry:area) from the placing LA's
+ *  centre to the host LA's for each flow between two LAs.  ps borrowed.
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free(). */
+haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
 haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
 
 #endif

@@ -40,13 +40,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	char sub[300];
 	snprintf(sub, sizeof sub, "%s", hv_table_rows(t) ? cell(t, 0, "note") : "");
 	hv_page_title(pg, cr, HV_MAP_MARGIN, "Location risk profile for a proposed children's home", sub);
-	double ew = m->e1 - m->e0, nh = m->n1 - m->n0;
-	m->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
-	m->ox = HV_MAP_X + (HV_MAP_W - ew * m->s) / 2 - m->e0 * m->s;
-	m->oy = HV_MAP_Y + (HV_MAP_H + nh * m->s) / 2 + m->n0 * m->s;
-	cairo_save(cr);
-	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
-	cairo_clip(cr);
+	hv_map_frame(cr, m->e0, m->n0, m->e1, m->n1, &m->s, &m->ox, &m->oy);
 	if (m->la) {
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		hv_map_polygon_path(cr, m->h, m->la, m->ox, m->oy, m->s);

@@ -858,6 +858,17 @@ void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double
 	hv_page_text(cr, x + len, y + 12, HV_LEFT, b);
 }
 
+void hv_map_frame(cairo_t *cr, double e0, double n0, double e1, double n1, double *s, double *ox, double *oy)
+{
+	double ew = e1 - e0, nh = n1 - n0;
+	*s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
+	*ox = HV_MAP_X + (HV_MAP_W - ew * *s) / 2 - e0 * *s;
+	*oy = HV_MAP_Y + (HV_MAP_H + nh * *s) / 2 + n0 * *s;
+	cairo_save(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	cairo_clip(cr);
+}
+
 void hv_map_north_arrow(const hv_page *pg, cairo_t *cr, double x, double y)
 {
 	cairo_move_to(cr, x, y);

@@ -53,6 +53,12 @@ void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry 
 
 /** Grid north (the British National Grid's, up the page): an arrow whose
  *  tip is at (x, y), and an N under it.  Borrowed. */
+/** Fit the extent (e0, n0)-(e1, n1), metres, centred in the map's frame
+ *  (HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H): a point is drawn at (ox + e s,
+ *  oy - n s).  Then cr is saved and clipped to the frame; the caller
+ *  restores it. */
+void hv_map_frame(cairo_t *cr, double e0, double n0, double e1, double n1, double *s, double *ox, double *oy);
+
 void hv_map_north_arrow(const hv_page *pg, cairo_t *cr, double x, double y);
 
 /** The most classes a map has (the palette's length). */

@@ -33,13 +33,7 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	         (long long)hv_table_cell_int(m->t, 0, r), hv_table_cell_real(m->t, 0, s),
 	         hv_table_cell_real(m->t, 0, a));
 	hv_page_title(pg, cr, HV_MAP_MARGIN, "Suggested exclusion zone", sub);
-	double ew = m->e1 - m->e0, nh = m->n1 - m->n0;
-	m->s = fmin(HV_MAP_W / ew, HV_MAP_H / nh);
-	m->ox = HV_MAP_X + (HV_MAP_W - ew * m->s) / 2 - m->e0 * m->s;
-	m->oy = HV_MAP_Y + (HV_MAP_H + nh * m->s) / 2 + m->n0 * m->s;
-	cairo_save(cr);
-	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
-	cairo_clip(cr);
+	hv_map_frame(cr, m->e0, m->n0, m->e1, m->n1, &m->s, &m->ox, &m->oy);
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 	hv_map_polygon_path(cr, m->h, m->g, m->ox, m->oy, m->s);
 	cairo_set_source_rgba(cr, 0.84, 0.19, 0.12, 0.35);

@@ -1,0 +1,334 @@
+/*
+ * flow_map.c - the map of flows of children placed between local
+ * authorities (haven map --measure flows): the largest flows the gate
+ * published, each a curved arc from the placing LA's centre to the host
+ * LA's, its width by placements, an arrowhead at the host, over the LA
+ * boundaries.  Suppressed flows are not in the table it is given (gate/
+ * fold.c drops them), so they can never be drawn.
+ *
+ * The arc is a quadratic curve bowed to the right of its direction, a
+ * fifth of its length off the straight line, so that A to B and B to A are
+ * two arcs, not one line drawn twice.  Arcs are drawn smallest first, so
+ * that a large flow is never hidden under small ones.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/output.h"
+#include "core/sql.h"
+#include "core/table.h"
+#include "out/flow_map.h"
+#include "out/map.h"
+#include "out/page.h"
+
+typedef struct arc {
+	double x0, y0, x1, y1; /* EPSG:27700 metres */
+	int64_t placements, children;
+} arc;
+
+typedef struct fmap {
+	haven_ctx *ctx;
+	const haven_table *t;
+	const haven_map_opts *o;
+	arc *a;
+	size_t n;
+	int64_t pmax, other, total, suppressed;
+	GEOSGeometry **las; /* the LA boundaries, simplified for the scale */
+	size_t nlas;
+	double e0, n0, e1, n1, s, ox, oy;
+} fmap;
+
+static int cmp_arc(const void *p, const void *q)
+{
+	const arc *x = p, *y = q;
+	return (x->placements > y->placements) - (x->placements < y->placements);
+}
+
+/* The line's two ends from its WKB (a LINESTRING of two points, NDR). */
+static int line_ends(const unsigned char *wkb, size_t n, double xy[4])
+{
+	uint32_t type, np;
+	if (n != 41 || wkb[0] != 1)
+		return 0;
+	memcpy(&type, wkb + 1, 4);
+	memcpy(&np, wkb + 5, 4);
+	if (type != 2 || np != 2)
+		return 0;
+	memcpy(xy, wkb + 9, 4 * sizeof *xy);
+	return 1;
+}
+
+static haven_status read_arcs(fmap *m)
+{
+	const haven_table *t = m->t;
+	int pl = haven_table_find(t, "placements"), ch = haven_table_find(t, "children"),
+	    gc = haven_table_find(t, "geom"), pc = haven_table_find(t, "placing_code");
+	if (pl < 0 || ch < 0 || gc < 0 || pc < 0 || !haven_table_meta(t, "flows_kept"))
+		return hv_error(m->ctx, HAVEN_ERR_USAGE, "'%s' is not a table of the largest flows",
+		                haven_table_title(t));
+	size_t n = hv_table_rows(t);
+	m->a = calloc(n ? n : 1, sizeof *m->a);
+	if (!m->a)
+		return hv_error(m->ctx, HAVEN_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const unsigned char *wkb = hv_table_cell_geom(t, i, gc, &len);
+		if (haven_table_type(m->ctx, t, i, pl) != HAVEN_CELL_INT)
+			continue; /* never a suppressed count */
+		int64_t p = hv_table_cell_int(t, i, pl);
+		const char *code = hv_table_cell_text(t, i, pc);
+		if (code && strcmp(code, "other") == 0)
+			m->other += p;
+		double xy[4];
+		if (!wkb || !line_ends(wkb, len, xy))
+			continue;
+		arc *a = &m->a[m->n++];
+		*a = (arc){xy[0], xy[1], xy[2], xy[3], p, hv_table_cell_int(t, i, ch)};
+		if (p > m->pmax)
+			m->pmax = p;
+	}
+	if (m->n)
+		qsort(m->a, m->n, sizeof *m->a, cmp_arc);
+	const char *tot = haven_table_meta(t, "flows_between_las"), *sup = haven_table_meta(t, "flows_suppressed");
+	m->total = tot ? atoll(tot) : (int64_t)m->n;
+	m->suppressed = sup ? atoll(sup) : 0;
+	return HAVEN_OK;
+}
+
+/* England's LA boundaries (open data: the store's boundaries), simplified
+ * to a fifth of a point at the page's scale. */
+static haven_status read_las(fmap *m)
+{
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(m->ctx,
+	                             "SELECT ST_AsBinary(ST_SimplifyPreserveTopology(geom, 400)) FROM area"
+	                             " WHERE kind = 'la' AND code LIKE 'E%' ORDER BY code",
+	                             &st);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	int s;
+	m->e0 = m->n0 = INFINITY;
+	m->e1 = m->n1 = -INFINITY;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *wkb = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		GEOSGeometry *g = wkb ? GEOSGeomFromWKB_buf_r(m->ctx->geos, wkb, len) : NULL;
+		if (!g)
+			continue;
+		if (m->nlas == cap) {
+			cap = cap ? cap * 2 : 256;
+			GEOSGeometry **more = realloc(m->las, cap * sizeof *more);
+			if (!more) {
+				GEOSGeom_destroy_r(m->ctx->geos, g);
+				rc = hv_error(m->ctx, HAVEN_ERR_NOMEM, "out of memory");
+				break;
+			}
+			m->las = more;
+		}
+		m->las[m->nlas++] = g;
+		double v;
+		GEOSGeom_getXMin_r(m->ctx->geos, g, &v);
+		m->e0 = fmin(m->e0, v);
+		GEOSGeom_getYMin_r(m->ctx->geos, g, &v);
+		m->n0 = fmin(m->n0, v);
+		GEOSGeom_getXMax_r(m->ctx->geos, g, &v);
+		m->e1 = fmax(m->e1, v);
+		GEOSGeom_getYMax_r(m->ctx->geos, g, &v);
+		m->n1 = fmax(m->n1, v);
+	}
+	sqlite3_finalize(st);
+	if (!rc && !m->nlas)
+		rc = hv_error(
+		    m->ctx, HAVEN_ERR_NOT_FOUND,
+		    "the store holds no LA boundaries: load them with 'haven boundaries load STORE --kind la FILE'");
+	return rc;
+}
+
+/* The width of an arc of p placements, in points: its area by count. */
+static double width_of(const fmap *m, int64_t p)
+{
+	return 0.6 + 5.4 * sqrt((double)p / (double)(m->pmax > 0 ? m->pmax : 1));
+}
+
+static void page_xy(const fmap *m, double e, double n, double *x, double *y)
+{
+	*x = m->ox + e * m->s;
+	*y = m->oy - n * m->s;
+}
+
+/* One arc: the curve, and an arrowhead whose tip is at the host. */
+static void draw_arc(const fmap *m, cairo_t *cr, const arc *a)
+{
+	double x0, y0, x1, y1;
+	page_xy(m, a->x0, a->y0, &x0, &y0);
+	page_xy(m, a->x1, a->y1, &x1, &y1);
+	double dx = x1 - x0, dy = y1 - y0, len = hypot(dx, dy);
+	if (len < 1)
+		return;
+	/* the control point: a fifth of the length to the right of the chord */
+	double cx = (x0 + x1) / 2 - dy * 0.2, cy = (y0 + y1) / 2 + dx * 0.2;
+	/* the head: at least 4.5 points, at most a third of a short arc */
+	double w = width_of(m, a->placements), head = fmin(fmax(4.5, 2.2 * w), fmax(3.0, len / 3));
+	/* the tangent at the host, and where the shaft stops for the head */
+	double tx = x1 - cx, ty = y1 - cy, tl = hypot(tx, ty);
+	tx /= tl;
+	ty /= tl;
+	double bx = x1 - tx * head, by = y1 - ty * head;
+	/* the shaft: a quadratic Bézier as Cairo's cubic, ending at the head */
+	double ex = bx, ey = by;
+	cairo_move_to(cr, x0, y0);
+	cairo_curve_to(cr, x0 + 2.0 / 3 * (cx - x0), y0 + 2.0 / 3 * (cy - y0), ex + 2.0 / 3 * (cx - ex),
+	               ey + 2.0 / 3 * (cy - ey), ex, ey);
+	cairo_set_line_width(cr, w);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_source_rgba(cr, 0.03, 0.32, 0.61, 0.62);
+	cairo_stroke(cr);
+	/* the head: a triangle, wider than the shaft */
+	double hw = fmax(head * 0.55, w * 0.9);
+	cairo_move_to(cr, x1, y1);
+	cairo_line_to(cr, bx - ty * hw, by + tx * hw);
+	cairo_line_to(cr, bx + ty * hw, by - tx * hw);
+	cairo_close_path(cr);
+	cairo_set_source_rgba(cr, 0.03, 0.19, 0.42, 0.9);
+	cairo_fill(cr);
+}
+
+static void number(int64_t v, char *buf, size_t n)
+{
+	char raw[32];
+	snprintf(raw, sizeof raw, "%lld", (long long)v);
+	size_t len = strlen(raw), o = 0;
+	for (size_t i = 0; i < len && o + 2 < n; i++) {
+		if (i && (len - i) % 3 == 0 && raw[i - 1] != '-')
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = 0;
+}
+
+static double legend(fmap *m, hv_page *pg, cairo_t *cr, double x, double y)
+{
+	double w = HV_MAP_PANEL_W;
+	char a[32], b[32], line[512];
+	hv_page_font(cr, pg->bold, 10);
+	hv_page_colour(cr, HV_PAGE_INK);
+	hv_page_text(cr, x, y, HV_LEFT, "Placements between local authorities");
+	y += 16;
+	hv_page_font(cr, pg->regular, 8.5);
+	number((int64_t)m->n, a, sizeof a);
+	number(m->total, b, sizeof b);
+	snprintf(line, sizeof line, "The %s largest flows drawn, of %s between two LAs.", a, b);
+	y = hv_page_wrapped(cr, x, y, w, 11, line);
+	/* widths for three sizes, none below what the gate publishes */
+	int64_t v[3] = {m->pmax, m->pmax / 3, HV_CONTROL_THRESHOLD + 1};
+	for (int i = 0; i < 3 && m->pmax > 0; i++) {
+		if (v[i] > m->pmax || (i && v[i] >= v[i - 1]))
+			continue;
+		double lw = width_of(m, v[i]);
+		cairo_move_to(cr, x, y + 2);
+		cairo_line_to(cr, x + 34, y + 2);
+		cairo_set_line_width(cr, lw);
+		cairo_set_source_rgba(cr, 0.03, 0.32, 0.61, 0.62);
+		cairo_stroke(cr);
+		cairo_move_to(cr, x + 44, y + 2);
+		cairo_line_to(cr, x + 36, y + 2 - fmax(2.5, lw * 0.9));
+		cairo_line_to(cr, x + 36, y + 2 + fmax(2.5, lw * 0.9));
+		cairo_close_path(cr);
+		cairo_set_source_rgba(cr, 0.03, 0.19, 0.42, 0.9);
+		cairo_fill(cr);
+		number(v[i], a, sizeof a);
+		snprintf(line, sizeof line, "%s placement%s", a, v[i] == 1 ? "" : "s");
+		hv_page_colour(cr, HV_PAGE_INK);
+		hv_page_text(cr, x + 52, y + 5, HV_LEFT, line);
+		y += 16;
+	}
+	y += 4;
+	hv_page_colour(cr, HV_PAGE_GREY_TEXT);
+	y = hv_page_wrapped(cr, x, y, w, 11,
+	                    "Each arc runs from the placing LA's centre to the LA of the home, bowed to its right; "
+	                    "the arrowhead is at the home's LA.");
+	y += 4;
+	number(m->suppressed, a, sizeof a);
+	snprintf(line, sizeof line,
+	         "Flows of 1 to 5 children are suppressed, with others that would give them away (%s flows): "
+	         "they are never drawn.",
+	         a);
+	hv_page_colour(cr, HV_PAGE_INK);
+	y = hv_page_wrapped(cr, x, y, w, 11, line);
+	if (m->other > 0) {
+		number(m->other, a, sizeof a);
+		snprintf(line, sizeof line, "Smaller flows not drawn: %s placements (published counts only).", a);
+		y = hv_page_wrapped(cr, x, y + 4, w, 11, line);
+	}
+	return y;
+}
+
+static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
+{
+	fmap *m = arg;
+	const haven_table *t = m->t;
+	hv_page_marking(pg, cr, haven_table_marking(t));
+	const char *period = haven_table_meta(t, "placements");
+	char sub[256];
+	snprintf(sub, sizeof sub, "%s; %s", period ? period : "",
+	         haven_table_meta(t, "scope") ? haven_table_meta(t, "scope") : "");
+	hv_page_title(pg, cr, HV_MAP_MARGIN,
+	              m->o->title ? m->o->title : "Children placed in homes outside their local authority", sub);
+	hv_map_frame(cr, m->e0, m->n0, m->e1, m->n1, &m->s, &m->ox, &m->oy);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	for (size_t i = 0; i < m->nlas; i++)
+		hv_map_polygon_path(cr, m->ctx->geos, m->las[i], m->ox, m->oy, m->s);
+	hv_page_colour(cr, 0xf2f2f2);
+	cairo_fill_preserve(cr);
+	hv_page_colour(cr, 0xa6a6a6);
+	cairo_set_line_width(cr, 0.3);
+	cairo_stroke(cr);
+	for (size_t i = 0; i < m->n; i++)
+		draw_arc(m, cr, &m->a[i]);
+	cairo_restore(cr);
+	cairo_rectangle(cr, HV_MAP_X, HV_MAP_Y, HV_MAP_W, HV_MAP_H);
+	hv_page_colour(cr, 0xbdbdbd);
+	cairo_set_line_width(cr, 0.5);
+	cairo_stroke(cr);
+	legend(m, pg, cr, HV_MAP_PANEL_X, HV_MAP_Y + 10);
+	double bottom = HV_MAP_Y + HV_MAP_H - 36;
+	hv_map_north_arrow(pg, cr, HV_MAP_PANEL_X + 8, bottom + 2);
+	hv_map_scale_bar(pg, cr, m->s, HV_MAP_PANEL_X + 34, bottom + 16, 0.5 * HV_MAP_PANEL_W);
+	hv_page_notes notes;
+	hv_page_notes_of(pg->ctx, t,
+	                 "Map on the British National Grid (EPSG:27700); arcs between LAs' points on surface", 1,
+	                 &notes);
+	hv_page_footer(pg, cr, &notes, HV_MAP_MARGIN, HV_MAP_PAGE_W - 2 * HV_MAP_MARGIN, HV_MAP_Y + HV_MAP_H + 12);
+	return HAVEN_OK;
+}
+
+static void fmap_free(fmap *m)
+{
+	for (size_t i = 0; i < m->nlas; i++)
+		GEOSGeom_destroy_r(m->ctx->geos, m->las[i]);
+	free(m->las);
+	free(m->a);
+}
+
+haven_status hv_flow_map_write(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o)
+{
+	if (haven_table_sealed(t))
+		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
+	int fmt = hv_page_format(o->path, 3);
+	if (fmt < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a flow map is a .png, .svg, .pdf or .html file",
+		                o->path ? o->path : "");
+	fmap m = {.ctx = ctx, .t = t, .o = o};
+	haven_status rc = read_arcs(&m);
+	if (!rc)
+		rc = read_las(&m);
+	if (!rc)
+		rc = hv_page_write(ctx, o->path, fmt, o->overwrite, HV_MAP_PAGE_W, HV_MAP_PAGE_H, HV_MAP_PNG_SCALE,
+		                   "Children placed in homes outside their local authority",
+		                   "the largest flows of placements between local authorities", haven_table_marking(t),
+		                   draw, &m);
+	fmap_free(&m);
+	return rc;
+}
