@@ -93,10 +93,8 @@ haven_status cmd_export(haven_ctx *ctx, int argc, char **argv)
 			e.level = optarg;
 		else if (c == 'M')
 			list = 1;
-		else if (c == 'N' && !(e.top = top_opt(optarg)))
-			st = HAVEN_ERR_USAGE;
 		else if (c == 'N')
-			continue;
+			st = (e.top = top_opt(optarg)) ? HAVEN_OK : HAVEN_ERR_USAGE;
 		else if (!cli_format_opt(c, &fmt))
 			st = cli_usage();
 	}
@@ -146,9 +144,10 @@ haven_status cmd_map(haven_ctx *ctx, int argc, char **argv)
 			m.classes = optarg;
 		else if (c == 'i')
 			m.title = optarg;
-		else if (c == 'N' && !(m.top = top_opt(optarg)))
-			return HAVEN_ERR_USAGE;
-		else if (c == 'n' && cli_parse_uint(optarg, 9, &v) && v >= 2)
+		else if (c == 'N') {
+			if (!(m.top = top_opt(optarg)))
+				return HAVEN_ERR_USAGE;
+		} else if (c == 'n' && cli_parse_uint(optarg, 9, &v) && v >= 2)
 			m.nclasses = (int)v;
 		else if (c == 'n') {
 			fprintf(stderr, "haven: --nclasses '%s': from 2 to 9\n", cli_esc(optarg));

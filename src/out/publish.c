@@ -134,7 +134,7 @@ haven_status haven_export(haven_ctx *ctx, const haven_aggregate_opts *a, const h
 	hv_clear(ctx);
 	haven_status rc = hv_export_check(ctx, o);
 	if (!rc && flows_asked(ctx, a, &rc))
-		return publish_flows(ctx, a, o->top, export_fn, o, report);
+		return rc ? rc : publish_flows(ctx, a, o->top, export_fn, o, report);
 	if (!rc && o->top)
 		rc = hv_error(ctx, HAVEN_ERR_USAGE, "--top is for the measure flows");
 	return rc ? rc : publish(ctx, a, o->level, export_fn, o, report);
