@@ -11,9 +11,13 @@
  * two arcs, not one line drawn twice.  Arcs are drawn smallest first, so
  * that a large flow is never hidden under small ones.
  */
+#include <cjson/cJSON.h>
+#include <cpl_conv.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/output.h"
 #include "core/sql.h"
@@ -304,6 +308,168 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 	return HAVEN_OK;
 }
 
+/* ---- the HTML page ----------------------------------------------------------- */
+
+/* The page's script: the LA boundaries, then each flow (drawn smallest
+ * first) as a quadratic curve bowed to the right of its direction, sampled
+ * in a plane of longitude scaled by the cosine of the latitude, its width
+ * by placements, and an arrowhead whose tip is at the host.  Only flows
+ * whose counts are numbers are drawn (the table holds no other).  Text
+ * from the data is set as text, never as markup. */
+static const char flow_js[] =
+    "(function () {\n"
+    "'use strict';\n"
+    "function json(id) { return JSON.parse(document.getElementById(id).textContent); }\n"
+    "var cfg = json('haven-map'), flows = json('haven-data'), las = json('haven-las');\n"
+    "var map = L.map('map', {attributionControl: false, zoomSnap: 0.25});\n"
+    "L.control.scale({imperial: false}).addTo(map);\n"
+    "var base = L.geoJSON(las, {interactive: false, style: function () {\n"
+    "  return {fillColor: '#f2f2f2', fillOpacity: 1, color: '#a6a6a6', weight: 0.6};\n"
+    "}}).addTo(map);\n"
+    "map.fitBounds(base.getBounds());\n"
+    "var fs = flows.features.filter(function (f) {\n"
+    "  var p = f.properties;\n"
+    "  return f.geometry && typeof p.placements === 'number' && typeof p.children === 'number';\n"
+    "});\n"
+    "fs.sort(function (a, b) { return a.properties.placements - b.properties.placements; });\n"
+    "function tip(p) {\n"
+    "  var div = document.createElement('div'), b = document.createElement('b');\n"
+    "  b.textContent = p.placing_name + ' \\u2192 ' + p.host_name;\n"
+    "  div.appendChild(b);\n"
+    "  div.appendChild(document.createElement('br'));\n"
+    "  div.appendChild(document.createTextNode(p.placements.toLocaleString('en-GB') + ' placements, ' +\n"
+    "    p.children.toLocaleString('en-GB') + ' children'));\n"
+    "  return div;\n"
+    "}\n"
+    "fs.forEach(function (f) {\n"
+    "  var c = f.geometry.coordinates, p = f.properties;\n"
+    "  var k = Math.cos((c[0][1] + c[1][1]) / 2 * Math.PI / 180);\n"
+    "  var x0 = c[0][0] * k, y0 = c[0][1], x1 = c[1][0] * k, y1 = c[1][1];\n"
+    "  var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);\n"
+    "  if (len <= 0) return;\n"
+    "  var cx = (x0 + x1) / 2 + dy * 0.2, cy = (y0 + y1) / 2 - dx * 0.2, pts = [];\n"
+    "  for (var i = 0; i <= 32; i++) {\n"
+    "    var t = i / 32, u = 1 - t;\n"
+    "    pts.push([u * u * y0 + 2 * u * t * cy + t * t * y1, (u * u * x0 + 2 * u * t * cx + t * t * x1) / k]);\n"
+    "  }\n"
+    "  var w = 1 + 7 * Math.sqrt(p.placements / cfg.pmax);\n"
+    "  L.polyline(pts, {color: '#3d7ab8', weight: w, opacity: 0.7, lineCap: 'butt', className: 'haven-arc'})\n"
+    "    .bindTooltip(tip(p), {sticky: true}).addTo(map);\n"
+    "  var tx = x1 - cx, ty = y1 - cy, tl = Math.sqrt(tx * tx + ty * ty);\n"
+    "  tx /= tl; ty /= tl;\n"
+    "  var h = Math.min(len / 3, 0.06 + 0.06 * Math.sqrt(p.placements / cfg.pmax)), bx = x1 - tx * h, by = y1 - ty * "
+    "h;\n"
+    "  L.polygon([[y1, x1 / k], [by + tx * h * 0.55, (bx - ty * h * 0.55) / k],\n"
+    "    [by - tx * h * 0.55, (bx + ty * h * 0.55) / k]],\n"
+    "    {interactive: false, stroke: false, fillColor: '#08306b', fillOpacity: 1, className: "
+    "'haven-head'}).addTo(map);\n"
+    "});\n"
+    "})();\n";
+
+static void html_legend(FILE *f, void *arg)
+{
+	const fmap *m = arg;
+	char a[32], b[32];
+	number((int64_t)m->n, a, sizeof a);
+	number(m->total, b, sizeof b);
+	fprintf(f,
+	        "<aside><h2>Placements between local authorities</h2>"
+	        "<p id=\"flows-drawn\" data-drawn=\"%zu\">The %s largest flows drawn, of %s between two LAs.</p><ul>\n",
+	        m->n, a, b);
+	int64_t v[3] = {m->pmax, m->pmax / 3, HV_CONTROL_THRESHOLD + 1};
+	for (int i = 0; i < 3 && m->pmax > 0; i++) {
+		if (v[i] > m->pmax || (i && v[i] >= v[i - 1]))
+			continue;
+		double w = 1 + 7 * sqrt((double)v[i] / (double)m->pmax);
+		number(v[i], a, sizeof a);
+		fprintf(
+		    f,
+		    "<li><svg width=\"48\" height=\"16\"><line x1=\"0\" y1=\"8\" x2=\"38\" y2=\"8\" stroke=\"#3d7ab8\" "
+		    "stroke-opacity=\"0.7\" stroke-width=\"%.1f\"/><polygon points=\"48,8 37,2 37,14\" "
+		    "fill=\"#08306b\"/></svg><span>%s placement%s</span></li>\n",
+		    w, a, v[i] == 1 ? "" : "s");
+	}
+	fputs("</ul><p class=\"how\">Each arc runs from the placing LA's centre to the LA of the home, bowed to its "
+	      "right; the arrowhead is at the home's LA. Hover over an arc for its counts.</p>",
+	      f);
+	number(m->suppressed, a, sizeof a);
+	fprintf(f,
+	        "<p>Flows of 1 to 5 children are suppressed, with others that would give them away (%s flows): they "
+	        "are never drawn.</p>",
+	        a);
+	if (m->other > 0) {
+		number(m->other, a, sizeof a);
+		fprintf(f, "<p>Smaller flows not drawn: %s placements (published counts only).</p>", a);
+	}
+	fputs("</aside>\n", f);
+}
+
+/* England's LA boundaries as a GeoJSON FeatureCollection in longitude and
+ * latitude, simplified for a national map (SpatiaLite's own writer). */
+static haven_status las_geojson(fmap *m, char **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	haven_status rc =
+	    hv_prepare(m->ctx,
+	               "SELECT '{\"type\":\"FeatureCollection\",\"features\":[' || coalesce(group_concat("
+	               "'{\"type\":\"Feature\",\"properties\":{},\"geometry\":' ||"
+	               " AsGeoJSON(Transform(ST_SimplifyPreserveTopology(geom, 400), 4326), 5) || '}', ','),"
+	               " '') || ']}' FROM area WHERE kind = 'la' AND code LIKE 'E%'",
+	               &st);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+	else
+		rc = hv_error_sql(m->ctx, "writing the LA boundaries as GeoJSON");
+	sqlite3_finalize(st);
+	if (!rc && !*out)
+		rc = hv_error(m->ctx, HAVEN_ERR_NOMEM, "out of memory");
+	return rc;
+}
+
+static haven_status write_html(fmap *m)
+{
+	haven_ctx *ctx = m->ctx;
+	char *las = NULL, *cfg = NULL, *json = NULL;
+	size_t n = 0;
+	haven_status rc = hv_map_geojson(ctx, m->t, NULL, &json, &n);
+	if (!rc)
+		rc = las_geojson(m, &las);
+	cJSON *c = rc ? NULL : cJSON_CreateObject();
+	if (!rc && (!c || !cJSON_AddNumberToObject(c, "pmax", (double)(m->pmax > 0 ? m->pmax : 1)) ||
+	            !(cfg = cJSON_PrintUnformatted(c))))
+		rc = hv_error(ctx, HAVEN_ERR_NOMEM, "out of memory");
+	cJSON_Delete(c);
+	if (!rc) {
+		const haven_table *t = m->t;
+		char sub[256];
+		const char *period = haven_table_meta(t, "placements"), *scope = haven_table_meta(t, "scope");
+		snprintf(sub, sizeof sub, "%s; %s", period ? period : "", scope ? scope : "");
+		hv_page_notes nt;
+		hv_page_notes_of(ctx, t,
+		                 "Map in longitude and latitude (Web Mercator), no background tiles; arcs between "
+		                 "LAs' points on surface",
+		                 1, &nt);
+		hv_map_html h = {
+		    .title = m->o->title ? m->o->title : "Children placed in homes outside their local authority",
+		    .sub = sub,
+		    .marking = haven_table_marking(t),
+		    .legend = html_legend,
+		    .arg = m,
+		    .notes = &nt,
+		    .json = {{"haven-data", json, n}, {"haven-las", las, strlen(las)}, {"haven-map", cfg, strlen(cfg)}},
+		    .njson = 3,
+		    .script = flow_js};
+		rc = hv_map_html_write(ctx, m->o->path, m->o->overwrite, &h);
+	}
+	CPLFree(json);
+	free(las);
+	cJSON_free(cfg);
+	return rc;
+}
+
 static void fmap_free(fmap *m)
 {
 	for (size_t i = 0; i < m->nlas; i++)
@@ -312,11 +478,19 @@ static void fmap_free(fmap *m)
 	free(m->a);
 }
 
+int hv_flow_map_format(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+	if (n >= 5 && strcasecmp(path + n - 5, ".html") == 0)
+		return HV_FLOW_MAP_HTML;
+	return hv_page_format(path, 3);
+}
+
 haven_status hv_flow_map_write(haven_ctx *ctx, const haven_table *t, const haven_map_opts *o)
 {
 	if (haven_table_sealed(t))
 		return hv_error(ctx, HAVEN_ERR_DENIED, "'%s' is sealed: release it first", haven_table_title(t));
-	int fmt = hv_page_format(o->path, 3);
+	int fmt = hv_flow_map_format(o->path);
 	if (fmt < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "%s: a flow map is a .png, .svg, .pdf or .html file",
 		                o->path ? o->path : "");
@@ -324,7 +498,9 @@ haven_status hv_flow_map_write(haven_ctx *ctx, const haven_table *t, const haven
 	haven_status rc = read_arcs(&m);
 	if (!rc)
 		rc = read_las(&m);
-	if (!rc)
+	if (!rc && fmt == HV_FLOW_MAP_HTML)
+		rc = write_html(&m);
+	else if (!rc)
 		rc = hv_page_write(ctx, o->path, fmt, o->overwrite, HV_MAP_PAGE_W, HV_MAP_PAGE_H, HV_MAP_PNG_SCALE,
 		                   "Children placed in homes outside their local authority",
 		                   "the largest flows of placements between local authorities", haven_table_marking(t),

@@ -13,6 +13,11 @@
  *  a national map is not a hairball. */
 #define HV_FLOW_MAP_TOP 50
 
+/** The format of a flow map's path: HV_PAGE_PNG, _SVG, _PDF (out/page.h),
+ *  HV_FLOW_MAP_HTML, or -1. */
+#define HV_FLOW_MAP_HTML 100
+int hv_flow_map_format(const char *path);
+
 /** Draw released flow table t (hv_placements_flow_lines, then
  *  hv_gate_top_flows) into o->path: .png, .svg or .pdf (Cairo, on the
  *  British National Grid, the LA boundaries underneath), or .html (Leaflet,

@@ -28,7 +28,6 @@
 #include "out/export.h"
 #include "out/flow_map.h"
 #include "out/map.h"
-#include "out/page.h"
 
 /* The report of released table t. */
 static void report_of(haven_ctx *ctx, const haven_table *t, const char *level, haven_output_report *r)
@@ -172,8 +171,8 @@ haven_status haven_map(haven_ctx *ctx, const haven_aggregate_opts *a, const have
 		haven_status rc = HAVEN_OK;
 		if (flows_asked(ctx, &fa, &rc) && !rc)
 			rc = hv_output_vacant(ctx, o->path, o->overwrite ? NULL : "not replaced without --force");
-		if (!rc && hv_page_format(o->path, 3) < 0)
-			rc = hv_error(ctx, HAVEN_ERR_USAGE, "%s: a flow map is a .png, .svg or .pdf file",
+		if (!rc && hv_flow_map_format(o->path) < 0)
+			rc = hv_error(ctx, HAVEN_ERR_USAGE, "%s: a flow map is a .png, .svg, .pdf or .html file",
 			              o->path ? o->path : "");
 		return rc ? rc : publish_flows(ctx, &fa, o->top ? o->top : HV_FLOW_MAP_TOP, flow_map_fn, &mo, report);
 	}

@@ -20,6 +20,8 @@
 #   6  bad --top and misuses are refused, nothing written
 #   7  the flow map: PNG and SVG written; a map of more arcs than there are
 #      published flows draws only those
+#   8  the HTML flow map in headless Chromium, offline (tests/map_browser.py):
+#      no request, as many arcs as its legend says are drawn
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_NATIONAL:?run through ctest}"
 H=$HAVEN_BIN
@@ -165,10 +167,12 @@ expect_exit 2 "$H" export "$S" --geography region --measures flows --format geoj
 expect_err "flows run between local authorities"
 expect_exit 2 "$H" export "$S" --geography la --measures flows,homes --format geojson --out "$T/bad.geojson"
 expect_err "the measure flows is exported on its own"
-expect_exit 2 "$H" map "$S" --geography la --measure flows --out "$T/bad.html"
-expect_err "a flow map is a .png, .svg or .pdf file"
-[ ! -e "$T/bad.geojson" ] && [ ! -e "$T/bad.html" ] || fail "6: a refused export wrote a file"
-ok "6 bad --top, --top on another measure, flows by region or with others, an HTML flow map: refused"
+expect_exit 2 "$H" map "$S" --geography la --measure flows --out "$T/bad.kml"
+expect_err "a flow map is a .png, .svg, .pdf or .html file"
+expect_exit 2 "$H" map "$S" --geography la --measure homes --out "$T/bad.png" --top 5
+expect_err "--top is for the measure flows"
+[ ! -e "$T/bad.geojson" ] && [ ! -e "$T/bad.kml" ] && [ ! -e "$T/bad.png" ] || fail "6: a refused export wrote a file"
+ok "6 bad --top, --top on another measure, flows by region or with others, a flow map of another kind: refused"
 
 # ---- 7: the flow map --------------------------------------------------------------
 HAVEN_USER=dee expect_exit 0 "$H" map "$S" --geography la --measure flows "${W[@]}" --out "$T/f.png"
@@ -190,4 +194,19 @@ assert arcs < heads <= arcs + 3, f"{heads} arrowheads for {arcs} arcs"
 print(f"{arcs} arcs drawn of {len(full)} flows between LAs")
 PY
 ok "7 the flow map: PNG; every published flow and no suppressed one drawn with --top above their number"
+
+# ---- 8: the HTML flow map, offline ----------------------------------------------------
+HAVEN_USER=dee expect_exit 0 "$H" map "$S" --geography la --measure flows "${W[@]}" --out "$T/f.html" --top 30
+[ "$(stat -c %a "$T/f.html")" = 600 ] || fail "8: the page is not 0600"
+drawn=$(grep -o 'data-drawn="[0-9]*"' "$T/f.html" | grep -o '[0-9]*')
+[ "$drawn" = 30 ] || fail "8: the legend says $drawn flows drawn, not 30"
+grep -q "Flows of 1 to 5 children are suppressed" "$T/f.html" || fail "8: the legend does not say flows of 1-5 are suppressed"
+run=()
+if unshare -n true 2>/dev/null; then
+	run=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
+fi
+# the arcs are the page's only interactive paths: as many as the legend says
+"${run[@]}" python3 "$HAVEN_SOURCE_DIR/tests/map_browser.py" "$T/f.html" "$drawn" 08306b f2f2f2 ||
+	fail "8: the HTML flow map in Chromium"
+ok "8 the HTML flow map opens offline, makes no request and draws the $drawn arcs its legend counts"
 echo "all ok"
