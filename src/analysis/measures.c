@@ -77,6 +77,15 @@ static const hv_measure registry[] = {
      "placements from the placing LA to the LA of the home, with distinct children, as lines between the LAs' "
      "centres, with both margins (exported and mapped on their own, --geography la)",
      "", HV_M_FLOWS, NULL, NULL, NULL, 0, NULL},
+    {"placements_locations", "placements", "count:children",
+     "DfE's location of placements by placing LA: inside_under_20, inside_over_20, outside_under_20, "
+     "outside_over_20, not_known and total, as 'haven placements locations --by la' (exported on its own)",
+     "", HV_M_PLACEMENTS, "locations", NULL, NULL, 0, NULL},
+    {"placements_capacity", "children", "count:children",
+     "capacity and sufficiency per LA as at the day: homes, places, children_placed_in (by other LAs), "
+     "children_placed, placed_own_area, placed_elsewhere, places_per_child, as 'haven placements capacity' "
+     "(exported on its own)",
+     "places / children placed", HV_M_PLACEMENTS, "capacity", NULL, NULL, 0, NULL},
 };
 #define NREGISTRY (sizeof registry / sizeof registry[0])
 
@@ -106,6 +115,7 @@ haven_status haven_measures(haven_ctx *ctx, haven_table **out)
 		/* Statistics are published per LA, region and England; closures
 		 * are counted per area, not on a grid. */
 		const char *where = m->kind == HV_M_FLOWS                          ? "la"
+		                    : m->kind == HV_M_PLACEMENTS                   ? "la region england"
 		                    : m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
 		                    : m->kind == HV_M_CLOSED || m->kind == HV_M_MISSING
 		                        ? "la district pfa region england"

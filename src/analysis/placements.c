@@ -289,10 +289,54 @@ static haven_status read_regions(haven_ctx *ctx, hv_placements *ps)
 	return rc;
 }
 
+haven_status hv_placements_polygons(haven_ctx *ctx, hv_placements *ps)
+{
+	size_t na = ps->nla + ps->nregion + 1;
+	ps->awkb = calloc(na, sizeof *ps->awkb);
+	ps->awkb_n = calloc(na, sizeof *ps->awkb_n);
+	if (!ps->awkb || !ps->awkb_n)
+		return nomem(ctx);
+	sqlite3_stmt *st;
+	haven_status rc =
+	    hv_prepare(ctx, "SELECT kind, code, ST_AsBinary(geom) FROM area WHERE kind IN ('la', 'region')", &st);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0),
+		           *code = (const char *)sqlite3_column_text(st, 1);
+		long a = -1;
+		if (strcmp(kind, "la") == 0)
+			a = la_index(ps->priv, code);
+		for (size_t k = 0; strcmp(kind, "region") == 0 && k < ps->nregion; k++)
+			if (strcmp(ps->region_code[k], code) == 0)
+				a = (long)(ps->nla + k);
+		size_t n = (size_t)sqlite3_column_bytes(st, 2);
+		/* outside a scoped user's own areas a row keeps its counts (its
+		 * placing LA is counted under the user's scope) but has no polygon,
+		 * which the gate would take for an area out of scope */
+		if (a < 0 || !n || ps->awkb[a] ||
+		    (!ps->national && !(a < (long)ps->nla && hv_scope_has_la(ps->scope, code))))
+			continue;
+		if (!(ps->awkb[a] = malloc(n))) {
+			rc = nomem(ctx);
+			break;
+		}
+		memcpy(ps->awkb[a], sqlite3_column_blob(st, 2), n);
+		ps->awkb_n[a] = n;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the areas' polygons");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 void hv_placements_free(hv_placements *ps)
 {
 	if (!ps)
 		return;
+	for (size_t i = 0; ps->awkb && i < ps->nla + ps->nregion + 1; i++)
+		free(ps->awkb[i]);
+	free(ps->awkb);
+	free(ps->awkb_n);
 	free(ps->p);
 	free(ps->la);
 	free(ps->name);
@@ -577,17 +621,29 @@ static haven_status area_row(haven_ctx *ctx, haven_table *t, const hv_placements
 	haven_status rc;
 	if ((rc = hv_table_add_row(ctx, t)) ||
 	    (rc = hv_table_set_text(ctx, t, 0, l == LV_ENGLAND && !ps->national ? "scope" : level_names[l])) ||
-	    (rc = hv_table_set_text(ctx, t, 1, area_code(ps, a))))
+	    (rc = hv_table_set_text(ctx, t, 1, area_code(ps, a))) ||
+	    (rc = hv_table_set_text(ctx, t, 2, area_name(ps, a))))
 		return rc;
-	return hv_table_set_text(ctx, t, 2, area_name(ps, a));
+	/* an export's polygon: the LA's or the region's (England has none) */
+	if (ps->awkb && ps->awkb[a])
+		rc = hv_table_set_geom(ctx, t, haven_table_ncols(t) - 1, ps->awkb[a], ps->awkb_n[a]);
+	return rc;
 }
 
 /* ---- locations ------------------------------------------------------------ */
 
 enum { L_INSIDE_NEAR, L_INSIDE_FAR, L_OUTSIDE_NEAR, L_OUTSIDE_FAR, L_NOT_KNOWN, NLOC };
-static const char *const loc_cols[] = {
-    "geographic_level", "area_code",       "area_name", "inside_under_20", "inside_over_20",
-    "outside_under_20", "outside_over_20", "not_known", "total",           "parent"};
+static const char *const loc_cols[] = {"geographic_level",
+                                       "area_code",
+                                       "area_name",
+                                       "inside_under_20",
+                                       "inside_over_20",
+                                       "outside_under_20",
+                                       "outside_over_20",
+                                       "not_known",
+                                       "total",
+                                       "parent",
+                                       "geom"};
 
 static int loc_category(const hv_placed *p)
 {
@@ -644,13 +700,15 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 	         : asked == LV_REGION ? "region of the placing LA"
 	                              : "England");
 	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10, loc_cols, &t);
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10 + !!ps.awkb, loc_cols, &t);
 	if (!rc)
 		rc = hv_table_roles(ctx, t,
 		                    "geographic_level=label area_code=area:placing area_name=label"
 		                    " inside_under_20=count:children inside_over_20=count:children"
 		                    " outside_under_20=count:children outside_over_20=count:children"
 		                    " not_known=count:children total=count:children parent=parent");
+	if (!rc && ps.awkb)
+		rc = hv_table_roles(ctx, t, "geom=geometry:area");
 	if (!rc)
 		rc = hv_table_sum(ctx, t, "total",
 		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
@@ -1209,7 +1267,7 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 enum { K_HOMES, K_PLACES, K_IN, K_PLACED, K_OWN, K_ELSEWHERE, NK };
 static const char *const cap_cols[] = {"geographic_level", "area_code",          "area_name",       "homes",
                                        "places",           "children_placed_in", "children_placed", "placed_own_area",
-                                       "placed_elsewhere", "places_per_child",   "parent"};
+                                       "placed_elsewhere", "places_per_child",   "parent",          "geom"};
 
 haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
 {
@@ -1258,7 +1316,9 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 	haven_table *t = NULL;
 	if (!rc)
 		rc = hv_table_new(ctx, "Placements: capacity and sufficiency per local authority", HV_TABLE_DISCLOSED,
-		                  11, cap_cols, &t);
+		                  11 + !!ps.awkb, cap_cols, &t);
+	if (!rc && ps.awkb)
+		rc = hv_table_roles(ctx, t, "geom=geometry:area");
 	if (!rc)
 		rc = hv_table_roles(
 		    ctx, t,

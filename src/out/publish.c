@@ -61,41 +61,49 @@ static haven_status publish(haven_ctx *ctx, const haven_aggregate_opts *a, const
 	return rc;
 }
 
-/* Whether the measures asked for hold flows, and if so that flows is the
- * only one and the geography is la. */
-static int flows_asked(haven_ctx *ctx, const haven_aggregate_opts *a, haven_status *rc)
+/* The placements measure asked for (flows, placements_locations,
+ * placements_capacity), or NULL; *rc says when it is not alone or not by
+ * LA. */
+static const hv_measure *placements_asked(haven_ctx *ctx, const haven_aggregate_opts *a, haven_status *rc)
 {
-	int any = 0;
-	for (size_t k = 0; k < a->n_measures; k++)
-		any |= a->measures[k] && strcmp(a->measures[k], "flows") == 0;
+	const hv_measure *m = NULL;
 	*rc = HAVEN_OK;
-	if (any && a->n_measures > 1)
-		*rc = hv_error(ctx, HAVEN_ERR_USAGE, "the measure flows is exported on its own (--measures flows)");
-	else if (any && (!a->geography || strcmp(a->geography, "la") != 0))
-		*rc = hv_error(ctx, HAVEN_ERR_USAGE, "flows run between local authorities: use --geography la");
-	return any;
+	for (size_t k = 0; !m && k < a->n_measures; k++) {
+		const hv_measure *x = hv_measure_find(a->measures[k]);
+		if (x && (x->kind == HV_M_FLOWS || x->kind == HV_M_PLACEMENTS))
+			m = x;
+	}
+	if (m && a->n_measures > 1)
+		*rc = hv_error(ctx, HAVEN_ERR_USAGE, "the measure %s is exported on its own (--measures %s)", m->name,
+		               m->name);
+	else if (m && (!a->geography || strcmp(a->geography, "la") != 0))
+		*rc = hv_error(ctx, HAVEN_ERR_USAGE, "%s",
+		               m->kind == HV_M_FLOWS ? "flows run between local authorities: use --geography la"
+		                                     : "placements are by placing local authority: use --geography la");
+	return m;
 }
 
-/* The flows of the placements of a's window (as at a->as_at, or starting
- * a->from to a->to, or all held), released, then their top largest (0:
- * all), written with fn. */
-static haven_status publish_flows(haven_ctx *ctx, const haven_aggregate_opts *a, int top,
-                                  haven_status (*fn)(haven_ctx *, const haven_table *, const void *), const void *o,
-                                  haven_output_report *r)
+/* The placements measure m of a's window (as at a->as_at, or starting
+ * a->from to a->to, or all held; capacity as at a->as_at, default today)
+ * from the same reading and builders as 'haven placements', released; for
+ * flows then their top largest (0: all); written with fn. */
+static haven_status publish_placements(haven_ctx *ctx, const haven_aggregate_opts *a, const hv_measure *m, int top,
+                                       haven_status (*fn)(haven_ctx *, const haven_table *, const void *),
+                                       const void *o, haven_output_report *r)
 {
 	if (top < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows from 1");
-	haven_placements_query q = {0};
-	if (a->from || a->to) {
-		q.from = a->from;
-		q.to = a->to;
-	}
-	q.as_at = a->as_at;
+	int capacity = m->kind == HV_M_PLACEMENTS && strcmp(m->filter, "capacity") == 0;
+	if (capacity && (a->from || a->to))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "capacity is as at a date: give --as-at, not --from/--to");
+	haven_placements_query q = {.as_at = a->as_at, .from = a->from, .to = a->to, .by = "la"};
 	hv_placements ps;
 	haven_table *t = NULL;
-	haven_status rc = hv_placements_read(ctx, &q, 0, &ps);
-	if (!rc)
+	haven_status rc = hv_placements_read(ctx, &q, capacity, &ps);
+	if (!rc && m->kind == HV_M_FLOWS)
 		rc = hv_placements_flow_lines(ctx, &ps, &t);
+	else if (!rc && !(rc = hv_placements_polygons(ctx, &ps)))
+		rc = capacity ? hv_placements_capacity(ctx, &ps, &t) : hv_placements_locations(ctx, &ps, "la", &t);
 	hv_placements_free(&ps);
 	if (!rc) {
 		hv_control_rule rule = {a->threshold, a->k_homes};
@@ -132,8 +140,11 @@ haven_status haven_export(haven_ctx *ctx, const haven_aggregate_opts *a, const h
 {
 	hv_clear(ctx);
 	haven_status rc = hv_export_check(ctx, o);
-	if (!rc && flows_asked(ctx, a, &rc))
-		return rc ? rc : publish_flows(ctx, a, o->top, export_fn, o, report);
+	const hv_measure *m = rc ? NULL : placements_asked(ctx, a, &rc);
+	if (!rc && m && o->top && m->kind != HV_M_FLOWS)
+		rc = hv_error(ctx, HAVEN_ERR_USAGE, "--top is for the measure flows");
+	if (m)
+		return rc ? rc : publish_placements(ctx, a, m, o->top, export_fn, o, report);
 	if (!rc && o->top)
 		rc = hv_error(ctx, HAVEN_ERR_USAGE, "--top is for the measure flows");
 	return rc ? rc : publish(ctx, a, o->level, export_fn, o, report);
@@ -163,18 +174,25 @@ haven_status haven_map(haven_ctx *ctx, const haven_aggregate_opts *a, const have
 		agg.n_measures = n;
 	}
 	haven_map_opts mo = *o;
+	if (m->kind == HV_M_PLACEMENTS)
+		return hv_error(ctx, HAVEN_ERR_USAGE,
+		                "%s is a table of several columns: export it (haven export --measures %s), or map "
+		                "flows",
+		                m->name, m->name);
 	if (m->kind == HV_M_FLOWS) {
 		haven_aggregate_opts fa = *a;
 		const char *flows = "flows";
 		fa.measures = &flows;
 		fa.n_measures = 1;
 		haven_status rc = HAVEN_OK;
-		if (flows_asked(ctx, &fa, &rc) && !rc)
+		if (placements_asked(ctx, &fa, &rc) && !rc)
 			rc = hv_output_vacant(ctx, o->path, o->overwrite ? NULL : "not replaced without --force");
 		if (!rc && hv_flow_map_format(o->path) < 0)
 			rc = hv_error(ctx, HAVEN_ERR_USAGE, "%s: a flow map is a .png, .svg, .pdf or .html file",
 			              o->path ? o->path : "");
-		return rc ? rc : publish_flows(ctx, &fa, o->top ? o->top : HV_FLOW_MAP_TOP, flow_map_fn, &mo, report);
+		return rc ? rc
+		          : publish_placements(ctx, &fa, m, o->top ? o->top : HV_FLOW_MAP_TOP, flow_map_fn, &mo,
+		                               report);
 	}
 	if (o->top)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--top is for the measure flows");

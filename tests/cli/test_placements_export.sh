@@ -22,6 +22,10 @@
 #      published flows draws only those
 #   8  the HTML flow map in headless Chromium, offline (tests/map_browser.py):
 #      no request, as many arcs as its legend says are drawn
+#   9  the measures placements_locations and placements_capacity: byte for byte
+#      'haven placements locations --by la' and 'capacity' for DfE (under
+#      control), police and an LA (their scope); polygons in GeoPackage, none
+#      for a placing LA outside a scoped user's areas
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_NATIONAL:?run through ctest}"
 H=$HAVEN_BIN
@@ -209,4 +213,36 @@ fi
 "${run[@]}" python3 "$HAVEN_SOURCE_DIR/tests/map_browser.py" "$T/f.html" "$drawn" 08306b f2f2f2 ||
 	fail "8: the HTML flow map in Chromium"
 ok "8 the HTML flow map opens offline, makes no request and draws the $drawn arcs its legend counts"
+
+# ---- 9: DfE's locations and capacity as measures of an export -----------------------
+for u in dee pc leeds; do
+	HAVEN_USER=$u "$H" -q export "$S" --geography la --measures placements_locations "${W[@]}" --format csv \
+		--out "$T/loc_$u.csv" >/dev/null
+	HAVEN_USER=$u "$H" -q placements locations "$S" --by la "${W[@]}" --csv >"$T/loc_cli_$u.csv"
+	cmp -s "$T/loc_$u.csv" "$T/loc_cli_$u.csv" || fail "9: $u: the export's locations are not 'haven placements locations'"
+	HAVEN_USER=$u "$H" -q export "$S" --geography la --measures placements_capacity --as-at 2025-03-31 --format csv \
+		--out "$T/cap_$u.csv" >/dev/null
+	HAVEN_USER=$u "$H" -q placements capacity "$S" --as-at 2025-03-31 --csv >"$T/cap_cli_$u.csv"
+	cmp -s "$T/cap_$u.csv" "$T/cap_cli_$u.csv" || fail "9: $u: the export's capacity is not 'haven placements capacity'"
+done
+grep -q ',c,' "$T/loc_dee.csv" || fail "9: nothing suppressed for DfE: the case tests nothing"
+[ "$(wc -l <"$T/loc_pc.csv")" -gt 20 ] || fail "9: police see too few placing LAs"
+HAVEN_USER=dee "$H" -q export "$S" --geography la --measures placements_locations "${W[@]}" --format gpkg \
+	--out "$T/loc.gpkg" >/dev/null
+ogrinfo -ro -so -al "$T/loc.gpkg" >"$T/info"
+grep -q "Geometry: Multi Polygon" "$T/info" && grep -q "Feature Count: $(($(wc -l <"$T/loc_dee.csv") - 1))" "$T/info" ||
+	fail "9: the GeoPackage of locations: $(grep -E 'Geometry|Feature' "$T/info")"
+HAVEN_USER=pc "$H" -q export "$S" --geography la --measures placements_locations "${W[@]}" --format geojson \
+	--out "$T/loc_pc.geojson" >/dev/null
+py "$T/loc_pc.geojson" <<'PY' || fail "9: police's polygons"
+import json, sys
+WY = {"E08000032", "E08000033", "E08000034", "E08000035", "E08000036"}
+fs = json.load(open(sys.argv[1]))["features"]
+assert all((f["geometry"] is not None) == (f["properties"]["area_code"] in WY) for f in fs), "a polygon outside the force"
+PY
+expect_exit 2 "$H" export "$S" --geography la --measures placements_capacity --from 2024-04-01 --format csv --out "$T/bad.csv"
+expect_err "capacity is as at a date"
+expect_exit 2 "$H" export "$S" --geography region --measures placements_locations --format csv --out "$T/bad.csv"
+expect_err "placements are by placing local authority"
+ok "9 placements_locations and placements_capacity: 'haven placements' byte for byte for DfE, police and an LA"
 echo "all ok"
