@@ -1059,7 +1059,8 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 	for (size_t i = 0; !rc && i < ps.nla; i++)
 		if (hv_areas_surface_point(ctx, r->las, (long)i, &cx[i], &cy[i]))
 			cx[i] = cy[i] = NAN;
-	hv_clear(ctx);
+	if (!rc)
+		hv_clear(ctx); /* an LA without a point on surface has no lines, and no error */
 	for (size_t i = 0; !rc && i < ps.n; i++)
 		f[nf++] = (flow){ps.p[i].placing, ps.p[i].host >= 0 ? ps.p[i].host : -2, ps.p[i].child};
 	if (!rc && nf)
