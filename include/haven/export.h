@@ -27,6 +27,8 @@ typedef struct haven_export_opts {
 	                       GeoJSON is always RFC 7946 (CRS84) */
 	const char *level;  /* only the rows of this geographic_level; NULL: every row */
 	int overwrite;      /* replace an existing file or table */
+	int top;            /* the measure flows: keep the top largest flows after disclosure control, the
+	                       published rest summed as "other" (gate/fold.c); 0: every row */
 } haven_export_opts;
 
 /** Write released table t (haven_release'd) as o says: one layer whose

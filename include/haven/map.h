@@ -24,6 +24,7 @@ typedef struct haven_map_opts {
 	int nclasses;        /* 0: 5 */
 	const char *title;   /* NULL: from the table's title and metadata */
 	int overwrite;       /* replace an existing file */
+	int top;             /* the measure flows: the largest flows drawn; 0: 50 */
 } haven_map_opts;
 
 /** Draw the measure of the rows of released aggregate table t at o->level

@@ -848,6 +848,9 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 			if (a->ms[q] == a->ms[k])
 				return hv_error(ctx, HAVEN_ERR_USAGE, "the measure %s is asked for twice", names[k]);
 		hv_measure_kind kind = a->ms[k]->kind;
+		if (kind == HV_M_FLOWS || kind == HV_M_PLACEMENTS)
+			return hv_error(ctx, HAVEN_ERR_USAGE, "the measure %s is exported on its own (--measures %s)",
+			                names[k], names[k]);
 		if (*side > 0 &&
 		    (kind == HV_M_CLOSED || kind == HV_M_STAT || kind == HV_M_RATE || kind == HV_M_MISSING))
 			return hv_error(

@@ -73,6 +73,19 @@ static const hv_measure registry[] = {
     {"missing_ri_held_pct", "percent of returned episodes", "rate:missing_episodes",
      "episodes after which a return interview was held / episodes ended by the child's return x 100",
      "episodes returned in the period", HV_M_MISSING, "ri_held_pct", "missing_episodes", NULL, 100, NULL},
+    {"flows", "placements", "count:episodes",
+     "placements from the placing LA to the LA of the home, with distinct children, as lines between the LAs' "
+     "centres, with both margins (exported and mapped on their own, --geography la)",
+     "", HV_M_FLOWS, NULL, NULL, NULL, 0, NULL},
+    {"placements_locations", "placements", "count:children",
+     "DfE's location of placements by placing LA: inside_under_20, inside_over_20, outside_under_20, "
+     "outside_over_20, not_known and total, as 'haven placements locations --by la' (exported on its own)",
+     "", HV_M_PLACEMENTS, "locations", NULL, NULL, 0, NULL},
+    {"placements_capacity", "children", "count:children",
+     "capacity and sufficiency per LA as at the day: homes, places, children_placed_in (by other LAs), "
+     "children_placed, placed_own_area, placed_elsewhere, places_per_child, as 'haven placements capacity' "
+     "(exported on its own)",
+     "places / children placed", HV_M_PLACEMENTS, "capacity", NULL, NULL, 0, NULL},
 };
 #define NREGISTRY (sizeof registry / sizeof registry[0])
 
@@ -101,7 +114,9 @@ haven_status haven_measures(haven_ctx *ctx, haven_table **out)
 		const hv_measure *m = &registry[i];
 		/* Statistics are published per LA, region and England; closures
 		 * are counted per area, not on a grid. */
-		const char *where = m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
+		const char *where = m->kind == HV_M_FLOWS                          ? "la"
+		                    : m->kind == HV_M_PLACEMENTS                   ? "la region england"
+		                    : m->kind == HV_M_STAT || m->kind == HV_M_RATE ? "la region england"
 		                    : m->kind == HV_M_CLOSED || m->kind == HV_M_MISSING
 		                        ? "la district pfa region england"
 		                        : "la district pfa region england grid";

@@ -29,6 +29,10 @@ typedef enum hv_measure_kind {
 	HV_M_CLOSED,      /* homes closed or deregistered in snapshots received in the period */
 	HV_M_STAT,        /* a published statistic (src/ref/stats.c) */
 	HV_M_RATE,        /* numerator measure / denominator statistic x scale */
+	HV_M_FLOWS,       /* the flows of placements between LAs as lines (analysis/placements.c), exported and
+	                     mapped on their own, not by haven_aggregate */
+	HV_M_PLACEMENTS,  /* a table of placements by placing LA (analysis/placements.c), exported on its own:
+	                     filter "locations" or "capacity" */
 	HV_M_MISSING      /* of the episodes of children missing from care that began in the period at the
 	                     area's homes (missing_episode): filter says which figure - "episodes",
 	                     "children", "repeat", "per_100_places", "ri_held_pct" */

@@ -289,10 +289,54 @@ static haven_status read_regions(haven_ctx *ctx, hv_placements *ps)
 	return rc;
 }
 
+haven_status hv_placements_polygons(haven_ctx *ctx, hv_placements *ps)
+{
+	size_t na = ps->nla + ps->nregion + 1;
+	ps->awkb = calloc(na, sizeof *ps->awkb);
+	ps->awkb_n = calloc(na, sizeof *ps->awkb_n);
+	if (!ps->awkb || !ps->awkb_n)
+		return nomem(ctx);
+	sqlite3_stmt *st;
+	haven_status rc =
+	    hv_prepare(ctx, "SELECT kind, code, ST_AsBinary(geom) FROM area WHERE kind IN ('la', 'region')", &st);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0),
+		           *code = (const char *)sqlite3_column_text(st, 1);
+		long a = -1;
+		if (strcmp(kind, "la") == 0)
+			a = la_index(ps->priv, code);
+		for (size_t k = 0; strcmp(kind, "region") == 0 && k < ps->nregion; k++)
+			if (strcmp(ps->region_code[k], code) == 0)
+				a = (long)(ps->nla + k);
+		size_t n = (size_t)sqlite3_column_bytes(st, 2);
+		/* outside a scoped user's own areas a row keeps its counts (its
+		 * placing LA is counted under the user's scope) but has no polygon,
+		 * which the gate would take for an area out of scope */
+		if (a < 0 || !n || ps->awkb[a] ||
+		    (!ps->national && !(a < (long)ps->nla && hv_scope_has_la(ps->scope, code))))
+			continue;
+		if (!(ps->awkb[a] = malloc(n))) {
+			rc = nomem(ctx);
+			break;
+		}
+		memcpy(ps->awkb[a], sqlite3_column_blob(st, 2), n);
+		ps->awkb_n[a] = n;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the areas' polygons");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 void hv_placements_free(hv_placements *ps)
 {
 	if (!ps)
 		return;
+	for (size_t i = 0; ps->awkb && i < ps->nla + ps->nregion + 1; i++)
+		free(ps->awkb[i]);
+	free(ps->awkb);
+	free(ps->awkb_n);
 	free(ps->p);
 	free(ps->la);
 	free(ps->name);
@@ -382,17 +426,19 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 
 	sqlite3_stmt *st;
 	if (ps->day >= 0)
-		rc = hv_prepare(ctx,
-		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
-		                " FROM placement"
-		                " WHERE start_day <= ?1 AND (end_day IS NULL OR end_day > ?1)",
-		                &st);
+		rc = hv_prepare(
+		    ctx,
+		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		    " FROM placement"
+		    " WHERE start_day <= ?1 AND (end_day IS NULL OR end_day > ?1)",
+		    &st);
 	else
-		rc = hv_prepare(ctx,
-		                "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
-		                " FROM placement"
-		                " WHERE start_day BETWEEN ?2 AND ?3",
-		                &st);
+		rc = hv_prepare(
+		    ctx,
+		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		    " FROM placement"
+		    " WHERE start_day BETWEEN ?2 AND ?3",
+		    &st);
 	if (rc) {
 		free(in_scope);
 		return rc;
@@ -575,17 +621,29 @@ static haven_status area_row(haven_ctx *ctx, haven_table *t, const hv_placements
 	haven_status rc;
 	if ((rc = hv_table_add_row(ctx, t)) ||
 	    (rc = hv_table_set_text(ctx, t, 0, l == LV_ENGLAND && !ps->national ? "scope" : level_names[l])) ||
-	    (rc = hv_table_set_text(ctx, t, 1, area_code(ps, a))))
+	    (rc = hv_table_set_text(ctx, t, 1, area_code(ps, a))) ||
+	    (rc = hv_table_set_text(ctx, t, 2, area_name(ps, a))))
 		return rc;
-	return hv_table_set_text(ctx, t, 2, area_name(ps, a));
+	/* an export's polygon: the LA's or the region's (England has none) */
+	if (ps->awkb && ps->awkb[a])
+		rc = hv_table_set_geom(ctx, t, haven_table_ncols(t) - 1, ps->awkb[a], ps->awkb_n[a]);
+	return rc;
 }
 
 /* ---- locations ------------------------------------------------------------ */
 
 enum { L_INSIDE_NEAR, L_INSIDE_FAR, L_OUTSIDE_NEAR, L_OUTSIDE_FAR, L_NOT_KNOWN, NLOC };
-static const char *const loc_cols[] = {
-    "geographic_level", "area_code",       "area_name", "inside_under_20", "inside_over_20",
-    "outside_under_20", "outside_over_20", "not_known", "total",           "parent"};
+static const char *const loc_cols[] = {"geographic_level",
+                                       "area_code",
+                                       "area_name",
+                                       "inside_under_20",
+                                       "inside_over_20",
+                                       "outside_under_20",
+                                       "outside_over_20",
+                                       "not_known",
+                                       "total",
+                                       "parent",
+                                       "geom"};
 
 static int loc_category(const hv_placed *p)
 {
@@ -642,13 +700,15 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 	         : asked == LV_REGION ? "region of the placing LA"
 	                              : "England");
 	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10, loc_cols, &t);
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10 + !!ps.awkb, loc_cols, &t);
 	if (!rc)
 		rc = hv_table_roles(ctx, t,
 		                    "geographic_level=label area_code=area:placing area_name=label"
 		                    " inside_under_20=count:children inside_over_20=count:children"
 		                    " outside_under_20=count:children outside_over_20=count:children"
 		                    " not_known=count:children total=count:children parent=parent");
+	if (!rc && ps.awkb)
+		rc = hv_table_roles(ctx, t, "geom=geometry:area");
 	if (!rc)
 		rc = hv_table_sum(ctx, t, "total",
 		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
@@ -659,7 +719,8 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 		    ctx, t, "definitions",
 		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
 		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
-		    "origin in a straight line; not_known: no origin district given, or the home has no point; total: all (docs/placements.md)");
+		    "origin in a straight line; not_known: no origin district given, or the home has no point; total: "
+		    "all (docs/placements.md)");
 	if (!rc)
 		rc = hv_table_object(ctx, t, "placements: location by placing area");
 	for (int l = hi; !rc && l >= lo; l--) {
@@ -758,6 +819,28 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The cells of the matrix: the runs of (from, to) of f[0..nf), sorted.
+ * \param cells on HAVEN_OK malloc'd (NULL when none); the caller frees */
+static haven_status matrix_cells(haven_ctx *ctx, const flow *f, size_t nf, cell **cells, size_t *nc)
+{
+	size_t cap = 0;
+	*cells = NULL;
+	*nc = 0;
+	for (size_t i = 0, j; i < nf; i = j) {
+		for (j = i + 1; j < nf && f[j].from == f[i].from && f[j].to == f[i].to; j++)
+			;
+		if (*nc == cap) {
+			cap = cap ? cap * 2 : 1024;
+			cell *more = realloc(*cells, cap * sizeof *more);
+			if (!more)
+				return nomem(ctx);
+			*cells = more;
+		}
+		(*cells)[(*nc)++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i), 1};
+	}
+	return HAVEN_OK;
+}
+
 haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const char *at, int top, haven_table **out)
 {
 	*out = NULL;
@@ -773,7 +856,7 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	flow *f = rc ? NULL : malloc((ps.n ? ps.n : 1) * sizeof *f);
 	cell *cells = NULL;
 	uint32_t *buf = NULL;
-	size_t nf = 0, nc = 0, ccap = 0, bcap = 0;
+	size_t nf = 0, nc = 0, bcap = 0;
 	haven_table *t = NULL;
 	if (!rc && !f)
 		rc = nomem(ctx);
@@ -787,20 +870,8 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	if (!rc && nf)
 		qsort(f, nf, sizeof *f, cmp_flow);
 	/* the cells of the matrix: runs of (from, to) */
-	for (size_t i = 0, j; !rc && i < nf; i = j) {
-		for (j = i + 1; j < nf && f[j].from == f[i].from && f[j].to == f[i].to; j++)
-			;
-		if (nc == ccap) {
-			ccap = ccap ? ccap * 2 : 1024;
-			cell *more = realloc(cells, ccap * sizeof *more);
-			if (!more) {
-				rc = nomem(ctx);
-				break;
-			}
-			cells = more;
-		}
-		cells[nc++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i), 1};
-	}
+	if (!rc)
+		rc = matrix_cells(ctx, f, nf, &cells, &nc);
 	if (!rc && top > 0 && (size_t)top < nc) {
 		qsort(cells, nc, sizeof *cells, cmp_cell_size);
 		for (size_t k = 0; k < nc; k++)
@@ -915,6 +986,212 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	return done(rc, t, out);
 }
 
+/* ---- the flow matrix as lines, with both margins (haven export, haven map) ---- */
+
+static const char *const line_cols[] = {"geographic_level", "placing_code", "placing_name", "host_code",
+                                        "host_name",        "placements",   "children",     "placing_parent",
+                                        "host_parent",      "geom"};
+
+/* WKB (ISO, little-endian) of the line from (x0, y0) to (x1, y1). */
+static void line_wkb(unsigned char b[41], double x0, double y0, double x1, double y1)
+{
+	const uint32_t type = 2, n = 2;
+	const double xy[4] = {x0, y0, x1, y1};
+	b[0] = 1; /* NDR: the build's hosts are little-endian, checked below */
+	memcpy(b + 1, &type, 4);
+	memcpy(b + 5, &n, 4);
+	memcpy(b + 9, xy, sizeof xy);
+}
+
+/* One row of the matrix: placing area a (-1: all, England) to host b (-1:
+ * all, -2: the home's LA not known). */
+static haven_status line_row(haven_ctx *ctx, haven_table *t, const hv_placements *ps, long a, long b, int64_t pl,
+                             int64_t ch, const double *cx, const double *cy)
+{
+	const char *pc = a < 0 ? ENGLAND : area_code(ps, a), *pn = a < 0 ? "all areas" : area_name(ps, a);
+	const char *hc = b == -1 ? ENGLAND : b == -2 ? "unknown" : area_code(ps, b);
+	const char *hn = b == -1 ? "all areas" : b == -2 ? "home's LA not known" : area_name(ps, b);
+	haven_status rc;
+	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, "la")) ||
+	    (rc = hv_table_set_text(ctx, t, 1, pc)) || (rc = hv_table_set_text(ctx, t, 2, pn)) ||
+	    (rc = hv_table_set_text(ctx, t, 3, hc)) || (rc = hv_table_set_text(ctx, t, 4, hn)) ||
+	    (rc = hv_table_set_int(ctx, t, 5, pl)) || (rc = hv_table_set_int(ctx, t, 6, ch)) ||
+	    (rc = hv_table_set_text(ctx, t, 7, a < 0 ? "" : ENGLAND)) ||
+	    (rc = hv_table_set_text(ctx, t, 8, b == -1 ? "" : ENGLAND)))
+		return rc;
+	/* a line between two LAs' centres; none for a margin, a flow within an
+	 * LA or to an unknown LA */
+	if (a < 0 || b < 0 || a == b || isnan(cx[a]) || isnan(cx[b]))
+		return HAVEN_OK;
+	unsigned char wkb[41];
+	line_wkb(wkb, cx[a], cy[a], cx[b], cy[b]);
+	return hv_table_set_geom(ctx, t, 9, wkb, sizeof wkb);
+}
+
+static int cmp_flow_host(const void *p, const void *q)
+{
+	const flow *x = p, *y = q;
+	if (x->to != y->to)
+		return (x->to > y->to) - (x->to < y->to);
+	return (x->child > y->child) - (x->child < y->child);
+}
+
+haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
+{
+	*out = NULL;
+	const uint16_t one = 1;
+	unsigned char first_byte;
+	memcpy(&first_byte, &one, 1);
+	if (first_byte != 1)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "flow lines are written on little-endian hosts only");
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	const reg *r = ps.priv;
+	haven_status rc = HAVEN_OK;
+	size_t nf = 0, nc = 0;
+	flow *f = malloc((ps.n ? ps.n : 1) * sizeof *f);
+	cell *cells = NULL;
+	double *cx = malloc((ps.nla + 1) * sizeof *cx), *cy = malloc((ps.nla + 1) * sizeof *cy);
+	haven_table *t = NULL;
+	if (!f || !cx || !cy)
+		rc = nomem(ctx);
+	/* each LA's centre: its point on surface, as a placement's origin is
+	 * when no district is given (data/placement.c) */
+	for (size_t i = 0; !rc && i < ps.nla; i++)
+		if (hv_areas_surface_point(ctx, r->las, (long)i, &cx[i], &cy[i]))
+			cx[i] = cy[i] = NAN;
+	if (!rc)
+		hv_clear(ctx); /* an LA without a point on surface has no lines, and no error */
+	for (size_t i = 0; !rc && i < ps.n; i++)
+		f[nf++] = (flow){ps.p[i].placing, ps.p[i].host >= 0 ? ps.p[i].host : -2, ps.p[i].child};
+	if (!rc && nf)
+		qsort(f, nf, sizeof *f, cmp_flow);
+	if (!rc)
+		rc = matrix_cells(ctx, f, nf, &cells, &nc);
+	sort_ps = &ps;
+	if (!rc && nc)
+		qsort(cells, nc, sizeof *cells, cmp_cell_order);
+	if (!rc)
+		rc = hv_table_new(ctx, "Placements: flows between local authorities", HV_TABLE_DISCLOSED, 10, line_cols,
+		                  &t);
+	if (!rc)
+		rc = hv_table_roles(ctx, t,
+		                    ps.day >= 0 ? "geographic_level=label placing_code=area:placing placing_name=label"
+		                                  " host_code=area:placing host_name=label placements=count:episodes"
+		                                  " children=count:children placing_parent=parent host_parent=parent"
+		                                  " geom=geometry:area"
+		                                : "geographic_level=label placing_code=area:placing placing_name=label"
+		                                  " host_code=area:placing host_name=label placements=count:episodes"
+		                                  " children=count:distinct placing_parent=parent host_parent=parent"
+		                                  " geom=geometry:area");
+	/* both margins: a placing LA's flows add up to its row total (host
+	 * England), a host LA's to its column total (placing England), so that a
+	 * suppressed flow gets a complement in its row and in its column.  As at
+	 * a day each child is in one placement, so children add up too; over a
+	 * period a child may be in several flows, and children are distinct
+	 * counts (in no total) while placements carry the margins. */
+	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "host_code", "host_parent", "placing_code");
+	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_parent", "host_code");
+	if (!rc)
+		rc = common_meta(ctx, &ps, t);
+	if (!rc)
+		rc = hv_table_meta_set(
+		    ctx, t, "definitions",
+		    "one row per placing LA and host LA (the home's LA on the day): placements, and distinct children "
+		    "in the flow; host England: the placing LA's total (its row); placing England: the host LA's total "
+		    "(its column); a line from the placing LA's centre to the host LA's (each LA's point on surface); "
+		    "none for a flow within an LA, to a home whose LA is not known, or a total (docs/placements.md)");
+	if (!rc)
+		rc = hv_table_object(ctx, t, "placements: flows between LAs (lines)");
+	/* the rows: each placing LA's flows then its total; the column totals;
+	 * the grand total */
+	int64_t all_p = 0;
+	for (size_t i = 0, j; !rc && i < nc; i = j) {
+		int64_t tp = 0;
+		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
+			tp += cells[j].placements;
+			rc = line_row(ctx, t, &ps, cells[j].from, cells[j].to, cells[j].placements, cells[j].children,
+			              cx, cy);
+		}
+		/* distinct children of the placing LA: f is sorted by (from, to,
+		 * child); count the children of the run once each */
+		size_t lo = 0, hi = nf;
+		while (lo < hi) {
+			size_t m = lo + (hi - lo) / 2;
+			if (f[m].from < cells[i].from)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		hi = lo;
+		while (hi < nf && f[hi].from == cells[i].from)
+			hi++;
+		int64_t tc = 0;
+		uint32_t *kids = rc ? NULL : malloc((hi - lo + 1) * sizeof *kids);
+		if (!rc && !kids)
+			rc = nomem(ctx);
+		for (size_t k = lo; !rc && k < hi; k++)
+			kids[k - lo] = f[k].child;
+		if (!rc && hi > lo)
+			qsort(kids, hi - lo, sizeof *kids, cmp_u32);
+		for (size_t k = 0; !rc && k < hi - lo; k++)
+			tc += !k || kids[k] != kids[k - 1];
+		free(kids);
+		all_p += tp;
+		if (!rc)
+			rc = line_row(ctx, t, &ps, cells[i].from, -1, tp, tc, cx, cy);
+	}
+	/* column totals: by host, then child */
+	if (!rc && nf)
+		qsort(f, nf, sizeof *f, cmp_flow_host);
+	long *hosts = rc ? NULL : malloc((ps.nla + 2) * sizeof *hosts);
+	int64_t(*col)[2] = rc ? NULL : calloc(ps.nla + 2, sizeof *col);
+	if (!rc && (!hosts || !col))
+		rc = nomem(ctx);
+	for (size_t i = 0, j; !rc && i < nf; i = j) {
+		for (j = i + 1; j < nf && f[j].to == f[i].to; j++)
+			;
+		size_t at = f[i].to < 0 ? ps.nla : (size_t)f[i].to;
+		col[at][0] = (int64_t)(j - i);
+		col[at][1] = 0;
+		for (size_t k = i; k < j; k++)
+			col[at][1] += k == i || f[k].child != f[k - 1].child;
+	}
+	size_t nh = 0;
+	for (size_t b = 0; !rc && b < ps.nla; b++)
+		if (col[b][0])
+			hosts[nh++] = (long)b;
+	if (!rc && nh)
+		qsort(hosts, nh, sizeof *hosts, cmp_area);
+	for (size_t k = 0; !rc && k < nh; k++)
+		rc = line_row(ctx, t, &ps, -1, hosts[k], col[hosts[k]][0], col[hosts[k]][1], cx, cy);
+	if (!rc && col && col[ps.nla][0])
+		rc = line_row(ctx, t, &ps, -1, -2, col[ps.nla][0], col[ps.nla][1], cx, cy);
+	int64_t all_c = 0;
+	if (!rc && nf) {
+		uint32_t *kids = malloc(nf * sizeof *kids);
+		if (!kids)
+			rc = nomem(ctx);
+		for (size_t k = 0; !rc && k < nf; k++)
+			kids[k] = f[k].child;
+		if (!rc)
+			qsort(kids, nf, sizeof *kids, cmp_u32);
+		for (size_t k = 0; !rc && k < nf; k++)
+			all_c += !k || kids[k] != kids[k - 1];
+		free(kids);
+	}
+	if (!rc)
+		rc = line_row(ctx, t, &ps, -1, -1, all_p, all_c, cx, cy);
+	free(hosts);
+	free(col);
+	free(f);
+	free(cells);
+	free(cx);
+	free(cy);
+	return done(rc, t, out);
+}
+
 /* ---- net movement --------------------------------------------------------------- */
 
 haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
@@ -991,7 +1268,7 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 enum { K_HOMES, K_PLACES, K_IN, K_PLACED, K_OWN, K_ELSEWHERE, NK };
 static const char *const cap_cols[] = {"geographic_level", "area_code",          "area_name",       "homes",
                                        "places",           "children_placed_in", "children_placed", "placed_own_area",
-                                       "placed_elsewhere", "places_per_child",   "parent"};
+                                       "placed_elsewhere", "places_per_child",   "parent",          "geom"};
 
 haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
 {
@@ -1040,7 +1317,9 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 	haven_table *t = NULL;
 	if (!rc)
 		rc = hv_table_new(ctx, "Placements: capacity and sufficiency per local authority", HV_TABLE_DISCLOSED,
-		                  11, cap_cols, &t);
+		                  11 + !!ps.awkb, cap_cols, &t);
+	if (!rc && ps.awkb)
+		rc = hv_table_roles(ctx, t, "geom=geometry:area");
 	if (!rc)
 		rc = hv_table_roles(
 		    ctx, t,

@@ -51,6 +51,8 @@ typedef struct hv_placements {
 	int aggregates_only;  /* the actor may have aggregates only */
 	char period[64];      /* "as at D" or "D/D", for the metadata */
 	void *priv;           /* the homes and boundaries read (placements.c) */
+	unsigned char **awkb; /* with hv_placements_polygons: area i's polygon (WKB), or NULL */
+	size_t *awkb_n;
 } hv_placements;
 
 /** Read and measure the placements of q (as_at, or from/to, or all) that the
@@ -61,6 +63,12 @@ typedef struct hv_placements {
  * \param out on HAVEN_OK filled in; the caller frees with hv_placements_free(). */
 haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q, int default_today, hv_placements *out);
 void hv_placements_free(hv_placements *ps);
+
+/** For an export: the LA and region polygons of ps's areas, so that the
+ *  tables by area (locations, capacity) end with a column geom
+ *  (geometry:area; England's row has none, nor, for a scoped user, an area
+ *  outside the scope).  Freed with ps. */
+haven_status hv_placements_polygons(haven_ctx *ctx, hv_placements *ps);
 
 /** The tables of haven/placements.h built from placements already read
  *  (ps borrowed, unchanged; one read serves every table, as an export of
@@ -73,6 +81,16 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *ps, co
 haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *ps, const char *level, int top,
                                  haven_table **out);
 haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
+
+/** The LA to LA matrix of ps for an export and a flow map: one row per
+ *  placing LA and host LA (placements, distinct children), each placing
+ *  LA's row total (host England), each host LA's column total (placing
+ *  England) and the grand total, declared as two hierarchies so that the
+ *  gate protects both margins; a line (geometry:area) from the placing LA's
+ *  centre to the host LA's for each flow between two LAs.  ps borrowed.
+ * \param out on HAVEN_OK a new sealed table; release it with haven_release()
+ *            and free it with haven_table_free(). */
+haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
 haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *ps, haven_table **out);
 
 #endif

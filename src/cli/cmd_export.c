@@ -16,6 +16,16 @@
 		"force", no_argument, NULL, 'F'                                                                        \
 	}
 
+/* --top N: a number of flows from 1; 0 (printed) when it is not. */
+static int top_opt(const char *arg)
+{
+	uint64_t v;
+	if (cli_parse_uint(arg, 100000, &v) && v >= 1)
+		return (int)v;
+	fprintf(stderr, "haven: --top '%s' wants a number of flows from 1 to 100000\n", cli_esc(arg));
+	return 0;
+}
+
 /* Parse one of AGGREGATE_OPTIONS into a; 1 if c was one, 0 if not, -1 on a
  * bad value (printed). */
 static int aggregate_opt(int c, haven_aggregate_opts *a, const char **out, int *force)
@@ -57,6 +67,7 @@ haven_status cmd_export(haven_ctx *ctx, int argc, char **argv)
 	                                     {"crs", required_argument, NULL, 'c'},
 	                                     {"level", required_argument, NULL, 'L'},
 	                                     {"list-measures", no_argument, NULL, 'M'},
+	                                     {"top", required_argument, NULL, 'N'},
 	                                     CLI_FORMAT_OPTIONS,
 	                                     {NULL, 0, NULL, 0}};
 	haven_aggregate_opts a = {0};
@@ -82,6 +93,8 @@ haven_status cmd_export(haven_ctx *ctx, int argc, char **argv)
 			e.level = optarg;
 		else if (c == 'M')
 			list = 1;
+		else if (c == 'N')
+			st = (e.top = top_opt(optarg)) ? HAVEN_OK : HAVEN_ERR_USAGE;
 		else if (!cli_format_opt(c, &fmt))
 			st = cli_usage();
 	}
@@ -112,6 +125,7 @@ haven_status cmd_map(haven_ctx *ctx, int argc, char **argv)
 	                                     {"classes", required_argument, NULL, 'k'},
 	                                     {"nclasses", required_argument, NULL, 'n'},
 	                                     {"title", required_argument, NULL, 'i'},
+	                                     {"top", required_argument, NULL, 'N'},
 	                                     {NULL, 0, NULL, 0}};
 	haven_aggregate_opts a = {0};
 	haven_map_opts m = {0};
@@ -130,7 +144,10 @@ haven_status cmd_map(haven_ctx *ctx, int argc, char **argv)
 			m.classes = optarg;
 		else if (c == 'i')
 			m.title = optarg;
-		else if (c == 'n' && cli_parse_uint(optarg, 9, &v) && v >= 2)
+		else if (c == 'N') {
+			if (!(m.top = top_opt(optarg)))
+				return HAVEN_ERR_USAGE;
+		} else if (c == 'n' && cli_parse_uint(optarg, 9, &v) && v >= 2)
 			m.nclasses = (int)v;
 		else if (c == 'n') {
 			fprintf(stderr, "haven: --nclasses '%s': from 2 to 9\n", cli_esc(optarg));

@@ -178,7 +178,7 @@ const cli_cmd cli_commands[] = {
 	{"export",
 	 "STORE --geography G [--measures LIST] --format F --out FILE|PG:CONNINFO [--as-at DATE]\n"
 	 "             [--from DATE --to DATE] [--layer NAME] [--crs CRS] [--level L] [--threshold N]\n"
-	 "             [--k-homes N] [--force]  |  --list-measures [--csv|--json]",
+	 "             [--k-homes N] [--top N] [--force]  |  --list-measures [--csv|--json]",
 	 "export an aggregate of homes, places and rates by area (GeoJSON, GPKG, FGB, CSV, PostGIS)",
 	 "  --geography G       la (with regions and England), district, pfa, region, england, or\n"
 	 "                      grid:METRES (cells of fewer than k homes merge upward, side doubled)\n"
@@ -196,13 +196,18 @@ const cli_cmd cli_commands[] = {
 	 "  --k-homes N         district and grid cells hold at least N homes (never below 10)\n"
 	 "  --force             replace an existing file or table\n"
 	 "  --list-measures     print the registry of measures (name, unit, class, computed)\n"
+	 "  --measures flows    placements between LAs as lines, both margins (--geography la; --as-at:\n"
+	 "                      open on the day, --from/--to: starting in the period, neither: all)\n"
+	 "  --top N             flows: the N largest published after control, the rest as 'other'\n"
+	 "  --measures placements_locations | placements_capacity  the tables of 'haven placements\n"
+	 "                      locations --by la' and 'capacity' with the LAs' polygons\n"
 	 "Released through the gate: your scope, disclosure control, an audit entry, the marking.\n"
 	 "Aggregates: docs/measures.md; formats and metadata: docs/export.md.\n",
 	 cmd_export, CLI_ACTS},
 	{"map",
 	 "STORE --measure M --geography G --out FILE.png|svg|pdf|html [--as-at DATE] [--from DATE\n"
 	 "             --to DATE] [--level L] [--classes quantile|jenks] [--nclasses N] [--title T]\n"
-	 "             [--threshold N] [--k-homes N] [--force]",
+	 "             [--threshold N] [--k-homes N] [--top N] [--force]",
 	 "draw a map of one measure by area: PNG, SVG, PDF, or an offline HTML page",
 	 "  --measure M         a rate is a choropleth, a count proportional circles\n"
 	 "  --geography G       as for export\n"
@@ -212,7 +217,11 @@ const cli_cmd cli_commands[] = {
 	 "  --classes K         quantile (default) or jenks;  --nclasses N  2 to 9 (default 5)\n"
 	 "  --title T           the map's title (default: from the measure and the date)\n"
 	 "  --as-at, --from, --to, --threshold, --k-homes, --force  as for export\n"
-	 "Released through the gate like an export: suppressed areas are hatched.  docs/maps.md\n",
+	 "  --measure flows     the flow map: the largest published flows of placements between LAs\n"
+	 "                      as curved arcs, width by placements, arrowheads at the host\n"
+	 "  --top N             flows: how many are drawn (default 50)\n"
+	 "Released through the gate like an export: suppressed areas are hatched, suppressed flows\n"
+	 "never drawn.  docs/maps.md, docs/placements.md\n",
 	 cmd_map, CLI_ACTS},
 	{"missing trends",
 	 "STORE --by month|quarter|year|fy --area la|host-la|pfa|region|home|england [--from DATE]\n"

@@ -1447,17 +1447,13 @@ static size_t without_source_map(const unsigned char *text, size_t n)
 
 /* The page: everything inlined, so that it opens offline and asks nothing
  * of any server; its Content-Security-Policy forbids every fetch as well. */
-static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
+static haven_status html_page(haven_ctx *ctx, FILE *f, const hv_map_html *h)
 {
-	haven_ctx *ctx = m->ctx;
 	unsigned char *css = NULL, *js = NULL;
 	size_t css_n, js_n;
-	char *cfg = NULL;
 	haven_status rc = read_leaflet(ctx, "leaflet.css", &css, &css_n);
 	if (!rc)
 		rc = read_leaflet(ctx, "leaflet.min.js", &js, &js_n);
-	if (!rc)
-		rc = html_config(m, &cfg);
 	if (!rc && (strstr((const char *)css, "</") || strstr((const char *)js, "</script")))
 		rc = hv_error(ctx, HAVEN_ERR_FORMAT, "%s: Leaflet holds text that would end its element", LEAFLET_DIR);
 	if (rc) {
@@ -1465,89 +1461,130 @@ static haven_status write_page(map *m, FILE *f, const char *geojson, size_t n)
 		free(js);
 		return rc;
 	}
-	char title[512], sub[512];
-	titles(m, title, sizeof title, sub, sizeof sub);
-	const char *marking = haven_table_marking(m->t);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
 	      "style-src 'unsafe-inline'; img-src data:\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
 	      f);
-	html_text(f, title);
+	html_text(f, h->title);
 	fputs("</title>\n<style>\n", f);
 	fwrite(css, 1, without_source_map(css, css_n), f);
 	fprintf(f, "\n%s\n</style>\n<script>\n", page_css);
 	fwrite(js, 1, without_source_map(js, js_n), f);
 	fputs("\n</script>\n</head>\n<body>\n", f);
-	if (marking) {
+	if (h->marking) {
 		fputs("<div class=\"marking\">", f);
-		html_text(f, marking);
+		html_text(f, h->marking);
 		fputs("</div>\n", f);
 	}
 	fputs("<header><h1>", f);
-	html_text(f, title);
+	html_text(f, h->title);
 	fputs("</h1><p class=\"sub\">", f);
-	html_text(f, sub);
+	html_text(f, h->sub);
 	fputs("</p></header>\n<main><div id=\"map\"></div>\n", f);
-	html_legend(m, f);
+	h->legend(f, h->arg);
 	fputs("</main>\n<footer>", f);
-	hv_page_notes nt;
-	footer_notes(m, "Map in longitude and latitude (Web Mercator), no background tiles", &nt);
-	const char *paras[] = {nt.attribution, nt.rule, nt.dates};
+	const char *paras[] = {h->notes->attribution, h->notes->rule, h->notes->dates};
 	for (int i = 0; i < 3; i++)
-		if (*paras[i]) {
+		if (paras[i] && *paras[i]) {
 			fputs("<p>", f);
 			html_text(f, paras[i]);
 			fputs("</p>", f);
 		}
 	fputs("</footer>\n", f);
-	if (marking) {
+	if (h->marking) {
 		fputs("<div class=\"marking\">", f);
-		html_text(f, marking);
+		html_text(f, h->marking);
 		fputs("</div>\n", f);
 	}
-	fputs(hatch_svg, f);
-	json_script(f, "haven-data", geojson, n);
-	json_script(f, "haven-map", cfg, strlen(cfg));
-	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_js);
+	if (h->extra)
+		fputs(h->extra, f);
+	for (size_t i = 0; i < h->njson; i++)
+		json_script(f, h->json[i].id, h->json[i].text, h->json[i].n);
+	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", h->script);
 	free(css);
 	free(js);
-	cJSON_free(cfg);
 	return HAVEN_OK;
 }
 
-/* The page around geojson, into the file o->path. */
-static haven_status write_html(map *m, const char *geojson, size_t n)
+void hv_map_html_text(FILE *f, const char *s)
+{
+	html_text(f, s);
+}
+
+haven_status hv_map_html_write(haven_ctx *ctx, const char *path, int overwrite, const hv_map_html *h)
 {
 	hv_output out;
-	haven_status rc =
-	    hv_output_open(m->ctx, m->o->path, m->o->overwrite ? NULL : "not replaced without --force", &out);
+	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &out);
 	if (rc)
 		return rc;
-	if ((rc = write_page(m, out.f, geojson, n))) {
+	if ((rc = html_page(ctx, out.f, h))) {
 		hv_output_abort(&out);
 		return rc;
 	}
-	return hv_output_commit(m->ctx, &out);
+	return hv_output_commit(ctx, &out);
 }
 
-/* The rows at the level as GeoJSON from the export's writer (RFC 7946, in
- * memory: one writer of GeoJSON), and the page around it. */
+static void legend_of(FILE *f, void *arg)
+{
+	html_legend(arg, f);
+}
+
+/* The page of map m around geojson, into the file o->path. */
+static haven_status write_html(map *m, const char *geojson, size_t n)
+{
+	char *cfg = NULL;
+	haven_status rc = html_config(m, &cfg);
+	if (rc)
+		return rc;
+	char title[512], sub[512];
+	titles(m, title, sizeof title, sub, sizeof sub);
+	hv_page_notes nt;
+	footer_notes(m, "Map in longitude and latitude (Web Mercator), no background tiles", &nt);
+	hv_map_html h = {.title = title,
+	                 .sub = sub,
+	                 .marking = haven_table_marking(m->t),
+	                 .legend = legend_of,
+	                 .arg = m,
+	                 .notes = &nt,
+	                 .extra = hatch_svg,
+	                 .json = {{"haven-data", geojson, n}, {"haven-map", cfg, strlen(cfg)}},
+	                 .njson = 2,
+	                 .script = page_js};
+	rc = hv_map_html_write(m->ctx, m->o->path, m->o->overwrite, &h);
+	cJSON_free(cfg);
+	return rc;
+}
+
+haven_status hv_map_geojson(haven_ctx *ctx, const haven_table *t, const char *level, char **json, size_t *n)
+{
+	char mem[64];
+	*json = NULL;
+	*n = 0;
+	snprintf(mem, sizeof mem, "/vsimem/haven-map-%p.geojson", (const void *)t);
+	haven_export_opts eo = {.format = "geojson", .path = mem, .level = level, .overwrite = 1};
+	haven_status rc = haven_export_write(ctx, t, &eo);
+	vsi_l_offset len = 0;
+	GByte *buf = rc ? NULL : VSIGetMemFileBuffer(mem, &len, TRUE);
+	if (!rc && !buf)
+		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: the map's GeoJSON was not written", mem);
+	VSIUnlink(mem);
+	if (rc)
+		return rc;
+	*json = (char *)buf;
+	*n = (size_t)len;
+	return HAVEN_OK;
+}
+
+/* The rows at the level as GeoJSON, and the page around it. */
 static haven_status export_html(map *m)
 {
-	haven_ctx *ctx = m->ctx;
-	char mem[64];
-	snprintf(mem, sizeof mem, "/vsimem/haven-map-%p.geojson", (void *)m);
-	haven_export_opts eo = {.format = "geojson", .path = mem, .level = m->o->level, .overwrite = 1};
-	haven_status rc = haven_export_write(ctx, m->t, &eo);
-	vsi_l_offset n = 0;
-	GByte *json = rc ? NULL : VSIGetMemFileBuffer(mem, &n, TRUE);
-	if (!rc && !json)
-		rc = hv_error(ctx, HAVEN_ERR_GDAL, "%s: the map's GeoJSON was not written", mem);
+	char *json;
+	size_t n;
+	haven_status rc = hv_map_geojson(m->ctx, m->t, m->o->level, &json, &n);
 	if (!rc)
-		rc = write_html(m, (const char *)json, (size_t)n);
+		rc = write_html(m, json, n);
 	CPLFree(json);
-	VSIUnlink(mem);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #define HAVEN_OUT_MAP_H
 
 #include <geos_c.h>
+#include <stdio.h>
 
 #include "core/table.h"
 #include "haven/map.h"
@@ -53,7 +54,8 @@ void hv_map_scale_bar(const hv_page *pg, cairo_t *cr, double s, double x, double
 void hv_map_polygon_path(cairo_t *cr, GEOSContextHandle_t h, const GEOSGeometry *g, double ox, double oy, double s);
 
 /** A page map of a rectangle of the British National Grid, shared by the
- *  maps of one place (zone_map.c, assess_map.c). */
+ *  maps of one place (zone_map.c, assess_map.c, hotspot_map.c) and the
+ *  flow map (flow_map.c). */
 typedef struct hv_map_view {
 	double e0, n0, e1, n1; /* the rectangle to show (metres), set by the caller */
 	double s, ox, oy;      /* set by hv_map_view_open: a point (x, y) in metres is drawn at (ox + x s, oy - y s) */
@@ -85,6 +87,38 @@ void hv_map_context_las(const hv_page *pg, cairo_t *cr, GEOSContextHandle_t h, c
 void hv_map_north_arrow(const hv_page *pg, cairo_t *cr, double x, double y);
 
 /** The most classes a map has (the palette's length). */
+/** An offline HTML map page (Leaflet inlined from Debian's libjs-leaflet,
+ *  a Content-Security-Policy forbidding every fetch): the marking, title
+ *  and subtitle, the map's div (#map), the legend legend() writes beside
+ *  it, the footer's notes, JSON data as <script type="application/json">
+ *  elements by id, and the page's script.  All borrowed. */
+typedef struct hv_map_html {
+	const char *title, *sub, *marking;
+	void (*legend)(FILE *f, void *arg); /* writes the <aside> */
+	void *arg;
+	const hv_page_notes *notes;
+	const char *extra; /* markup after the footer, or NULL */
+	struct {
+		const char *id, *text;
+		size_t n;
+	} json[3];
+	size_t njson;
+	const char *script;
+} hv_map_html;
+
+/** Write page h to path (created new, 0600, put in place whole; replaced
+ *  only with overwrite).
+ * \return HAVEN_ERR_IO when Leaflet is absent or the file cannot be written. */
+haven_status hv_map_html_write(haven_ctx *ctx, const char *path, int overwrite, const hv_map_html *h);
+
+/** The rows of released table t at level (NULL: all) as GeoJSON from the
+ *  export's writer (RFC 7946, in memory: one writer of GeoJSON).
+ * \param json on HAVEN_OK n bytes, not terminated; the caller frees with CPLFree() */
+haven_status hv_map_geojson(haven_ctx *ctx, const haven_table *t, const char *level, char **json, size_t *n);
+
+/** s as HTML text: escaped, its control characters shown. */
+void hv_map_html_text(FILE *f, const char *s);
+
 #define HV_MAP_MAX_CLASSES 9
 
 /** Class breaks of the n values v (any order, borrowed) into at most k

@@ -8,8 +8,10 @@
  * through the gate as the admin and as DfE (under disclosure control): the
  * location of placements by England, region and LA, as at a date and over
  * all, the flow matrix by LA and by region (and its top 50), net movement
- * and capacity.  Wall and CPU seconds of each, their total, the peak
- * memory.  Not run by ctest.
+ * and capacity; then the export of the flows as lines (haven_export
+ * --measures flows: the matrix with both margins, released, written by
+ * GDAL), whole and the top 50, as the admin and DfE.  Wall and CPU seconds
+ * of each, their total, the peak memory.  Not run by ctest.
  *
  *   bench_placements [N] [RUNS]     RUNS (default 3) timings of each
  *
@@ -29,6 +31,7 @@
 
 #include "analysis/placements.h"
 #include "core/context.h"
+#include "haven/export.h"
 #include "core/sql.h"
 #include "testutil.h"
 
@@ -211,6 +214,32 @@ int main(int argc, char **argv)
 		printf(" [%zu rows]\n", rows);
 		total += best;
 		total_cpu += best_cpu;
+	}
+	/* the flows exported as lines: every flow with both margins, and the
+	 * top 50 after control, as GeoJSON and GeoPackage */
+	static const struct {
+		const char *what, *user, *format;
+		int top;
+	} ex[] = {{"export flows (lines), GeoJSON", "admin", "geojson", 0},
+	          {"export flows (lines), GPKG", "admin", "gpkg", 0},
+	          {"DfE: export flows (lines), GPKG", "dee", "gpkg", 0},
+	          {"DfE: export flows, top 50, GeoJSON", "dee", "geojson", 50}};
+	for (size_t c = 0; c < sizeof ex / sizeof ex[0]; c++) {
+		tu_act(ctx, ex[c].user);
+		printf("%-42s", ex[c].what);
+		static const char *const flows[] = {"flows"};
+		char path[512];
+		snprintf(path, sizeof path, "%s.%s", tu_tmp("bench_flows"), ex[c].format);
+		haven_aggregate_opts a = {.geography = "la", .measures = flows, .n_measures = 1};
+		haven_export_opts o = {.format = ex[c].format, .path = path, .overwrite = 1, .top = ex[c].top};
+		haven_output_report rep = {0};
+		for (int r = 0; r < runs; r++) {
+			double t0 = hv_monotonic(), c0 = cpu();
+			if (haven_export(ctx, &a, &o, &rep))
+				return bench_fail(ctx, ex[c].what);
+			printf(" %.2f s (CPU %.2f)", hv_monotonic() - t0, cpu() - c0);
+		}
+		printf(" [%zu rows, %ld cells suppressed]\n", rep.rows, rep.suppressed);
 	}
 	/* what an export of every measure does: one read, every table */
 	tu_act(ctx, "admin");

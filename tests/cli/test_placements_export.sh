@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# test_placements_export.sh - the flows of placements in 'haven export' and
+# the flow map (docs/placements.md, "Flows in an export and on a map"), on
+# the national fixture's synthetic placements (the real 2024 LA boundaries).
+# Numbered cases:
+#   1  record-level (HMCI): every flow line's placements and children equal
+#      'haven placements flows' for the same window; both margins present
+#   2  DfE: no published flow, row or column count from 1 to 5; a suppressed
+#      flow is never alone in its row or its column, so no published margin
+#      less the published flows gives one back
+#   3  --top: the flows kept are the largest published ones, "other" is the
+#      sum of the published flows not kept (never a suppressed cell), and the
+#      full export's margins less the flows published in both files still
+#      leave at least two suppressed cells in every row and column: the
+#      differencing attack fails
+#   4  GDAL reads the GeoJSON and the GeoPackage: line features, counts as
+#      written (ogrinfo, the real reader)
+#   5  scope: police see the flows into homes in their force area, an LA
+#      the flows of the children it places and into its homes
+#   6  bad --top and misuses are refused, nothing written
+#   7  the flow map: SVG written; a map of more arcs than there are
+#      published flows draws only those
+#   8  the HTML flow map in headless Chromium, offline (tests/map_browser.py):
+#      no request, as many arcs as its legend says are drawn
+#   9  the measures placements_locations and placements_capacity: byte for byte
+#      'haven placements locations --by la' and 'capacity' for DfE (under
+#      control), police and an LA (their scope); polygons in GeoPackage, none
+#      for a placing LA outside a scoped user's areas
+set -euo pipefail
+: "${HAVEN_BIN:?run through ctest}" "${HAVEN_NATIONAL:?run through ctest}"
+H=$HAVEN_BIN
+N=$HAVEN_NATIONAL
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+source "$(dirname "$0")/lib.sh"
+ok() { echo "ok: $*"; }
+S=$T/s.db
+cp "$N/analysis.db" "$S"
+chmod 600 "$S"
+export HAVEN_USER=admin
+"$H" -q key init "$T/k.key" >/dev/null
+"$H" -q placements import "$S" "$N/synth/placements.csv" --key "$T/k.key" >/dev/null
+"$H" -q authority add "$S" --kind dfe --code DFE --name "Department for Education" >/dev/null
+"$H" -q user add "$S" --name dee --authority DFE --role analyst --default-purpose policy >/dev/null
+"$H" -q authority add "$S" --kind police --code E23000010 --name "West Yorkshire Police" >/dev/null
+"$H" -q user add "$S" --name pc --authority E23000010 --role analyst --default-purpose safeguarding >/dev/null
+"$H" -q authority add "$S" --kind la --code E08000035 --name Leeds >/dev/null
+"$H" -q user add "$S" --name leeds --authority E08000035 --role analyst --default-purpose safeguarding >/dev/null
+W=(--from 2024-04-01 --to 2025-03-31)
+flows() { "$H" -q export "$S" --geography la --measures flows "${W[@]}" "$@"; }
+py() { /usr/bin/python3 - "$@"; }
+
+# ---- 1: the same figures as 'haven placements flows' ------------------------------
+flows --format geojson --out "$T/hmci.geojson" >/dev/null
+"$H" -q placements flows "$S" "${W[@]}" --csv >"$T/hmci.csv"
+py "$T/hmci.geojson" "$T/hmci.csv" <<'PY' || fail "1: the export differs from 'haven placements flows'"
+import csv, json, sys
+feats = [f["properties"] for f in json.load(open(sys.argv[1]))["features"]]
+flows = {(p["placing_code"], p["host_code"]): (p["placements"], p["children"]) for p in feats
+         if p["placing_code"] != "E92000001" and p["host_code"] != "E92000001"}
+rows = {(r["placing_code"], r["host_code"]): (int(r["placements"]), int(r["children"]))
+        for r in csv.DictReader(open(sys.argv[2])) if r["host_code"] not in ("E92000001", "other")}
+assert flows == rows, f"{len(flows)} flows exported, {len(rows)} listed; differ: {set(flows.items()) ^ set(rows.items())}"
+tot = {r["placing_code"]: int(r["placements"]) for r in csv.DictReader(open(sys.argv[2])) if r["host_code"] == "E92000001"}
+rowtot = {p["placing_code"]: p["placements"] for p in feats if p["host_code"] == "E92000001" and p["placing_code"] != "E92000001"}
+assert rowtot == tot, "row totals differ"
+col = {}
+for (a, b), (pl, _) in flows.items():
+    col[b] = col.get(b, 0) + pl
+coltot = {p["host_code"]: p["placements"] for p in feats if p["placing_code"] == "E92000001" and p["host_code"] != "E92000001"}
+assert coltot == col, "column totals are not the sums of their flows"
+lines = [f for f in json.load(open(sys.argv[1]))["features"] if f["geometry"]]
+assert lines and all(f["geometry"]["type"] == "LineString" for f in lines)
+assert all(f["properties"]["placing_code"] != f["properties"]["host_code"] for f in lines)
+print(f"{len(flows)} flows, {len(lines)} lines between two LAs")
+PY
+ok "1 record-level: the export is 'haven placements flows', with both margins"
+
+# ---- 2, 3: DfE, and the differencing attack --------------------------------------
+HAVEN_USER=dee flows --format geojson --out "$T/dfe.geojson" >/dev/null
+# --top as a GeoPackage, read back by GDAL (ogr2ogr) for the checks below
+HAVEN_USER=dee flows --format gpkg --out "$T/top.gpkg" --top 40 >/dev/null
+ogr2ogr -f GeoJSON "$T/top.geojson" "$T/top.gpkg"
+py "$T/dfe.geojson" "$T/top.geojson" "$T/hmci.geojson" <<'PY' || fail "2/3: DfE's flows can be differenced"
+import json, sys
+E = "E92000001"
+full = [f["properties"] for f in json.load(open(sys.argv[1]))["features"]]
+top = [f["properties"] for f in json.load(open(sys.argv[2]))["features"]]
+truth = {(p["placing_code"], p["host_code"]): p["placements"] for p in
+         (f["properties"] for f in json.load(open(sys.argv[3]))["features"])}
+sup = lambda p, k: p[k] is None and p.get(k + "_symbol") == "c"
+# 2: nothing published from 1 to 5; a suppressed flow never alone in a line of the matrix
+for p in full:
+    for k in ("placements", "children"):
+        assert p[k] is None or p[k] == 0 or p[k] > 5, f"published {k} {p[k]}: {p}"
+cells = [p for p in full if E not in (p["placing_code"], p["host_code"])]
+assert any(sup(p, "placements") for p in cells), "nothing suppressed: the case tests nothing"
+for side, other in (("placing_code", "host_code"), ("host_code", "placing_code")):
+    groups = {}
+    for p in cells:
+        groups.setdefault(p[side], []).append(p)
+    for key, g in groups.items():
+        n = sum(sup(p, "placements") for p in g)
+        total = [p for p in full if p[side] == key and p[other] == E]
+        if n == 1 and total and not sup(total[0], "placements"):
+            raise SystemExit(f"{side} {key}: one suppressed flow beside a published total")
+# 3: the top flows are the largest published; other is published flows only
+pub = sorted((p for p in cells if p["geographic_level"] == "la" and not sup(p, "placements")
+              and not sup(p, "children") and p["placing_code"] != p["host_code"] and p["host_code"] != "unknown"),
+             key=lambda p: -p["placements"])
+kept = [p for p in top if p["placing_code"] != "other"]
+assert len(kept) == 40, len(kept)
+assert min(p["placements"] for p in kept) >= max(p["placements"] for p in pub[40:]), "a smaller flow was kept"
+keys = {(p["placing_code"], p["host_code"]) for p in kept}
+o = [p for p in top if p["placing_code"] == "other"]
+want = sum(p["placements"] for p in pub if (p["placing_code"], p["host_code"]) not in keys)
+assert o and o[0]["placements"] == want, f"other {o[0]['placements'] if o else None}, published rest {want}"
+# the attack: a published row total, less every flow of the row published anywhere
+# (top, or the full file), must never leave exactly one unknown flow
+for p in full:
+    if p["host_code"] != E or p["placing_code"] == E or sup(p, "placements"):
+        continue
+    row = [c for c in cells if c["placing_code"] == p["placing_code"]]
+    unknown = [c for c in row if sup(c, "placements")]
+    if len(unknown) == 1:
+        c = unknown[0]
+        raise SystemExit(f"row {p['placing_code']}: the flow to {c['host_code']} is recovered: "
+                         f"{p['placements'] - sum(x['placements'] for x in row if x is not c)} "
+                         f"(true {truth[(c['placing_code'], c['host_code'])]})")
+print(f"{sum(sup(p, 'placements') for p in cells)} flows suppressed of {len(cells)}; top 40 of {len(pub)} published")
+PY
+ok "2 DfE: no count 1-5; no suppressed flow alone in its row or column"
+ok "3 --top: the largest published flows, 'other' from published cells; the attack fails"
+
+# ---- 4: GDAL's reader -----------------------------------------------------------
+for f in "$T/top.geojson" "$T/top.gpkg"; do
+	ogrinfo -ro -so -al "$f" >"$T/info"
+	grep -q "Feature Count: 41" "$T/info" || fail "4: $f: $(grep Feature "$T/info")"
+	grep -Eq "Geometry: (Line String|Unknown)" "$T/info" || fail "4: $f: $(grep Geometry "$T/info")"
+	ogrinfo -ro -al -q "$f" >"$T/feat"
+	[ "$(grep -c 'LINESTRING' "$T/feat")" = 40 ] || fail "4: $f: not 40 lines"
+done
+a=$(ogrinfo -ro -al -q "$T/top.gpkg" | grep -E '^  placements \(' | awk '{s+=$NF} END {print s}')
+b=$(py "$T/top.geojson" <<<'import json,sys; print(sum(f["properties"]["placements"] for f in json.load(open(sys.argv[1]))["features"]))')
+[ "$a" = "$b" ] || fail "4: GDAL reads $a placements in the GeoPackage, the GeoJSON holds $b"
+n=$(py "$T/dfe.geojson" <<<'import json,sys; print(len(json.load(open(sys.argv[1]))["features"]))')
+ogrinfo -ro -so -al "$T/dfe.geojson" | grep -q "Feature Count: $n" || fail "4: GDAL does not read haven's $n features"
+ogrinfo -ro -so -al "$T/dfe.geojson" | grep -q "Geometry: Line String" || fail "4: haven's GeoJSON is not of lines"
+ok "4 GDAL reads 40 lines and 'other' from GeoJSON and GeoPackage, $a placements in each"
+
+# ---- 5: scope --------------------------------------------------------------------
+HAVEN_USER=pc flows --format geojson --out "$T/pc.geojson" >/dev/null
+HAVEN_USER=leeds flows --format geojson --out "$T/leeds.geojson" >/dev/null
+py "$T/pc.geojson" "$T/leeds.geojson" <<'PY' || fail "5: a flow outside the user's scope"
+import json, sys
+WY = {"E08000032", "E08000033", "E08000034", "E08000035", "E08000036"}
+pc = [f["properties"] for f in json.load(open(sys.argv[1]))["features"]]
+flows = [p for p in pc if "E92000001" not in (p["placing_code"], p["host_code"])]
+assert flows and all(p["host_code"] in WY for p in flows), [p["host_code"] for p in flows if p["host_code"] not in WY][:5]
+assert any(p["placing_code"] not in WY for p in flows), "no child placed into West Yorkshire from elsewhere"
+le = [f["properties"] for f in json.load(open(sys.argv[2]))["features"]]
+flows = [p for p in le if "E92000001" not in (p["placing_code"], p["host_code"])]
+assert flows and all("E08000035" in (p["placing_code"], p["host_code"]) for p in flows)
+PY
+ok "5 police: flows into their force area's homes; Leeds: its children's flows and those into its homes"
+
+# ---- 6: refusals ------------------------------------------------------------------
+for bad in 0 -3 x 100001; do
+	expect_exit 2 flows --format geojson --out "$T/bad.geojson" --top "$bad"
+	expect_err "--top '$bad' wants a number of flows from 1"
+done
+expect_exit 2 "$H" export "$S" --geography la --measures homes --format geojson --out "$T/bad.geojson" --top 5
+expect_err "--top is for the measure flows"
+expect_exit 2 "$H" export "$S" --geography region --measures flows --format geojson --out "$T/bad.geojson"
+expect_err "flows run between local authorities"
+expect_exit 2 "$H" export "$S" --geography la --measures flows,homes --format geojson --out "$T/bad.geojson"
+expect_err "the measure flows is exported on its own"
+expect_exit 2 "$H" map "$S" --geography la --measure flows --out "$T/bad.kml"
+expect_err "a flow map is a .png, .svg, .pdf or .html file"
+expect_exit 2 "$H" map "$S" --geography la --measure homes --out "$T/bad.png" --top 5
+expect_err "--top is for the measure flows"
+[ ! -e "$T/bad.geojson" ] && [ ! -e "$T/bad.kml" ] && [ ! -e "$T/bad.png" ] || fail "6: a refused export wrote a file"
+ok "6 bad --top, --top on another measure, flows by region or with others, a flow map of another kind: refused"
+
+# ---- 7: the flow map --------------------------------------------------------------
+# (the PNG is the same Cairo drawing; scripts/demo writes one)
+HAVEN_USER=dee expect_exit 0 "$H" map "$S" --geography la --measure flows "${W[@]}" --out "$T/f.svg" --top 100000
+expect_out "wrote map"
+py "$T/f.svg" "$T/dfe.geojson" <<'PY' || fail "7: the flow map"
+import json, re, sys
+svg = open(sys.argv[1]).read()
+full = [f["properties"] for f in json.load(open(sys.argv[2]))["features"] if f["geometry"]]
+drawable = sum(1 for p in full if p["placements"] is not None and p["children"] is not None)
+# each arc is one stroked curve in the arcs' blue (a path with a cubic 'C'),
+# and one arrowhead; the legend's three samples are straight, with heads
+arcs = len(re.findall(r'<path style="[^"]*stroke:rgb\(3%,32%,61%\)[^"]*" d="[^"]*C[^"]*"', svg))
+heads = len(re.findall(r'<path style="[^"]*fill:rgb\(3%,19%,42%\)[^"]*"', svg))
+assert arcs == drawable, f"{arcs} arcs drawn, {drawable} published flows between LAs"
+assert arcs < heads <= arcs + 3, f"{heads} arrowheads for {arcs} arcs"
+print(f"{arcs} arcs drawn of {len(full)} flows between LAs")
+PY
+ok "7 the flow map: every published flow and no suppressed one drawn with --top above their number"
+
+# ---- 8: the HTML flow map, offline ----------------------------------------------------
+HAVEN_USER=dee expect_exit 0 "$H" map "$S" --geography la --measure flows "${W[@]}" --out "$T/f.html" --top 30
+[ "$(stat -c %a "$T/f.html")" = 600 ] || fail "8: the page is not 0600"
+drawn=$(grep -o 'data-drawn="[0-9]*"' "$T/f.html" | grep -o '[0-9]*')
+[ "$drawn" = 30 ] || fail "8: the legend says $drawn flows drawn, not 30"
+grep -q "Flows of 1 to 5 children are suppressed" "$T/f.html" || fail "8: the legend does not say flows of 1-5 are suppressed"
+run=()
+if unshare -n true 2>/dev/null; then
+	run=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
+fi
+# the arcs are the page's only interactive paths: as many as the legend says
+"${run[@]}" python3 "$HAVEN_SOURCE_DIR/tests/map_browser.py" "$T/f.html" "$drawn" 08306b f2f2f2 ||
+	fail "8: the HTML flow map in Chromium"
+ok "8 the HTML flow map opens offline, makes no request and draws the $drawn arcs its legend counts"
+
+# ---- 9: DfE's locations and capacity as measures of an export -----------------------
+for u in dee pc leeds; do
+	HAVEN_USER=$u "$H" -q export "$S" --geography la --measures placements_locations "${W[@]}" --format csv \
+		--out "$T/loc_$u.csv" >/dev/null
+	HAVEN_USER=$u "$H" -q placements locations "$S" --by la "${W[@]}" --csv >"$T/loc_cli_$u.csv"
+	cmp -s "$T/loc_$u.csv" "$T/loc_cli_$u.csv" || fail "9: $u: the export's locations are not 'haven placements locations'"
+	HAVEN_USER=$u "$H" -q export "$S" --geography la --measures placements_capacity --as-at 2025-03-31 --format csv \
+		--out "$T/cap_$u.csv" >/dev/null
+	HAVEN_USER=$u "$H" -q placements capacity "$S" --as-at 2025-03-31 --csv >"$T/cap_cli_$u.csv"
+	cmp -s "$T/cap_$u.csv" "$T/cap_cli_$u.csv" || fail "9: $u: the export's capacity is not 'haven placements capacity'"
+done
+grep -q ',c,' "$T/loc_dee.csv" || fail "9: nothing suppressed for DfE: the case tests nothing"
+[ "$(wc -l <"$T/loc_pc.csv")" -gt 20 ] || fail "9: police see too few placing LAs"
+HAVEN_USER=pc "$H" -q export "$S" --geography la --measures placements_locations "${W[@]}" --format gpkg \
+	--out "$T/loc.gpkg" >/dev/null
+ogrinfo -ro -so -al "$T/loc.gpkg" >"$T/info"
+grep -q "Geometry: Multi Polygon" "$T/info" && grep -q "Feature Count: $(($(wc -l <"$T/loc_pc.csv") - 1))" "$T/info" ||
+	fail "9: the GeoPackage of locations: $(grep -E 'Geometry|Feature' "$T/info")"
+ogr2ogr -f GeoJSON "$T/loc_pc.geojson" "$T/loc.gpkg"
+py "$T/loc_pc.geojson" <<'PY' || fail "9: police's polygons"
+import json, sys
+WY = {"E08000032", "E08000033", "E08000034", "E08000035", "E08000036"}
+fs = json.load(open(sys.argv[1]))["features"]
+assert all((f["geometry"] is not None) == (f["properties"]["area_code"] in WY) for f in fs), "a polygon outside the force"
+PY
+expect_exit 2 "$H" export "$S" --geography la --measures placements_capacity --from 2024-04-01 --format csv --out "$T/bad.csv"
+expect_err "capacity is as at a date"
+expect_exit 2 "$H" export "$S" --geography region --measures placements_locations --format csv --out "$T/bad.csv"
+expect_err "placements are by placing local authority"
+ok "9 placements_locations and placements_capacity: 'haven placements' byte for byte for DfE, police and an LA"
+echo "all ok"
