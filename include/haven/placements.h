@@ -75,7 +75,7 @@ typedef struct haven_placements_query {
 	const char *to;    /* "YYYY-MM-DD": placements starting on or before it */
 	const char *by;    /* locations: "england" (default), "region" or "la" (the placing LA's);
 	                      flows: "la" (default) or "region", both ends */
-	int top;           /* flows: keep the top largest flows, the rest of each placing area as "other"; 0: all */
+	int top;           /* flows between LAs: keep the top largest published flows, the rest as "other"; 0: all */
 } haven_placements_query;
 
 /** DfE's location of placements (docs/placements.md, "Locations"): one row
@@ -91,11 +91,14 @@ typedef struct haven_placements_query {
  *         nobody is acting. */
 haven_status haven_placements_locations(haven_ctx *ctx, const haven_placements_query *q, haven_table **out);
 
-/** The origin-destination matrix (docs/placements.md, "Flows"): one row
- *  per placing area and host area of q->by (placements, distinct children),
- *  then each placing area's total; with q->top only the largest flows, the
- *  rest of each placing area folded into "other".  Errors as
- *  haven_placements_locations. */
+/** The origin-destination matrix (docs/placements.md, "Flows"): between
+ *  LAs (q->by "la" or NULL) the matrix haven export releases - one row per
+ *  placing LA and host LA (placements, distinct children), both margins,
+ *  a line between two LAs - with q->top the largest flows kept by the gate
+ *  after control, the rest as "other"; by region (q->by "region", no top)
+ *  one row per placing and host region, then each placing region's total.
+ *  Errors as haven_placements_locations; HAVEN_ERR_USAGE for a top by
+ *  region. */
 haven_status haven_placements_flows(haven_ctx *ctx, const haven_placements_query *q, haven_table **out);
 
 /** Net movement per LA (docs/placements.md, "Net movement"): placements

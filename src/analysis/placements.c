@@ -762,18 +762,7 @@ static int cmp_flow(const void *a, const void *b)
 typedef struct cell {
 	long from, to;
 	int64_t placements, children;
-	int kept; /* among the top */
 } cell;
-
-static int cmp_cell_size(const void *a, const void *b)
-{
-	const cell *x = a, *y = b;
-	if (x->placements != y->placements)
-		return x->placements < y->placements ? 1 : -1;
-	if (x->from != y->from)
-		return (x->from > y->from) - (x->from < y->from);
-	return (x->to > y->to) - (x->to < y->to);
-}
 
 static int cmp_cell_order(const void *a, const void *b)
 {
@@ -836,35 +825,71 @@ static haven_status matrix_cells(haven_ctx *ctx, const flow *f, size_t nf, cell 
 				return nomem(ctx);
 			*cells = more;
 		}
-		(*cells)[(*nc)++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i), 1};
+		(*cells)[(*nc)++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i)};
 	}
+	return HAVEN_OK;
+}
+
+/* The distinct children placed by area from: its run of f[0..nf), sorted
+ * by from. */
+static haven_status from_children(haven_ctx *ctx, const flow *f, size_t nf, long from, int64_t *out)
+{
+	size_t lo = 0, hi = nf;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+		if (f[m].from < from)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	hi = lo;
+	while (hi < nf && f[hi].from == from)
+		hi++;
+	*out = 0;
+	uint32_t *kids = malloc((hi - lo + 1) * sizeof *kids);
+	if (!kids)
+		return nomem(ctx);
+	for (size_t k = lo; k < hi; k++)
+		kids[k - lo] = f[k].child;
+	if (hi > lo)
+		qsort(kids, hi - lo, sizeof *kids, cmp_u32);
+	for (size_t k = 0; k < hi - lo; k++)
+		*out += !k || kids[k] != kids[k - 1];
+	free(kids);
 	return HAVEN_OK;
 }
 
 haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const char *at, int top, haven_table **out)
 {
 	*out = NULL;
-	int lv = LV_LA;
 	if (at && strcmp(at, "la") && strcmp(at, "region"))
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", at);
-	if (at && !strcmp(at, "region"))
-		lv = LV_REGION;
 	if (top < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows");
+	/* between LAs: the one matrix haven export and haven map release, both
+	 * margins controlled, the largest flows kept after control */
+	if (!at || !strcmp(at, "la")) {
+		haven_status rc = hv_placements_flow_lines(ctx, pp, out);
+		if (!rc)
+			hv_table_set_top(*out, top);
+		return rc;
+	}
+	if (top)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--top is for flows between LAs (--level la)");
+	int lv = LV_REGION;
 	hv_placements ps = *pp; /* borrowed: never freed here */
 	haven_status rc = HAVEN_OK;
-	flow *f = rc ? NULL : malloc((ps.n ? ps.n : 1) * sizeof *f);
+	flow *f = malloc((ps.n ? ps.n : 1) * sizeof *f);
 	cell *cells = NULL;
-	uint32_t *buf = NULL;
-	size_t nf = 0, nc = 0, bcap = 0;
+	size_t nf = 0, nc = 0;
 	haven_table *t = NULL;
-	if (!rc && !f)
+	if (!f)
 		rc = nomem(ctx);
 	for (size_t i = 0; !rc && i < ps.n; i++) {
 		long from = area_at(&ps, ps.p[i].placing, lv);
 		long to = ps.p[i].host >= 0 ? area_at(&ps, ps.p[i].host, lv) : -1;
 		if (from < 0)
-			continue; /* a placing LA in no region, asked by region */
+			continue; /* a placing LA in no region */
 		f[nf++] = (flow){from, to, ps.p[i].child};
 	}
 	if (!rc && nf)
@@ -872,22 +897,14 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	/* the cells of the matrix: runs of (from, to) */
 	if (!rc)
 		rc = matrix_cells(ctx, f, nf, &cells, &nc);
-	if (!rc && top > 0 && (size_t)top < nc) {
-		qsort(cells, nc, sizeof *cells, cmp_cell_size);
-		for (size_t k = 0; k < nc; k++)
-			cells[k].kept = k < (size_t)top;
-	}
 	sort_ps = &ps;
 	if (!rc && nc)
 		qsort(cells, nc, sizeof *cells, cmp_cell_order);
-	char title[120];
-	snprintf(title, sizeof title, "Placements: flows from placing %s to the %s of the home%s",
-	         lv == LV_LA ? "local authority" : "region", lv == LV_LA ? "local authority" : "region",
-	         top > 0 ? " (the largest flows)" : "");
 	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 8, flow_cols, &t);
-	/* one hierarchy, on the host side, keyed by the placing area: each
-	 * placing area's flows add up to its total (host England) */
+		rc = hv_table_new(ctx, "Placements: flows from placing region to the region of the home",
+		                  HV_TABLE_DISCLOSED, 8, flow_cols, &t);
+	/* one hierarchy, on the host side, keyed by the placing region: each
+	 * placing region's flows add up to its total (host England) */
 	if (!rc)
 		rc = hv_table_roles(
 		    ctx, t,
@@ -900,89 +917,31 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	if (!rc)
 		rc = hv_table_meta_set(
 		    ctx, t, "definitions",
-		    "placements: from the placing area to the area of the home on the day (the register's history); "
-		    "children: distinct children in the flow; a host of 'unknown': the home's LA is not known; "
-		    "'other': the placing area's flows outside the largest (--top); England: the placing area's total "
-		    "(docs/placements.md)");
+		    "placements: from the placing region to the region of the home on the day (the register's "
+		    "history); children: distinct children in the flow; a host of 'unknown': the home's LA is not "
+		    "known; England: the placing region's total (docs/placements.md)");
 	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: flows between areas");
-	/* each placing area with a kept flow: its kept flows, "other", its total */
+		rc = hv_table_object(ctx, t, "placements: flows between regions");
+	/* each placing region: its flows, then its total */
 	const char *level = level_names[lv];
 	for (size_t i = 0, j; !rc && i < nc; i = j) {
-		int any = 0;
-		for (j = i; j < nc && cells[j].from == cells[i].from; j++)
-			any |= cells[j].kept;
-		if (!any)
-			continue;
-		int64_t other_p = 0, total_p = 0;
-		size_t lo = 0, hi = 0;
-		for (size_t k = i; k < j; k++) {
-			total_p += cells[k].placements;
-			if (cells[k].kept) {
-				long to = cells[k].to;
-				rc = flow_row(ctx, t, level, to < 0 ? "unknown" : area_code(&ps, to),
-				              to < 0 ? "home's LA not known" : area_name(&ps, to), &ps, cells[k].from,
-				              cells[k].placements, cells[k].children, ENGLAND);
-				if (rc)
-					break;
-			} else
-				other_p += cells[k].placements;
+		int64_t total_p = 0;
+		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
+			long to = cells[j].to;
+			total_p += cells[j].placements;
+			rc = flow_row(ctx, t, level, to < 0 ? "unknown" : area_code(&ps, to),
+			              to < 0 ? "home's LA not known" : area_name(&ps, to), &ps, cells[j].from,
+			              cells[j].placements, cells[j].children, ENGLAND);
 		}
-		/* the children of "other" and of the total: distinct over the
-		 * flows of the placing area (sorted by host, then child) */
-		for (lo = 0, hi = nf; lo < hi;) {
-			size_t m = lo + (hi - lo) / 2;
-			if (f[m].from < cells[i].from)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		size_t end = lo;
-		while (end < nf && f[end].from == cells[i].from)
-			end++;
-		int64_t total_c = 0, other_c = 0;
-		for (int pass = 0; !rc && pass < 2; pass++) {
-			size_t n = 0;
-			if ((size_t)(end - lo) > bcap) {
-				uint32_t *b = realloc(buf, (end - lo) * sizeof *b);
-				if (!b) {
-					rc = nomem(ctx);
-					break;
-				}
-				buf = b;
-				bcap = end - lo;
-			}
-			for (size_t k = lo; k < end; k++) {
-				int kept = 0;
-				if (pass) { /* "other": flows not kept */
-					for (size_t c = i; c < j; c++)
-						if (cells[c].to == f[k].to)
-							kept = cells[c].kept;
-					if (kept)
-						continue;
-				}
-				buf[n++] = f[k].child;
-			}
-			if (n)
-				qsort(buf, n, sizeof *buf, cmp_u32);
-			int64_t d = 0;
-			for (size_t k = 0; k < n; k++)
-				d += !k || buf[k] != buf[k - 1];
-			if (pass)
-				other_c = d;
-			else
-				total_c = d;
-		}
-		if (!rc && other_p)
-			rc = flow_row(ctx, t, level, "other", "other areas (smaller flows)", &ps, cells[i].from,
-			              other_p, other_c, ENGLAND);
+		int64_t total_c = 0;
+		if (!rc)
+			rc = from_children(ctx, f, nf, cells[i].from, &total_c);
 		if (!rc)
 			rc = flow_row(ctx, t, level, ENGLAND, "all areas (the placing area's total)", &ps,
 			              cells[i].from, total_p, total_c, NULL);
 	}
 	free(f);
 	free(cells);
-	free(buf);
 	return done(rc, t, out);
 }
 
@@ -1114,30 +1073,9 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 			rc = line_row(ctx, t, &ps, cells[j].from, cells[j].to, cells[j].placements, cells[j].children,
 			              cx, cy);
 		}
-		/* distinct children of the placing LA: f is sorted by (from, to,
-		 * child); count the children of the run once each */
-		size_t lo = 0, hi = nf;
-		while (lo < hi) {
-			size_t m = lo + (hi - lo) / 2;
-			if (f[m].from < cells[i].from)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		hi = lo;
-		while (hi < nf && f[hi].from == cells[i].from)
-			hi++;
 		int64_t tc = 0;
-		uint32_t *kids = rc ? NULL : malloc((hi - lo + 1) * sizeof *kids);
-		if (!rc && !kids)
-			rc = nomem(ctx);
-		for (size_t k = lo; !rc && k < hi; k++)
-			kids[k - lo] = f[k].child;
-		if (!rc && hi > lo)
-			qsort(kids, hi - lo, sizeof *kids, cmp_u32);
-		for (size_t k = 0; !rc && k < hi - lo; k++)
-			tc += !k || kids[k] != kids[k - 1];
-		free(kids);
+		if (!rc)
+			rc = from_children(ctx, f, nf, cells[i].from, &tc);
 		all_p += tp;
 		if (!rc)
 			rc = line_row(ctx, t, &ps, cells[i].from, -1, tp, tc, cx, cy);

@@ -64,6 +64,7 @@ struct haven_table {
 	char **meta;             /* key, value, key, value, ... */
 	size_t nmeta;
 	hv_control_rule rule;
+	int top; /* after control, keep the largest published flows (hv_table_set_top) */
 };
 
 static haven_status nomem(haven_ctx *ctx)
@@ -344,6 +345,15 @@ void hv_table_set_rule(haven_table *t, const hv_control_rule *rule)
 const hv_control_rule *hv_table_rule(const haven_table *t)
 {
 	return &t->rule;
+}
+
+void hv_table_set_top(haven_table *t, int top)
+{
+	t->top = top;
+}
+int hv_table_top(const haven_table *t)
+{
+	return t->top;
 }
 
 haven_role haven_table_role(const haven_table *t, int col, const char **sub)

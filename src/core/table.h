@@ -121,6 +121,14 @@ typedef struct hv_control_rule {
 void hv_table_set_rule(haven_table *t, const hv_control_rule *rule);
 const hv_control_rule *hv_table_rule(const haven_table *t);
 
+/** A table of flows asks the gate to keep only its top largest flows once
+ *  control has run (gate/fold.c: ranked by published counts, the rest as
+ *  "other"); 0, every flow.  Every road out of a flow matrix (haven
+ *  placements flows, haven export, haven map) so folds the same controlled
+ *  cells. */
+void hv_table_set_top(haven_table *t, int top);
+int hv_table_top(const haven_table *t);
+
 /** What the audit entry says was consulted when t is released (copied);
  *  the title when never set.  Never the data itself. */
 haven_status hv_table_object(haven_ctx *ctx, haven_table *t, const char *object);

@@ -25,6 +25,7 @@
 #include "core/sql.h"
 #include "core/table_seal.h"
 #include "data/homes.h"
+#include "gate/fold.h"
 #include "gate/gate.h"
 #include "govern/govern.h"
 #include "govern/scope.h"
@@ -247,6 +248,9 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 		hv_table_unseal(t, marking);
 	}
 	free(keep);
+	/* the largest flows, of what control published (gate/fold.c) */
+	if (!rc && hv_table_top(t) > 0)
+		rc = hv_gate_top_flows(ctx, t, hv_table_top(t));
 	return rc;
 }
 

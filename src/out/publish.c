@@ -108,10 +108,9 @@ static haven_status publish_placements(haven_ctx *ctx, const haven_aggregate_opt
 	if (!rc) {
 		hv_control_rule rule = {a->threshold, a->k_homes};
 		hv_table_set_rule(t, &rule);
+		hv_table_set_top(t, top);
 		rc = haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR);
 	}
-	if (!rc && top > 0)
-		rc = hv_gate_top_flows(ctx, t, top);
 	if (!rc)
 		rc = fn(ctx, t, o);
 	if (!rc)

@@ -190,23 +190,29 @@ refused 23 "is not a date" "$H" placements locations "$S" --as-at 2024-13-01
 ok "5.11 bad options"
 
 # ---- 6: flows and net movement ----------------------------------------------------
+# between LAs: the matrix haven export writes as lines (both margins, a line
+# between two LAs' points on surface), released the same way
 expect_exit 0 "$H" placements flows "$S" --csv
 cp "$T/out" "$T/flows.csv"
-grep -q "^la,E06000063,Cumberland,E06000064,Westmorland and Furness,1,1,E92000001," "$T/flows.csv" ||
+grep -q "^la,E06000064,Westmorland and Furness,E06000063,Cumberland,1,1,E92000001,E92000001,\"LINESTRING" "$T/flows.csv" ||
 	fail "6.1 March 2023: the home was in Cumberland"
-grep -q "^la,E06000064,Westmorland and Furness,E06000064,Westmorland and Furness,1,1,E92000001," "$T/flows.csv" ||
+grep -q "^la,E06000064,Westmorland and Furness,E06000064,Westmorland and Furness,1,1,E92000001,E92000001,," "$T/flows.csv" ||
 	fail "6.1 April 2023: the home was in Westmorland and Furness"
 ok "6.1 the home's LA on the day: Cumberland before 1 April 2023, Westmorland and Furness after"
-grep -q "^la,E92000001,all areas (the placing area's total),E06000064,Westmorland and Furness,2,1,," "$T/flows.csv" ||
+grep -q "^la,E06000064,Westmorland and Furness,E92000001,all areas,2,1,E92000001,," "$T/flows.csv" ||
 	fail "6.2 the placing area's total: 2 placements of 1 child"
-ok "6.2 each placing area's total, children distinct"
-grep -q "^la,E08000032,Bradford,E08000035,Leeds,1,1," "$T/flows.csv" || fail "6.3 Leeds into Bradford"
+grep -q "^la,E92000001,all areas,E08000035,Leeds,4,4,,E92000001," "$T/flows.csv" ||
+	fail "6.2 the host's total: 4 placements into Leeds's homes"
+grep -q "^la,E92000001,all areas,E92000001,all areas,9,8," "$T/flows.csv" || fail "6.2 the grand total"
+ok "6.2 each placing LA's total (its row) and each host LA's (its column), children distinct"
+grep -q "^la,E08000035,Leeds,E08000032,Bradford,1,1," "$T/flows.csv" || fail "6.3 Leeds into Bradford"
 grep -q "^la,E08000035,Leeds,E08000035,Leeds,3,3," "$T/flows.csv" || fail "6.3 Leeds in Leeds"
 ok "6.3 the matrix"
 expect_exit 0 "$H" placements flows "$S" --top 1 --csv
-same "6.4 --top 1: one flow, its area's other and total" \
-	"la,E08000035,Leeds,E08000035,Leeds,3,3|la,other,other areas (smaller flows),E08000035,Leeds,1,1|la,E92000001,all areas (the placing area's total),E08000035,Leeds,4,4" \
+same "6.4 --top 1: the largest published flow between two LAs (ties by code), the rest as other" \
+	"la,E06000064,Westmorland and Furness,E06000063,Cumberland,1,1|la,other,smaller flows between LAs (published counts only),other,smaller flows between LAs (published counts only),2,2" \
 	"$(grep '^la,' "$T/out" | cut -d, -f1-7 | tr '\n' '|' | sed 's/|$//')"
+refused 2 "--top is for flows between LAs" "$H" placements flows "$S" --level region --top 3
 expect_exit 0 "$H" placements flows "$S" --level region --csv
 grep -q "^region,E12000003,Yorkshire and The Humber,E12000007,London,1,1," "$T/out" || fail "6.5 London into Yorkshire"
 ok "6.5 --level region"
@@ -240,8 +246,9 @@ HAVEN_USER=leeds expect_exit 0 "$H" placements locations "$S" --by la --csv
 same "8.2 Leeds: the children it places, and the City's child in its home" "E08000035:4 E09000001:1" \
 	"$(grep -v '^geographic' "$T/out" | awk -F, '$9 > 0 {printf "%s%s:%s", s, $2, $9; s=" "}')"
 HAVEN_USER=brad expect_exit 0 "$H" placements flows "$S" --csv
-same "8.3 Bradford: the Leeds child in its home only" "la,E08000032,Bradford,E08000035,Leeds,1,1" \
-	"$(grep '^la,E08' "$T/out" | cut -d, -f1-7)"
+same "8.3 Bradford: the Leeds child in its home only (the flow, Leeds's row total, Bradford's column total)" \
+	"la,E08000035,Leeds,E08000032,Bradford,1,1" "$(grep '^la,E08000035,Leeds,E08000032' "$T/out" | cut -d, -f1-7)"
+same "8.3 Bradford: nothing else between two LAs" 1 "$(grep -c 'LINESTRING' "$T/out")"
 HAVEN_USER=dee expect_exit 0 "$H" placements locations "$S" --by la --csv
 same "8.4 DfE: counts of 1 to 5 suppressed" "c,0,c,0,c,c" "$(cells "$T/out" E08000035 9)"
 same "8.5 DfE: England rounded to 10" "10" "$(cells "$T/out" E92000001 9 | cut -d, -f6)"
