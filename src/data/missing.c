@@ -612,7 +612,7 @@ static const char *host_la(const hversion *hv, size_t n, const char *urn, int64_
 }
 
 /* A report as the linkage of a source new to the store holds it: the
- * import keeps one for every report it writes (72 bytes: what linkage
+ * import keeps one for every report it writes (64 bytes: what linkage
  * reads of a report, the texts as indexes into a table of the few distinct
  * ones, the points in centimetres), so that its groups are linked in
  * memory instead of being read back from the store (link_in_memory).  A
@@ -621,14 +621,14 @@ static const char *host_la(const hversion *hv, size_t n, const char *urn, int64_
 typedef struct lrec {
 	int64_t report;        /* its id in missing_report */
 	int64_t start, end;    /* missing_from, returned_at (seconds; end when has_end) */
-	int64_t child;         /* its id in missing_child */
+	uint32_t child;        /* its id in missing_child */
 	uint32_t home;         /* the home's first version in the register's history */
 	uint32_t rank;         /* the child's pseudonym's place in their order (set by the linkage) */
 	int32_t ls[2], f[2];   /* last seen and found, E and N in centimetres */
 	uint16_t placing, rid; /* in the set's texts, + 1; 0: NULL */
 	int8_t flag[5];        /* as mreport's */
 	uint8_t risk;          /* 0: NULL, else 1 + its place in risks[] */
-	uint8_t police, has_end, has_ls, has_f, held;
+	unsigned police : 1, has_end : 1, has_ls : 1, has_f : 1, held : 1;
 } lrec;
 
 /* The risk gradings as the store spells them (lrec.risk). */
@@ -681,6 +681,8 @@ static int cents(double x, int32_t *c)
  * memory.  A report whose fields do not fit is held by its id alone. */
 static int lset_hold(lset *m, const mreport *r, int64_t id, int64_t child, int police)
 {
+	if (child <= 0 || child >= UINT32_MAX) /* never: ids count children */
+		return -1;
 	lrec *more = grow(m->r, &m->cap, m->n, sizeof *m->r);
 	if (!more)
 		return -1;
@@ -689,13 +691,13 @@ static int lset_hold(lset *m, const mreport *r, int64_t id, int64_t child, int p
 	memset(e, 0, sizeof *e);
 	e->report = id;
 	e->start = r->from_s;
-	e->child = child;
+	e->child = (uint32_t)child;
 	e->home = r->home;
-	e->police = (uint8_t)police;
-	e->has_end = (uint8_t)r->has_to;
+	e->police = police != 0;
+	e->has_end = r->has_to != 0;
 	e->end = r->has_to ? r->to_s : 0;
-	e->has_ls = (uint8_t)r->has_ls;
-	e->has_f = (uint8_t)r->has_f;
+	e->has_ls = r->has_ls != 0;
+	e->has_f = r->has_f != 0;
 	for (int i = 0; i < 5; i++)
 		e->flag[i] = (int8_t)r->flag[i];
 	for (uint8_t i = 0; r->risk && i < 4; i++)
@@ -1137,6 +1139,8 @@ static haven_status prepare_all(importer *im)
 	    (rc = hv_prepare(im->ctx, "UPDATE missing_report SET superseded_by = NULL WHERE id = ?",
 	                     &im->current_again)))
 		return rc;
+	sqlite3_bind_text(im->insert, 2, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->insert, 4, im->load_id);
 	return HAVEN_OK;
 }
 
@@ -1368,11 +1372,9 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 		im->rep->superseded++;
 	else
 		im->rep->added++;
-	st = im->insert;
+	st = im->insert; /* the source (2) and load (4) bound once (prepare_all) */
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, im->load_id);
 	sqlite3_bind_int64(st, 5, row);
 	sqlite3_bind_int64(st, 6, k->id);
 	sqlite3_bind_text(st, 7, r->urn, -1, SQLITE_STATIC);
@@ -1566,7 +1568,8 @@ typedef struct linker {
 	oldep *ep;                   /* the group's episodes before linkage */
 	size_t nep, capep;
 	int64_t written, kept, removed;
-	void *scratch; /* link_group's arrays, kept from group to group */
+	hv_strmap homes; /* a URN to its first version in hv (link_in_memory) */
+	void *scratch;   /* link_group's arrays, kept from group to group */
 	size_t scratch_n;
 } linker;
 
@@ -2048,22 +2051,22 @@ static haven_status child_ranks(haven_ctx *ctx, uint32_t **rank, size_t *n)
 
 /* The group (*grank, *ghome) of a row of the store (child id, urn): 0 when
  * its child or home is unknown here, so it is no group of the import's. */
-static int store_group(const uint32_t *rank, size_t nrank, const hversion *hv, size_t nhv, int64_t child,
-                       const unsigned char *urn, uint32_t *grank, uint32_t *ghome)
+static int store_group(const linker *k, const uint32_t *rank, size_t nrank, int64_t child, const unsigned char *urn,
+                       uint32_t *grank, uint32_t *ghome)
 {
-	const hversion *v = urn ? first_version(hv, nhv, (const char *)urn) : NULL;
-	if (!v || child < 0 || (size_t)child >= nrank)
+	int64_t home;
+	if (!urn || child < 0 || (size_t)child >= nrank || !hv_strmap_get(&k->homes, (const char *)urn, &home))
 		return 0;
 	*grank = rank[child];
-	*ghome = (uint32_t)(v - hv);
+	*ghome = (uint32_t)home;
 	return 1;
 }
 
 /* The other source's current reports in the groups of mine[0..n) (sorted),
  * added to *all; the store's episodes in those groups into *old (sorted by
  * group and id). */
-static haven_status store_rows(linker *k, const char *other, const uint32_t *rank, size_t nrank, const lrec *mine,
-                               size_t nmine, lset *all, lold **old, size_t *nold)
+static haven_status store_rows(linker *k, const char *other, const uint32_t *rank, size_t nrank, lset *all,
+                               size_t nmine, lold **old, size_t *nold)
 {
 	haven_ctx *ctx = k->ctx;
 	sqlite3_stmt *st;
@@ -2076,12 +2079,12 @@ static haven_status store_rows(linker *k, const char *other, const uint32_t *ran
 	sqlite3_bind_text(st, 1, other, -1, SQLITE_STATIC);
 	int s;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		lrec r = {.report = sqlite3_column_int64(st, 0),
-		          .start = sqlite3_column_int64(st, 3),
-		          .child = sqlite3_column_int64(st, 1)};
-		if (!store_group(rank, nrank, k->hv, k->nhv, r.child, sqlite3_column_text(st, 2), &r.rank, &r.home) ||
-		    !lset_has(mine, nmine, r.rank, r.home))
+		lrec r = {.report = sqlite3_column_int64(st, 0), .start = sqlite3_column_int64(st, 3)};
+		int64_t child = sqlite3_column_int64(st, 1);
+		if (!store_group(k, rank, nrank, child, sqlite3_column_text(st, 2), &r.rank, &r.home) ||
+		    !lset_has(all->r, nmine, r.rank, r.home))
 			continue;
+		r.child = (uint32_t)child; /* < nrank */
 		lrec *more = grow(all->r, &all->cap, all->n, sizeof *all->r);
 		if (!more)
 			rc = nomem(ctx);
@@ -2101,9 +2104,9 @@ static haven_status store_rows(linker *k, const char *other, const uint32_t *ran
 	size_t cap = 0;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		lold o = {0};
-		if (!store_group(rank, nrank, k->hv, k->nhv, sqlite3_column_int64(st, 1), sqlite3_column_text(st, 2),
-		                 &o.rank, &o.home) ||
-		    !lset_has(mine, nmine, o.rank, o.home))
+		if (!store_group(k, rank, nrank, sqlite3_column_int64(st, 1), sqlite3_column_text(st, 2), &o.rank,
+		                 &o.home) ||
+		    !lset_has(all->r, nmine, o.rank, o.home))
 			continue;
 		o.ep.id = sqlite3_column_int64(st, 0);
 		o.ep.police = sqlite3_column_int64(st, 3);
@@ -2167,53 +2170,44 @@ static haven_status held_row(linker *k, const char (*texts)[12], const lrec *e, 
  * other source's current reports in the same groups, sorted by (pseudonym,
  * home, start, id) - and each report read by its id.  k's statements are
  * prepared, k->reports reading one report by id. */
-static haven_status link_in_memory(linker *k, const char *other, const lset *held, lrec *mine, size_t n)
+static haven_status link_in_memory(linker *k, const char *other, lset *all)
 {
-	const char(*texts)[12] = (const char(*)[12])held->text;
+	const char(*texts)[12] = (const char(*)[12])all->text;
 	haven_ctx *ctx = k->ctx;
 	uint32_t *rank = NULL;
-	size_t nrank = 0, nold = 0, cap = 0, ng = 0;
-	lset all = {0};
+	size_t nrank = 0, nold = 0, cap = 0, ng = 0, n = all->n;
 	lold *old = NULL;
 	rrow *g = NULL;
 	haven_status rc = child_ranks(ctx, &rank, &nrank);
+	for (size_t i = 0; !rc && i < k->nhv; i++)
+		if ((!i || strcmp(k->hv[i - 1].urn, k->hv[i].urn)) &&
+		    hv_strmap_put(&k->homes, k->hv[i].urn, (int64_t)i))
+			rc = nomem(ctx);
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (mine[i].child < 0 || (size_t)mine[i].child >= nrank)
+		if (all->r[i].child >= nrank)
 			rc = hv_error(ctx, HAVEN_ERR_VALUE, "missing_child: a child out of range");
 		else
-			mine[i].rank = rank[mine[i].child];
+			all->r[i].rank = rank[all->r[i].child];
 	}
+	/* the import's reports sorted, then the other source's of the same
+	 * groups after them, then all of them sorted */
 	if (!rc && n)
-		qsort(mine, n, sizeof *mine, lrec_cmp);
+		qsort(all->r, n, sizeof *all->r, lrec_cmp);
 	if (!rc)
-		rc = store_rows(k, other, rank, nrank, mine, n, &all, &old, &nold);
-	/* all: the other source's reports of the groups, then the import's */
-	if (!rc && all.n + n > all.cap) {
-		lrec *more = realloc(all.r, (all.n + n) * sizeof *more);
-		if (!more)
-			rc = nomem(ctx);
-		else {
-			all.r = more;
-			all.cap = all.n + n;
-		}
-	}
-	if (!rc) {
-		if (n)
-			memcpy(all.r + all.n, mine, n * sizeof *mine);
-		all.n += n;
-		if (all.n)
-			qsort(all.r, all.n, sizeof *all.r, lrec_cmp);
-	}
+		rc = store_rows(k, other, rank, nrank, all, n, &old, &nold);
+	if (!rc && all->n > n)
+		qsort(all->r, all->n, sizeof *all->r, lrec_cmp);
+	const lset view = {.r = all->r, .n = all->n}; /* all of them, held by all */
 	size_t oi = 0;
-	for (size_t i = 0; !rc && i < all.n;) {
+	for (size_t i = 0; !rc && i < view.n;) {
 		size_t j = i;
-		while (j < all.n && all.r[j].rank == all.r[i].rank && all.r[j].home == all.r[i].home)
+		while (j < view.n && view.r[j].rank == view.r[i].rank && view.r[j].home == view.r[i].home)
 			j++;
 		/* the group's episodes in the store, in order of id */
-		while (oi < nold && lgroup_cmp(old[oi].rank, old[oi].home, all.r[i].rank, all.r[i].home) < 0)
+		while (oi < nold && lgroup_cmp(old[oi].rank, old[oi].home, view.r[i].rank, view.r[i].home) < 0)
 			oi++;
 		k->nep = 0;
-		for (; !rc && oi < nold && old[oi].rank == all.r[i].rank && old[oi].home == all.r[i].home; oi++) {
+		for (; !rc && oi < nold && old[oi].rank == view.r[i].rank && old[oi].home == view.r[i].home; oi++) {
 			oldep *more = grow(k->ep, &k->capep, k->nep, sizeof *k->ep);
 			if (!more)
 				rc = nomem(ctx);
@@ -2222,16 +2216,16 @@ static haven_status link_in_memory(linker *k, const char *other, const lset *hel
 		}
 		for (size_t r = i; !rc && r < j; r++) {
 			size_t had = ng;
-			if (all.r[r].held)
-				rc = held_row(k, texts, &all.r[r], &g, &ng, &cap);
+			if (view.r[r].held)
+				rc = held_row(k, texts, &view.r[r], &g, &ng, &cap);
 			else {
-				sqlite3_bind_int64(k->reports, 1, all.r[r].report);
+				sqlite3_bind_int64(k->reports, 1, view.r[r].report);
 				if (!(rc = read_group(k, &g, &ng, &cap)) && ng != had + 1)
 					rc = hv_error(ctx, HAVEN_ERR_SQL, "a report of the group to link is missing");
 			}
 		}
 		if (!rc)
-			rc = link_group(k, all.r[i].child, g, ng);
+			rc = link_group(k, view.r[i].child, g, ng);
 		if (!rc)
 			rc = drop_old(k);
 		for (size_t r = 0; r < ng; r++)
@@ -2243,8 +2237,8 @@ static haven_status link_in_memory(linker *k, const char *other, const lset *hel
 		rrow_clear(&g[r]);
 	free(g);
 	free(rank);
-	free(all.r);
 	free(old);
+	hv_strmap_free(&k->homes);
 	return rc;
 }
 
@@ -2345,7 +2339,7 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	for (size_t i = 0; !rc && i < sizeof stmts / sizeof stmts[0]; i++)
 		rc = hv_prepare(ctx, stmts[i].sql, stmts[i].st);
 	if (!rc && in_memory)
-		rc = link_in_memory(&k, other, mine, mine->r, mine->n);
+		rc = link_in_memory(&k, other, mine);
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
 	for (size_t gi = 0; !rc && !in_memory && gi < touched->n; gi++) {
