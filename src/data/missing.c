@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -29,6 +30,7 @@
 #include "core/output.h"
 #include "core/source.h"
 #include "core/sql.h"
+#include "core/strmap.h"
 #include "data/homes.h"
 #include "data/missing.h"
 #include "data/missing_time.h"
@@ -279,6 +281,7 @@ typedef struct mreport {
 	const char *ref, *urn, *placing, *risk;
 	char child[65]; /* the pseudonym in hex (the content hash, the reject file) */
 	uint32_t kid;   /* the child in the importer's cache (kids) */
+	uint32_t home;  /* the home's first version in the register's history (hversion) */
 	char from[20], to[20];
 	int64_t from_s, to_s;
 	int has_to;
@@ -608,6 +611,116 @@ static const char *host_la(const hversion *hv, size_t n, const char *urn, int64_
 	return best->la;
 }
 
+/* A report as the linkage of a source new to the store holds it: the
+ * import keeps one for every report it writes (64 bytes: what linkage
+ * reads of a report, the texts as indexes into a table of the few distinct
+ * ones, the points in centimetres), so that its groups are linked in
+ * memory instead of being read back from the store (link_in_memory).  A
+ * report of the other source, in the store, is held by its id alone
+ * (held 0) and read when its group is linked. */
+typedef struct lrec {
+	int64_t report;        /* its id in missing_report */
+	int64_t start, end;    /* missing_from, returned_at (seconds; end when has_end) */
+	uint32_t child;        /* its id in missing_child */
+	uint32_t home;         /* the home's first version in the register's history */
+	uint32_t rank;         /* the child's pseudonym's place in their order (set by the linkage) */
+	int32_t ls[2], f[2];   /* last seen and found, E and N in centimetres */
+	uint16_t placing, rid; /* in the set's texts, + 1; 0: NULL */
+	int8_t flag[5];        /* as mreport's */
+	uint8_t risk;          /* 0: NULL, else 1 + its place in risks[] */
+	unsigned police : 1, has_end : 1, has_ls : 1, has_f : 1, held : 1;
+} lrec;
+
+/* The risk gradings as the store spells them (lrec.risk). */
+static const char *const risks[4] = {"none", "low", "medium", "high"};
+
+typedef struct lset {
+	lrec *r;
+	size_t n, cap;
+	hv_strmap map;    /* a text to its index in text */
+	char (*text)[12]; /* placing LA codes and return interview dates */
+	size_t ntext, captext;
+} lset;
+
+/* Text s in m's table: its index + 1 in *out (0 for NULL); 1 when it
+ * does not fit (too long, or too many texts), -1 when out of memory. */
+static int lset_text(lset *m, const char *s, uint16_t *out)
+{
+	*out = 0;
+	if (!s)
+		return 0;
+	int64_t v;
+	if (hv_strmap_get(&m->map, s, &v)) {
+		*out = (uint16_t)(v + 1);
+		return 0;
+	}
+	if (strlen(s) >= sizeof m->text[0] || m->ntext >= UINT16_MAX - 1)
+		return 1;
+	char(*more)[12] = grow(m->text, &m->captext, m->ntext, sizeof *m->text);
+	if (!more)
+		return -1;
+	m->text = more;
+	if (hv_strmap_put(&m->map, s, (int64_t)m->ntext))
+		return -1;
+	snprintf(m->text[m->ntext], sizeof m->text[0], "%s", s);
+	*out = (uint16_t)++m->ntext;
+	return 0;
+}
+
+/* A point kept to the centimetre (place) as whole centimetres: 1, or 0
+ * when it does not fit. */
+static int cents(double x, int32_t *c)
+{
+	if (!(x >= 0 && x < 2e7))
+		return 0;
+	*c = (int32_t)llround(x * 100);
+	return (double)*c / 100 == x;
+}
+
+/* Hold report r, written as id of child, in m: 0, or -1 when out of
+ * memory.  A report whose fields do not fit is held by its id alone. */
+static int lset_hold(lset *m, const mreport *r, int64_t id, int64_t child, int police)
+{
+	if (child <= 0 || child >= UINT32_MAX) /* never: ids count children */
+		return -1;
+	lrec *more = grow(m->r, &m->cap, m->n, sizeof *m->r);
+	if (!more)
+		return -1;
+	m->r = more;
+	lrec *e = &m->r[m->n++];
+	memset(e, 0, sizeof *e);
+	e->report = id;
+	e->start = r->from_s;
+	e->child = (uint32_t)child;
+	e->home = r->home;
+	e->police = police != 0;
+	e->has_end = r->has_to != 0;
+	e->end = r->has_to ? r->to_s : 0;
+	e->has_ls = r->has_ls != 0;
+	e->has_f = r->has_f != 0;
+	for (int i = 0; i < 5; i++)
+		e->flag[i] = (int8_t)r->flag[i];
+	for (uint8_t i = 0; r->risk && i < 4; i++)
+		if (!strcmp(r->risk, risks[i]))
+			e->risk = (uint8_t)(i + 1);
+	int a = lset_text(m, r->placing, &e->placing),
+	    b = a ? a : lset_text(m, r->ri_date[0] ? r->ri_date : NULL, &e->rid);
+	if (a < 0 || b < 0)
+		return -1;
+	e->held = !a && !b && (!r->risk || e->risk) &&
+	          (!r->has_ls || (cents(r->ls_x, &e->ls[0]) && cents(r->ls_y, &e->ls[1]))) &&
+	          (!r->has_f || (cents(r->f_x, &e->f[0]) && cents(r->f_y, &e->f[1])));
+	return 0;
+}
+
+static void lset_free(lset *m)
+{
+	free(m->r);
+	free(m->text);
+	hv_strmap_free(&m->map);
+	memset(m, 0, sizeof *m);
+}
+
 typedef struct importer {
 	haven_ctx *ctx;
 	const haven_missing_opts *o;
@@ -635,6 +748,7 @@ typedef struct importer {
 	groupset *touched; /* the groups (child, home) whose episodes are linked again */
 	int64_t next_id, load_id;
 	int fresh; /* the store holds no current report of this source: none to look up */
+	lset mine; /* when fresh: every report written (linkage_in_memory) */
 	char now[21];
 	hv_output rej;
 	int rej_open;
@@ -909,8 +1023,10 @@ static haven_status check_row(importer *im, mreport *r, fault *f)
 	r->urn = field(im, C_URN);
 	if (!*r->urn)
 		return hv_fault_set(f, HAVEN_ERR_MISSING, "urn is empty");
-	if (!first_version(im->hv, im->nhv, r->urn))
+	const hversion *home = first_version(im->hv, im->nhv, r->urn);
+	if (!home)
 		return hv_fault_set(f, HAVEN_ERR_NOT_FOUND, "urn '%.20s' is not a home in the register", r->urn);
+	r->home = (uint32_t)(home - im->hv);
 
 	haven_status rc;
 	if ((rc = placing_la(im, f, field(im, C_PLACING), &r->placing)))
@@ -1023,6 +1139,8 @@ static haven_status prepare_all(importer *im)
 	    (rc = hv_prepare(im->ctx, "UPDATE missing_report SET superseded_by = NULL WHERE id = ?",
 	                     &im->current_again)))
 		return rc;
+	sqlite3_bind_text(im->insert, 2, im->o->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->insert, 4, im->load_id);
 	return HAVEN_OK;
 }
 
@@ -1089,6 +1207,29 @@ static haven_status fresh_source(importer *im)
 		rc = hv_error_sql(im->ctx, "looking for the source's reports");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Drop the reports' indexes while an import of a source new to the store
+ * writes its reports into a table holding few others, and give in *again
+ * what makes them again after (in the same transaction: all or nothing
+ * still).  Nothing reads them while it writes - the source holds no
+ * current report to look up, and the file's references are checked in
+ * memory - and an index made once by sorting costs less than one kept up
+ * row by row, its keys (a reference, a child) arriving in no order of
+ * their own; but making it again sorts every row of the table, so only
+ * when the table holds fewer reports than an eighth of the file's rows
+ * (a row of a file being 100 bytes or less: measured, a million rows
+ * written as 428,821 into a table of 571,179 were slower so).  The unique
+ * index of current versions is checked when it is made again. */
+static haven_status unindex(haven_ctx *ctx, const char *const *names, size_t n, char **sql);
+static haven_status reports_unindexed(importer *im, const char *path, char **again)
+{
+	static const char *const names[] = {"missing_report_current", "missing_report_child"};
+	struct stat sb;
+	*again = NULL;
+	if (!im->fresh || stat(path, &sb) || (im->next_id - 1) * 8 > (int64_t)sb.st_size / 100)
+		return HAVEN_OK;
+	return unindex(im->ctx, names, 2, again);
 }
 
 /* The next id in missing_child, and whether the store holds any child. */
@@ -1213,7 +1354,12 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 		return HAVEN_OK;
 	}
 	kid *k = &im->kids.k[r->kid];
-	if ((rc = child_id(im, k)) || (rc = touch(im, k->pseud, k->id, r->urn)))
+	if ((rc = child_id(im, k)))
+		return rc;
+	if (im->fresh) { /* linked in memory (link_in_memory) */
+		if (lset_hold(&im->mine, r, im->next_id, k->id, !strcmp(im->o->source, "police")))
+			return nomem(ctx);
+	} else if ((rc = touch(im, k->pseud, k->id, r->urn)))
 		return rc;
 	/* A correction is written without a moment of two current versions
 	 * (the unique index) or of a reference to a missing row (no deferred
@@ -1226,11 +1372,9 @@ static haven_status write_report(importer *im, const mreport *r, int64_t row)
 		im->rep->superseded++;
 	else
 		im->rep->added++;
-	st = im->insert;
+	st = im->insert; /* the source (2) and load (4) bound once (prepare_all) */
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, im->o->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, im->load_id);
 	sqlite3_bind_int64(st, 5, row);
 	sqlite3_bind_int64(st, 6, k->id);
 	sqlite3_bind_text(st, 7, r->urn, -1, SQLITE_STATIC);
@@ -1424,6 +1568,9 @@ typedef struct linker {
 	oldep *ep;                   /* the group's episodes before linkage */
 	size_t nep, capep;
 	int64_t written, kept, removed;
+	hv_strmap homes; /* a URN to its first version in hv (link_in_memory) */
+	void *scratch;   /* link_group's arrays, kept from group to group */
+	size_t scratch_n;
 } linker;
 
 /* A current report as linkage reads it. */
@@ -1590,12 +1737,20 @@ static haven_status episode(linker *k, int64_t child, const rrow *p, const rrow 
 static haven_status link_group(linker *k, int64_t child, rrow *g, size_t n)
 {
 	size_t np = 0, nl = 0;
-	int64_t *pt = malloc((n + 1) * sizeof *pt), *lt = malloc((n + 1) * sizeof *lt);
-	size_t *pi = malloc((n + 1) * sizeof *pi), *li = malloc((n + 1) * sizeof *li);
-	long *mp = malloc((n + 1) * sizeof *mp), *ml = malloc((n + 1) * sizeof *ml);
+	/* six arrays of n + 1 items (the widest-aligned first), allocated once
+	 * for every group of that size or smaller */
+	if (k->scratch_n < n + 1) {
+		size_t want = (n + 1) * 2;
+		void *more = realloc(k->scratch, want * 2 * (sizeof(int64_t) + sizeof(size_t) + sizeof(long)));
+		if (!more)
+			return nomem(k->ctx);
+		k->scratch = more;
+		k->scratch_n = want;
+	}
+	int64_t *pt = k->scratch, *lt = pt + k->scratch_n;
+	size_t *pi = (size_t *)(lt + k->scratch_n), *li = pi + k->scratch_n;
+	long *mp = (long *)(li + k->scratch_n), *ml = mp + k->scratch_n;
 	haven_status rc = HAVEN_OK;
-	if (!pt || !lt || !pi || !li || !mp || !ml)
-		rc = nomem(k->ctx);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (g[i].police) {
 			pt[np] = g[i].start;
@@ -1622,12 +1777,6 @@ static haven_status link_group(linker *k, int64_t child, rrow *g, size_t n)
 				rc = episode(k, child, NULL, &g[i]);
 		}
 	}
-	free(pt);
-	free(lt);
-	free(pi);
-	free(li);
-	free(mp);
-	free(ml);
 	return rc;
 }
 
@@ -1713,22 +1862,36 @@ static haven_status drop_old(linker *k)
 }
 
 /* The group's current reports, in order of start, into *g (n of them). */
+/* A new row at the end of *g (n of them, room for cap; grown as needed,
+ * the texts in the rows' buffers pointed at again): NULL when out of
+ * memory. */
+static rrow *rrow_add(rrow **g, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		rrow *ng = realloc(*g, ncap * sizeof *ng);
+		if (!ng)
+			return NULL;
+		memset(ng + *cap, 0, (ncap - *cap) * sizeof *ng);
+		*g = ng;
+		*cap = ncap;
+		for (size_t i = 0; i < *n; i++)
+			text_point(&ng[i]);
+	}
+	return &(*g)[(*n)++];
+}
+
 static haven_status read_group(linker *k, rrow **g, size_t *n, size_t *cap)
 {
 	sqlite3_stmt *rd = k->reports;
 	haven_status rc = HAVEN_OK;
 	int s;
 	while (!rc && (s = sqlite3_step(rd)) == SQLITE_ROW) {
-		if (*n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 16;
-			rrow *ng = realloc(*g, ncap * sizeof *ng);
-			if (!ng)
-				return nomem(k->ctx);
-			memset(ng + *cap, 0, (ncap - *cap) * sizeof *ng);
-			*g = ng;
-			*cap = ncap;
+		rrow *r = rrow_add(g, n, cap);
+		if (!r) {
+			sqlite3_reset(rd);
+			return nomem(k->ctx);
 		}
-		rrow *r = &(*g)[(*n)++];
 		int oom = 0;
 		r->id = sqlite3_column_int64(rd, 0);
 		r->police = sqlite3_column_int(rd, 1);
@@ -1808,6 +1971,277 @@ static haven_status reindex(haven_ctx *ctx, char *sql)
 	return rc;
 }
 
+/* ---- linkage in memory, for a source new to the store ---------------------- */
+
+/* A group (child, home) in the order the linkage takes groups: the child's
+ * pseudonym, then the home's URN. */
+static int lgroup_cmp(uint32_t rank_a, uint32_t home_a, uint32_t rank_b, uint32_t home_b)
+{
+	if (rank_a != rank_b)
+		return rank_a < rank_b ? -1 : 1;
+	return (home_a > home_b) - (home_a < home_b);
+}
+
+/* Reports in the order linkage reads them: by group, then start, then id
+ * (the reports' index (child, urn, missing_from) and its rowid). */
+static int lrec_cmp(const void *a, const void *b)
+{
+	const lrec *x = a, *y = b;
+	int c = lgroup_cmp(x->rank, x->home, y->rank, y->home);
+	if (c)
+		return c;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->report > y->report) - (x->report < y->report);
+}
+
+/* Whether group (rank, home) has a report in r[0..n) (sorted by lrec_cmp). */
+static int lset_has(const lrec *r, size_t n, uint32_t rank, uint32_t home)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (lgroup_cmp(r[mid].rank, r[mid].home, rank, home) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[lo].rank == rank && r[lo].home == home;
+}
+
+/* An episode the store holds in a group being linked. */
+typedef struct lold {
+	uint32_t rank, home;
+	oldep ep;
+} lold;
+
+static int lold_cmp(const void *a, const void *b)
+{
+	const lold *x = a, *y = b;
+	int c = lgroup_cmp(x->rank, x->home, y->rank, y->home);
+	return c ? c : (x->ep.id > y->ep.id) - (x->ep.id < y->ep.id);
+}
+
+/* The place of every child's pseudonym in their order, by the child's id:
+ * *rank (caller frees) of *n ids. */
+static haven_status child_ranks(haven_ctx *ctx, uint32_t **rank, size_t *n)
+{
+	int64_t max = 0;
+	haven_status rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) FROM missing_child", &max);
+	if (rc)
+		return rc;
+	if (max < 0 || (uint64_t)max >= UINT32_MAX)
+		return hv_error(ctx, HAVEN_ERR_VALUE, "missing_child: an id out of range");
+	*n = (size_t)max + 1;
+	if (!(*rank = calloc(*n, sizeof **rank)))
+		return nomem(ctx);
+	sqlite3_stmt *st;
+	if ((rc = hv_prepare(ctx, "SELECT id FROM missing_child ORDER BY pseudonym", &st)))
+		return rc;
+	uint32_t i = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && (size_t)id < *n)
+			(*rank)[id] = i++;
+	}
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? HAVEN_OK : hv_error_sql(ctx, "reading the children");
+}
+
+/* The group (*grank, *ghome) of a row of the store (child id, urn): 0 when
+ * its child or home is unknown here, so it is no group of the import's. */
+static int store_group(const linker *k, const uint32_t *rank, size_t nrank, int64_t child, const unsigned char *urn,
+                       uint32_t *grank, uint32_t *ghome)
+{
+	int64_t home;
+	if (!urn || child < 0 || (size_t)child >= nrank || !hv_strmap_get(&k->homes, (const char *)urn, &home))
+		return 0;
+	*grank = rank[child];
+	*ghome = (uint32_t)home;
+	return 1;
+}
+
+/* The other source's current reports in the groups of mine[0..n) (sorted),
+ * added to *all; the store's episodes in those groups into *old (sorted by
+ * group and id). */
+static haven_status store_rows(linker *k, const char *other, const uint32_t *rank, size_t nrank, lset *all,
+                               size_t nmine, lold **old, size_t *nold)
+{
+	haven_ctx *ctx = k->ctx;
+	sqlite3_stmt *st;
+	haven_status rc = hv_prepare(ctx,
+	                             "SELECT id, child, urn, missing_from FROM missing_report NOT INDEXED"
+	                             " WHERE source = ? AND superseded_by IS NULL",
+	                             &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, other, -1, SQLITE_STATIC);
+	int s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		lrec r = {.report = sqlite3_column_int64(st, 0), .start = sqlite3_column_int64(st, 3)};
+		int64_t child = sqlite3_column_int64(st, 1);
+		if (!store_group(k, rank, nrank, child, sqlite3_column_text(st, 2), &r.rank, &r.home) ||
+		    !lset_has(all->r, nmine, r.rank, r.home))
+			continue;
+		r.child = (uint32_t)child; /* < nrank */
+		lrec *more = grow(all->r, &all->cap, all->n, sizeof *all->r);
+		if (!more)
+			rc = nomem(ctx);
+		else
+			(all->r = more)[all->n++] = r;
+	}
+	sqlite3_finalize(st);
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the other source's reports");
+	if (rc || k->none_before)
+		return rc;
+	if ((rc = hv_prepare(ctx,
+	                     "SELECT id, child, urn, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
+	                     " FROM missing_episode",
+	                     &st)))
+		return rc;
+	size_t cap = 0;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		lold o = {0};
+		if (!store_group(k, rank, nrank, sqlite3_column_int64(st, 1), sqlite3_column_text(st, 2), &o.rank,
+		                 &o.home) ||
+		    !lset_has(all->r, nmine, o.rank, o.home))
+			continue;
+		o.ep.id = sqlite3_column_int64(st, 0);
+		o.ep.police = sqlite3_column_int64(st, 3);
+		o.ep.la = sqlite3_column_int64(st, 4);
+		const unsigned char *h = sqlite3_column_text(st, 5);
+		o.ep.has_host = h != NULL;
+		if (h)
+			snprintf(o.ep.host, sizeof o.ep.host, "%s", (const char *)h);
+		lold *more = grow(*old, &cap, *nold, sizeof **old);
+		if (!more)
+			rc = nomem(ctx);
+		else
+			(*old = more)[(*nold)++] = o;
+	}
+	sqlite3_finalize(st);
+	if (!rc && s != SQLITE_DONE)
+		rc = hv_error_sql(ctx, "reading the episodes");
+	if (!rc && *nold)
+		qsort(*old, *nold, sizeof **old, lold_cmp);
+	return rc;
+}
+
+/* Report e as read_group would read it from the store, appended to *g. */
+static haven_status held_row(linker *k, const char (*texts)[12], const lrec *e, rrow **g, size_t *n, size_t *cap)
+{
+	rrow *r = rrow_add(g, n, cap);
+	if (!r)
+		return nomem(k->ctx);
+	r->id = e->report;
+	r->police = e->police;
+	r->start = e->start;
+	r->has_end = e->has_end;
+	r->end = e->end;
+	const char *t[4] = {NULL, NULL, NULL, k->hv[e->home].urn};
+	t[T_PLACING] = e->placing ? texts[e->placing - 1] : NULL;
+	t[T_RISK] = e->risk ? risks[e->risk - 1] : NULL;
+	t[T_RID] = e->rid ? texts[e->rid - 1] : NULL;
+	for (int i = 0; i < 4; i++) { /* each shorter than buf (hversion, lset) */
+		r->owned[i] = 0;
+		r->text[i] = NULL;
+		if (t[i]) {
+			memcpy(r->buf[i], t[i], strlen(t[i]) + 1);
+			r->text[i] = r->buf[i];
+		}
+	}
+	for (int i = 0; i < 5; i++)
+		r->flag[i] = e->flag[i];
+	r->has_ls = e->has_ls;
+	r->ls_x = e->has_ls ? (double)e->ls[0] / 100 : 0;
+	r->ls_y = e->has_ls ? (double)e->ls[1] / 100 : 0;
+	r->has_f = e->has_f;
+	r->f_x = e->has_f ? (double)e->f[0] / 100 : 0;
+	r->f_y = e->has_f ? (double)e->f[1] / 100 : 0;
+	return HAVEN_OK;
+}
+
+/* Link the groups of the reports an import of a source new to the store
+ * wrote (mine, n of them): the same episodes, in the same order, with the
+ * same ids, as reading each group back through the reports' index
+ * (rebuild), but the groups found in memory - the import's reports and the
+ * other source's current reports in the same groups, sorted by (pseudonym,
+ * home, start, id) - and each report read by its id.  k's statements are
+ * prepared, k->reports reading one report by id. */
+static haven_status link_in_memory(linker *k, const char *other, lset *all)
+{
+	const char(*texts)[12] = (const char(*)[12])all->text;
+	haven_ctx *ctx = k->ctx;
+	uint32_t *rank = NULL;
+	size_t nrank = 0, nold = 0, cap = 0, ng = 0, n = all->n;
+	lold *old = NULL;
+	rrow *g = NULL;
+	haven_status rc = child_ranks(ctx, &rank, &nrank);
+	for (size_t i = 0; !rc && i < k->nhv; i++)
+		if ((!i || strcmp(k->hv[i - 1].urn, k->hv[i].urn)) &&
+		    hv_strmap_put(&k->homes, k->hv[i].urn, (int64_t)i))
+			rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (all->r[i].child >= nrank)
+			rc = hv_error(ctx, HAVEN_ERR_VALUE, "missing_child: a child out of range");
+		else
+			all->r[i].rank = rank[all->r[i].child];
+	}
+	/* the import's reports sorted, then the other source's of the same
+	 * groups after them, then all of them sorted */
+	if (!rc && n)
+		qsort(all->r, n, sizeof *all->r, lrec_cmp);
+	if (!rc)
+		rc = store_rows(k, other, rank, nrank, all, n, &old, &nold);
+	if (!rc && all->n > n)
+		qsort(all->r, all->n, sizeof *all->r, lrec_cmp);
+	const lset view = {.r = all->r, .n = all->n}; /* all of them, held by all */
+	size_t oi = 0;
+	for (size_t i = 0; !rc && i < view.n;) {
+		size_t j = i;
+		while (j < view.n && view.r[j].rank == view.r[i].rank && view.r[j].home == view.r[i].home)
+			j++;
+		/* the group's episodes in the store, in order of id */
+		while (oi < nold && lgroup_cmp(old[oi].rank, old[oi].home, view.r[i].rank, view.r[i].home) < 0)
+			oi++;
+		k->nep = 0;
+		for (; !rc && oi < nold && old[oi].rank == view.r[i].rank && old[oi].home == view.r[i].home; oi++) {
+			oldep *more = grow(k->ep, &k->capep, k->nep, sizeof *k->ep);
+			if (!more)
+				rc = nomem(ctx);
+			else
+				(k->ep = more)[k->nep++] = old[oi].ep;
+		}
+		for (size_t r = i; !rc && r < j; r++) {
+			size_t had = ng;
+			if (view.r[r].held)
+				rc = held_row(k, texts, &view.r[r], &g, &ng, &cap);
+			else {
+				sqlite3_bind_int64(k->reports, 1, view.r[r].report);
+				if (!(rc = read_group(k, &g, &ng, &cap)) && ng != had + 1)
+					rc = hv_error(ctx, HAVEN_ERR_SQL, "a report of the group to link is missing");
+			}
+		}
+		if (!rc)
+			rc = link_group(k, view.r[i].child, g, ng);
+		if (!rc)
+			rc = drop_old(k);
+		for (size_t r = 0; r < ng; r++)
+			rrow_clear(&g[r]);
+		ng = 0;
+		i = j;
+	}
+	for (size_t r = 0; r < cap; r++)
+		rrow_clear(&g[r]);
+	free(g);
+	free(rank);
+	free(old);
+	hv_strmap_free(&k->homes);
+	return rc;
+}
+
 /* Link the episodes again from the current reports (inside the caller's
  * transaction; temp.home_versions made): every group when all is set (the
  * tolerance changed), else the groups the import touched - the same
@@ -1818,17 +2252,32 @@ static haven_status reindex(haven_ctx *ctx, char *sql)
  * host LA) is kept, a new one written with its R*Tree entries, and the rest
  * removed.  The LA file that follows a police file rewrites only the
  * episodes it pairs or adds. */
-static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupset *touched, const hversion *hv,
-                            size_t nhv)
+static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupset *touched, lset *mine,
+                            const char *other, const hversion *hv, size_t nhv)
 {
 	linker k = {.ctx = ctx, .tol = (int64_t)llround(tolerance_h * 3600), .hv = hv, .nhv = nhv};
 	sqlite3_stmt *groups = NULL;
 	haven_status rc = HAVEN_OK;
-	if (all && !(rc = hv_prepare(ctx,
-	                             "SELECT c.pseudonym, g.child, g.urn FROM (SELECT child, urn FROM missing_report"
-	                             " WHERE superseded_by IS NULL UNION SELECT child, urn FROM missing_episode) g"
-	                             " JOIN missing_child c ON c.id = g.child",
-	                             &groups))) {
+	/* In memory (link_in_memory) for a source new to the store, unless
+	 * every group is linked again (the tolerance changed) and the store
+	 * holds groups of others: an episode, or a report of the other source. */
+	int in_memory = mine != NULL;
+	if (in_memory && all) {
+		int64_t others = 1;
+		char sql[200];
+		snprintf(sql, sizeof sql,
+		         "SELECT EXISTS(SELECT 1 FROM missing_episode) OR EXISTS(SELECT 1 FROM missing_report"
+		         " WHERE source = '%s' AND superseded_by IS NULL)",
+		         strcmp(other, "police") ? "la" : "police");
+		rc = hv_query_int(ctx, sql, &others);
+		in_memory = !others;
+	}
+	if (all && !in_memory &&
+	    !(rc = hv_prepare(ctx,
+	                      "SELECT c.pseudonym, g.child, g.urn FROM (SELECT child, urn FROM missing_report"
+	                      " WHERE superseded_by IS NULL UNION SELECT child, urn FROM missing_episode) g"
+	                      " JOIN missing_child c ON c.id = g.child",
+	                      &groups))) {
 		int s;
 		while (!rc && (s = sqlite3_step(groups)) == SQLITE_ROW) {
 			const void *c = sqlite3_column_blob(groups, 0);
@@ -1856,7 +2305,7 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	 * too when the store holds no episode (no group's old episodes are read
 	 * through it). */
 	static const char *const episode_indexes[] = {"missing_episode_when", "missing_episode_group"};
-	if (!rc && (int64_t)touched->n >= episodes / 4)
+	if (!rc && (int64_t)(in_memory ? mine->n : touched->n) >= episodes / 4)
 		rc = unindex(ctx, episode_indexes, k.none_before ? 2 : 1, &again);
 	const struct {
 		const char *sql;
@@ -1876,18 +2325,24 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 	    {"SELECT id, coalesce(police_report, 0), coalesce(la_report, 0), host_la"
 	     " FROM missing_episode WHERE child = ?1 AND urn = ?2",
 	     &k.old},
-	    {"SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
-	     " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
-	     " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
-	     " FROM missing_report r INDEXED BY missing_report_child"
-	     " WHERE r.child = ?1 AND r.urn = ?2 AND r.superseded_by IS NULL ORDER BY r.missing_from",
+	    {in_memory ? "SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
+	                 " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
+	                 " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
+	                 " FROM missing_report r WHERE r.id = ?1"
+	               : "SELECT r.id, r.source = 'police', r.urn, r.placing_la, r.missing_from,"
+	                 " r.returned_at, r.risk, r.ri_date, r.cse, r.cce, r.ri_offered, r.ri_held,"
+	                 " r.ri_independent, r.last_seen_x, r.last_seen_y, r.found_x, r.found_y"
+	                 " FROM missing_report r INDEXED BY missing_report_child"
+	                 " WHERE r.child = ?1 AND r.urn = ?2 AND r.superseded_by IS NULL ORDER BY r.missing_from",
 	     &k.reports},
 	};
 	for (size_t i = 0; !rc && i < sizeof stmts / sizeof stmts[0]; i++)
 		rc = hv_prepare(ctx, stmts[i].sql, stmts[i].st);
+	if (!rc && in_memory)
+		rc = link_in_memory(&k, other, mine);
 	size_t n = 0, cap = 0;
 	rrow *g = NULL;
-	for (size_t gi = 0; !rc && gi < touched->n; gi++) {
+	for (size_t gi = 0; !rc && !in_memory && gi < touched->n; gi++) {
 		int64_t child = touched->g[gi].id;
 		const char *urn = touched->g[gi].urn;
 		sqlite3_bind_int64(k.reports, 1, child);
@@ -1906,6 +2361,7 @@ static haven_status rebuild(haven_ctx *ctx, double tolerance_h, int all, groupse
 		rrow_clear(&g[i]);
 	free(g);
 	free(k.ep);
+	free(k.scratch);
 	if (!rc)
 		rc = reindex(ctx, again);
 	else
@@ -2137,6 +2593,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	}
 	int record_key = 0;
 	hv_scope *scope = NULL;
+	char *again = NULL; /* the reports' indexes to make again (reports_unindexed) */
 	int64_t now = hv_now(ctx);
 	hv_format_time(now, im.now);
 	hv_format_time(now + 3600, im.limit); /* clock times in London are at most an hour ahead of UTC */
@@ -2162,13 +2619,17 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!(rc = hv_missing_key_check(ctx, o.key, fp, &record_key)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_report", &im.next_id)) &&
 	    !(rc = hv_query_int(ctx, "SELECT coalesce(max(id), 0) + 1 FROM missing_load", &im.load_id)) &&
-	    !(rc = children_begin(&im)) && !(rc = fresh_source(&im)) && !(rc = load_begin(&im, path)) &&
-	    !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
+	    !(rc = children_begin(&im)) && !(rc = fresh_source(&im)) && !(rc = reports_unindexed(&im, path, &again)) &&
+	    !(rc = load_begin(&im, path)) && !(rc = hv_meta_get(ctx, "missing_tolerance_h", tol_was, sizeof tol_was)) &&
 	    !(rc = hv_scope_owner(ctx, &scope)) && !(rc = hv_homes_view(ctx, NULL, scope)) &&
 	    !(rc = load_versions(ctx, &im.hv, &im.nhv)) && !(rc = prepare_all(&im)) &&
 	    !(rc = hv_source_open(ctx, path, &im.src)) && !(rc = hv_missing_columns(im.src, columns, C_N, im.col)) &&
 	    !(o.skip_invalid && (rc = rejects_open(&im))))
 		rc = read_rows(&im);
+	if (!rc)
+		rc = reindex(ctx, again);
+	else
+		free(again);
 	hv_scope_free(scope);
 	finalize_all(&im);
 	sodium_memzero(im.key, sizeof im.key);
@@ -2182,8 +2643,10 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 	if (!rc)
 		rc = load_count(&im, fp, record_key);
 	if (!rc && !rep->noop && !(rc = hv_meta_set(ctx, "missing_tolerance_h", tol)))
-		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0, &touched, im.hv, im.nhv);
+		rc = rebuild(ctx, o.tolerance_h, strcmp(tol_was, tol) != 0, &touched, im.fresh ? &im.mine : NULL,
+		             strcmp(o.source, "police") ? "police" : "la", im.hv, im.nhv);
 	groups_free(&touched);
+	lset_free(&im.mine);
 	free(im.hv);
 	if (!rc && !(rc = hv_query_int(ctx, "SELECT count(*) FROM missing_episode", &rep->episodes)) &&
 	    !(rc = hv_query_int(ctx,

@@ -6,8 +6,11 @@
  * counts by placing LA, home's LA, financial year).  The command line and the search for raw identifiers:
  * tests/cli/test_missing.sh.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/keys.h"
@@ -442,6 +445,270 @@ static void test_linkage_table(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* ---- the two linkages: in memory and through the store ---------------------- */
+
+/* Police and LA files of one synthetic month (a fixed generator): 30
+ * children at the fixture's 8 homes, police reports of which the LA also
+ * has about half (its start up to 30 hours away, so some beyond the
+ * tolerance), some with another return, risk, placing LA, concern, return
+ * interview or last-seen point (more than 100 m away: a conflict), equal
+ * starts (ties), and LA reports the police never had.  Rows [lo, hi) of each
+ * into tu_tmp(name_police) and tu_tmp(name_la). */
+#define GHEAD                                                                                                          \
+	"source_ref,child_id,urn,placing_la,missing_from,returned_at,last_seen_easting,last_seen_northing,risk,"       \
+	"cse_concern,ri_offered,ri_date\n"
+enum { GEN_EPISODES = 360 };
+
+static uint64_t gen_state;
+static unsigned gen(unsigned n)
+{
+	gen_state = gen_state * 6364136223846793005u + 1442695040888963407u;
+	return (unsigned)((gen_state >> 33) % n);
+}
+
+/* Clock time t as "YYYY-MM-DD HH:MM", or its day alone. */
+static void when(int64_t t, char out[20], int day)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	if (day)
+		strftime(out, 20, "%Y-%m-%d", &tm);
+	else
+		strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void gen_files(const char *name_police, const char *name_la, int lo, int hi, const char **police,
+                      const char **la)
+{
+	static const char *const risks[] = {"low", "medium", "high", "no apparent risk", ""};
+	static const char *const las[] = {"E08000003", "E06000023", ""};
+	size_t cap = 1 << 17;
+	char *fp = malloc(cap), *fl = malloc(cap);
+	assert_non_null(fp);
+	assert_non_null(fl);
+	size_t np = (size_t)snprintf(fp, cap, GHEAD), nl = (size_t)snprintf(fl, cap, GHEAD);
+	gen_state = 7;
+	const int64_t t0 = 1735689600; /* 2025-01-01 */
+	for (int e = 0; e < GEN_EPISODES; e++) {
+		unsigned child = gen(30), home = gen(5) ? child % 8 : gen(8), who = gen(10);
+		int64_t start = t0 + (int64_t)gen(60 * 24) * 3600, back = start + 3600 + (int64_t)gen(48) * 3600;
+		int64_t lstart = start + (gen(3) ? ((int64_t)gen(61) - 30) * 3600 : 0);
+		char s[20], b[20], d[20], ls[40] = ",";
+		if (gen(2))
+			snprintf(ls, sizeof ls, "%u.%02u,%u", 380000 + gen(200), gen(100), 390000 + gen(200));
+		int same = gen(2) != 0; /* same: the LA agrees with the police */
+		const char *pla = las[gen(3)], *prisk = risks[gen(5)], *pcse = gen(4) ? "no" : "yes";
+		int pback = gen(6) != 0;
+		if (who < 7) { /* police */
+			when(start, s, 0);
+			when(back, b, 0);
+			when(start + 86400, d, 1);
+			np += (size_t)snprintf(fp + np, cap - np, "P%d,K%u,SC10000%u,%s,%s,%s,%s,%s,%s,%s,%s\n", e,
+			                       child, home + 1, pla, s, pback ? b : "", ls, prisk, pcse,
+			                       gen(2) ? "yes" : "", gen(3) ? "" : d);
+		}
+		if (who < 3 || who >= 7) { /* the LA's */
+			int64_t lback = (back > lstart ? back : lstart) + (same || gen(4) ? 0 : 1800);
+			when(lstart, s, 0);
+			when(lback, b, 0);
+			when(lstart + 2 * 86400, d, 1);
+			if (!same && gen(4) == 0)
+				snprintf(ls, sizeof ls, "%u,%u", 380000 + gen(2000), 390000 + gen(2000));
+			nl += (size_t)snprintf(fl + nl, cap - nl, "L%d,K%u,SC10000%u,%s,%s,%s,%s,%s,%s,%s,%s\n", e,
+			                       child, home + 1, same ? pla : las[gen(3)], s,
+			                       (same ? pback : gen(6) != 0) ? b : "", ls, same ? prisk : risks[gen(5)],
+			                       same     ? pcse
+			                       : gen(4) ? "no"
+			                                : "yes",
+			                       gen(3) ? "yes" : "no",
+			                       same     ? ""
+			                       : gen(2) ? d
+			                                : "");
+		}
+		assert_true(np < cap - 400 && nl < cap - 400);
+	}
+	/* the rows of episodes [lo, hi) (the generator's numbers drawn for every
+	 * episode, so the halves are the whole file's rows) */
+	char *bufs[2] = {fp, fl};
+	for (int f = 0; f < 2; f++) {
+		char *w = strchr(bufs[f], '\n') + 1, *r = w;
+		while (*r) {
+			char *end = strchr(r, '\n') + 1;
+			int e = atoi(r + 1);
+			if (e >= lo && e < hi) {
+				memmove(w, r, (size_t)(end - r));
+				w += end - r;
+			}
+			r = end;
+		}
+		*w = '\0';
+	}
+	*police = strdup(tu_write(name_police, fp));
+	*la = strdup(tu_write(name_la, fl));
+	free(fp);
+	free(fl);
+}
+
+/* Every episode as text, sorted: the child's pseudonym, home, every field,
+ * the source references of its reports and its conflicts (ids aside). */
+static char *episodes_text(haven_ctx *ctx)
+{
+	sqlite3_stmt *st;
+	tu_ok(ctx, hv_prepare(ctx,
+	                      "SELECT group_concat(line, char(10)) FROM (SELECT hex(c.pseudonym) || '|' || e.urn"
+	                      " || '|' || ifnull(e.placing_la, '-') || '|' || ifnull(e.host_la, '-') || '|' ||"
+	                      " e.missing_from || '|' || ifnull(e.returned_at, '-') || '|' || ifnull(e.risk, '-')"
+	                      " || '|' || ifnull(e.cse, '-') || ifnull(e.cce, '-') || ifnull(e.ri_offered, '-') ||"
+	                      " ifnull(e.ri_held, '-') || ifnull(e.ri_independent, '-') || '|' ||"
+	                      " ifnull(e.ri_date, '-') || '|' || ifnull(p.source_ref, '-') || '|' ||"
+	                      " ifnull(l.source_ref, '-') || '|' || ifnull(e.conflict, '-') || '|' ||"
+	                      " ifnull(e.last_seen_x, '-') || ',' || ifnull(e.last_seen_y, '-') || '|' ||"
+	                      " ifnull(e.found_x, '-') || ',' || ifnull(e.found_y, '-') AS line"
+	                      " FROM missing_episode e JOIN missing_child c ON c.id = e.child"
+	                      " LEFT JOIN missing_report p ON p.id = e.police_report AND p.source = 'police'"
+	                      " LEFT JOIN missing_report l ON l.id = e.la_report AND l.source = 'la'"
+	                      " ORDER BY line)",
+	                      &st));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *text = strdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return text;
+}
+
+/* The same files imported four ways into four stores under one key: (1)
+ * police then LA, each a source new to its store, linked in memory; (2)
+ * the LA first; (3) each file in two halves, the second halves linked
+ * through the store's index; (4) as (1) with a tolerance of 12 hours, then
+ * the LA file again at 24 hours, every group linked again through the
+ * store.  The same episodes, field by field, with the same reports and
+ * conflicts; and the generator's files hold pairs, conflicts and both
+ * sources' singles, so the comparison is not of nothing. */
+static const struct path_case {
+	int n;
+	const char *order; /* P, L: whole files; p, l: first halves; q, m: second halves; T: LA at 24 h */
+	double tolerance;  /* of the imports before T */
+} path_cases[] = {
+    {1, "PL", 24}, {2, "LP", 24}, {3, "plqm", 24}, {4, "PLT", 12}, {5, "pqlm", 24},
+};
+
+static void test_linkage_paths(void **state)
+{
+	(void)state;
+	const char *police, *la, *p1, *l1, *p2, *l2;
+	gen_files("gp.csv", "gl.csv", 0, GEN_EPISODES, &police, &la);
+	gen_files("gp1.csv", "gl1.csv", 0, GEN_EPISODES / 2, &p1, &l1);
+	gen_files("gp2.csv", "gl2.csv", GEN_EPISODES / 2, GEN_EPISODES, &p2, &l2);
+	char key[512], shared[512];
+	char *want = NULL;
+	for (size_t i = 0; i < sizeof path_cases / sizeof path_cases[0]; i++) {
+		const struct path_case *c = &path_cases[i];
+		char name[32];
+		snprintf(name, sizeof name, "paths%d.db", c->n);
+		haven_ctx *ctx = missing_store(name, key);
+		if (i == 0) { /* one key for every store: the same pseudonyms */
+			snprintf(shared, sizeof shared, "%s", tu_tmp("paths.key"));
+			unlink(shared);
+			assert_int_equal(rename(key, shared), 0);
+		}
+		for (const char *o = c->order; *o; o++) {
+			const char *file = *o == 'P'                ? police
+			                   : *o == 'L' || *o == 'T' ? la
+			                   : *o == 'p'              ? p1
+			                   : *o == 'l'              ? l1
+			                   : *o == 'q'              ? p2
+			                                            : l2;
+			haven_missing_opts mo = {.source = strchr("Ppq", *o) ? "police" : "la",
+			                         .key = shared,
+			                         .tolerance_h = *o == 'T' ? 24 : c->tolerance};
+			haven_missing_report r;
+			tu_ok(ctx, haven_missing_import(ctx, file, &mo, &r));
+			if (*o == 'T' && (r.noop || r.added || r.unchanged == 0))
+				fail_msg("path case %d: the LA file again was not a relinking", c->n);
+		}
+		char *got = episodes_text(ctx);
+		if (!want) {
+			want = got;
+			if (tu_int(ctx, "SELECT count(*) FROM missing_episode WHERE police_report IS NOT NULL"
+			                " AND la_report IS NOT NULL AND conflict IS NOT NULL") < 10 ||
+			    tu_int(ctx, "SELECT count(*) FROM missing_episode WHERE police_report IS NOT NULL"
+			                " AND la_report IS NOT NULL AND conflict IS NULL") < 10 ||
+			    tu_int(ctx, "SELECT count(*) FROM missing_episode WHERE la_report IS NULL") < 10 ||
+			    tu_int(ctx, "SELECT count(*) FROM missing_episode WHERE police_report IS NULL") < 10 ||
+			    tu_int(ctx, "SELECT count(*) FROM missing_report r WHERE NOT EXISTS(SELECT 1 FROM"
+			                " missing_episode e WHERE r.id IN (e.police_report, e.la_report))") != 0)
+				fail_msg(
+				    "path case %d: the files do not make every kind of episode (%lld %lld %lld %lld)",
+				    c->n,
+				    (long long)tu_int(ctx,
+				                      "SELECT count(*) FROM missing_episode WHERE police_report IS NOT "
+				                      "NULL AND la_report IS NOT NULL AND conflict IS NOT NULL"),
+				    (long long)tu_int(ctx,
+				                      "SELECT count(*) FROM missing_episode WHERE police_report IS NOT "
+				                      "NULL AND la_report IS NOT NULL AND conflict IS NULL"),
+				    (long long)tu_int(ctx,
+				                      "SELECT count(*) FROM missing_episode WHERE la_report IS NULL"),
+				    (long long)tu_int(
+				        ctx, "SELECT count(*) FROM missing_episode WHERE police_report IS NULL"));
+		} else {
+			if (strcmp(want, got))
+				fail_msg("path case %d: other episodes than case 1's", c->n);
+			free(got);
+		}
+		haven_ctx_free(ctx);
+	}
+	free(want);
+	free((void *)police), free((void *)la), free((void *)p1), free((void *)l1), free((void *)p2), free((void *)l2);
+}
+
+/* A file of a source new to the store, written with the reports' indexes
+ * dropped and made again after: a bad row at its end, after more rows than
+ * one written batch, leaves the store as it was, indexes and all; the
+ * file without it imports, and the unique index of current versions is
+ * there again and holds. */
+static void test_import_big_rollback(void **state)
+{
+	(void)state;
+	char key[512];
+	haven_ctx *ctx = missing_store("big.db", key);
+	enum { ROWS = 70000 };
+	size_t cap = (size_t)ROWS * 64 + 256, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n, HEAD);
+	for (int i = 0; i < ROWS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "R%d,KID-%d,SC10000%d,2025-03-%02d %02d:00,,,,low\n", i,
+		                      i % 5000, 1 + i % 8, 1 + i % 28, i % 24);
+	size_t good = n;
+	n += (size_t)snprintf(text + n, cap - n, "R%d,KID-1,SC999999,2025-03-01 10:00,,,,\n", ROWS);
+	char before[65], after[65];
+	tu_digest(ctx, before);
+	int64_t indexes = tu_int(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
+	haven_missing_opts o = {.source = "police", .key = key};
+	haven_missing_report r;
+	tu_assert_status(ctx, haven_missing_import(ctx, tu_write("big.csv", text), &o, &r), HAVEN_ERR_NOT_FOUND);
+	tu_assert_msg(ctx, "row 70002: urn 'SC999999' is not a home in the register");
+	tu_digest(ctx, after);
+	assert_string_equal(before, after);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"), indexes);
+	text[good] = '\0';
+	tu_ok(ctx, haven_missing_import(ctx, tu_write("big_good.csv", text), &o, &r));
+	assert_int_equal(r.added, ROWS);
+	assert_int_equal(r.episodes, ROWS);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"), indexes);
+	assert_int_equal(tu_int(ctx, "SELECT count(*) FROM sqlite_master WHERE name IN ('missing_report_current',"
+	                             " 'missing_report_child')"),
+	                 2);
+	/* the unique index holds: a second current version of R1 is refused */
+	haven_status st = hv_exec(ctx, "INSERT INTO missing_report(source, source_ref, load_id, source_row, child, urn,"
+	                               " missing_from, content) SELECT source, source_ref, load_id, source_row, child,"
+	                               " urn, missing_from, content FROM missing_report WHERE source_ref = 'R1'");
+	assert_int_equal(st, HAVEN_ERR_SQL);
+	free(text);
+	haven_ctx_free(ctx);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_times), cmocka_unit_test(test_pseudonyms), cmocka_unit_test(test_keys),
         cmocka_unit_test(test_pairing), cmocka_unit_test(test_import_refusals), cmocka_unit_test(test_import_steps),
-        cmocka_unit_test(test_linkage_table))
+        cmocka_unit_test(test_linkage_table), cmocka_unit_test(test_linkage_paths),
+        cmocka_unit_test(test_import_big_rollback))
