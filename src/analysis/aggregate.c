@@ -907,10 +907,16 @@ static haven_status parse(agg *a, const haven_aggregate_opts *o, const struct ge
 	}
 	if (strcmp(a->from, a->to) > 0)
 		return hv_error(ctx, HAVEN_ERR_VALUE, "the period runs backwards, from %s to %s", a->from, a->to);
-	/* episodes for an aggregates-only audience: one financial year, as its
-	 * scorecard (analysis/missing_trends.c) */
+	/* episodes for an aggregates-only audience: not in an export, whose
+	 * table would control them apart from the trends' (docs/disclosure.md,
+	 * "Periods") */
 	if (has_missing(a) && hv_scope_aggregates_only(ctx))
-		return hv_trends_check_year(ctx, a->from, a->to);
+		return hv_error(ctx, HAVEN_ERR_DENIED,
+		                "the missing_* measures are not exported to an aggregates-only audience (DfE, the "
+		                "Children's Commissioner, probation, the public): an LA's episodes of a year would be "
+		                "controlled here apart from the trends that publish them too, and the two could be "
+		                "differenced; 'haven missing trends --by fy --area host-la --csv' and 'haven missing "
+		                "scorecard' give the same figures under one control (docs/disclosure.md)");
 	return HAVEN_OK;
 }
 

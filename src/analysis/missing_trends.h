@@ -19,17 +19,15 @@ double hv_trends_quantile(const double *v, size_t n, double p);
 /** For an aggregates-only audience a window of episodes is whole financial
  *  years: from (when given) a 1 April, to (when given) a 31 March, both
  *  "YYYY-MM-DD" (borrowed).  The trends, linkage counts and scorecard of such
- *  an audience, and the missing_* measures of its exports, are refused any
- *  other window before anything is read or released.
+ *  an audience are refused any other window before anything is read or released.
  * \return HAVEN_ERR_VALUE, with a message saying the rule. */
 haven_status hv_trends_check_window(haven_ctx *ctx, const char *from, const char *to);
 
 /** For an aggregates-only audience, a window of one financial year
  *  exactly: from a 1 April to the next 31 March, both given (borrowed).
- *  The scorecard and the missing_* measures of exports count each area
- *  over the whole window: two windows of one and two years would give the
- *  other year, so such a table holds one year.  Checks the whole years
- *  first (hv_trends_check_window).
+ *  The scorecard counts each area over the whole window: two windows of
+ *  one and two years would give the other year, so it holds one year.
+ *  Checks the whole years first (hv_trends_check_window).
  * \return HAVEN_ERR_VALUE, with a message saying the rule. */
 haven_status hv_trends_check_year(haven_ctx *ctx, const char *from, const char *to);
 

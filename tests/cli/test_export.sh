@@ -41,10 +41,10 @@ for m in "homes,homes,count:homes" "places,places,count:places" \
 	"places_per_100_cla,places per 100 children looked after,rate:places"; do
 	grep -q "^$m," "$T/out" || { cat "$T/out"; fail "--list-measures lacks $m"; }
 done
-# every measure of homes by area (the placements' measures are exported on their own:
-# tests/cli/test_placements_export.sh)
+# every measure of homes by area DfE may have (the placements' measures are exported on their own:
+# tests/cli/test_placements_export.sh; the missing_* measures are refused to DfE, below)
 MEASURES=$(tail -n +2 "$T/out" | cut -d, -f1 | grep -vx -e flows -e placements_locations -e placements_capacity |
-	paste -sd, -)
+	grep -v '^missing_' | paste -sd, -)
 same "--list-measures: every measure, with unit and class" 26 "$(tail -n +2 "$T/out" | wc -l)"
 # X STORE FORMAT OUT [OPTION...]: haven export of every measure by LA.
 X() {
@@ -54,6 +54,13 @@ X() {
 }
 
 # ---- 1: each format, as DfE receives it ---------------------------------------
+# the measures of children missing from care are refused to DfE (its trends and
+# scorecard publish them under one control), before anything is written or audited
+before=$(sqlite3 "$S" "SELECT count(*) FROM audit")
+expect_exit 30 "$H" export "$S" --geography la --measures homes,missing_episodes --format csv --out "$T/m.csv" --as dee
+expect_err "not exported to an aggregates-only audience"
+[ ! -e "$T/m.csv" ] && [ "$(sqlite3 "$S" "SELECT count(*) FROM audit")" = "$before" ] ||
+	fail "a refused export of missing_* left a file or an audit entry"
 # FlatGeobuf (GDAL 3.6) cannot hold England's row, which has no polygon of
 # its own: refused, and exported a level at a time.
 expect_exit 2 X "$S" fgb "$T/national.fgb" --as dee
