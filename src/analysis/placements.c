@@ -587,20 +587,24 @@ static int cmp_area(const void *a, const void *b)
 	return strcmp(area_code(sort_ps, *(const long *)a), area_code(sort_ps, *(const long *)b));
 }
 
-/* The metadata every placements table carries. */
-static haven_status common_meta(haven_ctx *ctx, const hv_placements *ps, haven_table *t)
+/* The metadata every placements table carries, then its own definitions
+ * and the object its audit entry names (both borrowed). */
+static haven_status common_meta(haven_ctx *ctx, const hv_placements *ps, haven_table *t, const char *definitions,
+                                const char *object)
 {
 	char when[21];
 	hv_format_time(hv_now(ctx), when);
 	haven_status rc;
 	if ((rc = hv_table_meta_set(ctx, t, "placements", ps->period)) ||
 	    (rc = hv_table_meta_set(ctx, t, "scope", hv_scope_describe(ps->scope))) ||
-	    (rc = hv_table_meta_set(ctx, t, "generated_at", when)))
+	    (rc = hv_table_meta_set(ctx, t, "generated_at", when)) ||
+	    (rc = hv_table_meta_set(
+	         ctx, t, "counted",
+	         "placements the acting user may see: police those into homes in their force area, a local "
+	         "authority those of the children it places and those into homes in its area (docs/placements.md)")) ||
+	    (rc = hv_table_meta_set(ctx, t, "definitions", definitions)))
 		return rc;
-	return hv_table_meta_set(
-	    ctx, t, "counted",
-	    "placements the acting user may see: police those into homes in their force area, a local authority "
-	    "those of the children it places and those into homes in its area (docs/placements.md)");
+	return hv_table_object(ctx, t, object);
 }
 
 /* The end of a builder: on success t is the caller's in *out, else freed. */
@@ -713,16 +717,13 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 		rc = hv_table_sum(ctx, t, "total",
 		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
 	if (!rc)
-		rc = common_meta(ctx, &ps, t);
-	if (!rc)
-		rc = hv_table_meta_set(
-		    ctx, t, "definitions",
+		rc = common_meta(
+		    ctx, &ps, t,
 		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
 		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
 		    "origin in a straight line; not_known: no origin district given, or the home has no point; total: "
-		    "all (docs/placements.md)");
-	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: location by placing area");
+		    "all (docs/placements.md)",
+		    "placements: location by placing area");
 	for (int l = hi; !rc && l >= lo; l--) {
 		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
 		for (size_t k = 0; !rc && k < n; k++) {
@@ -808,10 +809,13 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The cells of the matrix: the runs of (from, to) of f[0..nf), sorted.
+/* The cells of the matrix: f[0..nf) put in order (cmp_flow), then its
+ * runs of (from, to), in the areas' code order (cmp_cell_order).
  * \param cells on HAVEN_OK malloc'd (NULL when none); the caller frees */
-static haven_status matrix_cells(haven_ctx *ctx, const flow *f, size_t nf, cell **cells, size_t *nc)
+static haven_status matrix_cells(haven_ctx *ctx, const hv_placements *ps, flow *f, size_t nf, cell **cells, size_t *nc)
 {
+	if (nf)
+		qsort(f, nf, sizeof *f, cmp_flow);
 	size_t cap = 0;
 	*cells = NULL;
 	*nc = 0;
@@ -827,6 +831,9 @@ static haven_status matrix_cells(haven_ctx *ctx, const flow *f, size_t nf, cell 
 		}
 		(*cells)[(*nc)++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i)};
 	}
+	sort_ps = ps;
+	if (*nc)
+		qsort(*cells, *nc, sizeof **cells, cmp_cell_order);
 	return HAVEN_OK;
 }
 
@@ -892,14 +899,8 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 			continue; /* a placing LA in no region */
 		f[nf++] = (flow){from, to, ps.p[i].child};
 	}
-	if (!rc && nf)
-		qsort(f, nf, sizeof *f, cmp_flow);
-	/* the cells of the matrix: runs of (from, to) */
 	if (!rc)
-		rc = matrix_cells(ctx, f, nf, &cells, &nc);
-	sort_ps = &ps;
-	if (!rc && nc)
-		qsort(cells, nc, sizeof *cells, cmp_cell_order);
+		rc = matrix_cells(ctx, &ps, f, nf, &cells, &nc);
 	if (!rc)
 		rc = hv_table_new(ctx, "Placements: flows from placing region to the region of the home",
 		                  HV_TABLE_DISCLOSED, 8, flow_cols, &t);
@@ -913,15 +914,12 @@ haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const 
 	if (!rc)
 		rc = hv_table_hierarchy(ctx, t, "host_code", "parent", "placing_code");
 	if (!rc)
-		rc = common_meta(ctx, &ps, t);
-	if (!rc)
-		rc = hv_table_meta_set(
-		    ctx, t, "definitions",
+		rc = common_meta(
+		    ctx, &ps, t,
 		    "placements: from the placing region to the region of the home on the day (the register's "
 		    "history); children: distinct children in the flow; a host of 'unknown': the home's LA is not "
-		    "known; England: the placing region's total (docs/placements.md)");
-	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: flows between regions");
+		    "known; England: the placing region's total (docs/placements.md)",
+		    "placements: flows between regions");
 	/* each placing region: its flows, then its total */
 	const char *level = level_names[lv];
 	for (size_t i = 0, j; !rc && i < nc; i = j) {
@@ -1022,13 +1020,8 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 		hv_clear(ctx); /* an LA without a point on surface has no lines, and no error */
 	for (size_t i = 0; !rc && i < ps.n; i++)
 		f[nf++] = (flow){ps.p[i].placing, ps.p[i].host >= 0 ? ps.p[i].host : -2, ps.p[i].child};
-	if (!rc && nf)
-		qsort(f, nf, sizeof *f, cmp_flow);
 	if (!rc)
-		rc = matrix_cells(ctx, f, nf, &cells, &nc);
-	sort_ps = &ps;
-	if (!rc && nc)
-		qsort(cells, nc, sizeof *cells, cmp_cell_order);
+		rc = matrix_cells(ctx, &ps, f, nf, &cells, &nc);
 	if (!rc)
 		rc = hv_table_new(ctx, "Placements: flows between local authorities", HV_TABLE_DISCLOSED, 10, line_cols,
 		                  &t);
@@ -1053,16 +1046,13 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 	if (!rc)
 		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_parent", "host_code");
 	if (!rc)
-		rc = common_meta(ctx, &ps, t);
-	if (!rc)
-		rc = hv_table_meta_set(
-		    ctx, t, "definitions",
+		rc = common_meta(
+		    ctx, &ps, t,
 		    "one row per placing LA and host LA (the home's LA on the day): placements, and distinct children "
 		    "in the flow; host England: the placing LA's total (its row); placing England: the host LA's total "
 		    "(its column); a line from the placing LA's centre to the host LA's (each LA's point on surface); "
-		    "none for a flow within an LA, to a home whose LA is not known, or a total (docs/placements.md)");
-	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: flows between LAs (lines)");
+		    "none for a flow within an LA, to a home whose LA is not known, or a total (docs/placements.md)",
+		    "placements: flows between LAs (lines)");
 	/* the rows: each placing LA's flows then its total; the column totals;
 	 * the grand total */
 	int64_t all_p = 0;
@@ -1169,16 +1159,13 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 		                         : "area_code=area:placing area_name=label placed_in=count:episodes"
 		                           " placed_out=count:episodes placed_own=count:episodes");
 	if (!rc)
-		rc = common_meta(ctx, &ps, t);
-	if (!rc)
-		rc = hv_table_meta_set(
-		    ctx, t, "definitions",
+		rc = common_meta(
+		    ctx, &ps, t,
 		    "placed_in: placements into the LA's homes by other LAs; placed_out: the LA's placements into "
 		    "homes in other LAs (or whose LA is not known); placed_own: into its own homes; net: placed_in - "
 		    "placed_out, an in-placer above 0, an out-placer below (record-level audiences only; "
-		    "docs/placements.md)");
-	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: net movement per LA");
+		    "docs/placements.md)",
+		    "placements: net movement per LA");
 	size_t n = 0;
 	for (size_t a = 0; !rc && a < ps.nla; a++)
 		if (cnt[a][0] || cnt[a][1] || cnt[a][2] || ps.national)
@@ -1268,19 +1255,16 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 	if (!rc)
 		rc = hv_table_sum(ctx, t, "children_placed", "placed_own_area placed_elsewhere");
 	if (!rc)
-		rc = common_meta(ctx, &ps, t);
-	if (!rc)
-		rc = hv_table_meta_set(
-		    ctx, t, "definitions",
+		rc = common_meta(
+		    ctx, &ps, t,
 		    "homes, places: open children's homes in the area on the day and their registered places (the "
 		    "register as at the day); children_placed_in: children in its homes placed by another LA (for a "
 		    "region "
 		    "and England, the sum of their LAs'); "
 		    "children_placed: children the area places, in homes in its own area or elsewhere (the home's LA "
 		    "on the day); places_per_child (sufficiency): places / children_placed, 1 or more when the area "
-		    "has a place in its own homes for every child it places (docs/placements.md)");
-	if (!rc)
-		rc = hv_table_object(ctx, t, "placements: capacity per LA");
+		    "has a place in its own homes for every child it places (docs/placements.md)",
+		    "placements: capacity per LA");
 	/* LAs only, or for an aggregates-only audience the regions and
 	 * England as well, each naming its parent */
 	int hi = ps.aggregates_only ? LV_ENGLAND : LV_LA;

@@ -117,6 +117,14 @@ haven_status hv_output_commit(haven_ctx *ctx, hv_output *o)
 	return rc;
 }
 
+haven_status hv_output_end(haven_ctx *ctx, hv_output *o, haven_status rc)
+{
+	if (!rc && o->f)
+		return hv_output_commit(ctx, o);
+	hv_output_abort(o);
+	return rc;
+}
+
 void hv_output_abort(hv_output *o)
 {
 	if (o->f)

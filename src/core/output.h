@@ -49,4 +49,10 @@ haven_status hv_output_commit(haven_ctx *ctx, hv_output *o);
  *  committed or aborted o. */
 void hv_output_abort(hv_output *o);
 
+/** The end of the work o was written for, which ended with rc: commit o
+ *  when rc is HAVEN_OK and o is still open, else abort it (an importer's
+ *  reject file is put in place only when its import is).  Returns rc, or
+ *  the commit's failure. */
+haven_status hv_output_end(haven_ctx *ctx, hv_output *o, haven_status rc);
+
 #endif

@@ -751,7 +751,6 @@ typedef struct importer {
 	lset mine; /* when fresh: every report written (linkage_in_memory) */
 	char now[21];
 	hv_output rej;
-	int rej_open;
 	haven_missing_report *rep;
 } importer;
 
@@ -1103,10 +1102,7 @@ void hv_missing_reject(FILE *f, hv_source *src, int child_col, const char *pseud
 
 static haven_status rejects_open(importer *im)
 {
-	haven_status rc = hv_missing_rejects_open(im->ctx, im->o->rejects, im->src, im->col[C_CHILD], &im->rej);
-	if (!rc)
-		im->rej_open = 1;
-	return rc;
+	return hv_missing_rejects_open(im->ctx, im->o->rejects, im->src, im->col[C_CHILD], &im->rej);
 }
 
 /* The raw row, its child identifier replaced by the pseudonym, and why. */
@@ -2665,11 +2661,7 @@ haven_status haven_missing_import(haven_ctx *ctx, const char *path, const haven_
 		snprintf(sql, sizeof sql, "PRAGMA temp_store = %lld", (long long)temp_store);
 		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 	}
-	if (!rc && im.rej_open) {
-		im.rej_open = 0;
-		rc = hv_output_commit(ctx, &im.rej);
-	} else if (im.rej_open)
-		hv_output_abort(&im.rej);
+	rc = hv_output_end(ctx, &im.rej, rc);
 	char object[400] = "";
 	if (!rc && !rep->noop)
 		snprintf(object, sizeof object,

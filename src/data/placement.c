@@ -87,7 +87,6 @@ typedef struct importer {
 	int fresh; /* the store holds no placement: none to look up */
 	sqlite3_stmt *find, *insert, *update, *child_ins, *district;
 	hv_output rej;
-	int rej_open;
 } importer;
 
 /* A row as checked: text borrowed from the source's row. */
@@ -595,7 +594,6 @@ haven_status haven_placements_import(haven_ctx *ctx, const char *path, const hav
 	    !(rc = hv_missing_columns(im.src, columns, C_N, im.col)) &&
 	    !(opts->skip_invalid &&
 	      (rc = hv_missing_rejects_open(ctx, opts->rejects, im.src, im.col[C_CHILD], &im.rej)))) {
-		im.rej_open = opts->skip_invalid;
 		im.fresh = held == 0;
 		rc = read_rows(&im);
 	}
@@ -613,11 +611,7 @@ haven_status haven_placements_import(haven_ctx *ctx, const char *path, const hav
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
 		sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 	}
-	if (!rc && im.rej_open) {
-		im.rej_open = 0;
-		rc = hv_output_commit(ctx, &im.rej);
-	} else if (im.rej_open)
-		hv_output_abort(&im.rej);
+	rc = hv_output_end(ctx, &im.rej, rc);
 	char object[400] = "";
 	if (!rc && !rep->noop)
 		snprintf(object, sizeof object,

@@ -279,7 +279,6 @@ typedef struct importer {
 	int64_t load_id;
 	char now[21];
 	hv_output rej;
-	int rej_open;
 	/* a vertex that fell outside Great Britain */
 	int outside;
 	double ox, oy;
@@ -658,7 +657,6 @@ static haven_status rejects_open(importer *im)
 	haven_status rc = hv_output_open(im->ctx, im->o->rejects, "a reject file is never overwritten", &im->rej);
 	if (rc)
 		return rc;
-	im->rej_open = 1;
 	fputs("feature,zone_ref,reason,protective_marking\r\n", im->rej.f);
 	return HAVEN_OK;
 }
@@ -1022,11 +1020,7 @@ haven_status haven_zones_import(haven_ctx *ctx, const char *path, const haven_zo
 	if (im.pj)
 		proj_destroy(im.pj);
 	hv_areas_free(im.pfa);
-	if (!rc && im.rej_open) {
-		im.rej_open = 0;
-		rc = hv_output_commit(ctx, &im.rej);
-	} else if (im.rej_open)
-		hv_output_abort(&im.rej);
+	rc = hv_output_end(ctx, &im.rej, rc);
 	char object[400] = "";
 	if (!rc && !rep->noop)
 		snprintf(object, sizeof object,

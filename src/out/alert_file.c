@@ -162,8 +162,5 @@ haven_status haven_alert_write(haven_ctx *ctx, const haven_table *t, haven_alert
 	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o);
 	if (!rc)
 		rc = write_to(ctx, t, fmt, o.f);
-	if (!rc)
-		rc = hv_output_commit(ctx, &o);
-	hv_output_abort(&o);
-	return rc;
+	return hv_output_end(ctx, &o, rc);
 }

@@ -110,8 +110,5 @@ haven_status haven_audit_export_file(haven_ctx *ctx, haven_format fmt, const cha
 	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &o);
 	if (!rc)
 		rc = haven_audit_export(ctx, fmt, o.f);
-	if (!rc)
-		rc = hv_output_commit(ctx, &o);
-	hv_output_abort(&o);
-	return rc;
+	return hv_output_end(ctx, &o, rc);
 }

@@ -18,8 +18,8 @@
 #define HV_FLOW_MAP_HTML 100
 int hv_flow_map_format(const char *path);
 
-/** Draw released flow table t (hv_placements_flow_lines, then
- *  hv_gate_top_flows) into o->path: .png, .svg or .pdf (Cairo, on the
+/** Draw released flow table t (hv_placements_flow_lines, folded to its
+ *  top flows by the gate) into o->path: .png, .svg or .pdf (Cairo, on the
  *  British National Grid, the LA boundaries underneath), or .html (Leaflet,
  *  offline).  Each kept flow a curved arc from the placing LA's centre to
  *  the host LA's, its width by placements, an arrowhead at the host; the

@@ -1518,11 +1518,7 @@ haven_status hv_map_html_write(haven_ctx *ctx, const char *path, int overwrite, 
 	haven_status rc = hv_output_open(ctx, path, overwrite ? NULL : "not replaced without --force", &out);
 	if (rc)
 		return rc;
-	if ((rc = html_page(ctx, out.f, h))) {
-		hv_output_abort(&out);
-		return rc;
-	}
-	return hv_output_commit(ctx, &out);
+	return hv_output_end(ctx, &out, html_page(ctx, out.f, h));
 }
 
 static void legend_of(FILE *f, void *arg)

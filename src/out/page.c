@@ -282,9 +282,5 @@ haven_status hv_page_write(haven_ctx *ctx, const char *path, int fmt, int overwr
 	cairo_font_face_destroy(pg.bold);
 	if (!rc && st)
 		rc = hv_error(ctx, HAVEN_ERR_IO, "%s: cannot draw the page: %s", path, cairo_status_to_string(st));
-	if (rc) {
-		hv_output_abort(&out);
-		return rc;
-	}
-	return hv_output_commit(ctx, &out);
+	return hv_output_end(ctx, &out, rc);
 }

@@ -21,7 +21,6 @@
 #include "analysis/placements.h"
 #include "core/context.h"
 #include "core/output.h"
-#include "gate/fold.h"
 #include "haven/export.h"
 #include "haven/gate.h"
 #include "haven/map.h"
