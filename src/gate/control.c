@@ -60,9 +60,11 @@ enum {
 };
 
 typedef struct ccell {
-	double v;      /* the true value (when the cell is a number) */
-	double shown;  /* what is published for a ROUNDED cell */
-	double lo, hi; /* the interval a ROUNDED value stands for */
+	double v;        /* the true value (when the cell is a number) */
+	double shown;    /* what is published for a ROUNDED cell */
+	double lo, hi;   /* the interval a ROUNDED value stands for */
+	double wlo, whi; /* the lowest and highest values it takes in tables the audience cannot tell
+	                  * from the true one (the true table, and every LP solution so far) */
 	unsigned char state, primary, movable, homes_class;
 	int var; /* its column in the LP being built */
 } ccell;
@@ -106,6 +108,9 @@ typedef struct ctl {
 	glp_prob *lp;
 	size_t lp_gen;
 	int lp_obj;
+	int lp_swept;     /* sweep() has run on it */
+	long its, ranges; /* the simplex iterations of range()'s LPs, and their number */
+	int *lp_row;      /* the LP's row of each relation of its component */
 	size_t primary, secondary, rounded;
 	/* the table's hierarchies of rows: those declared, else (its area
 	 * column, its parent column, no keys) when it has both */
@@ -600,12 +605,16 @@ static haven_status index_relations(ctl *x)
 	x->rc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->rc_rel);
 	x->seen_cell = calloc(cells ? cells : 1, 1);
 	x->seen_rel = calloc(x->nrel ? x->nrel : 1, 1);
-	size_t widest = 0;
+	size_t widest = 0; /* the largest relation, or the most relations of a cell */
 	for (size_t r = 0; r < x->nrel; r++)
 		widest = x->rel[r].n > widest ? x->rel[r].n : widest;
+	for (size_t i = 0; i < cells; i++)
+		widest = x->adj_at[i + 1] - x->adj_at[i] > widest ? x->adj_at[i + 1] - x->adj_at[i] : widest;
+	x->lp_row = malloc((x->nrel ? x->nrel : 1) * sizeof *x->lp_row);
 	x->ind = malloc((widest + 1) * sizeof *x->ind);
 	x->val = malloc((widest + 1) * sizeof *x->val);
-	return x->rc_cell && x->rc_rel && x->seen_cell && x->seen_rel && x->ind && x->val ? HAVEN_OK : nomem(x->ctx);
+	return x->rc_cell && x->rc_rel && x->seen_cell && x->seen_rel && x->ind && x->val && x->lp_row ? HAVEN_OK
+	                                                                                               : nomem(x->ctx);
 }
 
 /* Everything the audience's knowledge of cell s depends on: the relations
@@ -714,8 +723,7 @@ static void drop_lp(ctl *x)
 static size_t repair(ctl *x, size_t s)
 {
 	size_t out = SIZE_MAX;
-	reach(x, s);
-	drop_lp(x); /* reach() has marked another component; a cell is about to be suppressed anyway */
+	reach(x, s); /* its component, the kept LP's (audit()), nearest s first */
 	for (int pass = 0; pass < 2 && out == SIZE_MAX; pass++)
 		for (size_t h = 0; h < x->nrc_rel && out == SIZE_MAX; h++) {
 			size_t r = x->rc_rel[h], only;
@@ -761,6 +769,7 @@ static glp_prob *build_lp(ctl *x)
 			}
 		}
 		glp_set_mat_row(lp, (int)h + 1, n, x->ind, x->val);
+		x->lp_row[x->rc_rel[h]] = (int)h + 1;
 		glp_set_row_bnds(lp, (int)h + 1, r->ge ? GLP_LO : GLP_FX, -shown, -shown);
 	}
 	return lp;
@@ -787,43 +796,182 @@ static haven_status solve(ctl *x, glp_prob *lp, size_t s, int dir, double *v, in
 	                st == GLP_NOFEAS ? "no values fit what is published" : "the solver gave up");
 }
 
-/* The range the audience can narrow suppressed cell s to. */
+/* The LP's solution is a table the audience cannot tell from the true one:
+ * widen each of its cells' witnessed range (wlo, whi) to take it in.
+ * Suppressing a cell only loosens what the audience knows, so a table
+ * that fitted then fits after, and a range once witnessed stays true. */
+static void witness(ctl *x)
+{
+	for (size_t i = 0; i < x->nrc_cell; i++) {
+		ccell *cc = &x->c[x->rc_cell[i]];
+		double v = glp_get_col_prim(x->lp, cc->var);
+		cc->wlo = v < cc->wlo ? v : cc->wlo;
+		cc->whi = v > cc->whi ? v : cc->whi;
+	}
+}
+
+/* Whether two tables already seen are as far apart in suppressed cell s as
+ * its margin: the LP of s could only find them or wider, so s is
+ * protected without it. */
+static int witnessed(const ctl *x, size_t s)
+{
+	return x->c[s].whi - x->c[s].wlo >= margin(x, s) - 1e-7;
+}
+
+/* The LP of s's component, built unless it is the one kept. */
+static void lp_of(ctl *x, size_t s)
+{
+	if (x->lp && x->lp_gen == x->nqueue && x->seen_cell[s])
+		return;
+	drop_lp(x);
+	reach(x, s);
+	x->lp = build_lp(x);
+	x->lp_gen = x->nqueue;
+	x->lp_obj = 0;
+	x->lp_swept = 0;
+}
+
+/* What a solve costs beyond its simplex iterations (GLPK's working copy of
+ * the LP made and priced), in iterations: about 5 on the national flow
+ * matrix, where a solve of a few iterations takes 0.4 ms and a sweep's of
+ * 500 takes 30 ms. */
+#define SOLVE_COST 5
+
+/* +1 or -1 for cell c in the pair of rounds p of sweep(): a hash, so that
+ * each pair pushes a different half of the cells up. */
+static int sweep_sign(size_t c, int p)
+{
+	uint64_t h = (uint64_t)c * 0x9E3779B97F4A7C15u + (uint64_t)p;
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9u;
+	h ^= h >> 29;
+	return h & 1 ? 1 : -1;
+}
+
+/* Witness many cells of a new LP at once, before any is audited alone: in
+ * pairs of rounds, push the suppressed cells not yet witnessed, half up and
+ * half down (signs at random, new each pair), then the other way.  A
+ * vertex of the LP moves many cells at once, where the two LPs of one cell
+ * in range() move a few, and an objective of their plain sum does not move
+ * them when the totals fix it.  Another pair while the last witnessed
+ * cells worth more of range()'s LPs than it cost (in iterations: x->its
+ * and x->ranges say what one cell's cost so far); range() does the rest. */
+static haven_status sweep(ctl *x, size_t s)
+{
+	haven_status rc = HAVEN_OK;
+	size_t before = 0;
+	long its = 0;
+	x->lp_swept = 1;
+	for (int round = 0; !rc; round++) {
+		size_t open = 0;
+		for (size_t i = 0; i < x->nrc_cell; i++) {
+			size_t c = x->rc_cell[i];
+			int on = x->c[c].state == SUPPRESSED && !witnessed(x, c);
+			open += (size_t)on;
+			glp_set_obj_coef(x->lp, x->c[c].var, on ? sweep_sign(c, round / 2) : 0);
+		}
+		if (round % 2 == 0) {
+			double per_cell = 2 * SOLVE_COST + (x->ranges ? (double)x->its / (double)x->ranges : 4);
+			if (open == 0 ||
+			    (round > 0 && (double)(before - open) * per_cell < (double)(its + 2 * SOLVE_COST)))
+				break;
+			before = open;
+			its = 0;
+		}
+		double v;
+		int unbounded, it0 = glp_get_it_cnt(x->lp);
+		rc = solve(x, x->lp, s, round % 2 == 0 ? GLP_MAX : GLP_MIN, &v, &unbounded);
+		its += glp_get_it_cnt(x->lp) - it0;
+		if (!rc && !unbounded)
+			witness(x);
+	}
+	for (size_t i = 0; i < x->nrc_cell; i++)
+		glp_set_obj_coef(x->lp, x->c[x->rc_cell[i]].var, 0);
+	x->lp_obj = 0;
+	return rc;
+}
+
+/* The range the audience can narrow suppressed cell s to: its component's
+ * LP (lp_of()) minimised and maximised in s. */
 static haven_status range(ctl *x, size_t s, double *lo, double *hi)
 {
-	*lo = 1;
-	*hi = HUGE_VAL;
-	if (x->adj_at[s] == x->adj_at[s + 1]) /* in no relation */
-		return HAVEN_OK;
-	if (!x->lp || x->lp_gen != x->nqueue || !x->seen_cell[s]) {
-		drop_lp(x);
-		reach(x, s);
-		x->lp = build_lp(x);
-		x->lp_gen = x->nqueue;
-		x->lp_obj = 0;
-	}
 	if (x->lp_obj)
 		glp_set_obj_coef(x->lp, x->lp_obj, 0);
 	x->lp_obj = x->c[s].var;
 	glp_set_obj_coef(x->lp, x->lp_obj, 1);
-	int unbounded;
+	int unbounded, it0 = glp_get_it_cnt(x->lp);
 	haven_status rc = solve(x, x->lp, s, GLP_MIN, lo, &unbounded);
-	if (!rc)
+	if (!rc) {
+		witness(x);
 		rc = solve(x, x->lp, s, GLP_MAX, hi, &unbounded);
+	}
 	if (!rc && unbounded)
 		*hi = HUGE_VAL;
+	else if (!rc)
+		witness(x);
+	x->its += glp_get_it_cnt(x->lp) - it0;
+	x->ranges++;
 	return rc;
 }
 
-/* Audit every suppressed cell, those added on the way included. */
+/* Complement c has just been suppressed in the component of the kept LP:
+ * loosen the LP in place, c a variable of the rows of its relations, so
+ * that GLPK goes on from the basis it had, where building it again would
+ * start from nothing.  When a relation of c is in no row of it, c joins
+ * another component to this one: the LP is dropped, to be built again. */
+static void loosen(ctl *x, size_t c)
+{
+	ccell *cc = &x->c[c];
+	int joins = !x->lp || x->lp_gen + 1 != x->nqueue;
+	for (size_t a = x->adj_at[c]; !joins && a < x->adj_at[c + 1]; a++)
+		joins = !x->seen_rel[x->adj[a]];
+	if (joins) {
+		drop_lp(x);
+		return;
+	}
+	if (x->seen_cell[c]) { /* rounded: already a variable, its interval now its floor */
+		glp_set_col_bnds(x->lp, cc->var, GLP_LO, 1, 0);
+	} else {
+		int n = 0;
+		for (size_t a = x->adj_at[c]; a < x->adj_at[c + 1]; a++) {
+			const relation *r = &x->rel[x->adj[a]];
+			int row = x->lp_row[x->adj[a]], coef = 0;
+			for (size_t m = r->first; m < r->first + r->n; m++)
+				if (x->mem[m].cell == c)
+					coef = x->mem[m].coef;
+			double b = glp_get_row_lb(x->lp, row) + coef * cc->v; /* c's value no longer shown */
+			glp_set_row_bnds(x->lp, row, r->ge ? GLP_LO : GLP_FX, b, b);
+			x->ind[++n] = row;
+			x->val[n] = coef;
+		}
+		cc->var = glp_add_cols(x->lp, 1);
+		glp_set_col_bnds(x->lp, cc->var, GLP_LO, 1, 0);
+		glp_set_mat_col(x->lp, cc->var, n, x->ind, x->val);
+		x->seen_cell[c] = 1;
+		x->rc_cell[x->nrc_cell++] = c;
+	}
+	x->lp_gen = x->nqueue;
+}
+
+/* Audit every suppressed cell, those added on the way included.  A cell in
+ * no relation is unbounded but for its own floor: protected. */
 static haven_status audit(ctl *x)
 {
 	haven_status rc = HAVEN_OK;
+	for (size_t i = 0; i < x->n * (size_t)x->ncnt; i++)
+		x->c[i].wlo = x->c[i].whi = x->c[i].v;
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
-		size_t s = x->queue[q], c = 0;
+		size_t s = x->queue[q], c;
 		double lo, hi;
-		while (!rc && !(rc = range(x, s, &lo, &hi)) && hi - lo < margin(x, s) - 1e-7) {
+		while (!rc && !witnessed(x, s) && x->adj_at[s] != x->adj_at[s + 1]) {
+			lp_of(x, s);
+			if (!x->lp_swept && ((rc = sweep(x, s)) || witnessed(x, s)))
+				break;
+			if ((rc = range(x, s, &lo, &hi)) || hi - lo >= margin(x, s) - 1e-7)
+				break;
 			if ((c = repair(x, s)) != SIZE_MAX) {
 				suppress(x, c, 0);
+				loosen(x, c);
 				continue;
 			}
 			char what[256];
@@ -966,6 +1114,7 @@ static void ctl_free(ctl *x)
 	free(x->rc_rel);
 	free(x->seen_cell);
 	free(x->seen_rel);
+	free(x->lp_row);
 	free(x->ind);
 	free(x->val);
 	free(x->row);
