@@ -776,24 +776,6 @@ static int cmp_cell_order(const void *a, const void *b)
 	return x->to < 0 ? 0 : strcmp(area_code(sort_ps, x->to), area_code(sort_ps, y->to));
 }
 
-static const char *const flow_cols[] = {"geographic_level", "host_code",  "host_name", "placing_code",
-                                        "placing_name",     "placements", "children",  "parent"};
-
-/* One row of the flows table. */
-static haven_status flow_row(haven_ctx *ctx, haven_table *t, const char *level, const char *host, const char *host_name,
-                             const hv_placements *ps, long from, int64_t placements, int64_t children,
-                             const char *parent)
-{
-	haven_status rc;
-	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, level)) ||
-	    (rc = hv_table_set_text(ctx, t, 1, host)) || (rc = hv_table_set_text(ctx, t, 2, host_name)) ||
-	    (rc = hv_table_set_text(ctx, t, 3, area_code(ps, from))) ||
-	    (rc = hv_table_set_text(ctx, t, 4, area_name(ps, from))) ||
-	    (rc = hv_table_set_int(ctx, t, 5, placements)) || (rc = hv_table_set_int(ctx, t, 6, children)))
-		return rc;
-	return hv_table_set_text(ctx, t, 7, parent);
-}
-
 /* Distinct children of the flows f[0..n), sorted by child. */
 static int64_t distinct_children(const flow *f, size_t n)
 {
@@ -866,88 +848,11 @@ static haven_status from_children(haven_ctx *ctx, const flow *f, size_t nf, long
 	return HAVEN_OK;
 }
 
-haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const char *at, int top, haven_table **out)
-{
-	*out = NULL;
-	if (at && strcmp(at, "la") && strcmp(at, "region"))
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", at);
-	if (top < 0)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows");
-	/* between LAs: the one matrix haven export and haven map release, both
-	 * margins controlled, the largest flows kept after control */
-	if (!at || !strcmp(at, "la")) {
-		haven_status rc = hv_placements_flow_lines(ctx, pp, out);
-		if (!rc)
-			hv_table_set_top(*out, top);
-		return rc;
-	}
-	if (top)
-		return hv_error(ctx, HAVEN_ERR_USAGE, "--top is for flows between LAs (--level la)");
-	int lv = LV_REGION;
-	hv_placements ps = *pp; /* borrowed: never freed here */
-	haven_status rc = HAVEN_OK;
-	flow *f = malloc((ps.n ? ps.n : 1) * sizeof *f);
-	cell *cells = NULL;
-	size_t nf = 0, nc = 0;
-	haven_table *t = NULL;
-	if (!f)
-		rc = nomem(ctx);
-	for (size_t i = 0; !rc && i < ps.n; i++) {
-		long from = area_at(&ps, ps.p[i].placing, lv);
-		long to = ps.p[i].host >= 0 ? area_at(&ps, ps.p[i].host, lv) : -1;
-		if (from < 0)
-			continue; /* a placing LA in no region */
-		f[nf++] = (flow){from, to, ps.p[i].child};
-	}
-	if (!rc)
-		rc = matrix_cells(ctx, &ps, f, nf, &cells, &nc);
-	if (!rc)
-		rc = hv_table_new(ctx, "Placements: flows from placing region to the region of the home",
-		                  HV_TABLE_DISCLOSED, 8, flow_cols, &t);
-	/* one hierarchy, on the host side, keyed by the placing region: each
-	 * placing region's flows add up to its total (host England) */
-	if (!rc)
-		rc = hv_table_roles(
-		    ctx, t,
-		    "geographic_level=label host_code=area:placing host_name=label placing_code=area:placing"
-		    " placing_name=label placements=count:episodes children=count:distinct parent=parent");
-	if (!rc)
-		rc = hv_table_hierarchy(ctx, t, "host_code", "parent", "placing_code");
-	if (!rc)
-		rc = common_meta(
-		    ctx, &ps, t,
-		    "placements: from the placing region to the region of the home on the day (the register's "
-		    "history); children: distinct children in the flow; a host of 'unknown': the home's LA is not "
-		    "known; England: the placing region's total (docs/placements.md)",
-		    "placements: flows between regions");
-	/* each placing region: its flows, then its total */
-	const char *level = level_names[lv];
-	for (size_t i = 0, j; !rc && i < nc; i = j) {
-		int64_t total_p = 0;
-		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
-			long to = cells[j].to;
-			total_p += cells[j].placements;
-			rc = flow_row(ctx, t, level, to < 0 ? "unknown" : area_code(&ps, to),
-			              to < 0 ? "home's LA not known" : area_name(&ps, to), &ps, cells[j].from,
-			              cells[j].placements, cells[j].children, ENGLAND);
-		}
-		int64_t total_c = 0;
-		if (!rc)
-			rc = from_children(ctx, f, nf, cells[i].from, &total_c);
-		if (!rc)
-			rc = flow_row(ctx, t, level, ENGLAND, "all areas (the placing area's total)", &ps,
-			              cells[i].from, total_p, total_c, NULL);
-	}
-	free(f);
-	free(cells);
-	return done(rc, t, out);
-}
+/* ---- the flow matrix of LAs and of regions, with both margins -------------------- */
 
-/* ---- the flow matrix as lines, with both margins (haven export, haven map) ---- */
-
-static const char *const line_cols[] = {"geographic_level", "placing_code", "placing_name", "host_code",
-                                        "host_name",        "placements",   "children",     "placing_parent",
-                                        "host_parent",      "geom"};
+static const char *const line_cols[] = {"geographic_level", "placing_code", "placing_name",   "host_code",
+                                        "host_name",        "placements",   "children",       "placing_parent",
+                                        "host_parent",      "geom",         "placing_region", "host_region"};
 
 /* WKB (ISO, little-endian) of the line from (x0, y0) to (x1, y1). */
 static void line_wkb(unsigned char b[41], double x0, double y0, double x1, double y1)
@@ -960,25 +865,81 @@ static void line_wkb(unsigned char b[41], double x0, double y0, double x1, doubl
 	memcpy(b + 9, xy, sizeof xy);
 }
 
-/* One row of the matrix: placing area a (-1: all, England) to host b (-1:
- * all, -2: the home's LA not known). */
-static haven_status line_row(haven_ctx *ctx, haven_table *t, const hv_placements *ps, long a, long b, int64_t pl,
-                             int64_t ch, const double *cx, const double *cy)
+/* Where a row of the matrix stands: its level's label, its parents in the
+ * margins and in the matrix of regions. */
+typedef struct mrow {
+	const char *level;
+	const char *placing_parent, *host_parent; /* its row's and its column's total: England, or "" */
+	const char *placing_region, *host_region; /* the cell of the regions' matrix it adds into, or "" */
+	int withheld;                             /* a level the request did not ask for */
+	int first;                                /* controlled first: the LAs' rows when regions are asked */
+} mrow;
+
+/* The region code of LA a for the block of the regions' matrix, or "". */
+static const char *region_of(const hv_placements *ps, long a)
+{
+	return ps->region[a] >= 0 ? ps->region_code[ps->region[a]] : "";
+}
+
+/* The row (a, b) of level lv of the matrix asked at level asked: placing a
+ * (an area index; -1 England), host b (an area index; -1 England, -2 the
+ * home's LA not known).
+ *   LA level: a flow adds into its placing LA's row total (host England)
+ *   and its host LA's column total (placing England), and into the flow
+ *   between their regions; a row total into its region's, a column total
+ *   into its region's.
+ *   Region level: a flow adds into its region's row and column totals; a
+ *   region's flow to an unknown LA into its row total.  Its totals are in
+ *   no margin of their own: the grand total and England's flow to an
+ *   unknown LA are the LA level's (one row each, in both levels), so
+ *   nothing is counted in them twice. */
+static mrow matrix_row(const hv_placements *ps, int lv, int asked, long a, long b)
+{
+	mrow m = {level_names[asked], "", "", "", "", lv != asked, lv == LV_LA && asked != LV_LA};
+	/* the grand total, England's flow to an unknown LA: both levels', the same in both (level
+	 * england: rounded, as national counts are) */
+	if (a < 0 && b < 0)
+		return (mrow){level_names[LV_ENGLAND], "", b == -2 ? ENGLAND : "", "", "", 0, asked != LV_LA};
+	m.level = level_names[lv];
+	if (lv == LV_REGION) {
+		m.placing_parent = a >= 0 && b >= 0 ? ENGLAND : "";
+		m.host_parent = a >= 0 && b != -1 ? ENGLAND : "";
+		return m;
+	}
+	m.placing_parent = a >= 0 ? ENGLAND : "";
+	m.host_parent = b != -1 ? ENGLAND : "";
+	m.placing_region = a >= 0 ? region_of(ps, a) : ENGLAND;
+	m.host_region = b >= 0 ? region_of(ps, b) : b == -1 ? ENGLAND : "unknown";
+	if (!*m.placing_region || !*m.host_region) /* an LA in no region: in no block */
+		m.placing_region = m.host_region = "";
+	return m;
+}
+
+/* One row of the matrix (matrix_row()), its line between two LAs'
+ * centres cx, cy (LA level). */
+static haven_status line_row(haven_ctx *ctx, haven_table *t, const hv_placements *ps, const mrow *m, long a, long b,
+                             int64_t pl, int64_t ch, const double *cx, const double *cy)
 {
 	const char *pc = a < 0 ? ENGLAND : area_code(ps, a), *pn = a < 0 ? "all areas" : area_name(ps, a);
 	const char *hc = b == -1 ? ENGLAND : b == -2 ? "unknown" : area_code(ps, b);
 	const char *hn = b == -1 ? "all areas" : b == -2 ? "home's LA not known" : area_name(ps, b);
 	haven_status rc;
-	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, "la")) ||
+	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, m->level)) ||
 	    (rc = hv_table_set_text(ctx, t, 1, pc)) || (rc = hv_table_set_text(ctx, t, 2, pn)) ||
 	    (rc = hv_table_set_text(ctx, t, 3, hc)) || (rc = hv_table_set_text(ctx, t, 4, hn)) ||
 	    (rc = hv_table_set_int(ctx, t, 5, pl)) || (rc = hv_table_set_int(ctx, t, 6, ch)) ||
-	    (rc = hv_table_set_text(ctx, t, 7, a < 0 ? "" : ENGLAND)) ||
-	    (rc = hv_table_set_text(ctx, t, 8, b == -1 ? "" : ENGLAND)))
+	    (rc = hv_table_set_text(ctx, t, 7, m->placing_parent)) ||
+	    (rc = hv_table_set_text(ctx, t, 8, m->host_parent)) ||
+	    (rc = hv_table_set_text(ctx, t, 10, m->placing_region)) ||
+	    (rc = hv_table_set_text(ctx, t, 11, m->host_region)))
 		return rc;
-	/* a line between two LAs' centres; none for a margin, a flow within an
-	 * LA or to an unknown LA */
-	if (a < 0 || b < 0 || a == b || isnan(cx[a]) || isnan(cx[b]))
+	if (m->withheld)
+		hv_table_withhold_row(t);
+	if (m->first)
+		hv_table_control_first(t);
+	/* a line between two LAs' centres; none for a margin, a region, a flow
+	 * within an LA or to an unknown LA */
+	if (a < 0 || b < 0 || a == b || area_level(ps, a) != LV_LA || isnan(cx[a]) || isnan(cx[b]))
 		return HAVEN_OK;
 	unsigned char wkb[41];
 	line_wkb(wkb, cx[a], cy[a], cx[b], cy[b]);
@@ -993,7 +954,119 @@ static int cmp_flow_host(const void *p, const void *q)
 	return (x->child > y->child) - (x->child < y->child);
 }
 
-haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
+/* The placements as flows between the areas of level lv: placing area to
+ * the host's (-2: the home's LA not known, or in no region); a placing LA
+ * in no region has none at the region level.
+ * \param f on HAVEN_OK malloc'd; the caller frees */
+static haven_status level_flows(haven_ctx *ctx, const hv_placements *ps, int lv, flow **f, size_t *nf)
+{
+	*nf = 0;
+	*f = malloc((ps->n ? ps->n : 1) * sizeof **f);
+	if (!*f)
+		return nomem(ctx);
+	for (size_t i = 0; i < ps->n; i++) {
+		long from = area_at(ps, ps->p[i].placing, lv);
+		long to = ps->p[i].host >= 0 ? area_at(ps, ps->p[i].host, lv) : -2;
+		if (from >= 0)
+			(*f)[(*nf)++] = (flow){from, to < 0 ? -2 : to, ps->p[i].child};
+	}
+	return HAVEN_OK;
+}
+
+/* The rows of level lv, when emit: each placing area's flows then its
+ * total, then each host area's total (placing England).  At the LA level, shared (when
+ * not NULL) gets the rows both levels share: England's flow to an unknown
+ * LA and the grand total, placements and children (-1: none). */
+static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placements *ps, int lv, int asked, int emit,
+                               const double *cx, const double *cy, int64_t shared[2][2])
+{
+	flow *f = NULL;
+	cell *cells = NULL;
+	size_t nf = 0, nc = 0, na = ps->nla + ps->nregion + 1;
+	haven_status rc = level_flows(ctx, ps, lv, &f, &nf);
+	if (!rc && emit)
+		rc = matrix_cells(ctx, ps, f, nf, &cells, &nc);
+	int64_t all_p = emit ? 0 : (int64_t)nf;
+	for (size_t i = 0, j; !rc && i < nc; i = j) {
+		int64_t tp = 0, tc = 0;
+		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
+			mrow m = matrix_row(ps, lv, asked, cells[j].from, cells[j].to);
+			tp += cells[j].placements;
+			rc = line_row(ctx, t, ps, &m, cells[j].from, cells[j].to, cells[j].placements,
+			              cells[j].children, cx, cy);
+		}
+		if (!rc)
+			rc = from_children(ctx, f, nf, cells[i].from, &tc);
+		all_p += tp;
+		mrow m = matrix_row(ps, lv, asked, cells[i].from, -1);
+		if (!rc)
+			rc = line_row(ctx, t, ps, &m, cells[i].from, -1, tp, tc, cx, cy);
+	}
+	/* column totals: by host, then child (unless emit, only the flows to an
+	 * unknown LA's, put first: the shared row) */
+	size_t ncol = nf;
+	if (!rc && !emit) {
+		ncol = 0;
+		for (size_t k = 0; k < nf; k++)
+			if (f[k].to == -2) {
+				flow tmp = f[ncol];
+				f[ncol++] = f[k];
+				f[k] = tmp;
+			}
+	}
+	if (!rc && ncol)
+		qsort(f, ncol, sizeof *f, cmp_flow_host);
+	long *hosts = rc ? NULL : malloc(na * sizeof *hosts);
+	int64_t(*col)[2] = rc ? NULL : calloc(na + 1, sizeof *col);
+	if (!rc && (!hosts || !col))
+		rc = nomem(ctx);
+	for (size_t i = 0, j; !rc && i < ncol; i = j) {
+		for (j = i + 1; j < ncol && f[j].to == f[i].to; j++)
+			;
+		size_t at = f[i].to < 0 ? na : (size_t)f[i].to;
+		col[at][0] = (int64_t)(j - i);
+		for (size_t k = i; k < j; k++)
+			col[at][1] += k == i || f[k].child != f[k - 1].child;
+	}
+	size_t nh = 0;
+	for (size_t b = 0; !rc && b < na; b++)
+		if (col[b][0])
+			hosts[nh++] = (long)b;
+	sort_ps = ps;
+	if (!rc && emit && nh)
+		qsort(hosts, nh, sizeof *hosts, cmp_area);
+	for (size_t k = 0; !rc && emit && k < nh; k++) {
+		mrow m = matrix_row(ps, lv, asked, -1, hosts[k]);
+		rc = line_row(ctx, t, ps, &m, -1, hosts[k], col[hosts[k]][0], col[hosts[k]][1], cx, cy);
+	}
+	if (!rc && shared) {
+		shared[0][0] = col[na][0] ? col[na][0] : -1;
+		shared[0][1] = col[na][1];
+		int64_t all_c = 0;
+		uint32_t *kids = rc ? NULL : malloc((nf ? nf : 1) * sizeof *kids);
+		if (!rc && !kids)
+			rc = nomem(ctx);
+		for (size_t k = 0; !rc && k < nf; k++)
+			kids[k] = f[k].child;
+		if (!rc && nf)
+			qsort(kids, nf, sizeof *kids, cmp_u32);
+		for (size_t k = 0; !rc && k < nf; k++)
+			all_c += !k || kids[k] != kids[k - 1];
+		free(kids);
+		shared[1][0] = all_p;
+		shared[1][1] = all_c;
+	}
+	free(hosts);
+	free(col);
+	free(f);
+	free(cells);
+	return rc;
+}
+
+/* The matrix of flows between LAs and between regions, as one table with
+ * both levels, the level not asked for withheld: so that the two can be
+ * set against each other, control protects them together. */
+static haven_status flow_matrix(haven_ctx *ctx, const hv_placements *pp, int asked, haven_table **out)
 {
 	*out = NULL;
 	const uint16_t one = 1;
@@ -1004,12 +1077,9 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 	hv_placements ps = *pp; /* borrowed: never freed here */
 	const reg *r = ps.priv;
 	haven_status rc = HAVEN_OK;
-	size_t nf = 0, nc = 0;
-	flow *f = malloc((ps.n ? ps.n : 1) * sizeof *f);
-	cell *cells = NULL;
 	double *cx = malloc((ps.nla + 1) * sizeof *cx), *cy = malloc((ps.nla + 1) * sizeof *cy);
 	haven_table *t = NULL;
-	if (!f || !cx || !cy)
+	if (!cx || !cy)
 		rc = nomem(ctx);
 	/* each LA's centre: its point on surface, as a placement's origin is
 	 * when no district is given (data/placement.c) */
@@ -1018,106 +1088,87 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 			cx[i] = cy[i] = NAN;
 	if (!rc)
 		hv_clear(ctx); /* an LA without a point on surface has no lines, and no error */
-	for (size_t i = 0; !rc && i < ps.n; i++)
-		f[nf++] = (flow){ps.p[i].placing, ps.p[i].host >= 0 ? ps.p[i].host : -2, ps.p[i].child};
 	if (!rc)
-		rc = matrix_cells(ctx, &ps, f, nf, &cells, &nc);
-	if (!rc)
-		rc = hv_table_new(ctx, "Placements: flows between local authorities", HV_TABLE_DISCLOSED, 10, line_cols,
-		                  &t);
+		rc = hv_table_new(ctx,
+		                  asked == LV_LA ? "Placements: flows between local authorities"
+		                                 : "Placements: flows from placing region to the region of the home",
+		                  HV_TABLE_DISCLOSED, 12, line_cols, &t);
 	if (!rc)
 		rc = hv_table_roles(ctx, t,
 		                    ps.day >= 0 ? "geographic_level=label placing_code=area:placing placing_name=label"
 		                                  " host_code=area:placing host_name=label placements=count:episodes"
 		                                  " children=count:children placing_parent=parent host_parent=parent"
-		                                  " geom=geometry:area"
+		                                  " placing_region=parent host_region=label geom=geometry:area"
 		                                : "geographic_level=label placing_code=area:placing placing_name=label"
 		                                  " host_code=area:placing host_name=label placements=count:episodes"
 		                                  " children=count:distinct placing_parent=parent host_parent=parent"
-		                                  " geom=geometry:area");
-	/* both margins: a placing LA's flows add up to its row total (host
-	 * England), a host LA's to its column total (placing England), so that a
-	 * suppressed flow gets a complement in its row and in its column.  As at
-	 * a day each child is in one placement, so children add up too; over a
-	 * period a child may be in several flows, and children are distinct
-	 * counts (in no total) while placements carry the margins. */
+		                                  " placing_region=parent host_region=label geom=geometry:area");
+	/* both margins: a placing area's flows add up to its row total (host
+	 * England), a host area's to its column total (placing England), so that
+	 * a suppressed flow gets a complement in its row and in its column; and
+	 * the LAs' matrix adds up, block by block, to the regions'.  As at a day
+	 * each child is in one placement, so children add up too; over a period
+	 * a child may be in several flows, and children are distinct counts (in
+	 * no total) while placements carry the margins. */
 	if (!rc)
 		rc = hv_table_hierarchy(ctx, t, "host_code", "host_parent", "placing_code");
 	if (!rc)
 		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_parent", "host_code");
 	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_region", "host_code:host_region");
+	if (!rc)
 		rc = common_meta(
 		    ctx, &ps, t,
-		    "one row per placing LA and host LA (the home's LA on the day): placements, and distinct children "
-		    "in the flow; host England: the placing LA's total (its row); placing England: the host LA's total "
-		    "(its column); a line from the placing LA's centre to the host LA's (each LA's point on surface); "
-		    "none for a flow within an LA, to a home whose LA is not known, or a total (docs/placements.md)",
-		    "placements: flows between LAs (lines)");
-	/* the rows: each placing LA's flows then its total; the column totals;
-	 * the grand total */
-	int64_t all_p = 0;
-	for (size_t i = 0, j; !rc && i < nc; i = j) {
-		int64_t tp = 0;
-		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
-			tp += cells[j].placements;
-			rc = line_row(ctx, t, &ps, cells[j].from, cells[j].to, cells[j].placements, cells[j].children,
-			              cx, cy);
-		}
-		int64_t tc = 0;
-		if (!rc)
-			rc = from_children(ctx, f, nf, cells[i].from, &tc);
-		all_p += tp;
-		if (!rc)
-			rc = line_row(ctx, t, &ps, cells[i].from, -1, tp, tc, cx, cy);
-	}
-	/* column totals: by host, then child */
-	if (!rc && nf)
-		qsort(f, nf, sizeof *f, cmp_flow_host);
-	long *hosts = rc ? NULL : malloc((ps.nla + 2) * sizeof *hosts);
-	int64_t(*col)[2] = rc ? NULL : calloc(ps.nla + 2, sizeof *col);
-	if (!rc && (!hosts || !col))
-		rc = nomem(ctx);
-	for (size_t i = 0, j; !rc && i < nf; i = j) {
-		for (j = i + 1; j < nf && f[j].to == f[i].to; j++)
-			;
-		size_t at = f[i].to < 0 ? ps.nla : (size_t)f[i].to;
-		col[at][0] = (int64_t)(j - i);
-		col[at][1] = 0;
-		for (size_t k = i; k < j; k++)
-			col[at][1] += k == i || f[k].child != f[k - 1].child;
-	}
-	size_t nh = 0;
-	for (size_t b = 0; !rc && b < ps.nla; b++)
-		if (col[b][0])
-			hosts[nh++] = (long)b;
-	if (!rc && nh)
-		qsort(hosts, nh, sizeof *hosts, cmp_area);
-	for (size_t k = 0; !rc && k < nh; k++)
-		rc = line_row(ctx, t, &ps, -1, hosts[k], col[hosts[k]][0], col[hosts[k]][1], cx, cy);
-	if (!rc && col && col[ps.nla][0])
-		rc = line_row(ctx, t, &ps, -1, -2, col[ps.nla][0], col[ps.nla][1], cx, cy);
-	int64_t all_c = 0;
-	if (!rc && nf) {
-		uint32_t *kids = malloc(nf * sizeof *kids);
-		if (!kids)
-			rc = nomem(ctx);
-		for (size_t k = 0; !rc && k < nf; k++)
-			kids[k] = f[k].child;
-		if (!rc)
-			qsort(kids, nf, sizeof *kids, cmp_u32);
-		for (size_t k = 0; !rc && k < nf; k++)
-			all_c += !k || kids[k] != kids[k - 1];
-		free(kids);
-	}
+		    asked == LV_LA
+		        ? "one row per placing LA and host LA (the home's LA on the day): placements, and distinct "
+		          "children in the flow; host England: the placing LA's total (its row); placing England: the "
+		          "host LA's total (its column); placing_region, host_region: the flow between regions it adds "
+		          "into; a line from the placing LA's centre to the host LA's (each LA's point on surface); "
+		          "none for a flow within an LA, to a home whose LA is not known, or a total; controlled "
+		          "together with the flows between regions (docs/placements.md)"
+		        : "one row per placing region and host region (of the home's LA on the day): placements, and "
+		          "distinct children in the flow; host England: the placing region's total (its row); placing "
+		          "England: the host region's total (its column); a host of 'unknown': the home's LA is not "
+		          "known; controlled together with the flows between LAs (docs/placements.md)",
+		    asked == LV_LA ? "placements: flows between LAs (lines)" : "placements: flows between regions");
+	/* the LAs' rows (for the regions, only where control needs them: an
+	 * audience of aggregates); the regions' when asked; the two rows both
+	 * share */
+	int64_t shared[2][2];
 	if (!rc)
-		rc = line_row(ctx, t, &ps, -1, -1, all_p, all_c, cx, cy);
-	free(hosts);
-	free(col);
-	free(f);
-	free(cells);
+		rc = level_rows(ctx, t, &ps, LV_LA, asked, asked == LV_LA || ps.aggregates_only, cx, cy, shared);
+	if (!rc && asked == LV_REGION)
+		rc = level_rows(ctx, t, &ps, LV_REGION, asked, 1, cx, cy, NULL);
+	for (int k = 0; !rc && k < 2; k++) {
+		mrow m = matrix_row(&ps, LV_LA, asked, -1, k ? -1 : -2);
+		if (shared[k][0] >= 0)
+			rc = line_row(ctx, t, &ps, &m, -1, k ? -1 : -2, shared[k][0], shared[k][1], cx, cy);
+	}
 	free(cx);
 	free(cy);
 	return done(rc, t, out);
+}
+
+haven_status hv_placements_flows(haven_ctx *ctx, const hv_placements *pp, const char *at, int top, haven_table **out)
+{
+	*out = NULL;
+	if (at && strcmp(at, "la") && strcmp(at, "region"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--level '%s': use la or region", at);
+	if (top < 0)
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--top must be a number of flows");
+	if (top && at && !strcmp(at, "region"))
+		return hv_error(ctx, HAVEN_ERR_USAGE, "--top is for flows between LAs (--level la)");
+	/* the one matrix of both levels haven export and haven map release,
+	 * the largest flows between LAs kept after control */
+	haven_status rc = flow_matrix(ctx, pp, at && !strcmp(at, "region") ? LV_REGION : LV_LA, out);
+	if (!rc && top)
+		hv_table_set_top(*out, top);
+	return rc;
+}
+
+haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
+{
+	return flow_matrix(ctx, pp, LV_LA, out);
 }
 
 /* ---- net movement --------------------------------------------------------------- */

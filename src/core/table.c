@@ -60,8 +60,9 @@ struct haven_table {
 	size_t nsums;
 	hv_hierarchy *hier; /* declared hierarchies of rows (hv_table_hierarchy) */
 	size_t nhier;
-	unsigned char *withheld; /* per row (room for cap): in disclosure control, never released */
-	char **meta;             /* key, value, key, value, ... */
+	unsigned char
+	    *withheld; /* per row (room for cap): 1 in disclosure control, never released; 2 controlled first */
+	char **meta;   /* key, value, key, value, ... */
 	size_t nmeta;
 	hv_control_rule rule;
 	int top; /* after control, keep the largest published flows (hv_table_set_top) */
@@ -125,8 +126,10 @@ void haven_table_free(haven_table *t)
 	for (size_t i = 0; i < t->nsums; i++)
 		free(t->sums[i].parts);
 	free(t->sums);
-	for (size_t i = 0; i < t->nhier; i++)
+	for (size_t i = 0; i < t->nhier; i++) {
 		free(t->hier[i].keys);
+		free(t->hier[i].pkeys);
+	}
 	free(t->hier);
 	free(t->withheld);
 	for (size_t i = 0; i < 2 * t->nmeta; i++)
@@ -231,7 +234,7 @@ haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, con
 
 haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code, const char *parent, const char *keys)
 {
-	hv_hierarchy h = {haven_table_find(t, code), haven_table_find(t, parent), NULL, 0};
+	hv_hierarchy h = {haven_table_find(t, code), haven_table_find(t, parent), NULL, NULL, 0};
 	if (h.code < 0 || h.parent < 0)
 		return hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: no column '%s' in '%s'",
 		                h.code < 0 ? code : parent, t->title);
@@ -241,22 +244,34 @@ haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", keys ? keys : "");
 	char *save = NULL;
-	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		int c = haven_table_find(t, tok);
-		int *k = c < 0 ? NULL : realloc(h.keys, (h.nkeys + 1) * sizeof *k);
-		if (!k) {
-			free(h.keys);
-			return c < 0 ? hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: no column '%s' in '%s'", tok,
-			                        t->title)
-			             : nomem(ctx);
+	haven_status rc = HAVEN_OK;
+	for (char *tok = strtok_r(buf, " ", &save); !rc && tok; tok = strtok_r(NULL, " ", &save)) {
+		char *pk = strchr(tok, ':'); /* "key:column": the parent's key is the row's cell in column */
+		if (pk)
+			*pk++ = '\0';
+		int c = haven_table_find(t, tok), pc = pk ? haven_table_find(t, pk) : c;
+		if (c < 0 || pc < 0) {
+			rc = hv_error(ctx, HAVEN_ERR_USAGE, "table hierarchy: no column '%s' in '%s'", c < 0 ? tok : pk,
+			              t->title);
+			break;
 		}
-		h.keys = k;
-		h.keys[h.nkeys++] = c;
+		int *k = realloc(h.keys, (h.nkeys + 1) * sizeof *k);
+		if (k)
+			h.keys = k;
+		int *kp = k ? realloc(h.pkeys, (h.nkeys + 1) * sizeof *kp) : NULL;
+		if (!kp) {
+			rc = nomem(ctx);
+			break;
+		}
+		h.pkeys = kp;
+		h.keys[h.nkeys] = c;
+		h.pkeys[h.nkeys++] = pc;
 	}
-	hv_hierarchy *v = realloc(t->hier, (t->nhier + 1) * sizeof *v);
+	hv_hierarchy *v = rc ? NULL : realloc(t->hier, (t->nhier + 1) * sizeof *v);
 	if (!v) {
 		free(h.keys);
-		return nomem(ctx);
+		free(h.pkeys);
+		return rc ? rc : nomem(ctx);
 	}
 	t->hier = v;
 	t->hier[t->nhier++] = h;
@@ -272,12 +287,23 @@ size_t hv_table_hierarchies(const haven_table *t, const hv_hierarchy **out)
 void hv_table_withhold_row(haven_table *t)
 {
 	if (t->nrows)
-		t->withheld[t->nrows - 1] = 1;
+		t->withheld[t->nrows - 1] |= 1;
 }
 
 int hv_table_row_withheld(const haven_table *t, size_t row)
 {
-	return t->withheld[row];
+	return t->withheld[row] & 1;
+}
+
+void hv_table_control_first(haven_table *t)
+{
+	if (t->nrows)
+		t->withheld[t->nrows - 1] |= 2;
+}
+
+int hv_table_row_first(const haven_table *t, size_t row)
+{
+	return (t->withheld[row] & 2) != 0;
 }
 
 size_t hv_table_sums(const haven_table *t)

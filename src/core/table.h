@@ -60,6 +60,7 @@ haven_status hv_table_sum(haven_ctx *ctx, haven_table *t, const char *total, con
 typedef struct hv_hierarchy {
 	int code, parent; /* columns */
 	int *keys;        /* the key columns */
+	int *pkeys;       /* the columns holding the parent's key: keys[k] itself, or as declared */
 	size_t nkeys;
 } hv_hierarchy;
 
@@ -69,9 +70,14 @@ typedef struct hv_hierarchy {
  *  region, 2024-03)) and periods within an area ("period",
  *  "period_parent", "area_code": (an LA, 2024-03) adds up to (the LA,
  *  2024-25 Q1)); a matrix of flows with its margins is two (placing LA
- *  within a host LA, and host LA within a placing LA).  A table declaring
- *  none has one when it has an area column and a parent column: (the
- *  first area column, the first parent column, no keys).  Copied.
+ *  within a host LA, and host LA within a placing LA).  A key written
+ *  "key:column" is one whose parent has another value, the row's cell in
+ *  column: ("placing_code", "placing_region", "host_code:host_region"):
+ *  the flow (LA a, LA b) adds up, with the other LAs' flows of the same two
+ *  regions, to the flow (a's region, b's region) - a block of the matrix
+ *  into the matrix of regions.  A table declaring none has one when it has
+ *  an area column and a parent column: (the first area column, the first
+ *  parent column, no keys).  Copied.
  * \return HAVEN_ERR_USAGE for an unknown column, or a parent column without
  *         the role parent (a bug). */
 haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code, const char *parent, const char *keys);
@@ -87,6 +93,16 @@ size_t hv_table_hierarchies(const haven_table *t, const hv_hierarchy **out);
  *  so no two can be differenced (analysis/missing_trends.c). */
 void hv_table_withhold_row(haven_table *t);
 int hv_table_row_withheld(const haven_table *t, size_t row);
+
+/** Control the last row added first: disclosure control protects the rows
+ *  so marked on their own, as a table of them alone would be released,
+ *  then the others with them, their cells' suppression fixed (never a
+ *  complement, never undone; audited again with the others' totals).  For
+ *  linked tables: the detailed one (flows between LAs) released as it is
+ *  alone, its aggregate (flows between regions) controlled so as not to
+ *  undo it (analysis/placements.c). */
+void hv_table_control_first(haven_table *t);
+int hv_table_row_first(const haven_table *t, size_t row);
 
 /** The column sums declared: how many, and sum i's total column and its
  *  part columns (borrowed, owned by the table). */

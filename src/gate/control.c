@@ -66,7 +66,9 @@ typedef struct ccell {
 	double wlo, whi; /* the lowest and highest values it takes in tables the audience cannot tell
 	                  * from the true one (the true table, and every LP solution so far) */
 	unsigned char state, primary, movable, homes_class;
-	int var; /* its column in the LP being built */
+	unsigned char fixed;  /* controlled first (fix()): as it was then */
+	unsigned char pinned; /* not fixed, but the fixed cells alone give it away (pin()) */
+	int var;              /* its column in the LP being built */
 } ccell;
 
 typedef struct member {
@@ -452,10 +454,10 @@ static size_t find_code(const code_row *v, size_t n, const char *key)
 
 /* The kept row holding row r's total (its parent's code and r's parent key
  * cells), or SIZE_MAX. */
-static size_t parent_of(const ctl *x, const code_row *v, size_t n, size_t r, int pc, const int *keys, size_t nk,
+static size_t parent_of(const ctl *x, const code_row *v, size_t n, size_t r, int pc, const int *pkeys, size_t nk,
                         int *oom)
 {
-	char *key = row_key(x, r, pc, keys, nk, oom);
+	char *key = row_key(x, r, pc, pkeys, nk, oom);
 	size_t p = find_code(v, n, key);
 	free(key);
 	return p;
@@ -502,12 +504,12 @@ static haven_status hierarchy(ctl *x, const unsigned char *keep, const hv_hierar
 		qsort(codes, nc, sizeof *codes, cmp_code);
 	for (size_t r = 0; !oom && r < rows; r++)
 		if (!keep[r]) {
-			size_t p = parent_of(x, codes, nc, r, pc, keys, nk, &oom);
+			size_t p = parent_of(x, codes, nc, r, pc, hy->pkeys, nk, &oom);
 			if (p != SIZE_MAX)
 				dropped[p] = 1;
 		}
 	for (size_t i = 0; !oom && i < x->n; i++) {
-		size_t p = parent_of(x, codes, nc, x->row[i], pc, keys, nk, &oom);
+		size_t p = parent_of(x, codes, nc, x->row[i], pc, hy->pkeys, nk, &oom);
 		if (p != SIZE_MAX && p != i)
 			links[nl++] = (link){p, i};
 	}
@@ -963,7 +965,7 @@ static haven_status audit(ctl *x)
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
 		size_t s = x->queue[q], c;
 		double lo, hi;
-		while (!rc && !witnessed(x, s) && x->adj_at[s] != x->adj_at[s + 1]) {
+		while (!rc && !x->c[s].pinned && !witnessed(x, s) && x->adj_at[s] != x->adj_at[s + 1]) {
 			lp_of(x, s);
 			if (!x->lp_swept && ((rc = sweep(x, s)) || witnessed(x, s)))
 				break;
@@ -1128,6 +1130,101 @@ static void ctl_free(ctl *x)
 	free(x->queue);
 }
 
+/* The rows controlled first (hv_table_control_first) as they were then:
+ * each of their cells as control left it, suppressed or not, and never
+ * moved again.  Both controls read the rows in the table's order. */
+static void fix(ctl *x, const ctl *first)
+{
+	for (size_t i = 0, k = 0; i < x->n && k < first->n; i++) {
+		while (k < first->n && first->row[k] < x->row[i])
+			k++;
+		if (k == first->n || first->row[k] != x->row[i])
+			continue;
+		for (int j = 0; j < x->ncnt; j++) {
+			size_t cell = i * (size_t)x->ncnt + (size_t)j;
+			const ccell *was = &first->c[k * (size_t)x->ncnt + (size_t)j];
+			if (was->state == SUPPRESSED && x->c[cell].state != SUPPRESSED)
+				suppress(x, cell, was->primary);
+			x->c[cell].movable = 0;
+			x->c[cell].fixed = 1;
+		}
+	}
+}
+
+/* After fix(): the cells the fixed ones give away.  With every other cell
+ * unknown (the fixed cells all the audience has), the range of each
+ * other cell in a relation; one narrower than its margin is pinned:
+ * published whatever is done with it (a region's total whose LAs' totals
+ * are published, or that the LAs' published cells combine into), so it is
+ * never chosen as a complement, and, when small and suppressed, not
+ * audited: the first rows, as they are released alone, gave it away. */
+static haven_status pin(ctl *x)
+{
+	size_t cells = x->n * (size_t)x->ncnt;
+	unsigned char *was = malloc(cells ? cells : 1);
+	if (!was)
+		return nomem(x->ctx);
+	for (size_t c = 0; c < cells; c++) {
+		was[c] = x->c[c].state;
+		if (!x->c[c].fixed && x->c[c].state != UNKNOWN)
+			x->c[c].state = UNKNOWN;
+	}
+	x->lp_gen = SIZE_MAX; /* no LP kept is of these states */
+	haven_status rc = HAVEN_OK;
+	for (size_t c = 0; !rc && c < cells; c++) {
+		if (x->c[c].fixed || was[c] == UNKNOWN || x->adj_at[c] == x->adj_at[c + 1])
+			continue;
+		double lo, hi;
+		lp_of(x, c);
+		x->lp_swept = 1;
+		if (!(rc = range(x, c, &lo, &hi)) && hi - lo < margin(x, c) - 1e-7) {
+			x->c[c].pinned = 1;
+			x->c[c].movable = 0;
+		}
+	}
+	for (size_t c = 0; c < cells; c++)
+		x->c[c].state = was[c];
+	drop_lp(x);
+	free(was);
+	return rc;
+}
+
+/* Control x->t's rows in keep: each cell on its own, the relations, the
+ * complements and the audit; first, when given, the rows controlled
+ * before (fix()). */
+static haven_status control(ctl *x, const unsigned char *keep, const ctl *first)
+{
+	const hv_control_rule *want = hv_table_rule(x->t);
+	/* a table may ask for a stricter rule, never a weaker one */
+	x->threshold = want->threshold > HV_CONTROL_THRESHOLD ? want->threshold : HV_CONTROL_THRESHOLD;
+	x->k = want->k_homes > HV_CONTROL_K_HOMES ? want->k_homes : HV_CONTROL_K_HOMES;
+	haven_status rc = read_cells(x, keep);
+	if (!rc && first)
+		fix(x, first);
+	x->nhier = hv_table_hierarchies(x->t, &x->hier);
+	if (!x->nhier && first_col(x->t, HAVEN_ROLE_AREA) >= 0 && first_col(x->t, HAVEN_ROLE_PARENT) >= 0) {
+		x->implied =
+		    (hv_hierarchy){first_col(x->t, HAVEN_ROLE_AREA), first_col(x->t, HAVEN_ROLE_PARENT), NULL, NULL, 0};
+		x->hier = &x->implied;
+		x->nhier = 1;
+	}
+	if (!rc)
+		rc = reserve(x);
+	for (size_t h = 0; !rc && h < x->nhier; h++)
+		rc = hierarchy(x, keep, &x->hier[h]);
+	if (!rc)
+		rc = column_sums(x);
+	if (!rc)
+		rc = index_relations(x);
+	if (!rc && first)
+		rc = pin(x);
+	if (!rc) {
+		complete(x);
+		rc = audit(x);
+	}
+	return rc;
+}
+
 haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned char *keep, int aggregates_only)
 {
 	if (first_col(t, HAVEN_ROLE_COUNT) < 0 && first_col(t, HAVEN_ROLE_RATE) < 0)
@@ -1137,34 +1234,28 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 		                "none: a record-level audience, who may list the homes and records the counts are made "
 		                "of",
 		                0, 0, 0);
-	const hv_control_rule *want = hv_table_rule(t);
-	ctl x = {.ctx = ctx, .t = t};
-	/* a table may ask for a stricter rule, never a weaker one */
-	x.threshold = want->threshold > HV_CONTROL_THRESHOLD ? want->threshold : HV_CONTROL_THRESHOLD;
-	x.k = want->k_homes > HV_CONTROL_K_HOMES ? want->k_homes : HV_CONTROL_K_HOMES;
-	haven_status rc = read_cells(&x, keep);
-	x.nhier = hv_table_hierarchies(t, &x.hier);
-	if (!x.nhier && first_col(t, HAVEN_ROLE_AREA) >= 0 && first_col(t, HAVEN_ROLE_PARENT) >= 0) {
-		x.implied = (hv_hierarchy){first_col(t, HAVEN_ROLE_AREA), first_col(t, HAVEN_ROLE_PARENT), NULL, 0};
-		x.hier = &x.implied;
-		x.nhier = 1;
+	/* rows controlled first: on their own, as a table of them alone */
+	size_t rows = hv_table_rows(t), nfirst = 0;
+	for (size_t r = 0; r < rows; r++)
+		nfirst += keep[r] && hv_table_row_first(t, r);
+	ctl first = {.ctx = ctx, .t = t}, x = {.ctx = ctx, .t = t};
+	haven_status rc = HAVEN_OK;
+	if (nfirst) {
+		unsigned char *k1 = malloc(rows ? rows : 1);
+		if (!k1)
+			return nomem(ctx);
+		for (size_t r = 0; r < rows; r++)
+			k1[r] = keep[r] && hv_table_row_first(t, r);
+		rc = control(&first, k1, NULL);
+		free(k1);
 	}
 	if (!rc)
-		rc = reserve(&x);
-	for (size_t h = 0; !rc && h < x.nhier; h++)
-		rc = hierarchy(&x, keep, &x.hier[h]);
-	if (!rc)
-		rc = column_sums(&x);
-	if (!rc)
-		rc = index_relations(&x);
-	if (!rc) {
-		complete(&x);
-		rc = audit(&x);
-	}
+		rc = control(&x, keep, nfirst ? &first : NULL);
 	if (!rc)
 		rc = write_cells(&x);
 	if (!rc)
 		rc = record(&x);
+	ctl_free(&first);
 	ctl_free(&x);
 	return rc;
 }

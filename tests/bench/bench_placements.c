@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 	    {"capacity per LA, as at 2024-03-31", haven_placements_capacity, {.as_at = "2024-03-31"}, 0},
 	    {"DfE: locations by LA, all", haven_placements_locations, {.by = "la"}, 1},
 	    {"DfE: flows, LA to LA, all", haven_placements_flows, {.by = "la"}, 1},
+	    {"DfE: flows, region to region, all", haven_placements_flows, {.by = "region"}, 1},
 	    {"DfE: capacity per LA, as at 2024-03-31", haven_placements_capacity, {.as_at = "2024-03-31"}, 1},
 	};
 	double total = 0, total_cpu = 0;

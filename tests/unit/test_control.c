@@ -11,6 +11,7 @@
  * separated by " / ", with the metadata's counts, or the refusal.
  */
 #include <glpk.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -659,6 +660,24 @@ static void test_rows_out_of_scope(void **state)
  * suppressed).  Each range must be at least the margin, 5. */
 enum { MP = 24, MH = 22 };
 
+/* The attacker's range of column col of lp: its most less its least (1e9
+ * when unbounded).  lp is freed. */
+static double width(glp_prob *lp, int col)
+{
+	glp_smcp parm;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	glp_set_obj_coef(lp, col, 1);
+	double lim[2];
+	for (int d = 0; d < 2; d++) {
+		glp_set_obj_dir(lp, d ? GLP_MAX : GLP_MIN);
+		assert_int_equal(glp_simplex(lp, &parm), 0);
+		lim[d] = glp_get_status(lp) == GLP_UNBND ? 1e9 : glp_get_obj_val(lp);
+	}
+	glp_delete_prob(lp);
+	return lim[1] - lim[0];
+}
+
 /* The published value of row r's children, or -1 when suppressed. */
 static double shown_or_c(const haven_table *t, size_t r)
 {
@@ -703,19 +722,9 @@ static double attack(const haven_table *t, size_t nrows, const int *rp, const in
 		glp_set_mat_row(lp, row, n, ind, val);
 		glp_set_row_bnds(lp, row, GLP_FX, -known, -known);
 	}
-	glp_smcp parm;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	glp_set_obj_coef(lp, var[target], 1);
-	double lim[2];
-	for (int d = 0; d < 2; d++) {
-		glp_set_obj_dir(lp, d ? GLP_MAX : GLP_MIN);
-		assert_int_equal(glp_simplex(lp, &parm), 0);
-		lim[d] = glp_get_status(lp) == GLP_UNBND ? 1e9 : glp_get_obj_val(lp);
-	}
-	glp_delete_prob(lp);
+	int col = var[target];
 	free(var);
-	return lim[1] - lim[0];
+	return width(lp, col);
 }
 
 static void test_matrix_attack(void **state)
@@ -785,5 +794,232 @@ static void test_matrix_attack(void **state)
 	}
 }
 
+/* 17: linked tables (hv_table_control_first): a matrix of flows between
+ * 12 LAs and its matrix between their 3 regions (4 LAs each), released as
+ * haven placements flows releases them (analysis/placements.c): the LAs'
+ * table alone; the regions' with the LAs' rows controlled first and
+ * withheld, the grand total shared.  An attacker holding both releases
+ * (its own GLPK LP: the LAs' row, column and grand totals, each region
+ * flow and total the sum of its block of LA cells, a rounded count the
+ * interval it stands for) narrows no LA cell published as 'c' to a range
+ * under 5, nor a region cell 'c' that the LAs' release alone does not
+ * already give away; and the LAs' cells come out of a table of both
+ * levels as they do alone.  With the regions' table controlled on its own
+ * instead, as it was, the attacker narrows an LA cell: the risk is real. */
+enum { LN = 12, LR = 3, LPER = LN / LR };
+
+typedef struct linked {
+	int64_t v[2][LN + 1][LN + 1];  /* [0: LAs, 1: regions][placing][host]; index n: all */
+	double pub[2][LN + 1][LN + 1]; /* as released: a value, -1 for c, NAN not released */
+	int var[2][LN + 1][LN + 1];    /* the attacker's column, 0: a constant */
+} linked;
+
+static const char *lcode(int i, int n, char *b)
+{
+	if (i == n)
+		return "all";
+	snprintf(b, 8, n == LN ? "L%02d" : "R%d", i);
+	return b;
+}
+
+/* The rows of level lv (0: LAs, 1: regions) into t; first, withhold: their
+ * marks (the grand total, the LAs', never withheld). */
+static void linked_rows(haven_table *t, const linked *k, int lv, int first, int withhold)
+{
+	int n = lv ? LR : LN;
+	char a[8], b[8], ra[8], rb[8];
+	for (int p = 0; p <= n; p++)
+		for (int h = 0; h <= n; h++) {
+			int grand = p == n && h == n;
+			if (grand && lv)
+				continue;
+			tu_ok(ctx, hv_table_add_row(ctx, t));
+			tu_ok(ctx, hv_table_set_text(ctx, t, 0, grand ? "england" : lv ? "region" : "la"));
+			tu_ok(ctx, hv_table_set_text(ctx, t, 1, lcode(p, n, a)));
+			tu_ok(ctx, hv_table_set_text(ctx, t, 2, lcode(h, n, b)));
+			/* the margins: a flow into its row's and column's totals; a region's totals
+			 * into none (the LAs' give the grand total) */
+			if (p < n && (h < n || !lv))
+				tu_ok(ctx, hv_table_set_text(ctx, t, 3, "all"));
+			if (h < n && (p < n || !lv))
+				tu_ok(ctx, hv_table_set_text(ctx, t, 4, "all"));
+			/* the block: an LA cell into its regions' cell */
+			if (!lv && !grand) {
+				tu_ok(ctx, hv_table_set_text(ctx, t, 5, p < n ? lcode(p / LPER, LR, ra) : "all"));
+				tu_ok(ctx, hv_table_set_text(ctx, t, 6, h < n ? lcode(h / LPER, LR, rb) : "all"));
+			}
+			tu_ok(ctx, hv_table_set_int(ctx, t, 7, k->v[lv][p][h]));
+			if (withhold && !grand)
+				hv_table_withhold_row(t);
+			if (first)
+				hv_table_control_first(t);
+		}
+}
+
+/* A table of the levels lo..hi; when both, the LAs' rows first, and
+ * withheld unless show. */
+static void linked_release(linked *k, int lo, int hi, int show)
+{
+	tu_act(ctx, "dee");
+	haven_table *t =
+	    make("geographic_level placing host placing_parent host_parent placing_region host_region children",
+	         "geographic_level=label placing=label host=label placing_parent=parent host_parent=parent "
+	         "placing_region=parent host_region=label children=count:children",
+	         NULL, "", NULL,
+	         "placing,placing_parent,host;host,host_parent,placing;placing,placing_region,host:host_region");
+	for (int lv = lo; lv <= hi; lv++)
+		linked_rows(t, k, lv, lo != hi && lv == 0, lo != hi && lv == 0 && !show);
+	tu_ok(ctx, haven_release(ctx, t, HAVEN_AUDIENCE_ACTOR));
+	for (size_t r = 0; r < haven_table_nrows(ctx, t); r++) {
+		const char *pc = hv_table_cell_text(t, r, 1), *hc = hv_table_cell_text(t, r, 2);
+		int lv = strcmp(hv_table_cell_text(t, r, 0), "region") == 0, n = lv ? LR : LN;
+		int p = strcmp(pc, "all") == 0 ? n : atoi(pc + 1), h = strcmp(hc, "all") == 0 ? n : atoi(hc + 1);
+		k->pub[lv][p][h] = hv_table_cell_text(t, r, 7) ? -1 : (double)hv_table_cell_int(t, r, 7);
+	}
+	haven_table_free(t);
+}
+
+/* Add to the attacker's row the term coef * cell, or to known its value. */
+static void term(const linked *k, int lv, int p, int h, double coef, int *ind, double *val, int *n, double *known)
+{
+	if (k->var[lv][p][h]) {
+		ind[++*n] = k->var[lv][p][h];
+		val[*n] = coef;
+	} else {
+		*known += coef * k->pub[lv][p][h];
+	}
+}
+
+/* The range the attacker narrows cell (lv, p, h) to; the regions' cells
+ * all unknown when regions is 0 (the LAs' release alone). */
+static double linked_attack(linked *k, int regions, int lv0, int p0, int h0)
+{
+	glp_prob *lp = glp_create_prob();
+	int nv = 0;
+	for (int lv = 0; lv < 2; lv++)
+		for (int p = 0; p <= (lv ? LR : LN); p++)
+			for (int h = 0; h <= (lv ? LR : LN); h++) {
+				double v = lv == 1 && p == LR && h == LR ? NAN : k->pub[lv][p][h];
+				int round =
+				    lv == 1 || (p == LN && h == LN); /* rounded: regions' cells, the grand total */
+				k->var[lv][p][h] = 0;
+				if (isnan(v) || (v == 0 && (lv == 0 || regions)))
+					continue; /* not a cell, or a true zero */
+				if (lv == 1 && !regions) {
+					k->var[lv][p][h] = ++nv;
+					glp_add_cols(lp, 1);
+					glp_set_col_bnds(lp, nv, GLP_LO, 0, 0);
+				} else if (v < 0 || round) {
+					k->var[lv][p][h] = ++nv;
+					glp_add_cols(lp, 1);
+					if (v < 0)
+						glp_set_col_bnds(lp, nv, GLP_LO, 1, 0);
+					else
+						glp_set_col_bnds(lp, nv, GLP_DB, fmax(v - 5, 6), v + 4);
+				}
+			}
+	int ind[LN * LN + 2];
+	double val[LN * LN + 2];
+	/* the LAs' totals: rows, columns, the grand total both ways; then each
+	 * region cell the sum of its block (its row and column totals those of
+	 * the LAs' totals) */
+	for (int kind = 0; kind < 5; kind++) {
+		int m = kind < 2 ? LN + 1 : kind == 2 ? 1 : LR + 1;
+		for (int i = 0; i < m; i++)
+			for (int j = 0; j < (kind < 3 ? 1 : LR + 1); j++) {
+				int n = 0;
+				double known = 0;
+				if (kind == 0 || kind == 1) { /* row or column i of the LAs */
+					for (int x = 0; x < LN; x++)
+						term(k, 0, kind ? x : i, kind ? i : x, -1, ind, val, &n, &known);
+					term(k, 0, kind ? LN : i, kind ? i : LN, 1, ind, val, &n, &known);
+				} else if (kind == 2) {
+					for (int x = 0; x < LN; x++)
+						term(k, 0, x, LN, -1, ind, val, &n, &known);
+					term(k, 0, LN, LN, 1, ind, val, &n, &known);
+				} else {
+					if ((i == LR && j == LR) || kind == 4)
+						continue;
+					for (int p = 0; p < LN; p++)
+						for (int h = 0; h < LN; h++) {
+							int pp = i == LR ? p == 0 ? LN : -1 : p / LPER == i ? p : -1;
+							int hh = j == LR ? h == 0 ? LN : -1 : h / LPER == j ? h : -1;
+							if (pp >= 0 && hh >= 0)
+								term(k, 0, pp, hh, -1, ind, val, &n, &known);
+						}
+					term(k, 1, i, j, 1, ind, val, &n, &known);
+				}
+				if (kind == 1 && i == LN)
+					continue;
+				int row = glp_add_rows(lp, 1);
+				glp_set_mat_row(lp, row, n, ind, val);
+				glp_set_row_bnds(lp, row, GLP_FX, -known, -known);
+			}
+	}
+	return width(lp, k->var[lv0][p0][h0]);
+}
+
+static void test_linked_tables(void **state)
+{
+	(void)state;
+	static linked k;
+	int leaks = 0;
+	static const unsigned seeds[] = {3, 7, 11};
+	for (size_t sd = 0; sd < sizeof seeds / sizeof *seeds; sd++) {
+		unsigned x = seeds[sd];
+		memset(&k, 0, sizeof k);
+		for (int p = 0; p < LN; p++)
+			for (int h = 0; h < LN; h++) {
+				x = x * 1103515245u + 12345u;
+				unsigned u = (x >> 16) % 100;
+				int64_t v = u < 15 ? 0 : u < 40 ? 1 + (int64_t)(u % 5) : 6 + (int64_t)(u % 50);
+				k.v[0][p][h] = v;
+				k.v[0][p][LN] += v;
+				k.v[0][LN][h] += v;
+				k.v[0][LN][LN] += v;
+				k.v[1][p / LPER][h / LPER] += v;
+				k.v[1][p / LPER][LR] += v;
+				k.v[1][LR][h / LPER] += v;
+			}
+		/* round 0: the regions controlled with the LAs' rows first; 1: on their own, as before */
+		for (int round = 0; round < 2; round++) {
+			for (int lv = 0; lv < 2; lv++)
+				for (int p = 0; p <= LN; p++)
+					for (int h = 0; h <= LN; h++)
+						k.pub[lv][p][h] = NAN;
+			linked_release(&k, 0, 0, 0);
+			if (!round) {
+				/* 17.3: the LAs' rows controlled first come out as they do alone */
+				double alone[LN + 1][LN + 1];
+				memcpy(alone, k.pub[0], sizeof alone);
+				linked_release(&k, 0, 1, 1);
+				if (memcmp(alone, k.pub[0], sizeof alone) != 0)
+					fail_msg("17.3 (seed %u): the LAs' cells differ from their release alone",
+					         seeds[sd]);
+			}
+			linked_release(&k, round ? 1 : 0, 1, 0);
+			for (int p = 0; p <= LN; p++)
+				for (int h = 0; h <= LN; h++)
+					if (k.pub[0][p][h] < 0 && linked_attack(&k, 1, 0, p, h) < 5 - 1e-6) {
+						leaks += round;
+						if (!round)
+							fail_msg(
+							    "17.1 (seed %u): both releases narrow LA cell (%d, %d)",
+							    seeds[sd], p, h);
+					}
+			for (int p = 0; p <= LR && !round; p++)
+				for (int h = 0; h <= LR; h++)
+					if (k.pub[1][p][h] < 0 && !(p == LR && h == LR) &&
+					    linked_attack(&k, 1, 1, p, h) < 5 - 1e-6 &&
+					    linked_attack(&k, 0, 1, p, h) >= 5 - 1e-6)
+						fail_msg("17.1 (seed %u): both releases narrow region cell (%d, %d)",
+						         seeds[sd], p, h);
+		}
+	}
+	/* 17.2: controlled apart, the two releases can be set against each other */
+	assert_true(leaks > 0);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(test_cases), cmocka_unit_test(test_metadata),
-        cmocka_unit_test(test_rows_out_of_scope), cmocka_unit_test(test_matrix_attack))
+        cmocka_unit_test(test_rows_out_of_scope), cmocka_unit_test(test_matrix_attack),
+        cmocka_unit_test(test_linked_tables))
