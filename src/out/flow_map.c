@@ -106,8 +106,10 @@ static haven_status read_london(fmap *m)
 	               " WHERE kind = 'region' AND code = '" LONDON_REGION "') OR (code LIKE '" LONDON_PREFIX "%'"
 	               " AND NOT EXISTS (SELECT 1 FROM area_la WHERE kind = 'region'))) ORDER BY code",
 	               &st);
+	if (rc)
+		return rc;
 	int s;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(st, 0);
 		if (!code || strlen(code) >= sizeof *m->london)
 			continue;
@@ -383,10 +385,26 @@ static int box_free(const fmap *m, double x, double y, double w, double h)
 	return free_;
 }
 
+/* The corners the inset may take, in the order it tries them. */
+typedef struct corner {
+	const char *name;
+	int right, bottom;
+} corner;
+
+static const corner corners[] = {
+    {"top right", 1, 0}, {"bottom right", 1, 1}, {"top left", 0, 0}, {"bottom left", 0, 1}};
+
+/* The top left (*x, *y) of a box w by h points in corner c of the frame. */
+static void corner_box(const corner *c, double w, double h, double *x, double *y)
+{
+	*x = c->right ? HV_MAP_X + HV_MAP_W - INSET_GAP - w : HV_MAP_X + INSET_GAP;
+	*y = c->bottom ? HV_MAP_Y + HV_MAP_H - INSET_GAP - h : HV_MAP_Y + INSET_GAP;
+}
+
 /* Decide whether London is drawn again in an inset, and where.  It is
  * when a drawn flow has an end in London, London is small on the page
  * (narrower than INSET_LONDON of the frame: always at the national extent,
- * where it is about a twelfth), and London is the audience's business
+ * where it is less than a tenth), and London is the audience's business
  * (london_in_scope).  The box is in the first corner of top right (the
  * North Sea), bottom right, top left, bottom left where London fits at
  * INSET_SMALL times the main map's scale or more, as large as it fits there
@@ -413,33 +431,25 @@ static void plan_inset(fmap *m)
 	e1 += pad;
 	n1 += pad;
 	double ew = e1 - e0, nh = n1 - n0;
-	static const struct {
-		const char *name;
-		int right, bottom;
-	} corners[] = {{"top right", 1, 0}, {"bottom right", 1, 1}, {"top left", 0, 0}, {"bottom left", 0, 1}};
 	for (size_t c = 0; c < sizeof corners / sizeof *corners; c++) {
-		double lo = INSET_SMALL * m->v.s, hi = INSET_BIG * m->v.s, x = 0, y = 0;
-		/* the box at scale k, in its corner */
-#define PLACE(k)                                                                                                       \
-	(x = corners[c].right ? HV_MAP_X + HV_MAP_W - INSET_GAP - ew * (k) : HV_MAP_X + INSET_GAP,                     \
-	 y = corners[c].bottom ? HV_MAP_Y + HV_MAP_H - INSET_GAP - nh * (k)-INSET_STRIP : HV_MAP_Y + INSET_GAP)
-		PLACE(lo);
+		double lo = INSET_SMALL * m->v.s, hi = INSET_BIG * m->v.s, x, y;
+		corner_box(&corners[c], ew * lo, nh * lo + INSET_STRIP, &x, &y);
 		if (!box_free(m, x, y, ew * lo, nh * lo + INSET_STRIP))
 			continue;
-		PLACE(hi);
+		corner_box(&corners[c], ew * hi, nh * hi + INSET_STRIP, &x, &y);
 		if (!box_free(m, x, y, ew * hi, nh * hi + INSET_STRIP)) {
+			/* the largest scale that fits, within a 4,000th of the range */
 			for (int i = 0; i < 12; i++) {
 				double k = (lo + hi) / 2;
-				PLACE(k);
+				corner_box(&corners[c], ew * k, nh * k + INSET_STRIP, &x, &y);
 				if (box_free(m, x, y, ew * k, nh * k + INSET_STRIP))
 					lo = k;
 				else
 					hi = k;
 			}
 			hi = lo;
-			PLACE(hi);
+			corner_box(&corners[c], ew * hi, nh * hi + INSET_STRIP, &x, &y);
 		}
-#undef PLACE
 		m->inset = 1;
 		m->corner = corners[c].name;
 		m->iv = (hv_map_view){e0, n0, e1, n1, hi, x - e0 * hi, y + nh * hi + n0 * hi};
@@ -447,6 +457,7 @@ static void plan_inset(fmap *m)
 		m->by = y;
 		m->bw = ew * hi;
 		m->bh = nh * hi + INSET_STRIP;
+		m->ninner = 0;
 		for (size_t i = 0; i < m->n; i++)
 			m->ninner += m->a[i].lon0 && m->a[i].lon1;
 		return;
