@@ -194,9 +194,12 @@ static haven_status read_shapes(fmap *m, double tol, const double ext[4], shape 
 	               &st);
 	if (rc)
 		return rc;
+	/* ext is west, south, east, north; the query asks east of the west,
+	 * west of the east, north of the south, south of the north */
+	static const int order[4] = {0, 2, 1, 3};
 	sqlite3_bind_double(st, 1, tol);
 	for (int i = 0; i < 4; i++)
-		sqlite3_bind_double(st, i + 2, ext[i == 0 ? 0 : i == 1 ? 2 : i == 2 ? 1 : 3]);
+		sqlite3_bind_double(st, i + 2, ext[order[i]]);
 	size_t cap = 0;
 	int s;
 	box[0] = box[1] = INFINITY;
@@ -370,13 +373,14 @@ static int box_free(const fmap *m, double x, double y, double w, double h)
 			free_ = GEOSIntersects_r(gh, r, a->g) == 0;
 	}
 	GEOSGeom_destroy_r(gh, r);
-	/* the arcs, by 33 points along each curve (the inset's own are not here) */
+	/* the arcs, by 65 points along each curve, at most some 8 points apart
+	 * on a national page (the inset's own are not on the main map) */
 	for (size_t i = 0; free_ && i < m->n; i++) {
 		if (m->a[i].lon0 && m->a[i].lon1)
 			continue;
 		arc_path p = arc_on(&m->v, &m->a[i]);
-		for (int k = 0; free_ && k <= 32; k++) {
-			double t = k / 32.0, u = 1 - t;
+		for (int k = 0; free_ && k <= 64; k++) {
+			double t = k / 64.0, u = 1 - t;
 			double px = u * u * p.x0 + 2 * u * t * p.cx + t * t * p.x1,
 			       py = u * u * p.y0 + 2 * u * t * p.cy + t * t * p.y1;
 			free_ = !(px >= x0 && px <= x1 && py >= y0 && py <= y1);
