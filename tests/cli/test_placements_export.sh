@@ -26,6 +26,12 @@
 #      'haven placements locations --by la' and 'capacity' for DfE (under
 #      control), police and an LA (their scope); polygons in GeoPackage, none
 #      for a placing LA outside a scoped user's areas
+#  10  the London inset on the Cairo flow map: DfE's national SVG (case 7) and
+#      HMCI's with --top 300 have one inset box; the arcs in it are exactly
+#      the flows with both ends in London (E09) of the GeoJSON of the same
+#      request, drawn nowhere else; the flows between London and elsewhere
+#      are drawn again, paler, once each; West Yorkshire's police map, with
+#      flows from London, has no inset
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_NATIONAL:?run through ctest}"
 H=$HAVEN_BIN
@@ -245,4 +251,46 @@ expect_err "capacity is as at a date"
 expect_exit 2 "$H" export "$S" --geography region --measures placements_locations --format csv --out "$T/bad.csv"
 expect_err "placements are by placing local authority"
 ok "9 placements_locations and placements_capacity: 'haven placements' byte for byte for DfE, police and an LA"
+# ---- 10: the London inset ---------------------------------------------------------
+# each map beside the GeoJSON of the same request; London is E09 here (the
+# store's regions put exactly the E09 codes in London)
+HAVEN_USER=dee flows --format geojson --top 100000 --out "$T/i_dfe.geojson" >/dev/null
+flows --format geojson --top 300 --out "$T/i_hmci.geojson" >/dev/null
+"$H" -q map "$S" --geography la --measure flows "${W[@]}" --top 300 --out "$T/i_hmci.svg" >/dev/null
+HAVEN_USER=pc flows --format geojson --top 100000 --out "$T/i_pc.geojson" >/dev/null
+HAVEN_USER=pc "$H" -q map "$S" --geography la --measure flows "${W[@]}" --top 100000 --out "$T/i_pc.svg" >/dev/null
+py "$T/f.svg" "$T/i_dfe.geojson" 1 "$T/i_hmci.svg" "$T/i_hmci.geojson" 1 "$T/i_pc.svg" "$T/i_pc.geojson" 0 <<'PY' ||
+import json, re, sys
+NUM = r"(-?[0-9.]+)"
+for svg_path, gj, want in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3]):
+    svg = open(svg_path).read()
+    flows = [f["properties"] for f in json.load(open(gj))["features"]
+             if f["geometry"] and f["properties"]["placing_code"] != "other"]
+    lon = lambda c: c.startswith("E09")
+    inner = sum(1 for p in flows if lon(p["placing_code"]) and lon(p["host_code"]))
+    one = sum(1 for p in flows if lon(p["placing_code"]) != lon(p["host_code"]))
+    # the inset's box: the page's one rectangle ruled 0.9 points in ink
+    boxes = re.findall(r'<path style="fill:none;stroke-width:0\.9;[^"]*stroke:rgb\(14\.509804%,14\.509804%,'
+                       r'14\.509804%\)[^"]*" d="M ' + NUM + " " + NUM + " L " + NUM + " " + NUM + " L " + NUM +
+                       " " + NUM + " L " + NUM + " " + NUM + ' Z', svg)
+    arcs = [tuple(map(float, xy)) for xy in
+            re.findall(r'<path style="[^"]*stroke:rgb\(3%,32%,61%\)[^"]*" d="M ' + NUM + " " + NUM + " C", svg)]
+    pale = len(re.findall(r'<path style="[^"]*stroke:rgb\(45%,60%,78%\)[^"]*" d="M [^"]*C', svg))
+    assert len(arcs) == len(flows), f"{svg_path}: {len(arcs)} arcs for {len(flows)} flows: one drawn twice or not at all"
+    if want == "0":
+        assert one > 0, f"{gj}: no flow from London: the case tests nothing"
+        assert not boxes and not pale, f"{svg_path}: an inset on a map of a force outside London"
+        print(f"{svg_path}: {one} flows from London, no inset")
+        continue
+    assert len(boxes) == 1, f"{svg_path}: {len(boxes)} inset boxes"
+    b = list(map(float, boxes[0]))
+    x0, x1, y0, y1 = min(b[0::2]), max(b[0::2]), min(b[1::2]), max(b[1::2])
+    assert x1 - x0 > 60 and y1 - y0 > 60, f"{svg_path}: the inset is {x1 - x0} by {y1 - y0} points"
+    within = sum(1 for x, y in arcs if x0 < x < x1 and y0 < y < y1)
+    assert within == inner, f"{svg_path}: {within} arcs in the inset, {inner} flows between two London LAs"
+    assert pale == one, f"{svg_path}: {pale} flows drawn again to the inset's edge, {one} between London and elsewhere"
+    print(f"{svg_path}: inset at ({x0:.0f}, {y0:.0f}) {x1 - x0:.0f} by {y1 - y0:.0f}: {within} arcs in it, {one} again")
+PY
+	fail "10: the London inset"
+ok "10 the London inset: the flows between two London boroughs drawn in it and only there; none for West Yorkshire"
 echo "all ok"
