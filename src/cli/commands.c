@@ -376,8 +376,8 @@ const cli_cmd cli_commands[] = {
 	 "  --skip-invalid      import the valid rows; write the others to --rejects FILE (a new file,\n"
 	 "                      mode 0600, marked; the child identifier replaced by its pseudonym)\n"
 	 "Columns child_id, placing_la, urn, start, end, origin_district (docs/formats.md,\n"
-	 "\"Placement file\").  The origin is the district's centre, else the placing LA's point on\n"
-	 "surface.  A placement (child, home, start) seen before is unchanged or updated; the same\n"
+	 "\"Placement file\").  The origin is the district's centre, else the placing LA's population-\n"
+	 "weighted centre ('haven boundaries centres'), else its point on surface.  A placement (child, home, start) seen before is unchanged or updated; the same\n"
 	 "file again changes nothing.  All or nothing without --skip-invalid.  docs/placements.md\n",
 	 cmd_placements_import, CLI_ACTS | CLI_WRITES},
 	{"placements locations", "STORE [--by england|region|la] [--as-at DATE | --from DATE --to DATE] [--csv|--json]",
