@@ -44,6 +44,7 @@ typedef struct haven_placements_report {
 	int64_t unchanged; /* placements held already as they are */
 	int64_t rejected;  /* rows written to the reject file (skip_invalid) */
 	int64_t by_district, by_la_surface; /* of the rows written: how the origin was found */
+	int64_t by_la_weighted;             /* ... the placing LA's population-weighted centre */
 	int64_t placements, children;       /* held after the import */
 } haven_placements_report;
 

@@ -36,6 +36,7 @@
 #include "data/homes.h"
 #include "govern/govern.h"
 #include "ref/areas.h"
+#include "ref/centres.h"
 
 #define ENGLAND "E92000001"
 #define MILE_M 1609.344
@@ -428,14 +429,14 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 	if (ps->day >= 0)
 		rc = hv_prepare(
 		    ctx,
-		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method AS how_found"
 		    " FROM placement"
 		    " WHERE start_day <= ?1 AND (end_day IS NULL OR end_day > ?1)",
 		    &st);
 	else
 		rc = hv_prepare(
 		    ctx,
-		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method = 'district'"
+		    "SELECT child, placing_la, urn, start_day, end_day, origin_x, origin_y, origin_method AS how_found"
 		    " FROM placement"
 		    " WHERE start_day BETWEEN ?2 AND ?3",
 		    &st);
@@ -484,10 +485,13 @@ haven_status hv_placements_read(haven_ctx *ctx, const haven_placements_query *q,
 		/* to the centimetre, as points are held: 20 miles is 20 miles */
 		double dx = v ? v->x - ox : NAN, dy = v ? v->y - oy : NAN; /* sqrt, not hypot: no overflow here */
 		x.metres = isnan(dx) ? NAN : round(sqrt(dx * dx + dy * dy) * 100) / 100;
-		/* DfE's distance is from the child's home: with no district given the
-		 * origin is the placing LA's (drawn on a flow map), not the child's,
-		 * so the distance is not known (docs/placements.md, "Distance") */
-		x.band = (uint8_t)(sqlite3_column_int(st, 7) ? hv_placement_band(x.metres) : HV_BAND_NOT_KNOWN);
+		/* DfE's distance is from the child's home: from the district given,
+		 * else the placing LA's population-weighted centre; from its point on
+		 * surface (no centre loaded) it is not known (docs/placements.md,
+		 * "Distance") */
+		x.band = (uint8_t)(strcmp((const char *)sqlite3_column_text(st, 7), "la_surface")
+		                       ? hv_placement_band(x.metres)
+		                       : HV_BAND_NOT_KNOWN);
 		x.inside = (uint8_t)(v && v->covered == x.placing);
 		if (ps->n == cap) {
 			cap = cap ? cap * 2 : 65536;
@@ -721,8 +725,9 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 		    ctx, &ps, t,
 		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
 		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
-		    "origin in a straight line; not_known: no origin district given, or the home has no point; total: "
-		    "all (docs/placements.md)",
+		    "origin in a straight line (the origin district, else the placing LA's population-weighted "
+		    "centre); not_known: neither given nor loaded, or the home has no point; total: all "
+		    "(docs/placements.md)",
 		    "placements: location by placing area");
 	for (int l = hi; !rc && l >= lo; l--) {
 		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
@@ -1081,10 +1086,12 @@ static haven_status flow_matrix(haven_ctx *ctx, const hv_placements *pp, int ask
 	haven_table *t = NULL;
 	if (!cx || !cy)
 		rc = nomem(ctx);
-	/* each LA's centre: its point on surface, as a placement's origin is
-	 * when no district is given (data/placement.c) */
+	/* each LA's centre, as a placement's origin is when no district is
+	 * given (data/placement.c): its population-weighted centre when loaded,
+	 * else its point on surface (ref/centres.c) */
+	int weighted;
 	for (size_t i = 0; !rc && i < ps.nla; i++)
-		if (hv_areas_surface_point(ctx, r->las, (long)i, &cx[i], &cy[i]))
+		if (hv_la_centre(ctx, r->las, (long)i, &cx[i], &cy[i], &weighted))
 			cx[i] = cy[i] = NAN;
 	if (!rc)
 		hv_clear(ctx); /* an LA without a point on surface has no lines, and no error */
@@ -1123,7 +1130,9 @@ static haven_status flow_matrix(haven_ctx *ctx, const hv_placements *pp, int ask
 		        ? "one row per placing LA and host LA (the home's LA on the day): placements, and distinct "
 		          "children in the flow; host England: the placing LA's total (its row); placing England: the "
 		          "host LA's total (its column); placing_region, host_region: the flow between regions it adds "
-		          "into; a line from the placing LA's centre to the host LA's (each LA's point on surface); "
+		          "into; a line from the placing LA's centre to the host LA's (its population-weighted centre "
+		          "when "
+		          "loaded, else its point on surface); "
 		          "none for a flow within an LA, to a home whose LA is not known, or a total; controlled "
 		          "together with the flows between regions (docs/placements.md)"
 		        : "one row per placing region and host region (of the home's LA on the day): placements, and "

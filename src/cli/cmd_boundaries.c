@@ -1,5 +1,5 @@
 /*
- * cmd_boundaries.c - haven boundaries load, haven where.
+ * cmd_boundaries.c - haven boundaries load, haven boundaries centres, haven where.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +43,54 @@ haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv)
 	printf("  repaired:    %lld\n", (long long)r.repaired);
 	printf("  code field:  %s\n", cli_esc(r.code_field));
 	printf("  name field:  %s\n", cli_esc(r.name_field));
+	printf("  source CRS:  %s\n", cli_esc(r.source_crs));
+	printf("  seconds:     %.2f\n", r.seconds);
+	return HAVEN_OK;
+}
+
+haven_status cmd_boundaries_centres(haven_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"code-field", required_argument, NULL, 'c'},
+	                                     {"x-field", required_argument, NULL, 'x'},
+	                                     {"y-field", required_argument, NULL, 'y'},
+	                                     {"source-crs", required_argument, NULL, 's'},
+	                                     {"force", no_argument, NULL, 'f'},
+	                                     {NULL, 0, NULL, 0}};
+	haven_centres_opts o = {0};
+	int c;
+	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'c': o.code_field = optarg; break;
+		case 'x': o.x_field = optarg; break;
+		case 'y': o.y_field = optarg; break;
+		case 's': o.source_crs = optarg; break;
+		case 'f': o.force = 1; break;
+		default: return cli_usage();
+		}
+	}
+	if (cli_positional(argc, 2))
+		return HAVEN_ERR_USAGE;
+	if (!o.x_field != !o.y_field) {
+		fprintf(stderr, "haven boundaries centres: --x-field and --y-field go together\n");
+		return cli_usage();
+	}
+	o.path = argv[optind + 1];
+	haven_status st = cli_open_store(ctx, argv[optind]);
+	if (st)
+		return st;
+	haven_centres_report r;
+	if ((st = haven_boundaries_centres(ctx, &o, &r)))
+		return st;
+	if (r.noop)
+		printf("%s: the %lld LA centres held are these; nothing written\n", cli_esc(o.path),
+		       (long long)r.centres);
+	else
+		printf("loaded %lld population-weighted LA centres from %s (of %lld LAs in the boundaries)\n",
+		       (long long)r.centres, cli_esc(o.path), (long long)r.las);
+	printf("  near:        %lld (outside their LA's polygon, within %.0f m of it)\n", (long long)r.near,
+	       HAVEN_WHERE_NEAR_METRES);
+	printf("  code field:  %s\n", cli_esc(r.code_field));
+	printf("  point from:  %s\n", cli_esc(r.point_from));
 	printf("  source CRS:  %s\n", cli_esc(r.source_crs));
 	printf("  seconds:     %.2f\n", r.seconds);
 	return HAVEN_OK;

@@ -42,9 +42,10 @@ haven_status cmd_placements_import(haven_ctx *ctx, int argc, char **argv)
 	else
 		printf("%s: %lld rows: %lld added, %lld updated, %lld unchanged\n"
 		       "  origins: %lld from the postcode district, %lld the placing LA's point on surface (no "
-		       "population-weighted centres are loaded)\n",
+		       "centre loaded for the LA), %lld the placing LA's population-weighted centre\n",
 		       cli_esc(file), (long long)r.rows, (long long)r.added, (long long)r.updated,
-		       (long long)r.unchanged, (long long)r.by_district, (long long)r.by_la_surface);
+		       (long long)r.unchanged, (long long)r.by_district, (long long)r.by_la_surface,
+		       (long long)r.by_la_weighted);
 	if (r.rejected)
 		printf("  %lld rows rejected, written with the reasons to %s\n", (long long)r.rejected,
 		       cli_esc(o.rejects));

@@ -36,6 +36,20 @@ const cli_cmd cli_commands[] = {
 	 "  --force             replace the kind's areas even with fewer than half as many\n"
 	 "Invalid geometry is repaired (each repair is reported); the load is all or nothing.\n",
 	 cmd_boundaries_load, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
+	/* LA centres (issue 11) */
+	{"boundaries centres", "STORE FILE [--code-field F] [--x-field F --y-field F] [--source-crs CRS] [--force]",
+	 "replace the LAs' population-weighted centres (ONS centroids: CSV, or a point layer)",
+	 "  --code-field F      column holding the LA code (default: like CTYUA24CD, LAD24CD, AREACD)\n"
+	 "  --x-field F         with --y-field: the point's columns (default: x and y, easting and\n"
+	 "                      northing, else lon and lat)\n"
+	 "  --source-crs CRS    CRS of the points (default: EPSG:27700 for x/y, OGC:CRS84 for lon/lat,\n"
+	 "                      a layer's own CRS)\n"
+	 "  --force             replace the centres held even with fewer than half as many\n"
+	 "FILE is a CSV (.csv, .csv.gz), or any vector file GDAL reads whose first layer is points.\n"
+	 "Each centre must be of an LA of the loaded boundaries, once, and lie in its polygon or\n"
+	 "within 1 km of it.  All or nothing; the centres held again change nothing.  A placement\n"
+	 "with no origin district starts from its LA's centre.  docs/placements.md (\"Origins\")\n",
+	 cmd_boundaries_centres, CLI_ACTS | CLI_WRITES | CLI_ADMIN},
 	{"gazetteer load", "STORE FILE [--uprn] [--postcode-field F] [--east-field F --north-field F] "
 	 "[--lat-field F --lon-field F] [--force]",
 	 "replace the postcode or UPRN gazetteer (ONSPD, NSPL, OS Open UPRN; CSV or .csv.gz)",
@@ -362,8 +376,8 @@ const cli_cmd cli_commands[] = {
 	 "  --skip-invalid      import the valid rows; write the others to --rejects FILE (a new file,\n"
 	 "                      mode 0600, marked; the child identifier replaced by its pseudonym)\n"
 	 "Columns child_id, placing_la, urn, start, end, origin_district (docs/formats.md,\n"
-	 "\"Placement file\").  The origin is the district's centre, else the placing LA's point on\n"
-	 "surface.  A placement (child, home, start) seen before is unchanged or updated; the same\n"
+	 "\"Placement file\").  The origin is the district's centre, else the placing LA's population-\n"
+	 "weighted centre ('haven boundaries centres'), else its point on surface.  A placement (child, home, start) seen before is unchanged or updated; the same\n"
 	 "file again changes nothing.  All or nothing without --skip-invalid.  docs/placements.md\n",
 	 cmd_placements_import, CLI_ACTS | CLI_WRITES},
 	{"placements locations", "STORE [--by england|region|la] [--as-at DATE | --from DATE --to DATE] [--csv|--json]",

@@ -12,6 +12,7 @@ haven_status cmd_audit_checkpoint(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_audit_verify(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_audit_export(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_boundaries_load(haven_ctx *ctx, int argc, char **argv);
+haven_status cmd_boundaries_centres(haven_ctx *ctx, int argc, char **argv); /* LA centres (issue 11) */
 haven_status cmd_where(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_request_add(haven_ctx *ctx, int argc, char **argv);
 haven_status cmd_request_confirm(haven_ctx *ctx, int argc, char **argv);

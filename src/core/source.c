@@ -711,6 +711,8 @@ static int is_csv_path(const char *path)
 	return !*ext || strcasecmp(ext, ".csv") == 0 || strcasecmp(ext, ".txt") == 0 || strcasecmp(ext, ".tsv") == 0;
 }
 
+int hv_source_is_csv(const char *path) { return is_csv_path(path); }
+
 static haven_status open_csv(hv_source *src, const void *mem, size_t mem_len)
 {
 	haven_status rc = in_start(src, mem, mem_len);

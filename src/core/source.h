@@ -53,6 +53,10 @@ void hv_source_hold(hv_source *src);
 
 void hv_source_close(hv_source *src);
 
+/** 1 if path goes to the strict CSV reader: its last extension, past a
+ *  final ".gz", is .csv, .txt or .tsv, or it has none; else GDAL reads it. */
+int hv_source_is_csv(const char *path);
+
 /** Number of columns, and the name of column i as written (BOM removed). */
 int hv_source_ncols(const hv_source *src);
 const char *hv_source_colname(const hv_source *src, int i);

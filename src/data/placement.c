@@ -12,8 +12,9 @@
  * both datasets and a child has one pseudonym in both.
  *
  * What a row is checked against is read once into memory: the homes of
- * the register (in the owner's scope), the LA boundaries (each LA's point
- * on surface found once, when first needed), the children already held,
+ * the register (in the owner's scope), the LA boundaries (each LA's
+ * centre - its population-weighted centre, else its point on surface -
+ * found once, when first needed), the children already held,
  * and each postcode district's centre as first asked for.
  */
 #include <math.h>
@@ -38,6 +39,7 @@
 #include "haven/placements.h"
 #include "haven/store.h"
 #include "ref/areas.h"
+#include "ref/centres.h"
 
 #define CHILD_MAX 200 /* bytes in a child identifier */
 #define IMPORT_CACHE_KIB (64 * 1024)
@@ -62,7 +64,7 @@ static const hv_column columns[C_N] = {
 
 typedef struct centre {
 	double x, y;
-	int known; /* 0: not tried; 1: found; -1: none */
+	int known; /* 0: not tried; 1: found (an LA's: its point on surface); 2: an LA's weighted centre; -1: none */
 } centre;
 
 typedef struct importer {
@@ -238,21 +240,25 @@ static haven_status district_centre(importer *im, fault *f, const char *d, doubl
 	return HAVEN_OK;
 }
 
-/* The placing LA's point on surface, found once. */
-static haven_status la_centre(importer *im, fault *f, long a, double *x, double *y)
+/* The placing LA's centre, found once: its population-weighted centre when
+ * one is loaded (haven boundaries centres), else its point on surface
+ * (ref/centres.c); *method says which. */
+static haven_status la_centre(importer *im, fault *f, long a, double *x, double *y, const char **method)
 {
 	centre *c = &im->la_centre[a];
 	if (!c->known) {
-		haven_status rc = hv_areas_surface_point(im->ctx, im->las, a, &c->x, &c->y);
+		int weighted = 0;
+		haven_status rc = hv_la_centre(im->ctx, im->las, a, &c->x, &c->y, &weighted);
 		if (rc)
 			return hv_fault_set(f, rc, "placing_la %s: %s", hv_areas_code(im->las, a),
 			                    haven_errmsg(im->ctx));
 		c->x = round(c->x * 100) / 100;
 		c->y = round(c->y * 100) / 100;
-		c->known = 1;
+		c->known = weighted ? 2 : 1;
 	}
 	*x = c->x;
 	*y = c->y;
+	*method = c->known == 2 ? "la_weighted" : "la_surface";
 	return HAVEN_OK;
 }
 
@@ -306,9 +312,8 @@ static haven_status check_row(importer *im, prow *r, fault *f)
 			return rc;
 		r->method = "district";
 	} else {
-		if ((rc = la_centre(im, f, a, &r->x, &r->y)))
+		if ((rc = la_centre(im, f, a, &r->x, &r->y, &r->method)))
 			return rc;
-		r->method = "la_surface";
 	}
 	return HAVEN_OK;
 }
@@ -319,7 +324,8 @@ static haven_status prepare_all(importer *im)
 {
 	haven_status rc;
 	if ((rc = hv_prepare(im->ctx,
-	                     "SELECT id, placing_la, end_day, origin_district FROM placement"
+	                     "SELECT id, placing_la, end_day, origin_district, origin_method, origin_x, origin_y"
+	                     " FROM placement"
 	                     " WHERE child = ? AND urn = ? AND start_day = ?",
 	                     &im->find)) ||
 	    (rc = hv_prepare(im->ctx,
@@ -393,7 +399,11 @@ static haven_status write_row(importer *im, const prow *r)
 		const char *placing = (const char *)sqlite3_column_text(st, 1);
 		int64_t end = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
 		const char *dist = (const char *)sqlite3_column_text(st, 3);
-		if (!strcmp(placing, r->placing) && end == r->end && !strcmp(dist ? dist : "", r->district)) {
+		/* the origin too: a placement imported before the LA centres were
+		 * loaded (or the gazetteer replaced) gets its new origin */
+		if (!strcmp(placing, r->placing) && end == r->end && !strcmp(dist ? dist : "", r->district) &&
+		    !strcmp((const char *)sqlite3_column_text(st, 4), r->method) &&
+		    sqlite3_column_double(st, 5) == r->x && sqlite3_column_double(st, 6) == r->y) {
 			im->rep->unchanged++;
 			return HAVEN_OK;
 		}
@@ -432,6 +442,8 @@ static haven_status write_row(importer *im, const prow *r)
 		return hv_error_sql(ctx, "looking up a placement");
 	if (!strcmp(r->method, "district"))
 		im->rep->by_district++;
+	else if (!strcmp(r->method, "la_weighted"))
+		im->rep->by_la_weighted++;
 	else
 		im->rep->by_la_surface++;
 	return HAVEN_OK;

@@ -15,6 +15,7 @@
 #include "govern/govern.h"
 #include "govern/scope.h"
 #include "ref/boundaries.h"
+#include "ref/centres.h"
 #include "ref/gazetteer.h"
 #include "ref/stats.h"
 
@@ -40,9 +41,35 @@ haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *
 		rc = hv_scope_after_boundaries(ctx);
 	char object[320] = "";
 	if (!rc)
-		snprintf(object, sizeof object, "boundaries: %lld %s areas from %s (%lld repaired)", (long long)r.features,
-		         opts->kind, base_name(opts->path), (long long)r.repaired);
+		snprintf(object, sizeof object, "boundaries: %lld %s areas from %s (%lld repaired)",
+		         (long long)r.features, opts->kind, base_name(opts->path), (long long)r.repaired);
 	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.features, NULL)))
+		return rc;
+	if (report)
+		*report = r;
+	return HAVEN_OK;
+}
+
+/* The LAs' population-weighted centres: governed as a boundary load is (an
+ * admin, one transaction, audited); a file giving exactly the centres held
+ * writes nothing, and so records nothing. */
+haven_status haven_boundaries_centres(haven_ctx *ctx, const haven_centres_opts *opts, haven_centres_report *report)
+{
+	hv_clear(ctx);
+	haven_centres_report r;
+	memset(&r, 0, sizeof r);
+	if (report)
+		memset(report, 0, sizeof *report);
+	hv_op op;
+	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	if (rc)
+		return rc;
+	rc = hv_centres_load(ctx, opts, &r);
+	char object[320] = "";
+	if (!rc && !r.noop)
+		snprintf(object, sizeof object, "LA centres: %lld population-weighted centres from %s (%lld near)",
+		         (long long)r.centres, base_name(opts->path), (long long)r.near);
+	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, *object ? object : NULL, r.noop ? 0 : r.centres, NULL)))
 		return rc;
 	if (report)
 		*report = r;

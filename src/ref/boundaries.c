@@ -105,7 +105,7 @@ haven_status hv_gdal_name(haven_ctx *ctx, const char *path, char **out)
 /* If field f is an ONS-style name ending in suffix ("CD" or "NM"), copy the
  * part before the suffix into prefix and return 1.  ONS style is AREA<sfx>
  * or <letters><2 digits><sfx>, any case: AREACD, LAD24CD, ctyua24nm. */
-static int ons_field(const char *f, const char *suffix, char *prefix, size_t np)
+int hv_ons_field(const char *f, const char *suffix, char *prefix, size_t np)
 {
 	size_t len = strlen(f), sl = strlen(suffix);
 	if (len <= sl || strcasecmp(f + len - sl, suffix) != 0)
@@ -123,7 +123,7 @@ static int ons_field(const char *f, const char *suffix, char *prefix, size_t np)
 }
 
 /* Does an ONS prefix ("LAD24", "CTYUA24") belong to this kind of area? */
-static int prefix_fits_kind(const char *prefix, const char *kind)
+int hv_ons_prefix_fits_kind(const char *prefix, const char *kind)
 {
 	static const struct {
 		const char *kind, *stem;
@@ -189,14 +189,14 @@ static haven_status detect_field(haven_ctx *ctx, const char *path, OGRFeatureDef
 	for (int i = 0; i < nf; i++) {
 		const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
 		char prefix[64];
-		if (!ons_field(f, suffix, prefix, sizeof prefix))
+		if (!hv_ons_field(f, suffix, prefix, sizeof prefix))
 			continue;
 		if (cand < 0)
 			cand = i;
 		ncand++;
 		if (strcasecmp(prefix, "AREA") == 0)
 			area = i;
-		else if (prefix_fits_kind(prefix, kind) && nfit++ == 0)
+		else if (hv_ons_prefix_fits_kind(prefix, kind) && nfit++ == 0)
 			fit = i;
 	}
 	if (ncand == 1 || nfit == 1 || (nfit == 0 && area >= 0)) {
@@ -236,7 +236,7 @@ static haven_status choose_fields(haven_ctx *ctx, const haven_boundaries_opts *o
 		return HAVEN_OK;
 	}
 	char prefix[64] = "";
-	ons_field(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, *code_i)), "CD", prefix, sizeof prefix);
+	hv_ons_field(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, *code_i)), "CD", prefix, sizeof prefix);
 	return detect_field(ctx, o->path, defn, o->kind, "NM", prefix, name_i);
 }
 

@@ -29,4 +29,11 @@ haven_status hv_layer_crs(haven_ctx *ctx, const char *path, void *dataset, void 
  *  with GEOSGeom_destroy_r), counting what is not polygonal in *dropped;
  *  NULL if there is none, or on failure: *failed is then 1. */
 GEOSGeometry *hv_polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g, int *dropped, int *failed);
+/** If field name f is ONS-style ending in suffix ("CD" or "NM") - AREA<sfx>
+ *  or <letters><2 digits><sfx>, any case: AREACD, LAD24CD, ctyua24nm - 1,
+ *  and the part before the suffix copied into prefix (when not NULL). */
+int hv_ons_field(const char *f, const char *suffix, char *prefix, size_t np);
+/** 1 if an ONS field prefix ("LAD24", "CTYUA24") names a kind of area
+ *  ("la": CTYUA, UTLA, CTY, UA, CAUTH; "district": LAD, LTLA; ...). */
+int hv_ons_prefix_fits_kind(const char *prefix, const char *kind);
 #endif

@@ -34,12 +34,28 @@ static haven_status relate_areas(haven_ctx *ctx, const haven_owner *owner)
 	return hv_area_la_rebuild(ctx, NULL);
 }
 
-static const hv_schema_step steps[] = {{1, schema_v1, NULL}, {5, schema_v5, relate_areas}};
+/* Schema 13: each LA's population-weighted centre (ref/centres.c), the
+ * origin of a placement that gives no postcode district.  One set at a
+ * time: a load replaces it whole (la_centre_load records each load that
+ * changed it).  Eastings and northings, EPSG:27700, as read (not rounded);
+ * code is an LA's code in the area table (kind 'la') when loaded. */
+static const char schema_v13[] =
+    "CREATE TABLE la_centre_load("
+    " id INTEGER PRIMARY KEY, source TEXT NOT NULL, loaded_at TEXT NOT NULL, centres INTEGER NOT NULL,"
+    " near INTEGER NOT NULL, code_field TEXT NOT NULL, point_from TEXT NOT NULL, source_crs TEXT NOT NULL);"
+    "CREATE TABLE la_centre("
+    " code TEXT PRIMARY KEY, x REAL NOT NULL, y REAL NOT NULL,"
+    " load_id INTEGER NOT NULL REFERENCES la_centre_load(id), source_row INTEGER NOT NULL) WITHOUT ROWID;";
 
-/* The areas held, by kind. */
+static const hv_schema_step steps[] = {{1, schema_v1, NULL}, {5, schema_v5, relate_areas}, {13, schema_v13, NULL}};
+
+/* The areas held, by kind; the LA centres when any are loaded. */
 static haven_status counts(haven_ctx *ctx, haven_table *t)
 {
-	return hv_info_grouped(ctx, t, "boundaries", "SELECT kind, count(*) FROM area GROUP BY kind ORDER BY kind");
+	return hv_info_grouped(
+	    ctx, t, "boundaries",
+	    "SELECT kind, count(*) FROM area GROUP BY kind"
+	    " UNION ALL SELECT 'la centres', count(*) FROM la_centre HAVING count(*) > 0 ORDER BY 1");
 }
 
 const hv_module hv_boundaries_module = {"boundaries", steps, sizeof steps / sizeof steps[0], counts};

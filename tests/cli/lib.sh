@@ -26,6 +26,21 @@ expect_exit() {
 expect_err() { grep -q -- "$1" "$T/err" || { cat "$T/err"; fail "stderr lacks '$1'"; }; }
 expect_out() { grep -q -- "$1" "$T/out" || { cat "$T/out"; fail "stdout lacks '$1'"; }; }
 
+# ok CASE: a case passed.  same CASE WANT GOT: GOT is WANT, or the test fails.
+ok() { echo "ok: $*"; }
+same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
+
+# refused CODE PATTERN CMD...: CMD exits CODE, its stderr matches PATTERN, and
+# the store $S is left exactly as it was (dump, below).
+refused() {
+  local code=$1 pat=$2 before
+  shift 2
+  before=$(dump "$S")
+  expect_exit "$code" "$@"
+  expect_err "$pat"
+  [ "$(dump "$S")" = "$before" ] || fail "the store changed after a refusal: $*"
+}
+
 # dump STORE: a digest of everything STORE holds, its schema and every
 # table's rows (the sqlite3 shell's SHA3 of the database): the same before
 # and after a refused command means the store was left exactly as it was.

@@ -34,19 +34,9 @@ F=$HAVEN_FIXTURES/placements
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 umask 022
 S=$T/store.db
 q() { sqlite3 "$S" "$1"; }
-refused() {
-	local code=$1 pat=$2 before
-	shift 2
-	before=$(dump "$S")
-	expect_exit "$code" "$@"
-	expect_err "$pat"
-	[ "$(dump "$S")" = "$before" ] || fail "the store changed after a refusal: $*"
-}
 import() { "$H" placements import "$S" "$@"; }
 # row CSV CODE AREA: the cells of the row of CSV (a released table) whose
 # column 2 (area_code) is CODE, from column 4 on.

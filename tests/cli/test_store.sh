@@ -36,11 +36,13 @@ haven_part() {
 	echo "-- user_version $(sqlite3 "$1" "PRAGMA user_version;")"
 }
 
-# Take a store back to schema 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
-# what later migrations made (as test_govern's 10.9 does).  Location (schema 12: crime,
+# Take a store back to schema 12, 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
+# what later migrations made (as test_govern's 10.9 does).  The LAs' centres (schema 13:
+# la_centre, la_centre_load).  Location (schema 12: crime,
 # offenders), zones (11) and placements (10): their tables, R*Trees and SpatiaLite's records of
 # their geometry columns.
-to9="DROP TABLE offender; DROP TABLE offender_load; DROP TABLE idx_crime_geom; DROP TABLE crime;
+to12="DROP TABLE la_centre; DROP TABLE la_centre_load;"
+to9="$to12 DROP TABLE offender; DROP TABLE offender_load; DROP TABLE idx_crime_geom; DROP TABLE crime;
      DROP TABLE crime_load; DELETE FROM geometry_columns WHERE f_table_name = 'crime';
      DELETE FROM geometry_columns_auth WHERE f_table_name = 'crime';
      DELETE FROM geometry_columns_statistics WHERE f_table_name = 'crime';
@@ -113,7 +115,7 @@ check created "$T/new.db"
 before=$(sqlite3 "$T/new.db" .dump | sha256sum)
 expect_exit 0 "$H" audit verify "$T/new.db"
 [ "$before" = "$(sqlite3 "$T/new.db" .dump | sha256sum)" ] || fail "opening a current store changed it"
-for v in 9 8 7 6 5 4 3 2 1; do
+for v in 12 9 8 7 6 5 4 3 2 1; do
 	new_store "$T/v$v.db"
 	sql=to$v
 	sqlite3 "$T/v$v.db" "${!sql} PRAGMA user_version = $v;"
