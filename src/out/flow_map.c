@@ -648,7 +648,9 @@ static haven_status draw(hv_page *pg, cairo_t *cr, void *arg)
 		return rc;
 	legend(m, pg, cr, HV_MAP_PANEL_X, HV_MAP_Y + 10);
 	hv_map_view_foot(pg, cr, &m->v, t,
-	                 "Map on the British National Grid (EPSG:27700); arcs between LAs' points on surface", 1);
+	                 "Map on the British National Grid (EPSG:27700); arcs between LAs' centres "
+	                 "(population-weighted where loaded, else a point on surface)",
+	                 1);
 	return HAVEN_OK;
 }
 
@@ -794,7 +796,7 @@ static haven_status write_html(fmap *m)
 		hv_page_notes nt;
 		hv_page_notes_of(ctx, t,
 		                 "Map in longitude and latitude (Web Mercator), no background tiles; arcs between "
-		                 "LAs' points on surface",
+		                 "LAs' centres (population-weighted where loaded, else a point on surface)",
 		                 1, &nt);
 		hv_map_html h = {
 		    .title = m->o->title ? m->o->title : "Children placed in homes outside their local authority",

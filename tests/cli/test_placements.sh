@@ -181,7 +181,7 @@ ok "5.11 bad options"
 
 # ---- 6: flows and net movement ----------------------------------------------------
 # between LAs: the matrix haven export writes as lines (both margins, a line
-# between two LAs' points on surface), released the same way
+# between two LAs' centres), released the same way
 expect_exit 0 "$H" placements flows "$S" --csv
 cp "$T/out" "$T/flows.csv"
 grep -q "^la,E06000064,Westmorland and Furness,E06000063,Cumberland,1,1,E92000001,E92000001,\"LINESTRING" "$T/flows.csv" ||
