@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ogr_api.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,13 +76,13 @@ struct hv_source {
 	int parser_init;
 	char *buf;
 	size_t buf_len, buf_pos;
-	int started;          /* the first chunk has been read (and its BOM dropped) */
-	int64_t line;         /* line number of the next byte to be parsed */
-	int64_t record_line;  /* line where the record being parsed started */
-	size_t record_bytes;  /* bytes of it fed to the parser */
-	int record_done;      /* cb2 fired */
-	int cr_alone;         /* a record ended without a newline: CR-only line ends */
-	int bad_utf8_field;   /* -1, or field index with invalid UTF-8 */
+	int started;         /* the first chunk has been read (and its BOM dropped) */
+	int64_t line;        /* line number of the next byte to be parsed */
+	int64_t record_line; /* line where the record being parsed started */
+	size_t record_bytes; /* bytes of it fed to the parser */
+	int record_done;     /* cb2 fired */
+	int cr_alone;        /* a record ended without a newline: CR-only line ends */
+	int bad_utf8_field;  /* -1, or field index with invalid UTF-8 */
 	size_t bad_utf8_at;
 	int long_field; /* -1, or index of a field longer than HV_FIELD_MAX */
 	int nomem;
@@ -107,6 +109,15 @@ static int next_alnum(const char **p)
 
 /* Walks both names rather than normalising into fixed buffers, so that long
  * names are compared whole. */
+haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof f->why, fmt, ap);
+	va_end(ap);
+	return f->st = st;
+}
+
 int hv_colname_eq(const char *a, const char *b)
 {
 	for (;;) {
@@ -588,8 +599,9 @@ static haven_status csv_read_record(hv_source *src, int *got)
 				 * reports a quoted field left open. */
 				if (csv_fini(&src->parser, csv_field_cb, csv_record_cb, src) != 0) {
 					src->row = src->record_line;
-					return hv_source_error(src, HAVEN_ERR_FORMAT,
-					                       "unterminated quoted field (a \" opened here is never closed)");
+					return hv_source_error(
+					    src, HAVEN_ERR_FORMAT,
+					    "unterminated quoted field (a \" opened here is never closed)");
 				}
 				break;
 			}
@@ -711,7 +723,10 @@ static int is_csv_path(const char *path)
 	return !*ext || strcasecmp(ext, ".csv") == 0 || strcasecmp(ext, ".txt") == 0 || strcasecmp(ext, ".tsv") == 0;
 }
 
-int hv_source_is_csv(const char *path) { return is_csv_path(path); }
+int hv_source_is_csv(const char *path)
+{
+	return is_csv_path(path);
+}
 
 static haven_status open_csv(hv_source *src, const void *mem, size_t mem_len)
 {
@@ -1040,9 +1055,15 @@ void hv_source_close(hv_source *src)
 	free(src);
 }
 
-int hv_source_ncols(const hv_source *src) { return src->ncols; }
+int hv_source_ncols(const hv_source *src)
+{
+	return src->ncols;
+}
 
-const char *hv_source_colname(const hv_source *src, int i) { return src->colnames[i]; }
+const char *hv_source_colname(const hv_source *src, int i)
+{
+	return src->colnames[i];
+}
 
 int hv_source_find(const hv_source *src, const char *const *candidates)
 {
@@ -1101,9 +1122,15 @@ const char *hv_source_field(const hv_source *src, int i)
 	return src->arena + src->offs[i];
 }
 
-int64_t hv_source_row(const hv_source *src) { return src->row; }
+int64_t hv_source_row(const hv_source *src)
+{
+	return src->row;
+}
 
-const char *hv_source_path(const hv_source *src) { return src->path; }
+const char *hv_source_path(const hv_source *src)
+{
+	return src->path;
+}
 
 void hv_source_position(const hv_source *src, int64_t *done, int64_t *total)
 {

@@ -98,6 +98,16 @@ haven_status hv_source_error(hv_source *src, haven_status st, const char *fmt, .
 /** hv_source_error for an earlier row (a reader that checks rows in batches). */
 haven_status hv_source_error_row(hv_source *src, int64_t row, haven_status st, const char *fmt, ...) HV_PRINTF(4, 5);
 
+/** A row's (or a feature's) fault: its status and reason, without file and
+ *  row, for the error or the reject file an importer writes. */
+typedef struct hv_fault {
+	haven_status st;
+	char why[640];
+} hv_fault;
+
+/** Set f to st and the reason fmt: returns st. */
+haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
+
 /** Compare two column names the way hv_source_find does, whatever their length. */
 int hv_colname_eq(const char *a, const char *b);
 

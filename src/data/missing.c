@@ -761,15 +761,6 @@ static const char *field(const importer *im, int c)
 
 typedef hv_fault fault;
 
-haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof f->why, fmt, ap);
-	va_end(ap);
-	return f->st = st;
-}
-
 /* A yes/no cell: -1 when empty. */
 static haven_status yes_no(fault *f, const char *name, const char *v, int *out)
 {

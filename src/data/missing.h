@@ -47,15 +47,6 @@ int hv_missing_pair(const int64_t *police, size_t np, const int64_t *la, size_t 
 
 /* ---- pieces every import of children's records shares (placements too) -- */
 
-/** A row's fault: its status and reason (without file and row). */
-typedef struct hv_fault {
-	haven_status st;
-	char why[400];
-} hv_fault;
-
-/** Set f to st and the reason fmt: returns st. */
-haven_status hv_fault_set(hv_fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
-
 /** A column of an input file: its name as docs/formats.md gives it, whether
  *  it is required, the names it is known by (NULL-terminated). */
 typedef struct hv_column {

@@ -21,7 +21,6 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -246,21 +245,7 @@ typedef struct zfields {
 } zfields;
 
 /* A feature's fault: why it cannot be imported (for the error or the reject file). */
-typedef struct fault {
-	haven_status st;
-	char why[640];
-} fault;
-
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
-static haven_status bad(fault *f, haven_status st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof f->why, fmt, ap);
-	va_end(ap);
-	f->st = st;
-	return HAVEN_OK;
-}
+typedef hv_fault fault;
 
 typedef struct importer {
 	haven_ctx *ctx;
@@ -347,12 +332,14 @@ static haven_status polygon_zone(importer *im, GEOSGeometry *g, fault *f, GEOSGe
 	im->outside = 0;
 	GEOSGeometry *t = GEOSGeom_transformXY_r(h, g, xform_vertex, im);
 	GEOSGeom_destroy_r(h, g);
-	if (!t && im->outside)
-		return bad(
+	if (!t && im->outside) {
+		hv_fault_set(
 		    f, HAVEN_ERR_CRS,
 		    "coordinate (%.10g, %.10g) read as %s lands outside Great Britain: the coordinates are in some "
 		    "other CRS (give it with --source-crs)",
 		    im->ox, im->oy, im->crs_label);
+		return HAVEN_OK;
+	}
 	if (!t)
 		return hv_error(im->ctx, HAVEN_ERR_GEOS, "%s: %s %lld: cannot transform to EPSG:27700: %s", im->path,
 		                im->unit, (long long)im->feature, im->ctx->geos_msg);
@@ -371,7 +358,9 @@ static haven_status polygon_zone(importer *im, GEOSGeometry *g, fault *f, GEOSGe
 		fixed = GEOSMakeValid_r(h, t);
 		if (!fixed) {
 			GEOSGeom_destroy_r(h, t);
-			return bad(f, HAVEN_ERR_VALUE, "its geometry is invalid (%s) and cannot be repaired", repaired);
+			hv_fault_set(f, HAVEN_ERR_VALUE, "its geometry is invalid (%s) and cannot be repaired",
+			             repaired);
+			return HAVEN_OK;
 		}
 	}
 	int dropped = 0, failed = 0;
@@ -381,15 +370,18 @@ static haven_status polygon_zone(importer *im, GEOSGeometry *g, fault *f, GEOSGe
 	GEOSGeom_destroy_r(h, t);
 	if (failed)
 		return nomem(im->ctx);
-	if (!mp)
-		return bad(f, HAVEN_ERR_VALUE,
-		           *repaired
-		               ? "nothing polygonal is left once its invalid geometry (%s) is repaired"
-		               : "its geometry is not a polygon (a zone is a polygon, or a point with a radius)%s",
-		           repaired);
+	if (!mp) {
+		hv_fault_set(f, HAVEN_ERR_VALUE,
+		             *repaired
+		                 ? "nothing polygonal is left once its invalid geometry (%s) is repaired"
+		                 : "its geometry is not a polygon (a zone is a polygon, or a point with a radius)%s",
+		             repaired);
+		return HAVEN_OK;
+	}
 	if (GEOSisValid_r(h, mp) != 1) {
 		GEOSGeom_destroy_r(h, mp);
-		return bad(f, HAVEN_ERR_VALUE, "its geometry cannot be repaired");
+		hv_fault_set(f, HAVEN_ERR_VALUE, "its geometry cannot be repaired");
+		return HAVEN_OK;
 	}
 	*out = mp;
 	return HAVEN_OK;
@@ -402,12 +394,14 @@ static haven_status circle_zone(importer *im, double x, double y, double r, faul
 	GEOSContextHandle_t h = im->ctx->geos;
 	*out = NULL;
 	im->outside = 0;
-	if (!xform_vertex(&x, &y, im))
-		return bad(
+	if (!xform_vertex(&x, &y, im)) {
+		hv_fault_set(
 		    f, HAVEN_ERR_CRS,
 		    "point (%.10g, %.10g) read as %s lands outside Great Britain: the coordinates are in some other "
 		    "CRS (give it with --source-crs)",
 		    im->ox, im->oy, im->crs_label);
+		return HAVEN_OK;
+	}
 	*cx = x;
 	*cy = y;
 	GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, x, y);
@@ -556,37 +550,40 @@ static haven_status one_zone(importer *im, const zfields *z, GEOSGeometry *g, fa
 	const char *kind = kind_of(z->kind);
 	f->st = HAVEN_OK;
 	if (!z->ref || !*z->ref)
-		bad(f, HAVEN_ERR_MISSING, "no zone reference");
+		hv_fault_set(f, HAVEN_ERR_MISSING, "no zone reference");
 	else if (!hv_zone_ref_ok(z->ref))
-		bad(f, HAVEN_ERR_VALUE,
+		hv_fault_set(
+		    f, HAVEN_ERR_VALUE,
 		    "zone reference '%.64s' is not a reference (1 to 64 letters, digits, / _ . -, with a digit)",
 		    z->ref);
 	else if (!z->case_ref || !*z->case_ref)
-		bad(f, HAVEN_ERR_MISSING, "zone %s: no case reference", z->ref);
+		hv_fault_set(f, HAVEN_ERR_MISSING, "zone %s: no case reference", z->ref);
 	else if (!hv_zone_ref_ok(z->case_ref))
-		bad(f, HAVEN_ERR_VALUE,
+		hv_fault_set(
+		    f, HAVEN_ERR_VALUE,
 		    "zone %s: the case reference is not shaped like a reference (1 to 64 letters, digits, / _ . -, "
 		    "with a "
 		    "digit, no spaces): a zone carries a pseudonymous case reference, never a name",
 		    z->ref);
 	else if (!kind)
-		bad(f, HAVEN_ERR_VALUE, "zone %s: kind '%.40s' is not exclusion, residence_restriction or no_contact",
-		    z->ref, z->kind ? z->kind : "");
+		hv_fault_set(f, HAVEN_ERR_VALUE,
+		             "zone %s: kind '%.40s' is not exclusion, residence_restriction or no_contact", z->ref,
+		             z->kind ? z->kind : "");
 	else if (!date_field(z->from, from))
-		bad(f, z->from && *z->from ? HAVEN_ERR_VALUE : HAVEN_ERR_MISSING,
-		    "zone %s: valid_from '%.20s' is not a date (YYYY-MM-DD)", z->ref, z->from ? z->from : "");
+		hv_fault_set(f, z->from && *z->from ? HAVEN_ERR_VALUE : HAVEN_ERR_MISSING,
+		             "zone %s: valid_from '%.20s' is not a date (YYYY-MM-DD)", z->ref, z->from ? z->from : "");
 	else if (z->to && *z->to && !date_field(z->to, to))
-		bad(f, HAVEN_ERR_VALUE, "zone %s: valid_to '%.20s' is not a date (YYYY-MM-DD)", z->ref, z->to);
+		hv_fault_set(f, HAVEN_ERR_VALUE, "zone %s: valid_to '%.20s' is not a date (YYYY-MM-DD)", z->ref, z->to);
 	else if (z->to && *z->to && strcmp(to, from) < 0)
-		bad(f, HAVEN_ERR_VALUE, "zone %s: valid_to %s is before valid_from %s", z->ref, to, from);
+		hv_fault_set(f, HAVEN_ERR_VALUE, "zone %s: valid_to %s is before valid_from %s", z->ref, to, from);
 	else if (!parse_windows(z->windows, w, &nw, why, sizeof why))
-		bad(f, HAVEN_ERR_VALUE, "zone %s: %s", z->ref, why);
+		hv_fault_set(f, HAVEN_ERR_VALUE, "zone %s: %s", z->ref, why);
 	else if (z->radius && *z->radius &&
 	         (!hv_parse_decimal(z->radius, &r) || !(r > 0) || r > HAVEN_ZONES_MAX_RADIUS))
-		bad(f, HAVEN_ERR_VALUE, "zone %s: radius '%.20s' is not a number of metres from 1 to %.0f", z->ref,
-		    z->radius, HAVEN_ZONES_MAX_RADIUS);
+		hv_fault_set(f, HAVEN_ERR_VALUE, "zone %s: radius '%.20s' is not a number of metres from 1 to %.0f",
+		             z->ref, z->radius, HAVEN_ZONES_MAX_RADIUS);
 	else if (!g)
-		bad(f, HAVEN_ERR_MISSING, "zone %s has no geometry", z->ref);
+		hv_fault_set(f, HAVEN_ERR_MISSING, "zone %s has no geometry", z->ref);
 	if (f->st) {
 		if (g)
 			GEOSGeom_destroy_r(h, g);
@@ -596,9 +593,9 @@ static haven_status one_zone(importer *im, const zfields *z, GEOSGeometry *g, fa
 	if (type == GEOS_POINT) {
 		double x = 0, y = 0;
 		if (!(r > 0)) {
-			bad(f, HAVEN_ERR_MISSING, "zone %s is a point without a radius (radius_m)", z->ref);
+			hv_fault_set(f, HAVEN_ERR_MISSING, "zone %s is a point without a radius (radius_m)", z->ref);
 		} else if (GEOSisEmpty_r(h, g) || !GEOSGeomGetX_r(h, g, &x) || !GEOSGeomGetY_r(h, g, &y)) {
-			bad(f, HAVEN_ERR_MISSING, "zone %s has an empty point", z->ref);
+			hv_fault_set(f, HAVEN_ERR_MISSING, "zone %s has an empty point", z->ref);
 		}
 		GEOSGeom_destroy_r(h, g);
 		if (f->st)
@@ -608,8 +605,9 @@ static haven_status one_zone(importer *im, const zfields *z, GEOSGeometry *g, fa
 	} else {
 		if (r > 0) {
 			GEOSGeom_destroy_r(h, g);
-			return bad(f, HAVEN_ERR_VALUE, "zone %s: a radius is for a point; this zone is a polygon",
-			           z->ref);
+			hv_fault_set(f, HAVEN_ERR_VALUE, "zone %s: a radius is for a point; this zone is a polygon",
+			             z->ref);
+			return HAVEN_OK;
 		}
 		rc = polygon_zone(im, g, f, &zone, repaired, sizeof repaired);
 		if (!rc && f->st) {
@@ -623,10 +621,11 @@ static haven_status one_zone(importer *im, const zfields *z, GEOSGeometry *g, fa
 	touching_pfas(im, zone, pfa, sizeof pfa);
 	if (!*pfa) {
 		GEOSGeom_destroy_r(h, zone);
-		return bad(f, HAVEN_ERR_VALUE,
-		           "zone %s lies outside England and Wales: it touches no police force area of the store's "
-		           "boundaries",
-		           z->ref);
+		hv_fault_set(f, HAVEN_ERR_VALUE,
+		             "zone %s lies outside England and Wales: it touches no police force area of the store's "
+		             "boundaries",
+		             z->ref);
+		return HAVEN_OK;
 	}
 	/* a reference twice in one file */
 	sqlite3_reset(im->seen);
@@ -635,7 +634,8 @@ static haven_status one_zone(importer *im, const zfields *z, GEOSGeometry *g, fa
 	sqlite3_reset(im->seen);
 	if (st == SQLITE_CONSTRAINT) {
 		GEOSGeom_destroy_r(h, zone);
-		return bad(f, HAVEN_ERR_DUPLICATE, "zone %s appears twice in the file", z->ref);
+		hv_fault_set(f, HAVEN_ERR_DUPLICATE, "zone %s appears twice in the file", z->ref);
+		return HAVEN_OK;
 	}
 	if (st != SQLITE_DONE) {
 		GEOSGeom_destroy_r(h, zone);
@@ -745,16 +745,16 @@ static haven_status read_csv(importer *im)
 		fault f = {HAVEN_OK, ""};
 		if (geo == 1 && *FIELD(7)) {
 			if (!(g = GEOSWKTReader_read_r(ctx->geos, im->wkt, FIELD(7))))
-				bad(&f, HAVEN_ERR_VALUE, "zone %.64s: the wkt column is not WKT: %s",
-				    z.ref ? z.ref : "", ctx->geos_msg);
+				hv_fault_set(&f, HAVEN_ERR_VALUE, "zone %.64s: the wkt column is not WKT: %s",
+				             z.ref ? z.ref : "", ctx->geos_msg);
 		} else if (geo > 1) {
 			double x, y;
 			const char *xs = FIELD(geo == 2 ? 8 : 10), *ys = FIELD(geo == 2 ? 9 : 11);
 			if (*xs || *ys) {
 				if (!hv_parse_decimal(xs, &x) || !hv_parse_decimal(ys, &y))
-					bad(&f, HAVEN_ERR_VALUE,
-					    "zone %.64s: the point (%.20s, %.20s) is not two numbers",
-					    z.ref ? z.ref : "", xs, ys);
+					hv_fault_set(&f, HAVEN_ERR_VALUE,
+					             "zone %.64s: the point (%.20s, %.20s) is not two numbers",
+					             z.ref ? z.ref : "", xs, ys);
 				else if (!(g = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
 					rc = nomem(ctx);
 			}

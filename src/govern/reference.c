@@ -25,15 +25,34 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report)
+/* The start of a governed load: the context cleared, the caller's report
+ * (size bytes, may be NULL) zeroed, an admin's write operation begun. */
+static haven_status load_begin(haven_ctx *ctx, hv_op *op, void *report, size_t size)
 {
 	hv_clear(ctx);
-	haven_boundaries_report r;
-	memset(&r, 0, sizeof r);
 	if (report)
-		memset(report, 0, sizeof *report);
+		memset(report, 0, size);
+	return hv_op_begin(ctx, op, HV_OP_ADMIN | HV_OP_WRITE);
+}
+
+/* Its end: committed and audited as an alteration of rows (object NULL or
+ * empty when nothing was written), or rolled back on rc; on success the
+ * load's report r copied into the caller's. */
+static haven_status load_end(haven_ctx *ctx, hv_op *op, haven_status rc, const char *object, int64_t rows, void *report,
+                             const void *r, size_t size)
+{
+	if ((rc = hv_op_end(ctx, op, rc, HV_AUDIT_ALTERATION, object, rows, NULL)))
+		return rc;
+	if (report)
+		memcpy(report, r, size);
+	return HAVEN_OK;
+}
+
+haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *opts, haven_boundaries_report *report)
+{
+	haven_boundaries_report r = {0};
 	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	haven_status rc = load_begin(ctx, &op, report, sizeof *report);
 	if (rc)
 		return rc;
 	rc = hv_boundaries_load(ctx, opts, &r);
@@ -43,11 +62,7 @@ haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *
 	if (!rc)
 		snprintf(object, sizeof object, "boundaries: %lld %s areas from %s (%lld repaired)",
 		         (long long)r.features, opts->kind, base_name(opts->path), (long long)r.repaired);
-	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.features, NULL)))
-		return rc;
-	if (report)
-		*report = r;
-	return HAVEN_OK;
+	return load_end(ctx, &op, rc, object, r.features, report, &r, sizeof r);
 }
 
 /* The LAs' population-weighted centres: governed as a boundary load is (an
@@ -55,13 +70,9 @@ haven_status haven_boundaries_load(haven_ctx *ctx, const haven_boundaries_opts *
  * writes nothing, and so records nothing. */
 haven_status haven_boundaries_centres(haven_ctx *ctx, const haven_centres_opts *opts, haven_centres_report *report)
 {
-	hv_clear(ctx);
-	haven_centres_report r;
-	memset(&r, 0, sizeof r);
-	if (report)
-		memset(report, 0, sizeof *report);
+	haven_centres_report r = {0};
 	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	haven_status rc = load_begin(ctx, &op, report, sizeof *report);
 	if (rc)
 		return rc;
 	rc = hv_centres_load(ctx, opts, &r);
@@ -69,23 +80,15 @@ haven_status haven_boundaries_centres(haven_ctx *ctx, const haven_centres_opts *
 	if (!rc && !r.noop)
 		snprintf(object, sizeof object, "LA centres: %lld population-weighted centres from %s (%lld near)",
 		         (long long)r.centres, base_name(opts->path), (long long)r.near);
-	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, *object ? object : NULL, r.noop ? 0 : r.centres, NULL)))
-		return rc;
-	if (report)
-		*report = r;
-	return HAVEN_OK;
+	return load_end(ctx, &op, rc, *object ? object : NULL, r.noop ? 0 : r.centres, report, &r, sizeof r);
 }
 
 haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_gazetteer_opts *opts,
                                   haven_gazetteer_report *report)
 {
-	hv_clear(ctx);
-	haven_gazetteer_report r;
-	memset(&r, 0, sizeof r);
-	if (report)
-		memset(report, 0, sizeof *report);
+	haven_gazetteer_report r = {0};
 	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	haven_status rc = load_begin(ctx, &op, report, sizeof *report);
 	if (rc)
 		return rc;
 	rc = hv_gazetteer_load(ctx, path, opts, &r);
@@ -93,24 +96,18 @@ haven_status haven_gazetteer_load(haven_ctx *ctx, const char *path, const haven_
 	if (!rc)
 		snprintf(object, sizeof object, "gazetteer: %lld %s from %s", (long long)(r.live + r.terminated),
 		         r.uprn ? "UPRNs" : "postcodes", base_name(path));
-	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.live + r.terminated, NULL)))
+	if ((rc = load_end(ctx, &op, rc, object, r.live + r.terminated, report, &r, sizeof r)))
 		return rc;
 	hv_sql_checkpoint(ctx);
-	if (report)
-		*report = r;
 	return HAVEN_OK;
 }
 
 haven_status haven_stats_import(haven_ctx *ctx, const char *path, const haven_stats_opts *opts,
                                 haven_stats_report *report)
 {
-	hv_clear(ctx);
-	haven_stats_report r;
-	memset(&r, 0, sizeof r);
-	if (report)
-		memset(report, 0, sizeof *report);
+	haven_stats_report r = {0};
 	hv_op op;
-	haven_status rc = hv_op_begin(ctx, &op, HV_OP_ADMIN | HV_OP_WRITE);
+	haven_status rc = load_begin(ctx, &op, report, sizeof *report);
 	if (rc)
 		return rc;
 	rc = hv_stats_import(ctx, path, opts, &r);
@@ -118,9 +115,5 @@ haven_status haven_stats_import(haven_ctx *ctx, const char *path, const haven_st
 	if (!rc)
 		snprintf(object, sizeof object, "statistics: %lld figures of dataset %s from %s", (long long)r.figures,
 		         r.dataset, base_name(path));
-	if ((rc = hv_op_end(ctx, &op, rc, HV_AUDIT_ALTERATION, object, r.figures, NULL)))
-		return rc;
-	if (report)
-		*report = r;
-	return HAVEN_OK;
+	return load_end(ctx, &op, rc, object, r.figures, report, &r, sizeof r);
 }

@@ -17,7 +17,6 @@
  * gives exactly the centres held.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,18 +62,8 @@ typedef struct cload {
 	size_t n, cap;
 	hv_strmap seen;   /* code -> index in c */
 	const char *unit; /* "rows" (a CSV) or "features" */
-	char why[600];    /* what is wrong with the current row */
+	hv_fault f;       /* what is wrong with the current row */
 } cload;
-
-static haven_status fault(cload *L, haven_status st, const char *fmt, ...) HV_PRINTF(3, 4);
-static haven_status fault(cload *L, haven_status st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(L->why, sizeof L->why, fmt, ap);
-	va_end(ap);
-	return st;
-}
 
 /* ---- columns ------------------------------------------------------------ */
 
@@ -204,30 +193,32 @@ static haven_status set_crs(cload *L, const char *crs, const char *label)
 /* ---- one centre --------------------------------------------------------- */
 
 /* Check the centre of code at (x, y) in the source CRS, and keep it.  On a
- * fault, its status with the reason in L->why. */
+ * fault, its status with the reason in L->f.why. */
 static haven_status one_centre(cload *L, const char *code, double x, double y, int64_t row)
 {
 	haven_ctx *ctx = L->ctx;
 	if (!*code)
-		return fault(L, HAVEN_ERR_MISSING, "the code is empty");
+		return hv_fault_set(&L->f, HAVEN_ERR_MISSING, "the code is empty");
 	size_t len = strlen(code), bad;
 	if (!hv_utf8_valid(code, len, &bad))
-		return fault(L, HAVEN_ERR_FORMAT, "the code is not valid UTF-8 (bad byte at offset %zu)", bad);
+		return hv_fault_set(&L->f, HAVEN_ERR_FORMAT, "the code is not valid UTF-8 (bad byte at offset %zu)",
+		                    bad);
 	long i = len <= CODE_MAX ? hv_areas_index(L->las, code) : -1;
 	if (i < 0) {
 		const char *kind = hv_gss_kind(code);
-		return fault(L, HAVEN_ERR_VALUE,
-		             "%.40s is not a local authority of the loaded LA boundaries%s; keep only the rows of "
-		             "their LAs (upper tier: E06, E08, E09, E10)",
-		             code,
-		             kind && strcmp(kind, "la")
-		                 ? (strcmp(kind, "district") ? " (not an LA code)" : " (a lower-tier district)")
-		                 : "");
+		return hv_fault_set(
+		    &L->f, HAVEN_ERR_VALUE,
+		    "%.40s is not a local authority of the loaded LA boundaries%s; keep only the rows of "
+		    "their LAs (upper tier: E06, E08, E09, E10)",
+		    code,
+		    kind && strcmp(kind, "la")
+		        ? (strcmp(kind, "district") ? " (not an LA code)" : " (a lower-tier district)")
+		        : "");
 	}
 	int64_t first;
 	if (hv_strmap_get(&L->seen, code, &first))
-		return fault(L, HAVEN_ERR_DUPLICATE, "%s appears twice: %s %lld and %lld", code, L->unit,
-		             (long long)L->c[first].row, (long long)row);
+		return hv_fault_set(&L->f, HAVEN_ERR_DUPLICATE, "%s appears twice: %s %lld and %lld", code, L->unit,
+		                    (long long)L->c[first].row, (long long)row);
 	double e = x, n = y;
 	if (L->pj) {
 		PJ_COORD c = proj_trans(L->pj, PJ_FWD, proj_coord(x, y, 0, 0));
@@ -235,8 +226,8 @@ static haven_status one_centre(cload *L, const char *code, double x, double y, i
 		n = c.xy.y;
 	}
 	if (!isfinite(e) || !isfinite(n) || !hv_bng_in_extent(e, n))
-		return fault(
-		    L, HAVEN_ERR_CRS,
+		return hv_fault_set(
+		    &L->f, HAVEN_ERR_CRS,
 		    "the centre of %s (%.10g, %.10g in %s) is outside Great Britain: is the CRS right (--source-crs)?",
 		    code, x, y, L->r->source_crs);
 	if (!hv_areas_covers(L->las, i, e, n)) {
@@ -249,10 +240,11 @@ static haven_status one_centre(cload *L, const char *code, double x, double y, i
 			return hv_error(ctx, HAVEN_ERR_GEOS, "%s: the distance of %s's centre from its boundary: %s",
 			                L->o->path, code, ctx->geos_msg[0] ? ctx->geos_msg : "GEOS failed");
 		if (d > HAVEN_WHERE_NEAR_METRES)
-			return fault(L, HAVEN_ERR_VALUE,
-			             "the centre of %s (%s) at E %.0f, N %.0f is %.1f km outside its boundary (at most "
-			             "%.0f m is taken): is it that LA's centre, and is the CRS right?",
-			             code, hv_areas_name(L->las, i), e, n, d / 1000, HAVEN_WHERE_NEAR_METRES);
+			return hv_fault_set(
+			    &L->f, HAVEN_ERR_VALUE,
+			    "the centre of %s (%s) at E %.0f, N %.0f is %.1f km outside its boundary (at most "
+			    "%.0f m is taken): is it that LA's centre, and is the CRS right?",
+			    code, hv_areas_name(L->las, i), e, n, d / 1000, HAVEN_WHERE_NEAR_METRES);
 		L->r->near++;
 	}
 	if (!hv_grow(&L->c, L->n, &L->cap, sizeof *L->c, 256))
@@ -271,10 +263,10 @@ static haven_status one_centre(cload *L, const char *code, double x, double y, i
 static haven_status numbers(cload *L, const char *xs, const char *ys, double *x, double *y)
 {
 	if (!*xs || !*ys)
-		return fault(L, HAVEN_ERR_MISSING, "the point has no %s",
-		             !*xs ? "x (or longitude)" : "y (or latitude)");
+		return hv_fault_set(&L->f, HAVEN_ERR_MISSING, "the point has no %s",
+		                    !*xs ? "x (or longitude)" : "y (or latitude)");
 	if (!hv_parse_decimal(xs, x) || !hv_parse_decimal(ys, y))
-		return fault(L, HAVEN_ERR_VALUE, "the point (%.20s, %.20s) is not two numbers", xs, ys);
+		return hv_fault_set(&L->f, HAVEN_ERR_VALUE, "the point (%.20s, %.20s) is not two numbers", xs, ys);
 	return HAVEN_OK;
 }
 
@@ -334,7 +326,7 @@ static haven_status read_csv(cload *L)
 		if (st == HAVEN_ERR_NOMEM || st == HAVEN_ERR_GEOS)
 			rc = st;
 		else if (st)
-			rc = hv_source_error(src, st, "%s", L->why);
+			rc = hv_source_error(src, st, "%s", L->f.why);
 	}
 	hv_source_close(src);
 	return rc;
@@ -357,10 +349,10 @@ static haven_status ogr_feature(cload *L, OGRFeatureH f, int ci, int xi, int yi,
 	} else {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
 		if (!g || OGR_G_IsEmpty(g))
-			st = fault(L, HAVEN_ERR_MISSING, "%s has no geometry", *code ? code : "the centre");
+			st = hv_fault_set(&L->f, HAVEN_ERR_MISSING, "%s has no geometry", *code ? code : "the centre");
 		else if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint)
-			st = fault(L, HAVEN_ERR_VALUE, "the geometry of %s is a %s, not a point",
-			           *code ? code : "the centre", OGR_G_GetGeometryName(g));
+			st = hv_fault_set(&L->f, HAVEN_ERR_VALUE, "the geometry of %s is a %s, not a point",
+			                  *code ? code : "the centre", OGR_G_GetGeometryName(g));
 		else {
 			x = OGR_G_GetX(g, 0);
 			y = OGR_G_GetY(g, 0);
@@ -371,7 +363,7 @@ static haven_status ogr_feature(cload *L, OGRFeatureH f, int ci, int xi, int yi,
 	if (st == HAVEN_ERR_NOMEM || st == HAVEN_ERR_GEOS)
 		return st;
 	if (st)
-		return hv_error(L->ctx, st, "%s: feature %lld: %s", L->o->path, (long long)k, L->why);
+		return hv_error(L->ctx, st, "%s: feature %lld: %s", L->o->path, (long long)k, L->f.why);
 	return HAVEN_OK;
 }
 

@@ -31,15 +31,20 @@ ok() { echo "ok: $*"; }
 same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 
 # refused CODE PATTERN CMD...: CMD exits CODE, its stderr matches PATTERN, and
-# the store $S is left exactly as it was (dump, below).
+# the store $S is left exactly as it was (dump, below).  The stderr is kept in
+# $T/messages too, for a test that searches every message haven wrote.
 refused() {
   local code=$1 pat=$2 before
   shift 2
   before=$(dump "$S")
   expect_exit "$code" "$@"
   expect_err "$pat"
+  cat "$T/err" >>"$T/messages"
   [ "$(dump "$S")" = "$before" ] || fail "the store changed after a refusal: $*"
 }
+
+# q SQL: one query of the test's store $S, its rows as the sqlite3 shell prints them.
+q() { sqlite3 "$S" "$1"; }
 
 # dump STORE: a digest of everything STORE holds, its schema and every
 # table's rows (the sqlite3 shell's SHA3 of the database): the same before

@@ -37,7 +37,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
 CRIME=$(ls "$HAVEN_DATA_DIR"/crime/police_uk_street_city-of-london_*.csv.gz)
 S=$T/s.db
 national_dfe_store "$S"

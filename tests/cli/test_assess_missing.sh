@@ -25,7 +25,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "$0")/lib.sh"
-ok() { echo "ok: $*"; }
 N=$HAVEN_NATIONAL
 S=$T/s.db
 national_dfe_store "$S"

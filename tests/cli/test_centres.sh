@@ -30,7 +30,6 @@ trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 umask 022
 S=$T/store.db
-q() { sqlite3 "$S" "$1"; }
 centres() { "$H" boundaries centres "$S" "$@"; }
 # within_mm FILE_A FILE_B: the "code|x|y" lines of A and B name the same codes, each
 # point within a millimetre; prints the largest difference

@@ -19,8 +19,6 @@ CHECK=$(dirname "${BASH_SOURCE[0]}")/../export_check.py
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 umask 022 # exports must be 0600 whatever the umask lets through
 # features FILE: the feature count ogrinfo reads.
 features() { ogrinfo -ro -so -al "$1" | sed -n 's/^Feature Count: //p'; }

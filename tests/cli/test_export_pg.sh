@@ -26,8 +26,6 @@ X() {
 }
 T=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 
 stop() {
 	pg_stop "$T/pg"

@@ -14,8 +14,6 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export HAVEN_KEY_DIR=$T/keys
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 # csv_cell FILE KEY VALUE COLUMN: COLUMN of the row whose KEY is VALUE, as Python's csv module reads it.
 csv_cell() {
 	python3 - "$@" <<'PY'

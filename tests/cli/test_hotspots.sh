@@ -16,8 +16,6 @@ H=$HAVEN_BIN
 N=$HAVEN_NATIONAL
 S=$T/hot.db
 export HAVEN_USER=admin
-ok() { echo "ok: $*"; }
-q() { sqlite3 "$S" "$1"; }
 
 national_dfe_store "$S"
 "$H" -q key init "$T/missing.key" >/dev/null

@@ -27,26 +27,11 @@ F=$HAVEN_FIXTURES/missing
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 umask 022 # the key and reject files must be 0600 whatever the umask lets through
 S=$T/store.db
 RAW=(RAWKID-ALPHA-01 RAWKID-BRAVO-02 RAWKID-CHARLIE-03 RAWKID-DELTA-04 RAWKID-ECHO-05 RAWKID-FOXTROT-06
 	RAWKID-GOLF-07)
 OUTS=() # every file haven wrote, for case 12
-# q SQL: one value from the store.
-q() { sqlite3 "$S" "$1"; }
-# refused CODE PATTERN CMD...: CMD exits CODE with PATTERN on stderr and the
-# store's digest is unchanged.
-refused() {
-	local code=$1 pat=$2 before
-	shift 2
-	before=$(dump "$S")
-	expect_exit "$code" "$@"
-	expect_err "$pat"
-	cat "$T/err" >>"$T/messages"
-	[ "$(dump "$S")" = "$before" ] || fail "the store changed after a refusal: $*"
-}
 import() { "$H" missing import "$S" "$@"; }
 HEADER=source_ref,child_id,urn,missing_from,returned_at,last_seen_easting,last_seen_northing,last_seen_lon,last_seen_lat,last_seen_postcode,risk,ri_date
 GOOD="X-1,RAWKID-FOXTROT-06,SC100005,2025-03-02 10:00,2025-03-02 11:00,,,,,,,"

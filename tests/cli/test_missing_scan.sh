@@ -16,7 +16,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
 LEEDS=E08000035
 WY="E08000032 E08000033 E08000034 E08000035 E08000036"
 

@@ -62,7 +62,6 @@ refused() {
 		ok "$name (exit $st, store unchanged)"
 	fi
 }
-q() { sqlite3 "$S" "$1"; }
 # months AT: for the Unix time AT, "FROM TO M0 M1 M2 M3": the four months
 # ending with AT's (YYYY-MM), the first day of the first and the last of AT's.
 months() {

@@ -36,7 +36,6 @@ trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 umask 022
 S=$T/store.db
-q() { sqlite3 "$S" "$1"; }
 import() { "$H" placements import "$S" "$@"; }
 # row CSV CODE AREA: the cells of the row of CSV (a released table) whose
 # column 2 (area_code) is CODE, from column 4 on.

@@ -39,7 +39,6 @@ N=$HAVEN_NATIONAL
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "$0")/lib.sh"
-ok() { echo "ok: $*"; }
 S=$T/s.db
 cp "$N/analysis.db" "$S"
 chmod 600 "$S"

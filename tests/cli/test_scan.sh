@@ -16,7 +16,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
 
 python3 - "$T" <<'PY'
 import datetime, math, random, sys

@@ -18,8 +18,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
-same() { [ "$2" = "$3" ] || fail "$1: got '$3', want '$2'"; ok "$1"; }
 WY="'E08000032','E08000033','E08000034','E08000035','E08000036'"
 LEEDS=E08000035
 

@@ -36,7 +36,6 @@ H=$HAVEN_BIN
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ok() { echo "ok: $*"; }
 LEAK="python3 $(dirname "${BASH_SOURCE[0]}")/../leak_check.py $HAVEN_NATIONAL/synth/register.csv"
 WY=E23000010
 S=$T/s.db
