@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "analysis/cluster.h"
+#include "core/sort.h"
 
 #define NONE UINT32_MAX
 
@@ -51,34 +52,6 @@ const char *hv_cluster_kind_name(uint8_t kind)
 }
 
 /* ---- sorting ----------------------------------------------------------------- */
-
-/* Stable LSD radix sort of val[] by key[] (both n long, permuted together),
- * a byte at a time, skipping bytes that are the same in every key.  tk and
- * tv are scratch of n each. */
-static void radix_sort(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
-{
-	uint64_t all_or = 0, all_and = ~(uint64_t)0;
-	for (size_t i = 0; i < n; i++) {
-		all_or |= key[i];
-		all_and &= key[i];
-	}
-	for (int shift = 0; shift < 64; shift += 8) {
-		if ((((all_or ^ all_and) >> shift) & 0xFF) == 0)
-			continue;
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[((key[i] >> shift) & 0xFF) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++) {
-			size_t d = count[(key[i] >> shift) & 0xFF]++;
-			tk[d] = key[i];
-			tv[d] = val[i];
-		}
-		memcpy(key, tk, n * sizeof *key);
-		memcpy(val, tv, n * sizeof *val);
-	}
-}
 
 /* A double as a key that sorts as the double does (finite values). */
 static uint64_t double_key(double v)
@@ -249,14 +222,14 @@ static haven_status build(haven_ctx *ctx, work *w, const double *x, const double
 	if (w->st) {
 		for (size_t i = 0; i < n; i++)
 			key[i] = double_key(t[i]);
-		radix_sort(key, w->ord, tk, tv, n);
+		hv_radix_sort(key, w->ord, tk, tv, n);
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint32_t p = w->ord[i];
 		uint64_t ix = (uint64_t)floor((x[p] - minx) / s) + 2, iy = (uint64_t)floor((y[p] - miny) / s) + 2;
 		key[i] = ix * NY + iy;
 	}
-	radix_sort(key, w->ord, tk, tv, n);
+	hv_radix_sort(key, w->ord, tk, tv, n);
 	free(tk);
 	free(tv);
 

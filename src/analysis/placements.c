@@ -30,6 +30,7 @@
 
 #include "analysis/placements.h"
 #include "core/clock.h"
+#include "core/sort.h"
 #include "core/sql.h"
 #include "core/strmap.h"
 #include "core/table.h"
@@ -750,20 +751,13 @@ haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, co
 
 /* ---- flows -------------------------------------------------------------------- */
 
-typedef struct flow {
-	long from, to; /* placing and host area; to -1: the home's LA is not known */
-	uint32_t child;
-} flow;
-
-static int cmp_flow(const void *a, const void *b)
-{
-	const flow *x = a, *y = b;
-	if (x->from != y->from)
-		return (x->from > y->from) - (x->from < y->from);
-	if (x->to != y->to)
-		return (x->to > y->to) - (x->to < y->to);
-	return (x->child > y->child) - (x->child < y->child);
-}
+/* A placement as a flow between two areas of a level: a key that sorts by
+ * placing area, then host area, then child (area indices plus 2, so that
+ * "not known" (-2) sorts first). */
+#define FLOW_KEY(from, to, child) ((uint64_t)((from) + 2) << 48 | (uint64_t)((to) + 2) << 32 | (uint64_t)(child))
+#define FLOW_FROM(k) ((long)((k) >> 48) - 2)
+#define FLOW_TO(k) ((long)(((k) >> 32) & 0xFFFF) - 2)
+#define FLOW_CHILD(k) ((uint32_t)(k))
 
 typedef struct cell {
 	long from, to;
@@ -781,33 +775,17 @@ static int cmp_cell_order(const void *a, const void *b)
 	return x->to < 0 ? 0 : strcmp(area_code(sort_ps, x->to), area_code(sort_ps, y->to));
 }
 
-/* Distinct children of the flows f[0..n), sorted by child. */
-static int64_t distinct_children(const flow *f, size_t n)
-{
-	int64_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += !i || f[i].child != f[i - 1].child;
-	return c;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* The cells of the matrix: f[0..nf) put in order (cmp_flow), then its
+/* The cells of the matrix: the flows f[0..nf) (FLOW_KEY, sorted), its
  * runs of (from, to), in the areas' code order (cmp_cell_order).
  * \param cells on HAVEN_OK malloc'd (NULL when none); the caller frees */
-static haven_status matrix_cells(haven_ctx *ctx, const hv_placements *ps, flow *f, size_t nf, cell **cells, size_t *nc)
+static haven_status matrix_cells(haven_ctx *ctx, const hv_placements *ps, const uint64_t *f, size_t nf, cell **cells,
+                                 size_t *nc)
 {
-	if (nf)
-		qsort(f, nf, sizeof *f, cmp_flow);
 	size_t cap = 0;
 	*cells = NULL;
 	*nc = 0;
 	for (size_t i = 0, j; i < nf; i = j) {
-		for (j = i + 1; j < nf && f[j].from == f[i].from && f[j].to == f[i].to; j++)
+		for (j = i + 1; j < nf && f[j] >> 32 == f[i] >> 32; j++)
 			;
 		if (*nc == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -816,7 +794,8 @@ static haven_status matrix_cells(haven_ctx *ctx, const hv_placements *ps, flow *
 				return nomem(ctx);
 			*cells = more;
 		}
-		(*cells)[(*nc)++] = (cell){f[i].from, f[i].to, (int64_t)(j - i), distinct_children(f + i, j - i)};
+		(*cells)[(*nc)++] =
+		    (cell){FLOW_FROM(f[i]), FLOW_TO(f[i]), (int64_t)(j - i), (int64_t)hv_distinct_sorted(f + i, j - i)};
 	}
 	sort_ps = ps;
 	if (*nc)
@@ -824,33 +803,22 @@ static haven_status matrix_cells(haven_ctx *ctx, const hv_placements *ps, flow *
 	return HAVEN_OK;
 }
 
-/* The distinct children placed by area from: its run of f[0..nf), sorted
- * by from. */
-static haven_status from_children(haven_ctx *ctx, const flow *f, size_t nf, long from, int64_t *out)
+/* Placements and distinct children of each value of an area of the flows
+ * f[0..nf) (FLOW_KEY): of the placing area (host 0), else of the host area
+ * (index na: not known).  k is scratch of 2 * nf.
+ * \param count[na + 1][2] filled: placements, children */
+static void area_totals(const uint64_t *f, size_t nf, int host, uint64_t *k, size_t na, int64_t (*count)[2])
 {
-	size_t lo = 0, hi = nf;
-	while (lo < hi) {
-		size_t m = lo + (hi - lo) / 2;
-		if (f[m].from < from)
-			lo = m + 1;
-		else
-			hi = m;
+	for (size_t i = 0; i < nf; i++) {
+		long a = host ? FLOW_TO(f[i]) : FLOW_FROM(f[i]);
+		k[i] = (uint64_t)(a < 0 ? (long)na : a) << 32 | FLOW_CHILD(f[i]);
 	}
-	hi = lo;
-	while (hi < nf && f[hi].from == from)
-		hi++;
-	*out = 0;
-	uint32_t *kids = malloc((hi - lo + 1) * sizeof *kids);
-	if (!kids)
-		return nomem(ctx);
-	for (size_t k = lo; k < hi; k++)
-		kids[k - lo] = f[k].child;
-	if (hi > lo)
-		qsort(kids, hi - lo, sizeof *kids, cmp_u32);
-	for (size_t k = 0; k < hi - lo; k++)
-		*out += !k || kids[k] != kids[k - 1];
-	free(kids);
-	return HAVEN_OK;
+	hv_radix_sort(k, NULL, k + nf, NULL, nf);
+	for (size_t i = 0; i < nf; i++) {
+		size_t a = (size_t)(k[i] >> 32);
+		count[a][0]++;
+		count[a][1] += !i || k[i] != k[i - 1];
+	}
 }
 
 /* ---- the flow matrix of LAs and of regions, with both margins -------------------- */
@@ -951,30 +919,24 @@ static haven_status line_row(haven_ctx *ctx, haven_table *t, const hv_placements
 	return hv_table_set_geom(ctx, t, 9, wkb, sizeof wkb);
 }
 
-static int cmp_flow_host(const void *p, const void *q)
-{
-	const flow *x = p, *y = q;
-	if (x->to != y->to)
-		return (x->to > y->to) - (x->to < y->to);
-	return (x->child > y->child) - (x->child < y->child);
-}
-
-/* The placements as flows between the areas of level lv: placing area to
- * the host's (-2: the home's LA not known, or in no region); a placing LA
- * in no region has none at the region level.
- * \param f on HAVEN_OK malloc'd; the caller frees */
-static haven_status level_flows(haven_ctx *ctx, const hv_placements *ps, int lv, flow **f, size_t *nf)
+/* The placements as flows between the areas of level lv (FLOW_KEY,
+ * sorted): placing area to the host's (-2: the home's LA not known, or in
+ * no region); a placing LA in no region has none at the region level.
+ * \param f on HAVEN_OK malloc'd, room for 3 * ps->n keys (scratch after
+ *        the first nf); the caller frees */
+static haven_status level_flows(haven_ctx *ctx, const hv_placements *ps, int lv, uint64_t **f, size_t *nf)
 {
 	*nf = 0;
-	*f = malloc((ps->n ? ps->n : 1) * sizeof **f);
+	*f = malloc((ps->n ? 3 * ps->n : 1) * sizeof **f);
 	if (!*f)
 		return nomem(ctx);
 	for (size_t i = 0; i < ps->n; i++) {
 		long from = area_at(ps, ps->p[i].placing, lv);
 		long to = ps->p[i].host >= 0 ? area_at(ps, ps->p[i].host, lv) : -2;
 		if (from >= 0)
-			(*f)[(*nf)++] = (flow){from, to < 0 ? -2 : to, ps->p[i].child};
+			(*f)[(*nf)++] = FLOW_KEY(from, to < 0 ? -2 : to, ps->p[i].child);
 	}
+	hv_radix_sort(*f, NULL, *f + *nf, NULL, *nf);
 	return HAVEN_OK;
 }
 
@@ -985,54 +947,30 @@ static haven_status level_flows(haven_ctx *ctx, const hv_placements *ps, int lv,
 static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placements *ps, int lv, int asked, int emit,
                                const double *cx, const double *cy, int64_t shared[2][2])
 {
-	flow *f = NULL;
+	uint64_t *f = NULL;
 	cell *cells = NULL;
 	size_t nf = 0, nc = 0, na = ps->nla + ps->nregion + 1;
-	haven_status rc = level_flows(ctx, ps, lv, &f, &nf);
+	int64_t(*row)[2] = calloc(na + 1, sizeof *row), (*col)[2] = calloc(na + 1, sizeof *col);
+	long *hosts = malloc(na * sizeof *hosts);
+	haven_status rc = !row || !col || !hosts ? nomem(ctx) : level_flows(ctx, ps, lv, &f, &nf);
 	if (!rc && emit)
 		rc = matrix_cells(ctx, ps, f, nf, &cells, &nc);
-	int64_t all_p = emit ? 0 : (int64_t)nf;
+	if (!rc) {
+		area_totals(f, nf, 0, f + nf, na, row);
+		area_totals(f, nf, 1, f + nf, na, col);
+	}
 	for (size_t i = 0, j; !rc && i < nc; i = j) {
-		int64_t tp = 0, tc = 0;
 		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
 			mrow m = matrix_row(ps, lv, asked, cells[j].from, cells[j].to);
-			tp += cells[j].placements;
 			rc = line_row(ctx, t, ps, &m, cells[j].from, cells[j].to, cells[j].placements,
 			              cells[j].children, cx, cy);
 		}
-		if (!rc)
-			rc = from_children(ctx, f, nf, cells[i].from, &tc);
-		all_p += tp;
 		mrow m = matrix_row(ps, lv, asked, cells[i].from, -1);
 		if (!rc)
-			rc = line_row(ctx, t, ps, &m, cells[i].from, -1, tp, tc, cx, cy);
+			rc = line_row(ctx, t, ps, &m, cells[i].from, -1, row[cells[i].from][0], row[cells[i].from][1],
+			              cx, cy);
 	}
-	/* column totals: by host, then child (unless emit, only the flows to an
-	 * unknown LA's, put first: the shared row) */
-	size_t ncol = nf;
-	if (!rc && !emit) {
-		ncol = 0;
-		for (size_t k = 0; k < nf; k++)
-			if (f[k].to == -2) {
-				flow tmp = f[ncol];
-				f[ncol++] = f[k];
-				f[k] = tmp;
-			}
-	}
-	if (!rc && ncol)
-		qsort(f, ncol, sizeof *f, cmp_flow_host);
-	long *hosts = rc ? NULL : malloc(na * sizeof *hosts);
-	int64_t(*col)[2] = rc ? NULL : calloc(na + 1, sizeof *col);
-	if (!rc && (!hosts || !col))
-		rc = nomem(ctx);
-	for (size_t i = 0, j; !rc && i < ncol; i = j) {
-		for (j = i + 1; j < ncol && f[j].to == f[i].to; j++)
-			;
-		size_t at = f[i].to < 0 ? na : (size_t)f[i].to;
-		col[at][0] = (int64_t)(j - i);
-		for (size_t k = i; k < j; k++)
-			col[at][1] += k == i || f[k].child != f[k - 1].child;
-	}
+	/* column totals, host areas in code order */
 	size_t nh = 0;
 	for (size_t b = 0; !rc && b < na; b++)
 		if (col[b][0])
@@ -1047,21 +985,14 @@ static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placemen
 	if (!rc && shared) {
 		shared[0][0] = col[na][0] ? col[na][0] : -1;
 		shared[0][1] = col[na][1];
-		int64_t all_c = 0;
-		uint32_t *kids = rc ? NULL : malloc((nf ? nf : 1) * sizeof *kids);
-		if (!rc && !kids)
-			rc = nomem(ctx);
-		for (size_t k = 0; !rc && k < nf; k++)
-			kids[k] = f[k].child;
-		if (!rc && nf)
-			qsort(kids, nf, sizeof *kids, cmp_u32);
-		for (size_t k = 0; !rc && k < nf; k++)
-			all_c += !k || kids[k] != kids[k - 1];
-		free(kids);
-		shared[1][0] = all_p;
-		shared[1][1] = all_c;
+		for (size_t k = 0; k < nf; k++)
+			f[nf + k] = FLOW_CHILD(f[k]);
+		hv_radix_sort(f + nf, NULL, f + 2 * nf, NULL, nf);
+		shared[1][0] = (int64_t)nf;
+		shared[1][1] = (int64_t)hv_distinct_sorted(f + nf, nf);
 	}
 	free(hosts);
+	free(row);
 	free(col);
 	free(f);
 	free(cells);

@@ -69,6 +69,7 @@ typedef struct ccell {
 	unsigned char fixed;  /* controlled first (fix()): as it was then */
 	unsigned char pinned; /* not fixed, but the fixed cells alone give it away (pin()) */
 	int var;              /* its column in the LP being built */
+	size_t was;           /* fixed: its cell in the first control */
 } ccell;
 
 typedef struct member {
@@ -110,15 +111,20 @@ typedef struct ctl {
 	glp_prob *lp;
 	size_t lp_gen;
 	int lp_obj;
-	int lp_swept;     /* sweep() has run on it */
-	long its, ranges; /* the simplex iterations of range()'s LPs, and their number */
-	int *lp_row;      /* the LP's row of each relation of its component */
+	int lp_swept;               /* sweep() has run on it */
+	const unsigned char *probe; /* pin(): the cells sweep() pushes (else the suppressed ones) */
+	long its, ranges;           /* the simplex iterations of range()'s LPs, and their number */
+	int *lp_row;                /* the LP's row of each relation of its component */
 	size_t primary, secondary, rounded;
 	/* the table's hierarchies of rows: those declared, else (its area
 	 * column, its parent column, no keys) when it has both */
 	const hv_hierarchy *hier;
 	size_t nhier;
 	hv_hierarchy implied;
+	/* the rows controlled first, when their audit is left to this one's
+	 * (audit()); redo: it is not, after all */
+	struct ctl *unaudited;
+	int audited, redo;
 } ctl;
 
 static haven_status nomem(haven_ctx *ctx)
@@ -738,6 +744,18 @@ static size_t repair(ctl *x, size_t s)
 
 /* ---- 3: the audit ------------------------------------------------------------ */
 
+/* Cell cc's bounds as a variable of lp: suppressed, at least 1 (zeros are
+ * never suppressed); unknown, at least 0; rounded, the interval. */
+static void bounds(glp_prob *lp, const ccell *cc)
+{
+	if (cc->state == SUPPRESSED)
+		glp_set_col_bnds(lp, cc->var, GLP_LO, 1, 0);
+	else if (cc->state == UNKNOWN)
+		glp_set_col_bnds(lp, cc->var, GLP_LO, 0, 0);
+	else
+		glp_set_col_bnds(lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
+}
+
 /* The LP of what the audience knows about cell s (reach() done): a
  * variable for every cell it does not know exactly (suppressed: at least
  * 1, as zeros are never suppressed; unknown: at least 0; rounded: the
@@ -749,12 +767,7 @@ static glp_prob *build_lp(ctl *x)
 	for (size_t i = 0; i < x->nrc_cell; i++) {
 		ccell *cc = &x->c[x->rc_cell[i]];
 		cc->var = (int)i + 1;
-		if (cc->state == SUPPRESSED)
-			glp_set_col_bnds(lp, cc->var, GLP_LO, 1, 0);
-		else if (cc->state == UNKNOWN)
-			glp_set_col_bnds(lp, cc->var, GLP_LO, 0, 0);
-		else
-			glp_set_col_bnds(lp, cc->var, cc->lo < cc->hi ? GLP_DB : GLP_FX, cc->lo, cc->hi);
+		bounds(lp, cc);
 	}
 	glp_add_rows(lp, (int)x->nrc_rel);
 	for (size_t h = 0; h < x->nrc_rel; h++) {
@@ -868,7 +881,7 @@ static haven_status sweep(ctl *x, size_t s)
 		size_t open = 0;
 		for (size_t i = 0; i < x->nrc_cell; i++) {
 			size_t c = x->rc_cell[i];
-			int on = x->c[c].state == SUPPRESSED && !witnessed(x, c);
+			int on = (x->probe ? x->probe[c] : x->c[c].state == SUPPRESSED) && !witnessed(x, c);
 			open += (size_t)on;
 			glp_set_obj_coef(x->lp, x->c[c].var, on ? sweep_sign(c, round / 2) : 0);
 		}
@@ -932,7 +945,7 @@ static void loosen(ctl *x, size_t c)
 		return;
 	}
 	if (x->seen_cell[c]) { /* rounded: already a variable, its interval now its floor */
-		glp_set_col_bnds(x->lp, cc->var, GLP_LO, 1, 0);
+		bounds(x->lp, cc);
 	} else {
 		int n = 0;
 		for (size_t a = x->adj_at[c]; a < x->adj_at[c + 1]; a++) {
@@ -947,12 +960,27 @@ static void loosen(ctl *x, size_t c)
 			x->val[n] = coef;
 		}
 		cc->var = glp_add_cols(x->lp, 1);
-		glp_set_col_bnds(x->lp, cc->var, GLP_LO, 1, 0);
+		bounds(x->lp, cc);
 		glp_set_mat_col(x->lp, cc->var, n, x->ind, x->val);
 		x->seen_cell[c] = 1;
 		x->rc_cell[x->nrc_cell++] = c;
 	}
 	x->lp_gen = x->nqueue;
+}
+
+/* Fixed cell s is too narrow in this control: whether it is wide enough
+ * in the first control, whose audit was left to this one's (x->unaudited:
+ * control() with audit_now 0); x->redo when it is not, and the first
+ * control must be audited after all. */
+static haven_status first_wide(ctl *x, size_t s)
+{
+	ctl *f = x->unaudited;
+	double lo, hi;
+	lp_of(f, x->c[s].was);
+	f->lp_swept = 1;
+	haven_status rc = range(f, x->c[s].was, &lo, &hi);
+	x->redo = !rc && hi - lo < margin(f, x->c[s].was) - 1e-7;
+	return rc;
 }
 
 /* Audit every suppressed cell, those added on the way included.  A cell in
@@ -971,6 +999,8 @@ static haven_status audit(ctl *x)
 				break;
 			if ((rc = range(x, s, &lo, &hi)) || hi - lo >= margin(x, s) - 1e-7)
 				break;
+			if (x->c[s].fixed && x->unaudited && ((rc = first_wide(x, s)) || x->redo))
+				return rc;
 			if ((c = repair(x, s)) != SIZE_MAX) {
 				suppress(x, c, 0);
 				loosen(x, c);
@@ -1147,6 +1177,7 @@ static void fix(ctl *x, const ctl *first)
 				suppress(x, cell, was->primary);
 			x->c[cell].movable = 0;
 			x->c[cell].fixed = 1;
+			x->c[cell].was = k * (size_t)x->ncnt + (size_t)j;
 		}
 	}
 }
@@ -1161,38 +1192,47 @@ static void fix(ctl *x, const ctl *first)
 static haven_status pin(ctl *x)
 {
 	size_t cells = x->n * (size_t)x->ncnt;
-	unsigned char *was = malloc(cells ? cells : 1);
-	if (!was)
+	unsigned char *was = malloc(cells ? cells : 1), *probe = malloc(cells ? cells : 1);
+	if (!was || !probe) {
+		free(was);
+		free(probe);
 		return nomem(x->ctx);
+	}
 	for (size_t c = 0; c < cells; c++) {
 		was[c] = x->c[c].state;
+		probe[c] = !x->c[c].fixed && was[c] != UNKNOWN && x->adj_at[c] != x->adj_at[c + 1];
 		if (!x->c[c].fixed && x->c[c].state != UNKNOWN)
 			x->c[c].state = UNKNOWN;
+		x->c[c].wlo = x->c[c].whi = x->c[c].v;
 	}
 	x->lp_gen = SIZE_MAX; /* no LP kept is of these states */
+	x->probe = probe;     /* sweep() witnesses most of them wide at once */
 	haven_status rc = HAVEN_OK;
 	for (size_t c = 0; !rc && c < cells; c++) {
-		if (x->c[c].fixed || was[c] == UNKNOWN || x->adj_at[c] == x->adj_at[c + 1])
+		if (!probe[c] || witnessed(x, c))
 			continue;
 		double lo, hi;
 		lp_of(x, c);
-		x->lp_swept = 1;
+		if (!x->lp_swept && ((rc = sweep(x, c)) || witnessed(x, c)))
+			continue;
 		if (!(rc = range(x, c, &lo, &hi)) && hi - lo < margin(x, c) - 1e-7) {
 			x->c[c].pinned = 1;
 			x->c[c].movable = 0;
 		}
 	}
+	x->probe = NULL;
 	for (size_t c = 0; c < cells; c++)
 		x->c[c].state = was[c];
 	drop_lp(x);
 	free(was);
+	free(probe);
 	return rc;
 }
 
 /* Control x->t's rows in keep: each cell on its own, the relations, the
- * complements and the audit; first, when given, the rows controlled
- * before (fix()). */
-static haven_status control(ctl *x, const unsigned char *keep, const ctl *first)
+ * complements, and when audit_now the audit; first, when given, the rows
+ * controlled before (fix()). */
+static haven_status control(ctl *x, const unsigned char *keep, ctl *first, int audit_now)
 {
 	const hv_control_rule *want = hv_table_rule(x->t);
 	/* a table may ask for a stricter rule, never a weaker one */
@@ -1220,7 +1260,9 @@ static haven_status control(ctl *x, const unsigned char *keep, const ctl *first)
 		rc = pin(x);
 	if (!rc) {
 		complete(x);
-		rc = audit(x);
+		x->unaudited = first && !first->audited ? first : NULL;
+		if (audit_now && !(rc = audit(x)))
+			x->audited = !x->redo;
 	}
 	return rc;
 }
@@ -1234,7 +1276,13 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 		                "none: a record-level audience, who may list the homes and records the counts are made "
 		                "of",
 		                0, 0, 0);
-	/* rows controlled first: on their own, as a table of them alone */
+	/* rows controlled first: on their own, as a table of them alone.  Their
+	 * audit is left to the whole table's, which knows more (every relation
+	 * of theirs and more besides): a cell wide enough there is wide enough
+	 * alone, and one too narrow there is audited alone (first_wide()).
+	 * Only when that finds it too narrow alone too, and so the first
+	 * control would have suppressed more, are they audited alone, and the
+	 * whole table controlled again. */
 	size_t rows = hv_table_rows(t), nfirst = 0;
 	for (size_t r = 0; r < rows; r++)
 		nfirst += keep[r] && hv_table_row_first(t, r);
@@ -1246,11 +1294,20 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 			return nomem(ctx);
 		for (size_t r = 0; r < rows; r++)
 			k1[r] = keep[r] && hv_table_row_first(t, r);
-		rc = control(&first, k1, NULL);
+		rc = control(&first, k1, NULL, 0);
 		free(k1);
 	}
 	if (!rc)
-		rc = control(&x, keep, nfirst ? &first : NULL);
+		rc = control(&x, keep, nfirst ? &first : NULL, 1);
+	if (!rc && x.redo) {
+		ctl_free(&x);
+		x = (ctl){.ctx = ctx, .t = t};
+		drop_lp(&first);
+		if (!(rc = audit(&first))) {
+			first.audited = 1;
+			rc = control(&x, keep, &first, 1);
+		}
+	}
 	if (!rc)
 		rc = write_cells(&x);
 	if (!rc)

@@ -99,7 +99,7 @@ static const unsigned char *polygon_path(cairo_t *cr, const hmap *m, const unsig
 static void wkb_path(cairo_t *cr, const hmap *m, const unsigned char *p, size_t len)
 {
 	const unsigned char *end = p + len;
-	uint32_t type, n;
+	uint32_t type = 0, n;
 	if (len < 9)
 		return;
 	int le = p[0] == 1;
