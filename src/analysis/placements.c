@@ -676,79 +676,6 @@ static size_t level_areas(const hv_placements *ps, const int64_t (*cnt)[NLOC + 1
 	return n;
 }
 
-haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, const char *by, haven_table **out)
-{
-	*out = NULL;
-	int asked;
-	if (!level_of(ctx, by, LV_ENGLAND, &asked))
-		return haven_errcode(ctx);
-	hv_placements ps = *pp; /* borrowed: never freed here */
-	haven_status rc = HAVEN_OK;
-	size_t na = ps.nla + ps.nregion + 1;
-	int64_t(*cnt)[NLOC + 1] = rc ? NULL : calloc(na, sizeof *cnt);
-	long *ids = rc ? NULL : malloc(na * sizeof *ids);
-	if (!rc && (!cnt || !ids))
-		rc = nomem(ctx);
-	for (size_t i = 0; !rc && i < ps.n; i++) {
-		int c = loc_category(&ps.p[i]);
-		for (int l = LV_LA; l < NLV; l++) {
-			long a = area_at(&ps, ps.p[i].placing, l);
-			if (a >= 0) {
-				cnt[a][c]++;
-				cnt[a][NLOC]++;
-			}
-		}
-	}
-	/* an aggregates-only audience gets every level, those below the one
-	 * asked withheld, so that every request is controlled alike */
-	int lo = ps.aggregates_only ? LV_LA : asked, hi = ps.aggregates_only ? LV_ENGLAND : asked;
-	haven_table *t = NULL;
-	char title[120];
-	snprintf(title, sizeof title, "Location of placements by %s",
-	         asked == LV_LA       ? "placing local authority"
-	         : asked == LV_REGION ? "region of the placing LA"
-	                              : "England");
-	if (!rc)
-		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED, 10 + !!ps.awkb, loc_cols, &t);
-	if (!rc)
-		rc = hv_table_roles(ctx, t,
-		                    "geographic_level=label area_code=area:placing area_name=label"
-		                    " inside_under_20=count:children inside_over_20=count:children"
-		                    " outside_under_20=count:children outside_over_20=count:children"
-		                    " not_known=count:children total=count:children parent=parent");
-	if (!rc && ps.awkb)
-		rc = hv_table_roles(ctx, t, "geom=geometry:area");
-	if (!rc)
-		rc = hv_table_sum(ctx, t, "total",
-		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
-	if (!rc)
-		rc = common_meta(
-		    ctx, &ps, t,
-		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
-		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
-		    "origin in a straight line (the origin district, else the placing LA's population-weighted "
-		    "centre); not_known: neither given nor loaded, or the home has no point; total: all "
-		    "(docs/placements.md)",
-		    "placements: location by placing area");
-	for (int l = hi; !rc && l >= lo; l--) {
-		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
-		for (size_t k = 0; !rc && k < n; k++) {
-			long a = ids[k], p = area_parent(&ps, a);
-			if ((rc = area_row(ctx, t, &ps, a, l)))
-				break;
-			for (int c = 0; !rc && c <= NLOC; c++)
-				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
-			if (!rc && p >= 0 && ps.aggregates_only)
-				rc = hv_table_set_text(ctx, t, 9, area_code(&ps, p));
-			if (!rc && l < asked)
-				hv_table_withhold_row(t);
-		}
-	}
-	free(cnt);
-	free(ids);
-	return done(rc, t, out);
-}
-
 /* ---- flows -------------------------------------------------------------------- */
 
 /* A placement as a flow between two areas of a level: a key that sorts by
@@ -888,35 +815,68 @@ static mrow matrix_row(const hv_placements *ps, int lv, int asked, long a, long 
 	return m;
 }
 
-/* One row of the matrix (matrix_row()), its line between two LAs'
- * centres cx, cy (LA level). */
-static haven_status line_row(haven_ctx *ctx, haven_table *t, const hv_placements *ps, const mrow *m, long a, long b,
-                             int64_t pl, int64_t ch, const double *cx, const double *cy)
+/* Where the matrix's rows go: table t, column col[k] for line_cols[k]
+ * (col[9] -1: no lines); each LA's line from its centre cx, cy; when
+ * rrow is given, the table row of each LA's row total (host England),
+ * diagonal flow, and column total (placing England) at the LA level, -1
+ * when none, and of the grand total (grand), for the relations of tables
+ * that hold the matrix (matrix_link()). */
+typedef struct mout {
+	haven_table *t;
+	const int *col;
+	const double *cx, *cy;
+	long *rrow, *drow, *crow, grand;
+	int linked; /* held in another table (matrix_link()): every row withheld, controlled first */
+} mout;
+
+static void link_row(mout *o, long a, long b)
 {
+	long r = (long)hv_table_rows(o->t) - 1;
+	if (a < 0 && b == -1)
+		o->grand = r;
+	if (!o->rrow)
+		return;
+	if (a >= 0 && b == -1)
+		o->rrow[a] = r;
+	else if (a >= 0 && a == b)
+		o->drow[a] = r;
+	else if (a == -1 && b >= 0)
+		o->crow[b] = r;
+}
+
+/* One row of the matrix (matrix_row()), its line between two LAs'
+ * centres (LA level). */
+static haven_status line_row(haven_ctx *ctx, mout *o, const hv_placements *ps, const mrow *m, long a, long b,
+                             int64_t pl, int64_t ch)
+{
+	haven_table *t = o->t;
+	const int *k = o->col;
 	const char *pc = a < 0 ? ENGLAND : area_code(ps, a), *pn = a < 0 ? "all areas" : area_name(ps, a);
 	const char *hc = b == -1 ? ENGLAND : b == -2 ? "unknown" : area_code(ps, b);
 	const char *hn = b == -1 ? "all areas" : b == -2 ? "home's LA not known" : area_name(ps, b);
 	haven_status rc;
-	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, 0, m->level)) ||
-	    (rc = hv_table_set_text(ctx, t, 1, pc)) || (rc = hv_table_set_text(ctx, t, 2, pn)) ||
-	    (rc = hv_table_set_text(ctx, t, 3, hc)) || (rc = hv_table_set_text(ctx, t, 4, hn)) ||
-	    (rc = hv_table_set_int(ctx, t, 5, pl)) || (rc = hv_table_set_int(ctx, t, 6, ch)) ||
-	    (rc = hv_table_set_text(ctx, t, 7, m->placing_parent)) ||
-	    (rc = hv_table_set_text(ctx, t, 8, m->host_parent)) ||
-	    (rc = hv_table_set_text(ctx, t, 10, m->placing_region)) ||
-	    (rc = hv_table_set_text(ctx, t, 11, m->host_region)))
+	if ((rc = hv_table_add_row(ctx, t)) || (rc = hv_table_set_text(ctx, t, k[0], m->level)) ||
+	    (rc = hv_table_set_text(ctx, t, k[1], pc)) || (rc = hv_table_set_text(ctx, t, k[2], pn)) ||
+	    (rc = hv_table_set_text(ctx, t, k[3], hc)) || (rc = hv_table_set_text(ctx, t, k[4], hn)) ||
+	    (rc = hv_table_set_int(ctx, t, k[5], pl)) || (rc = hv_table_set_int(ctx, t, k[6], ch)) ||
+	    (rc = hv_table_set_text(ctx, t, k[7], m->placing_parent)) ||
+	    (rc = hv_table_set_text(ctx, t, k[8], m->host_parent)) ||
+	    (rc = hv_table_set_text(ctx, t, k[10], m->placing_region)) ||
+	    (rc = hv_table_set_text(ctx, t, k[11], m->host_region)))
 		return rc;
-	if (m->withheld)
+	if (m->withheld || o->linked)
 		hv_table_withhold_row(t);
-	if (m->first)
+	if (m->first || o->linked)
 		hv_table_control_first(t);
+	if (a < 0 || area_level(ps, a) == LV_LA)
+		link_row(o, a, b);
 	/* a line between two LAs' centres; none for a margin, a region, a flow
 	 * within an LA or to an unknown LA */
-	if (a < 0 || b < 0 || a == b || area_level(ps, a) != LV_LA || isnan(cx[a]) || isnan(cx[b]))
+	if (k[9] < 0 || a < 0 || b < 0 || a == b || area_level(ps, a) != LV_LA || isnan(o->cx[a]) || isnan(o->cx[b]))
 		return HAVEN_OK;
 	unsigned char wkb[41];
-	line_wkb(wkb, cx[a], cy[a], cx[b], cy[b]);
-	return hv_table_set_geom(ctx, t, 9, wkb, sizeof wkb);
+	line_wkb(wkb, o->cx[a], o->cy[a], o->cx[b], o->cy[b]);
+	return hv_table_set_geom(ctx, t, k[9], wkb, sizeof wkb);
 }
 
 /* The placements as flows between the areas of level lv (FLOW_KEY,
@@ -944,8 +904,8 @@ static haven_status level_flows(haven_ctx *ctx, const hv_placements *ps, int lv,
  * total, then each host area's total (placing England).  At the LA level, shared (when
  * not NULL) gets the rows both levels share: England's flow to an unknown
  * LA and the grand total, placements and children (-1: none). */
-static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placements *ps, int lv, int asked, int emit,
-                               const double *cx, const double *cy, int64_t shared[2][2])
+static haven_status level_rows(haven_ctx *ctx, mout *o, const hv_placements *ps, int lv, int asked, int emit,
+                               int64_t shared[2][2])
 {
 	uint64_t *f = NULL;
 	cell *cells = NULL;
@@ -962,13 +922,12 @@ static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placemen
 	for (size_t i = 0, j; !rc && i < nc; i = j) {
 		for (j = i; !rc && j < nc && cells[j].from == cells[i].from; j++) {
 			mrow m = matrix_row(ps, lv, asked, cells[j].from, cells[j].to);
-			rc = line_row(ctx, t, ps, &m, cells[j].from, cells[j].to, cells[j].placements,
-			              cells[j].children, cx, cy);
+			rc = line_row(ctx, o, ps, &m, cells[j].from, cells[j].to, cells[j].placements,
+			              cells[j].children);
 		}
 		mrow m = matrix_row(ps, lv, asked, cells[i].from, -1);
 		if (!rc)
-			rc = line_row(ctx, t, ps, &m, cells[i].from, -1, row[cells[i].from][0], row[cells[i].from][1],
-			              cx, cy);
+			rc = line_row(ctx, o, ps, &m, cells[i].from, -1, row[cells[i].from][0], row[cells[i].from][1]);
 	}
 	/* column totals, host areas in code order */
 	size_t nh = 0;
@@ -980,7 +939,7 @@ static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placemen
 		qsort(hosts, nh, sizeof *hosts, cmp_area);
 	for (size_t k = 0; !rc && emit && k < nh; k++) {
 		mrow m = matrix_row(ps, lv, asked, -1, hosts[k]);
-		rc = line_row(ctx, t, ps, &m, -1, hosts[k], col[hosts[k]][0], col[hosts[k]][1], cx, cy);
+		rc = line_row(ctx, o, ps, &m, -1, hosts[k], col[hosts[k]][0], col[hosts[k]][1]);
 	}
 	if (!rc && shared) {
 		shared[0][0] = col[na][0] ? col[na][0] : -1;
@@ -997,6 +956,130 @@ static haven_status level_rows(haven_ctx *ctx, haven_table *t, const hv_placemen
 	free(f);
 	free(cells);
 	return rc;
+}
+
+/* The matrix's roles and hierarchies, but for geographic_level and geom.
+ * Both margins: a placing area's flows add up to its row total (host
+ * England), a host area's to its column total (placing England), so that
+ * a suppressed flow gets a complement in its row and in its column; and
+ * the LAs' matrix adds up, block by block, to the regions'.  As at a day
+ * each child is in one placement, so children add up too; over a period a
+ * child may be in several flows, and children are distinct counts (in no
+ * total) while placements carry the margins. */
+static haven_status matrix_declare(haven_ctx *ctx, haven_table *t, const hv_placements *ps)
+{
+	haven_status rc =
+	    hv_table_roles(ctx, t,
+	                   ps->day >= 0 ? "placing_code=area:placing placing_name=label"
+	                                  " host_code=area:placing host_name=label placements=count:episodes"
+	                                  " children=count:children placing_parent=parent host_parent=parent"
+	                                  " placing_region=parent host_region=label"
+	                                : "placing_code=area:placing placing_name=label"
+	                                  " host_code=area:placing host_name=label placements=count:episodes"
+	                                  " children=count:distinct placing_parent=parent host_parent=parent"
+	                                  " placing_region=parent host_region=label");
+	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "host_code", "host_parent", "placing_code");
+	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_parent", "host_code");
+	if (!rc)
+		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_region", "host_code:host_region");
+	return rc;
+}
+
+/* The matrix's rows asked (asked, LV_LA or LV_REGION): the LAs' rows (for
+ * the regions, only where control needs them: an audience of aggregates);
+ * the regions' when asked; the two rows both share. */
+static haven_status matrix_rows(haven_ctx *ctx, mout *o, const hv_placements *ps, int asked)
+{
+	int64_t shared[2][2];
+	haven_status rc = level_rows(ctx, o, ps, LV_LA, asked, asked == LV_LA || ps->aggregates_only, shared);
+	if (!rc && asked == LV_REGION)
+		rc = level_rows(ctx, o, ps, LV_REGION, asked, 1, NULL);
+	for (int k = 0; !rc && k < 2; k++) {
+		mrow m = matrix_row(ps, LV_LA, asked, -1, k ? -1 : -2);
+		if (shared[k][0] >= 0)
+			rc = line_row(ctx, o, ps, &m, -1, k ? -1 : -2, shared[k][0], shared[k][1]);
+	}
+	return rc;
+}
+
+/* ---- tables that hold the matrix: capacity, net movement, locations ------------ */
+
+/* The columns of a table of nown columns named own that holds the LAs'
+ * matrix (matrix_link()): its own, then the matrix's but for its lines
+ * (and geographic_level, when it has one); map[k], the column of
+ * line_cols[k] (-1: none).  Returns how many. */
+static int with_matrix(const char *const *own, int nown, const char **names, int map[12])
+{
+	int n = 0, level = -1;
+	for (int c = 0; c < nown; c++) {
+		names[n++] = own[c];
+		if (!strcmp(own[c], line_cols[0]))
+			level = c;
+	}
+	for (int k = 0; k < 12; k++)
+		map[k] = k == 9 ? -1 : k == 0 && level >= 0 ? level : (names[n] = line_cols[k], n++);
+	return n;
+}
+
+static void unlink_matrix(mout *o)
+{
+	free(o->rrow);
+	free(o->drow);
+	free(o->crow);
+}
+
+/* The LAs' matrix of flows held in t (with_matrix(): its columns from
+ * nown on, withheld), so that control protects the two together: a
+ * capacity table's children placed in an LA's own homes are its diagonal
+ * flow, say, and controlled apart the two could be set against each other.
+ * The matrix's rows are withheld and controlled first, exactly as the
+ * matrix is released alone; o gets the rows of each LA's row total,
+ * diagonal and column total for t's relations (link()); unlink_matrix()
+ * frees them. */
+static haven_status matrix_link(haven_ctx *ctx, haven_table *t, const hv_placements *ps, int nown, const int *map,
+                                mout *o)
+{
+	*o = (mout){t,
+	            map,
+	            NULL,
+	            NULL,
+	            malloc(ps->nla * sizeof(long)),
+	            malloc(ps->nla * sizeof(long)),
+	            malloc(ps->nla * sizeof(long)),
+	            -1,
+	            1};
+	if (!o->rrow || !o->drow || !o->crow) {
+		unlink_matrix(o);
+		return nomem(ctx);
+	}
+	for (size_t a = 0; a < ps->nla; a++)
+		o->rrow[a] = o->drow[a] = o->crow[a] = -1;
+	haven_status rc = map[0] >= nown ? hv_table_roles(ctx, t, "geographic_level=label") : HAVEN_OK;
+	if (!rc)
+		rc = matrix_declare(ctx, t, ps);
+	for (int c = nown; c < haven_table_ncols(t); c++)
+		hv_table_withhold_column(t, c);
+	if (!rc)
+		rc = matrix_rows(ctx, o, ps, LV_LA);
+	/* its own areas within their parents, implied until it declared others */
+	if (!rc && haven_table_find(t, "parent") >= 0)
+		rc = hv_table_hierarchy(ctx, t, "area_code", "parent", NULL);
+	return rc;
+}
+
+/* Declare that cell (row[0], col[0]) times coef[0] and the others add up
+ * to 0: a term whose row is -1 (the matrix has no such row: a zero) is
+ * left out, and a relation of one term (a zero beside zeros) with it. */
+static haven_status relate(haven_ctx *ctx, haven_table *t, int n, const long *row, const int *col, const int *coef)
+{
+	hv_term v[3];
+	size_t k = 0;
+	for (int i = 0; i < n; i++)
+		if (row[i] >= 0)
+			v[k++] = (hv_term){(size_t)row[i], col[i], coef[i]};
+	return k < 2 ? HAVEN_OK : hv_table_relation(ctx, t, v, k);
 }
 
 /* The matrix of flows between LAs and between regions, as one table with
@@ -1032,28 +1115,9 @@ static haven_status flow_matrix(haven_ctx *ctx, const hv_placements *pp, int ask
 		                                 : "Placements: flows from placing region to the region of the home",
 		                  HV_TABLE_DISCLOSED, 12, line_cols, &t);
 	if (!rc)
-		rc = hv_table_roles(ctx, t,
-		                    ps.day >= 0 ? "geographic_level=label placing_code=area:placing placing_name=label"
-		                                  " host_code=area:placing host_name=label placements=count:episodes"
-		                                  " children=count:children placing_parent=parent host_parent=parent"
-		                                  " placing_region=parent host_region=label geom=geometry:area"
-		                                : "geographic_level=label placing_code=area:placing placing_name=label"
-		                                  " host_code=area:placing host_name=label placements=count:episodes"
-		                                  " children=count:distinct placing_parent=parent host_parent=parent"
-		                                  " placing_region=parent host_region=label geom=geometry:area");
-	/* both margins: a placing area's flows add up to its row total (host
-	 * England), a host area's to its column total (placing England), so that
-	 * a suppressed flow gets a complement in its row and in its column; and
-	 * the LAs' matrix adds up, block by block, to the regions'.  As at a day
-	 * each child is in one placement, so children add up too; over a period
-	 * a child may be in several flows, and children are distinct counts (in
-	 * no total) while placements carry the margins. */
+		rc = hv_table_roles(ctx, t, "geographic_level=label geom=geometry:area");
 	if (!rc)
-		rc = hv_table_hierarchy(ctx, t, "host_code", "host_parent", "placing_code");
-	if (!rc)
-		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_parent", "host_code");
-	if (!rc)
-		rc = hv_table_hierarchy(ctx, t, "placing_code", "placing_region", "host_code:host_region");
+		rc = matrix_declare(ctx, t, &ps);
 	if (!rc)
 		rc = common_meta(
 		    ctx, &ps, t,
@@ -1074,16 +1138,10 @@ static haven_status flow_matrix(haven_ctx *ctx, const hv_placements *pp, int ask
 	/* the LAs' rows (for the regions, only where control needs them: an
 	 * audience of aggregates); the regions' when asked; the two rows both
 	 * share */
-	int64_t shared[2][2];
+	static const int same[12] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+	mout o = {t, same, cx, cy, NULL, NULL, NULL, -1, 0};
 	if (!rc)
-		rc = level_rows(ctx, t, &ps, LV_LA, asked, asked == LV_LA || ps.aggregates_only, cx, cy, shared);
-	if (!rc && asked == LV_REGION)
-		rc = level_rows(ctx, t, &ps, LV_REGION, asked, 1, cx, cy, NULL);
-	for (int k = 0; !rc && k < 2; k++) {
-		mrow m = matrix_row(&ps, LV_LA, asked, -1, k ? -1 : -2);
-		if (shared[k][0] >= 0)
-			rc = line_row(ctx, t, &ps, &m, -1, k ? -1 : -2, shared[k][0], shared[k][1], cx, cy);
-	}
+		rc = matrix_rows(ctx, &o, &ps, asked);
 	free(cx);
 	free(cy);
 	return done(rc, t, out);
@@ -1113,6 +1171,95 @@ haven_status hv_placements_flow_lines(haven_ctx *ctx, const hv_placements *pp, h
 
 /* ---- net movement --------------------------------------------------------------- */
 
+haven_status hv_placements_locations(haven_ctx *ctx, const hv_placements *pp, const char *by, haven_table **out)
+{
+	*out = NULL;
+	int asked;
+	if (!level_of(ctx, by, LV_ENGLAND, &asked))
+		return haven_errcode(ctx);
+	hv_placements ps = *pp; /* borrowed: never freed here */
+	haven_status rc = HAVEN_OK;
+	size_t na = ps.nla + ps.nregion + 1;
+	int64_t(*cnt)[NLOC + 1] = rc ? NULL : calloc(na, sizeof *cnt);
+	long *ids = rc ? NULL : malloc(na * sizeof *ids);
+	if (!rc && (!cnt || !ids))
+		rc = nomem(ctx);
+	for (size_t i = 0; !rc && i < ps.n; i++) {
+		int c = loc_category(&ps.p[i]);
+		for (int l = LV_LA; l < NLV; l++) {
+			long a = area_at(&ps, ps.p[i].placing, l);
+			if (a >= 0) {
+				cnt[a][c]++;
+				cnt[a][NLOC]++;
+			}
+		}
+	}
+	/* an aggregates-only audience gets every level, those below the one
+	 * asked withheld, so that every request is controlled alike */
+	int lo = ps.aggregates_only ? LV_LA : asked, hi = ps.aggregates_only ? LV_ENGLAND : asked;
+	haven_table *t = NULL;
+	char title[120];
+	snprintf(title, sizeof title, "Location of placements by %s",
+	         asked == LV_LA       ? "placing local authority"
+	         : asked == LV_REGION ? "region of the placing LA"
+	                              : "England");
+	/* for an aggregates-only audience, with the LAs' matrix: an LA's total
+	 * is its row total there */
+	const char *names[24];
+	int map[12], nown = 10 + !!ps.awkb;
+	mout o = {0};
+	if (!rc)
+		rc = hv_table_new(ctx, title, HV_TABLE_DISCLOSED,
+		                  ps.aggregates_only ? with_matrix(loc_cols, nown, names, map) : nown,
+		                  ps.aggregates_only ? names : loc_cols, &t);
+	if (!rc)
+		rc = hv_table_roles(ctx, t,
+		                    "geographic_level=label area_code=area:placing area_name=label"
+		                    " inside_under_20=count:children inside_over_20=count:children"
+		                    " outside_under_20=count:children outside_over_20=count:children"
+		                    " not_known=count:children total=count:children parent=parent");
+	if (!rc && ps.awkb)
+		rc = hv_table_roles(ctx, t, "geom=geometry:area");
+	if (!rc)
+		rc = hv_table_sum(ctx, t, "total",
+		                  "inside_under_20 inside_over_20 outside_under_20 outside_over_20 not_known");
+	if (!rc)
+		rc = common_meta(
+		    ctx, &ps, t,
+		    "DfE's location of placements: inside or outside the placing LA's boundary (the home's point "
+		    "in the 2024 LA polygons), 20 miles or less (32,186.88 m, inclusive) or more from the child's "
+		    "origin in a straight line (the origin district, else the placing LA's population-weighted "
+		    "centre); not_known: neither given nor loaded, or the home has no point; total: all "
+		    "(docs/placements.md)",
+		    "placements: location by placing area");
+	if (!rc && ps.aggregates_only)
+		rc = matrix_link(ctx, t, &ps, nown, map, &o);
+	for (int l = hi; !rc && l >= lo; l--) {
+		size_t n = level_areas(&ps, (const int64_t(*)[NLOC + 1]) cnt, l, ids);
+		for (size_t k = 0; !rc && k < n; k++) {
+			long a = ids[k], p = area_parent(&ps, a);
+			if ((rc = area_row(ctx, t, &ps, a, l)))
+				break;
+			for (int c = 0; !rc && c <= NLOC; c++)
+				rc = hv_table_set_int(ctx, t, 3 + c, cnt[a][c]);
+			if (!rc && p >= 0 && ps.aggregates_only)
+				rc = hv_table_set_text(ctx, t, 9, area_code(&ps, p));
+			if (!rc && l < asked)
+				hv_table_withhold_row(t);
+			/* its total, the matrix's row total (or grand total); as at a
+			 * day, its children too */
+			long row = (long)hv_table_rows(t) - 1, m = !o.rrow ? -1 : l == LV_LA ? o.rrow[a] : o.grand;
+			for (int j = 0; !rc && ps.aggregates_only && l != LV_REGION && j < 1 + (ps.day >= 0); j++)
+				rc = relate(ctx, t, 2, (const long[]){row, m}, (const int[]){8, map[5 + j]},
+				            (const int[]){1, -1});
+		}
+	}
+	unlink_matrix(&o);
+	free(cnt);
+	free(ids);
+	return done(rc, t, out);
+}
+
 haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_table **out)
 {
 	*out = NULL;
@@ -1139,9 +1286,16 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 	static const char *const cols[] = {"area_code",  "area_name", "placed_in", "placed_out",
 	                                   "placed_own", "net",       "movement"};
 	haven_table *t = NULL;
+	/* for an aggregates-only audience, with the LAs' matrix: an LA's
+	 * placements in its own homes are its diagonal there, those placed in
+	 * by others its column total less its diagonal, those placed out its
+	 * row total less its diagonal */
+	const char *names[24];
+	int map[12];
+	mout o = {0};
 	if (!rc)
-		rc = hv_table_new(ctx, "Placements: net movement per local authority", HV_TABLE_DISCLOSED, full ? 7 : 5,
-		                  cols, &t);
+		rc = hv_table_new(ctx, "Placements: net movement per local authority", HV_TABLE_DISCLOSED,
+		                  full ? 7 : with_matrix(cols, 5, names, map), full ? cols : names, &t);
 	if (!rc)
 		rc = hv_table_roles(ctx, t,
 		                    full ? "area_code=area:placing area_name=label placed_in=count:episodes"
@@ -1157,6 +1311,8 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 		    "placed_out, an in-placer above 0, an out-placer below (record-level audiences only; "
 		    "docs/placements.md)",
 		    "placements: net movement per LA");
+	if (!rc && !full)
+		rc = matrix_link(ctx, t, &ps, 5, map, &o);
 	size_t n = 0;
 	for (size_t a = 0; !rc && a < ps.nla; a++)
 		if (cnt[a][0] || cnt[a][1] || cnt[a][2] || ps.national)
@@ -1173,7 +1329,18 @@ haven_status hv_placements_net(haven_ctx *ctx, const hv_placements *pp, haven_ta
 			break;
 		if (full && !(rc = hv_table_set_real(ctx, t, 5, (double)net)))
 			rc = hv_table_set_text(ctx, t, 6, net > 0 ? "in-placer" : net < 0 ? "out-placer" : "balanced");
+		long row = (long)hv_table_rows(t) - 1;
+		if (!rc && !full)
+			rc = relate(ctx, t, 2, (const long[]){row, o.drow[a]}, (const int[]){4, map[5]},
+			            (const int[]){1, -1});
+		if (!rc && !full)
+			rc = relate(ctx, t, 3, (const long[]){o.crow[a], o.drow[a], row},
+			            (const int[]){map[5], map[5], 2}, (const int[]){1, -1, -1});
+		if (!rc && !full)
+			rc = relate(ctx, t, 3, (const long[]){o.rrow[a], o.drow[a], row},
+			            (const int[]){map[5], map[5], 3}, (const int[]){1, -1, -1});
 	}
+	unlink_matrix(&o);
 	free(cnt);
 	free(ids);
 	return done(rc, t, out);
@@ -1231,9 +1398,17 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 		}
 	}
 	haven_table *t = NULL;
+	/* for an aggregates-only audience, with the LAs' matrix as at the day:
+	 * an LA's children placed are its row total there, those in its own
+	 * homes its diagonal, those placed in by others its column total less
+	 * its diagonal */
+	const char *names[24];
+	int map[12], nown = 11 + !!ps.awkb;
+	mout o = {0};
 	if (!rc)
 		rc = hv_table_new(ctx, "Placements: capacity and sufficiency per local authority", HV_TABLE_DISCLOSED,
-		                  11 + !!ps.awkb, cap_cols, &t);
+		                  ps.aggregates_only ? with_matrix(cap_cols, nown, names, map) : nown,
+		                  ps.aggregates_only ? names : cap_cols, &t);
 	if (!rc && ps.awkb)
 		rc = hv_table_roles(ctx, t, "geom=geometry:area");
 	if (!rc)
@@ -1256,6 +1431,8 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 		    "on the day); places_per_child (sufficiency): places / children_placed, 1 or more when the area "
 		    "has a place in its own homes for every child it places (docs/placements.md)",
 		    "placements: capacity per LA");
+	if (!rc && ps.aggregates_only)
+		rc = matrix_link(ctx, t, &ps, nown, map, &o);
 	/* LAs only, or for an aggregates-only audience the regions and
 	 * England as well, each naming its parent */
 	int hi = ps.aggregates_only ? LV_ENGLAND : LV_LA;
@@ -1284,8 +1461,26 @@ haven_status hv_placements_capacity(haven_ctx *ctx, const hv_placements *pp, hav
 				    ctx, t, 9, round((double)cnt[a][K_PLACES] / (double)cnt[a][K_PLACED] * 100) / 100);
 			if (!rc && p >= 0 && ps.aggregates_only)
 				rc = hv_table_set_text(ctx, t, 10, area_code(&ps, p));
+			long row = (long)hv_table_rows(t) - 1;
+			for (int j = 0; !rc && ps.aggregates_only && l != LV_REGION && j < 2; j++) {
+				int mc = map[5 + j]; /* placements, children: as at a day the same */
+				if (l == LV_ENGLAND) {
+					rc = relate(ctx, t, 2, (const long[]){row, o.grand}, (const int[]){6, mc},
+					            (const int[]){1, -1});
+					continue;
+				}
+				rc = relate(ctx, t, 2, (const long[]){row, o.rrow[a]}, (const int[]){6, mc},
+				            (const int[]){1, -1});
+				if (!rc)
+					rc = relate(ctx, t, 2, (const long[]){row, o.drow[a]}, (const int[]){7, mc},
+					            (const int[]){1, -1});
+				if (!rc)
+					rc = relate(ctx, t, 3, (const long[]){o.crow[a], o.drow[a], row},
+					            (const int[]){mc, mc, 5}, (const int[]){1, -1, -1});
+			}
 		}
 	}
+	unlink_matrix(&o);
 	free(cnt);
 	free(ids);
 	return done(rc, t, out);

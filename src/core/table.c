@@ -37,6 +37,7 @@ typedef struct cell {
 typedef struct column {
 	char *name;
 	haven_role role;
+	int withheld; /* in disclosure control only (hv_table_withhold_column) */
 	char sub[16];
 } column;
 
@@ -60,6 +61,8 @@ struct haven_table {
 	size_t nsums;
 	hv_hierarchy *hier; /* declared hierarchies of rows (hv_table_hierarchy) */
 	size_t nhier;
+	hv_term *terms; /* declared relations (hv_table_relation): their terms, each ended by coef 0 */
+	size_t nterms, nrel;
 	unsigned char
 	    *withheld; /* per row (room for cap): 1 in disclosure control, never released; 2 controlled first */
 	char **meta;   /* key, value, key, value, ... */
@@ -131,6 +134,7 @@ void haven_table_free(haven_table *t)
 		free(t->hier[i].pkeys);
 	}
 	free(t->hier);
+	free(t->terms);
 	free(t->withheld);
 	for (size_t i = 0; i < 2 * t->nmeta; i++)
 		free(t->meta[i]);
@@ -304,6 +308,36 @@ void hv_table_control_first(haven_table *t)
 int hv_table_row_first(const haven_table *t, size_t row)
 {
 	return (t->withheld[row] & 2) != 0;
+}
+
+haven_status hv_table_relation(haven_ctx *ctx, haven_table *t, const hv_term *terms, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (terms[i].row >= t->nrows || terms[i].col < 0 || terms[i].col >= t->ncols ||
+		    (terms[i].coef != 1 && terms[i].coef != -1))
+			return hv_error(ctx, HAVEN_ERR_USAGE,
+			                "table relation: term %zu of '%s' is not a cell with +1 or -1", i, t->title);
+	hv_term *v = realloc(t->terms, (t->nterms + n + 1) * sizeof *v);
+	if (!v)
+		return nomem(ctx);
+	t->terms = v;
+	memcpy(t->terms + t->nterms, terms, n * sizeof *terms);
+	t->terms[t->nterms + n] = (hv_term){0, 0, 0};
+	t->nterms += n + 1;
+	t->nrel++;
+	return HAVEN_OK;
+}
+
+size_t hv_table_relations(const haven_table *t, const hv_term **terms)
+{
+	*terms = t->terms;
+	return t->nrel;
+}
+
+void hv_table_withhold_column(haven_table *t, int col)
+{
+	if (col >= 0 && col < t->ncols)
+		t->cols[col].withheld = 1;
 }
 
 size_t hv_table_sums(const haven_table *t)
@@ -733,6 +767,47 @@ void hv_table_keep_rows(haven_table *t, const unsigned char *keep)
 		w++;
 	}
 	t->nrows = w;
+}
+
+void hv_table_drop_withheld_columns(haven_table *t)
+{
+	int w = 0, nc = t->ncols;
+	for (int c = 0; c < nc; c++)
+		w += !t->cols[c].withheld;
+	if (w == nc)
+		return;
+	for (size_t r = 0; r < t->nrows; r++) {
+		cell *row = &t->cells[r * (size_t)nc];
+		int k = 0;
+		for (int c = 0; c < nc; c++) {
+			if (t->cols[c].withheld)
+				clear_cell(&row[c]);
+			else
+				t->cells[r * (size_t)w + (size_t)k++] = row[c];
+		}
+	}
+	int k = 0;
+	for (int c = 0; c < nc; c++) {
+		if (t->cols[c].withheld)
+			free(t->cols[c].name);
+		else
+			t->cols[k++] = t->cols[c];
+	}
+	t->ncols = w;
+	/* the declarations name columns by place: control has run, they go */
+	for (size_t i = 0; i < t->nsums; i++)
+		free(t->sums[i].parts);
+	for (size_t i = 0; i < t->nhier; i++) {
+		free(t->hier[i].keys);
+		free(t->hier[i].pkeys);
+	}
+	free(t->sums);
+	free(t->hier);
+	free(t->terms);
+	t->sums = NULL;
+	t->hier = NULL;
+	t->terms = NULL;
+	t->nsums = t->nhier = t->nterms = t->nrel = 0;
 }
 
 haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int col, const char *s)

@@ -85,6 +85,33 @@ haven_status hv_table_hierarchy(haven_ctx *ctx, haven_table *t, const char *code
 /** The hierarchies declared (borrowed, owned by the table). */
 size_t hv_table_hierarchies(const haven_table *t, const hv_hierarchy **out);
 
+/** A term of a declared relation: coef (+1 or -1) times the cell (row, col). */
+typedef struct hv_term {
+	size_t row;
+	int col, coef;
+} hv_term;
+
+/** Declare that the cells of terms[0..n) add up to 0 (each times its
+ *  coef): a relation across rows and columns that hierarchies and column
+ *  sums cannot state, such as a capacity table's children placed in an
+ *  LA's own homes and the diagonal flow of the matrix of placements held
+ *  with it (analysis/placements.c).  Disclosure control adds it to what
+ *  the audience knows; one with a term in a row out of the audience's
+ *  scope is left out.  The rows must exist; copied.
+ * \return HAVEN_ERR_USAGE for a term outside the table or a coef other
+ *         than +1 or -1 (a bug). */
+haven_status hv_table_relation(haven_ctx *ctx, haven_table *t, const hv_term *terms, size_t n);
+
+/** The relations declared: how many, and all their terms (borrowed, owned
+ *  by the table), each relation's ended by a term of coef 0. */
+size_t hv_table_relations(const haven_table *t, const hv_term **terms);
+
+/** Withhold column col: disclosure control reads it like any other, then
+ *  the gate drops it before release, with the rows withheld.  For the
+ *  columns of a linked table's rows held in another's (the flows between
+ *  LAs held with a capacity table, analysis/placements.c). */
+void hv_table_withhold_column(haven_table *t, int col);
+
 /** Withhold the last row added: disclosure control counts it as a
  *  published row (its cells are suppressed, rounded and audited with the
  *  others, and its totals protect and are protected), then the gate drops

@@ -17,6 +17,11 @@ const char *hv_table_object_of(const haven_table *t);
 /** Drop every row r with keep[r] == 0 (keep has hv_table_rows(t) entries). */
 void hv_table_keep_rows(haven_table *t, const unsigned char *keep);
 
+/** Drop the columns withheld (hv_table_withhold_column), and with them
+ *  the declared sums, hierarchies and relations, whose columns they
+ *  number: they have served disclosure control. */
+void hv_table_drop_withheld_columns(haven_table *t);
+
 /** Replace the cell at (row, col) with text s (disclosure control's
  *  symbols).  s copied; NULL makes a NULL cell. */
 haven_status hv_table_put_text(haven_ctx *ctx, haven_table *t, size_t row, int col, const char *s);

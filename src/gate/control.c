@@ -364,6 +364,12 @@ static haven_status reserve(ctl *x)
 		rels += x->n;
 		mems += x->n * (1 + hv_table_sum_parts(x->t, s, &parts));
 	}
+	const hv_term *terms;
+	size_t declared = hv_table_relations(x->t, &terms);
+	rels += declared;
+	for (size_t d = 0, k = 0; d < declared; d++, k++)
+		for (; terms[k].coef; k++)
+			mems++;
 	x->rel = malloc((rels ? rels : 1) * sizeof *x->rel);
 	x->mem = malloc((mems ? mems : 1) * sizeof *x->mem);
 	return x->rel && x->mem ? HAVEN_OK : nomem(x->ctx);
@@ -390,14 +396,16 @@ static haven_status close_relation(ctl *x)
 	double residual = 0;
 	int known = 1;
 	size_t total = SIZE_MAX;
+	size_t numbers = 0;
 	for (size_t m = r->first; m < r->first + r->n; m++) {
 		const ccell *cc = &x->c[x->mem[m].cell];
 		known = known && cc->state != UNKNOWN;
+		numbers += cc->state != UNKNOWN;
 		residual += x->mem[m].coef * cc->v;
 		if (x->mem[m].coef > 0)
 			total = x->mem[m].cell;
 	}
-	if (r->n < 2 || total == SIZE_MAX) { /* nothing related */
+	if (r->n < 2 || total == SIZE_MAX || !numbers) { /* nothing related */
 		x->nmem = r->first;
 		return HAVEN_OK;
 	}
@@ -589,6 +597,58 @@ static haven_status column_sums(ctl *x)
 	return rc;
 }
 
+/* The kept row of table row r (x->row is in the table's order), or
+ * SIZE_MAX when r is not kept. */
+static size_t kept_row(const ctl *x, size_t r)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+		if (x->row[m] < r)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo < x->n && x->row[lo] == r ? lo : SIZE_MAX;
+}
+
+/* The relations the table declares (hv_table_relation), each among the
+ * kept rows only: one with a row out of scope is left out. */
+static haven_status declared(ctl *x)
+{
+	const hv_term *terms;
+	size_t n = hv_table_relations(x->t, &terms);
+	haven_status rc = HAVEN_OK;
+	for (size_t d = 0, k = 0; !rc && d < n; d++, k++) {
+		size_t first = k, out = 0;
+		for (; terms[k].coef; k++) {
+			if (count_index(x, terms[k].col) < 0)
+				return hv_error(x->ctx, HAVEN_ERR_USAGE,
+				                "'%s': a declared relation names column '%s', not a count",
+				                haven_table_title(x->t), haven_table_colname(x->t, terms[k].col));
+			out += kept_row(x, terms[k].row) == SIZE_MAX;
+		}
+		if (out)
+			continue;
+		open_relation(x, 0);
+		double residual = 0;
+		int known = 1;
+		for (size_t m = first; m < k; m++) {
+			size_t cell =
+			    kept_row(x, terms[m].row) * (size_t)x->ncnt + (size_t)count_index(x, terms[m].col);
+			add_member(x, cell, terms[m].coef);
+			known = known && x->c[cell].state != UNKNOWN;
+			residual += terms[m].coef * x->c[cell].v;
+		}
+		if (known &&
+		    fabs(residual) > 1e-9) /* a relation the table's own values break: a bug where it was declared */
+			return hv_error(x->ctx, HAVEN_ERR_USAGE, "'%s': a declared relation does not hold (off by %g)",
+			                haven_table_title(x->t), residual);
+		rc = close_relation(x);
+	}
+	return rc;
+}
+
 /* adj: the relations of each cell. */
 static haven_status index_relations(ctl *x)
 {
@@ -726,16 +786,20 @@ static void drop_lp(ctl *x)
 
 /* A complement for cell s, whose range the audit found too narrow: among
  * the relations s depends on (reach()), nearest first, the first that pins
- * its one unknown cell, else the first with a candidate.  SIZE_MAX when
- * there is none. */
+ * its one unknown cell, a fixed suppressed one first, else the first with a
+ * candidate.  SIZE_MAX when there is none.  Fixed first: the rows
+ * controlled first were safe alone, so what narrows them is a published
+ * cell of the others that pins one of theirs (a capacity table's children
+ * placed in an LA's own homes beside its suppressed diagonal flow). */
 static size_t repair(ctl *x, size_t s)
 {
 	size_t out = SIZE_MAX;
 	reach(x, s); /* its component, the kept LP's (audit()), nearest s first */
-	for (int pass = 0; pass < 2 && out == SIZE_MAX; pass++)
+	for (int pass = 0; pass < 3 && out == SIZE_MAX; pass++)
 		for (size_t h = 0; h < x->nrc_rel && out == SIZE_MAX; h++) {
 			size_t r = x->rc_rel[h], only;
-			if (pass == 0 && (x->rel[r].ge || unshown(x, r, &only) != 1))
+			if (pass < 2 && (x->rel[r].ge || unshown(x, r, &only) != 1 ||
+			                 (pass == 0 && (!x->c[only].fixed || x->c[only].state != SUPPRESSED))))
 				continue;
 			out = complement(x, r, margin(x, s));
 		}
@@ -1200,7 +1264,8 @@ static haven_status pin(ctl *x)
 	}
 	for (size_t c = 0; c < cells; c++) {
 		was[c] = x->c[c].state;
-		probe[c] = !x->c[c].fixed && was[c] != UNKNOWN && x->adj_at[c] != x->adj_at[c + 1];
+		probe[c] = !x->c[c].fixed && was[c] != UNKNOWN && x->adj_at[c] != x->adj_at[c + 1] &&
+		           (x->c[c].movable || was[c] == SUPPRESSED); /* else pinned or not, it is published */
 		if (!x->c[c].fixed && x->c[c].state != UNKNOWN)
 			x->c[c].state = UNKNOWN;
 		x->c[c].wlo = x->c[c].whi = x->c[c].v;
@@ -1254,6 +1319,8 @@ static haven_status control(ctl *x, const unsigned char *keep, ctl *first, int a
 		rc = hierarchy(x, keep, &x->hier[h]);
 	if (!rc)
 		rc = column_sums(x);
+	if (!rc)
+		rc = declared(x);
 	if (!rc)
 		rc = index_relations(x);
 	if (!rc && first)

@@ -15,7 +15,8 @@
  *   5. counts are put through disclosure control (control.c);
  *   6. the consultation (or disclosure) is appended to the audit log and
  *      committed before any cell can be read;
- *   7. the table is marked OFFICIAL-SENSITIVE and unsealed.
+ *   7. the rows and columns withheld (in control only) are dropped, and
+ *      the table is marked OFFICIAL-SENSITIVE and unsealed.
  * A table made as holding no disclosed data is unsealed as it is.  See
  * docs/disclosure.md ("The gate") for the contract and its tests.
  */
@@ -245,6 +246,7 @@ static haven_status release(haven_ctx *ctx, haven_table *t, const hv_scope *s, i
 		rc = audit(ctx, op, hv_table_object_of(t), kept, recipients);
 	if (!rc) {
 		hv_table_keep_rows(t, keep);
+		hv_table_drop_withheld_columns(t);
 		hv_table_unseal(t, marking);
 	}
 	free(keep);

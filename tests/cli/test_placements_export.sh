@@ -32,6 +32,16 @@
 #      request, drawn nowhere else; the flows between London and elsewhere
 #      are drawn again, paler, once each; West Yorkshire's police map, with
 #      flows from London, has no inset
+#  11  linked tables: DfE's capacity as at a day (case 9's), net movement and
+#      locations over the year (case 9's), each set against DfE's matrix
+#      between LAs of the same window: no suppressed cell of either comes back from a published one
+#      of the other (an LA's children placed are its row total, those in its
+#      own homes its diagonal flow, those placed in by others its column
+#      total less its diagonal, those placed out its row total less its
+#      diagonal, its locations' total its row total), and no count from 1 to
+#      5 is published.  Controlled apart (before the tables were linked),
+#      the same releases gave back 221 cells as at the day and 255 over the
+#      year.
 set -euo pipefail
 : "${HAVEN_BIN:?run through ctest}" "${HAVEN_NATIONAL:?run through ctest}"
 H=$HAVEN_BIN
@@ -292,4 +302,92 @@ for svg_path, gj, want in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3]):
 PY
 	fail "10: the London inset"
 ok "10 the London inset: the flows between two London boroughs drawn in it and only there; none for West Yorkshire"
+# ---- 11: the matrix's linked tables ------------------------------------------------
+# as at the day of case 9's capacity, and over the year: the matrix of the
+# same window beside DfE's capacity (case 9's), net movement and locations
+HAVEN_USER=dee "$H" -q placements flows "$S" --as-at 2025-03-31 --csv >"$T/m_day.csv"
+HAVEN_USER=dee "$H" -q placements flows "$S" "${W[@]}" --csv >"$T/m_year.csv"
+HAVEN_USER=dee "$H" -q placements flows "$S" --net "${W[@]}" --csv >"$T/n_year.csv"
+for w in day year; do
+	if [ $w = day ]; then set -- "$T/m_day.csv" "$T/none" "$T/loc_none" "$T/cap_cli_dee.csv"; else
+		set -- "$T/m_year.csv" "$T/n_year.csv" "$T/loc_cli_dee.csv" "$T/none"
+	fi
+	py "$@" <<'PY' || fail "11 ($w): the linked tables give a suppressed cell back"
+import csv, sys
+E = "E92000001"
+def rows(p):
+    try:
+        return list(csv.DictReader(open(p)))
+    except FileNotFoundError:
+        return []
+m, net, loc, cap = (rows(p) for p in sys.argv[1:5])
+def val(v):
+    return None if v == "c" else int(v)
+R, C, D = {}, {}, {}
+for r in m:
+    a, b, v = r["placing_code"], r["host_code"], val(r["placements"])
+    if a == E and b not in (E, "unknown"):
+        C[b] = v
+    elif b == E and a != E:
+        R[a] = v
+    elif a == b:
+        D[a] = v
+cells = 0  # suppressed cells set against the matrix
+leaks = []
+def check(what, suppressed, *published):
+    # a suppressed cell that published values of the other table give back
+    global cells
+    cells += 1
+    if all(p is not None for p in published):
+        leaks.append(what)
+for r in cap:
+    if r["geographic_level"] != "la":
+        continue
+    a = r["area_code"]
+    own, pin, placed = val(r["placed_own_area"]), val(r["children_placed_in"]), val(r["children_placed"])
+    d, c, rt = D.get(a, 0), C.get(a, 0), R.get(a, 0)
+    if d is None:
+        check(f"capacity {a}: own {own} gives the diagonal", d, own)
+        check(f"capacity {a}: column total {c} less placed in {pin} gives the diagonal", d, c, pin)
+    if own is None:
+        check(f"matrix {a}: the diagonal {d} gives placed_own_area", own, d)
+    if pin is None:
+        check(f"matrix {a}: column {c} less diagonal {d} gives children_placed_in", pin, c, d)
+    if rt is None:
+        check(f"capacity {a}: children placed {placed} gives the row total", rt, placed)
+    if placed is None:
+        check(f"matrix {a}: the row total {rt} gives children_placed", placed, rt)
+    for k in ("placed_own_area", "children_placed_in", "children_placed", "placed_elsewhere"):
+        assert val(r[k]) is None or not 1 <= val(r[k]) <= 5, f"capacity {a}: {k} {r[k]} published"
+for r in net:
+    a = r["area_code"]
+    own, pin, out = val(r["placed_own"]), val(r["placed_in"]), val(r["placed_out"])
+    d, c, rt = D.get(a, 0), C.get(a, 0), R.get(a, 0)
+    if d is None:
+        check(f"net {a}: own {own} gives the diagonal", d, own)
+        check(f"net {a}: column {c} less placed in {pin} gives the diagonal", d, c, pin)
+        check(f"net {a}: row {rt} less placed out {out} gives the diagonal", d, rt, out)
+    if own is None:
+        check(f"matrix {a}: the diagonal gives placed_own", own, d)
+    if pin is None:
+        check(f"matrix {a}: column less diagonal gives placed_in", pin, c, d)
+    if out is None:
+        check(f"matrix {a}: row less diagonal gives placed_out", out, rt, d)
+    for k in ("placed_own", "placed_in", "placed_out"):
+        assert val(r[k]) is None or not 1 <= val(r[k]) <= 5, f"net {a}: {k} {r[k]} published"
+for r in loc:
+    if r["geographic_level"] != "la":
+        continue
+    a, tot = r["area_code"], val(r["total"])
+    rt = R.get(a, 0)
+    if rt is None:
+        check(f"locations {a}: total {tot} gives the row total", rt, tot)
+    if tot is None:
+        check(f"matrix {a}: the row total {rt} gives the locations' total", tot, rt)
+assert not leaks, f"{len(leaks)} cells given back, such as: " + "; ".join(leaks[:5])
+assert cells > 20, f"only {cells} suppressed cells set against the matrix: the case tests nothing"
+print(f"{sys.argv[1]}: {cells} suppressed cells set against the other tables, none given back")
+PY
+done
+ok "11 linked tables: capacity, net movement and locations give no suppressed cell of the matrix back, nor it one of theirs"
 echo "all ok"
