@@ -96,8 +96,9 @@ typedef struct ctl {
 	size_t nrel;
 	member *mem;
 	size_t nmem;
-	size_t *adj_at, *adj; /* the relations of cell i: adj[adj_at[i] .. adj_at[i + 1]) */
-	size_t *queue;        /* suppressed cells, in the order they are audited */
+	size_t *adj_at, *adj;  /* the relations of cell i: adj[adj_at[i] .. adj_at[i + 1]) */
+	signed char *adj_coef; /* its coef in each */
+	size_t *queue;         /* suppressed cells, in the order they are audited */
 	size_t nqueue;
 	/* what reach() found: cells and relations, nearest first, marked seen */
 	size_t *rc_cell, *rc_rel, nrc_cell, nrc_rel;
@@ -112,7 +113,8 @@ typedef struct ctl {
 	size_t lp_gen;
 	int lp_obj;
 	int lp_swept;               /* sweep() has run on it */
-	const unsigned char *probe; /* pin(): the cells sweep() pushes (else the suppressed ones) */
+	const unsigned char *probe; /* pin(): the cells sweep() and cycles() push (else the suppressed ones) */
+	const unsigned char *was;   /* pin(): each cell's state before it made the cells not fixed unknown */
 	long its, ranges;           /* the simplex iterations of range()'s LPs, and their number */
 	int *lp_row;                /* the LP's row of each relation of its component */
 	size_t primary, secondary, rounded;
@@ -655,7 +657,8 @@ static haven_status index_relations(ctl *x)
 	size_t cells = x->n * (size_t)x->ncnt;
 	x->adj_at = calloc(cells + 1, sizeof *x->adj_at);
 	x->adj = malloc((x->nmem ? x->nmem : 1) * sizeof *x->adj);
-	if (!x->adj_at || !x->adj)
+	x->adj_coef = malloc(x->nmem ? x->nmem : 1);
+	if (!x->adj_at || !x->adj || !x->adj_coef)
 		return nomem(x->ctx);
 	for (size_t m = 0; m < x->nmem; m++)
 		x->adj_at[x->mem[m].cell + 1]++;
@@ -666,8 +669,10 @@ static haven_status index_relations(ctl *x)
 		return nomem(x->ctx);
 	memcpy(fill, x->adj_at, cells * sizeof *fill);
 	for (size_t r = 0; r < x->nrel; r++)
-		for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++)
+		for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n; m++) {
+			x->adj_coef[fill[x->mem[m].cell]] = (signed char)x->mem[m].coef;
 			x->adj[fill[x->mem[m].cell]++] = r;
+		}
 	free(fill);
 	x->rc_cell = malloc((cells ? cells : 1) * sizeof *x->rc_cell);
 	x->rc_rel = malloc((x->nrel ? x->nrel : 1) * sizeof *x->rc_rel);
@@ -1047,6 +1052,220 @@ static haven_status first_wide(ctl *x, size_t s)
 	return rc;
 }
 
+/* ---- 3: witnesses without an LP: cycles ------------------------------------------- */
+
+/* Whether cell c is one a table the audience cannot tell from the true
+ * one may change: suppressed (at least 1), rounded (its interval), or in
+ * pin() a number made unknown (at least 0). */
+static int movable_value(const ctl *x, size_t c)
+{
+	unsigned char st = x->c[c].state;
+	return st == SUPPRESSED || st == ROUNDED || (st == UNKNOWN && x->was && x->was[c] != UNKNOWN);
+}
+
+/* How far cell c may move from its true value, up (dir +1) or down. */
+static double room(const ccell *c, int dir)
+{
+	if (dir > 0)
+		return c->state == ROUNDED ? c->hi - c->v : HUGE_VAL;
+	return c->v - (c->state == SUPPRESSED ? 1 : c->state == ROUNDED ? c->lo : 0);
+}
+
+typedef struct pair_cell {
+	size_t a, b, cell; /* two relations of cell, a < b */
+} pair_cell;
+
+static int cmp_pair(const void *p, const void *q)
+{
+	const pair_cell *x = p, *y = q;
+	if (x->a != y->a)
+		return (x->a > y->a) - (x->a < y->a);
+	if (x->b != y->b)
+		return (x->b > y->b) - (x->b < y->b);
+	return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+/* The coef of cell c in relation r (0: not a member). */
+static int coef_in(const ctl *x, size_t c, size_t r)
+{
+	for (size_t a = x->adj_at[c]; a < x->adj_at[c + 1]; a++)
+		if (x->adj[a] == r)
+			return x->adj_coef[a];
+	return 0;
+}
+
+/* Whether moving the cells cyc[0..4) by d[0..4) each (times one step)
+ * keeps every relation of theirs: the sum of coef times move over each
+ * relation's members is 0. */
+static int balanced(const ctl *x, const size_t cyc[4], const int d[4])
+{
+	for (int i = 0; i < 4; i++)
+		for (size_t a = x->adj_at[cyc[i]]; a < x->adj_at[cyc[i] + 1]; a++) {
+			size_t r = x->adj[a];
+			int net = 0;
+			for (int j = 0; j < 4; j++)
+				net += coef_in(x, cyc[j], r) * d[j];
+			if (net)
+				return 0;
+		}
+	return 1;
+}
+
+#define CYCLE_TRIES 256 /* pairs (y, z) looked at for one cell */
+
+/* The pairs of relations of the cells that can move, sorted (cmp_pair),
+ * to find the cell two relations share.  Sets *np. */
+static pair_cell *pair_index(const ctl *x, size_t *np)
+{
+	size_t cells = x->n * (size_t)x->ncnt, n = 0;
+	for (size_t c = 0; c < cells; c++)
+		if (movable_value(x, c)) {
+			size_t k = x->adj_at[c + 1] - x->adj_at[c];
+			n += k * (k - 1) / 2;
+		}
+	pair_cell *pc = malloc((n ? n : 1) * sizeof *pc);
+	*np = 0;
+	if (!pc)
+		return NULL;
+	for (size_t c = 0; c < cells; c++)
+		if (movable_value(x, c))
+			for (size_t a = x->adj_at[c]; a < x->adj_at[c + 1]; a++)
+				for (size_t b = a + 1; b < x->adj_at[c + 1]; b++)
+					pc[(*np)++] = x->adj[a] < x->adj[b] ? (pair_cell){x->adj[a], x->adj[b], c}
+					                                    : (pair_cell){x->adj[b], x->adj[a], c};
+	qsort(pc, *np, sizeof *pc, cmp_pair);
+	return pc;
+}
+
+/* The cycles' state for cell s: the pair index, which cells a cycle of s
+ * uses (mark[c] == s + 1), how far the cycles so far move s each way. */
+typedef struct cyc_state {
+	const pair_cell *pc;
+	size_t np, s, *mark;
+	double up, down;
+} cyc_state;
+
+/* Close the cycle of s, y (moved dy for s's +1) and z (dz) with a cell w
+ * sharing relation r3 (y's adjacency entry a3) with y and r4 with z: when
+ * one balances every relation and can move, take it (the true table moved
+ * by it and the cycles before, each way, witnessed) and return 1. */
+static int close_cycle(ctl *x, cyc_state *st, size_t y, int dy, size_t a3, size_t z, int dz, size_t r4)
+{
+	size_t r3 = x->adj[a3], s = st->s;
+	pair_cell key = {r3 < r4 ? r3 : r4, r3 < r4 ? r4 : r3, 0};
+	size_t lo = 0, hi = st->np;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_pair(&st->pc[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < st->np && st->pc[lo].a == key.a && st->pc[lo].b == key.b; lo++) {
+		size_t w = st->pc[lo].cell;
+		if (w == s || w == y || w == z || st->mark[w] == s + 1)
+			continue;
+		size_t cyc[4] = {s, y, z, w};
+		int d[4] = {1, dy, dz, -x->adj_coef[a3] * coef_in(x, w, r3) * dy};
+		if (!balanced(x, cyc, d))
+			continue;
+		double tu = HUGE_VAL, td = HUGE_VAL; /* how far it moves, s up and s down */
+		for (int i = 0; i < 4; i++) {
+			double ru = room(&x->c[cyc[i]], d[i]) - (i ? 0 : st->up);
+			double rd = room(&x->c[cyc[i]], -d[i]) - (i ? 0 : st->down);
+			tu = ru < tu ? ru : tu;
+			td = rd < td ? rd : td;
+		}
+		tu = tu > 0 ? floor(tu) : 0;
+		td = td > 0 ? floor(td) : 0;
+		if (tu + td < 1)
+			continue;
+		st->up += tu;
+		st->down += td;
+		for (int i = 1; i < 4; i++) {
+			ccell *ci = &x->c[cyc[i]];
+			ci->whi = fmax(ci->whi, ci->v + (d[i] > 0 ? tu : td));
+			ci->wlo = fmin(ci->wlo, ci->v - (d[i] > 0 ? td : tu));
+			st->mark[cyc[i]] = s + 1;
+		}
+		x->c[s].whi = fmax(x->c[s].whi, x->c[s].v + st->up);
+		x->c[s].wlo = fmin(x->c[s].wlo, x->c[s].v - st->down);
+		return 1;
+	}
+	return 0;
+}
+
+/* Witness cell s by cycles (cycles()). */
+static void cycles_of(ctl *x, cyc_state *st)
+{
+	size_t s = st->s;
+	int tries = 0;
+	st->mark[s] = s + 1;
+	st->up = st->down = 0;
+	for (size_t a1 = x->adj_at[s]; a1 < x->adj_at[s + 1]; a1++)
+		for (size_t a2 = x->adj_at[s]; a2 < x->adj_at[s + 1]; a2++) {
+			const relation *r1 = &x->rel[x->adj[a1]], *r2 = &x->rel[x->adj[a2]];
+			if (a1 == a2)
+				continue;
+			for (size_t m1 = r1->first; m1 < r1->first + r1->n; m1++) {
+				size_t y = x->mem[m1].cell;
+				if (y == s || st->mark[y] == s + 1 || !movable_value(x, y))
+					continue;
+				int dy = -x->adj_coef[a1] * x->mem[m1].coef, used = 0; /* dy keeps r1 */
+				for (size_t m2 = r2->first; m2 < r2->first + r2->n && !used; m2++) {
+					size_t z = x->mem[m2].cell;
+					if (z == s || z == y || st->mark[z] == s + 1 || !movable_value(x, z))
+						continue;
+					if (witnessed(x, s) || ++tries > CYCLE_TRIES)
+						return;
+					int dz = -x->adj_coef[a2] * x->mem[m2].coef; /* keeps r2 */
+					for (size_t a3 = x->adj_at[y]; a3 < x->adj_at[y + 1] && !used; a3++)
+						for (size_t a4 = x->adj_at[z]; a4 < x->adj_at[z + 1] && !used; a4++)
+							if (x->adj[a3] != x->adj[a1] && x->adj[a4] != x->adj[a2] &&
+							    x->adj[a3] != x->adj[a4])
+								used = close_cycle(x, st, y, dy, a3, z, dz, x->adj[a4]);
+				}
+			}
+		}
+}
+
+/* Witness suppressed cells without an LP where the table's relations make
+ * cycles: cell s, a cell y sharing a relation with it, a cell z sharing
+ * another, and a cell w sharing a relation with each of y and z (in a
+ * matrix with both margins: (i, j), (i, k), (l, j), (l, k)).  Moving s by
+ * t, y and z the other way and w with s keeps every relation (balanced():
+ * checked over every relation of the four, so any table shape is safe),
+ * and the true table so moved, within each cell's bounds, is a table the
+ * audience cannot tell from it: a witness.  Cycles through s that share
+ * no other cell (each y, z and w in one) add up, both ways, until s is
+ * witnessed as wide as its margin; a cell left narrower goes to the LP as
+ * before.  On the matrices of placements most cells are witnessed so, and
+ * the LP's sweep has little left to do.  In pin() (x->probe), the cells
+ * probed, the others not fixed unknown. */
+static haven_status cycles(ctl *x)
+{
+	size_t cells = x->n * (size_t)x->ncnt;
+	cyc_state st = {0};
+	pair_cell *pc = pair_index(x, &st.np);
+	st.pc = pc;
+	st.mark = calloc(cells ? cells : 1, sizeof *st.mark);
+	if (!pc || !st.mark) {
+		free(pc);
+		free(st.mark);
+		return nomem(x->ctx);
+	}
+	for (size_t q = 0; q < (x->probe ? cells : x->nqueue); q++) {
+		st.s = x->probe ? q : x->queue[q];
+		const ccell *cs = &x->c[st.s];
+		if (!(x->probe ? x->probe[st.s] : cs->state == SUPPRESSED && !cs->pinned) || witnessed(x, st.s))
+			continue;
+		cycles_of(x, &st);
+	}
+	free(pc);
+	free(st.mark);
+	return HAVEN_OK;
+}
+
 /* Audit every suppressed cell, those added on the way included.  A cell in
  * no relation is unbounded but for its own floor: protected. */
 static haven_status audit(ctl *x)
@@ -1054,6 +1273,7 @@ static haven_status audit(ctl *x)
 	haven_status rc = HAVEN_OK;
 	for (size_t i = 0; i < x->n * (size_t)x->ncnt; i++)
 		x->c[i].wlo = x->c[i].whi = x->c[i].v;
+	rc = cycles(x);
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
 		size_t s = x->queue[q], c;
 		double lo, hi;
@@ -1221,6 +1441,7 @@ static void ctl_free(ctl *x)
 	free(x->mem);
 	free(x->adj_at);
 	free(x->adj);
+	free(x->adj_coef);
 	free(x->queue);
 }
 
@@ -1270,9 +1491,31 @@ static haven_status pin(ctl *x)
 			x->c[c].state = UNKNOWN;
 		x->c[c].wlo = x->c[c].whi = x->c[c].v;
 	}
+	/* the cells the fixed ones determine exactly, without an LP: an equality
+	 * whose every member but one is published, or so determined */
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t r = 0; r < x->nrel; r++) {
+			size_t only = SIZE_MAX, open = 0;
+			for (size_t m = x->rel[r].first; m < x->rel[r].first + x->rel[r].n && open < 2; m++) {
+				const ccell *cm = &x->c[x->mem[m].cell];
+				if (cm->state != SHOWN && !cm->pinned) {
+					open++;
+					only = x->mem[m].cell;
+				}
+			}
+			if (!x->rel[r].ge && open == 1 && probe[only]) {
+				x->c[only].pinned = 1;
+				x->c[only].movable = 0;
+				probe[only] = 0;
+				changed = 1;
+			}
+		}
+	}
 	x->lp_gen = SIZE_MAX; /* no LP kept is of these states */
-	x->probe = probe;     /* sweep() witnesses most of them wide at once */
-	haven_status rc = HAVEN_OK;
+	x->probe = probe;     /* cycles() and sweep() witness most of them wide at once */
+	x->was = was;
+	haven_status rc = cycles(x);
 	for (size_t c = 0; !rc && c < cells; c++) {
 		if (!probe[c] || witnessed(x, c))
 			continue;
@@ -1286,6 +1529,7 @@ static haven_status pin(ctl *x)
 		}
 	}
 	x->probe = NULL;
+	x->was = NULL;
 	for (size_t c = 0; c < cells; c++)
 		x->c[c].state = was[c];
 	drop_lp(x);
