@@ -1266,14 +1266,40 @@ static haven_status cycles(ctl *x)
 	return HAVEN_OK;
 }
 
-/* Audit every suppressed cell, those added on the way included.  A cell in
- * no relation is unbounded but for its own floor: protected. */
-static haven_status audit(ctl *x)
+/* Every cell's witnessed range the true table's alone, then what cycles
+ * witness. */
+static haven_status witness_cycles(ctl *x)
 {
-	haven_status rc = HAVEN_OK;
 	for (size_t i = 0; i < x->n * (size_t)x->ncnt; i++)
 		x->c[i].wlo = x->c[i].whi = x->c[i].v;
-	rc = cycles(x);
+	return cycles(x);
+}
+
+/* Whether cycles witness all but a tenth of the suppressed cells of the
+ * rows controlled first (x; control() without the audit): then their own
+ * audit is unlikely to suppress more, and is left to the whole table's
+ * (first_wide()); else it runs first, where the whole table's would find
+ * a cell too narrow alone and be done twice.  Speed only: the release is
+ * the same either way.  On the bench's million placements cycles leave 2
+ * to 5 in a hundred; on the national fixture's matrices, sparser, 30 to
+ * 97. */
+static haven_status nearly_wide(ctl *x, int *wide)
+{
+	haven_status rc = witness_cycles(x);
+	size_t open = 0;
+	for (size_t q = 0; q < x->nqueue; q++) {
+		size_t c = x->queue[q];
+		open += !witnessed(x, c) && x->adj_at[c] != x->adj_at[c + 1];
+	}
+	*wide = !rc && open * 10 <= x->nqueue;
+	return rc;
+}
+
+/* Audit every suppressed cell, those added on the way included.  A cell in
+ * no relation is unbounded but for its own floor: protected. */
+static haven_status audit(ctl *x, int cycled)
+{
+	haven_status rc = cycled ? HAVEN_OK : witness_cycles(x);
 	for (size_t q = 0; !rc && q < x->nqueue; q++) {
 		size_t s = x->queue[q], c;
 		double lo, hi;
@@ -1572,7 +1598,7 @@ static haven_status control(ctl *x, const unsigned char *keep, ctl *first, int a
 	if (!rc) {
 		complete(x);
 		x->unaudited = first && !first->audited ? first : NULL;
-		if (audit_now && !(rc = audit(x)))
+		if (audit_now && !(rc = audit(x, 0)))
 			x->audited = !x->redo;
 	}
 	return rc;
@@ -1606,6 +1632,9 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 		for (size_t r = 0; r < rows; r++)
 			k1[r] = keep[r] && hv_table_row_first(t, r);
 		rc = control(&first, k1, NULL, 0);
+		int wide;
+		if (!rc && !(rc = nearly_wide(&first, &wide)) && !wide && !(rc = audit(&first, 1)))
+			first.audited = 1;
 		free(k1);
 	}
 	if (!rc)
@@ -1614,7 +1643,7 @@ haven_status hv_control_apply(haven_ctx *ctx, haven_table *t, const unsigned cha
 		ctl_free(&x);
 		x = (ctl){.ctx = ctx, .t = t};
 		drop_lp(&first);
-		if (!(rc = audit(&first))) {
+		if (!(rc = audit(&first, 0))) {
 			first.audited = 1;
 			rc = control(&x, keep, &first, 1);
 		}

@@ -7,8 +7,9 @@
  * that its peak memory is its own), then every measure made and released
  * through the gate as the admin and as DfE (under disclosure control): the
  * location of placements by England, region and LA, as at a date and over
- * all, the flow matrix by LA and by region (and its top 50), net movement
- * and capacity; then the export of the flows as lines (haven_export
+ * all, the flow matrix by LA and by region (and its top 50; DfE's also as
+ * at a date), net movement and capacity (DfE's held with the matrix they
+ * can be set against); then the export of the flows as lines (haven_export
  * --measures flows: the matrix with both margins, released, written by
  * GDAL), whole and the top 50, as the admin and DfE.  Wall and CPU seconds
  * of each, their total, the peak memory.  Not run by ctest.
@@ -190,6 +191,8 @@ int main(int argc, char **argv)
 	    {"DfE: locations by LA, all", haven_placements_locations, {.by = "la"}, 1},
 	    {"DfE: flows, LA to LA, all", haven_placements_flows, {.by = "la"}, 1},
 	    {"DfE: flows, region to region, all", haven_placements_flows, {.by = "region"}, 1},
+	    {"DfE: flows, LA to LA, as at 2024-03-31", haven_placements_flows, {.by = "la", .as_at = "2024-03-31"}, 1},
+	    {"DfE: net movement per LA, all", haven_placements_net, {0}, 1},
 	    {"DfE: capacity per LA, as at 2024-03-31", haven_placements_capacity, {.as_at = "2024-03-31"}, 1},
 	};
 	double total = 0, total_cpu = 0;

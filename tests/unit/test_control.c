@@ -984,7 +984,11 @@ static void test_linked_tables(void **state)
 	(void)state;
 	static linked k;
 	int leaks = 0;
-	static const unsigned seeds[] = {3, 7, 11};
+	/* 3, 7, 11: a quarter of the flows small, the LAs' rows audited first; 99: most flows small
+	 * (cycles witness nearly all the LAs' cells, so their audit is left to the whole table's)
+	 * and one LA's row with only a 1 and a 2 small, which its release alone must protect: the
+	 * whole table finds it too narrow, and the LAs' rows are audited alone after all */
+	static const unsigned seeds[] = {3, 7, 11, 99};
 	for (size_t sd = 0; sd < sizeof seeds / sizeof *seeds; sd++) {
 		unsigned x = seeds[sd];
 		memset(&k, 0, sizeof k);
@@ -993,6 +997,13 @@ static void test_linked_tables(void **state)
 				x = x * 1103515245u + 12345u;
 				unsigned u = (x >> 16) % 100;
 				int64_t v = u < 15 ? 0 : u < 40 ? 1 + (int64_t)(u % 5) : 6 + (int64_t)(u % 50);
+				if (seeds[sd] == 99)
+					v = p == 0   ? (h == 0   ? 1
+					                : h == 1 ? 2
+					                         : 20)
+					    : u < 5  ? 0
+					    : u < 70 ? 1 + (int64_t)(u % 5)
+					             : 6 + (int64_t)(u % 50);
 				k.v[0][p][h] = v;
 				k.v[0][p][LN] += v;
 				k.v[0][LN][h] += v;
