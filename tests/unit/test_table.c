@@ -8,6 +8,7 @@
 #include "core/context.h"
 #include "core/source.h"
 #include "core/table.h"
+#include "core/table_seal.h"
 #include "testutil.h"
 
 /* One cell of a one-column table. */
@@ -287,6 +288,61 @@ static void test_text_width_capped(void **state)
 	haven_ctx_free(ctx);
 }
 
+/* Withheld columns dropped, table-driven: each case withholds some of five
+ * columns of three rows; what is left is the other columns, in order, with
+ * their cells and names, and the declared relations are gone with them. */
+static void test_withheld_columns(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned withheld; /* bit c: column c */
+		const char *left;  /* the names left, in order */
+	} cases[] = {
+	    {0x00, "a b c d e"}, {0x01, "b c d e"}, {0x10, "a b c d"}, {0x0a, "a c e"}, {0x1f, ""}, {0x15, "b d"},
+	};
+	static const char *const names[] = {"a", "b", "c", "d", "e"};
+	haven_ctx *ctx;
+	assert_int_equal(haven_ctx_new(&ctx), HAVEN_OK);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		haven_table *t;
+		tu_ok(ctx, hv_table_new(ctx, "w", HV_TABLE_PUBLIC, 5, names, &t));
+		for (int r = 0; r < 3; r++) {
+			tu_ok(ctx, hv_table_add_row(ctx, t));
+			for (int c = 0; c < 5; c++)
+				if (c % 2)
+					tu_ok(ctx, hv_table_set_int(ctx, t, c, 10 * r + c));
+				else
+					tu_ok(ctx, hv_table_set_text(ctx, t, c, names[c]));
+		}
+		const hv_term rel[] = {{0, 1, 1}, {1, 3, -1}};
+		tu_ok(ctx, hv_table_relation(ctx, t, rel, 2));
+		const hv_term *terms;
+		assert_int_equal(hv_table_relations(t, &terms), 1);
+		assert_int_equal(hv_table_relation(ctx, t, (const hv_term[]){{3, 0, 1}}, 1), HAVEN_ERR_USAGE);
+		assert_int_equal(hv_table_relation(ctx, t, (const hv_term[]){{0, 0, 2}}, 1), HAVEN_ERR_USAGE);
+		for (int c = 0; c < 5; c++)
+			if (cases[k].withheld >> c & 1)
+				hv_table_withhold_column(t, c);
+		hv_table_drop_withheld_columns(t);
+		char got[64] = "";
+		for (int c = 0; c < haven_table_ncols(t); c++) {
+			const char *n = haven_table_colname(t, c);
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", c ? " " : "", n);
+			int orig = n[0] - 'a';
+			for (size_t r = 0; r < 3; r++)
+				if (orig % 2)
+					assert_int_equal(hv_table_cell_int(t, r, c), 10 * (int)r + orig);
+				else
+					assert_string_equal(hv_table_cell_text(t, r, c), n);
+		}
+		assert_string_equal(got, cases[k].left);
+		assert_int_equal(hv_table_relations(t, &terms), cases[k].withheld ? 0 : 1);
+		haven_table_free(t);
+	}
+	haven_ctx_free(ctx);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(test_csv_neutralises_formulas), cmocka_unit_test(test_csv_round_trip),
         cmocka_unit_test(test_csv_value), cmocka_unit_test(test_text_escape),
-        cmocka_unit_test(test_text_listing_escapes), cmocka_unit_test(test_text_width_capped))
+        cmocka_unit_test(test_text_listing_escapes), cmocka_unit_test(test_text_width_capped),
+        cmocka_unit_test(test_withheld_columns))
