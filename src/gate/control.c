@@ -1515,7 +1515,6 @@ static haven_status pin(ctl *x)
 		           (x->c[c].movable || was[c] == SUPPRESSED); /* else pinned or not, it is published */
 		if (!x->c[c].fixed && x->c[c].state != UNKNOWN)
 			x->c[c].state = UNKNOWN;
-		x->c[c].wlo = x->c[c].whi = x->c[c].v;
 	}
 	/* the cells the fixed ones determine exactly, without an LP: an equality
 	 * whose every member but one is published, or so determined */
@@ -1541,7 +1540,7 @@ static haven_status pin(ctl *x)
 	x->lp_gen = SIZE_MAX; /* no LP kept is of these states */
 	x->probe = probe;     /* cycles() and sweep() witness most of them wide at once */
 	x->was = was;
-	haven_status rc = cycles(x);
+	haven_status rc = witness_cycles(x);
 	for (size_t c = 0; !rc && c < cells; c++) {
 		if (!probe[c] || witnessed(x, c))
 			continue;
