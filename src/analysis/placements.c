@@ -1028,6 +1028,7 @@ static void unlink_matrix(mout *o)
 	free(o->rrow);
 	free(o->drow);
 	free(o->crow);
+	o->rrow = o->drow = o->crow = NULL;
 }
 
 /* The LAs' matrix of flows held in t (with_matrix(): its columns from
@@ -1036,7 +1037,7 @@ static void unlink_matrix(mout *o)
  * flow, say, and controlled apart the two could be set against each other.
  * The matrix's rows are withheld and controlled first, exactly as the
  * matrix is released alone; o gets the rows of each LA's row total,
- * diagonal and column total for t's relations (link()); unlink_matrix()
+ * diagonal and column total for t's relations (relate()); unlink_matrix()
  * frees them. */
 static haven_status matrix_link(haven_ctx *ctx, haven_table *t, const hv_placements *ps, int nown, const int *map,
                                 mout *o)
