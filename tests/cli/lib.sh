@@ -132,3 +132,14 @@ west_yorkshire_users() {
   "$HAVEN_BIN" -q user add "$1" --name dev --authority E23000035 --role analyst --default-purpose safeguarding
   "$HAVEN_BIN" -q user add "$1" --name pat --authority PRB01 --role analyst --default-purpose offender-management
 }
+
+# The placements' table as schemas 10 to 13 made it (its origin method's
+# CHECK an IN list; schema 14 made it again with comparisons): the SQL that
+# takes a store back to schema 13 (test_store.sh, test_placements.sh 2.2).
+PLACEMENT_V13="CREATE TABLE placement( id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES placement_load(id),
+  source_row INTEGER NOT NULL, child INTEGER NOT NULL REFERENCES placement_child(id),
+  placing_la TEXT NOT NULL, urn TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER,
+  origin_district TEXT, origin_x REAL NOT NULL, origin_y REAL NOT NULL,
+  origin_method TEXT NOT NULL CHECK(origin_method IN ('district','la_weighted','la_surface')),
+  CHECK(end_day IS NULL OR end_day >= start_day),
+  CHECK((origin_method = 'district') = (origin_district IS NOT NULL)), UNIQUE(child, urn, start_day));"

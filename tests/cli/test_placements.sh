@@ -7,7 +7,8 @@
 #   1  the import: counts, pseudonyms (one key with missing episodes), origins
 #      (a district's centre is the mean of its postcodes; an LA's point on
 #      surface is SpatiaLite's), the audit entry
-#   2  re-importing the file is a no-op: the store unchanged (digest)
+#   2  re-importing the file is a no-op: the store unchanged (digest); a store
+#      of schema 13 holding the placements migrates to 14 losslessly
 #   3  every bad row names FILE: row N and leaves the store unchanged: unknown
 #      home, end before start, unknown LA, a date in the future, a bad
 #      district, a district with no postcodes, the same placement twice,
@@ -91,6 +92,22 @@ expect_exit 0 import "$F/placements.csv" --key "$K"
 expect_out "no placement changed (9 rows, 9 unchanged); nothing written"
 [ "$(dump "$S")" = "$before" ] || fail "2.1 a re-import changed the store"
 ok "2.1 re-import is a no-op, the store unchanged"
+# A store of schema 13 (the origin method's CHECK an IN list) holding these
+# placements migrates to 14 losslessly: the same rows, ids and all, and the
+# table as a new store makes it.
+cp "$S" "$T/v13.db"
+rows() { sqlite3 "$1" "SELECT * FROM placement ORDER BY id"; }
+table() { sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE tbl_name = 'placement' ORDER BY name"; }
+sqlite3 "$T/v13.db" "ALTER TABLE placement RENAME TO p14;
+ $PLACEMENT_V13
+ INSERT INTO placement SELECT * FROM p14; DROP TABLE p14; PRAGMA user_version = 13;"
+table "$T/v13.db" | grep -q "origin_method IN (" || fail "2.2 the store is not as schema 13 held it"
+expect_exit 0 "$H" audit verify "$T/v13.db" # opening it migrates it
+[ "$(sqlite3 "$T/v13.db" "PRAGMA user_version")" = "$(sqlite3 "$S" "PRAGMA user_version")" ] || fail "2.2 not migrated"
+[ "$(rows "$T/v13.db")" = "$(rows "$S")" ] && [ "$(grep -c . <<<"$(rows "$S")")" = 9 ] ||
+	fail "2.2 the placements differ after the migration"
+[ "$(table "$T/v13.db")" = "$(table "$S")" ] || fail "2.2 the table differs from a new store's"
+ok "2.2 a store of schema 13 migrates: the same 9 placements, the table a new store's"
 
 # ---- 3: bad rows ------------------------------------------------------------------
 HEADER=child_id,placing_la,urn,start,end,origin_district

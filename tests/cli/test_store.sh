@@ -36,12 +36,35 @@ haven_part() {
 	echo "-- user_version $(sqlite3 "$1" "PRAGMA user_version;")"
 }
 
-# Take a store back to schema 12, 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
-# what later migrations made (as test_govern's 10.9 does).  The LAs' centres (schema 13:
-# la_centre, la_centre_load).  Location (schema 12: crime,
+# Take a store back to schema 13, 12, 9, 8, 7, 6, 5, 4, 3, 2 or 1 as an older haven left it: without
+# what later migrations made (as test_govern's 10.9 does).  The reports', episodes' and placements'
+# tables with their CHECKs as schemas 9 and 10 wrote them (an IN list; schema 14: comparisons).
+# The LAs' centres (schema 13: la_centre, la_centre_load).  Location (schema 12: crime,
 # offenders), zones (11) and placements (10): their tables, R*Trees and SpatiaLite's records of
 # their geometry columns.
-to12="DROP TABLE la_centre; DROP TABLE la_centre_load;"
+to13="DROP TABLE missing_episode; DROP TABLE missing_report; DROP TABLE placement;
+     CREATE TABLE missing_report( id INTEGER PRIMARY KEY, source TEXT NOT NULL CHECK(source IN ('police','la')),
+      source_ref TEXT NOT NULL, load_id INTEGER NOT NULL, source_row INTEGER NOT NULL, superseded_by INTEGER,
+      superseded_at TEXT, child INTEGER NOT NULL REFERENCES missing_child(id), urn TEXT NOT NULL, placing_la TEXT,
+      missing_from INTEGER NOT NULL, returned_at INTEGER CHECK(returned_at IS NULL OR returned_at >= missing_from),
+      risk TEXT CHECK(risk IN ('none','low','medium','high')), cse INTEGER CHECK(cse IN (0,1)),
+      cce INTEGER CHECK(cce IN (0,1)), ri_offered INTEGER CHECK(ri_offered IN (0,1)),
+      ri_held INTEGER CHECK(ri_held IN (0,1)), ri_independent INTEGER CHECK(ri_independent IN (0,1)), ri_date TEXT,
+      last_seen_x REAL, last_seen_y REAL, found_x REAL, found_y REAL,
+      content BLOB NOT NULL CHECK(length(content) = 16),
+      CHECK((last_seen_x IS NULL) = (last_seen_y IS NULL) AND (found_x IS NULL) = (found_y IS NULL)));
+     CREATE TABLE missing_episode( id INTEGER PRIMARY KEY, child INTEGER NOT NULL REFERENCES missing_child(id),
+      urn TEXT NOT NULL, placing_la TEXT, host_la TEXT, missing_from INTEGER NOT NULL, returned_at INTEGER,
+      risk TEXT CHECK(risk IN ('none','low','medium','high')), cse INTEGER, cce INTEGER, ri_offered INTEGER,
+      ri_held INTEGER, ri_independent INTEGER, ri_date TEXT, police_report INTEGER, la_report INTEGER,
+      conflict TEXT, last_seen_x REAL, last_seen_y REAL, found_x REAL, found_y REAL,
+      CHECK(police_report IS NOT NULL OR la_report IS NOT NULL));
+     CREATE UNIQUE INDEX missing_report_current ON missing_report(source, source_ref) WHERE superseded_by IS NULL;
+     CREATE INDEX missing_report_child ON missing_report(child, urn, missing_from);
+     CREATE INDEX missing_episode_when ON missing_episode(missing_from);
+     CREATE INDEX missing_episode_group ON missing_episode(child, urn);
+     $PLACEMENT_V13"
+to12="$to13 DROP TABLE la_centre; DROP TABLE la_centre_load;"
 to9="$to12 DROP TABLE offender; DROP TABLE offender_load; DROP TABLE idx_crime_geom; DROP TABLE crime;
      DROP TABLE crime_load; DELETE FROM geometry_columns WHERE f_table_name = 'crime';
      DELETE FROM geometry_columns_auth WHERE f_table_name = 'crime';
@@ -115,7 +138,7 @@ check created "$T/new.db"
 before=$(sqlite3 "$T/new.db" .dump | sha256sum)
 expect_exit 0 "$H" audit verify "$T/new.db"
 [ "$before" = "$(sqlite3 "$T/new.db" .dump | sha256sum)" ] || fail "opening a current store changed it"
-for v in 12 9 8 7 6 5 4 3 2 1; do
+for v in 13 12 9 8 7 6 5 4 3 2 1; do
 	new_store "$T/v$v.db"
 	sql=to$v
 	sqlite3 "$T/v$v.db" "${!sql} PRAGMA user_version = $v;"
