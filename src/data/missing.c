@@ -2049,6 +2049,35 @@ static int store_group(const linker *k, const uint32_t *rank, size_t nrank, int6
 	return 1;
 }
 
+/* The rest of report r (id, child, home and start set) from the columns 4 on
+ * of store_rows' query, a police report's or not, held when each value fits an lrec as it is (see
+ * lset_hold), so that the linkage need not read the report again: 0, or
+ * -1 when out of memory. */
+static int held_column(lset *all, sqlite3_stmt *st, int police, lrec *r)
+{
+	r->police = police != 0;
+	r->has_end = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	r->end = r->has_end ? sqlite3_column_int64(st, 4) : 0;
+	const char *risk = (const char *)sqlite3_column_text(st, 6);
+	for (uint8_t i = 0; risk && i < 4; i++)
+		if (!strcmp(risk, risks[i]))
+			r->risk = (uint8_t)(i + 1);
+	for (int i = 0; i < 5; i++)
+		r->flag[i] = (int8_t)col_flag(st, 8 + i);
+	r->has_ls = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	r->has_f = sqlite3_column_type(st, 15) != SQLITE_NULL;
+	int a = lset_text(all, (const char *)sqlite3_column_text(st, 5), &r->placing),
+	    b = a ? a : lset_text(all, (const char *)sqlite3_column_text(st, 7), &r->rid);
+	if (a < 0 || b < 0)
+		return -1;
+	r->held = !a && !b && (!risk || r->risk) &&
+	          (!r->has_ls || (cents(sqlite3_column_double(st, 13), &r->ls[0]) &&
+	                          cents(sqlite3_column_double(st, 14), &r->ls[1]))) &&
+	          (!r->has_f ||
+	           (cents(sqlite3_column_double(st, 15), &r->f[0]) && cents(sqlite3_column_double(st, 16), &r->f[1])));
+	return 0;
+}
+
 /* The other source's current reports in the groups of mine[0..n) (sorted),
  * added to *all; the store's episodes in those groups into *old (sorted by
  * group and id). */
@@ -2057,10 +2086,12 @@ static haven_status store_rows(linker *k, const char *other, const uint32_t *ran
 {
 	haven_ctx *ctx = k->ctx;
 	sqlite3_stmt *st;
-	haven_status rc = hv_prepare(ctx,
-	                             "SELECT id, child, urn, missing_from FROM missing_report NOT INDEXED"
-	                             " WHERE source = ? AND superseded_by IS NULL",
-	                             &st);
+	haven_status rc =
+	    hv_prepare(ctx,
+	               "SELECT id, child, urn, missing_from, returned_at, placing_la, risk, ri_date, cse,"
+	               " cce, ri_offered, ri_held, ri_independent, last_seen_x, last_seen_y, found_x,"
+	               " found_y FROM missing_report NOT INDEXED WHERE source = ? AND superseded_by IS NULL",
+	               &st);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, other, -1, SQLITE_STATIC);
@@ -2072,6 +2103,10 @@ static haven_status store_rows(linker *k, const char *other, const uint32_t *ran
 		    !lset_has(all->r, nmine, r.rank, r.home))
 			continue;
 		r.child = (uint32_t)child; /* < nrank */
+		if (held_column(all, st, !strcmp(other, "police"), &r) < 0) {
+			rc = nomem(ctx);
+			break;
+		}
 		lrec *more = grow(all->r, &all->cap, all->n, sizeof *all->r);
 		if (!more)
 			rc = nomem(ctx);
@@ -2155,11 +2190,12 @@ static haven_status held_row(linker *k, const char (*texts)[12], const lrec *e, 
  * same ids, as reading each group back through the reports' index
  * (rebuild), but the groups found in memory - the import's reports and the
  * other source's current reports in the same groups, sorted by (pseudonym,
- * home, start, id) - and each report read by its id.  k's statements are
+ * home, start, id) - each held in memory (the import's as it wrote them,
+ * the other source's as store_rows read them in its one scan), or read by
+ * its id where a value does not fit an lrec.  k's statements are
  * prepared, k->reports reading one report by id. */
 static haven_status link_in_memory(linker *k, const char *other, lset *all)
 {
-	const char(*texts)[12] = (const char(*)[12])all->text;
 	haven_ctx *ctx = k->ctx;
 	uint32_t *rank = NULL;
 	size_t nrank = 0, nold = 0, cap = 0, ng = 0, n = all->n;
@@ -2184,7 +2220,8 @@ static haven_status link_in_memory(linker *k, const char *other, lset *all)
 		rc = store_rows(k, other, rank, nrank, all, n, &old, &nold);
 	if (!rc && all->n > n)
 		qsort(all->r, all->n, sizeof *all->r, lrec_cmp);
-	const lset view = {.r = all->r, .n = all->n}; /* all of them, held by all */
+	const char(*texts)[12] = (const char(*)[12])all->text; /* store_rows may have added to them */
+	const lset view = {.r = all->r, .n = all->n};          /* all of them, held by all */
 	size_t oi = 0;
 	for (size_t i = 0; !rc && i < view.n;) {
 		size_t j = i;
