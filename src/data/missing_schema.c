@@ -233,11 +233,11 @@ static haven_status migrate_v9(haven_ctx *ctx, const haven_owner *owner)
  * SQLite evaluates an IN list of more than two constants by first making a
  * table of them, and an INSERT makes it again for every row it writes: the
  * reports' and episodes' CHECK(risk IN ('none','low','medium','high')) cost
- * 2.4 s a million rows (tests/bench/bench_missing.c), more than the rest
- * of a report's row.  The same constraint as four comparisons costs a
- * tenth of that.  The tables are made again with the new CHECK and their
- * rows copied across (the same ids, every column as it was); nothing else
- * changes. */
+ * 2.2-2.4 s a million rows, more than the rest of a report's row
+ * (docs/benchmarks.md, "Schema 14").  The same constraint as four
+ * comparisons costs a fraction of that.  The tables are made again with
+ * the new CHECK and their rows copied across (the same ids, every column
+ * as it was); nothing else changes. */
 #define RISK_CHECK "CHECK(risk = 'none' OR risk = 'low' OR risk = 'medium' OR risk = 'high')"
 static const char schema_v14[] =
     "DROP INDEX missing_report_current; DROP INDEX missing_report_child;"
