@@ -677,6 +677,27 @@ static int cents(double x, int32_t *c)
 	return (double)*c / 100 == x;
 }
 
+/* The values of e an lrec holds in its own way: the risk grading as its
+ * place in risks[], the placing LA and interview date among m's texts, the
+ * points (last seen, found: x, y, x, y) in centimetres; e->held when each
+ * fits as it is, so that the linkage need not read the report again.  0,
+ * or -1 when out of memory. */
+static int lrec_values(lset *m, lrec *e, const char *risk, const char *placing, const char *rid, int has_ls, int has_f,
+                       const double pt[4])
+{
+	for (uint8_t i = 0; risk && i < 4; i++)
+		if (!strcmp(risk, risks[i]))
+			e->risk = (uint8_t)(i + 1);
+	e->has_ls = has_ls != 0;
+	e->has_f = has_f != 0;
+	int a = lset_text(m, placing, &e->placing), b = a ? a : lset_text(m, rid, &e->rid);
+	if (a < 0 || b < 0)
+		return -1;
+	e->held = !a && !b && (!risk || e->risk) && (!has_ls || (cents(pt[0], &e->ls[0]) && cents(pt[1], &e->ls[1]))) &&
+	          (!has_f || (cents(pt[2], &e->f[0]) && cents(pt[3], &e->f[1])));
+	return 0;
+}
+
 /* Hold report r, written as id of child, in m: 0, or -1 when out of
  * memory.  A report whose fields do not fit is held by its id alone. */
 static int lset_hold(lset *m, const mreport *r, int64_t id, int64_t child, int police)
@@ -696,21 +717,10 @@ static int lset_hold(lset *m, const mreport *r, int64_t id, int64_t child, int p
 	e->police = police != 0;
 	e->has_end = r->has_to != 0;
 	e->end = r->has_to ? r->to_s : 0;
-	e->has_ls = r->has_ls != 0;
-	e->has_f = r->has_f != 0;
 	for (int i = 0; i < 5; i++)
 		e->flag[i] = (int8_t)r->flag[i];
-	for (uint8_t i = 0; r->risk && i < 4; i++)
-		if (!strcmp(r->risk, risks[i]))
-			e->risk = (uint8_t)(i + 1);
-	int a = lset_text(m, r->placing, &e->placing),
-	    b = a ? a : lset_text(m, r->ri_date[0] ? r->ri_date : NULL, &e->rid);
-	if (a < 0 || b < 0)
-		return -1;
-	e->held = !a && !b && (!r->risk || e->risk) &&
-	          (!r->has_ls || (cents(r->ls_x, &e->ls[0]) && cents(r->ls_y, &e->ls[1]))) &&
-	          (!r->has_f || (cents(r->f_x, &e->f[0]) && cents(r->f_y, &e->f[1])));
-	return 0;
+	const double pt[4] = {r->ls_x, r->ls_y, r->f_x, r->f_y};
+	return lrec_values(m, e, r->risk, r->placing, r->ri_date[0] ? r->ri_date : NULL, r->has_ls, r->has_f, pt);
 }
 
 static void lset_free(lset *m)
@@ -2058,24 +2068,13 @@ static int held_column(lset *all, sqlite3_stmt *st, int police, lrec *r)
 	r->police = police != 0;
 	r->has_end = sqlite3_column_type(st, 4) != SQLITE_NULL;
 	r->end = r->has_end ? sqlite3_column_int64(st, 4) : 0;
-	const char *risk = (const char *)sqlite3_column_text(st, 6);
-	for (uint8_t i = 0; risk && i < 4; i++)
-		if (!strcmp(risk, risks[i]))
-			r->risk = (uint8_t)(i + 1);
 	for (int i = 0; i < 5; i++)
 		r->flag[i] = (int8_t)col_flag(st, 8 + i);
-	r->has_ls = sqlite3_column_type(st, 13) != SQLITE_NULL;
-	r->has_f = sqlite3_column_type(st, 15) != SQLITE_NULL;
-	int a = lset_text(all, (const char *)sqlite3_column_text(st, 5), &r->placing),
-	    b = a ? a : lset_text(all, (const char *)sqlite3_column_text(st, 7), &r->rid);
-	if (a < 0 || b < 0)
-		return -1;
-	r->held = !a && !b && (!risk || r->risk) &&
-	          (!r->has_ls || (cents(sqlite3_column_double(st, 13), &r->ls[0]) &&
-	                          cents(sqlite3_column_double(st, 14), &r->ls[1]))) &&
-	          (!r->has_f ||
-	           (cents(sqlite3_column_double(st, 15), &r->f[0]) && cents(sqlite3_column_double(st, 16), &r->f[1])));
-	return 0;
+	const double pt[4] = {sqlite3_column_double(st, 13), sqlite3_column_double(st, 14),
+	                      sqlite3_column_double(st, 15), sqlite3_column_double(st, 16)};
+	return lrec_values(all, r, (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 5),
+	                   (const char *)sqlite3_column_text(st, 7), sqlite3_column_type(st, 13) != SQLITE_NULL,
+	                   sqlite3_column_type(st, 15) != SQLITE_NULL, pt);
 }
 
 /* The other source's current reports in the groups of mine[0..n) (sorted),
