@@ -2059,10 +2059,9 @@ static int store_group(const linker *k, const uint32_t *rank, size_t nrank, int6
 	return 1;
 }
 
-/* The rest of report r (id, child, home and start set) from the columns 4 on
- * of store_rows' query, a police report's or not, held when each value fits an lrec as it is (see
- * lset_hold), so that the linkage need not read the report again: 0, or
- * -1 when out of memory. */
+/* The rest of report r (id, child, home and start set), a police report or
+ * not, from the columns 4 on of store_rows' query (lrec_values says when it
+ * is held): 0, or -1 when out of memory. */
 static int held_column(lset *all, sqlite3_stmt *st, int police, lrec *r)
 {
 	r->police = police != 0;

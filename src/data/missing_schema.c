@@ -157,8 +157,9 @@ static const char schema_v9[] =
     "ALTER TABLE missing_episode RENAME TO missing_episode_v8;"
     "ALTER TABLE missing_report RENAME TO missing_report_v8;"
     "CREATE TABLE missing_child("
-    " id INTEGER PRIMARY KEY, pseudonym BLOB NOT NULL UNIQUE CHECK(length(pseudonym) = 32));" TABLES(
-        "CHECK(risk IN ('none','low','medium','high'))");
+    " id INTEGER PRIMARY KEY, pseudonym BLOB NOT NULL UNIQUE CHECK(length(pseudonym) = 32));"
+    /* the reports and episodes */
+    TABLES("CHECK(risk IN ('none','low','medium','high'))");
 
 /* The indexes of schema 9, made after the rows are copied. */
 #define INDEXES_V9                                                                                                     \
@@ -240,13 +241,19 @@ static haven_status migrate_v9(haven_ctx *ctx, const haven_owner *owner)
  * as it was); nothing else changes. */
 #define RISK_CHECK "CHECK(risk = 'none' OR risk = 'low' OR risk = 'medium' OR risk = 'high')"
 static const char schema_v14[] =
+    /* the old tables aside */
     "DROP INDEX missing_report_current; DROP INDEX missing_report_child;"
     "DROP INDEX missing_episode_when; DROP INDEX missing_episode_group;"
     "ALTER TABLE missing_episode RENAME TO missing_episode_v13;"
-    "ALTER TABLE missing_report RENAME TO missing_report_v13;" TABLES(
-        RISK_CHECK) "INSERT INTO missing_report SELECT * FROM missing_report_v13 ORDER BY id;"
-                    "INSERT INTO missing_episode SELECT * FROM missing_episode_v13 ORDER BY id;"
-                    "DROP TABLE missing_episode_v13; DROP TABLE missing_report_v13;" INDEXES_V9;
+    "ALTER TABLE missing_report RENAME TO missing_report_v13;"
+    /* the new tables */
+    TABLES(RISK_CHECK)
+    /* their rows */
+    "INSERT INTO missing_report SELECT * FROM missing_report_v13 ORDER BY id;"
+    "INSERT INTO missing_episode SELECT * FROM missing_episode_v13 ORDER BY id;"
+    "DROP TABLE missing_episode_v13; DROP TABLE missing_report_v13;"
+    /* their indexes */
+    INDEXES_V9;
 
 static const hv_schema_step steps[] = {
     {7, schema_v7, NULL}, {8, schema_v8, NULL}, {9, schema_v9, migrate_v9}, {14, schema_v14, NULL}};

@@ -5,6 +5,19 @@
  */
 #include "core/module.h"
 
+/* The placements' table; method is the origin method's CHECK, the one
+ * thing schema 14 changed. */
+#define PLACEMENT(method)                                                                                              \
+	"CREATE TABLE placement("                                                                                      \
+	" id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES placement_load(id),"                             \
+	" source_row INTEGER NOT NULL, child INTEGER NOT NULL REFERENCES placement_child(id),"                         \
+	" placing_la TEXT NOT NULL, urn TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER,"                   \
+	" origin_district TEXT, origin_x REAL NOT NULL, origin_y REAL NOT NULL,"                                       \
+	" origin_method TEXT NOT NULL " method ","                                                                     \
+	" CHECK(end_day IS NULL OR end_day >= start_day),"                                                             \
+	" CHECK((origin_method = 'district') = (origin_district IS NOT NULL)),"                                        \
+	" UNIQUE(child, urn, start_day));"
+
 /* Schema 10: children's placements in children's homes.
  *
  * placement_load: every import of a placement file (the file's name, its
@@ -34,15 +47,8 @@ static const char schema_v10[] =
     " unchanged INTEGER NOT NULL, rejected INTEGER NOT NULL);"
     "CREATE TABLE placement_child("
     " id INTEGER PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE CHECK(length(pseudonym) = 64));"
-    "CREATE TABLE placement("
-    " id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES placement_load(id),"
-    " source_row INTEGER NOT NULL, child INTEGER NOT NULL REFERENCES placement_child(id),"
-    " placing_la TEXT NOT NULL, urn TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER,"
-    " origin_district TEXT, origin_x REAL NOT NULL, origin_y REAL NOT NULL,"
-    " origin_method TEXT NOT NULL CHECK(origin_method IN ('district','la_weighted','la_surface')),"
-    " CHECK(end_day IS NULL OR end_day >= start_day),"
-    " CHECK((origin_method = 'district') = (origin_district IS NOT NULL)),"
-    " UNIQUE(child, urn, start_day));";
+    /* the placements */
+    PLACEMENT("CHECK(origin_method IN ('district','la_weighted','la_surface'))");
 
 /* Schema 14: the origin method's CHECK as comparisons, not an IN list of
  * three: SQLite makes a table of an IN list of more than two constants
@@ -50,17 +56,11 @@ static const char schema_v10[] =
  * the figures).  The table is made again with the new CHECK and its rows
  * copied across, the same ids; nothing else changes. */
 static const char schema_v14[] =
+    /* the old table aside */
     "ALTER TABLE placement RENAME TO placement_v13;"
-    "CREATE TABLE placement("
-    " id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES placement_load(id),"
-    " source_row INTEGER NOT NULL, child INTEGER NOT NULL REFERENCES placement_child(id),"
-    " placing_la TEXT NOT NULL, urn TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER,"
-    " origin_district TEXT, origin_x REAL NOT NULL, origin_y REAL NOT NULL,"
-    " origin_method TEXT NOT NULL"
-    " CHECK(origin_method = 'district' OR origin_method = 'la_weighted' OR origin_method = 'la_surface'),"
-    " CHECK(end_day IS NULL OR end_day >= start_day),"
-    " CHECK((origin_method = 'district') = (origin_district IS NOT NULL)),"
-    " UNIQUE(child, urn, start_day));"
+    /* the new table */
+    PLACEMENT("CHECK(origin_method = 'district' OR origin_method = 'la_weighted' OR origin_method = 'la_surface')")
+    /* its rows */
     "INSERT INTO placement SELECT * FROM placement_v13 ORDER BY id;"
     "DROP TABLE placement_v13;";
 
